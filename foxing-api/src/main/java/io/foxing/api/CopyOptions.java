@@ -1,0 +1,196 @@
+package io.foxing.api;
+
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * What a copy should do. Immutable and thread-safe; make one with {@link #builder()} (defaults:
+ * {@link Preserve#ARCHIVE}, recursive, atomic writes, {@link CopyMethod#AUTO}) and derive variants
+ * with {@link #toBuilder()}.
+ *
+ * <pre>{@code
+ * CopyOptions opts = CopyOptions.builder().delete(true).filters(rules).build();
+ * }</pre>
+ */
+public final class CopyOptions {
+  private final Set<Preserve> preserve;
+  private final boolean recursive;
+  private final boolean delete;
+  private final boolean dryRun;
+  private final boolean checksum;
+  private final boolean inplace;
+  private final CopyMethod copyMethod;
+  private final FilterRules filters;
+  private final int threads;
+
+  private CopyOptions(Builder b) {
+    this.preserve = Collections.unmodifiableSet(b.preserve.isEmpty() ? EnumSet.noneOf(Preserve.class) : EnumSet.copyOf(b.preserve));
+    this.recursive = b.recursive;
+    this.delete = b.delete;
+    this.dryRun = b.dryRun;
+    this.checksum = b.checksum;
+    this.inplace = b.inplace;
+    this.copyMethod = b.copyMethod;
+    this.filters = b.filters;
+    this.threads = b.threads;
+  }
+
+  /** A builder with the defaults: archive mode, recursive, atomic writes, automatic tiers. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The defaults: what {@code fxcp -a} does. */
+  public static CopyOptions archive() {
+    return builder().build();
+  }
+
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.preserve = EnumSet.noneOf(Preserve.class);
+    b.preserve.addAll(preserve);
+    b.recursive = recursive;
+    b.delete = delete;
+    b.dryRun = dryRun;
+    b.checksum = checksum;
+    b.inplace = inplace;
+    b.copyMethod = copyMethod;
+    b.filters = filters;
+    b.threads = threads;
+    return b;
+  }
+
+  /** The metadata and file types kept. */
+  public Set<Preserve> preserve() {
+    return preserve;
+  }
+
+  public boolean preserves(Preserve p) {
+    return preserve.contains(p);
+  }
+
+  /** Descend into directories. Without it, directories among the sources are skipped and reported. */
+  public boolean recursive() {
+    return recursive;
+  }
+
+  /** Remove target entries that the source does not have (excluded entries are protected). */
+  public boolean delete() {
+    return delete;
+  }
+
+  /** Report what would change and change nothing. */
+  public boolean dryRun() {
+    return dryRun;
+  }
+
+  /** Compare contents, not size and modification time, to decide whether a file is up to date. */
+  public boolean checksum() {
+    return checksum;
+  }
+
+  /**
+   * Write changed files in place instead of to a temporary name renamed over the old file.
+   * Faster and keeps hard links on the target, but a reader or a crash can see a half-written file.
+   */
+  public boolean inplace() {
+    return inplace;
+  }
+
+  /** The tier to force, or {@link CopyMethod#AUTO}. */
+  public CopyMethod copyMethod() {
+    return copyMethod;
+  }
+
+  public FilterRules filters() {
+    return filters;
+  }
+
+  /** Worker threads for the tree walk and file copies. */
+  public int threads() {
+    return threads;
+  }
+
+  @Override
+  public String toString() {
+    return "CopyOptions{preserve=" + preserve + ", recursive=" + recursive + ", delete=" + delete
+        + ", dryRun=" + dryRun + ", checksum=" + checksum + ", inplace=" + inplace
+        + ", copyMethod=" + copyMethod + ", filters=" + filters + ", threads=" + threads + "}";
+  }
+
+  /** Mutable, not thread-safe; {@link #build()} checks and snapshots. */
+  public static final class Builder {
+    private Set<Preserve> preserve = EnumSet.copyOf(Preserve.ARCHIVE);
+    private boolean recursive = true;
+    private boolean delete;
+    private boolean dryRun;
+    private boolean checksum;
+    private boolean inplace;
+    private CopyMethod copyMethod = CopyMethod.AUTO;
+    private FilterRules filters = FilterRules.NONE;
+    private int threads = defaultThreads();
+
+    private Builder() {}
+
+    /** Copy-heavy work waits on the kernel, so a few more threads than cores keeps devices busy. */
+    private static int defaultThreads() {
+      return Math.max(4, Runtime.getRuntime().availableProcessors() * 2);
+    }
+
+    public Builder preserve(Set<Preserve> what) {
+      Objects.requireNonNull(what, "preserve");
+      this.preserve = what.isEmpty() ? EnumSet.noneOf(Preserve.class) : EnumSet.copyOf(what);
+      return this;
+    }
+
+    public Builder recursive(boolean recursive) {
+      this.recursive = recursive;
+      return this;
+    }
+
+    public Builder delete(boolean delete) {
+      this.delete = delete;
+      return this;
+    }
+
+    public Builder dryRun(boolean dryRun) {
+      this.dryRun = dryRun;
+      return this;
+    }
+
+    public Builder checksum(boolean checksum) {
+      this.checksum = checksum;
+      return this;
+    }
+
+    public Builder inplace(boolean inplace) {
+      this.inplace = inplace;
+      return this;
+    }
+
+    public Builder copyMethod(CopyMethod method) {
+      this.copyMethod = Objects.requireNonNull(method, "copyMethod");
+      return this;
+    }
+
+    public Builder filters(FilterRules filters) {
+      this.filters = Objects.requireNonNull(filters, "filters");
+      return this;
+    }
+
+    /** @throws IllegalArgumentException unless 1 &lt;= threads &lt;= 1024 */
+    public Builder threads(int threads) {
+      if (threads < 1 || threads > 1024) {
+        throw new IllegalArgumentException("threads must be between 1 and 1024, got " + threads);
+      }
+      this.threads = threads;
+      return this;
+    }
+
+    public CopyOptions build() {
+      return new CopyOptions(this);
+    }
+  }
+}

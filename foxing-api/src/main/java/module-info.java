@@ -1,0 +1,9 @@
+/**
+ * Foxing's value types ({@link io.foxing.api.CopyOptions}, {@link io.foxing.api.CopyReport},
+ * {@link io.foxing.api.FilterRules}) and the service-provider interfaces through which copy tiers
+ * and targets plug in ({@link io.foxing.api.spi}).
+ */
+module io.foxing.api {
+  exports io.foxing.api;
+  exports io.foxing.api.spi;
+}

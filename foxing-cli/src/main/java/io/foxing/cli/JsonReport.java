@@ -1,0 +1,44 @@
+package io.foxing.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.foxing.api.CopyReport;
+import java.util.List;
+
+/** The {@code --json} document: one object, stable snake_case keys, documented in the site's fxcp guide. */
+final class JsonReport {
+  private JsonReport() {}
+
+  static String toJson(CopyReport r, List<String> sources, String target) {
+    ObjectMapper m = new ObjectMapper();
+    ObjectNode o = m.createObjectNode();
+    o.put("type", "report");
+    o.put("status", r.status().name().toLowerCase(java.util.Locale.ROOT));
+    o.put("exit_code", r.status().exitCode());
+    ArrayNode src = o.putArray("sources");
+    sources.forEach(src::add);
+    o.put("target", target);
+    o.put("dry_run", r.dryRun());
+    o.put("files_copied", r.filesCopied());
+    o.put("bytes_copied", r.bytesCopied());
+    o.put("files_up_to_date", r.filesUpToDate());
+    o.put("directories_created", r.directories());
+    o.put("symlinks", r.symlinks());
+    o.put("hard_links", r.hardLinks());
+    o.put("specials", r.specials());
+    o.put("metadata_updated", r.metadataUpdated());
+    o.put("deleted", r.deleted());
+    o.put("excluded", r.excluded());
+    o.put("duration_ms", r.duration().toMillis());
+    ObjectNode tiers = o.putObject("files_by_tier");
+    r.filesByTier().forEach(tiers::put);
+    ObjectNode xattrs = o.putObject("xattrs_not_preserved");
+    r.xattrsNotPreserved().forEach(xattrs::put);
+    ArrayNode failures = o.putArray("failures");
+    for (CopyReport.Failure f : r.failures()) {
+      failures.addObject().put("path", f.path()).put("reason", f.reason());
+    }
+    return o.toString();
+  }
+}

@@ -1,0 +1,8 @@
+/** The {@code fxcp} command line. Not an API: embed {@code io.foxing.copy} instead. */
+module io.foxing.cli {
+  requires io.foxing.copy;
+  requires info.picocli;
+  requires com.fasterxml.jackson.databind;
+
+  opens io.foxing.cli to info.picocli;
+}

@@ -1,0 +1,119 @@
+package io.foxing.copy;
+
+import io.foxing.api.Copier;
+import io.foxing.api.CopyListener;
+import io.foxing.api.CopyOptions;
+import io.foxing.api.CopyReport;
+import io.foxing.api.spi.CopyTier;
+import io.foxing.copy.internal.Cleanup;
+import io.foxing.copy.internal.ProgressScan;
+import io.foxing.copy.internal.Roots;
+import io.foxing.copy.internal.TreeCopy;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.ServiceLoader;
+import java.util.function.Consumer;
+
+/**
+ * Copies local trees faithfully and fast: the local {@link Copier}.
+ *
+ * <pre>{@code
+ * SmartCopier copier = SmartCopier.to("/backup/home", CopyOptions.builder().delete(true).build());
+ * CopyReport report = copier.copy(List.of("/home/ann/"), CopyListener.NONE);
+ * }</pre>
+ *
+ * <p>Each regular file is moved by the best tier that works for it (reflink within one
+ * filesystem, then copy_file_range, sendfile, read/write), with automatic, reported fallback;
+ * {@link CopyOptions#copyMethod()} forces one. Metadata follows {@link CopyOptions#preserve()}.
+ * New and changed files are written under a temporary name and renamed into place unless
+ * {@link CopyOptions#inplace()}; rerunning an interrupted copy finishes it and removes its
+ * temporaries. Sources follow rsync's trailing-slash rule (see {@link #copy}).
+ *
+ * <p>Instances are immutable and thread-safe; each {@link #copy} call is an independent run
+ * with its own worker pool of {@link CopyOptions#threads()} threads.
+ */
+public final class SmartCopier implements Copier {
+  private static volatile List<CopyTier> tiers;
+
+  private final String target;
+  private final CopyOptions options;
+  private final boolean scanAhead;
+
+  private SmartCopier(String target, CopyOptions options, boolean scanAhead) {
+    this.target = Objects.requireNonNull(target, "target");
+    this.options = Objects.requireNonNull(options, "options");
+    this.scanAhead = scanAhead;
+  }
+
+  /** A copier into {@code target}, a local path. */
+  public static SmartCopier to(String target, CopyOptions options) {
+    return new SmartCopier(target, options, false);
+  }
+
+  /**
+   * The same copier, also scanning the sources concurrently so the listener hears
+   * {@link CopyListener#scanProgress} (for an ETA). Costs one more stat per entry.
+   */
+  public SmartCopier withScanAhead() {
+    return new SmartCopier(target, options, true);
+  }
+
+  /**
+   * Copies {@code sources} into the target.
+   *
+   * <ul>
+   *   <li>{@code SRC/} (trailing slash): the directory's contents go into the target.
+   *   <li>Otherwise, if the target is a directory, ends with {@code /}, or there are several
+   *       sources: each source goes into it under its own name.
+   *   <li>Otherwise the target path becomes the copy of the single source, as with {@code cp -a}.
+   * </ul>
+   *
+   * @throws IOException if the target cannot be created or opened; failures of single entries
+   *     (including a missing source) are in the report instead
+   */
+  @Override
+  public CopyReport copy(List<String> sources, CopyListener listener) throws IOException {
+    Objects.requireNonNull(listener, "listener");
+    listener.copyStart(sources.stream().map(java.nio.file.Path::of).toList(), target, options);
+    try (Roots roots = Roots.resolve(sources, target, options)) {
+      ProgressScan scan = scanAhead ? ProgressScan.start(roots.roots(), options, listener) : null;
+      try {
+        CopyReport report = new TreeCopy(options, listener, tiers()).run(roots.roots(), roots.failures());
+        listener.copyEnd(report);
+        return report;
+      } finally {
+        if (scan != null) {
+          scan.stop();
+        }
+      }
+    }
+  }
+
+  /**
+   * Every copy tier on the class path or module path, highest priority first, available or not
+   * (ask each {@link CopyTier#isAvailable()}). Loaded once.
+   */
+  public static List<CopyTier> tiers() {
+    List<CopyTier> t = tiers;
+    if (t == null) {
+      List<CopyTier> found = new ArrayList<>();
+      ServiceLoader.load(CopyTier.class, SmartCopier.class.getClassLoader()).forEach(found::add);
+      found.sort(Comparator.comparingInt(CopyTier::priority).reversed());
+      tiers = t = List.copyOf(found);
+    }
+    return t;
+  }
+
+  /**
+   * Removes temporaries an interrupted copy left under {@code target}, and nothing else.
+   *
+   * @param removed hears each removed path
+   * @return how many were removed
+   */
+  public static long cleanup(String target, Consumer<String> removed) throws IOException {
+    return Cleanup.run(target, removed);
+  }
+}

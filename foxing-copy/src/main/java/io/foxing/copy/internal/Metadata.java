@@ -1,0 +1,227 @@
+package io.foxing.copy.internal;
+
+import io.foxing.api.CopyOptions;
+import io.foxing.api.ErrnoException;
+import io.foxing.api.Preserve;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Brings one target entry's metadata in line with its source: owner, mode, xattrs and ACLs,
+ * then times (last, since every other change moves ctime and some move mtime). Works on a held
+ * descriptor where there is one; symlinks and special files, which cannot be opened for writing,
+ * go through their directory's descriptor and never follow a final symlink.
+ *
+ * <p>Returns which attributes changed, as rsync's itemize letters, so a dry run and an update
+ * print the same thing.
+ */
+final class Metadata {
+  /** Bits of the itemize string: positions 2..10 of {@code YXcstpoguax}. */
+  static final int CHECKSUM = 1, SIZE = 2, TIME = 4, PERMS = 8, OWNER = 16, GROUP = 32, ACL = 128, XATTR = 256;
+
+  private static final byte[] ACL_PREFIX = "system.posix_acl_".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] SYSTEM_PREFIX = "system.".getBytes(StandardCharsets.US_ASCII);
+
+  private final CopyOptions options;
+  private final Counters counters;
+  private final boolean root = Posix.geteuid() == 0;
+
+  Metadata(CopyOptions options, Counters counters) {
+    this.options = options;
+    this.counters = counters;
+  }
+
+  /** Where a target entry is: a held descriptor (or -1) and its directory descriptor plus name. */
+  record Target(int fd, int dirfd, byte[] cname, Stat before) {}
+
+  /**
+   * Applies (or, with {@code dryRun}, only compares) everything but times.
+   *
+   * @param source the source entry's directory descriptor and name, for reading its xattrs
+   */
+  int applyAllButTimes(int srcDirfd, byte[] srcName, Stat src, Target t, boolean dryRun, String where) throws ErrnoException {
+    int changed = 0;
+    Stat before = t.before;
+    boolean symlink = src.isSymlink();
+    // owner first: chown clears setuid/setgid bits, which the chmod below restores
+    int uid = options.preserves(Preserve.OWNER) && root ? src.uid() : -1;
+    int gid = options.preserves(Preserve.GROUP) ? src.gid() : -1;
+    boolean uidDiffers = uid != -1 && (before == null ? uid != 0 : before.uid() != uid);
+    boolean gidDiffers = gid != -1 && (before == null ? !root || gid != 0 : before.gid() != gid);
+    if (uidDiffers || gidDiffers) {
+      if (before != null) {
+        changed |= (uidDiffers ? OWNER : 0) | (gidDiffers ? GROUP : 0);
+      }
+      if (!dryRun) {
+        try {
+          if (t.fd >= 0) {
+            Posix.fchown(t.fd, uidDiffers ? uid : -1, gidDiffers ? gid : -1, where);
+          } else {
+            Posix.lchownat(t.dirfd, t.cname, uidDiffers ? uid : -1, gidDiffers ? gid : -1, where);
+          }
+        } catch (ErrnoException e) {
+          if (e.errno() != Posix.EPERM) {
+            throw e;
+          }
+          // as cp -a does: without privilege, a group we are not in is not an error
+          counters.warning(where, "could not set group " + gid + " (not permitted)");
+        }
+      }
+    }
+    if (!symlink) {
+      int want = options.preserves(Preserve.MODE) ? src.permissions() : src.permissions() & ~022;
+      boolean modeDiffers = before == null || before.permissions() != want || uidDiffers || gidDiffers;
+      if (modeDiffers) {
+        if (before != null && before.permissions() != want) {
+          changed |= PERMS;
+        }
+        if (!dryRun) {
+          if (t.fd >= 0) {
+            Posix.fchmod(t.fd, want, where);
+          } else {
+            Posix.fchmodat(t.dirfd, t.cname, want, where);
+          }
+        }
+      }
+    }
+    if (options.preserves(Preserve.XATTRS) || options.preserves(Preserve.ACLS)) {
+      changed |= syncXattrs(srcDirfd, srcName, t, dryRun, where);
+    }
+    return changed;
+  }
+
+  /** Sets atime and mtime if mtime differs (or the entry is new). Returns {@link #TIME} if they differed. */
+  int applyTimes(Stat src, Target t, Stat current, boolean dryRun, String where) throws ErrnoException {
+    if (!options.preserves(Preserve.TIMES)) {
+      return 0;
+    }
+    if (current != null && current.sameMtime(src)) {
+      return 0;
+    }
+    if (!dryRun) {
+      if (t.fd >= 0) {
+        Posix.futimens(t.fd, src.timespecs(), where);
+      } else {
+        Posix.lutimensat(t.dirfd, t.cname, src.timespecs(), where);
+      }
+    }
+    return t.before != null && !t.before.sameMtime(src) ? TIME : 0;
+  }
+
+  private boolean wanted(byte[] cname) {
+    if (startsWith(cname, ACL_PREFIX)) {
+      return options.preserves(Preserve.ACLS);
+    }
+    // other system.* names are synthesized by filesystems (nfs4_acl, richacl), not copied
+    return !startsWith(cname, SYSTEM_PREFIX) && options.preserves(Preserve.XATTRS);
+  }
+
+  private int syncXattrs(int srcDirfd, byte[] srcName, Target t, boolean dryRun, String where) throws ErrnoException {
+    byte[] srcPath = Posix.procPath(srcDirfd, srcName);
+    List<byte[]> names = wantedOf(Posix.listXattrs(srcPath, where));
+    boolean targetMayHave = t.before != null || inheritsAcl(t);
+    if (names.isEmpty() && !targetMayHave) {
+      return 0;
+    }
+    byte[] dstPath = dryRun && t.before == null ? null : Posix.procPath(t.dirfd, trimNul(t.cname));
+    List<byte[]> existing = targetMayHave && dstPath != null ? wantedOf(Posix.listXattrs(dstPath, where)) : List.of();
+    int changed = 0;
+    for (byte[] name : names) {
+      byte[] value = Posix.getXattr(srcPath, name, where);
+      if (value == null) {
+        continue;
+      }
+      if (contains(existing, name)) {
+        byte[] old = Posix.getXattr(dstPath, name, where);
+        if (Arrays.equals(old, value)) {
+          continue;
+        }
+      }
+      changed |= startsWith(name, ACL_PREFIX) ? ACL : XATTR;
+      if (dryRun) {
+        continue;
+      }
+      try {
+        Posix.setXattr(t.fd, dstPath, name, value, where);
+      } catch (ErrnoException e) {
+        counters.xattrNotPreserved(Posix.xattrName(name), where, e);
+      }
+    }
+    for (byte[] name : existing) {
+      if (!contains(names, name)) {
+        changed |= startsWith(name, ACL_PREFIX) ? ACL : XATTR;
+        if (!dryRun) {
+          Posix.removeXattr(t.fd, dstPath, name, where);
+        }
+      }
+    }
+    return t.before == null ? 0 : changed;
+  }
+
+  /** A new entry may have been given ACLs by its directory's default ACL; only then must we look. */
+  private boolean inheritsAcl(Target t) {
+    return t.before == null && options.preserves(Preserve.ACLS) && defaultAclHint;
+  }
+
+  /** Set by the copier when any target directory carries a default ACL; then new entries are checked too. */
+  volatile boolean defaultAclHint;
+
+  private List<byte[]> wantedOf(List<byte[]> all) {
+    if (all.isEmpty()) {
+      return all;
+    }
+    List<byte[]> out = new ArrayList<>(all.size());
+    for (byte[] n : all) {
+      if (wanted(n)) {
+        out.add(n);
+      }
+    }
+    return out;
+  }
+
+  private static boolean contains(List<byte[]> list, byte[] name) {
+    for (byte[] n : list) {
+      if (Arrays.equals(n, name)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean startsWith(byte[] a, byte[] prefix) {
+    if (a.length < prefix.length) {
+      return false;
+    }
+    for (int i = 0; i < prefix.length; i++) {
+      if (a[i] != prefix[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  static byte[] trimNul(byte[] cname) {
+    return cname.length > 0 && cname[cname.length - 1] == 0 ? Arrays.copyOf(cname, cname.length - 1) : cname;
+  }
+
+  /** The 11-character itemize code for an existing entry: {@code Y X} then one letter per changed bit. */
+  static String itemize(char y, char x, int bits) {
+    char[] c = {y, x, '.', '.', '.', '.', '.', '.', '.', '.', '.'};
+    if ((bits & CHECKSUM) != 0) c[2] = 'c';
+    if ((bits & SIZE) != 0) c[3] = 's';
+    if ((bits & TIME) != 0) c[4] = 't';
+    if ((bits & PERMS) != 0) c[5] = 'p';
+    if ((bits & OWNER) != 0) c[6] = 'o';
+    if ((bits & GROUP) != 0) c[7] = 'g';
+    if ((bits & ACL) != 0) c[9] = 'a';
+    if ((bits & XATTR) != 0) c[10] = 'x';
+    return new String(c);
+  }
+
+  /** The itemize code of a new entry. */
+  static String created(char y, char x) {
+    return "" + y + x + "+++++++++";
+  }
+}

@@ -1,0 +1,475 @@
+package io.foxing.copy.internal;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
+import io.foxing.api.ErrnoException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The facade over {@link LibC}: every call checks its result and turns errno into a typed
+ * {@link ErrnoException} whose message names the operation and the path. Paths in messages are
+ * what the caller passes as {@code where} (the user's path), since the call itself only sees a
+ * descriptor and a name. Thread-safe; scratch buffers are per thread.
+ */
+public final class Posix {
+  private Posix() {}
+
+  public static final int ENOENT = 2;
+  public static final int EINTR = 4;
+  public static final int EAGAIN = 11;
+  public static final int EACCES = 13;
+  public static final int EEXIST = 17;
+  public static final int EXDEV = 18;
+  public static final int ENOTDIR = 20;
+  public static final int EISDIR = 21;
+  public static final int EINVAL = 22;
+  public static final int ENOSPC = 28;
+  public static final int ERANGE = 34;
+  public static final int ENOSYS = 38;
+  public static final int ENOTEMPTY = 39;
+  public static final int ELOOP = 40;
+  public static final int ENODATA = 61;
+  public static final int EOPNOTSUPP = 95;
+  public static final int EPERM = 1;
+  public static final int EDQUOT = 122;
+  public static final int ENAMETOOLONG = 36;
+  public static final int EBADF = 9;
+  public static final int ENXIO = 6;
+
+  private static final String[] NAMES = new String[134];
+
+  static {
+    String[][] known = {
+      {"1", "EPERM"}, {"2", "ENOENT"}, {"4", "EINTR"}, {"5", "EIO"}, {"6", "ENXIO"}, {"9", "EBADF"},
+      {"11", "EAGAIN"}, {"12", "ENOMEM"}, {"13", "EACCES"}, {"16", "EBUSY"}, {"17", "EEXIST"},
+      {"18", "EXDEV"}, {"19", "ENODEV"}, {"20", "ENOTDIR"}, {"21", "EISDIR"}, {"22", "EINVAL"},
+      {"24", "EMFILE"}, {"26", "ETXTBSY"}, {"27", "EFBIG"}, {"28", "ENOSPC"}, {"30", "EROFS"},
+      {"31", "EMLINK"}, {"34", "ERANGE"}, {"36", "ENAMETOOLONG"}, {"38", "ENOSYS"},
+      {"39", "ENOTEMPTY"}, {"40", "ELOOP"}, {"61", "ENODATA"}, {"95", "EOPNOTSUPP"},
+      {"116", "ESTALE"}, {"122", "EDQUOT"}
+    };
+    for (String[] k : known) {
+      NAMES[Integer.parseInt(k[0])] = k[1];
+    }
+  }
+
+  /** The C name of an errno value, or {@code errno N}. */
+  public static String errnoName(int errno) {
+    return errno > 0 && errno < NAMES.length && NAMES[errno] != null ? NAMES[errno] : "errno " + errno;
+  }
+
+  static int lastError() {
+    return Native.getLastError();
+  }
+
+  /** The typed exception for a failed call: no-space, not-found and retryable get their own types. */
+  public static ErrnoException error(String operation, String where, int errno) {
+    String name = errnoName(errno);
+    String text = LibC.strerror(errno);
+    switch (errno) {
+      case ENOSPC:
+      case EDQUOT:
+        return new ErrnoException.NoSpace(operation, where, errno, name, text);
+      case ENOENT:
+        return new ErrnoException.NotFound(operation, where, errno, name, text);
+      case EINTR:
+      case EAGAIN:
+        return new ErrnoException.Retryable(operation, where, errno, name, text);
+      default:
+        return new ErrnoException(operation, where, errno, name, text);
+    }
+  }
+
+  private static ErrnoException fail(String operation, String where) {
+    return error(operation, where, lastError());
+  }
+
+  // ---- names ----
+
+  /** A NUL-terminated copy of {@code name} for the C calls. */
+  static byte[] cstr(byte[] name) {
+    return Arrays.copyOf(name, name.length + 1);
+  }
+
+  static final byte[] EMPTY = {0};
+
+  // ---- descriptors ----
+
+  static int openat(int dirfd, byte[] cname, int flags, int mode, String where) throws ErrnoException {
+    int fd = LibC.openat(dirfd, cname, flags | LibC.O_CLOEXEC, mode);
+    if (fd < 0) {
+      throw fail("open", where);
+    }
+    return fd;
+  }
+
+  /** Opens {@code path} as given on the command line (following symlinks in it, as cp and rsync do). */
+  public static int openPath(String path, int flags, String where) throws ErrnoException {
+    return openat(LibC.AT_FDCWD, cstr(path.getBytes(java.nio.charset.StandardCharsets.UTF_8)), flags, 0, where);
+  }
+
+  static void close(int fd) {
+    if (fd >= 0) {
+      LibC.close(fd);
+    }
+  }
+
+  // ---- stat ----
+
+  private static final ThreadLocal<ByteBuffer> STATX_BUF =
+      ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(256).order(ByteOrder.nativeOrder()));
+
+  /** statx of {@code cname} under {@code dirfd}, not following a final symlink; null if it does not exist. */
+  static Stat statIfExists(int dirfd, byte[] cname, String where) throws ErrnoException {
+    ByteBuffer b = STATX_BUF.get();
+    if (LibC.statx(dirfd, cname, LibC.AT_SYMLINK_NOFOLLOW, LibC.STATX_BASIC_STATS, b) != 0) {
+      int e = lastError();
+      if (e == ENOENT) {
+        return null;
+      }
+      throw error("stat", where, e);
+    }
+    return parseStatx(b);
+  }
+
+  static Stat stat(int dirfd, byte[] cname, String where) throws ErrnoException {
+    Stat s = statIfExists(dirfd, cname, where);
+    if (s == null) {
+      throw error("stat", where, ENOENT);
+    }
+    return s;
+  }
+
+  static Stat fstat(int fd, String where) throws ErrnoException {
+    ByteBuffer b = STATX_BUF.get();
+    if (LibC.statx(fd, EMPTY, LibC.AT_EMPTY_PATH | LibC.AT_SYMLINK_NOFOLLOW, LibC.STATX_BASIC_STATS, b) != 0) {
+      throw fail("stat", where);
+    }
+    return parseStatx(b);
+  }
+
+  /** Whether a path as the user gave it (symlinks followed) is an existing directory. */
+  public static boolean isDirectoryPath(String path) throws ErrnoException {
+    ByteBuffer b = STATX_BUF.get();
+    byte[] c = cstr(path.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    if (LibC.statx(LibC.AT_FDCWD, c, 0, LibC.STATX_BASIC_STATS, b) != 0) {
+      int e = lastError();
+      if (e == ENOENT || e == ENOTDIR) {
+        return false;
+      }
+      throw error("stat", path, e);
+    }
+    return (b.getShort(28) & LibC.S_IFMT) == LibC.S_IFDIR;
+  }
+
+  private static Stat parseStatx(ByteBuffer b) {
+    int mode = b.getShort(28) & 0xffff;
+    long dev = ((long) b.getInt(136) << 32) | (b.getInt(140) & 0xffffffffL);
+    long rdev = makedev(b.getInt(128), b.getInt(132));
+    return new Stat(
+        mode,
+        b.getInt(20),
+        b.getInt(24),
+        b.getInt(16),
+        b.getLong(32),
+        dev,
+        rdev,
+        b.getLong(40),
+        b.getLong(48),
+        b.getLong(64),
+        b.getInt(72),
+        b.getLong(112),
+        b.getInt(120));
+  }
+
+  /** glibc's makedev(3) encoding of a dev_t. */
+  static long makedev(int major, int minor) {
+    long ma = major & 0xffffffffL;
+    long mi = minor & 0xffffffffL;
+    return ((ma & 0xfffff000L) << 32) | ((ma & 0xfffL) << 8) | ((mi & 0xffffff00L) << 12) | (mi & 0xffL);
+  }
+
+  // ---- directories ----
+
+  /** One directory entry: its name's bytes and the d_type hint (0 when the filesystem gives none). */
+  record Dirent(byte[] name, int type) {}
+
+  private static final ThreadLocal<ByteBuffer> DENTS_BUF =
+      ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(64 * 1024).order(ByteOrder.nativeOrder()));
+
+  /** Every entry of the open directory except {@code .} and {@code ..}. */
+  static List<Dirent> readdir(int dirfd, String where) throws ErrnoException {
+    ByteBuffer b = DENTS_BUF.get();
+    List<Dirent> out = new ArrayList<>();
+    if (LibC.lseek(dirfd, 0, 0) < 0) {
+      throw fail("rewind directory", where);
+    }
+    while (true) {
+      long n = LibC.getdents64(dirfd, b, b.capacity());
+      if (n < 0) {
+        throw fail("read directory", where);
+      }
+      if (n == 0) {
+        return out;
+      }
+      int pos = 0;
+      while (pos < n) {
+        int reclen = b.getShort(pos + 16) & 0xffff;
+        int type = b.get(pos + 18) & 0xff;
+        int start = pos + 19;
+        int end = start;
+        while (b.get(end) != 0) {
+          end++;
+        }
+        int len = end - start;
+        boolean dot = (len == 1 && b.get(start) == '.') || (len == 2 && b.get(start) == '.' && b.get(start + 1) == '.');
+        if (!dot) {
+          byte[] name = new byte[len];
+          b.get(start, name);
+          out.add(new Dirent(name, type));
+        }
+        pos += reclen;
+      }
+    }
+  }
+
+  static void mkdirat(int dirfd, byte[] cname, int mode, String where) throws ErrnoException {
+    if (LibC.mkdirat(dirfd, cname, mode) != 0) {
+      throw fail("mkdir", where);
+    }
+  }
+
+  static void unlinkat(int dirfd, byte[] cname, boolean directory, String where) throws ErrnoException {
+    if (LibC.unlinkat(dirfd, cname, directory ? LibC.AT_REMOVEDIR : 0) != 0) {
+      throw fail(directory ? "rmdir" : "unlink", where);
+    }
+  }
+
+  static void renameat(int olddirfd, byte[] oldname, int newdirfd, byte[] newname, String where) throws ErrnoException {
+    if (LibC.renameat(olddirfd, oldname, newdirfd, newname) != 0) {
+      throw fail("rename", where);
+    }
+  }
+
+  static byte[] readlinkat(int dirfd, byte[] cname, long sizeHint, String where) throws ErrnoException {
+    int cap = (int) Math.max(64, Math.min(sizeHint + 1, 1 << 20));
+    while (true) {
+      byte[] buf = new byte[cap];
+      long n = LibC.readlinkat(dirfd, cname, buf, cap);
+      if (n < 0) {
+        throw fail("readlink", where);
+      }
+      if (n < cap) {
+        return Arrays.copyOf(buf, (int) n);
+      }
+      cap *= 2;
+    }
+  }
+
+  static void symlinkat(byte[] target, int dirfd, byte[] cname, String where) throws ErrnoException {
+    if (LibC.symlinkat(cstr(target), dirfd, cname) != 0) {
+      throw fail("symlink", where);
+    }
+  }
+
+  static void mknodat(int dirfd, byte[] cname, int mode, long dev, String where) throws ErrnoException {
+    if (LibC.mknodat(dirfd, cname, mode, dev) != 0) {
+      throw fail("mknod", where);
+    }
+  }
+
+  /** Hard-links the inode behind an {@code O_PATH} descriptor, via its /proc link (needs no privilege). */
+  static void linkFd(int fd, int newdirfd, byte[] cname, String where) throws ErrnoException {
+    byte[] proc = cstr(("/proc/self/fd/" + fd).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    if (LibC.linkat(LibC.AT_FDCWD, proc, newdirfd, cname, LibC.AT_SYMLINK_FOLLOW) != 0) {
+      throw fail("link", where);
+    }
+  }
+
+  // ---- metadata ----
+
+  static void fchmod(int fd, int mode, String where) throws ErrnoException {
+    if (LibC.fchmod(fd, mode) != 0) {
+      throw fail("chmod", where);
+    }
+  }
+
+  static void fchmodat(int dirfd, byte[] cname, int mode, String where) throws ErrnoException {
+    if (LibC.fchmodat(dirfd, cname, mode, 0) != 0) {
+      throw fail("chmod", where);
+    }
+  }
+
+  static void fchown(int fd, int uid, int gid, String where) throws ErrnoException {
+    if (LibC.fchown(fd, uid, gid) != 0) {
+      throw fail("chown", where);
+    }
+  }
+
+  static void lchownat(int dirfd, byte[] cname, int uid, int gid, String where) throws ErrnoException {
+    if (LibC.fchownat(dirfd, cname, uid, gid, LibC.AT_SYMLINK_NOFOLLOW) != 0) {
+      throw fail("chown", where);
+    }
+  }
+
+  static void futimens(int fd, long[] times, String where) throws ErrnoException {
+    if (LibC.futimens(fd, times) != 0) {
+      throw fail("set times", where);
+    }
+  }
+
+  static void lutimensat(int dirfd, byte[] cname, long[] times, String where) throws ErrnoException {
+    if (LibC.utimensat(dirfd, cname, times, LibC.AT_SYMLINK_NOFOLLOW) != 0) {
+      throw fail("set times", where);
+    }
+  }
+
+  static void ftruncate(int fd, long size, String where) throws ErrnoException {
+    if (LibC.ftruncate(fd, size) != 0) {
+      throw fail("truncate", where);
+    }
+  }
+
+  public static int geteuid() {
+    return LibC.geteuid();
+  }
+
+  // ---- xattrs ----
+
+  /**
+   * The path that reaches entry {@code name} of the directory open as {@code dirfd} without
+   * resolving anything but that held descriptor; used with the l*xattr calls, which have no
+   * *at variants and must not follow a final symlink.
+   */
+  static byte[] procPath(int dirfd, byte[] name) {
+    byte[] prefix = ("/proc/self/fd/" + dirfd + "/").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    byte[] out = new byte[prefix.length + name.length + 1];
+    System.arraycopy(prefix, 0, out, 0, prefix.length);
+    System.arraycopy(name, 0, out, prefix.length, name.length);
+    return out;
+  }
+
+  /** Extended attribute names of an entry (list order), not following a final symlink. */
+  static List<byte[]> listXattrs(byte[] procPath, String where) throws ErrnoException {
+    long n = LibC.llistxattr(procPath, null, 0);
+    if (n < 0) {
+      int e = lastError();
+      if (e == EOPNOTSUPP) {
+        return List.of();
+      }
+      throw error("list xattrs", where, e);
+    }
+    if (n == 0) {
+      return List.of();
+    }
+    while (true) {
+      byte[] buf = new byte[(int) n];
+      long got = LibC.llistxattr(procPath, buf, n);
+      if (got < 0) {
+        int e = lastError();
+        if (e == ERANGE) {
+          n = Math.max(n * 2, LibC.llistxattr(procPath, null, 0));
+          continue;
+        }
+        throw error("list xattrs", where, e);
+      }
+      List<byte[]> names = new ArrayList<>();
+      int start = 0;
+      for (int i = 0; i < got; i++) {
+        if (buf[i] == 0) {
+          if (i > start) {
+            names.add(Arrays.copyOfRange(buf, start, i + 1)); // keep the NUL: ready for C
+          }
+          start = i + 1;
+        }
+      }
+      return names;
+    }
+  }
+
+  /** The value of one attribute (name NUL-terminated); null if it vanished meanwhile. */
+  static byte[] getXattr(byte[] procPath, byte[] cname, String where) throws ErrnoException {
+    while (true) {
+      long n = LibC.lgetxattr(procPath, cname, null, 0);
+      if (n < 0) {
+        int e = lastError();
+        if (e == ENODATA) {
+          return null;
+        }
+        throw error("get xattr " + xattrName(cname), where, e);
+      }
+      byte[] buf = new byte[(int) n];
+      long got = LibC.lgetxattr(procPath, cname, buf, n);
+      if (got >= 0) {
+        return got == n ? buf : Arrays.copyOf(buf, (int) got);
+      }
+      if (lastError() != ERANGE) {
+        throw fail("get xattr " + xattrName(cname), where);
+      }
+    }
+  }
+
+  /** Sets one attribute; on a held descriptor when {@code fd >= 0}, else through {@code procPath}. */
+  static void setXattr(int fd, byte[] procPath, byte[] cname, byte[] value, String where) throws ErrnoException {
+    int r = fd >= 0
+        ? LibC.fsetxattr(fd, cname, value, value.length, 0)
+        : LibC.lsetxattr(procPath, cname, value, value.length, 0);
+    if (r != 0) {
+      throw fail("set xattr " + xattrName(cname), where);
+    }
+  }
+
+  static void removeXattr(int fd, byte[] procPath, byte[] cname, String where) throws ErrnoException {
+    int r = fd >= 0 ? LibC.fremovexattr(fd, cname) : LibC.lremovexattr(procPath, cname);
+    if (r != 0 && lastError() != ENODATA) {
+      throw fail("remove xattr " + xattrName(cname), where);
+    }
+  }
+
+  static String xattrName(byte[] cname) {
+    int len = cname.length > 0 && cname[cname.length - 1] == 0 ? cname.length - 1 : cname.length;
+    return new String(cname, 0, len, java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  // ---- data ----
+
+  /** A native scratch buffer per thread for read/write copies: bounded memory, no per-file allocation. */
+  static final int RW_BUFFER = 1 << 20;
+
+  private static final ThreadLocal<Memory> RW_MEM = ThreadLocal.withInitial(() -> new Memory(RW_BUFFER));
+  private static final ThreadLocal<Memory> OFFSETS = ThreadLocal.withInitial(() -> new Memory(16));
+
+  static Memory rwBuffer() {
+    return RW_MEM.get();
+  }
+
+  static Memory offsets() {
+    return OFFSETS.get();
+  }
+
+  /** Next data offset at or after {@code from}, or -1 past the last data (ENXIO). */
+  static long seekData(int fd, long from, String where) throws ErrnoException {
+    long r = LibC.lseek(fd, from, LibC.SEEK_DATA);
+    if (r < 0) {
+      int e = lastError();
+      if (e == ENXIO) {
+        return -1;
+      }
+      throw error("seek data", where, e);
+    }
+    return r;
+  }
+
+  static long seekHole(int fd, long from, String where) throws ErrnoException {
+    long r = LibC.lseek(fd, from, LibC.SEEK_HOLE);
+    if (r < 0) {
+      throw fail("seek hole", where);
+    }
+    return r;
+  }
+}

@@ -1,0 +1,93 @@
+package io.foxing.copy.internal;
+
+import io.foxing.api.CopyListener;
+import io.foxing.api.CopyOptions;
+import io.foxing.api.FilterRules;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Counts what the copy will have to look at (files and bytes, after filters) on a thread of its
+ * own, so a progress display can show totals and an ETA without delaying the copy's start.
+ * Reports to the listener every 4096 entries and once at the end.
+ */
+public final class ProgressScan implements Runnable {
+  private static final Logger LOG = LoggerFactory.getLogger(ProgressScan.class);
+
+  private final List<TreeCopy.Root> roots;
+  private final FilterRules filters;
+  private final CopyListener listener;
+  private final Thread thread;
+  private volatile boolean stopped;
+  private long files;
+  private long bytes;
+
+  private ProgressScan(List<TreeCopy.Root> roots, CopyOptions options, CopyListener listener) {
+    this.roots = roots;
+    this.filters = options.filters();
+    this.listener = listener;
+    this.thread = new Thread(this, "fxcp-scan");
+    this.thread.setDaemon(true);
+  }
+
+  public static ProgressScan start(List<TreeCopy.Root> roots, CopyOptions options, CopyListener listener) {
+    ProgressScan s = new ProgressScan(roots, options, listener);
+    s.thread.start();
+    return s;
+  }
+
+  public void stop() {
+    stopped = true;
+    try {
+      thread.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public void run() {
+    try {
+      for (TreeCopy.Root r : roots) {
+        byte[] c = Posix.cstr(r.srcName());
+        Stat st = Posix.statIfExists(r.srcDirFd(), c, r.relPath());
+        if (st != null) {
+          visit(r.srcDirFd(), c, r.relPath().isEmpty() ? "" : Names.raw(r.srcName()), st);
+        }
+      }
+      if (!stopped) {
+        listener.scanProgress(files, bytes, true);
+      }
+    } catch (Exception e) {
+      LOG.debug("progress scan ended early", e);
+    }
+  }
+
+  private void visit(int dirfd, byte[] cname, String raw, Stat st) throws Exception {
+    if (stopped) {
+      return;
+    }
+    if (!st.isDirectory()) {
+      files++;
+      bytes += st.isRegular() ? st.size() : 0;
+      if ((files & 4095) == 0) {
+        listener.scanProgress(files, bytes, false);
+      }
+      return;
+    }
+    int fd = Posix.openat(dirfd, cname, LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_NOFOLLOW, 0, raw);
+    try {
+      for (Posix.Dirent de : Posix.readdir(fd, raw)) {
+        byte[] c = Posix.cstr(de.name());
+        String childRaw = raw.isEmpty() ? Names.raw(de.name()) : raw + "/" + Names.raw(de.name());
+        Stat cs = Posix.statIfExists(fd, c, childRaw);
+        if (cs != null && !filters.isExcluded(childRaw, cs.isDirectory())) {
+          visit(fd, c, childRaw, cs);
+        }
+      }
+    } finally {
+      Posix.close(fd);
+    }
+  }
+}

@@ -1,0 +1,907 @@
+package io.foxing.copy.internal;
+
+import io.foxing.api.Change;
+import io.foxing.api.CopyListener;
+import io.foxing.api.CopyMethod;
+import io.foxing.api.CopyOptions;
+import io.foxing.api.CopyReport;
+import io.foxing.api.ErrnoException;
+import io.foxing.api.FilterRules;
+import io.foxing.api.Preserve;
+import io.foxing.api.spi.CopyTier;
+import io.foxing.api.spi.FileCopyRequest;
+import io.foxing.api.spi.TierUnavailableException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One copy run: walks each source tree with descriptors and mirrors it into the target.
+ *
+ * <p>How the walk stays safe and parallel: every directory is opened relative to its parent's
+ * descriptor with {@code O_NOFOLLOW}, so no symlink is ever followed inside the tree and paths of
+ * any length work. A {@link Dir} keeps its two descriptors (source and target) open until
+ * everything inside it is done, counted by {@link Dir#pending}; then its own metadata is applied
+ * (directory times must be set after their contents) and it releases its parent. Directory
+ * listings and batches of files are tasks on a fork-join pool whose LIFO local queues keep the
+ * walk mostly depth-first, which bounds open descriptors by depth times threads in practice.
+ *
+ * <p>Hard links: the first path of an inode is copied; the others wait on its {@link LinkGroup}
+ * and are linked to the finished file through an {@code O_PATH} descriptor, so no worker ever
+ * blocks waiting for another.
+ */
+public final class TreeCopy {
+  private static final Logger LOG = LoggerFactory.getLogger(TreeCopy.class);
+
+  /** Files per task: enough to amortise scheduling, few enough to spread a big directory over threads. */
+  private static final int BATCH_FILES = 32;
+  private static final long BATCH_BYTES = 8L << 20;
+
+  private final CopyOptions options;
+  private final CopyListener listener;
+  private final List<CopyTier> tiers;
+  private final Counters counters;
+  private final Metadata metadata;
+  private final FilterRules filters;
+  private final boolean dryRun;
+  private final ForkJoinPool pool;
+  private final Map<InodeKey, LinkGroup> links = new ConcurrentHashMap<>();
+  private final AtomicInteger roots = new AtomicInteger();
+  private final CountDownLatch finished = new CountDownLatch(1);
+  private volatile boolean noAtime = true;
+
+  public TreeCopy(CopyOptions options, CopyListener listener, List<CopyTier> tiers) {
+    this.options = options;
+    this.listener = listener;
+    this.tiers = tiers;
+    this.counters = new Counters(listener);
+    this.metadata = new Metadata(options, counters);
+    this.filters = options.filters();
+    this.dryRun = options.dryRun();
+    this.pool = new ForkJoinPool(options.threads(), ForkJoinPool.defaultForkJoinWorkerThreadFactory, null, false);
+  }
+
+  /** One thing to copy: entry {@code srcName} of {@code srcDirFd} becomes {@code dstName} of {@code dstDirFd}. */
+  public record Root(int srcDirFd, byte[] srcName, int dstDirFd, long dstDev, byte[] dstName, String relPath) {}
+
+  /**
+   * Copies every root and waits for the end. Closes the root descriptors.
+   *
+   * @param rootFailures failures found while resolving the command line, reported with the rest
+   */
+  public CopyReport run(List<Root> rootList, List<CopyReport.Failure> rootFailures) {
+    long start = System.nanoTime();
+    for (CopyReport.Failure f : rootFailures) {
+      counters.failure(f.path(), new IOException(f.reason()));
+    }
+    roots.set(rootList.size() + 1);
+    for (Root r : rootList) {
+      Dir parent = Dir.forRoot(r);
+      pool.execute(() -> copyRoot(parent, r));
+    }
+    rootDone();
+    try {
+      while (!finished.await(1, TimeUnit.SECONDS)) {
+        // waiting; a listener is driven by the workers
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      pool.shutdownNow();
+    }
+    pool.shutdown();
+    for (LinkGroup g : links.values()) {
+      Posix.close(g.fd);
+    }
+    return counters.report(Duration.ofNanos(System.nanoTime() - start), dryRun);
+  }
+
+  private void rootDone() {
+    if (roots.decrementAndGet() == 0) {
+      finished.countDown();
+    }
+  }
+
+  // ---------------------------------------------------------------- directories
+
+  /** A directory being copied; see the class comment for its life cycle. */
+  static final class Dir {
+    final Dir parent;
+    final byte[] srcName; // NUL-terminated, in parent's source dir
+    final byte[] dstName; // NUL-terminated, in parent's target dir
+    final String rel; // display path relative to the transfer root ("" for a pseudo-parent)
+    final String raw; // the same path as raw bytes, for filters
+    final Stat src;
+    final Stat before; // target's stat before we touched it; null if we created it
+    final boolean pseudo; // the held parent of a root entry: nothing of its own to apply
+    int sfd = -1;
+    int tfd = -1;
+    long tdev = -1; // the target filesystem, for the tiers' same-filesystem test
+    final AtomicInteger pending = new AtomicInteger(1);
+
+    Dir(Dir parent, byte[] srcName, byte[] dstName, String rel, String raw, Stat src, Stat before, boolean pseudo) {
+      this.parent = parent;
+      this.srcName = srcName;
+      this.dstName = dstName;
+      this.rel = rel;
+      this.raw = raw;
+      this.src = src;
+      this.before = before;
+      this.pseudo = pseudo;
+    }
+
+    static Dir forRoot(Root r) {
+      Dir d = new Dir(null, null, null, "", "", null, null, true);
+      d.sfd = r.srcDirFd;
+      d.tfd = r.dstDirFd;
+      d.tdev = r.dstDev;
+      return d;
+    }
+
+    boolean fresh() {
+      return before == null;
+    }
+
+    String childRel(String name) {
+      return rel.isEmpty() ? name : rel + "/" + name;
+    }
+
+    String childRaw(String name) {
+      return raw.isEmpty() ? name : raw + "/" + name;
+    }
+  }
+
+  /** An entry of a directory being processed. */
+  private static final class Entry {
+    final byte[] name; // without NUL
+    final byte[] cname; // with NUL
+    final String rel;
+    final Stat src;
+    Stat dst;
+
+    Entry(byte[] name, String rel, Stat src) {
+      this.name = name;
+      this.cname = Posix.cstr(name);
+      this.rel = rel;
+      this.src = src;
+    }
+  }
+
+  private void copyRoot(Dir parent, Root r) {
+    try {
+      byte[] cname = Posix.cstr(r.srcName);
+      Stat st = Posix.stat(parent.sfd, cname, r.relPath.isEmpty() ? "." : r.relPath);
+      Entry e = new Entry(r.dstName, r.relPath, st);
+      e.dst = parent.tfd >= 0 ? Posix.statIfExists(parent.tfd, Posix.cstr(r.dstName), r.relPath) : null;
+      List<Entry> files = new ArrayList<>();
+      handle(parent, e, cname, files);
+      for (Entry f : files) {
+        runFile(parent, f, cname);
+      }
+    } catch (IOException | RuntimeException ex) {
+      counters.failure(r.relPath.isEmpty() ? "." : r.relPath, asIo(ex));
+    } finally {
+      done(parent);
+    }
+  }
+
+  /** Lists one directory and dispatches its entries. Runs on a pool thread. */
+  private void processDir(Dir d) {
+    try {
+      List<Posix.Dirent> ents = Posix.readdir(d.sfd, where(d));
+      Map<ByteKey, Boolean> targetNames = listTarget(d);
+      Set<ByteKey> keep = new HashSet<>();
+      List<Entry> entries = new ArrayList<>(ents.size());
+      for (Posix.Dirent de : ents) {
+        String name = Names.display(de.name());
+        String rel = d.childRel(name);
+        byte[] cname = Posix.cstr(de.name());
+        Stat st;
+        try {
+          st = Posix.statIfExists(d.sfd, cname, rel);
+        } catch (ErrnoException ex) {
+          counters.failure(rel, ex);
+          continue;
+        }
+        if (st == null) {
+          counters.warning(rel, "file has vanished");
+          continue;
+        }
+        if (filters.isExcluded(d.childRaw(Names.raw(de.name())), st.isDirectory())) {
+          counters.excluded.increment();
+          keep.add(new ByteKey(de.name())); // protected from deletion, like rsync's excluded files
+          continue;
+        }
+        keep.add(new ByteKey(de.name()));
+        Entry e = new Entry(de.name(), rel, st);
+        if (targetNames != null && targetNames.containsKey(new ByteKey(de.name()))) {
+          e.dst = Posix.statIfExists(d.tfd, cname, rel);
+        }
+        entries.add(e);
+      }
+      if (targetNames != null) {
+        removeExtraneous(d, targetNames, keep);
+      }
+      List<Entry> batch = new ArrayList<>();
+      long batchBytes = 0;
+      for (Entry e : entries) {
+        List<Entry> files = new ArrayList<>(1);
+        try {
+          handle(d, e, e.cname, files);
+        } catch (IOException | RuntimeException ex) {
+          counters.failure(e.rel, asIo(ex));
+          continue;
+        }
+        for (Entry f : files) {
+          batch.add(f);
+          batchBytes += f.src.size();
+          if (batch.size() >= BATCH_FILES || batchBytes >= BATCH_BYTES) {
+            submitFiles(d, batch);
+            batch = new ArrayList<>();
+            batchBytes = 0;
+          }
+        }
+      }
+      if (!batch.isEmpty()) {
+        submitFiles(d, batch);
+      }
+    } catch (IOException | RuntimeException ex) {
+      counters.failure(where(d), asIo(ex));
+    } finally {
+      done(d);
+    }
+  }
+
+  private static String where(Dir d) {
+    return d.rel.isEmpty() ? "." : d.rel;
+  }
+
+  /** Names in the target directory, or null when it is new (nothing to compare or delete). */
+  private Map<ByteKey, Boolean> listTarget(Dir d) throws ErrnoException {
+    if (d.fresh() || d.tfd < 0) {
+      return null;
+    }
+    Map<ByteKey, Boolean> out = new HashMap<>();
+    for (Posix.Dirent de : Posix.readdir(d.tfd, where(d))) {
+      out.put(new ByteKey(de.name()), de.type() == 4 /* DT_DIR */);
+    }
+    return out;
+  }
+
+  private void submitFiles(Dir d, List<Entry> batch) {
+    d.pending.incrementAndGet();
+    pool.execute(() -> {
+      try {
+        for (Entry f : batch) {
+          runFile(d, f, f.cname);
+        }
+      } finally {
+        done(d);
+      }
+    });
+  }
+
+  private void runFile(Dir d, Entry f, byte[] srcCname) {
+    try {
+      copyFile(d, f, srcCname);
+    } catch (IOException | RuntimeException ex) {
+      counters.failure(f.rel, asIo(ex));
+    }
+  }
+
+  /** One unit of a directory's work finished; the last one finishes the directory. */
+  private void done(Dir d) {
+    if (d.pending.decrementAndGet() != 0) {
+      return;
+    }
+    try {
+      if (!d.pseudo) {
+        finishDir(d);
+      }
+    } catch (IOException | RuntimeException ex) {
+      counters.failure(where(d), asIo(ex));
+    } finally {
+      if (d.pseudo) {
+        // the root's held descriptors belong to the caller
+        rootDone();
+      } else {
+        Posix.close(d.sfd);
+        Posix.close(d.tfd);
+        done(d.parent);
+      }
+    }
+  }
+
+  /** Directory metadata goes on after its contents: creating entries moves its mtime. */
+  private void finishDir(Dir d) throws IOException {
+    String where = where(d) + "/";
+    Metadata.Target t = new Metadata.Target(d.tfd, d.parent.tfd, d.dstName, d.before);
+    int bits = 0;
+    if (d.tfd >= 0 || dryRun) {
+      bits |= metadata.applyAllButTimes(d.parent.sfd, d.srcName, d.src, t, dryRun, where);
+      Stat now = d.tfd >= 0 ? Posix.fstat(d.tfd, where) : d.before;
+      bits |= metadata.applyTimes(d.src, t, now, dryRun, where);
+    }
+    if (!d.fresh() && bits != 0) {
+      changed(Metadata.itemize('.', 'd', bits), dirPath(d), "");
+      counters.metadataUpdated.increment();
+    }
+  }
+
+  private static String dirPath(Dir d) {
+    return dirDisplay(d.rel);
+  }
+
+  private static String dirDisplay(String rel) {
+    return rel.isEmpty() ? "./" : rel + "/";
+  }
+
+  // ---------------------------------------------------------------- entries
+
+  /** Creates or updates one entry; regular files are added to {@code files} for a batch. */
+  private void handle(Dir d, Entry e, byte[] srcCname, List<Entry> files) throws IOException {
+    Stat s = e.src;
+    if (e.dst != null && !sameKind(s, e.dst)) {
+      removeTree(d.tfd, e.cname, e.rel, e.dst.isDirectory());
+      e.dst = null;
+    }
+    switch (s.type()) {
+      case LibC.S_IFDIR:
+        if (!options.recursive()) {
+          counters.warning(e.rel, "skipping directory (not recursive)");
+          return;
+        }
+        enterDir(d, e, srcCname);
+        return;
+      case LibC.S_IFREG:
+        files.add(e);
+        return;
+      case LibC.S_IFLNK:
+        if (options.preserves(Preserve.LINKS)) {
+          copySymlink(d, e, srcCname);
+        } else {
+          counters.warning(e.rel, "skipping non-regular file (symlink)");
+        }
+        return;
+      case LibC.S_IFCHR:
+      case LibC.S_IFBLK:
+        if (options.preserves(Preserve.DEVICES)) {
+          copySpecial(d, e, srcCname);
+        } else {
+          counters.warning(e.rel, "skipping device");
+        }
+        return;
+      default:
+        if (options.preserves(Preserve.SPECIALS)) {
+          copySpecial(d, e, srcCname);
+        } else {
+          counters.warning(e.rel, "skipping special file");
+        }
+    }
+  }
+
+  private static boolean sameKind(Stat a, Stat b) {
+    return a.type() == b.type() && (a.isRegular() || a.isDirectory() || a.isSymlink() || a.rdev() == b.rdev());
+  }
+
+  private void enterDir(Dir d, Entry e, byte[] srcCname) throws IOException {
+    int sfd = Posix.openat(d.sfd, srcCname, LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_NOFOLLOW, 0, e.rel);
+    int tfd = -1;
+    long tdev = d.tdev; // a directory we create lives on its parent's filesystem
+    try {
+      if (e.dst == null) {
+        changed(Metadata.created('c', 'd'), dirDisplay(e.rel), "");
+        counters.directories.increment();
+        if (!dryRun) {
+          Posix.mkdirat(d.tfd, e.cname, 0700, e.rel);
+        }
+      }
+      if (!dryRun || e.dst != null) {
+        tfd = Posix.openat(d.tfd, e.cname, LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_NOFOLLOW, 0, e.rel);
+        if (e.dst != null) {
+          tdev = Posix.fstat(tfd, e.rel).dev(); // an existing one may be a mount point
+        }
+      }
+      if (e.dst != null && options.preserves(Preserve.ACLS) && !metadata.defaultAclHint) {
+        metadata.defaultAclHint = hasDefaultAcl(d.tfd, e.cname, e.rel);
+      }
+    } catch (IOException | RuntimeException ex) {
+      Posix.close(sfd);
+      Posix.close(tfd);
+      throw ex;
+    }
+    Dir child = new Dir(d, srcCname, e.cname, e.rel, rawOf(d, e), e.src, e.dst, false);
+    child.sfd = sfd;
+    child.tfd = tfd;
+    child.tdev = tdev;
+    d.pending.incrementAndGet();
+    pool.execute(() -> processDir(child));
+  }
+
+  private static String rawOf(Dir d, Entry e) {
+    return d.pseudo ? (e.rel.isEmpty() ? "" : Names.raw(e.name)) : d.childRaw(Names.raw(e.name));
+  }
+
+  private static boolean hasDefaultAcl(int dirfd, byte[] cname, String where) throws ErrnoException {
+    byte[] name = "system.posix_acl_default\0".getBytes(StandardCharsets.US_ASCII);
+    return Posix.getXattr(Posix.procPath(dirfd, Metadata.trimNul(cname)), name, where) != null;
+  }
+
+  private void copySymlink(Dir d, Entry e, byte[] srcCname) throws IOException {
+    byte[] target = Posix.readlinkat(d.sfd, srcCname, e.src.size(), e.rel);
+    String detail = "-> " + Names.display(target);
+    if (e.dst != null) {
+      byte[] old = Posix.readlinkat(d.tfd, e.cname, e.dst.size(), e.rel);
+      if (java.util.Arrays.equals(old, target)) {
+        Metadata.Target t = new Metadata.Target(-1, d.tfd, e.cname, e.dst);
+        int bits = metadata.applyAllButTimes(d.sfd, srcCname, e.src, t, dryRun, e.rel);
+        bits |= metadata.applyTimes(e.src, t, e.dst, dryRun, e.rel);
+        if (bits != 0) {
+          changed(Metadata.itemize('.', 'L', bits), e.rel, detail);
+          counters.metadataUpdated.increment();
+        }
+        return;
+      }
+    }
+    changed(e.dst == null ? Metadata.created('c', 'L') : "cL.c.......", e.rel, detail);
+    counters.symlinks.increment();
+    if (dryRun) {
+      return;
+    }
+    byte[] tmp = Names.tempFor(e.name);
+    Posix.symlinkat(target, d.tfd, tmp, e.rel);
+    placeNew(d, e, srcCname, tmp);
+  }
+
+  private void copySpecial(Dir d, Entry e, byte[] srcCname) throws IOException {
+    char x = (e.src.type() == LibC.S_IFCHR || e.src.type() == LibC.S_IFBLK) ? 'D' : 'S';
+    if (e.dst != null) {
+      Metadata.Target t = new Metadata.Target(-1, d.tfd, e.cname, e.dst);
+      int bits = metadata.applyAllButTimes(d.sfd, srcCname, e.src, t, dryRun, e.rel);
+      bits |= metadata.applyTimes(e.src, t, e.dst, dryRun, e.rel);
+      if (bits != 0) {
+        changed(Metadata.itemize('.', x, bits), e.rel, "");
+        counters.metadataUpdated.increment();
+      }
+      return;
+    }
+    changed(Metadata.created('c', x), e.rel, "");
+    counters.specials.increment();
+    if (dryRun) {
+      return;
+    }
+    byte[] tmp = Names.tempFor(e.name);
+    Posix.mknodat(d.tfd, tmp, e.src.type() | 0600, e.src.rdev(), e.rel);
+    placeNew(d, e, srcCname, tmp);
+  }
+
+  /** Metadata on a freshly made symlink or special file under its temporary name, then rename into place. */
+  private void placeNew(Dir d, Entry e, byte[] srcCname, byte[] tmp) throws IOException {
+    try {
+      Metadata.Target t = new Metadata.Target(-1, d.tfd, tmp, null);
+      metadata.applyAllButTimes(d.sfd, srcCname, e.src, t, false, e.rel);
+      metadata.applyTimes(e.src, t, null, false, e.rel);
+      Posix.renameat(d.tfd, tmp, d.tfd, e.cname, e.rel);
+    } catch (IOException | RuntimeException ex) {
+      LibC.unlinkat(d.tfd, tmp, 0);
+      throw ex;
+    }
+  }
+
+  // ---------------------------------------------------------------- regular files
+
+  private void copyFile(Dir d, Entry e, byte[] srcCname) throws IOException {
+    LinkGroup group = null;
+    if (options.preserves(Preserve.HARD_LINKS) && e.src.nlink() > 1) {
+      LinkGroup g = links.computeIfAbsent(new InodeKey(e.src.dev(), e.src.ino()), k -> new LinkGroup(e.rel));
+      if (!g.claimFirst()) {
+        d.pending.incrementAndGet();
+        g.whenReady(() -> pool.execute(() -> {
+          try {
+            linkFollower(d, e, g, srcCname);
+          } catch (IOException | RuntimeException ex) {
+            counters.failure(e.rel, asIo(ex));
+          } finally {
+            done(d);
+          }
+        }));
+        return;
+      }
+      group = g;
+    }
+    boolean ok = false;
+    try {
+      copyRegular(d, e, srcCname);
+      ok = true;
+    } finally {
+      if (group != null) {
+        int fd = -1;
+        if (ok && !dryRun) {
+          try {
+            fd = Posix.openat(d.tfd, e.cname, LibC.O_PATH | LibC.O_NOFOLLOW, 0, e.rel);
+          } catch (ErrnoException ex) {
+            LOG.debug("cannot hold {} for its hard links", e.rel, ex);
+          }
+        }
+        group.complete(fd, ok && (dryRun || fd >= 0));
+      }
+    }
+  }
+
+  private void linkFollower(Dir d, Entry e, LinkGroup g, byte[] srcCname) throws IOException {
+    if (!g.ok) {
+      copyRegular(d, e, srcCname); // the first copy failed: this path gets a copy of its own
+      return;
+    }
+    if (!dryRun) {
+      Stat first = Posix.fstat(g.fd, g.firstRel);
+      if (e.dst != null && e.dst.ino() == first.ino() && e.dst.dev() == first.dev()) {
+        return; // already the same inode
+      }
+    }
+    changed(Metadata.created('h', 'f'), e.rel, "=> " + g.firstRel);
+    counters.hardLinks.increment();
+    if (dryRun) {
+      return;
+    }
+    byte[] tmp = Names.tempFor(e.name);
+    Posix.linkFd(g.fd, d.tfd, tmp, e.rel);
+    try {
+      Posix.renameat(d.tfd, tmp, d.tfd, e.cname, e.rel);
+    } catch (IOException ex) {
+      LibC.unlinkat(d.tfd, tmp, 0);
+      throw ex;
+    }
+  }
+
+  private void copyRegular(Dir d, Entry e, byte[] srcCname) throws IOException {
+    Stat dst = e.dst;
+    if (dst != null && dst.isRegular() && dst.size() == e.src.size()
+        && (options.checksum() ? sameContents(d, e, srcCname) : dst.sameMtime(e.src))) {
+      updateMetadataOnly(d, e, srcCname);
+      return;
+    }
+    int sfd = openSource(d, srcCname, e.rel);
+    try {
+      Stat s = Posix.fstat(sfd, e.rel);
+      if (!s.isRegular() || s.ino() != e.src.ino()) {
+        throw new IOException(e.rel + ": changed while being copied (was replaced); run again");
+      }
+      int bits = dst == null ? -1 : Metadata.SIZE * (dst.size() != s.size() ? 1 : 0) | Metadata.TIME * (dst.sameMtime(s) ? 0 : 1)
+          | (options.checksum() ? Metadata.CHECKSUM : 0);
+      listenerFileStart(e.rel, s.size());
+      changed(bits < 0 ? Metadata.created('>', 'f') : Metadata.itemize('>', 'f', bits), e.rel, "");
+      if (dryRun) {
+        counters.filesCopied.increment();
+        counters.bytesCopied.add(s.size());
+        listenerFileEnd(e.rel, s.size(), "dry-run");
+        return;
+      }
+      boolean inplace = options.inplace() && dst != null;
+      byte[] tmp = inplace ? e.cname : Names.tempFor(e.name);
+      int flags = inplace ? LibC.O_WRONLY | LibC.O_TRUNC | LibC.O_NOFOLLOW : LibC.O_WRONLY | LibC.O_CREAT | LibC.O_EXCL | LibC.O_NOFOLLOW;
+      int tfd = Posix.openat(d.tfd, tmp, flags, 0600, e.rel);
+      boolean placed = false;
+      try {
+        String tier = moveBytes(sfd, tfd, s, e.rel, d.tdev);
+        Metadata.Target t = new Metadata.Target(tfd, d.tfd, tmp, inplace ? dst : null);
+        metadata.applyAllButTimes(d.sfd, srcCname, s, t, false, e.rel);
+        metadata.applyTimes(s, t, null, false, e.rel);
+        if (!inplace) {
+          Posix.renameat(d.tfd, tmp, d.tfd, e.cname, e.rel);
+        }
+        placed = true;
+        counters.filesCopied.increment();
+        counters.bytesCopied.add(s.size());
+        counters.tier(tier);
+        listenerFileEnd(e.rel, s.size(), tier);
+      } finally {
+        Posix.close(tfd);
+        if (!placed && !inplace) {
+          LibC.unlinkat(d.tfd, tmp, 0);
+        }
+      }
+    } finally {
+      Posix.close(sfd);
+    }
+  }
+
+  /** Opens a source file without following a symlink and, where allowed, without touching its atime. */
+  private int openSource(Dir d, byte[] cname, String rel) throws ErrnoException {
+    int base = LibC.O_RDONLY | LibC.O_NOFOLLOW | LibC.O_NOCTTY;
+    if (noAtime) {
+      int fd = LibC.openat(d.sfd, cname, base | LibC.O_NOATIME | LibC.O_CLOEXEC, 0);
+      if (fd >= 0) {
+        return fd;
+      }
+      if (Posix.lastError() != Posix.EPERM) {
+        throw Posix.error("open", rel, Posix.lastError());
+      }
+      noAtime = false; // not our file and not root: plain opens from now on
+    }
+    return Posix.openat(d.sfd, cname, base, 0, rel);
+  }
+
+  private void updateMetadataOnly(Dir d, Entry e, byte[] srcCname) throws IOException {
+    counters.filesUpToDate.increment();
+    try {
+      listener.fileUpToDate(e.rel, e.src.size());
+    } catch (RuntimeException ex) {
+      LOG.warn("listener failed on {}", e.rel, ex);
+    }
+    Metadata.Target probe = new Metadata.Target(-1, d.tfd, e.cname, e.dst);
+    int bits = metadata.applyAllButTimes(d.sfd, srcCname, e.src, probe, true, e.rel)
+        | metadata.applyTimes(e.src, probe, e.dst, true, e.rel);
+    if (bits == 0) {
+      return;
+    }
+    changed(Metadata.itemize('.', 'f', bits), e.rel, "");
+    counters.metadataUpdated.increment();
+    if (dryRun) {
+      return;
+    }
+    int fd = Posix.openat(d.tfd, e.cname, LibC.O_RDONLY | LibC.O_NOFOLLOW | LibC.O_NOCTTY, 0, e.rel);
+    try {
+      Metadata.Target t = new Metadata.Target(fd, d.tfd, e.cname, e.dst);
+      metadata.applyAllButTimes(d.sfd, srcCname, e.src, t, false, e.rel);
+      metadata.applyTimes(e.src, t, e.dst, false, e.rel);
+    } finally {
+      Posix.close(fd);
+    }
+  }
+
+  private boolean sameContents(Dir d, Entry e, byte[] srcCname) throws IOException {
+    int a = openSource(d, srcCname, e.rel);
+    int b = -1;
+    try {
+      b = Posix.openat(d.tfd, e.cname, LibC.O_RDONLY | LibC.O_NOFOLLOW | LibC.O_NOCTTY, 0, e.rel);
+      com.sun.jna.Memory buf = Posix.rwBuffer();
+      long half = Posix.RW_BUFFER / 2;
+      ByteBuffer x = buf.getByteBuffer(0, half);
+      ByteBuffer y = buf.getByteBuffer(half, half);
+      for (long off = 0; ; ) {
+        long n = LibC.pread(a, buf, half, off);
+        long m = LibC.pread(b, buf.share(half), half, off);
+        if (n < 0 || m < 0) {
+          throw Posix.error("read", e.rel, Posix.lastError());
+        }
+        if (n != m) {
+          return false;
+        }
+        if (n == 0) {
+          return true;
+        }
+        x.clear().limit((int) n);
+        y.clear().limit((int) n);
+        if (!x.equals(y)) {
+          return false;
+        }
+        off += n;
+      }
+    } finally {
+      Posix.close(a);
+      Posix.close(b);
+    }
+  }
+
+  /** Tries the tiers in order (or the forced one) and names the one that moved the bytes. */
+  private String moveBytes(int sfd, int tfd, Stat s, String rel, long targetDev) throws IOException {
+    if (s.size() == 0) {
+      return "empty";
+    }
+    FileCopyRequest req = new FileCopyRequest(sfd, tfd, s.size(), s.isSparse(), s.dev(), targetDev, rel);
+    CopyMethod forced = options.copyMethod();
+    CopyTier previous = null;
+    String previousReason = null;
+    for (CopyTier tier : tiers) {
+      if (forced != CopyMethod.AUTO ? tier.method() != forced : !tier.isAvailable()) {
+        continue;
+      }
+      if (!tier.isAvailable()) {
+        throw new IOException(rel + ": --copy-method " + forced.cliName() + " is not available: " + tier.unavailabilityCause().getMessage());
+      }
+      if (previous != null) {
+        listener.tierFallback(rel, previous.name(), tier.name(), previousReason);
+        Posix.ftruncate(tfd, 0, rel);
+      }
+      try {
+        tier.copy(req);
+        return tier.name();
+      } catch (TierUnavailableException ex) {
+        if (forced != CopyMethod.AUTO) {
+          throw new IOException(rel + ": --copy-method " + forced.cliName() + " cannot copy this file: " + ex.getMessage(), ex);
+        }
+        previous = tier;
+        previousReason = ex.getMessage();
+      }
+    }
+    if (forced != CopyMethod.AUTO) {
+      throw new IOException(rel + ": --copy-method " + forced.cliName() + " has no provider");
+    }
+    throw new IOException(rel + ": no copy tier could copy this file; last refusal: " + previousReason);
+  }
+
+  // ---------------------------------------------------------------- delete
+
+  private void removeExtraneous(Dir d, Map<ByteKey, Boolean> targetNames, Set<ByteKey> keep) {
+    for (Map.Entry<ByteKey, Boolean> t : targetNames.entrySet()) {
+      byte[] name = t.getKey().bytes;
+      if (keep.contains(t.getKey())) {
+        continue;
+      }
+      String rel = d.childRel(Names.display(name));
+      try {
+        if (Names.isTemp(name)) {
+          // a temporary of an interrupted run: ours, never the user's
+          if (!dryRun) {
+            removeTree(d.tfd, Posix.cstr(name), rel, t.getValue());
+          }
+          continue;
+        }
+        if (!options.delete()) {
+          continue;
+        }
+        Stat st = Posix.statIfExists(d.tfd, Posix.cstr(name), rel);
+        if (st == null || filters.isExcluded(d.childRaw(Names.raw(name)), st.isDirectory())) {
+          continue;
+        }
+        if (dryRun) {
+          deleteChange(rel, st.isDirectory());
+        } else {
+          removeTree(d.tfd, Posix.cstr(name), rel, st.isDirectory());
+        }
+      } catch (IOException | RuntimeException ex) {
+        counters.failure(rel, asIo(ex));
+      }
+    }
+  }
+
+  private void deleteChange(String rel, boolean dir) {
+    changed("*deleting  ", dir ? rel + "/" : rel, "");
+    counters.deleted.increment();
+  }
+
+  /** Removes an entry of a target directory, depth first, through descriptors only. */
+  void removeTree(int dirfd, byte[] cname, String rel, boolean directory) throws IOException {
+    if (dryRun) {
+      deleteChange(rel, directory);
+      return;
+    }
+    if (directory) {
+      int fd = Posix.openat(dirfd, cname, LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_NOFOLLOW, 0, rel);
+      try {
+        for (Posix.Dirent de : Posix.readdir(fd, rel)) {
+          String childRel = rel + "/" + Names.display(de.name());
+          byte[] c = Posix.cstr(de.name());
+          boolean childDir = de.type() == 4 || de.type() == 0 && isDirAt(fd, c, childRel);
+          removeTree(fd, c, childRel, childDir);
+        }
+      } finally {
+        Posix.close(fd);
+      }
+    }
+    Posix.unlinkat(dirfd, cname, directory, rel);
+    if (!Names.isTemp(Metadata.trimNul(cname))) {
+      deleteChange(rel, directory);
+    }
+  }
+
+  private static boolean isDirAt(int fd, byte[] c, String rel) throws ErrnoException {
+    Stat s = Posix.statIfExists(fd, c, rel);
+    return s != null && s.isDirectory();
+  }
+
+  // ---------------------------------------------------------------- listener plumbing
+
+  private void changed(String code, String path, String detail) {
+    try {
+      listener.changed(new Change(code, path, detail));
+    } catch (RuntimeException ex) {
+      LOG.warn("listener failed on change of {}", path, ex);
+    }
+  }
+
+  private void listenerFileStart(String rel, long size) {
+    try {
+      listener.fileStart(rel, size);
+    } catch (RuntimeException ex) {
+      LOG.warn("listener failed on start of {}", rel, ex);
+    }
+  }
+
+  private void listenerFileEnd(String rel, long size, String tier) {
+    try {
+      listener.fileEnd(rel, size, tier);
+    } catch (RuntimeException ex) {
+      LOG.warn("listener failed on end of {}", rel, ex);
+    }
+  }
+
+  private static IOException asIo(Exception ex) {
+    return ex instanceof IOException io ? io : new IOException(ex.toString(), ex);
+  }
+
+  // ---------------------------------------------------------------- small types
+
+  private record InodeKey(long dev, long ino) {}
+
+  /** A name as a hash key (byte arrays compare by identity). */
+  static final class ByteKey {
+    final byte[] bytes;
+    private final int hash;
+
+    ByteKey(byte[] bytes) {
+      this.bytes = bytes;
+      this.hash = java.util.Arrays.hashCode(bytes);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof ByteKey k && java.util.Arrays.equals(bytes, k.bytes);
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+  }
+
+  /** The paths of one inode: the first is copied, the rest link to it once it is in place. */
+  private static final class LinkGroup {
+    final String firstRel;
+    private boolean claimed;
+    private boolean ready;
+    private List<Runnable> waiters = new ArrayList<>();
+    volatile int fd = -1;
+    volatile boolean ok;
+
+    LinkGroup(String firstRel) {
+      this.firstRel = firstRel;
+    }
+
+    synchronized boolean claimFirst() {
+      if (claimed) {
+        return false;
+      }
+      claimed = true;
+      return true;
+    }
+
+    void whenReady(Runnable r) {
+      synchronized (this) {
+        if (!ready) {
+          waiters.add(r);
+          return;
+        }
+      }
+      r.run();
+    }
+
+    void complete(int fd, boolean ok) {
+      List<Runnable> run;
+      synchronized (this) {
+        this.fd = fd;
+        this.ok = ok;
+        ready = true;
+        run = waiters;
+        waiters = null;
+      }
+      for (Runnable r : run) {
+        r.run();
+      }
+    }
+  }
+}

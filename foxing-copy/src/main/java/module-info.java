@@ -1,0 +1,20 @@
+/**
+ * The local copy engine: {@link io.foxing.copy.SmartCopier}. Copy tiers are found through
+ * {@link io.foxing.api.spi.CopyTier} providers; the built-in ones live in the unexported
+ * {@code io.foxing.copy.internal} package.
+ */
+module io.foxing.copy {
+  requires transitive io.foxing.api;
+  requires com.sun.jna;
+  requires org.slf4j;
+
+  exports io.foxing.copy;
+
+  uses io.foxing.api.spi.CopyTier;
+
+  provides io.foxing.api.spi.CopyTier with
+      io.foxing.copy.internal.ReflinkTier,
+      io.foxing.copy.internal.CopyFileRangeTier,
+      io.foxing.copy.internal.SendfileTier,
+      io.foxing.copy.internal.ReadWriteTier;
+}
