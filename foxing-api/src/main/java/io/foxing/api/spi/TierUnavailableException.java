@@ -13,4 +13,10 @@ public class TierUnavailableException extends IOException {
   public TierUnavailableException(String reason) {
     super(reason);
   }
+
+  /** Fallback is control flow, often once per file: a stack trace would cost more than the call it reports. */
+  @Override
+  public synchronized Throwable fillInStackTrace() {
+    return this;
+  }
 }

@@ -21,11 +21,15 @@ public final class CopyFileRangeTier extends BuiltinTier {
   public long copy(FileCopyRequest r) throws IOException {
     checkPair(r);
     if (r.sparse()) {
-      return DataSegments.copy(r.sourceFd(), r.targetFd(), r.size(), r.path(), (off, len) -> range(r, off, len, off > 0));
+      long[] written = {0};
+      return DataSegments.copy(r.sourceFd(), r.targetFd(), r.size(), r.path(), (off, len) -> {
+        written[0] += range(r, off, len, written[0] > 0);
+      });
     }
     return range(r, 0, r.size(), false);
   }
 
+  /** @param started bytes were already written, so a refusal now can no longer fall back cleanly */
   private long range(FileCopyRequest r, long offset, long length, boolean started) throws IOException {
     Memory offs = Posix.offsets();
     offs.setLong(0, offset);

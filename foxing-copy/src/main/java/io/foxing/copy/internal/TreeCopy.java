@@ -715,7 +715,6 @@ public final class TreeCopy {
       }
       if (previous != null) {
         listener.tierFallback(rel, previous.name(), tier.name(), previousReason);
-        Posix.ftruncate(tfd, 0, rel);
       }
       try {
         tier.copy(req);
