@@ -23,6 +23,8 @@ final class Metadata {
 
   private static final byte[] ACL_PREFIX = "system.posix_acl_".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] SYSTEM_PREFIX = "system.".getBytes(StandardCharsets.US_ASCII);
+  /** XFS shows root its on-disk form of POSIX ACLs under these names; the ACL itself is copied as system.posix_acl_*. */
+  private static final byte[] XFS_ACL_PREFIX = "trusted.SGI_ACL_".getBytes(StandardCharsets.US_ASCII);
 
   private final CopyOptions options;
   private final Counters counters;
@@ -115,7 +117,7 @@ final class Metadata {
       return options.preserves(Preserve.ACLS);
     }
     // other system.* names are synthesized by filesystems (nfs4_acl, richacl), not copied
-    return !startsWith(cname, SYSTEM_PREFIX) && options.preserves(Preserve.XATTRS);
+    return !startsWith(cname, SYSTEM_PREFIX) && !startsWith(cname, XFS_ACL_PREFIX) && options.preserves(Preserve.XATTRS);
   }
 
   private int syncXattrs(int srcDirfd, byte[] srcName, Target t, boolean dryRun, String where) throws ErrnoException {
