@@ -43,10 +43,9 @@ public final class Roots implements AutoCloseable {
     try {
       boolean targetIsDir = Posix.isDirectoryPath(target);
       boolean into = targetIsDir || target.endsWith("/") || sources.size() > 1;
-      boolean anyContents = sources.stream().anyMatch(s -> s.endsWith("/") && s.length() > 1);
       int intoFd = -1;
       long intoDev = -1;
-      if ((into || anyContents) && !targetIsDir && !options.dryRun()) {
+      if (into && !targetIsDir && !options.dryRun()) {
         mkdirTarget(target);
         targetIsDir = true;
       }

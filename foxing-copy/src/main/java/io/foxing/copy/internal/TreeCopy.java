@@ -202,6 +202,8 @@ public final class TreeCopy {
   private void processDir(Dir d) {
     try {
       List<Posix.Dirent> ents = Posix.readdir(d.sfd, where(d));
+      // name order, as rsync's file lists: deterministic output, and hard-link groups resolve the same way every run
+      ents.sort((a, b) -> java.util.Arrays.compareUnsigned(a.name(), b.name()));
       Map<ByteKey, Boolean> targetNames = listTarget(d);
       Set<ByteKey> keep = new HashSet<>();
       List<Entry> entries = new ArrayList<>(ents.size());
