@@ -8,8 +8,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * Include/exclude rules with rsync's semantics, in the order given; the first rule that matches a
@@ -74,11 +72,7 @@ public final class FilterRules {
     int slash = relativePath.lastIndexOf('/');
     String name = slash < 0 ? relativePath : relativePath.substring(slash + 1);
     for (Rule r : rules) {
-      if (r.directoryOnly && !directory) {
-        continue;
-      }
-      String subject = r.wholePath ? relativePath : name;
-      if (r.regex.matcher(subject).matches()) {
+      if (r.matches(relativePath, name, directory)) {
         return !r.include;
       }
     }
@@ -148,14 +142,27 @@ public final class FilterRules {
     final String source;
     final boolean directoryOnly;
     final boolean wholePath;
-    final Pattern regex;
+    final Glob glob;
+    /** For {@code dir/***}: everything under dir; dir itself matches through {@link #glob}, as a directory only. */
+    final Glob under;
 
-    private Rule(boolean include, String source, boolean directoryOnly, boolean wholePath, Pattern regex) {
+    private Rule(boolean include, String source, boolean directoryOnly, boolean wholePath, Glob glob, Glob under) {
       this.include = include;
       this.source = source;
       this.directoryOnly = directoryOnly;
       this.wholePath = wholePath;
-      this.regex = regex;
+      this.glob = glob;
+      this.under = under;
+    }
+
+    boolean matches(String path, String name, boolean directory) {
+      if (under != null && under.matches(path)) {
+        return true;
+      }
+      if (directoryOnly && !directory) {
+        return false;
+      }
+      return glob.matches(wholePath ? path : name);
     }
 
     static Rule compile(boolean include, String source) {
@@ -169,79 +176,84 @@ public final class FilterRules {
       if (subtree) {
         p = p.substring(0, p.length() - 4);
       }
-      boolean directoryOnly = !subtree && p.endsWith("/") && p.length() > 1;
-      if (directoryOnly) {
+      boolean trailingSlash = !subtree && p.endsWith("/") && p.length() > 1;
+      if (trailingSlash) {
         p = p.substring(0, p.length() - 1);
       }
+      boolean directoryOnly = subtree || trailingSlash;
       boolean wholePath = anchored || subtree || p.contains("/") || p.contains("**");
-      StringBuilder re = new StringBuilder();
-      if (wholePath && !anchored) {
-        re.append("(?:.*/)?");
-      }
-      translate(p, re, source);
-      if (subtree) {
-        re.append("(?:/.*)?");
-      }
-      try {
-        return new Rule(include, source, directoryOnly, wholePath, Pattern.compile(re.toString(), Pattern.DOTALL));
-      } catch (PatternSyntaxException e) {
-        throw new IllegalArgumentException("bad filter pattern '" + source + "': " + e.getDescription(), e);
-      }
+      // an unanchored path pattern may start at any directory level: an implicit leading "**/"
+      Glob glob = Glob.compile(p, wholePath && !anchored, false, source);
+      Glob under = subtree ? Glob.compile(p, !anchored, true, source) : null;
+      return new Rule(include, source, directoryOnly, wholePath, glob, under);
+    }
+  }
+
+  /**
+   * A compiled wildcard pattern, matched by dynamic programming over (token, position): linear in
+   * the pattern times the path, whatever the pattern, so no rule can make matching blow up.
+   */
+  private static final class Glob {
+    private static final int LITERAL = 0, ONE = 1, STAR = 2, DOUBLE_STAR = 3, DIRS = 4, CLASS = 5;
+    private final int[] kind;
+    private final char[] literal;
+    private final CharClass[] classes;
+
+    private Glob(int[] kind, char[] literal, CharClass[] classes) {
+      this.kind = kind;
+      this.literal = literal;
+      this.classes = classes;
     }
 
-    private static void translate(String p, StringBuilder re, String source) {
+    static Glob compile(String p, boolean anyLevel, boolean thenAnything, String source) {
+      List<Integer> kinds = new ArrayList<>();
+      StringBuilder lits = new StringBuilder();
+      List<CharClass> cls = new ArrayList<>();
+      if (anyLevel) {
+        add(kinds, lits, cls, DIRS, '\0', null);
+      }
       for (int i = 0; i < p.length(); i++) {
         char c = p.charAt(i);
-        switch (c) {
-          case '*':
-            if (i + 1 < p.length() && p.charAt(i + 1) == '*') {
-              re.append(".*");
-              while (i + 1 < p.length() && p.charAt(i + 1) == '*') {
-                i++;
-              }
-            } else {
-              re.append("[^/]*");
-            }
-            break;
-          case '?':
-            re.append("[^/]");
-            break;
-          case '[':
-            int end = classEnd(p, i);
-            if (end < 0) {
-              throw new IllegalArgumentException("bad filter pattern '" + source + "': unclosed '['");
-            }
-            re.append('[');
-            int j = i + 1;
-            if (p.charAt(j) == '!' || p.charAt(j) == '^') {
-              re.append('^');
-              j++;
-            }
-            for (; j < end; j++) {
-              char k = p.charAt(j);
-              if (k == '\\' || k == '[' || k == '&' || k == '^' || k == ']') {
-                re.append('\\');
-              }
-              re.append(k);
-            }
-            re.append(']');
-            i = end;
-            break;
-          case '\\':
-            if (i + 1 < p.length()) {
-              i++;
-              re.append(Pattern.quote(String.valueOf(p.charAt(i))));
-            } else {
-              re.append("\\\\");
-            }
-            break;
-          default:
-            if ("().+{}$^|".indexOf(c) >= 0) {
-              re.append('\\');
-            }
-            re.append(c);
+        if (c == '*') {
+          int stars = 1;
+          while (i + 1 < p.length() && p.charAt(i + 1) == '*') {
+            i++;
+            stars++;
+          }
+          if (stars == 1) {
+            add(kinds, lits, cls, STAR, '\0', null);
+          } else if (i + 1 == stars && i + 1 < p.length() && p.charAt(i + 1) == '/') {
+            i++; // a leading "**/" also matches no directory at all, as in rsync (elsewhere "**" needs a character)
+            add(kinds, lits, cls, DIRS, '\0', null);
+          } else {
+            add(kinds, lits, cls, DOUBLE_STAR, '\0', null);
+          }
+        } else if (c == '?') {
+          add(kinds, lits, cls, ONE, '\0', null);
+        } else if (c == '[') {
+          int end = classEnd(p, i);
+          if (end < 0) {
+            throw new IllegalArgumentException("bad filter pattern '" + source + "': unclosed '[' (write \\[ for a literal bracket)");
+          }
+          add(kinds, lits, cls, CLASS, '\0', CharClass.parse(p.substring(i + 1, end)));
+          i = end;
+        } else if (c == '\\' && i + 1 < p.length()) {
+          add(kinds, lits, cls, LITERAL, p.charAt(++i), null);
+        } else {
+          add(kinds, lits, cls, LITERAL, c, null);
         }
       }
+      if (thenAnything) {
+        add(kinds, lits, cls, LITERAL, '/', null);
+        add(kinds, lits, cls, DOUBLE_STAR, '\0', null);
+      }
+      return new Glob(kinds.stream().mapToInt(Integer::intValue).toArray(), lits.toString().toCharArray(), cls.toArray(new CharClass[0]));
+    }
+
+    private static void add(List<Integer> kinds, StringBuilder lits, List<CharClass> cls, int kind, char c, CharClass cc) {
+      kinds.add(kind);
+      lits.append(c);
+      cls.add(cc);
     }
 
     /** Index of the ']' closing the class opened at {@code start}, or -1. A ']' right after '[' or '[!' is literal. */
@@ -254,11 +266,92 @@ public final class FilterRules {
         j++;
       }
       for (; j < p.length(); j++) {
-        if (p.charAt(j) == ']') {
+        if (p.charAt(j) == '\\') {
+          j++;
+        } else if (p.charAt(j) == ']') {
           return j;
         }
       }
       return -1;
+    }
+
+    boolean matches(String text) {
+      int n = text.length();
+      boolean[] cur = new boolean[n + 1];
+      boolean[] next = new boolean[n + 1];
+      cur[0] = true;
+      for (int t = 0; t < kind.length; t++) {
+        java.util.Arrays.fill(next, false);
+        boolean seen = false; // some cur[k], k < j, is true
+        for (int j = 0; j <= n; j++) {
+          switch (kind[t]) {
+            case STAR:
+              next[j] = cur[j] || j > 0 && next[j - 1] && text.charAt(j - 1) != '/';
+              break;
+            case DOUBLE_STAR:
+              next[j] = cur[j] || j > 0 && next[j - 1];
+              break;
+            case DIRS:
+              next[j] = cur[j] || j > 0 && seen && text.charAt(j - 1) == '/';
+              break;
+            default:
+              if (j > 0 && cur[j - 1]) {
+                char c = text.charAt(j - 1);
+                next[j] = kind[t] == LITERAL ? c == literal[t] : kind[t] == ONE ? c != '/' : classes[t].contains(c);
+              }
+          }
+          seen |= cur[j];
+        }
+        boolean[] swap = cur;
+        cur = next;
+        next = swap;
+      }
+      return cur[n];
+    }
+  }
+
+  /** A bracket expression: ranges and single characters, possibly negated; never matches '/'. */
+  private static final class CharClass {
+    private final boolean negated;
+    private final char[] from;
+    private final char[] to;
+
+    private CharClass(boolean negated, char[] from, char[] to) {
+      this.negated = negated;
+      this.from = from;
+      this.to = to;
+    }
+
+    static CharClass parse(String body) {
+      boolean neg = !body.isEmpty() && (body.charAt(0) == '!' || body.charAt(0) == '^');
+      String b = neg ? body.substring(1) : body;
+      StringBuilder f = new StringBuilder();
+      StringBuilder t = new StringBuilder();
+      for (int i = 0; i < b.length(); i++) {
+        char c = b.charAt(i);
+        if (c == '\\' && i + 1 < b.length()) {
+          c = b.charAt(++i);
+        }
+        char hi = c;
+        if (i + 2 < b.length() && b.charAt(i + 1) == '-') {
+          hi = b.charAt(i + 2);
+          i += 2;
+        }
+        f.append(c);
+        t.append(hi);
+      }
+      return new CharClass(neg, f.toString().toCharArray(), t.toString().toCharArray());
+    }
+
+    boolean contains(char c) {
+      if (c == '/') {
+        return false;
+      }
+      boolean in = false;
+      for (int i = 0; i < from.length && !in; i++) {
+        in = c >= from[i] && c <= to[i];
+      }
+      return in != negated;
     }
   }
 }
