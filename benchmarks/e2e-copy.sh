@@ -19,7 +19,9 @@
 # from the same cold cache. Note that this also evicts the JDK's files, so fxcp pays a cold JVM
 # start every time, and that times end when the tool exits (writeback is not included, for any
 # tool). Tools run interleaved (fxcp, cp, rsync, fxcp, ...) so slow drift hits all of them alike.
-set -euo pipefail
+set -eEuo pipefail
+# With set -e a failing command ends the script silently; say which one.
+trap 'echo "e2e-copy: failed (status $?) at line $LINENO: $BASH_COMMAND" >&2' ERR
 
 here="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)"
 repo="$(dirname "$here")"
@@ -218,6 +220,40 @@ need_xfs=$(( max_target * 105 / 100 + 256 * MiB ))
 [ "$need_btrfs" -le "$image_bytes" ] && [ "$need_xfs" -le "$image_bytes" ] \
   || die "workloads need ~$((need_btrfs / MiB)) MiB on btrfs but images are $image_size; lower --scale, use --only, or raise --image-size"
 
+
+# ---------------------------------------------------------------------------------------------
+# Machine info and CSV header (before any mkfs, so a problem here costs nothing)
+# ---------------------------------------------------------------------------------------------
+# First lines via awk, not head: head exits early, the writer gets SIGPIPE and pipefail aborts us.
+java_cmd="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+m_kernel="$(uname -r)"
+m_cpus="$(nproc)"
+m_cpu="$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
+m_mem="$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
+m_java="$({ "$java_cmd" -version 2>&1 || echo "java not found"; } | awk 'NR == 1')"
+m_date="$(date -Iseconds)"
+m_cp="$(cp --version | awk 'NR == 1')"
+m_rsync="$(rsync --version | awk 'NR == 1 { $1 = $1; print }')"
+machine="Machine: Linux $m_kernel, $m_cpus CPUs (${m_cpu:-unknown CPU}), $m_mem RAM, $m_java, $m_date"
+settings="Settings: scale $scale, $runs run(s) (median), drop caches $([ "$drop_caches" = 1 ] && echo on || echo off), $fxcp_version; $m_cp; $m_rsync"
+
+[ -n "$csv" ] || csv="$here/results/e2e-copy-$(date +%Y%m%d-%H%M%S).csv"
+mkdir -p "$(dirname "$csv")"
+{
+  echo "# e2e-copy.sh: fxcp -a vs cp -a vs rsync -a; times in ms, median of $runs run(s)"
+  echo "# uname -r: $m_kernel"
+  echo "# nproc: $m_cpus"
+  echo "# cpu: ${m_cpu:-unknown}"
+  echo "# memory: $m_mem"
+  echo "# java: $m_java"
+  echo "# date: $m_date"
+  echo "# fxcp: $fxcp_version ($fxcp)"
+  echo "# cp: $m_cp"
+  echo "# rsync: $m_rsync"
+  echo "# scale: $scale; runs: $runs; drop_caches: $drop_caches; image_size: $image_size"
+  for w in "${workloads[@]}"; do echo "# workload $w: ${wl_desc[$w]}"; done
+  echo "workload,scenario,fxcp_ms,cp_ms,rsync_ms,fxcp_cp,fxcp_rsync,fxcp_verify"
+} >"$csv"
 
 # ---------------------------------------------------------------------------------------------
 # Filesystems: two sparse images, loop-mounted, always unmounted and deleted on exit.
@@ -471,40 +507,6 @@ measure_resync() {
   add_row small "resync btrfs->xfs" "$(cell fxcp)" "-" "$(cell rsync)" "n/a" "$(rcell fxcp rsync)" "$check"
   rm -rf "$dst"
 }
-
-# ---------------------------------------------------------------------------------------------
-# Machine info and CSV header
-# ---------------------------------------------------------------------------------------------
-# First lines via awk, not head: head exits early, the writer gets SIGPIPE and pipefail aborts us.
-java_cmd="${JAVA_HOME:+$JAVA_HOME/bin/}java"
-m_kernel="$(uname -r)"
-m_cpus="$(nproc)"
-m_cpu="$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
-m_mem="$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
-m_java="$({ "$java_cmd" -version 2>&1 || echo "java not found"; } | awk 'NR == 1')"
-m_date="$(date -Iseconds)"
-m_cp="$(cp --version | awk 'NR == 1')"
-m_rsync="$(rsync --version | awk 'NR == 1 { $1 = $1; print }')"
-machine="Machine: Linux $m_kernel, $m_cpus CPUs (${m_cpu:-unknown CPU}), $m_mem RAM, $m_java, $m_date"
-settings="Settings: scale $scale, $runs run(s) (median), drop caches $([ "$drop_caches" = 1 ] && echo on || echo off), $fxcp_version; $m_cp; $m_rsync"
-
-[ -n "$csv" ] || csv="$here/results/e2e-copy-$(date +%Y%m%d-%H%M%S).csv"
-mkdir -p "$(dirname "$csv")"
-{
-  echo "# e2e-copy.sh: fxcp -a vs cp -a vs rsync -a; times in ms, median of $runs run(s)"
-  echo "# uname -r: $m_kernel"
-  echo "# nproc: $m_cpus"
-  echo "# cpu: ${m_cpu:-unknown}"
-  echo "# memory: $m_mem"
-  echo "# java: $m_java"
-  echo "# date: $m_date"
-  echo "# fxcp: $fxcp_version ($fxcp)"
-  echo "# cp: $m_cp"
-  echo "# rsync: $m_rsync"
-  echo "# scale: $scale; runs: $runs; drop_caches: $drop_caches; image_size: $image_size"
-  for w in "${workloads[@]}"; do echo "# workload $w: ${wl_desc[$w]}"; done
-  echo "workload,scenario,fxcp_ms,cp_ms,rsync_ms,fxcp_cp,fxcp_rsync,fxcp_verify"
-} >"$csv"
 
 # ---------------------------------------------------------------------------------------------
 # Run

@@ -222,8 +222,10 @@ public final class FilterRules {
           }
           if (stars == 1) {
             add(kinds, lits, cls, STAR, '\0', null);
-          } else if (i + 1 == stars && i + 1 < p.length() && p.charAt(i + 1) == '/') {
-            i++; // a leading "**/" also matches no directory at all, as in rsync (elsewhere "**" needs a character)
+          } else if (anyLevel && i + 1 == stars && i + 1 < p.length() && p.charAt(i + 1) == '/') {
+            // rsync: an unanchored pattern's leading "**/" also matches no directory at all;
+            // anchored, or anywhere else, "**" needs at least one character
+            i++;
             add(kinds, lits, cls, DIRS, '\0', null);
           } else {
             add(kinds, lits, cls, DOUBLE_STAR, '\0', null);

@@ -55,6 +55,8 @@ class FilterRulesTest {
     assertTrue(ex("a/**/z").isExcluded("a/b/c/z", false));
     assertFalse(ex("a/**/z").isExcluded("a/z", false), "inside a pattern ** needs at least one character, as in rsync");
     assertTrue(ex("**/a/z").isExcluded("a/z", false), "a leading **/ matches zero directories");
+    assertFalse(ex("/**/z").isExcluded("z", false), "but not in an anchored pattern");
+    assertTrue(ex("/**/z").isExcluded("a/z", false));
   }
 
   @Test
