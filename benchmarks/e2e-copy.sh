@@ -287,8 +287,8 @@ cleanup() {
   exit "$rc"
 }
 trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+trap 'echo "e2e-copy: interrupted, cleaning up" >&2; exit 130' INT
+trap 'echo "e2e-copy: terminated, cleaning up" >&2; exit 143' TERM
 
 host_avail=$(df --output=avail -B1 "$workdir" | tail -n 1)
 [ "$host_avail" -ge $((need_btrfs + need_xfs)) ] \

@@ -1,0 +1,50 @@
+package io.foxing.copy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.InputStream;
+import java.lang.module.ModuleDescriptor;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/** The public surface is what module-info exports, and nothing under internal. */
+class ModuleBoundaryTest {
+  /** The descriptor compiled beside the class (a directory or a jar on the test class path). */
+  private static ModuleDescriptor descriptor(Class<?> anyClassOfTheModule) throws Exception {
+    java.nio.file.Path where = java.nio.file.Path.of(anyClassOfTheModule.getProtectionDomain().getCodeSource().getLocation().toURI());
+    if (java.nio.file.Files.isDirectory(where)) {
+      try (InputStream in = java.nio.file.Files.newInputStream(where.resolve("module-info.class"))) {
+        return ModuleDescriptor.read(in);
+      }
+    }
+    try (java.util.jar.JarFile jar = new java.util.jar.JarFile(where.toFile());
+        InputStream in = jar.getInputStream(jar.getEntry("module-info.class"))) {
+      return ModuleDescriptor.read(in);
+    }
+  }
+
+  private static Set<String> exports(ModuleDescriptor d) {
+    Set<String> out = new TreeSet<>();
+    d.exports().forEach(e -> out.add(e.source() + (e.isQualified() ? " to " + e.targets() : "")));
+    return out;
+  }
+
+  @Test
+  void copyModuleExportsOnlyItsApiPackage() throws Exception {
+    ModuleDescriptor d = descriptor(SmartCopier.class);
+    assertEquals("io.foxing.copy", d.name());
+    assertEquals(Set.of("io.foxing.copy"), exports(d));
+    assertEquals(Set.of("io.foxing.api.spi.CopyTier"), d.uses());
+    assertEquals(4, d.provides().iterator().next().providers().size(), "the four built-in tiers");
+  }
+
+  @Test
+  void apiModuleHasNoDependenciesBeyondTheJdk() throws Exception {
+    ModuleDescriptor d = descriptor(io.foxing.api.CopyOptions.class);
+    assertEquals(Set.of("io.foxing.api", "io.foxing.api.spi"), exports(d));
+    Set<String> requires = new TreeSet<>();
+    d.requires().forEach(r -> requires.add(r.name()));
+    assertEquals(Set.of("java.base"), requires);
+  }
+}
