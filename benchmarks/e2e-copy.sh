@@ -99,8 +99,9 @@ while [ $# -gt 0 ]; do
 done
 
 [[ "$runs" =~ ^[1-9][0-9]*$ ]] || die "--runs must be a positive integer, got '$runs'"
-[[ "$scale" =~ ^([0-9]+\.?[0-9]*|\.[0-9]+)$ ]] && awk -v s="$scale" 'BEGIN { exit !(s > 0) }' \
-  || die "--scale must be a positive number, got '$scale'"
+if ! [[ "$scale" =~ ^([0-9]+\.?[0-9]*|\.[0-9]+)$ ]] || ! awk -v s="$scale" 'BEGIN { exit !(s > 0) }'; then
+  die "--scale must be a positive number, got '$scale'"
+fi
 case "$scenario" in
   same) scenarios=(same) ;;
   cross) scenarios=(cross) ;;
@@ -218,8 +219,9 @@ done
 # 5% + 256 MiB headroom for metadata (btrfs keeps it twice) and allocation slack.
 need_btrfs=$(( (src_total + max_target) * 105 / 100 + 256 * MiB ))
 need_xfs=$(( max_target * 105 / 100 + 256 * MiB ))
-[ "$need_btrfs" -le "$image_bytes" ] && [ "$need_xfs" -le "$image_bytes" ] \
-  || die "workloads need ~$((need_btrfs / MiB)) MiB on btrfs but images are $image_size; lower --scale, use --only, or raise --image-size"
+if [ "$need_btrfs" -gt "$image_bytes" ] || [ "$need_xfs" -gt "$image_bytes" ]; then
+  die "workloads need ~$((need_btrfs / MiB)) MiB on btrfs but images are $image_size; lower --scale, use --only, or raise --image-size"
+fi
 
 
 # ---------------------------------------------------------------------------------------------
@@ -385,8 +387,8 @@ timed() {
 # editing while the benchmark runs); such a run times Maven, not fxcp, so it is run again.
 T_FAIL=""
 run_tool() {
-  local try
-  for try in 1 2 3; do
+  local _
+  for _ in 1 2 3; do
     prepare "$3" "${4:-}"
     case "$1" in
       fxcp) timed "$fxcp" -a "$2/" "$3" ;;
@@ -424,8 +426,8 @@ verify() {
   fi
 }
 
-median() {  # median of integers (mean of the middle two for an even count)
-  printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END {
+median() {  # median "US US ...": of integers (mean of the middle two for an even count)
+  tr -s ' ' '\n' <<<"$1" | grep . | sort -n | awk '{ a[NR] = $1 } END {
     if (NR == 0) exit; if (NR % 2) print a[(NR + 1) / 2]; else print int((a[NR / 2] + a[NR / 2 + 1]) / 2) }'
 }
 ms() { awk -v u="$1" 'BEGIN { printf "%.0f", u / 1000 }'; }
@@ -443,14 +445,14 @@ add_row() {  # add_row WORKLOAD SCENARIO FXCP_CELL CP_CELL RSYNC_CELL FXCP/CP FX
 declare -A run_us=() failed=()
 cell() {
   if [ -n "${failed[$1]:-}" ]; then echo "ERR(${failed[$1]})"
-  elif [ -n "${run_us[$1]:-}" ]; then ms "$(median ${run_us[$1]})"
+  elif [ -n "${run_us[$1]:-}" ]; then ms "$(median "${run_us[$1]}")"
   else echo "-"; fi
 }
 rcell() {  # rcell A B: ratio of medians, n/a if either failed or is missing
   if [ -n "${failed[$1]:-}${failed[$2]:-}" ] || [ -z "${run_us[$1]:-}" ] || [ -z "${run_us[$2]:-}" ]; then
     echo "n/a"
   else
-    ratio "$(median ${run_us[$1]})" "$(median ${run_us[$2]})"
+    ratio "$(median "${run_us[$1]}")" "$(median "${run_us[$2]}")"
   fi
 }
 

@@ -39,11 +39,14 @@ final class Metadata {
   record Target(int fd, int dirfd, byte[] cname, Stat before) {}
 
   /**
-   * Applies (or, with {@code dryRun}, only compares) everything but times.
-   *
-   * @param source the source entry's directory descriptor and name, for reading its xattrs
+   * Where a source entry's xattrs are read: its open descriptor when there is one (cheaper),
+   * else its directory's descriptor and name.
    */
-  int applyAllButTimes(int srcDirfd, byte[] srcName, Stat src, Target t, boolean dryRun, String where) throws ErrnoException {
+  record Source(int fd, int dirfd, byte[] cname, Stat stat) {}
+
+  /** Applies (or, with {@code dryRun}, only compares) everything but times. */
+  int applyAllButTimes(Source source, Target t, boolean dryRun, String where) throws ErrnoException {
+    Stat src = source.stat;
     int changed = 0;
     Stat before = t.before;
     boolean symlink = src.isSymlink();
@@ -89,7 +92,7 @@ final class Metadata {
       }
     }
     if (options.preserves(Preserve.XATTRS) || options.preserves(Preserve.ACLS)) {
-      changed |= syncXattrs(srcDirfd, srcName, t, dryRun, where);
+      changed |= syncXattrs(source, t, dryRun, where);
     }
     return changed;
   }
@@ -120,23 +123,24 @@ final class Metadata {
     return !startsWith(cname, SYSTEM_PREFIX) && !startsWith(cname, XFS_ACL_PREFIX) && options.preserves(Preserve.XATTRS);
   }
 
-  private int syncXattrs(int srcDirfd, byte[] srcName, Target t, boolean dryRun, String where) throws ErrnoException {
-    byte[] srcPath = Posix.procPath(srcDirfd, srcName);
-    List<byte[]> names = wantedOf(Posix.listXattrs(srcPath, where));
+  private int syncXattrs(Source source, Target t, boolean dryRun, String where) throws ErrnoException {
+    byte[] srcPath = source.fd >= 0 ? null : Posix.procPath(source.dirfd, trimNul(source.cname));
+    List<byte[]> names = wantedOf(Posix.listXattrs(source.fd, srcPath, where));
     boolean targetMayHave = t.before != null || inheritsAcl(t);
     if (names.isEmpty() && !targetMayHave) {
       return 0;
     }
-    byte[] dstPath = dryRun && t.before == null ? null : Posix.procPath(t.dirfd, trimNul(t.cname));
-    List<byte[]> existing = targetMayHave && dstPath != null ? wantedOf(Posix.listXattrs(dstPath, where)) : List.of();
+    boolean targetExists = !(dryRun && t.before == null);
+    byte[] dstPath = targetExists && t.fd < 0 ? Posix.procPath(t.dirfd, trimNul(t.cname)) : null;
+    List<byte[]> existing = targetMayHave && targetExists ? wantedOf(Posix.listXattrs(t.fd, dstPath, where)) : List.of();
     int changed = 0;
     for (byte[] name : names) {
-      byte[] value = Posix.getXattr(srcPath, name, where);
+      byte[] value = Posix.getXattr(source.fd, srcPath, name, where);
       if (value == null) {
         continue;
       }
       if (contains(existing, name)) {
-        byte[] old = Posix.getXattr(dstPath, name, where);
+        byte[] old = Posix.getXattr(t.fd, dstPath, name, where);
         if (Arrays.equals(old, value)) {
           continue;
         }

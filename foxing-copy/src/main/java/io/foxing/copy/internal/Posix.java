@@ -354,9 +354,12 @@ public final class Posix {
     return out;
   }
 
-  /** Extended attribute names of an entry (list order), not following a final symlink. */
-  static List<byte[]> listXattrs(byte[] procPath, String where) throws ErrnoException {
-    long n = LibC.llistxattr(procPath, null, 0);
+  /**
+   * Extended attribute names of an entry (list order): of the open descriptor {@code fd} when it is
+   * {@code >= 0}, else of {@code procPath} without following a final symlink.
+   */
+  static List<byte[]> listXattrs(int fd, byte[] procPath, String where) throws ErrnoException {
+    long n = fd >= 0 ? LibC.flistxattr(fd, null, 0) : LibC.llistxattr(procPath, null, 0);
     if (n < 0) {
       int e = lastError();
       if (e == EOPNOTSUPP) {
@@ -369,11 +372,11 @@ public final class Posix {
     }
     while (true) {
       byte[] buf = new byte[(int) n];
-      long got = LibC.llistxattr(procPath, buf, n);
+      long got = fd >= 0 ? LibC.flistxattr(fd, buf, n) : LibC.llistxattr(procPath, buf, n);
       if (got < 0) {
         int e = lastError();
         if (e == ERANGE) {
-          n = Math.max(n * 2, LibC.llistxattr(procPath, null, 0));
+          n *= 2; // grew meanwhile
           continue;
         }
         throw error("list xattrs", where, e);
@@ -392,10 +395,10 @@ public final class Posix {
     }
   }
 
-  /** The value of one attribute (name NUL-terminated); null if it vanished meanwhile. */
-  static byte[] getXattr(byte[] procPath, byte[] cname, String where) throws ErrnoException {
+  /** The value of one attribute (name NUL-terminated), by descriptor or path as {@link #listXattrs}; null if absent. */
+  static byte[] getXattr(int fd, byte[] procPath, byte[] cname, String where) throws ErrnoException {
     while (true) {
-      long n = LibC.lgetxattr(procPath, cname, null, 0);
+      long n = fd >= 0 ? LibC.fgetxattr(fd, cname, null, 0) : LibC.lgetxattr(procPath, cname, null, 0);
       if (n < 0) {
         int e = lastError();
         if (e == ENODATA) {
@@ -404,7 +407,7 @@ public final class Posix {
         throw error("get xattr " + xattrName(cname), where, e);
       }
       byte[] buf = new byte[(int) n];
-      long got = LibC.lgetxattr(procPath, cname, buf, n);
+      long got = fd >= 0 ? LibC.fgetxattr(fd, cname, buf, n) : LibC.lgetxattr(procPath, cname, buf, n);
       if (got >= 0) {
         return got == n ? buf : Arrays.copyOf(buf, (int) got);
       }

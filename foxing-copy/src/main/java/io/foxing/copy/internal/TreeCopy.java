@@ -333,7 +333,7 @@ public final class TreeCopy {
     Metadata.Target t = new Metadata.Target(d.tfd, d.parent.tfd, d.dstName, d.before);
     int bits = 0;
     if (d.tfd >= 0 || dryRun) {
-      bits |= metadata.applyAllButTimes(d.parent.sfd, d.srcName, d.src, t, dryRun, where);
+      bits |= metadata.applyAllButTimes(new Metadata.Source(d.sfd, -1, null, d.src), t, dryRun, where);
       Stat now = d.tfd >= 0 ? Posix.fstat(d.tfd, where) : d.before;
       bits |= metadata.applyTimes(d.src, t, now, dryRun, where);
     }
@@ -439,7 +439,7 @@ public final class TreeCopy {
 
   private static boolean hasDefaultAcl(int dirfd, byte[] cname, String where) throws ErrnoException {
     byte[] name = "system.posix_acl_default\0".getBytes(StandardCharsets.US_ASCII);
-    return Posix.getXattr(Posix.procPath(dirfd, Metadata.trimNul(cname)), name, where) != null;
+    return Posix.getXattr(-1, Posix.procPath(dirfd, Metadata.trimNul(cname)), name, where) != null;
   }
 
   private void copySymlink(Dir d, Entry e, byte[] srcCname) throws IOException {
@@ -449,7 +449,7 @@ public final class TreeCopy {
       byte[] old = Posix.readlinkat(d.tfd, e.cname, e.dst.size(), e.rel);
       if (java.util.Arrays.equals(old, target)) {
         Metadata.Target t = new Metadata.Target(-1, d.tfd, e.cname, e.dst);
-        int bits = metadata.applyAllButTimes(d.sfd, srcCname, e.src, t, dryRun, e.rel);
+        int bits = metadata.applyAllButTimes(new Metadata.Source(-1, d.sfd, srcCname, e.src), t, dryRun, e.rel);
         bits |= metadata.applyTimes(e.src, t, e.dst, dryRun, e.rel);
         if (bits != 0) {
           changed(Metadata.itemize('.', 'L', bits), e.rel, detail);
@@ -472,7 +472,7 @@ public final class TreeCopy {
     char x = (e.src.type() == LibC.S_IFCHR || e.src.type() == LibC.S_IFBLK) ? 'D' : 'S';
     if (e.dst != null) {
       Metadata.Target t = new Metadata.Target(-1, d.tfd, e.cname, e.dst);
-      int bits = metadata.applyAllButTimes(d.sfd, srcCname, e.src, t, dryRun, e.rel);
+      int bits = metadata.applyAllButTimes(new Metadata.Source(-1, d.sfd, srcCname, e.src), t, dryRun, e.rel);
       bits |= metadata.applyTimes(e.src, t, e.dst, dryRun, e.rel);
       if (bits != 0) {
         changed(Metadata.itemize('.', x, bits), e.rel, "");
@@ -494,7 +494,7 @@ public final class TreeCopy {
   private void placeNew(Dir d, Entry e, byte[] srcCname, byte[] tmp) throws IOException {
     try {
       Metadata.Target t = new Metadata.Target(-1, d.tfd, tmp, null);
-      metadata.applyAllButTimes(d.sfd, srcCname, e.src, t, false, e.rel);
+      metadata.applyAllButTimes(new Metadata.Source(-1, d.sfd, srcCname, e.src), t, false, e.rel);
       metadata.applyTimes(e.src, t, null, false, e.rel);
       Posix.renameat(d.tfd, tmp, d.tfd, e.cname, e.rel);
     } catch (IOException | RuntimeException ex) {
@@ -600,7 +600,7 @@ public final class TreeCopy {
       try {
         String tier = moveBytes(sfd, tfd, s, e.rel, d.tdev);
         Metadata.Target t = new Metadata.Target(tfd, d.tfd, tmp, inplace ? dst : null);
-        metadata.applyAllButTimes(d.sfd, srcCname, s, t, false, e.rel);
+        metadata.applyAllButTimes(new Metadata.Source(sfd, -1, null, s), t, false, e.rel);
         metadata.applyTimes(s, t, null, false, e.rel);
         if (!inplace) {
           Posix.renameat(d.tfd, tmp, d.tfd, e.cname, e.rel);
@@ -645,7 +645,7 @@ public final class TreeCopy {
       LOG.warn("listener failed on {}", e.rel, ex);
     }
     Metadata.Target probe = new Metadata.Target(-1, d.tfd, e.cname, e.dst);
-    int bits = metadata.applyAllButTimes(d.sfd, srcCname, e.src, probe, true, e.rel)
+    int bits = metadata.applyAllButTimes(new Metadata.Source(-1, d.sfd, srcCname, e.src), probe, true, e.rel)
         | metadata.applyTimes(e.src, probe, e.dst, true, e.rel);
     if (bits == 0) {
       return;
@@ -658,7 +658,7 @@ public final class TreeCopy {
     int fd = Posix.openat(d.tfd, e.cname, LibC.O_RDONLY | LibC.O_NOFOLLOW | LibC.O_NOCTTY, 0, e.rel);
     try {
       Metadata.Target t = new Metadata.Target(fd, d.tfd, e.cname, e.dst);
-      metadata.applyAllButTimes(d.sfd, srcCname, e.src, t, false, e.rel);
+      metadata.applyAllButTimes(new Metadata.Source(-1, d.sfd, srcCname, e.src), t, false, e.rel);
       metadata.applyTimes(e.src, t, e.dst, false, e.rel);
     } finally {
       Posix.close(fd);
