@@ -89,6 +89,15 @@ class PathsAndNamesTest {
   }
 
   @Test
+  void copyingADirectoryIntoItselfIsRefused() throws IOException {
+    Path a = dir("a", "x");
+    CopyReport r = copy(a.resolve("inside"), a.toString());
+    assertEquals(CopyReport.Status.FAILED, r.status());
+    assertTrue(r.failures().get(0).reason().contains("cannot copy a directory into itself"), r.failures().toString());
+    assertEquals(List.of("x"), Shell.run("ls", a.toString()).stdout().lines().toList(), "nothing created");
+  }
+
+  @Test
   void namesThatAreNotUtf8OrContainNewlinesSurvive() throws IOException {
     Path src = dir("src");
     Shell.bash("cd \"$1\" && echo 1 > $'bad\\xff\\xfe' && echo 2 > $'new\\nline' && mkdir $'d\\x01ir' && echo 3 > $'d\\x01ir/\\xc3\\x28'", src.toString()).check();

@@ -98,6 +98,7 @@ public final class Roots implements AutoCloseable {
     if (Posix.statIfExists(srcParent, Posix.cstr(name), s) == null) {
       throw new IOException(s + ": no such file or directory; check the source path");
     }
+    refuseCopyIntoItself(s, p, target);
     if (!contents && into) {
       roots.add(new TreeCopy.Root(srcParent, name, intoFd, intoDev, name, Names.display(name)));
       return;
@@ -117,6 +118,29 @@ public final class Roots implements AutoCloseable {
     byte[] dstName = Names.bytes(t.getFileName().toString());
     boolean dir = Posix.stat(srcParent, Posix.cstr(name), s).isDirectory();
     roots.add(new TreeCopy.Root(srcParent, name, dstParent, dev, dstName, dir ? "" : Names.display(dstName)));
+  }
+
+  /** A walk that writes into the tree it reads would never end: refuse it, as cp does. */
+  private static void refuseCopyIntoItself(String s, Path source, String target) throws IOException {
+    Path src;
+    try {
+      src = source.toRealPath();
+    } catch (IOException e) {
+      return; // the walk reports the source itself
+    }
+    Path t = Path.of(target).toAbsolutePath().normalize();
+    // the deepest existing ancestor of the target tells where it really is
+    Path existing = t;
+    while (existing != null && !java.nio.file.Files.exists(existing)) {
+      existing = existing.getParent();
+    }
+    if (existing == null || !java.nio.file.Files.isDirectory(src, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    Path real = existing.toRealPath().resolve(existing.relativize(t));
+    if (real.startsWith(src) && !real.equals(src)) {
+      throw new IOException(s + ": cannot copy a directory into itself (" + target + "); choose a target outside the source");
+    }
   }
 
   private int hold(int fd) {
