@@ -171,6 +171,25 @@ class FxcpCommandTest {
   }
 
   @Test
+  void xattrsTheTargetRefusesAreCountedNamedAndInTheJson() throws IOException {
+    Prerequisites.requireCommand("setfattr");
+    Path from = LoopFilesystems.freshDir(LoopFilesystems.Kind.TMPFS, "cli", "xattr-src");
+    Shell.bash("cd \"$1\" && echo x > f && setfattr -n user.color -v blue f && setfattr -n user.size -v 9 f", from.toString()).check();
+    Path to = LoopFilesystems.get(LoopFilesystems.Kind.RAMFS, "cli").resolve("xattr-dst");
+    Shell.run("rm", "-rf", to.toString()).check();
+    Run plain = fxcp("-a", from + "/", to.toString());
+    assertEquals(0, plain.exit(), "contents were copied; the loss is a warning, not a failure: " + plain.err());
+    assertTrue(plain.err().contains("fxcp: warning: 2 extended attribute(s) could not be set on the target (-v names them)"), plain.err());
+    Shell.run("rm", "-rf", to.toString()).check();
+    Run verbose = fxcp("-a", "-v", from + "/", to.toString());
+    assertTrue(verbose.err().contains("fxcp: warning: f: xattr user.color not preserved: EOPNOTSUPP"), verbose.err());
+    Shell.run("rm", "-rf", to.toString()).check();
+    JsonNode j = new ObjectMapper().readTree(fxcp("-a", "--json", from + "/", to.toString()).out());
+    assertEquals(1, j.get("xattrs_not_preserved").get("user.color").asLong());
+    assertEquals(1, j.get("xattrs_not_preserved").get("user.size").asLong());
+  }
+
+  @Test
   void verboseNamesEachFallbackOnceAndDebugNamesTheTierOfEachFile() {
     Path from = LoopFilesystems.freshDir(LoopFilesystems.Kind.BTRFS, "cli", "src");
     Shell.run("cp", "-a", src + "/.", from.toString()).check();

@@ -15,7 +15,9 @@ public final class LoopFilesystems {
   public enum Kind {
     BTRFS("mkfs.btrfs"),
     XFS("mkfs.xfs"),
-    TMPFS(null);
+    TMPFS(null),
+    /** No extended attributes at all: the case where metadata cannot be kept and must be reported. */
+    RAMFS(null);
 
     final String mkfs;
 
@@ -57,6 +59,8 @@ public final class LoopFilesystems {
       Shell.run("umount", "-l", dir.toString()); // a previous run that died may have left it mounted
       if (kind == Kind.TMPFS) {
         Shell.run("mount", "-t", "tmpfs", "-o", "size=768m", "tmpfs", dir.toString()).check();
+      } else if (kind == Kind.RAMFS) {
+        Shell.run("mount", "-t", "ramfs", "ramfs", dir.toString()).check();
       } else {
         Path img = workdir().resolve(kind.name().toLowerCase() + "-" + name + ".img");
         Files.deleteIfExists(img);
