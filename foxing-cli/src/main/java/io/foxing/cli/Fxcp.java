@@ -121,7 +121,7 @@ public final class Fxcp implements Callable<Integer> {
   @Option(names = "--debug", description = "Like -v, plus the tier that served each file and every fallback.")
   boolean debug;
 
-  @Option(names = "--threads", paramLabel = "N", description = "Worker threads (default: max(4, 2 x cores)).")
+  @Option(names = "--threads", paramLabel = "N", description = "Worker threads (default: one per core, at least 2).")
   Integer threads;
 
   @Option(names = "--cleanup", paramLabel = "TARGET", description = "Remove temporaries an interrupted copy left under TARGET, then exit.")

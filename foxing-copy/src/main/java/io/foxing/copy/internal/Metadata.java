@@ -36,7 +36,12 @@ final class Metadata {
   }
 
   /** Where a target entry is: a held descriptor (or -1) and its directory descriptor plus name. */
-  record Target(int fd, int dirfd, byte[] cname, Stat before) {}
+  record Target(int fd, int dirfd, byte[] cname, Stat before, int createdMode) {
+    /** An entry that existed before ({@code before}), or one we made without knowing its mode yet. */
+    Target(int fd, int dirfd, byte[] cname, Stat before) {
+      this(fd, dirfd, cname, before, -1);
+    }
+  }
 
   /**
    * Where a source entry's xattrs are read: its open descriptor when there is one (cheaper),
@@ -76,8 +81,10 @@ final class Metadata {
       }
     }
     if (!symlink) {
-      int want = options.preserves(Preserve.MODE) ? src.permissions() : src.permissions() & ~022;
-      boolean modeDiffers = before == null || before.permissions() != want || uidDiffers || gidDiffers;
+      int want = options.preserves(Preserve.MODE) ? src.permissions() : src.permissions() & ~Posix.umask();
+      int current = before != null ? before.permissions() : t.createdMode; // -1: not known, so set it
+      boolean chownClearedBits = (uidDiffers || gidDiffers) && (want & 06000) != 0;
+      boolean modeDiffers = current != want || chownClearedBits;
       if (modeDiffers) {
         if (before != null && before.permissions() != want) {
           changed |= PERMS;

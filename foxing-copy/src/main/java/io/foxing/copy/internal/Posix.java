@@ -283,8 +283,25 @@ public final class Posix {
     }
   }
 
-  /** Hard-links the inode behind an {@code O_PATH} descriptor, via its /proc link (needs no privilege). */
+  /** Whether linkat(AT_EMPTY_PATH) works for us (it needs CAP_DAC_READ_SEARCH); probed on first use. */
+  private static volatile boolean emptyPathLink = true;
+
+  /**
+   * Gives the inode behind a descriptor (an {@code O_PATH} one, or an unnamed {@code O_TMPFILE})
+   * a name. With the capability, straight from the descriptor; otherwise through its /proc link,
+   * which needs no privilege but costs a path walk.
+   */
   static void linkFd(int fd, int newdirfd, byte[] cname, String where) throws ErrnoException {
+    if (emptyPathLink) {
+      if (LibC.linkat(fd, EMPTY, newdirfd, cname, LibC.AT_EMPTY_PATH) == 0) {
+        return;
+      }
+      int e = lastError();
+      if (e != ENOENT && e != EPERM) {
+        throw error("link", where, e);
+      }
+      emptyPathLink = false;
+    }
     byte[] proc = cstr(("/proc/self/fd/" + fd).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     if (LibC.linkat(LibC.AT_FDCWD, proc, newdirfd, cname, LibC.AT_SYMLINK_FOLLOW) != 0) {
       throw fail("link", where);
@@ -337,6 +354,31 @@ public final class Posix {
 
   public static int geteuid() {
     return LibC.geteuid();
+  }
+
+  private static volatile int umask = -1;
+
+  /**
+   * The process's umask, read once from /proc/self/status (umask(2) can only be read by setting
+   * it, which would race with other threads); 022 if that line is missing.
+   */
+  static int umask() {
+    int u = umask;
+    if (u < 0) {
+      u = 022;
+      try {
+        for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+          if (line.startsWith("Umask:")) {
+            u = Integer.parseInt(line.substring(6).trim(), 8);
+            break;
+          }
+        }
+      } catch (java.io.IOException | RuntimeException e) {
+        // keep the conventional default
+      }
+      umask = u;
+    }
+    return u;
   }
 
   // ---- xattrs ----

@@ -63,6 +63,7 @@ public final class TreeCopy {
   private final AtomicInteger roots = new AtomicInteger();
   private final CountDownLatch finished = new CountDownLatch(1);
   private volatile boolean noAtime = true;
+  private final Set<Long> noTmpfile = ConcurrentHashMap.newKeySet();
 
   public TreeCopy(CopyOptions options, CopyListener listener, List<CopyTier> tiers) {
     this.options = options;
@@ -592,29 +593,17 @@ public final class TreeCopy {
         listenerFileEnd(e.rel, s.size(), "dry-run");
         return;
       }
-      boolean inplace = options.inplace() && dst != null;
-      byte[] tmp = inplace ? e.cname : Names.tempFor(e.name);
-      int flags = inplace ? LibC.O_WRONLY | LibC.O_TRUNC | LibC.O_NOFOLLOW : LibC.O_WRONLY | LibC.O_CREAT | LibC.O_EXCL | LibC.O_NOFOLLOW;
-      int tfd = Posix.openat(d.tfd, tmp, flags, 0600, e.rel);
-      boolean placed = false;
-      try {
-        String tier = moveBytes(sfd, tfd, s, e.rel, d.tdev);
-        Metadata.Target t = new Metadata.Target(tfd, d.tfd, tmp, inplace ? dst : null);
+      int mode = options.preserves(Preserve.MODE) ? s.permissions() : 0600;
+      try (TargetFile out = TargetFile.open(d.tfd, d.tdev, e.name, e.cname, dst != null, options.inplace(), mode, noTmpfile, e.rel)) {
+        String tier = moveBytes(sfd, out.fd, s, e.rel, d.tdev);
+        Metadata.Target t = new Metadata.Target(out.fd, d.tfd, e.cname, options.inplace() ? dst : null, out.createdMode(mode));
         metadata.applyAllButTimes(new Metadata.Source(sfd, -1, null, s), t, false, e.rel);
         metadata.applyTimes(s, t, null, false, e.rel);
-        if (!inplace) {
-          Posix.renameat(d.tfd, tmp, d.tfd, e.cname, e.rel);
-        }
-        placed = true;
+        out.publish();
         counters.filesCopied.increment();
         counters.bytesCopied.add(s.size());
         counters.tier(tier);
         listenerFileEnd(e.rel, s.size(), tier);
-      } finally {
-        Posix.close(tfd);
-        if (!placed && !inplace) {
-          LibC.unlinkat(d.tfd, tmp, 0);
-        }
       }
     } finally {
       Posix.close(sfd);
