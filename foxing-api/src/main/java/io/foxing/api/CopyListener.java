@@ -10,9 +10,11 @@ import java.util.List;
  * <p>Rules: calls come from the copier's worker threads, several at once, so implementations must
  * be thread-safe; they must be fast (a slow listener slows the copy) and must not throw (an
  * exception is logged and otherwise ignored). Events come in pairs: {@link #copyStart} before
- * everything and {@link #copyEnd} after everything, once each; for every file {@link #fileStart}
- * is followed by exactly one of {@link #fileEnd} or {@link #fileFailed}; a file that needs no
- * copy gets {@link #fileUpToDate} alone.
+ * everything and {@link #copyEnd} after everything, once each (neither when the copy cannot start
+ * at all, which the copier reports by throwing); for every file {@link #fileStart} is followed by
+ * exactly one of {@link #fileEnd} or {@link #fileFailed}. A file that needs no copy gets
+ * {@link #fileUpToDate} alone, and an entry that fails before its contents start moving (it
+ * vanished, cannot be opened) gets {@link #fileFailed} alone.
  */
 public abstract class CopyListener {
   /** A listener that ignores everything. */

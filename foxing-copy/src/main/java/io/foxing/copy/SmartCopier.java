@@ -77,8 +77,8 @@ public final class SmartCopier implements Copier {
   @Override
   public CopyReport copy(List<String> sources, CopyListener listener) throws IOException {
     Objects.requireNonNull(listener, "listener");
-    listener.copyStart(sources.stream().map(java.nio.file.Path::of).toList(), target, options);
     try (Roots roots = Roots.resolve(sources, target, options)) {
+      listener.copyStart(sources.stream().map(java.nio.file.Path::of).toList(), target, options);
       ProgressScan scan = scanAhead ? ProgressScan.start(roots.roots(), options, listener) : null;
       try {
         CopyReport report = new TreeCopy(options, listener, tiers()).run(roots.roots(), roots.failures());

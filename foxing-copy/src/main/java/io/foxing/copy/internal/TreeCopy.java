@@ -173,9 +173,9 @@ public final class TreeCopy {
     final Stat src;
     Stat dst;
 
-    Entry(byte[] name, String rel, Stat src) {
+    Entry(byte[] name, byte[] cname, String rel, Stat src) {
       this.name = name;
-      this.cname = Posix.cstr(name);
+      this.cname = cname;
       this.rel = rel;
       this.src = src;
     }
@@ -185,12 +185,10 @@ public final class TreeCopy {
     try {
       byte[] cname = Posix.cstr(r.srcName);
       Stat st = Posix.stat(parent.sfd, cname, r.relPath.isEmpty() ? "." : r.relPath);
-      Entry e = new Entry(r.dstName, r.relPath, st);
-      e.dst = parent.tfd >= 0 ? Posix.statIfExists(parent.tfd, Posix.cstr(r.dstName), r.relPath) : null;
-      List<Entry> files = new ArrayList<>();
-      handle(parent, e, cname, files);
-      for (Entry f : files) {
-        runFile(parent, f, cname);
+      Entry e = new Entry(r.dstName, Posix.cstr(r.dstName), r.relPath, st);
+      e.dst = parent.tfd >= 0 ? Posix.statIfExists(parent.tfd, e.cname, r.relPath) : null;
+      if (handle(parent, e, cname)) {
+        runFile(parent, e, cname);
       }
     } catch (IOException | RuntimeException ex) {
       counters.failure(r.relPath.isEmpty() ? "." : r.relPath, asIo(ex));
@@ -223,14 +221,15 @@ public final class TreeCopy {
           counters.warning(rel, "file has vanished");
           continue;
         }
-        if (filters.isExcluded(d.childRaw(Names.raw(de.name())), st.isDirectory())) {
+        ByteKey key = new ByteKey(de.name());
+        if (!filters.isEmpty() && filters.isExcluded(d.childRaw(Names.raw(de.name())), st.isDirectory())) {
           counters.excluded.increment();
-          keep.add(new ByteKey(de.name())); // protected from deletion, like rsync's excluded files
+          keep.add(key); // protected from deletion, like rsync's excluded files
           continue;
         }
-        keep.add(new ByteKey(de.name()));
-        Entry e = new Entry(de.name(), rel, st);
-        if (targetNames != null && targetNames.containsKey(new ByteKey(de.name()))) {
+        keep.add(key);
+        Entry e = new Entry(de.name(), cname, rel, st);
+        if (targetNames != null && targetNames.containsKey(key)) {
           e.dst = Posix.statIfExists(d.tfd, cname, rel);
         }
         entries.add(e);
@@ -241,21 +240,20 @@ public final class TreeCopy {
       List<Entry> batch = new ArrayList<>();
       long batchBytes = 0;
       for (Entry e : entries) {
-        List<Entry> files = new ArrayList<>(1);
         try {
-          handle(d, e, e.cname, files);
+          if (!handle(d, e, e.cname)) {
+            continue;
+          }
         } catch (IOException | RuntimeException ex) {
           counters.failure(e.rel, asIo(ex));
           continue;
         }
-        for (Entry f : files) {
-          batch.add(f);
-          batchBytes += f.src.size();
-          if (batch.size() >= BATCH_FILES || batchBytes >= BATCH_BYTES) {
-            submitFiles(d, batch);
-            batch = new ArrayList<>();
-            batchBytes = 0;
-          }
+        batch.add(e);
+        batchBytes += e.src.size();
+        if (batch.size() >= BATCH_FILES || batchBytes >= BATCH_BYTES) {
+          submitFiles(d, batch);
+          batch = new ArrayList<>();
+          batchBytes = 0;
         }
       }
       if (!batch.isEmpty()) {
@@ -354,8 +352,12 @@ public final class TreeCopy {
 
   // ---------------------------------------------------------------- entries
 
-  /** Creates or updates one entry; regular files are added to {@code files} for a batch. */
-  private void handle(Dir d, Entry e, byte[] srcCname, List<Entry> files) throws IOException {
+  /**
+   * Creates or updates one entry, except regular files, which are batched by the caller.
+   *
+   * @return true for a regular file still to be copied
+   */
+  private boolean handle(Dir d, Entry e, byte[] srcCname) throws IOException {
     Stat s = e.src;
     if (e.dst != null && !sameKind(s, e.dst)) {
       removeTree(d.tfd, e.cname, e.rel, e.dst.isDirectory());
@@ -365,20 +367,19 @@ public final class TreeCopy {
       case LibC.S_IFDIR:
         if (!options.recursive()) {
           counters.warning(e.rel, "skipping directory (not recursive)");
-          return;
+          return false;
         }
         enterDir(d, e, srcCname);
-        return;
+        return false;
       case LibC.S_IFREG:
-        files.add(e);
-        return;
+        return true;
       case LibC.S_IFLNK:
         if (options.preserves(Preserve.LINKS)) {
           copySymlink(d, e, srcCname);
         } else {
           counters.warning(e.rel, "skipping non-regular file (symlink)");
         }
-        return;
+        return false;
       case LibC.S_IFCHR:
       case LibC.S_IFBLK:
         if (options.preserves(Preserve.DEVICES)) {
@@ -386,13 +387,14 @@ public final class TreeCopy {
         } else {
           counters.warning(e.rel, "skipping device");
         }
-        return;
+        return false;
       default:
         if (options.preserves(Preserve.SPECIALS)) {
           copySpecial(d, e, srcCname);
         } else {
           counters.warning(e.rel, "skipping special file");
         }
+        return false;
     }
   }
 

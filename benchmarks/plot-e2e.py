@@ -1,0 +1,67 @@
+#!/usr/bin/env python3
+"""Draws the e2e-copy.sh CSV as an SVG bar chart (no plotting library needed).
+
+Usage: plot-e2e.py RESULTS.csv OUT.svg
+One group of bars per workload and scenario: fxcp, cp, rsync wall time in ms (lower is better).
+"""
+import csv
+import sys
+from html import escape
+
+COLORS = {"fxcp": "#d9480f", "cp": "#1c7ed6", "rsync": "#868e96"}
+
+
+def rows(path):
+    with open(path) as f:
+        lines = [line for line in f if not line.startswith("#")]
+    for r in csv.DictReader(lines):
+        yield r
+
+
+def number(s):
+    try:
+        return float(s)
+    except (TypeError, ValueError):
+        return None
+
+
+def main(src, out):
+    data = [r for r in rows(src)]
+    tools = ["fxcp", "cp", "rsync"]
+    peak = max((number(r[t + "_ms"]) or 0) for r in data for t in tools) or 1
+    bar, gap, group_gap, left, top, height = 18, 2, 26, 60, 30, 260
+    width = max(560, left + len(data) * (3 * (bar + gap) + group_gap) + 20)
+    svg = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{top + height + 110}" font-family="sans-serif" font-size="11">',
+           f'<text x="{left}" y="18" font-size="13">fxcp -a vs cp -a vs rsync -a: wall time in ms (lower is better)</text>']
+    for i in range(5):
+        v = peak * i / 4
+        y = top + height - height * i / 4
+        svg.append(f'<line x1="{left - 4}" x2="{width - 10}" y1="{y:.1f}" y2="{y:.1f}" stroke="#dee2e6"/>')
+        svg.append(f'<text x="{left - 8}" y="{y + 4:.1f}" text-anchor="end">{v:.0f}</text>')
+    x = left
+    for r in data:
+        for t in tools:
+            v = number(r[t + "_ms"])
+            if v is not None:
+                h = height * v / peak
+                svg.append(f'<rect x="{x}" y="{top + height - h:.1f}" width="{bar}" height="{h:.1f}" fill="{COLORS[t]}">'
+                           f'<title>{escape(t)}: {v:.0f} ms</title></rect>')
+            x += bar + gap
+        label = escape(f'{r["workload"]} {r["scenario"]}')
+        cx = x - 1.5 * (bar + gap)
+        svg.append(f'<text transform="translate({cx:.1f},{top + height + 12}) rotate(35)">{label}</text>')
+        x += group_gap
+    lx = left
+    for t in tools:
+        svg.append(f'<rect x="{lx}" y="{top + height + 90}" width="12" height="12" fill="{COLORS[t]}"/>'
+                   f'<text x="{lx + 16}" y="{top + height + 100}">{t}</text>')
+        lx += 70
+    svg.append("</svg>")
+    with open(out, "w") as f:
+        f.write("\n".join(svg) + "\n")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 3:
+        sys.exit("usage: plot-e2e.py RESULTS.csv OUT.svg")
+    main(sys.argv[1], sys.argv[2])
