@@ -121,7 +121,7 @@ public final class Fxcp implements Callable<Integer> {
   @Option(names = "--debug", description = "Like -v, plus the tier that served each file and every fallback.")
   boolean debug;
 
-  @Option(names = "--threads", paramLabel = "N", description = "Worker threads (default: one per core, at least 2).")
+  @Option(names = "--threads", paramLabel = "N", description = "Worker threads (default: one per core within a filesystem, two per core across).")
   Integer threads;
 
   @Option(names = "--cleanup", paramLabel = "TARGET", description = "Remove temporaries an interrupted copy left under TARGET, then exit.")
@@ -216,6 +216,9 @@ public final class Fxcp implements Callable<Integer> {
     try {
       b.copyMethod(CopyMethod.fromCliName(copyMethod));
       if (threads != null) {
+        if (threads < 1) {
+          throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
+        }
         b.threads(threads);
       }
       b.filters(filters());

@@ -33,7 +33,7 @@ import java.util.function.Consumer;
  * temporaries. Sources follow rsync's trailing-slash rule (see {@link #copy}).
  *
  * <p>Instances are immutable and thread-safe; each {@link #copy} call is an independent run
- * with its own worker pool of {@link CopyOptions#threads()} threads.
+ * with its own worker pool ({@link CopyOptions#threads()}).
  */
 public final class SmartCopier implements Copier {
   private static volatile List<CopyTier> tiers;

@@ -131,14 +131,14 @@ final class Metadata {
   }
 
   private int syncXattrs(Source source, Target t, boolean dryRun, String where) throws ErrnoException {
-    byte[] srcPath = source.fd >= 0 ? null : Posix.procPath(source.dirfd, trimNul(source.cname));
+    byte[] srcPath = source.fd >= 0 ? null : Posix.procPath(source.dirfd, source.cname);
     List<byte[]> names = wantedOf(Posix.listXattrs(source.fd, srcPath, where));
     boolean targetMayHave = t.before != null || inheritsAcl(t);
     if (names.isEmpty() && !targetMayHave) {
       return 0;
     }
     boolean targetExists = !(dryRun && t.before == null);
-    byte[] dstPath = targetExists && t.fd < 0 ? Posix.procPath(t.dirfd, trimNul(t.cname)) : null;
+    byte[] dstPath = targetExists && t.fd < 0 ? Posix.procPath(t.dirfd, t.cname) : null;
     List<byte[]> existing = targetMayHave && targetExists ? wantedOf(Posix.listXattrs(t.fd, dstPath, where)) : List.of();
     int changed = 0;
     for (byte[] name : names) {

@@ -29,12 +29,17 @@ public final class Names {
 
   /** A name or path for messages, reports and itemized output. */
   public static String display(byte[] name) {
+    boolean ascii = true;
     boolean plain = true;
     for (byte b : name) {
-      if (b < 0x20 || b == 0x7f || b == '\\') {
+      if (b < 0x20 && b >= 0 || b == 0x7f || b == '\\') {
         plain = false;
         break;
       }
+      ascii &= b >= 0;
+    }
+    if (plain && ascii) {
+      return new String(name, StandardCharsets.ISO_8859_1); // the common case: one byte per char, no decoder
     }
     if (plain) {
       try {

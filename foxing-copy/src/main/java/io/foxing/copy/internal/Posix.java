@@ -389,12 +389,22 @@ public final class Posix {
    * *at variants and must not follow a final symlink.
    */
   static byte[] procPath(int dirfd, byte[] name) {
-    byte[] prefix = ("/proc/self/fd/" + dirfd + "/").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    byte[] out = new byte[prefix.length + name.length + 1];
-    System.arraycopy(prefix, 0, out, 0, prefix.length);
-    System.arraycopy(name, 0, out, prefix.length, name.length);
-    return out;
+    int len = name.length > 0 && name[name.length - 1] == 0 ? name.length - 1 : name.length;
+    int digits = 1;
+    for (int v = dirfd; v >= 10; v /= 10) {
+      digits++;
+    }
+    byte[] out = new byte[PROC_FD.length + digits + 1 + len + 1];
+    System.arraycopy(PROC_FD, 0, out, 0, PROC_FD.length);
+    for (int i = PROC_FD.length + digits - 1, v = dirfd; i >= PROC_FD.length; i--, v /= 10) {
+      out[i] = (byte) ('0' + v % 10);
+    }
+    out[PROC_FD.length + digits] = '/';
+    System.arraycopy(name, 0, out, PROC_FD.length + digits + 1, len);
+    return out; // the last byte stays 0: NUL-terminated for C
   }
+
+  private static final byte[] PROC_FD = "/proc/self/fd/".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
   /**
    * Extended attribute names of an entry (list order): of the open descriptor {@code fd} when it is
