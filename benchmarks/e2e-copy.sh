@@ -400,6 +400,7 @@ run_tool() {
       fxcp) timed "$fxcp" -a "$2/" "$3" ;;
       cp) timed cp -a "$2" "$3" ;;          # DST is absent: cp creates it as the copy of SRC
       rsync) timed rsync -a "$2/" "$3/" ;;
+      rsync-HAX) timed rsync -aHAX "$2/" "$3/" ;;   # what fxcp -a compares: hard links, ACLs, xattrs
     esac
     grep -q '^fxcp: building the CLI' "$errlog" || break
     log "  the fxcp launcher rebuilt the CLI during this run (sources changed): not counted, running again"
@@ -502,7 +503,7 @@ measure_resync() {
   [ "$(verify "$src" "$dst")" = ok ] || log "  warning: the cp -a baseline is not in sync; resync times include copying"
   for ((r = 1; r <= runs; r++)); do
     line=""
-    for tool in fxcp rsync; do
+    for tool in fxcp rsync rsync-HAX; do
       run_tool "$tool" "$src" "$dst" keep
       run_us[$tool]+=" $T_US"
       [ -n "$T_FAIL" ] && failed[$tool]=$T_FAIL
@@ -519,6 +520,8 @@ measure_resync() {
     check="FAIL(recopied $copied)"
   fi
   add_row small "resync btrfs->xfs" "$(cell fxcp)" "-" "$(cell rsync)" "n/a" "$(rcell fxcp rsync)" "$check"
+  # fxcp -a also compares xattrs and ACLs of every file; rsync does that with -HAX
+  add_row small "resync btrfs->xfs (rsync -aHAX)" "$(cell fxcp)" "-" "$(cell rsync-HAX)" "n/a" "$(rcell fxcp rsync-HAX)" "$check"
   rm -rf "$dst"
 }
 
