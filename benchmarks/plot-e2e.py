@@ -5,6 +5,7 @@ Usage: plot-e2e.py RESULTS.csv OUT.svg
 One group of bars per workload and scenario: fxcp, cp, rsync wall time in ms (lower is better).
 """
 import csv
+import math
 import sys
 from html import escape
 
@@ -28,33 +29,39 @@ def number(s):
 def main(src, out):
     data = [r for r in rows(src)]
     tools = ["fxcp", "cp", "rsync"]
-    peak = max((number(r[t + "_ms"]) or 0) for r in data for t in tools) or 1
-    bar, gap, group_gap, left, top, height = 18, 2, 26, 60, 30, 260
-    width = max(560, left + len(data) * (3 * (bar + gap) + group_gap) + 20)
-    svg = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{top + height + 110}" font-family="sans-serif" font-size="11">',
-           f'<text x="{left}" y="18" font-size="13">fxcp -a vs cp -a vs rsync -a: wall time in ms (lower is better)</text>']
-    for i in range(5):
-        v = peak * i / 4
-        y = top + height - height * i / 4
+    # times span 5 ms to 10 s: a logarithmic axis keeps every bar readable
+    lo, hi = 0.4, 4.3  # log10(ms): 2.5 ms .. 20 s
+    bar, gap, group_gap, left, top, height = 16, 2, 30, 60, 50, 260
+    width = max(560, left + len(data) * (3 * (bar + gap) + group_gap) + 40)
+
+    def y_of(ms):
+        v = min(max(math.log10(max(ms, 1.0)), lo), hi)
+        return top + height - height * (v - lo) / (hi - lo)
+
+    svg = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{top + height + 170}" font-family="sans-serif" font-size="11">',
+           '<rect width="100%" height="100%" fill="white"/>',
+           f'<text x="{left}" y="20" font-size="13">fxcp -a vs cp -a vs rsync -a: wall time in ms, log scale (lower is better)</text>']
+    for ms in (3, 10, 30, 100, 300, 1000, 3000, 10000):
+        y = y_of(ms)
         svg.append(f'<line x1="{left - 4}" x2="{width - 10}" y1="{y:.1f}" y2="{y:.1f}" stroke="#dee2e6"/>')
-        svg.append(f'<text x="{left - 8}" y="{y + 4:.1f}" text-anchor="end">{v:.0f}</text>')
+        svg.append(f'<text x="{left - 8}" y="{y + 4:.1f}" text-anchor="end">{ms}</text>')
     x = left
     for r in data:
         for t in tools:
             v = number(r[t + "_ms"])
             if v is not None:
-                h = height * v / peak
-                svg.append(f'<rect x="{x}" y="{top + height - h:.1f}" width="{bar}" height="{h:.1f}" fill="{COLORS[t]}">'
+                y = y_of(v)
+                svg.append(f'<rect x="{x}" y="{y:.1f}" width="{bar}" height="{top + height - y:.1f}" fill="{COLORS[t]}">'
                            f'<title>{escape(t)}: {v:.0f} ms</title></rect>')
             x += bar + gap
         label = escape(f'{r["workload"]} {r["scenario"]}')
-        cx = x - 1.5 * (bar + gap)
-        svg.append(f'<text transform="translate({cx:.1f},{top + height + 12}) rotate(35)">{label}</text>')
+        cx = x - 2.5 * (bar + gap)
+        svg.append(f'<text transform="translate({cx:.1f},{top + height + 12}) rotate(40)">{label}</text>')
         x += group_gap
-    lx = left
+    lx = width - 230
     for t in tools:
-        svg.append(f'<rect x="{lx}" y="{top + height + 90}" width="12" height="12" fill="{COLORS[t]}"/>'
-                   f'<text x="{lx + 16}" y="{top + height + 100}">{t}</text>')
+        svg.append(f'<rect x="{lx}" y="30" width="12" height="12" fill="{COLORS[t]}"/>'
+                   f'<text x="{lx + 16}" y="40">{t}</text>')
         lx += 70
     svg.append("</svg>")
     with open(out, "w") as f:

@@ -44,8 +44,9 @@ import picocli.CommandLine.Spec;
       "  A source that is a symlink is copied as a symlink; SRC/ follows it.",
       "",
       "Files whose size and modification time match on the target are skipped (--checksum",
-      "compares contents). New and changed files are written to a temporary name",
-      "(.fxcp~XXXXXXXX~NAME) and renamed into place; rerunning an interrupted copy finishes it."
+      "compares contents). Files appear only when complete: new ones are linked into place,",
+      "changed ones renamed over the old (temporaries: .fxcp~XXXXXXXX~NAME); rerunning an",
+      "interrupted copy finishes it."
     },
     footerHeading = "%nExit codes:%n",
     footer = {

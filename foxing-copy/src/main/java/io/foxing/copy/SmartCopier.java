@@ -28,9 +28,9 @@ import java.util.function.Consumer;
  * <p>Each regular file is moved by the best tier that works for it (reflink within one
  * filesystem, then copy_file_range, sendfile, read/write), with automatic, reported fallback;
  * {@link CopyOptions#copyMethod()} forces one. Metadata follows {@link CopyOptions#preserve()}.
- * New and changed files are written under a temporary name and renamed into place unless
- * {@link CopyOptions#inplace()}; rerunning an interrupted copy finishes it and removes its
- * temporaries. Sources follow rsync's trailing-slash rule (see {@link #copy}).
+ * New files are written as unnamed inodes and linked into place when complete; changed files
+ * under a temporary name renamed over the old one (unless {@link CopyOptions#inplace()}).
+ * Rerunning an interrupted copy finishes it and removes its temporaries. Sources follow rsync's trailing-slash rule (see {@link #copy}).
  *
  * <p>Instances are immutable and thread-safe; each {@link #copy} call is an independent run
  * with its own worker pool ({@link CopyOptions#threads()}).
