@@ -223,6 +223,7 @@ public final class TreeCopy {
   /** Lists one directory and dispatches its entries. Runs on a pool thread. */
   private void processDir(Dir d) {
     try {
+      open(d);
       List<Posix.Dirent> ents = Posix.readdir(d.sfd, where(d));
       // name order, as rsync's file lists: deterministic output, and hard-link groups resolve the same way every run
       ents.sort((a, b) -> java.util.Arrays.compareUnsigned(a.name(), b.name()));
@@ -332,7 +333,7 @@ public final class TreeCopy {
       return;
     }
     try {
-      if (!d.pseudo) {
+      if (!d.pseudo && d.sfd >= 0) { // sfd < 0: it could not be opened, which is already reported
         finishDir(d);
       }
     } catch (IOException | RuntimeException ex) {
@@ -425,39 +426,40 @@ public final class TreeCopy {
     return a.type() == b.type() && (a.isRegular() || a.isDirectory() || a.isSymlink() || a.rdev() == b.rdev());
   }
 
+  /**
+   * Creates the target directory (if new) and queues the child. Its descriptors are opened by the
+   * child's own task, not here: a directory with 100,000 subdirectories must not hold 200,000
+   * descriptors while they wait in the queue.
+   */
   private void enterDir(Dir d, Entry e, byte[] srcCname) throws IOException {
-    int sfd = Posix.openat(d.sfd, srcCname, LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_NOFOLLOW, 0, e.rel);
-    int tfd = -1;
-    long tdev = d.tdev; // a directory we create lives on its parent's filesystem
-    try {
-      if (e.dst == null) {
-        changed(Metadata.created('c', 'd'), dirDisplay(e.rel), "");
-        counters.directories.increment();
-        if (!dryRun) {
-          Posix.mkdirat(d.tfd, e.cname, 0700, e.rel);
-        }
+    if (e.dst == null) {
+      changed(Metadata.created('c', 'd'), dirDisplay(e.rel), "");
+      counters.directories.increment();
+      if (!dryRun) {
+        Posix.mkdirat(d.tfd, e.cname, 0700, e.rel);
       }
-      if (!dryRun || e.dst != null) {
-        tfd = Posix.openat(d.tfd, e.cname, LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_NOFOLLOW, 0, e.rel);
-        if (e.dst != null) {
-          tdev = Posix.fstat(tfd, e.rel).dev(); // an existing one may be a mount point
-        }
-      }
-      if (e.dst != null && options.preserves(Preserve.ACLS) && !metadata.defaultAclHint) {
-        metadata.defaultAclHint = hasDefaultAcl(d.tfd, e.cname, e.rel);
-      }
-    } catch (IOException | RuntimeException ex) {
-      Posix.close(sfd);
-      Posix.close(tfd);
-      throw ex;
     }
     Dir child = new Dir(d, srcCname, e.cname, e.rel, rawOf(d, e), e.src, e.dst, false);
-    child.sfd = sfd;
-    child.tfd = tfd;
-    child.tdev = tdev;
     d.pending.incrementAndGet();
     pool.execute(() -> processDir(child));
   }
+
+  /** Opens a directory's two descriptors; its parent's are still open (it waits for its children). */
+  private void open(Dir d) throws IOException {
+    d.sfd = Posix.openat(d.parent.sfd, d.srcName, LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_NOFOLLOW, 0, d.rel);
+    d.tdev = d.parent.tdev; // a directory we create lives on its parent's filesystem
+    if (dryRun && d.fresh()) {
+      return; // nothing on the target yet
+    }
+    d.tfd = Posix.openat(d.parent.tfd, d.dstName, LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_NOFOLLOW, 0, d.rel);
+    if (!d.fresh()) {
+      d.tdev = Posix.fstat(d.tfd, d.rel).dev(); // an existing one may be a mount point
+      if (options.preserves(Preserve.ACLS) && !metadata.defaultAclHint) {
+        metadata.defaultAclHint = hasDefaultAcl(d.parent.tfd, d.dstName, d.rel);
+      }
+    }
+  }
+
 
   private static String rawOf(Dir d, Entry e) {
     return d.pseudo ? (e.rel.isEmpty() ? "" : Names.raw(e.name)) : d.childRaw(Names.raw(e.name));
