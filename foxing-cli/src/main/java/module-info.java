@@ -5,4 +5,6 @@ module io.foxing.cli {
   requires com.fasterxml.jackson.databind;
 
   opens io.foxing.cli to info.picocli;
+
+  uses io.foxing.api.spi.TargetProvider;
 }

@@ -1,15 +1,18 @@
 package io.foxing.cli;
 
+import io.foxing.api.Copier;
 import io.foxing.api.CopyMethod;
 import io.foxing.api.CopyOptions;
 import io.foxing.api.CopyReport;
 import io.foxing.api.FilterRules;
 import io.foxing.api.Preserve;
 import io.foxing.api.spi.CopyTier;
+import io.foxing.api.spi.TargetProvider;
 import io.foxing.copy.SmartCopier;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Reader;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -17,6 +20,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -181,11 +185,8 @@ public final class Fxcp implements Callable<Integer> {
     }
     List<String> sources = paths.subList(0, paths.size() - 1);
     String target = paths.get(paths.size() - 1);
+    Copier copier = copierFor(target, options);
     ConsoleListener listener = new ConsoleListener(out, err, itemize || dryRun, verbose || debug, debug, progress, json);
-    SmartCopier copier = SmartCopier.to(target, options);
-    if (progress) {
-      copier = copier.withScanAhead();
-    }
     CopyReport report;
     try {
       report = copier.copy(sources, listener);
@@ -205,6 +206,26 @@ public final class Fxcp implements Callable<Integer> {
           + " extended attribute(s) could not be set on the target" + (verbose || debug ? ": " + report.xattrsNotPreserved() : " (-v names them)"));
     }
     return report.status().exitCode();
+  }
+
+  /**
+   * A local path goes to {@link SmartCopier}; a URI ({@code scheme://...}) to the
+   * {@link TargetProvider} for its scheme, found on the class path (foxing-nfs adds {@code nfs}).
+   */
+  private Copier copierFor(String target, CopyOptions options) throws IOException {
+    int colon = target.indexOf("://");
+    if (colon <= 0 || target.substring(0, colon).contains("/")) {
+      SmartCopier local = SmartCopier.to(target, options);
+      return progress ? local.withScanAhead() : local;
+    }
+    String scheme = target.substring(0, colon);
+    for (TargetProvider p : ServiceLoader.load(TargetProvider.class)) {
+      if (p.scheme().equalsIgnoreCase(scheme)) {
+        return p.open(URI.create(target), options);
+      }
+    }
+    throw new IllegalArgumentException(target + ": no provider for " + scheme
+        + ":// targets in this build; give a local path (or put the module that serves " + scheme + ":// on the class path)");
   }
 
   private CopyOptions options(PrintWriter err) throws IOException {

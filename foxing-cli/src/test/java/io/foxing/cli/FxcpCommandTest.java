@@ -79,6 +79,14 @@ class FxcpCommandTest {
   }
 
   @Test
+  void aUriTargetWithoutAProviderIsOneClearLine() {
+    Run r = fxcp("-a", src + "/", "nfs://127.0.0.1/export/dir");
+    assertEquals(2, r.exit());
+    assertEquals(1, r.errLines().size(), r.err());
+    assertTrue(r.err().contains("no provider for nfs:// targets"), r.err());
+  }
+
+  @Test
   void missingFilterFileNamesThePath() {
     Run r = fxcp("-a", "--exclude-from", tmp.resolve("nope.txt").toString(), src + "/", tmp.resolve("d").toString());
     assertEquals(2, r.exit());
