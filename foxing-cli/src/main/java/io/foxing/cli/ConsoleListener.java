@@ -135,7 +135,7 @@ final class ConsoleListener extends CopyListener implements AutoCloseable {
       }
       return;
     }
-    String total = filesTotal.get() < 0 ? "" : "/" + filesTotal.get() + (scanComplete ? "" : "+");
+    String total = filesTotal.get() < 0 ? "" : String.format("/%,d%s", filesTotal.get(), scanComplete ? "" : "+");
     String line = String.format("%,d%s files  %s  %s/s  ETA %s", files, total, Summary.bytes(bytes), Summary.bytes(rate),
         eta < 0 ? "--:--" : String.format("%d:%02d", eta / 60, eta % 60));
     synchronized (err) {

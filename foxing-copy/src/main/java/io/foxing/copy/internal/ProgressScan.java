@@ -8,7 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Counts what the copy will have to look at (files and bytes, after filters) on a thread of its
+ * Counts what the copy will have to look at (regular files and bytes, after filters) on a thread of its
  * own, so a progress display can show totals and an ETA without delaying the copy's start.
  * Reports to the listener every 4096 entries and once at the end.
  */
@@ -69,10 +69,12 @@ public final class ProgressScan implements Runnable {
       return;
     }
     if (!st.isDirectory()) {
-      files++;
-      bytes += st.isRegular() ? st.size() : 0;
-      if ((files & 4095) == 0) {
-        listener.scanProgress(files, bytes, false);
+      if (st.isRegular()) { // what the copy reports progress on: regular files and their bytes
+        files++;
+        bytes += st.size();
+        if ((files & 4095) == 0) {
+          listener.scanProgress(files, bytes, false);
+        }
       }
       return;
     }
