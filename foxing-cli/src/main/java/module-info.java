@@ -1,6 +1,7 @@
 /** The {@code fxcp} command line. Not an API: embed {@code io.foxing.copy} instead. */
 module io.foxing.cli {
   requires io.foxing.copy;
+  requires io.foxing.merkle;
   requires info.picocli;
   requires com.fasterxml.jackson.databind;
 

@@ -33,6 +33,7 @@ import picocli.CommandLine.Spec;
     name = "fxcp",
     mixinStandardHelpOptions = true,
     versionProvider = Fxcp.Version.class,
+    subcommands = {Sum.class},
     sortOptions = false,
     usageHelpAutoWidth = true,
     description = {
