@@ -16,6 +16,8 @@ public final class TreeHasher {
   private final int[] m = new int[16];
   private final int[] cv = new int[8];
   private final Output node = new Output();
+  private final Object vector = Simd.newEngine(); // null without the Vector API
+  private final int[][] laneCvs = new int[Math.max(1, Simd.LANES)][8];
 
   public TreeHasher(int[] key, int flags) {
     this.key = key.clone();
@@ -43,6 +45,16 @@ public final class TreeHasher {
         chunk.output(node).chainingValue(cv);
         pushChunk(cv, chunk.counter + 1 - firstChunk);
         chunk.reset(key, chunk.counter + 1, flags);
+      }
+      // fastest path: several whole chunks per vector instruction, when more input follows them
+      while (vector != null && chunk.len() == 0 && len > Simd.LANES * Compress.CHUNK_LEN) {
+        Simd.hash(vector, in, off, chunk.counter, key, flags, laneCvs);
+        for (int j = 0; j < Simd.LANES; j++) {
+          pushChunk(laneCvs[j], chunk.counter + 1 + j - firstChunk);
+        }
+        chunk.reset(key, chunk.counter + Simd.LANES, flags);
+        off += Simd.LANES * Compress.CHUNK_LEN;
+        len -= Simd.LANES * Compress.CHUNK_LEN;
       }
       // fast path: whole chunks straight from the caller's array, when more input follows them
       while (chunk.len() == 0 && len > Compress.CHUNK_LEN) {
