@@ -89,6 +89,17 @@ class PathsAndNamesTest {
   }
 
   @Test
+  void theNamedTargetIsNeverDeletedToChangeItsType() throws IOException {
+    Path a = dir("a", "x");
+    Path file = tmp.resolve("a-file");
+    Files.writeString(file, "keep me");
+    CopyReport r = copy(file, a + "/");
+    assertEquals(CopyReport.Status.FAILED, r.status());
+    assertTrue(r.failures().get(0).reason().contains("cannot overwrite non-directory with a directory"), r.failures().toString());
+    assertEquals("keep me", Files.readString(file));
+  }
+
+  @Test
   void copyingADirectoryIntoItselfIsRefused() throws IOException {
     Path a = dir("a", "x");
     CopyReport r = copy(a.resolve("inside"), a.toString());

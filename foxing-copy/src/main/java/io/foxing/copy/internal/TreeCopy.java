@@ -210,6 +210,11 @@ public final class TreeCopy {
       Stat st = Posix.stat(parent.sfd, cname, r.relPath.isEmpty() ? "." : r.relPath);
       Entry e = new Entry(r.dstName, Posix.cstr(r.dstName), r.relPath, st);
       e.dst = parent.tfd >= 0 ? Posix.statIfExists(parent.tfd, e.cname, r.relPath) : null;
+      if (e.dst != null && (e.dst.isDirectory() != st.isDirectory())) {
+        // as cp and rsync do: the target the user named is never deleted to make room
+        String what = st.isDirectory() ? "non-directory with a directory" : "directory with a non-directory";
+        throw new IOException(Names.display(r.dstName) + ": cannot overwrite " + what + "; remove it or choose another target");
+      }
       if (handle(parent, e, cname)) {
         runFile(parent, e, cname);
       }
