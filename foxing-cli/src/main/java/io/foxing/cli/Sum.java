@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code fxcp sum}: BLAKE3 checksums with b3sum's output, so the two can check each other's lists. */
 @Command(
-    name = "sum",
+    name = "fxcp sum",
     mixinStandardHelpOptions = true,
     versionProvider = Fxcp.Version.class,
     sortOptions = false,
@@ -54,6 +54,22 @@ public final class Sum implements Callable<Integer> {
 
   @Parameters(paramLabel = "FILE", description = "Files to hash (or, with -c, checksum lists).")
   List<String> files = new ArrayList<>();
+
+  /** Runs {@code fxcp sum ARGS} with the given output streams; returns the exit code. */
+  static int run(String[] args, PrintWriter out, PrintWriter err) {
+    picocli.CommandLine cl = new picocli.CommandLine(new Sum());
+    cl.setOut(out);
+    cl.setErr(err);
+    cl.setParameterExceptionHandler((ex, a) -> {
+      err.println("fxcp sum: " + ex.getMessage() + " (see fxcp sum --help)");
+      return ExitCode.NOTHING_DONE;
+    });
+    cl.setExecutionExceptionHandler((ex, c, r) -> {
+      err.println("fxcp sum: " + Fxcp.oneLine(ex));
+      return ExitCode.NOTHING_DONE;
+    });
+    return cl.execute(args);
+  }
 
   @Override
   public Integer call() throws IOException {

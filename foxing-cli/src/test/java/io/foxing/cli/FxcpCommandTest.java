@@ -87,6 +87,19 @@ class FxcpCommandTest {
   }
 
   @Test
+  void filterOptionsApplyInTheOrderGivenSoAnEarlierIncludeWins() throws IOException {
+    Files.writeString(src.resolve("dir/keep.log"), "k");
+    Path list = tmp.resolve("excludes.txt");
+    Files.writeString(list, "# logs\n*.log\n");
+    Run r = fxcp("-a", "--include", "keep.log", "--exclude-from", list.toString(), "-e", "sub/", src + "/", tmp.resolve("d").toString());
+    assertEquals(0, r.exit(), r.err());
+    assertTrue(Files.exists(tmp.resolve("d/dir/keep.log")));
+    assertFalse(Files.exists(tmp.resolve("d/dir/b.log")));
+    assertFalse(Files.exists(tmp.resolve("d/dir/sub")));
+    assertTrue(Files.exists(tmp.resolve("d/a.txt")));
+  }
+
+  @Test
   void missingFilterFileNamesThePath() {
     Run r = fxcp("-a", "--exclude-from", tmp.resolve("nope.txt").toString(), src + "/", tmp.resolve("d").toString());
     assertEquals(2, r.exit());
