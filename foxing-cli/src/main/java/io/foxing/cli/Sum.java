@@ -156,18 +156,15 @@ public final class Sum implements Callable<Integer> {
       int lineNo = 0;
       for (String line : lines) {
         lineNo++;
-        boolean escaped = line.startsWith("\\");
-        String l = escaped ? line.substring(1) : line;
-        int sep = l.indexOf("  ");
-        if (sep <= 0 || (sep % 2) != 0 || !l.substring(0, sep).matches("[0-9a-f]+")) {
-          err.println("fxcp sum: " + list + ":" + lineNo + ": not a checksum line (HEX  PATH)");
+        ChecksumLine c;
+        try {
+          c = ChecksumLine.parse(line);
+        } catch (IllegalArgumentException e) {
+          err.println("fxcp sum: " + list + ":" + lineNo + ": " + e.getMessage());
           return ExitCode.NOTHING_DONE;
         }
-        String hex = l.substring(0, sep);
-        String path = l.substring(sep + 2);
-        if (escaped) {
-          path = unescape(path);
-        }
+        String hex = c.hex();
+        String path = c.path();
         try {
           boolean ok = HexFormat.of().formatHex(hash(path, key, hex.length() / 2)).equals(hex);
           out.println(path + ": " + (ok ? "OK" : "FAILED"));
@@ -185,17 +182,38 @@ public final class Sum implements Callable<Integer> {
     return failed + unreadable == 0 ? ExitCode.OK : ExitCode.PARTIAL;
   }
 
-  private static String unescape(String s) {
-    StringBuilder b = new StringBuilder();
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c == '\\' && i + 1 < s.length()) {
-        char n = s.charAt(++i);
-        b.append(n == 'n' ? '\n' : n);
-      } else {
-        b.append(c);
+  /**
+   * One line of a checksum list, as b3sum writes it: {@code HEX  PATH}, or {@code \HEX  PATH}
+   * with {@code \\} and {@code \n} escapes in the path.
+   */
+  record ChecksumLine(String hex, String path) {
+    /** @throws IllegalArgumentException saying what is wrong with the line */
+    static ChecksumLine parse(String line) {
+      boolean escaped = line.startsWith("\\");
+      String l = escaped ? line.substring(1) : line;
+      int sep = l.indexOf("  ");
+      if (sep <= 0 || sep % 2 != 0 || !l.substring(0, sep).chars().allMatch(ch -> ch >= '0' && ch <= '9' || ch >= 'a' && ch <= 'f')) {
+        throw new IllegalArgumentException("not a checksum line (expected HEX, two spaces, a path)");
       }
+      String path = l.substring(sep + 2);
+      if (path.isEmpty()) {
+        throw new IllegalArgumentException("checksum line without a path");
+      }
+      return new ChecksumLine(l.substring(0, sep), escaped ? unescape(path) : path);
     }
-    return b.toString();
+
+    private static String unescape(String s) {
+      StringBuilder b = new StringBuilder();
+      for (int i = 0; i < s.length(); i++) {
+        char c = s.charAt(i);
+        if (c == '\\' && i + 1 < s.length()) {
+          char n = s.charAt(++i);
+          b.append(n == 'n' ? '\n' : n);
+        } else {
+          b.append(c);
+        }
+      }
+      return b.toString();
+    }
   }
 }
