@@ -67,9 +67,14 @@ public final class Roots implements AutoCloseable {
     }
   }
 
-  private static void mkdirTarget(String target) throws ErrnoException {
+  private static void mkdirTarget(String target) throws IOException {
     Path p = Path.of(target).toAbsolutePath().normalize();
-    int parent = Posix.openPath(p.getParent() == null ? "/" : p.getParent().toString(), LibC.O_RDONLY | LibC.O_DIRECTORY, target);
+    int parent;
+    try {
+      parent = Posix.openPath(p.getParent() == null ? "/" : p.getParent().toString(), LibC.O_RDONLY | LibC.O_DIRECTORY, target);
+    } catch (ErrnoException.NotFound e) {
+      throw new IOException(p.getParent() + ": target's parent directory does not exist; create it first", e);
+    }
     try {
       byte[] name = Posix.cstr(Names.bytes(p.getFileName().toString()));
       if (LibC.mkdirat(parent, name, 0755) != 0 && Posix.lastError() != Posix.EEXIST) {
