@@ -5,6 +5,7 @@
  */
 module io.foxing.copy {
   requires transitive io.foxing.api;
+  requires io.foxing.merkle;
   requires com.sun.jna;
   requires org.slf4j;
 

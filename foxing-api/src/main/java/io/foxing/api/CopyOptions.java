@@ -24,6 +24,7 @@ public final class CopyOptions {
   private final CopyMethod copyMethod;
   private final FilterRules filters;
   private final int threads;
+  private final boolean generateSignatures;
 
   private CopyOptions(Builder b) {
     this.preserve = Collections.unmodifiableSet(b.preserve.isEmpty() ? EnumSet.noneOf(Preserve.class) : EnumSet.copyOf(b.preserve));
@@ -35,6 +36,7 @@ public final class CopyOptions {
     this.copyMethod = b.copyMethod;
     this.filters = b.filters;
     this.threads = b.threads;
+    this.generateSignatures = b.generateSignatures;
   }
 
   /** A builder with the defaults: archive mode, recursive, atomic writes, automatic tiers. */
@@ -59,6 +61,7 @@ public final class CopyOptions {
     b.copyMethod = copyMethod;
     b.filters = filters;
     b.threads = threads;
+    b.generateSignatures = generateSignatures;
     return b;
   }
 
@@ -116,11 +119,19 @@ public final class CopyOptions {
     return threads;
   }
 
+  /**
+   * Store a Merkle signature (foxing-merkle's {@code FileSignature}) in the {@code user.foxing.sig}
+   * extended attribute of every regular file on the target, so later runs can compare chunks.
+   */
+  public boolean generateSignatures() {
+    return generateSignatures;
+  }
+
   @Override
   public String toString() {
     return "CopyOptions{preserve=" + preserve + ", recursive=" + recursive + ", delete=" + delete
         + ", dryRun=" + dryRun + ", checksum=" + checksum + ", inplace=" + inplace
-        + ", copyMethod=" + copyMethod + ", filters=" + filters + ", threads=" + threads + "}";
+        + ", copyMethod=" + copyMethod + ", filters=" + filters + ", threads=" + threads + ", generateSignatures=" + generateSignatures + "}";
   }
 
   /** Mutable, not thread-safe; {@link #build()} checks and snapshots. */
@@ -134,6 +145,7 @@ public final class CopyOptions {
     private CopyMethod copyMethod = CopyMethod.AUTO;
     private FilterRules filters = FilterRules.NONE;
     private int threads;
+    private boolean generateSignatures;
 
     private Builder() {}
 
@@ -188,6 +200,11 @@ public final class CopyOptions {
         throw new IllegalArgumentException("threads must be between 1 and 1024 (or 0 for automatic), got " + threads);
       }
       this.threads = threads;
+      return this;
+    }
+
+    public Builder generateSignatures(boolean generate) {
+      this.generateSignatures = generate;
       return this;
     }
 

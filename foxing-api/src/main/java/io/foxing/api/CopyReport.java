@@ -51,6 +51,7 @@ public final class CopyReport {
   private final long metadataUpdated;
   private final long deleted;
   private final long excluded;
+  private final long signaturesWritten;
   private final Map<String, Long> filesByTier;
   private final Map<String, Long> xattrsNotPreserved;
   private final List<Failure> failures;
@@ -68,6 +69,7 @@ public final class CopyReport {
     metadataUpdated = b.metadataUpdated;
     deleted = b.deleted;
     excluded = b.excluded;
+    signaturesWritten = b.signaturesWritten;
     filesByTier = Collections.unmodifiableMap(new TreeMap<>(b.filesByTier));
     xattrsNotPreserved = Collections.unmodifiableMap(new TreeMap<>(b.xattrsNotPreserved));
     failures = List.copyOf(b.failures);
@@ -128,6 +130,11 @@ public final class CopyReport {
     return excluded;
   }
 
+  /** Signatures stored on the target (with {@link CopyOptions#generateSignatures()}). */
+  public long signaturesWritten() {
+    return signaturesWritten;
+  }
+
   /** Files served per tier name ({@code reflink}, {@code cfr}, {@code sendfile}, {@code rw}, ...). */
   public Map<String, Long> filesByTier() {
     return filesByTier;
@@ -179,6 +186,7 @@ public final class CopyReport {
     private long metadataUpdated;
     private long deleted;
     private long excluded;
+    private long signaturesWritten;
     private final Map<String, Long> filesByTier = new TreeMap<>();
     private final Map<String, Long> xattrsNotPreserved = new TreeMap<>();
     private final List<Failure> failures = new ArrayList<>();
@@ -197,6 +205,7 @@ public final class CopyReport {
     public Builder metadataUpdated(long n) { metadataUpdated = n; return this; }
     public Builder deleted(long n) { deleted = n; return this; }
     public Builder excluded(long n) { excluded = n; return this; }
+    public Builder signaturesWritten(long n) { signaturesWritten = n; return this; }
     public Builder tier(String tier, long files) { filesByTier.merge(tier, files, Long::sum); return this; }
     public Builder xattrNotPreserved(String name, long files) { xattrsNotPreserved.merge(name, files, Long::sum); return this; }
     public Builder failure(String path, String reason) { failures.add(new Failure(path, reason)); return this; }

@@ -76,6 +76,7 @@ public final class Fxcp implements Callable<Integer> {
   boolean progress;
   boolean verbose;
   boolean debug;
+  boolean generateSigs;
   Integer threads;
   String cleanup;
   List<String> paths = new ArrayList<>();
@@ -108,6 +109,7 @@ public final class Fxcp implements Callable<Integer> {
     flag(s, "Show progress: files, bytes, rate and ETA (5 Hz on a terminal).", v -> progress = v, "--progress");
     flag(s, "List copied entries, fallbacks and metadata that could not be kept.", v -> verbose = v, "-v", "--verbose");
     flag(s, "Like -v, plus the tier that served each file and every fallback.", v -> debug = v, "--debug");
+    flag(s, "Store a BLAKE3 Merkle signature in each target file's user.foxing.sig xattr.", v -> generateSigs = v, "--generate-sigs");
     s.addOption(CommandLine.Model.OptionSpec.builder("--threads").paramLabel("N").type(Integer.class)
         .description("Worker threads (default: one per core within a filesystem, two per core across).")
         .setter(bind(v -> threads = (Integer) v)).build());
@@ -254,7 +256,7 @@ public final class Fxcp implements Callable<Integer> {
       // without -a, like cp: contents and permission bits only, directories only with -r
       b.preserve(EnumSet.of(Preserve.MODE, Preserve.LINKS)).recursive(recursive);
     }
-    b.delete(delete).dryRun(dryRun).checksum(checksum).inplace(inplace);
+    b.delete(delete).dryRun(dryRun).checksum(checksum).inplace(inplace).generateSignatures(generateSigs);
     try {
       b.copyMethod(CopyMethod.fromCliName(copyMethod));
       if (threads != null) {

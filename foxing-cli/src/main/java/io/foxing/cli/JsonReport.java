@@ -30,6 +30,7 @@ final class JsonReport {
     o.put("metadata_updated", r.metadataUpdated());
     o.put("deleted", r.deleted());
     o.put("excluded", r.excluded());
+    o.put("signatures_written", r.signaturesWritten());
     o.put("duration_ms", r.duration().toMillis());
     ObjectNode tiers = o.putObject("files_by_tier");
     r.filesByTier().forEach(tiers::put);

@@ -1,7 +1,6 @@
 package io.foxing.merkle;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -72,31 +71,50 @@ public final class FileSignature {
       throw new IOException(file + ": only regular files have signatures");
     }
     long size = before.size();
-    int shift = chunkShiftFor(size);
-    int chunks = chunkCount(size, shift);
-    byte[] hashes = new byte[chunks * CHUNK_HASH_LEN];
-    byte[] buf = new byte[64 * 1024];
-    Blake3 h = Blake3.newHasher();
-    try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
-      for (int c = 0; c < chunks; c++) {
-        long left = Math.min(1L << shift, size - ((long) c << shift));
-        h.reset();
-        while (left > 0) {
-          int n = in.read(buf, 0, (int) Math.min(buf.length, left));
-          if (n < 0) {
-            throw new IOException(file + ": shrank while being signed; sign it again");
-          }
-          h.update(buf, 0, n);
-          left -= n;
-        }
-        h.finalizeTo(0, hashes, c * CHUNK_HASH_LEN, CHUNK_HASH_LEN);
-      }
+    FileSignature sig;
+    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+      sig = compute((pos, buf, off, len) -> ch.read(ByteBuffer.wrap(buf, off, len), pos), size,
+          nanos(before.lastModifiedTime()), ((Number) inodeKey).longValue());
     }
     BasicFileAttributes after = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
     if (after.size() != size || !after.lastModifiedTime().equals(before.lastModifiedTime())) {
       throw new IOException(file + ": changed while being signed; sign it again");
     }
-    return of(size, nanos(before.lastModifiedTime()), ((Number) inodeKey).longValue(), shift, hashes);
+    return sig;
+  }
+
+  /** Random-access reads of the contents being signed (a file descriptor, a channel, an array). */
+  @FunctionalInterface
+  public interface Contents {
+    /** Reads up to {@code len} bytes at {@code pos}; returns how many, or -1 at the end. */
+    int read(long pos, byte[] buf, int off, int len) throws IOException;
+  }
+
+  /**
+   * Signs {@code size} bytes of contents whose staleness attributes the caller knows (the copier
+   * signs through descriptors it holds, where there may be no usable path).
+   */
+  public static FileSignature compute(Contents in, long size, long mtimeNanos, long inode) throws IOException {
+    int shift = chunkShiftFor(size);
+    int chunks = chunkCount(size, shift);
+    byte[] hashes = new byte[chunks * CHUNK_HASH_LEN];
+    byte[] buf = new byte[64 * 1024];
+    Blake3 h = Blake3.newHasher();
+    long pos = 0;
+    for (int c = 0; c < chunks; c++) {
+      long end = Math.min(size, (long) (c + 1) << shift);
+      h.reset();
+      while (pos < end) {
+        int n = in.read(pos, buf, 0, (int) Math.min(buf.length, end - pos));
+        if (n < 0) {
+          throw new IOException("contents ended at " + pos + " of " + size + " bytes while being signed");
+        }
+        h.update(buf, 0, n);
+        pos += n;
+      }
+      h.finalizeTo(0, hashes, c * CHUNK_HASH_LEN, CHUNK_HASH_LEN);
+    }
+    return of(size, mtimeNanos, inode, shift, hashes);
   }
 
   /** A signature from its parts; the root is computed. */

@@ -22,6 +22,7 @@ final class Counters {
   final LongAdder metadataUpdated = new LongAdder();
   final LongAdder deleted = new LongAdder();
   final LongAdder excluded = new LongAdder();
+  final LongAdder signaturesWritten = new LongAdder();
   private final Map<String, LongAdder> tiers = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> xattrsNotPreserved = new ConcurrentHashMap<>();
   private final Queue<CopyReport.Failure> failures = new ConcurrentLinkedQueue<>();
@@ -75,6 +76,7 @@ final class Counters {
         .metadataUpdated(metadataUpdated.sum())
         .deleted(deleted.sum())
         .excluded(excluded.sum())
+        .signaturesWritten(signaturesWritten.sum())
         .duration(took)
         .dryRun(dryRun);
     tiers.forEach((k, v) -> b.tier(k, v.sum()));

@@ -25,6 +25,8 @@ final class Metadata {
   private static final byte[] SYSTEM_PREFIX = "system.".getBytes(StandardCharsets.US_ASCII);
   /** XFS shows root its on-disk form of POSIX ACLs under these names; the ACL itself is copied as system.posix_acl_*. */
   private static final byte[] XFS_ACL_PREFIX = "trusted.SGI_ACL_".getBytes(StandardCharsets.US_ASCII);
+  /** Our own state on the target (signatures): never copied from a source, never removed as extraneous. */
+  private static final byte[] FOXING_PREFIX = "user.foxing.".getBytes(StandardCharsets.US_ASCII);
 
   private final CopyOptions options;
   private final Counters counters;
@@ -127,7 +129,8 @@ final class Metadata {
       return options.preserves(Preserve.ACLS);
     }
     // other system.* names are synthesized by filesystems (nfs4_acl, richacl), not copied
-    return !startsWith(cname, SYSTEM_PREFIX) && !startsWith(cname, XFS_ACL_PREFIX) && options.preserves(Preserve.XATTRS);
+    return !startsWith(cname, SYSTEM_PREFIX) && !startsWith(cname, XFS_ACL_PREFIX) && !startsWith(cname, FOXING_PREFIX)
+        && options.preserves(Preserve.XATTRS);
   }
 
   private int syncXattrs(Source source, Target t, boolean dryRun, String where) throws ErrnoException {

@@ -632,6 +632,9 @@ public final class TreeCopy {
         metadata.applyAllButTimes(new Metadata.Source(sfd, -1, null, s), t, false, e.rel);
         metadata.applyTimes(s, t, null, false, e.rel);
         out.publish();
+        if (options.generateSignatures()) {
+          signTarget(sfd, out.fd, e.rel);
+        }
         counters.filesCopied.increment();
         counters.bytesCopied.add(s.size());
         counters.tier(tier);
@@ -658,6 +661,16 @@ public final class TreeCopy {
     return Posix.openat(d.sfd, cname, base, 0, rel);
   }
 
+  /** Stores the copy's signature; a target without user xattrs is reported once per file, never fatal. */
+  private void signTarget(int contentsFd, int targetFd, String rel) {
+    try {
+      Signatures.store(contentsFd, targetFd, rel);
+      counters.signaturesWritten.increment();
+    } catch (IOException ex) {
+      counters.warning(rel, "signature not stored: " + ex.getMessage());
+    }
+  }
+
   private void updateMetadataOnly(Dir d, Entry e, byte[] srcCname) throws IOException {
     counters.filesUpToDate.increment();
     try {
@@ -668,19 +681,24 @@ public final class TreeCopy {
     Metadata.Target probe = new Metadata.Target(-1, d.tfd, e.cname, e.dst);
     int bits = metadata.applyAllButTimes(new Metadata.Source(-1, d.sfd, srcCname, e.src), probe, true, e.rel)
         | metadata.applyTimes(e.src, probe, e.dst, true, e.rel);
-    if (bits == 0) {
-      return;
+    boolean sign = options.generateSignatures() && !dryRun && !Signatures.hasFresh(d.tfd, e.cname, e.dst, e.rel);
+    if (bits != 0) {
+      changed(Metadata.itemize('.', 'f', bits), e.rel, "");
+      counters.metadataUpdated.increment();
     }
-    changed(Metadata.itemize('.', 'f', bits), e.rel, "");
-    counters.metadataUpdated.increment();
-    if (dryRun) {
+    if (dryRun || bits == 0 && !sign) {
       return;
     }
     int fd = Posix.openat(d.tfd, e.cname, LibC.O_RDONLY | LibC.O_NOFOLLOW | LibC.O_NOCTTY, 0, e.rel);
     try {
-      Metadata.Target t = new Metadata.Target(fd, d.tfd, e.cname, e.dst);
-      metadata.applyAllButTimes(new Metadata.Source(-1, d.sfd, srcCname, e.src), t, false, e.rel);
-      metadata.applyTimes(e.src, t, e.dst, false, e.rel);
+      if (bits != 0) {
+        Metadata.Target t = new Metadata.Target(fd, d.tfd, e.cname, e.dst);
+        metadata.applyAllButTimes(new Metadata.Source(-1, d.sfd, srcCname, e.src), t, false, e.rel);
+        metadata.applyTimes(e.src, t, e.dst, false, e.rel);
+      }
+      if (options.generateSignatures()) {
+        signTarget(fd, fd, e.rel); // the target's own contents: what the signature describes
+      }
     } finally {
       Posix.close(fd);
     }

@@ -1,0 +1,62 @@
+package io.foxing.copy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.foxing.api.CopyListener;
+import io.foxing.api.CopyOptions;
+import io.foxing.api.CopyReport;
+import io.foxing.copy.testing.LoopFilesystems;
+import io.foxing.copy.testing.Shell;
+import io.foxing.merkle.FileSignature;
+import io.foxing.merkle.SignatureStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** --generate-sigs: every target file carries a fresh signature of its contents, kept fresh by later runs. */
+class SignaturesTest {
+  private static CopyReport copy(Path src, Path dst) throws IOException {
+    return SmartCopier.to(dst.toString(), CopyOptions.builder().generateSignatures(true).build())
+        .copy(List.of(src + "/"), CopyListener.NONE);
+  }
+
+  private static List<Path> files(Path dir) throws IOException {
+    try (Stream<Path> s = Files.walk(dir)) {
+      return s.filter(Files::isRegularFile).sorted().toList();
+    }
+  }
+
+  @Test
+  void targetsCarryFreshSignaturesAcrossRuns() throws IOException {
+    Path src = LoopFilesystems.freshDir(LoopFilesystems.Kind.BTRFS, "a", "sig-src");
+    Path dst = LoopFilesystems.get(LoopFilesystems.Kind.XFS, "a").resolve("sig-dst");
+    Shell.run("rm", "-rf", dst.toString()).check();
+    Shell.bash("cd \"$1\" && mkdir d && : > d/empty && echo small > d/small && head -c 3000000 /dev/urandom > big && ln big big-link",
+        src.toString()).check();
+
+    CopyReport first = copy(src, dst);
+    assertEquals(List.of(), first.failures());
+    assertEquals(3, first.signaturesWritten(), "empty, small, big; the hard link shares big's inode");
+    for (Path f : files(dst)) {
+      FileSignature stored = SignatureStore.readFresh(f).orElseThrow(() -> new AssertionError("no fresh signature on " + f));
+      assertEquals(FileSignature.compute(f), stored, f.toString());
+    }
+    // the signature xattr is ours: rsync -X must find nothing else different
+    String diff = Shell.run("rsync", "-aniHAX", "--delete", "--filter=-x user.foxing.*", "--filter=-x trusted.SGI_ACL_*",
+        src + "/", dst + "/").check().stdout();
+    assertEquals("", diff);
+
+    assertEquals(0, copy(src, dst).signaturesWritten(), "unchanged: the signatures are still fresh");
+
+    Shell.bash("cd \"$1\" && echo grown >> d/small", src.toString()).check();
+    CopyReport third = copy(src, dst);
+    assertEquals(1, third.filesCopied());
+    assertEquals(1, third.signaturesWritten());
+    assertTrue(SignatureStore.readFresh(dst.resolve("d/small")).isPresent());
+    assertEquals(FileSignature.compute(dst.resolve("d/small")), SignatureStore.readFresh(dst.resolve("d/small")).get());
+  }
+}
