@@ -52,6 +52,8 @@ public final class CopyReport {
   private final long deleted;
   private final long excluded;
   private final long signaturesWritten;
+  private final long deltaFiles;
+  private final long deltaBytesSaved;
   private final Map<String, Long> filesByTier;
   private final Map<String, Long> xattrsNotPreserved;
   private final List<Failure> failures;
@@ -70,6 +72,8 @@ public final class CopyReport {
     deleted = b.deleted;
     excluded = b.excluded;
     signaturesWritten = b.signaturesWritten;
+    deltaFiles = b.deltaFiles;
+    deltaBytesSaved = b.deltaBytesSaved;
     filesByTier = Collections.unmodifiableMap(new TreeMap<>(b.filesByTier));
     xattrsNotPreserved = Collections.unmodifiableMap(new TreeMap<>(b.xattrsNotPreserved));
     failures = List.copyOf(b.failures);
@@ -135,6 +139,16 @@ public final class CopyReport {
     return signaturesWritten;
   }
 
+  /** Changed files updated in place chunk by chunk, guided by the target's signature. */
+  public long deltaFiles() {
+    return deltaFiles;
+  }
+
+  /** Bytes those delta copies did not have to write. */
+  public long deltaBytesSaved() {
+    return deltaBytesSaved;
+  }
+
   /** Files served per tier name ({@code reflink}, {@code cfr}, {@code sendfile}, {@code rw}, ...). */
   public Map<String, Long> filesByTier() {
     return filesByTier;
@@ -187,6 +201,8 @@ public final class CopyReport {
     private long deleted;
     private long excluded;
     private long signaturesWritten;
+    private long deltaFiles;
+    private long deltaBytesSaved;
     private final Map<String, Long> filesByTier = new TreeMap<>();
     private final Map<String, Long> xattrsNotPreserved = new TreeMap<>();
     private final List<Failure> failures = new ArrayList<>();
@@ -206,6 +222,8 @@ public final class CopyReport {
     public Builder deleted(long n) { deleted = n; return this; }
     public Builder excluded(long n) { excluded = n; return this; }
     public Builder signaturesWritten(long n) { signaturesWritten = n; return this; }
+    public Builder deltaFiles(long n) { deltaFiles = n; return this; }
+    public Builder deltaBytesSaved(long n) { deltaBytesSaved = n; return this; }
     public Builder tier(String tier, long files) { filesByTier.merge(tier, files, Long::sum); return this; }
     public Builder xattrNotPreserved(String name, long files) { xattrsNotPreserved.merge(name, files, Long::sum); return this; }
     public Builder failure(String path, String reason) { failures.add(new Failure(path, reason)); return this; }

@@ -31,6 +31,8 @@ final class JsonReport {
     o.put("deleted", r.deleted());
     o.put("excluded", r.excluded());
     o.put("signatures_written", r.signaturesWritten());
+    o.put("delta_files", r.deltaFiles());
+    o.put("delta_bytes_saved", r.deltaBytesSaved());
     o.put("duration_ms", r.duration().toMillis());
     ObjectNode tiers = o.putObject("files_by_tier");
     r.filesByTier().forEach(tiers::put);

@@ -186,6 +186,11 @@ public final class FileSignature {
     return this.size == size && this.mtimeNanos == mtimeNanos && this.inode == inode;
   }
 
+  /** The same contents signed for another file state (after the copy got its own mtime and inode). */
+  public FileSignature withState(long mtimeNanos, long inode) {
+    return new FileSignature(size, mtimeNanos, inode, chunkShift, chunkHashes, root);
+  }
+
   /** Whether chunk {@code i} has the same hash in both (same chunk size required). */
   public boolean sameChunk(FileSignature other, int i) {
     if (other.chunkShift != chunkShift) {

@@ -23,6 +23,8 @@ final class Counters {
   final LongAdder deleted = new LongAdder();
   final LongAdder excluded = new LongAdder();
   final LongAdder signaturesWritten = new LongAdder();
+  final LongAdder deltaFiles = new LongAdder();
+  final LongAdder deltaBytesSaved = new LongAdder();
   private final Map<String, LongAdder> tiers = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> xattrsNotPreserved = new ConcurrentHashMap<>();
   private final Queue<CopyReport.Failure> failures = new ConcurrentLinkedQueue<>();
@@ -77,6 +79,8 @@ final class Counters {
         .deleted(deleted.sum())
         .excluded(excluded.sum())
         .signaturesWritten(signaturesWritten.sum())
+        .deltaFiles(deltaFiles.sum())
+        .deltaBytesSaved(deltaBytesSaved.sum())
         .duration(took)
         .dryRun(dryRun);
     tiers.forEach((k, v) -> b.tier(k, v.sum()));

@@ -121,6 +121,8 @@ final class LibC {
 
   static native int fsync(int fd);
 
+  static native int fdatasync(int fd);
+
   static native int geteuid();
 
   static native String strerror(int errnum);

@@ -23,30 +23,35 @@ public final class ReadWriteTier extends BuiltinTier {
   }
 
   private static long range(FileCopyRequest r, long offset, long length) throws IOException {
+    return copyRange(r.sourceFd(), r.targetFd(), offset, length, r.path());
+  }
+
+  /** Copies {@code length} bytes at {@code offset} from one descriptor to the same offset of another. */
+  static long copyRange(int sourceFd, int targetFd, long offset, long length, String path) throws IOException {
     Memory buf = Posix.rwBuffer();
     long done = 0;
     while (done < length) {
       long want = Math.min(length - done, Posix.RW_BUFFER);
-      long n = LibC.pread(r.sourceFd(), buf, want, offset + done);
+      long n = LibC.pread(sourceFd, buf, want, offset + done);
       if (n < 0) {
         int e = Posix.lastError();
         if (e == Posix.EINTR) {
           continue;
         }
-        throw Posix.error("read", r.path(), e);
+        throw Posix.error("read", path, e);
       }
       if (n == 0) {
         break;
       }
       long w = 0;
       while (w < n) {
-        long m = LibC.pwrite(r.targetFd(), buf.share(w), n - w, offset + done + w);
+        long m = LibC.pwrite(targetFd, buf.share(w), n - w, offset + done + w);
         if (m < 0) {
           int e = Posix.lastError();
           if (e == Posix.EINTR) {
             continue;
           }
-          throw Posix.error("write", r.path(), e);
+          throw Posix.error("write", path, e);
         }
         w += m;
       }

@@ -23,17 +23,39 @@ final class Signatures {
     Posix.setXattr(targetFd, null, XATTR, sig.encode(), where);
   }
 
-  /** Whether the target entry already carries a signature that still describes it. */
-  static boolean hasFresh(int dirfd, byte[] cname, Stat target, String where) throws ErrnoException {
+  /** The target entry's signature if it still describes it, else null. */
+  static FileSignature fresh(int dirfd, byte[] cname, Stat target, String where) throws ErrnoException {
     byte[] data = Posix.getXattr(-1, Posix.procPath(dirfd, cname), XATTR, where);
     if (data == null) {
-      return false;
+      return null;
     }
     try {
-      return FileSignature.decode(data).isFreshFor(target.size(), target.mtimeSec() * 1_000_000_000L + target.mtimeNsec(), target.ino());
+      FileSignature s = FileSignature.decode(data);
+      return s.isFreshFor(target.size(), target.mtimeSec() * 1_000_000_000L + target.mtimeNsec(), target.ino()) ? s : null;
     } catch (SignatureException e) {
-      return false; // damaged or from another version: replaced by a new one
+      return null;
     }
+  }
+
+  /** Signs contents readable through a descriptor, for a file in the given state. */
+  static FileSignature compute(int fd, long size, String where) throws IOException {
+    return FileSignature.compute((pos, buf, off, len) -> read(fd, pos, buf, off, len, where), size, 0, 0);
+  }
+
+  /** Stores an already computed signature, stamped with the target's current state. */
+  static void store(FileSignature contents, int targetFd, String where) throws IOException {
+    Stat t = Posix.fstat(targetFd, where);
+    Posix.setXattr(targetFd, null, XATTR, contents.withState(t.mtimeSec() * 1_000_000_000L + t.mtimeNsec(), t.ino()).encode(), where);
+  }
+
+  /** Removes the signature before contents change in place: none may claim contents it does not have. */
+  static void remove(int targetFd, String where) throws ErrnoException {
+    Posix.removeXattr(targetFd, null, XATTR, where);
+  }
+
+  /** Whether the target entry already carries a signature that still describes it. */
+  static boolean hasFresh(int dirfd, byte[] cname, Stat target, String where) throws ErrnoException {
+    return fresh(dirfd, cname, target, where) != null; // damaged or other versions count as absent
   }
 
   private static int read(int fd, long pos, byte[] buf, int off, int len, String where) throws IOException {
