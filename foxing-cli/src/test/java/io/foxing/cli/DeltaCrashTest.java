@@ -27,7 +27,7 @@ class DeltaCrashTest {
     Path dst = tmp.resolve("dst");
     Files.createDirectories(src);
     Random r = new Random(11);
-    byte[] data = new byte[64 << 20]; // 128 chunks of 512 KiB
+    byte[] data = new byte[64 << 20]; // 8,192 chunks of 8 KiB
     r.nextBytes(data);
     Files.write(src.resolve("big"), data);
     assertEquals(0, FxcpCommandTest.fxcp("-a", "--generate-sigs", src + "/", dst.toString()).exit());
@@ -36,8 +36,8 @@ class DeltaCrashTest {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     for (int round = 0; round < 4; round++) {
       try (RandomAccessFile f = new RandomAccessFile(src.resolve("big").toFile(), "rw")) {
-        for (int i = 0; i < 40; i++) { // up to 40 of 128 chunks dirty: a delta, not a whole copy
-          f.seek((long) r.nextInt(128) * (512 << 10) + r.nextInt(1000));
+        for (int i = 0; i < 40; i++) { // up to 80 of 8,192 chunks dirty: a delta, not a whole copy
+          f.seek((long) r.nextInt(8192) * (8 << 10) + r.nextInt(1000));
           byte[] p = new byte[777];
           r.nextBytes(p);
           f.write(p);

@@ -17,16 +17,17 @@ import java.util.Objects;
  * signatures with the same chunk size say which chunks of two versions of a file differ.
  *
  * <p>The chunk size adapts to the file so a signature never holds more than {@link #MAX_CHUNKS}
- * hashes (at most 2 KiB of them, small enough for an extended attribute on any Linux filesystem)
- * and no file size falls off a cliff: 64 KiB chunks up to 8 MiB, then the smallest power of two
- * that keeps the count within the limit. The binary form is specified in the site page
+ * hashes and no file size falls off a cliff: 8 KiB chunks (about rsync's block size for a 100 MiB
+ * file, so scattered small edits dirty little) up to 128 MiB files, then the smallest power of two
+ * that keeps the count within the limit. Signatures of files up to 256 KiB fit an extended
+ * attribute anywhere; larger ones go to the sidecar (see {@link SignatureStore}). The binary form is specified in the site page
  * {@code formats/signature-v1}. Instances are immutable and thread-safe.
  */
 public final class FileSignature {
   /** The encoding version this class writes; readers reject others with a clear message. */
   public static final int VERSION = 1;
-  public static final int MAX_CHUNKS = 128;
-  public static final int MIN_CHUNK_SHIFT = 16;
+  public static final int MAX_CHUNKS = 16384;
+  public static final int MIN_CHUNK_SHIFT = 13;
   /** Bytes kept of each chunk's BLAKE3 hash: 128 bits, ample to tell versions of one file apart. */
   public static final int CHUNK_HASH_LEN = 16;
   private static final byte[] MAGIC = {'F', 'X', 'S', 'G'};
@@ -53,9 +54,9 @@ public final class FileSignature {
     if (size <= 1) {
       return MIN_CHUNK_SHIFT;
     }
-    // the smallest shift with size <= 128 << shift, without the shift ever overflowing
+    // the smallest shift with size <= MAX_CHUNKS << shift, without the shift ever overflowing
     int bits = 64 - Long.numberOfLeadingZeros(size - 1);
-    return Math.max(MIN_CHUNK_SHIFT, bits - 7);
+    return Math.max(MIN_CHUNK_SHIFT, bits - Integer.numberOfTrailingZeros(MAX_CHUNKS));
   }
 
   /**

@@ -13,7 +13,8 @@ import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.util.Optional;
 
 /**
- * Keeps a file's signature beside it: in the extended attribute {@code user.foxing.sig}, or,
+ * Keeps a file's signature beside it: in the extended attribute {@code user.foxing.sig} when it
+ * is at most {@link #XATTR_MAX} bytes (small enough for ext4's single xattr block), otherwise, and
  * where the filesystem has no user xattrs, in {@code .foxing_meta/NAME.fxsig} in the file's
  * directory (written atomically). {@link #readFresh} returns a signature only while it still
  * describes the file (size, nanosecond mtime and inode unchanged), so a stale one is never
@@ -23,6 +24,8 @@ public final class SignatureStore {
   /** The extended attribute name, without the {@code user.} namespace NIO adds. */
   public static final String XATTR = "foxing.sig";
   public static final String SIDECAR_DIR = ".foxing_meta";
+  /** Largest signature kept in the extended attribute. */
+  public static final int XATTR_MAX = 2048 + 128;
   private static final String SIDECAR_SUFFIX = ".fxsig";
 
   private SignatureStore() {}
@@ -34,6 +37,9 @@ public final class SignatureStore {
   public static Location write(Path file, FileSignature sig) throws IOException {
     byte[] data = sig.encode();
     try {
+      if (data.length > XATTR_MAX) {
+        throw new FileSystemException(file.toString(), null, "too large for an extended attribute");
+      }
       view(file).write(XATTR, ByteBuffer.wrap(data));
       deleteSidecar(file); // one place per file: an older sidecar must not outlive it
       return Location.XATTR;
@@ -41,6 +47,7 @@ public final class SignatureStore {
       if (e instanceof NoSuchFileException) {
         throw (NoSuchFileException) e;
       }
+      remove(file); // a stale attribute must not outlive the new sidecar either
       Path dir = sidecar(file).getParent();
       Files.createDirectories(dir);
       Path tmp = Files.createTempFile(dir, ".sig", ".tmp");
@@ -90,7 +97,7 @@ public final class SignatureStore {
     if (!Files.isRegularFile(side, LinkOption.NOFOLLOW_LINKS)) {
       return Optional.empty();
     }
-    if (Files.size(side) > 1 << 20) {
+    if (Files.size(side) > 1 << 20) { // 16,384 hashes of 16 bytes plus the header is 256 KiB
       throw new SignatureException(side + ": too large to be a signature; delete it");
     }
     return Optional.of(FileSignature.decode(Files.readAllBytes(side)));

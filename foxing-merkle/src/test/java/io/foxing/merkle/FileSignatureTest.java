@@ -30,13 +30,13 @@ class FileSignatureTest {
   }
 
   @Test
-  void chunkSizeAdaptsSoNoSignatureHoldsMoreThan128Hashes() {
-    assertEquals(16, FileSignature.chunkShiftFor(0));
-    assertEquals(16, FileSignature.chunkShiftFor(8L << 20), "8 MiB: 128 chunks of 64 KiB");
-    assertEquals(17, FileSignature.chunkShiftFor((8L << 20) + 1));
-    assertEquals(23, FileSignature.chunkShiftFor(1L << 30), "1 GiB: 128 chunks of 8 MiB");
-    assertEquals(56, FileSignature.chunkShiftFor(Long.MAX_VALUE), "the largest size has a chunk size too");
-    for (long size : new long[] {1, 65536, 65537, 100L << 20, 1L << 40, Long.MAX_VALUE / 2, Long.MAX_VALUE}) {
+  void chunkSizeAdaptsSoNoSignatureHoldsMoreThan16384Hashes() {
+    assertEquals(13, FileSignature.chunkShiftFor(0));
+    assertEquals(13, FileSignature.chunkShiftFor(128L << 20), "128 MiB: 16,384 chunks of 8 KiB");
+    assertEquals(14, FileSignature.chunkShiftFor((128L << 20) + 1));
+    assertEquals(16, FileSignature.chunkShiftFor(1L << 30), "1 GiB: 16,384 chunks of 64 KiB");
+    assertEquals(49, FileSignature.chunkShiftFor(Long.MAX_VALUE), "the largest size has a chunk size too");
+    for (long size : new long[] {1, 8192, 8193, 100L << 20, 1L << 40, Long.MAX_VALUE / 2, Long.MAX_VALUE}) {
       int shift = FileSignature.chunkShiftFor(size);
       assertTrue(FileSignature.chunkCount(size, shift) <= FileSignature.MAX_CHUNKS, "size " + size);
     }
@@ -67,8 +67,9 @@ class FileSignatureTest {
     data[3 * 65536 + 17] ^= 1;
     Files.write(f, data);
     FileSignature after = FileSignature.compute(f);
-    for (int i = 0; i < 5; i++) {
-      assertEquals(i != 3, before.sameChunk(after, i), "chunk " + i);
+    int changed = (3 * 65536 + 17) / (int) before.chunkSize();
+    for (int i = 0; i < before.chunkCount(); i++) {
+      assertEquals(i != changed, before.sameChunk(after, i), "chunk " + i);
     }
     assertFalse(Arrays.equals(before.root(), after.root()));
   }
@@ -113,6 +114,17 @@ class FileSignatureTest {
     Files.setLastModifiedTime(f, FileTime.fromMillis(Files.getLastModifiedTime(f).toMillis() + 1000));
     assertTrue(SignatureStore.readFresh(f).isEmpty(), "a changed mtime makes it stale");
     assertEquals(s, SignatureStore.read(f).orElseThrow(), "still readable, just not trusted");
+    SignatureStore.remove(f);
+    assertTrue(SignatureStore.read(f).isEmpty());
+  }
+
+  @Test
+  void largeSignaturesGoToTheSidecarAndReplaceAnAttribute() throws IOException {
+    Path f = file(2 << 20, 5); // 256 chunks: 4,165 bytes, more than fits an ext4 attribute
+    FileSignature s = FileSignature.compute(f);
+    assertEquals(SignatureStore.Location.SIDECAR, SignatureStore.write(f, s));
+    assertTrue(Files.isRegularFile(f.resolveSibling(".foxing_meta").resolve(f.getFileName() + ".fxsig")));
+    assertEquals(s, SignatureStore.readFresh(f).orElseThrow());
     SignatureStore.remove(f);
     assertTrue(SignatureStore.read(f).isEmpty());
   }

@@ -1,31 +1,63 @@
 package io.foxing.copy.internal;
 
+import com.sun.jna.Memory;
 import io.foxing.api.ErrnoException;
 import io.foxing.merkle.FileSignature;
 import io.foxing.merkle.SignatureException;
+import io.foxing.merkle.SignatureStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
- * Writes and checks the {@code user.foxing.sig} signature of target files through descriptors
- * (names may be longer than a path can be, or not text). The binary form is foxing-merkle's.
+ * Reads and writes the signatures of target files through descriptors (names may be longer than a
+ * path can be, or not text), in the places foxing-merkle's {@link SignatureStore} uses: the
+ * {@code user.foxing.sig} xattr for small ones, else {@code .foxing_meta/NAME.fxsig} beside the
+ * file. The sidecar directory is opened with {@code O_NOFOLLOW}: a planted symlink cannot make us
+ * trust a signature from elsewhere.
  */
 final class Signatures {
-  private static final byte[] XATTR = "user.foxing.sig\0".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] XATTR = ("user." + SignatureStore.XATTR + "\0").getBytes(StandardCharsets.US_ASCII);
+  static final byte[] SIDECAR_DIR = Posix.cstr(SignatureStore.SIDECAR_DIR.getBytes(StandardCharsets.US_ASCII));
+  private static final byte[] SUFFIX = ".fxsig".getBytes(StandardCharsets.US_ASCII);
 
   private Signatures() {}
 
-  /** Signs the contents readable through {@code contentsFd} and stores it on the open target {@code targetFd}. */
-  static void store(int contentsFd, int targetFd, String where) throws IOException {
-    Stat t = Posix.fstat(targetFd, where);
-    FileSignature sig = FileSignature.compute((pos, buf, off, len) -> read(contentsFd, pos, buf, off, len, where),
-        t.size(), t.mtimeSec() * 1_000_000_000L + t.mtimeNsec(), t.ino());
-    Posix.setXattr(targetFd, null, XATTR, sig.encode(), where);
+  /** Signs the contents readable through {@code contentsFd} and stores it for the open target. */
+  static void store(int contentsFd, int targetFd, int dirfd, byte[] cname, String where) throws IOException {
+    store(compute(contentsFd, Posix.fstat(targetFd, where).size(), where), targetFd, dirfd, cname, where);
   }
 
-  /** The target entry's signature if it still describes it, else null. */
+  /** Signs contents readable through a descriptor (the staleness fields are set by {@link #store}). */
+  static FileSignature compute(int fd, long size, String where) throws IOException {
+    return FileSignature.compute((pos, buf, off, len) -> read(fd, pos, buf, off, len, where), size, 0, 0);
+  }
+
+  /** Stores a signature of the target's contents, stamped with the target's current state. */
+  static void store(FileSignature contents, int targetFd, int dirfd, byte[] cname, String where) throws IOException {
+    Stat t = Posix.fstat(targetFd, where);
+    byte[] data = contents.withState(t.mtimeSec() * 1_000_000_000L + t.mtimeNsec(), t.ino()).encode();
+    if (data.length <= SignatureStore.XATTR_MAX) {
+      try {
+        Posix.setXattr(targetFd, null, XATTR, data, where);
+        removeSidecar(dirfd, cname, where);
+        return;
+      } catch (ErrnoException e) {
+        if (e.errno() != Posix.EOPNOTSUPP && e.errno() != Posix.ENOSPC && e.errno() != 7 /* E2BIG */) {
+          throw e;
+        }
+      }
+    }
+    Posix.removeXattr(targetFd, null, XATTR, where); // no stale attribute beside the new sidecar
+    writeSidecar(dirfd, cname, data, where);
+  }
+
+  /** The target entry's signature if it still describes it, else null (absent, stale, damaged). */
   static FileSignature fresh(int dirfd, byte[] cname, Stat target, String where) throws ErrnoException {
     byte[] data = Posix.getXattr(-1, Posix.procPath(dirfd, cname), XATTR, where);
+    if (data == null) {
+      data = readSidecar(dirfd, cname, where);
+    }
     if (data == null) {
       return null;
     }
@@ -33,33 +65,110 @@ final class Signatures {
       FileSignature s = FileSignature.decode(data);
       return s.isFreshFor(target.size(), target.mtimeSec() * 1_000_000_000L + target.mtimeNsec(), target.ino()) ? s : null;
     } catch (SignatureException e) {
-      return null;
+      return null; // damaged or another version: replaced by a new one
     }
   }
 
-  /** Signs contents readable through a descriptor, for a file in the given state. */
-  static FileSignature compute(int fd, long size, String where) throws IOException {
-    return FileSignature.compute((pos, buf, off, len) -> read(fd, pos, buf, off, len, where), size, 0, 0);
-  }
-
-  /** Stores an already computed signature, stamped with the target's current state. */
-  static void store(FileSignature contents, int targetFd, String where) throws IOException {
-    Stat t = Posix.fstat(targetFd, where);
-    Posix.setXattr(targetFd, null, XATTR, contents.withState(t.mtimeSec() * 1_000_000_000L + t.mtimeNsec(), t.ino()).encode(), where);
-  }
-
   /** Removes the signature before contents change in place: none may claim contents it does not have. */
-  static void remove(int targetFd, String where) throws ErrnoException {
+  static void remove(int targetFd, int dirfd, byte[] cname, String where) throws ErrnoException {
     Posix.removeXattr(targetFd, null, XATTR, where);
+    removeSidecar(dirfd, cname, where);
   }
 
-  /** Whether the target entry already carries a signature that still describes it. */
-  static boolean hasFresh(int dirfd, byte[] cname, Stat target, String where) throws ErrnoException {
-    return fresh(dirfd, cname, target, where) != null; // damaged or other versions count as absent
+  private static byte[] sidecarName(byte[] cname) {
+    byte[] name = Metadata.trimNul(cname);
+    if (name.length + SUFFIX.length > 255) {
+      return null; // no room for the suffix: such files keep no sidecar signature
+    }
+    byte[] out = Arrays.copyOf(name, name.length + SUFFIX.length + 1);
+    System.arraycopy(SUFFIX, 0, out, name.length, SUFFIX.length);
+    return out;
+  }
+
+  private static int openSidecarDir(int dirfd, boolean create, String where) throws ErrnoException {
+    if (create && LibC.mkdirat(dirfd, SIDECAR_DIR, 0700) != 0 && Posix.lastError() != Posix.EEXIST) {
+      throw Posix.error("create " + SignatureStore.SIDECAR_DIR, where, Posix.lastError());
+    }
+    int fd = LibC.openat(dirfd, SIDECAR_DIR, LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_NOFOLLOW | LibC.O_CLOEXEC, 0);
+    if (fd < 0 && Posix.lastError() != Posix.ENOENT) {
+      throw Posix.error("open " + SignatureStore.SIDECAR_DIR, where, Posix.lastError());
+    }
+    return fd;
+  }
+
+  private static void writeSidecar(int dirfd, byte[] cname, byte[] data, String where) throws IOException {
+    byte[] name = sidecarName(cname);
+    if (name == null) {
+      throw new IOException(where + ": name too long to keep a signature beside it");
+    }
+    int md = openSidecarDir(dirfd, true, where);
+    byte[] tmp = Names.tempFor(Metadata.trimNul(name));
+    int fd = Posix.openat(md, tmp, LibC.O_WRONLY | LibC.O_CREAT | LibC.O_EXCL | LibC.O_NOFOLLOW, 0600, where);
+    boolean placed = false;
+    try {
+      Memory m = new Memory(Math.max(1, data.length));
+      m.write(0, data, 0, data.length);
+      for (long done = 0; done < data.length; ) {
+        long n = LibC.pwrite(fd, m.share(done), data.length - done, done);
+        if (n < 0) {
+          throw Posix.error("write signature", where, Posix.lastError());
+        }
+        done += n;
+      }
+      Posix.renameat(md, tmp, md, name, where);
+      placed = true;
+    } finally {
+      Posix.close(fd);
+      if (!placed) {
+        LibC.unlinkat(md, tmp, 0);
+      }
+      Posix.close(md);
+    }
+  }
+
+  private static byte[] readSidecar(int dirfd, byte[] cname, String where) throws ErrnoException {
+    byte[] name = sidecarName(cname);
+    int md = name == null ? -1 : openSidecarDir(dirfd, false, where);
+    if (md < 0) {
+      return null;
+    }
+    try {
+      int fd = LibC.openat(md, name, LibC.O_RDONLY | LibC.O_NOFOLLOW | LibC.O_CLOEXEC, 0);
+      if (fd < 0) {
+        return null;
+      }
+      try {
+        Stat st = Posix.fstat(fd, where);
+        if (!st.isRegular() || st.size() > 1 << 20) {
+          return null; // not something we wrote
+        }
+        Memory m = new Memory(Math.max(1, st.size()));
+        long n = LibC.pread(fd, m, st.size(), 0);
+        return n == st.size() ? m.getByteArray(0, (int) n) : null;
+      } finally {
+        Posix.close(fd);
+      }
+    } finally {
+      Posix.close(md);
+    }
+  }
+
+  private static void removeSidecar(int dirfd, byte[] cname, String where) throws ErrnoException {
+    byte[] name = sidecarName(cname);
+    int md = name == null ? -1 : openSidecarDir(dirfd, false, where);
+    if (md >= 0) {
+      try {
+        if (LibC.unlinkat(md, name, 0) != 0 && Posix.lastError() != Posix.ENOENT) {
+          throw Posix.error("remove signature", where, Posix.lastError());
+        }
+      } finally {
+        Posix.close(md);
+      }
+    }
   }
 
   private static int read(int fd, long pos, byte[] buf, int off, int len, String where) throws IOException {
-    com.sun.jna.Memory m = Posix.rwBuffer();
+    Memory m = Posix.rwBuffer();
     long n = LibC.pread(fd, m, Math.min(len, Posix.RW_BUFFER), pos);
     if (n < 0) {
       throw Posix.error("read", where, Posix.lastError());

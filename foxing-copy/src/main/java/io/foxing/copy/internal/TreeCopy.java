@@ -16,6 +16,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -636,7 +637,7 @@ public final class TreeCopy {
         metadata.applyTimes(s, t, null, false, e.rel);
         out.publish();
         if (options.generateSignatures()) {
-          signTarget(sfd, out.fd, e.rel);
+          signTarget(sfd, out.fd, d.tfd, e.cname, e.rel);
         }
         counters.filesCopied.increment();
         counters.bytesCopied.add(s.size());
@@ -663,6 +664,8 @@ public final class TreeCopy {
     }
     return Posix.openat(d.sfd, cname, base, 0, rel);
   }
+
+  private static final byte[] SIDECAR_NAME = Metadata.trimNul(Signatures.SIDECAR_DIR);
 
   /** Files at least this large are worth comparing chunk by chunk. */
   private static final long DELTA_MIN = 1 << 20;
@@ -694,7 +697,7 @@ public final class TreeCopy {
     }
     int tfd = Posix.openat(d.tfd, e.cname, LibC.O_WRONLY | LibC.O_NOFOLLOW | LibC.O_NOCTTY, 0, e.rel);
     try {
-      Signatures.remove(tfd, e.rel);
+      Signatures.remove(tfd, d.tfd, e.cname, e.rel);
       long written = 0;
       for (int i = dirty.nextSetBit(0); i >= 0; i = dirty.nextSetBit(i + 1)) {
         long off = i * now.chunkSize();
@@ -709,7 +712,7 @@ public final class TreeCopy {
       Metadata.Target t = new Metadata.Target(tfd, d.tfd, e.cname, dst);
       metadata.applyAllButTimes(new Metadata.Source(sfd, -1, null, s), t, false, e.rel);
       metadata.applyTimes(s, t, null, false, e.rel);
-      Signatures.store(now, tfd, e.rel);
+      Signatures.store(now, tfd, d.tfd, e.cname, e.rel);
       counters.signaturesWritten.increment();
       changed(Metadata.itemize('>', 'f', (dst.size() != s.size() ? Metadata.SIZE : 0) | Metadata.TIME), e.rel, "");
       counters.filesCopied.increment();
@@ -725,9 +728,9 @@ public final class TreeCopy {
   }
 
   /** Stores the copy's signature; a target without user xattrs is reported once per file, never fatal. */
-  private void signTarget(int contentsFd, int targetFd, String rel) {
+  private void signTarget(int contentsFd, int targetFd, int dirfd, byte[] cname, String rel) {
     try {
-      Signatures.store(contentsFd, targetFd, rel);
+      Signatures.store(contentsFd, targetFd, dirfd, cname, rel);
       counters.signaturesWritten.increment();
     } catch (IOException ex) {
       counters.warning(rel, "signature not stored: " + ex.getMessage());
@@ -744,7 +747,7 @@ public final class TreeCopy {
     Metadata.Target probe = new Metadata.Target(-1, d.tfd, e.cname, e.dst);
     int bits = metadata.applyAllButTimes(new Metadata.Source(-1, d.sfd, srcCname, e.src), probe, true, e.rel)
         | metadata.applyTimes(e.src, probe, e.dst, true, e.rel);
-    boolean sign = options.generateSignatures() && !dryRun && !Signatures.hasFresh(d.tfd, e.cname, e.dst, e.rel);
+    boolean sign = options.generateSignatures() && !dryRun && Signatures.fresh(d.tfd, e.cname, e.dst, e.rel) == null;
     if (bits != 0) {
       changed(Metadata.itemize('.', 'f', bits), e.rel, "");
       counters.metadataUpdated.increment();
@@ -760,7 +763,7 @@ public final class TreeCopy {
         metadata.applyTimes(e.src, t, e.dst, false, e.rel);
       }
       if (options.generateSignatures()) {
-        signTarget(fd, fd, e.rel); // the target's own contents: what the signature describes
+        signTarget(fd, fd, d.tfd, e.cname, e.rel); // the target's own contents: what the signature describes
       }
     } finally {
       Posix.close(fd);
@@ -842,8 +845,8 @@ public final class TreeCopy {
   private void removeExtraneous(Dir d, Map<ByteKey, Boolean> targetNames, Set<ByteKey> keep) {
     for (Map.Entry<ByteKey, Boolean> t : targetNames.entrySet()) {
       byte[] name = t.getKey().bytes;
-      if (keep.contains(t.getKey())) {
-        continue;
+      if (keep.contains(t.getKey()) || Arrays.equals(name, SIDECAR_NAME)) {
+        continue; // the source's, or our signatures' sidecar directory
       }
       String rel = d.childRel(Names.display(name));
       try {
