@@ -23,9 +23,9 @@ import org.junit.jupiter.api.Test;
  * place, only those chunks written, and ends byte for byte equal with a fresh signature again.
  */
 class DeltaCopyTest {
-  private static CopyReport copy(Path src, Path dst, boolean sign) throws IOException {
+  private static CopyReport copy(Path src, Path dst, boolean sign, CopyListener listener) throws IOException {
     return SmartCopier.to(dst.toString(), CopyOptions.builder().generateSignatures(sign).build())
-        .copy(List.of(src + "/"), CopyListener.NONE);
+        .copy(List.of(src + "/"), listener);
   }
 
   @Test
@@ -40,7 +40,7 @@ class DeltaCopyTest {
       r.nextBytes(b);
       Files.write(src.resolve(n), b);
     }
-    assertEquals(4, copy(src, dst, true).signaturesWritten());
+    assertEquals(4, copy(src, dst, true, CopyListener.NONE).signaturesWritten());
 
     try (RandomAccessFile f = new RandomAccessFile(src.resolve("inplace").toFile(), "rw")) {
       for (int i = 0; i < 5; i++) { // 5 random 4 KiB edits: at most 5 dirty chunks
@@ -63,7 +63,14 @@ class DeltaCopyTest {
       f.write(p);
     }
 
-    CopyReport again = copy(src, dst, false);
+    List<String> changes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    CopyReport again = copy(src, dst, false, new CopyListener() {
+      @Override
+      public void changed(io.foxing.api.Change change) {
+        changes.add(change.itemizeLine());
+      }
+    });
+    assertEquals(4, changes.stream().filter(l -> l.startsWith(">f")).count(), "one change line per file: " + changes);
     assertEquals(List.of(), again.failures());
     assertEquals(4, again.filesCopied());
     assertEquals(3, again.deltaFiles(), "inplace, append and truncate: " + again.filesByTier());

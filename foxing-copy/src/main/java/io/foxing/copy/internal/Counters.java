@@ -60,10 +60,9 @@ final class Counters {
     }
   }
 
-  /** The message without the path when the exception already starts with it. */
+  /** The exception's message (ours name the path and what to do), or its type when it has none. */
   private static String reason(Exception e) {
-    String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    return m;
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
   }
 
   CopyReport report(Duration took, boolean dryRun) {

@@ -447,13 +447,16 @@ public final class Posix {
     }
   }
 
-  /** The value of one attribute (name NUL-terminated), by descriptor or path as {@link #listXattrs}; null if absent. */
+  /**
+   * The value of one attribute (name NUL-terminated), by descriptor or path as {@link #listXattrs};
+   * null if absent or the filesystem has no extended attributes.
+   */
   static byte[] getXattr(int fd, byte[] procPath, byte[] cname, String where) throws ErrnoException {
     while (true) {
       long n = fd >= 0 ? LibC.fgetxattr(fd, cname, null, 0) : LibC.lgetxattr(procPath, cname, null, 0);
       if (n < 0) {
         int e = lastError();
-        if (e == ENODATA) {
+        if (e == ENODATA || e == EOPNOTSUPP) { // absent, or a filesystem without xattrs (as listXattrs)
           return null;
         }
         throw error("get xattr " + xattrName(cname), where, e);

@@ -25,7 +25,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -103,7 +102,7 @@ public final class TreeCopy {
   public record Root(int srcDirFd, byte[] srcName, int dstDirFd, long dstDev, byte[] dstName, String relPath) {}
 
   /**
-   * Copies every root and waits for the end. Closes the root descriptors.
+   * Copies every root and waits for the end. The root descriptors stay open: they belong to the caller.
    *
    * @param rootFailures failures found while resolving the command line, reported with the rest
    */
@@ -120,9 +119,7 @@ public final class TreeCopy {
     }
     rootDone();
     try {
-      while (!finished.await(1, TimeUnit.SECONDS)) {
-        // waiting; a listener is driven by the workers
-      }
+      finished.await();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       pool.shutdownNow();
@@ -211,6 +208,10 @@ public final class TreeCopy {
       Stat st = Posix.stat(parent.sfd, cname, r.relPath.isEmpty() ? "." : r.relPath);
       Entry e = new Entry(r.dstName, Posix.cstr(r.dstName), r.relPath, st);
       e.dst = parent.tfd >= 0 ? Posix.statIfExists(parent.tfd, e.cname, r.relPath) : null;
+      if (parent.tfd >= 0 && options.preserves(Preserve.ACLS) && !metadata.defaultAclHint) {
+        // entries made straight in the target directory inherit its default ACL too
+        metadata.defaultAclHint = Posix.getXattr(parent.tfd, null, DEFAULT_ACL, r.relPath) != null;
+      }
       if (e.dst != null && (e.dst.isDirectory() != st.isDirectory())) {
         // as cp and rsync do: the target the user named is never deleted to make room
         String what = st.isDirectory() ? "non-directory with a directory" : "directory with a non-directory";
@@ -232,7 +233,7 @@ public final class TreeCopy {
       open(d);
       List<Posix.Dirent> ents = Posix.readdir(d.sfd, where(d));
       // name order, as rsync's file lists: deterministic output, and hard-link groups resolve the same way every run
-      ents.sort((a, b) -> java.util.Arrays.compareUnsigned(a.name(), b.name()));
+      ents.sort((a, b) -> Arrays.compareUnsigned(a.name(), b.name()));
       Map<ByteKey, Boolean> targetNames = listTarget(d);
       Set<ByteKey> keep = new HashSet<>();
       List<Entry> entries = new ArrayList<>(ents.size());
@@ -367,13 +368,9 @@ public final class TreeCopy {
       bits |= metadata.applyTimes(d.src, t, now, dryRun, where);
     }
     if (!d.fresh() && bits != 0) {
-      changed(Metadata.itemize('.', 'd', bits), dirPath(d), "");
+      changed(Metadata.itemize('.', 'd', bits), dirDisplay(d.rel), "");
       counters.metadataUpdated.increment();
     }
-  }
-
-  private static String dirPath(Dir d) {
-    return dirDisplay(d.rel);
   }
 
   private static String dirDisplay(String rel) {
@@ -466,14 +463,14 @@ public final class TreeCopy {
     }
   }
 
-
   private static String rawOf(Dir d, Entry e) {
     return d.pseudo ? (e.rel.isEmpty() ? "" : Names.raw(e.name)) : d.childRaw(Names.raw(e.name));
   }
 
+  private static final byte[] DEFAULT_ACL = "system.posix_acl_default\0".getBytes(StandardCharsets.US_ASCII);
+
   private static boolean hasDefaultAcl(int dirfd, byte[] cname, String where) throws ErrnoException {
-    byte[] name = "system.posix_acl_default\0".getBytes(StandardCharsets.US_ASCII);
-    return Posix.getXattr(-1, Posix.procPath(dirfd, cname), name, where) != null;
+    return Posix.getXattr(-1, Posix.procPath(dirfd, cname), DEFAULT_ACL, where) != null;
   }
 
   private void copySymlink(Dir d, Entry e, byte[] srcCname) throws IOException {
@@ -481,7 +478,7 @@ public final class TreeCopy {
     String detail = "-> " + Names.display(target);
     if (e.dst != null) {
       byte[] old = Posix.readlinkat(d.tfd, e.cname, e.dst.size(), e.rel);
-      if (java.util.Arrays.equals(old, target)) {
+      if (Arrays.equals(old, target)) {
         Metadata.Target t = new Metadata.Target(-1, d.tfd, e.cname, e.dst);
         int bits = metadata.applyAllButTimes(new Metadata.Source(-1, d.sfd, srcCname, e.src), t, dryRun, e.rel);
         bits |= metadata.applyTimes(e.src, t, e.dst, dryRun, e.rel);
@@ -714,7 +711,6 @@ public final class TreeCopy {
       metadata.applyTimes(s, t, null, false, e.rel);
       Signatures.store(now, tfd, d.tfd, e.cname, e.rel);
       counters.signaturesWritten.increment();
-      changed(Metadata.itemize('>', 'f', (dst.size() != s.size() ? Metadata.SIZE : 0) | Metadata.TIME), e.rel, "");
       counters.filesCopied.increment();
       counters.bytesCopied.add(written);
       counters.deltaFiles.increment();
@@ -864,11 +860,7 @@ public final class TreeCopy {
         if (st == null || filters.isExcluded(d.childRaw(Names.raw(name)), st.isDirectory())) {
           continue;
         }
-        if (dryRun) {
-          deleteChange(rel, st.isDirectory());
-        } else {
-          removeTree(d.tfd, Posix.cstr(name), rel, st.isDirectory());
-        }
+        removeTree(d.tfd, Posix.cstr(name), rel, st.isDirectory()); // in a dry run it only reports
       } catch (IOException | RuntimeException ex) {
         counters.failure(rel, asIo(ex));
       }
