@@ -31,7 +31,7 @@ class DeltaCrashTest {
     r.nextBytes(data);
     Files.write(src.resolve("big"), data);
     assertEquals(0, FxcpCommandTest.fxcp("-a", "--generate-sigs", src + "/", dst.toString()).exit());
-    assertTrue(SignatureStore.readFresh(dst.resolve("big")).isPresent(), "test needs user xattrs on the temp directory");
+    assertTrue(SignatureStore.readFresh(dst.resolve("big")).isPresent(), "the first copy signs the target");
 
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     for (int round = 0; round < 4; round++) {

@@ -40,6 +40,7 @@ public final class Blake3 {
   private final int flags;
   private final TreeHasher tree;
   private final byte[] one = new byte[1];
+  private byte[] staging; // for direct and mapped buffers
 
   private Blake3(int[] key, int flags) {
     this.key = key;
@@ -111,11 +112,13 @@ public final class Blake3 {
       in.position(in.limit());
       return this;
     }
-    byte[] buf = new byte[Math.min(in.remaining(), 64 * 1024)];
+    if (staging == null) {
+      staging = new byte[64 * 1024]; // once per hasher, reused by every later update
+    }
     while (in.hasRemaining()) {
-      int n = Math.min(buf.length, in.remaining());
-      in.get(buf, 0, n);
-      tree.update(buf, 0, n);
+      int n = Math.min(staging.length, in.remaining());
+      in.get(staging, 0, n);
+      tree.update(staging, 0, n);
     }
     return this;
   }
