@@ -17,7 +17,7 @@ import java.util.List;
  * <p>Returns which attributes changed, as rsync's itemize letters, so a dry run and an update
  * print the same thing.
  */
-final class Metadata {
+public final class Metadata {
   /** Bits of the itemize string: positions 2..10 of {@code YXcstpoguax}. */
   static final int CHECKSUM = 1, SIZE = 2, TIME = 4, PERMS = 8, OWNER = 16, GROUP = 32, ACL = 128, XATTR = 256;
 
@@ -125,12 +125,17 @@ final class Metadata {
   }
 
   private boolean wanted(byte[] cname) {
-    if (startsWith(cname, ACL_PREFIX)) {
-      return options.preserves(Preserve.ACLS);
-    }
-    // other system.* names are synthesized by filesystems (nfs4_acl, richacl), not copied
-    return !startsWith(cname, SYSTEM_PREFIX) && !startsWith(cname, XFS_ACL_PREFIX) && !startsWith(cname, FOXING_PREFIX)
-        && options.preserves(Preserve.XATTRS);
+    return startsWith(cname, ACL_PREFIX) ? options.preserves(Preserve.ACLS) : options.preserves(Preserve.XATTRS) && isCopied(cname);
+  }
+
+  /**
+   * Whether an extended attribute is one a faithful copy carries: POSIX ACLs and user, trusted and
+   * security names, but not other system.* names (synthesized by filesystems: nfs4_acl, richacl),
+   * not XFS's trusted.SGI_ACL_* (its ACLs' own storage) and not our signatures.
+   */
+  public static boolean isCopied(byte[] cname) {
+    return startsWith(cname, ACL_PREFIX)
+        || (!startsWith(cname, SYSTEM_PREFIX) && !startsWith(cname, XFS_ACL_PREFIX) && !startsWith(cname, FOXING_PREFIX));
   }
 
   private int syncXattrs(Source source, Target t, boolean dryRun, String where) throws ErrnoException {

@@ -63,7 +63,7 @@ public final class Posix {
     return errno > 0 && errno < NAMES.length && NAMES[errno] != null ? NAMES[errno] : "errno " + errno;
   }
 
-  static int lastError() {
+  public static int lastError() {
     return Native.getLastError();
   }
 
@@ -92,15 +92,15 @@ public final class Posix {
   // ---- names ----
 
   /** A NUL-terminated copy of {@code name} for the C calls. */
-  static byte[] cstr(byte[] name) {
+  public static byte[] cstr(byte[] name) {
     return Arrays.copyOf(name, name.length + 1);
   }
 
-  static final byte[] EMPTY = {0};
+  public static final byte[] EMPTY = {0};
 
   // ---- descriptors ----
 
-  static int openat(int dirfd, byte[] cname, int flags, int mode, String where) throws ErrnoException {
+  public static int openat(int dirfd, byte[] cname, int flags, int mode, String where) throws ErrnoException {
     int fd = LibC.openat(dirfd, cname, flags | LibC.O_CLOEXEC, mode);
     if (fd < 0) {
       throw fail("open", where);
@@ -113,7 +113,7 @@ public final class Posix {
     return openat(LibC.AT_FDCWD, cstr(path.getBytes(java.nio.charset.StandardCharsets.UTF_8)), flags, 0, where);
   }
 
-  static void close(int fd) {
+  public static void close(int fd) {
     if (fd >= 0) {
       LibC.close(fd);
     }
@@ -125,7 +125,7 @@ public final class Posix {
       ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(256).order(ByteOrder.nativeOrder()));
 
   /** statx of {@code cname} under {@code dirfd}, not following a final symlink; null if it does not exist. */
-  static Stat statIfExists(int dirfd, byte[] cname, String where) throws ErrnoException {
+  public static Stat statIfExists(int dirfd, byte[] cname, String where) throws ErrnoException {
     ByteBuffer b = STATX_BUF.get();
     if (LibC.statx(dirfd, cname, LibC.AT_SYMLINK_NOFOLLOW, LibC.STATX_BASIC_STATS, b) != 0) {
       int e = lastError();
@@ -137,7 +137,7 @@ public final class Posix {
     return parseStatx(b);
   }
 
-  static Stat stat(int dirfd, byte[] cname, String where) throws ErrnoException {
+  public static Stat stat(int dirfd, byte[] cname, String where) throws ErrnoException {
     Stat s = statIfExists(dirfd, cname, where);
     if (s == null) {
       throw error("stat", where, ENOENT);
@@ -145,7 +145,7 @@ public final class Posix {
     return s;
   }
 
-  static Stat fstat(int fd, String where) throws ErrnoException {
+  public static Stat fstat(int fd, String where) throws ErrnoException {
     ByteBuffer b = STATX_BUF.get();
     if (LibC.statx(fd, EMPTY, LibC.AT_EMPTY_PATH | LibC.AT_SYMLINK_NOFOLLOW, LibC.STATX_BASIC_STATS, b) != 0) {
       throw fail("stat", where);
@@ -188,7 +188,7 @@ public final class Posix {
   }
 
   /** glibc's makedev(3) encoding of a dev_t. */
-  static long makedev(int major, int minor) {
+  public static long makedev(int major, int minor) {
     long ma = major & 0xffffffffL;
     long mi = minor & 0xffffffffL;
     return ((ma & 0xfffff000L) << 32) | ((ma & 0xfffL) << 8) | ((mi & 0xffffff00L) << 12) | (mi & 0xffL);
@@ -197,13 +197,13 @@ public final class Posix {
   // ---- directories ----
 
   /** One directory entry: its name's bytes and the d_type hint (0 when the filesystem gives none). */
-  record Dirent(byte[] name, int type) {}
+  public record Dirent(byte[] name, int type) {}
 
   private static final ThreadLocal<ByteBuffer> DENTS_BUF =
       ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(64 * 1024).order(ByteOrder.nativeOrder()));
 
   /** Every entry of the open directory except {@code .} and {@code ..}. */
-  static List<Dirent> readdir(int dirfd, String where) throws ErrnoException {
+  public static List<Dirent> readdir(int dirfd, String where) throws ErrnoException {
     ByteBuffer b = DENTS_BUF.get();
     List<Dirent> out = new ArrayList<>();
     if (LibC.lseek(dirfd, 0, 0) < 0) {
@@ -238,25 +238,25 @@ public final class Posix {
     }
   }
 
-  static void mkdirat(int dirfd, byte[] cname, int mode, String where) throws ErrnoException {
+  public static void mkdirat(int dirfd, byte[] cname, int mode, String where) throws ErrnoException {
     if (LibC.mkdirat(dirfd, cname, mode) != 0) {
       throw fail("mkdir", where);
     }
   }
 
-  static void unlinkat(int dirfd, byte[] cname, boolean directory, String where) throws ErrnoException {
+  public static void unlinkat(int dirfd, byte[] cname, boolean directory, String where) throws ErrnoException {
     if (LibC.unlinkat(dirfd, cname, directory ? LibC.AT_REMOVEDIR : 0) != 0) {
       throw fail(directory ? "rmdir" : "unlink", where);
     }
   }
 
-  static void renameat(int olddirfd, byte[] oldname, int newdirfd, byte[] newname, String where) throws ErrnoException {
+  public static void renameat(int olddirfd, byte[] oldname, int newdirfd, byte[] newname, String where) throws ErrnoException {
     if (LibC.renameat(olddirfd, oldname, newdirfd, newname) != 0) {
       throw fail("rename", where);
     }
   }
 
-  static byte[] readlinkat(int dirfd, byte[] cname, long sizeHint, String where) throws ErrnoException {
+  public static byte[] readlinkat(int dirfd, byte[] cname, long sizeHint, String where) throws ErrnoException {
     int cap = (int) Math.max(64, Math.min(sizeHint + 1, 1 << 20));
     while (true) {
       byte[] buf = new byte[cap];
@@ -271,13 +271,13 @@ public final class Posix {
     }
   }
 
-  static void symlinkat(byte[] target, int dirfd, byte[] cname, String where) throws ErrnoException {
+  public static void symlinkat(byte[] target, int dirfd, byte[] cname, String where) throws ErrnoException {
     if (LibC.symlinkat(cstr(target), dirfd, cname) != 0) {
       throw fail("symlink", where);
     }
   }
 
-  static void mknodat(int dirfd, byte[] cname, int mode, long dev, String where) throws ErrnoException {
+  public static void mknodat(int dirfd, byte[] cname, int mode, long dev, String where) throws ErrnoException {
     if (LibC.mknodat(dirfd, cname, mode, dev) != 0) {
       throw fail("mknod", where);
     }
@@ -291,7 +291,7 @@ public final class Posix {
    * a name. With the capability, straight from the descriptor; otherwise through its /proc link,
    * which needs no privilege but costs a path walk.
    */
-  static void linkFd(int fd, int newdirfd, byte[] cname, String where) throws ErrnoException {
+  public static void linkFd(int fd, int newdirfd, byte[] cname, String where) throws ErrnoException {
     if (emptyPathLink) {
       if (LibC.linkat(fd, EMPTY, newdirfd, cname, LibC.AT_EMPTY_PATH) == 0) {
         return;
@@ -310,43 +310,43 @@ public final class Posix {
 
   // ---- metadata ----
 
-  static void fchmod(int fd, int mode, String where) throws ErrnoException {
+  public static void fchmod(int fd, int mode, String where) throws ErrnoException {
     if (LibC.fchmod(fd, mode) != 0) {
       throw fail("chmod", where);
     }
   }
 
-  static void fchmodat(int dirfd, byte[] cname, int mode, String where) throws ErrnoException {
+  public static void fchmodat(int dirfd, byte[] cname, int mode, String where) throws ErrnoException {
     if (LibC.fchmodat(dirfd, cname, mode, 0) != 0) {
       throw fail("chmod", where);
     }
   }
 
-  static void fchown(int fd, int uid, int gid, String where) throws ErrnoException {
+  public static void fchown(int fd, int uid, int gid, String where) throws ErrnoException {
     if (LibC.fchown(fd, uid, gid) != 0) {
       throw fail("chown", where);
     }
   }
 
-  static void lchownat(int dirfd, byte[] cname, int uid, int gid, String where) throws ErrnoException {
+  public static void lchownat(int dirfd, byte[] cname, int uid, int gid, String where) throws ErrnoException {
     if (LibC.fchownat(dirfd, cname, uid, gid, LibC.AT_SYMLINK_NOFOLLOW) != 0) {
       throw fail("chown", where);
     }
   }
 
-  static void futimens(int fd, long[] times, String where) throws ErrnoException {
+  public static void futimens(int fd, long[] times, String where) throws ErrnoException {
     if (LibC.futimens(fd, times) != 0) {
       throw fail("set times", where);
     }
   }
 
-  static void lutimensat(int dirfd, byte[] cname, long[] times, String where) throws ErrnoException {
+  public static void lutimensat(int dirfd, byte[] cname, long[] times, String where) throws ErrnoException {
     if (LibC.utimensat(dirfd, cname, times, LibC.AT_SYMLINK_NOFOLLOW) != 0) {
       throw fail("set times", where);
     }
   }
 
-  static void ftruncate(int fd, long size, String where) throws ErrnoException {
+  public static void ftruncate(int fd, long size, String where) throws ErrnoException {
     if (LibC.ftruncate(fd, size) != 0) {
       throw fail("truncate", where);
     }
@@ -362,7 +362,7 @@ public final class Posix {
    * The process's umask, read once from /proc/self/status (umask(2) can only be read by setting
    * it, which would race with other threads); 022 if that line is missing.
    */
-  static int umask() {
+  public static int umask() {
     int u = umask;
     if (u < 0) {
       u = 022;
@@ -388,7 +388,7 @@ public final class Posix {
    * resolving anything but that held descriptor; used with the l*xattr calls, which have no
    * *at variants and must not follow a final symlink.
    */
-  static byte[] procPath(int dirfd, byte[] name) {
+  public static byte[] procPath(int dirfd, byte[] name) {
     int len = name.length > 0 && name[name.length - 1] == 0 ? name.length - 1 : name.length;
     int digits = 1;
     for (int v = dirfd; v >= 10; v /= 10) {
@@ -410,7 +410,7 @@ public final class Posix {
    * Extended attribute names of an entry (list order): of the open descriptor {@code fd} when it is
    * {@code >= 0}, else of {@code procPath} without following a final symlink.
    */
-  static List<byte[]> listXattrs(int fd, byte[] procPath, String where) throws ErrnoException {
+  public static List<byte[]> listXattrs(int fd, byte[] procPath, String where) throws ErrnoException {
     long n = fd >= 0 ? LibC.flistxattr(fd, null, 0) : LibC.llistxattr(procPath, null, 0);
     if (n < 0) {
       int e = lastError();
@@ -451,7 +451,7 @@ public final class Posix {
    * The value of one attribute (name NUL-terminated), by descriptor or path as {@link #listXattrs};
    * null if absent or the filesystem has no extended attributes.
    */
-  static byte[] getXattr(int fd, byte[] procPath, byte[] cname, String where) throws ErrnoException {
+  public static byte[] getXattr(int fd, byte[] procPath, byte[] cname, String where) throws ErrnoException {
     while (true) {
       long n = fd >= 0 ? LibC.fgetxattr(fd, cname, null, 0) : LibC.lgetxattr(procPath, cname, null, 0);
       if (n < 0) {
@@ -473,7 +473,7 @@ public final class Posix {
   }
 
   /** Sets one attribute; on a held descriptor when {@code fd >= 0}, else through {@code procPath}. */
-  static void setXattr(int fd, byte[] procPath, byte[] cname, byte[] value, String where) throws ErrnoException {
+  public static void setXattr(int fd, byte[] procPath, byte[] cname, byte[] value, String where) throws ErrnoException {
     int r = fd >= 0
         ? LibC.fsetxattr(fd, cname, value, value.length, 0)
         : LibC.lsetxattr(procPath, cname, value, value.length, 0);
@@ -482,14 +482,14 @@ public final class Posix {
     }
   }
 
-  static void removeXattr(int fd, byte[] procPath, byte[] cname, String where) throws ErrnoException {
+  public static void removeXattr(int fd, byte[] procPath, byte[] cname, String where) throws ErrnoException {
     int r = fd >= 0 ? LibC.fremovexattr(fd, cname) : LibC.lremovexattr(procPath, cname);
     if (r != 0 && lastError() != ENODATA) {
       throw fail("remove xattr " + xattrName(cname), where);
     }
   }
 
-  static String xattrName(byte[] cname) {
+  public static String xattrName(byte[] cname) {
     int len = cname.length > 0 && cname[cname.length - 1] == 0 ? cname.length - 1 : cname.length;
     return new String(cname, 0, len, java.nio.charset.StandardCharsets.UTF_8);
   }
@@ -497,21 +497,21 @@ public final class Posix {
   // ---- data ----
 
   /** A native scratch buffer per thread for read/write copies: bounded memory, no per-file allocation. */
-  static final int RW_BUFFER = 1 << 20;
+  public static final int RW_BUFFER = 1 << 20;
 
   private static final ThreadLocal<Memory> RW_MEM = ThreadLocal.withInitial(() -> new Memory(RW_BUFFER));
   private static final ThreadLocal<Memory> OFFSETS = ThreadLocal.withInitial(() -> new Memory(16));
 
-  static Memory rwBuffer() {
+  public static Memory rwBuffer() {
     return RW_MEM.get();
   }
 
-  static Memory offsets() {
+  public static Memory offsets() {
     return OFFSETS.get();
   }
 
   /** Next data offset at or after {@code from}, or -1 past the last data (ENXIO). */
-  static long seekData(int fd, long from, String where) throws ErrnoException {
+  public static long seekData(int fd, long from, String where) throws ErrnoException {
     long r = LibC.lseek(fd, from, LibC.SEEK_DATA);
     if (r < 0) {
       int e = lastError();
@@ -523,7 +523,7 @@ public final class Posix {
     return r;
   }
 
-  static long seekHole(int fd, long from, String where) throws ErrnoException {
+  public static long seekHole(int fd, long from, String where) throws ErrnoException {
     long r = LibC.lseek(fd, from, LibC.SEEK_HOLE);
     if (r < 0) {
       throw fail("seek hole", where);

@@ -1,7 +1,7 @@
 package io.foxing.copy.internal;
 
 /** What statx(2) says about one inode; only the fields the copier uses. */
-record Stat(
+public record Stat(
     int mode,
     int uid,
     int gid,
@@ -16,37 +16,37 @@ record Stat(
     long mtimeSec,
     int mtimeNsec) {
 
-  int type() {
+  public int type() {
     return mode & LibC.S_IFMT;
   }
 
-  int permissions() {
+  public int permissions() {
     return mode & 07777;
   }
 
-  boolean isDirectory() {
+  public boolean isDirectory() {
     return type() == LibC.S_IFDIR;
   }
 
-  boolean isRegular() {
+  public boolean isRegular() {
     return type() == LibC.S_IFREG;
   }
 
-  boolean isSymlink() {
+  public boolean isSymlink() {
     return type() == LibC.S_IFLNK;
   }
 
   /** Fewer allocated 512-byte blocks than the size needs: the file has holes worth keeping. */
-  boolean isSparse() {
+  public boolean isSparse() {
     return isRegular() && blocks * 512L < size;
   }
 
-  boolean sameMtime(Stat o) {
+  public boolean sameMtime(Stat o) {
     return mtimeSec == o.mtimeSec && mtimeNsec == o.mtimeNsec;
   }
 
   /** atime then mtime as two struct timespec, the layout utimensat(2) takes. */
-  long[] timespecs() {
+  public long[] timespecs() {
     return new long[] {atimeSec, atimeNsec, mtimeSec, mtimeNsec};
   }
 }

@@ -1,0 +1,162 @@
+package io.foxing.fxar.internal;
+
+import io.foxing.api.ErrnoException;
+import io.foxing.copy.internal.LibC;
+import io.foxing.copy.internal.Metadata;
+import io.foxing.copy.internal.Names;
+import io.foxing.copy.internal.Posix;
+import io.foxing.copy.internal.Stat;
+import io.foxing.fxar.FxarEntry;
+import io.foxing.fxar.FxarEntry.Type;
+import io.foxing.fxar.FxarEntry.Xattr;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Walks a local tree on descriptors ({@code openat} with {@code O_NOFOLLOW}, never following a
+ * symlink) and adds every entry to a writer: directories before their contents, names in byte
+ * order (so the same tree gives the same archive), hard links as links to the first path seen.
+ * Entries that cannot be read are reported to {@code problems} and left out.
+ */
+public final class TreeExport {
+  private final Target writer;
+  private final Consumer<String> problems;
+  private final Map<Inode, byte[]> linkFirst = new HashMap<>();
+
+  private record Inode(long dev, long ino) {}
+
+  private TreeExport(Target writer, Consumer<String> problems) {
+    this.writer = writer;
+    this.problems = problems;
+  }
+
+  /** Where the entries go: an FXAR writer or a tar stream. */
+  public interface Target {
+    void add(FxarEntry entry) throws IOException;
+
+    /** Takes a file with content; the channel is the target's to read and close. */
+    void addFile(FxarEntry entry, FileChannel content) throws IOException;
+  }
+
+  /** Adds {@code root} (as {@code .}) and everything under it. */
+  public static void run(Path root, Target writer, Consumer<String> problems) throws IOException {
+    TreeExport t = new TreeExport(writer, problems);
+    int fd = Posix.openPath(root.toString(), LibC.O_RDONLY | LibC.O_DIRECTORY, root.toString());
+    try {
+      Stat st = Posix.fstat(fd, root.toString());
+      writer.add(t.entry(Type.DIRECTORY, FxarEntry.ROOT, st, null, t.xattrs(fd, null, root.toString())));
+      t.walk(fd, new byte[0], root.toString());
+    } finally {
+      Posix.close(fd);
+    }
+  }
+
+  private void walk(int dirfd, byte[] prefix, String where) throws IOException {
+    List<Posix.Dirent> list = Posix.readdir(dirfd, where);
+    list.sort((a, b) -> Arrays.compareUnsigned(a.name(), b.name()));
+    for (Posix.Dirent d : list) {
+      byte[] path = join(prefix, d.name());
+      String at = where + "/" + Names.display(d.name());
+      byte[] cname = Posix.cstr(d.name());
+      try {
+        Stat st = Posix.stat(dirfd, cname, at);
+        switch (st.type()) {
+          case LibC.S_IFDIR -> {
+            int fd = Posix.openat(dirfd, cname, LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_NOFOLLOW, 0, at);
+            try {
+              writer.add(entry(Type.DIRECTORY, path, st, null, xattrs(fd, null, at)));
+              walk(fd, path, at);
+            } finally {
+              Posix.close(fd);
+            }
+          }
+          case LibC.S_IFREG -> file(dirfd, cname, path, st, at);
+          case LibC.S_IFLNK -> writer.add(entry(Type.SYMLINK, path, st, Posix.readlinkat(dirfd, cname, st.size(), at),
+              xattrs(-1, Posix.procPath(dirfd, cname), at)));
+          default -> writer.add(entry(special(st), path, st, null, xattrs(-1, Posix.procPath(dirfd, cname), at)));
+        }
+      } catch (ErrnoException e) {
+        problems.accept(e.getMessage());
+      }
+    }
+  }
+
+  private void file(int dirfd, byte[] cname, byte[] path, Stat st, String at) throws IOException {
+    if (st.nlink() > 1) {
+      byte[] first = linkFirst.putIfAbsent(new Inode(st.dev(), st.ino()), path);
+      if (first != null) {
+        writer.add(new FxarEntry(Type.HARDLINK, path, st.permissions(), st.uid(), st.gid(), nanos(st.mtimeSec(), st.mtimeNsec()),
+            nanos(st.atimeSec(), st.atimeNsec()), 0, 0, first, List.of()));
+        return;
+      }
+    }
+    int fd = Posix.openat(dirfd, cname, LibC.O_RDONLY | LibC.O_NOFOLLOW | LibC.O_NOCTTY, 0, at);
+    try {
+      FxarEntry e = entry(Type.FILE, path, st, null, xattrs(fd, null, at));
+      if (st.size() == 0) {
+        writer.add(e);
+        return;
+      }
+      // a channel on the very inode we opened, for the writer's worker to read later
+      FileChannel ch = FileChannel.open(Path.of("/proc/self/fd/" + fd), StandardOpenOption.READ);
+      writer.addFile(e, ch);
+    } finally {
+      Posix.close(fd);
+    }
+  }
+
+  private static Type special(Stat st) {
+    return switch (st.type()) {
+      case LibC.S_IFCHR -> Type.CHAR_DEVICE;
+      case LibC.S_IFBLK -> Type.BLOCK_DEVICE;
+      case LibC.S_IFIFO -> Type.FIFO;
+      default -> Type.SOCKET;
+    };
+  }
+
+  private FxarEntry entry(Type type, byte[] path, Stat st, byte[] target, List<Xattr> xattrs) {
+    boolean device = type == Type.CHAR_DEVICE || type == Type.BLOCK_DEVICE;
+    return new FxarEntry(type, path, st.permissions(), st.uid(), st.gid(), nanos(st.mtimeSec(), st.mtimeNsec()),
+        nanos(st.atimeSec(), st.atimeNsec()), type == Type.FILE ? st.size() : 0, device ? st.rdev() : 0, target, xattrs);
+  }
+
+  private List<Xattr> xattrs(int fd, byte[] procPath, String at) throws ErrnoException {
+    List<byte[]> names = Posix.listXattrs(fd, procPath, at);
+    if (names.isEmpty()) {
+      return List.of();
+    }
+    List<Xattr> out = new ArrayList<>(names.size());
+    for (byte[] cname : names) {
+      if (!Metadata.isCopied(cname)) {
+        continue;
+      }
+      byte[] value = Posix.getXattr(fd, procPath, cname, at);
+      if (value != null) {
+        out.add(new Xattr(Arrays.copyOf(cname, cname.length - 1), value));
+      }
+    }
+    return out;
+  }
+
+  static long nanos(long sec, int nsec) {
+    return sec * 1_000_000_000L + nsec;
+  }
+
+  private static byte[] join(byte[] prefix, byte[] name) {
+    if (prefix.length == 0) {
+      return name;
+    }
+    byte[] out = Arrays.copyOf(prefix, prefix.length + 1 + name.length);
+    out[prefix.length] = '/';
+    System.arraycopy(name, 0, out, prefix.length + 1, name.length);
+    return out;
+  }
+}

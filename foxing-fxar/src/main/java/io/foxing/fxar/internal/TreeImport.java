@@ -1,0 +1,536 @@
+package io.foxing.fxar.internal;
+
+import io.foxing.api.ErrnoException;
+import io.foxing.copy.internal.LibC;
+import io.foxing.copy.internal.Names;
+import io.foxing.copy.internal.Posix;
+import io.foxing.fxar.DamagedArchiveException;
+import io.foxing.fxar.FxarEntry;
+import io.foxing.fxar.FxarEntry.Type;
+import io.foxing.fxar.FxarEntry.Xattr;
+import io.foxing.merkle.Blake3;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Recreates archive entries under a destination directory, safely: every path component is
+ * opened with {@code O_NOFOLLOW} from the destination's descriptor, so nothing is created through
+ * a symlink or outside it; nothing that exists is overwritten. Files are written to a temporary
+ * name with positional writes from worker threads (chunks of one large file in parallel) and
+ * renamed into place when complete, with owner, mode, extended attributes and times applied on
+ * the held descriptor. Directory metadata is applied last, deepest first.
+ *
+ * <p>Entries are begun in archive order by one thread; chunk work is submitted to a pool that
+ * starts tasks in submission order, so a task that waits for an earlier chunk never waits for
+ * work queued behind it.
+ */
+public final class TreeImport implements AutoCloseable {
+  private final int rootFd;
+  private final String rootName;
+  private final boolean privileged = Posix.geteuid() == 0;
+  private final ExecutorService pool;
+  private final Budget budget;
+  private final List<String> failures = Collections.synchronizedList(new ArrayList<>());
+  private final Map<ByteBuffer, OpenFile> files = new HashMap<>();
+  private final Map<ChunkId, Located> located = new java.util.concurrent.ConcurrentHashMap<>();
+  private final List<FxarEntry> directories = new ArrayList<>();
+  private final Deque<Object[]> dirStack = new ArrayDeque<>(); // {byte[] path, Integer fd}
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private OpenFile current;
+  private long entries;
+  private long bytes;
+
+  /** Opens (creating if missing) the destination directory; it must be empty unless {@code allowExisting}. */
+  public TreeImport(Path dest, int threads, long memoryBudget, boolean allowExisting) throws IOException {
+    this.rootName = dest.toString();
+    java.nio.file.Files.createDirectories(dest);
+    this.rootFd = Posix.openPath(rootName, LibC.O_RDONLY | LibC.O_DIRECTORY, rootName);
+    if (!allowExisting && !Posix.readdir(rootFd, rootName).isEmpty()) {
+      Posix.close(rootFd);
+      throw new IOException(rootName + ": destination is not empty; import into a new or empty directory");
+    }
+    this.budget = new Budget(memoryBudget);
+    ThreadPoolExecutor p = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+      Thread t = new Thread(r, "fxar-import");
+      t.setDaemon(true);
+      return t;
+    });
+    this.pool = p;
+  }
+
+  /** Problems met so far: entries refused or not restored, each with its path and reason. */
+  public List<String> failures() {
+    synchronized (failures) {
+      return List.copyOf(failures);
+    }
+  }
+
+  public long entries() {
+    return entries;
+  }
+
+  public long bytes() {
+    return bytes;
+  }
+
+  private String where(FxarEntry e) {
+    return rootName + "/" + Names.display(e.path());
+  }
+
+  // ---- entries, in archive order -------------------------------------------------------------
+
+  /** Starts an entry. Non-file entries are complete on return; files wait for their chunks and {@link #endFile()}. */
+  public void begin(FxarEntry e) throws IOException {
+    endFile();
+    entries++;
+    if (e.isRoot()) {
+      directories.add(e);
+      return;
+    }
+    String at = where(e);
+    int parent;
+    try {
+      parent = parentFd(e.path(), at);
+    } catch (ErrnoException ex) {
+      failures.add(at + ": not restored: " + (ex.errno() == Posix.ELOOP || ex.errno() == Posix.ENOTDIR
+          ? "a parent is a symlink or not a directory (refused: it could lead outside the destination)" : ex.getMessage()));
+      return;
+    }
+    byte[] cname = Posix.cstr(name(e.path()));
+    try {
+      switch (e.type()) {
+        case DIRECTORY -> {
+          Posix.mkdirat(parent, cname, 0700, at);
+          directories.add(e);
+        }
+        case FILE -> {
+          byte[] temp = Posix.cstr(tempName(name(e.path())));
+          int fd = Posix.openat(parent, temp, LibC.O_WRONLY | LibC.O_CREAT | LibC.O_EXCL | LibC.O_NOFOLLOW, 0600, at);
+          int pfd = Posix.openat(parent, new byte[] {'.', 0}, LibC.O_PATH | LibC.O_DIRECTORY, 0, at);
+          OpenFile f = new OpenFile(e, fd, pfd, temp, cname, at);
+          current = f;
+          files.put(ByteBuffer.wrap(e.path()), f);
+          bytes += e.size();
+        }
+        case SYMLINK -> {
+          Posix.symlinkat(e.target(), parent, cname, at);
+          applyByName(parent, cname, e, at);
+        }
+        case HARDLINK -> link(e, parent, cname, at);
+        default -> {
+          int type = switch (e.type()) {
+            case CHAR_DEVICE -> LibC.S_IFCHR;
+            case BLOCK_DEVICE -> LibC.S_IFBLK;
+            case FIFO -> LibC.S_IFIFO;
+            default -> LibC.S_IFSOCK;
+          };
+          Posix.mknodat(parent, cname, type | 0600, e.rdev(), at);
+          applyByName(parent, cname, e, at);
+        }
+      }
+    } catch (ErrnoException ex) {
+      failures.add(ex.errno() == Posix.EEXIST ? at + ": exists; not overwritten" : ex.getMessage());
+    }
+  }
+
+  /**
+   * Writes a chunk of the current file at {@code offset}, producing it on a worker first. With
+   * {@code source} null the chunk is one stored earlier (by {@code id}) and is read back; with
+   * {@code id} null (tar) no dedup bookkeeping is kept.
+   */
+  public void chunk(long offset, int length, byte[] id, ChunkSource source) throws IOException {
+    OpenFile f = current;
+    if (f == null) {
+      return; // the entry was refused; its content is skipped
+    }
+    ChunkId key = id == null ? null : ChunkId.of(id, 0);
+    Located earlier = key == null ? null : located.get(key);
+    Located here = key != null && earlier == null ? new Located(f, offset, length) : null;
+    if (here != null) {
+      located.put(key, here);
+    }
+    f.pending.incrementAndGet();
+    acquire(length);
+    pool.execute(() -> {
+      try {
+        byte[] data = source == null ? readBack(earlier, f, id) : source.bytes();
+        f.channel.write(ByteBuffer.wrap(data), offset);
+        if (here != null) {
+          here.written.complete(null);
+        }
+      } catch (Throwable t) {
+        f.fail(t instanceof IOException ? t.getMessage() : t.toString());
+        if (here != null) {
+          here.written.completeExceptionally(t);
+        }
+      } finally {
+        budget.release(length);
+        chunkDone(f);
+      }
+    });
+  }
+
+  /** Produces a chunk's bytes (decoding and checking them) on a worker thread. */
+  @FunctionalInterface
+  public interface ChunkSource {
+    byte[] bytes() throws IOException;
+  }
+
+  private void acquire(int length) throws InterruptedIOException {
+    try {
+      budget.acquire(length, () -> false);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted");
+    }
+  }
+
+  /** A chunk stored earlier: read it back from where it was restored, and check it. */
+  private byte[] readBack(Located l, OpenFile reader, byte[] id) throws IOException {
+    if (l == null) {
+      throw new DamagedArchiveException(-1, "chunk " + ChunkId.of(id, 0).shortHex() + " refers to a chunk not stored before");
+    }
+    try {
+      l.written.get();
+      byte[] data = new byte[l.length];
+      if (l.file == reader || !l.file.done.isDone()) {
+        l.file.channel.read(ByteBuffer.wrap(data), l.offset);
+      } else {
+        l.file.done.get();
+        readRestored(l.file, data, l.offset);
+      }
+      if (!Arrays.equals(Blake3.hash(data), id)) {
+        throw new IOException("chunk " + ChunkId.of(id, 0).shortHex() + " read back from " + l.file.where + " no longer matches");
+      }
+      return data;
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IOException("chunk " + ChunkId.of(id, 0).shortHex() + " was not restored: " + e.getCause().getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted");
+    }
+  }
+
+  /** Reads from a file restored earlier, reaching it again through descriptors only. */
+  private void readRestored(OpenFile f, byte[] into, long offset) throws IOException {
+    byte[] path = f.entry.path();
+    int slash = lastSlash(path);
+    int dir = slash < 0 ? rootFd : openDir(Arrays.copyOf(path, slash), f.where);
+    try {
+      int fd = Posix.openat(dir, f.cname, LibC.O_RDONLY | LibC.O_NOFOLLOW, 0, f.where);
+      try (FileChannel ch = FileChannel.open(Path.of("/proc/self/fd/" + fd), StandardOpenOption.READ)) {
+        ch.read(ByteBuffer.wrap(into), offset);
+      } finally {
+        Posix.close(fd);
+      }
+    } finally {
+      if (dir != rootFd) {
+        Posix.close(dir);
+      }
+    }
+  }
+
+  /** Marks the current file as damaged: it is not given its name. */
+  public void damaged(String why) {
+    if (current != null) {
+      current.fail(why);
+    }
+  }
+
+  /** Ends the current file: once its chunks are written it gets its metadata and its name. */
+  public void endFile() {
+    OpenFile f = current;
+    if (f != null) {
+      current = null;
+      chunkDone(f); // the +1 the file started with
+    }
+  }
+
+  private void chunkDone(OpenFile f) {
+    if (f.pending.decrementAndGet() == 0) {
+      complete(f);
+    }
+  }
+
+  private void complete(OpenFile f) {
+    try {
+      if (f.error == null) {
+        long size = f.channel.size();
+        if (size != f.entry.size()) {
+          Posix.ftruncate(f.fd, f.entry.size(), f.where); // trailing holes are not written
+        }
+        applyOnFd(f.fd, f.entry, f.where);
+        if (LibC.linkat(f.parentFd, f.temp, f.parentFd, f.cname, 0) != 0) {
+          throw Posix.error("link", f.where, com.sun.jna.Native.getLastError());
+        }
+      }
+    } catch (IOException e) {
+      f.fail(e.getMessage());
+    } finally {
+      LibC.unlinkat(f.parentFd, f.temp, 0);
+      try {
+        f.channel.close();
+      } catch (IOException ignored) {
+        // the data is written; close errors on a local file would have shown in the writes
+      }
+      Posix.close(f.fd);
+      Posix.close(f.parentFd);
+      if (f.error != null) {
+        failures.add(f.where + ": not restored: " + f.error);
+        f.done.completeExceptionally(new IOException(f.error));
+      } else {
+        f.done.complete(null);
+      }
+    }
+  }
+
+  private void link(FxarEntry e, int parent, byte[] cname, String at) throws ErrnoException {
+    OpenFile target = files.get(ByteBuffer.wrap(e.target()));
+    if (target == null) {
+      failures.add(at + ": not restored: hard link to " + Names.display(e.target()) + ", which was not restored");
+      return;
+    }
+    endFile();
+    try {
+      target.done.get();
+    } catch (Exception ex) {
+      failures.add(at + ": not restored: hard link to " + Names.display(e.target()) + ", which failed");
+      return;
+    }
+    byte[] rel = Posix.cstr(e.target());
+    if (LibC.linkat(rootFd, rel, parent, cname, 0) != 0) {
+      throw Posix.error("link", at, com.sun.jna.Native.getLastError());
+    }
+  }
+
+  // ---- metadata ------------------------------------------------------------------------------
+
+  private void applyOnFd(int fd, FxarEntry e, String at) throws ErrnoException {
+    if (privileged) {
+      Posix.fchown(fd, e.uid(), e.gid(), at);
+    }
+    for (Xattr x : e.xattrs()) {
+      setXattr(fd, null, x, at);
+    }
+    Posix.fchmod(fd, e.mode(), at);
+    Posix.futimens(fd, times(e), at);
+  }
+
+  private void applyByName(int parent, byte[] cname, FxarEntry e, String at) throws ErrnoException {
+    if (privileged) {
+      Posix.lchownat(parent, cname, e.uid(), e.gid(), at);
+    }
+    byte[] proc = Posix.procPath(parent, cname);
+    for (Xattr x : e.xattrs()) {
+      setXattr(-1, proc, x, at);
+    }
+    if (e.type() != Type.SYMLINK) {
+      Posix.fchmodat(parent, cname, e.mode(), at);
+    }
+    Posix.lutimensat(parent, cname, times(e), at);
+  }
+
+  private void setXattr(int fd, byte[] proc, Xattr x, String at) {
+    try {
+      Posix.setXattr(fd, proc, Posix.cstr(x.name()), x.value(), at);
+    } catch (ErrnoException ex) {
+      // a filesystem or a user that cannot hold this attribute: say so, keep the rest
+      failures.add(at + ": extended attribute " + x.nameString() + " not restored: " + Posix.errnoName(ex.errno()));
+    }
+  }
+
+  private static long[] times(FxarEntry e) {
+    return new long[] {
+      Math.floorDiv(e.atimeNanos(), 1_000_000_000L), Math.floorMod(e.atimeNanos(), 1_000_000_000L),
+      Math.floorDiv(e.mtimeNanos(), 1_000_000_000L), Math.floorMod(e.mtimeNanos(), 1_000_000_000L)
+    };
+  }
+
+  /**
+   * Waits for every file, then applies directory metadata deepest first (so setting a
+   * directory's times or a read-only mode does not disturb what is created inside it).
+   */
+  public void finish() throws IOException {
+    endFile();
+    pool.shutdown();
+    try {
+      while (!pool.awaitTermination(1, TimeUnit.SECONDS)) {
+        // a large file's chunks are still being written
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while finishing the import");
+    }
+    closeDirStack(0);
+    for (int i = directories.size() - 1; i >= 0; i--) {
+      FxarEntry d = directories.get(i);
+      String at = where(d);
+      int fd = -1;
+      try {
+        fd = d.isRoot() ? rootFd : openDir(d.path(), at);
+        applyOnFd(fd, d, at);
+      } catch (ErrnoException ex) {
+        failures.add(ex.getMessage());
+      } finally {
+        if (fd != rootFd) {
+          Posix.close(fd);
+        }
+      }
+    }
+  }
+
+  // ---- descriptors for parents ---------------------------------------------------------------
+
+  /** A descriptor of the entry's parent directory; cached along the current path (archives are depth-first). */
+  private int parentFd(byte[] path, String at) throws ErrnoException {
+    int slash = lastSlash(path);
+    if (slash < 0) {
+      return rootFd;
+    }
+    byte[] parent = Arrays.copyOf(path, slash);
+    while (!dirStack.isEmpty() && !isPrefixDir((byte[]) dirStack.peek()[0], parent)) {
+      Posix.close((Integer) dirStack.pop()[1]);
+    }
+    int fd = dirStack.isEmpty() ? rootFd : (Integer) dirStack.peek()[1];
+    int from = dirStack.isEmpty() ? 0 : ((byte[]) dirStack.peek()[0]).length + 1;
+    while (from < parent.length) {
+      int end = from;
+      while (end < parent.length && parent[end] != '/') {
+        end++;
+      }
+      byte[] comp = Posix.cstr(Arrays.copyOfRange(parent, from, end));
+      fd = Posix.openat(fd, comp, LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_NOFOLLOW, 0, at);
+      dirStack.push(new Object[] {Arrays.copyOf(parent, end), fd});
+      from = end + 1;
+    }
+    return fd;
+  }
+
+  private int openDir(byte[] path, String at) throws ErrnoException {
+    int fd = LibC.AT_FDCWD;
+    int dir = rootFd;
+    int from = 0;
+    try {
+      while (from < path.length) {
+        int end = from;
+        while (end < path.length && path[end] != '/') {
+          end++;
+        }
+        int next = Posix.openat(dir, Posix.cstr(Arrays.copyOfRange(path, from, end)), LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_NOFOLLOW, 0, at);
+        if (dir != rootFd) {
+          Posix.close(dir);
+        }
+        dir = next;
+        from = end + 1;
+      }
+      fd = dir;
+      return fd;
+    } finally {
+      if (fd == LibC.AT_FDCWD && dir != rootFd) {
+        Posix.close(dir);
+      }
+    }
+  }
+
+  private void closeDirStack(int keep) {
+    while (dirStack.size() > keep) {
+      Posix.close((Integer) dirStack.pop()[1]);
+    }
+  }
+
+  private static boolean isPrefixDir(byte[] dir, byte[] path) {
+    return path.length >= dir.length && Arrays.equals(path, 0, dir.length, dir, 0, dir.length)
+        && (path.length == dir.length || path[dir.length] == '/');
+  }
+
+  private static int lastSlash(byte[] p) {
+    for (int i = p.length - 1; i >= 0; i--) {
+      if (p[i] == '/') {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static byte[] name(byte[] path) {
+    return Arrays.copyOfRange(path, lastSlash(path) + 1, path.length);
+  }
+
+  private static byte[] tempName(byte[] name) {
+    byte[] prefix = ".fxar~".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    byte[] out = Arrays.copyOf(prefix, prefix.length + Math.min(name.length, 200));
+    System.arraycopy(name, 0, out, prefix.length, out.length - prefix.length);
+    return out;
+  }
+
+  @Override
+  public void close() {
+    pool.shutdownNow();
+    closeDirStack(0);
+    Posix.close(rootFd);
+  }
+
+  // ---- state ---------------------------------------------------------------------------------
+
+  private static final class OpenFile {
+    final FxarEntry entry;
+    final int fd;
+    final int parentFd;
+    final byte[] temp;
+    final byte[] cname;
+    final String where;
+    final FileChannel channel;
+    final AtomicInteger pending = new AtomicInteger(1);
+    final CompletableFuture<Void> done = new CompletableFuture<>();
+    volatile String error;
+
+    OpenFile(FxarEntry entry, int fd, int parentFd, byte[] temp, byte[] cname, String where) throws IOException {
+      this.entry = entry;
+      this.fd = fd;
+      this.parentFd = parentFd;
+      this.temp = temp;
+      this.cname = cname;
+      this.where = where;
+      this.channel = FileChannel.open(Path.of("/proc/self/fd/" + fd), StandardOpenOption.READ, StandardOpenOption.WRITE);
+    }
+
+    void fail(String why) {
+      if (error == null) {
+        error = why;
+      }
+    }
+  }
+
+  /** Where a chunk was first restored. */
+  private static final class Located {
+    final OpenFile file;
+    final long offset;
+    final int length;
+    final CompletableFuture<Void> written = new CompletableFuture<>();
+
+    Located(OpenFile file, long offset, int length) {
+      this.file = file;
+      this.offset = offset;
+      this.length = length;
+    }
+  }
+
+}

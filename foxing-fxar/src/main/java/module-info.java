@@ -1,0 +1,16 @@
+/**
+ * FXAR v2 archives: {@link io.foxing.fxar.FxarWriter}, {@link io.foxing.fxar.FxarFile},
+ * {@link io.foxing.fxar.FxarStreamReader}, and whole trees through {@link io.foxing.fxar.Snapshots}.
+ */
+module io.foxing.fxar {
+  requires transitive io.foxing.api;
+  requires io.foxing.merkle;
+  requires io.foxing.copy;
+  requires com.github.luben.zstd_jni;
+  requires org.lz4.java;
+  requires org.tukaani.xz;
+  requires org.apache.commons.compress;
+  requires org.slf4j;
+
+  exports io.foxing.fxar;
+}
