@@ -2,6 +2,7 @@
 module io.foxing.cli {
   requires io.foxing.copy;
   requires io.foxing.merkle;
+  requires io.foxing.fxar;
   requires info.picocli;
   requires com.fasterxml.jackson.databind;
 

@@ -60,7 +60,8 @@ public final class Fxcp implements Callable<Integer> {
       "  fxcp -a --delete -i src/ dst/        and remove extraneous files, itemizing changes",
       "  fxcp -a -e '*.tmp' --include 'keep.tmp' src dst/",
       "",
-      "fxcp sum --help: BLAKE3 checksums in b3sum's format."
+      "fxcp sum --help: BLAKE3 checksums in b3sum's format.",
+      "fxcp snap --help: FXAR/tar snapshot archives (export, import, inspect, restore, verify)."
   };
 
   private CommandLine.Model.CommandSpec spec;
@@ -160,6 +161,9 @@ public final class Fxcp implements Callable<Integer> {
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
     if (args.length > 0 && args[0].equals("sum")) {
       return Sum.run(java.util.Arrays.copyOfRange(args, 1, args.length), out, err);
+    }
+    if (args.length > 0 && args[0].equals("snap")) {
+      return Snap.run(java.util.Arrays.copyOfRange(args, 1, args.length), out, err);
     }
     Fxcp fxcp = new Fxcp();
     fxcp.spec = fxcp.model();
