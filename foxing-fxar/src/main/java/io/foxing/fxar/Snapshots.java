@@ -64,6 +64,10 @@ public final class Snapshots {
         TreeExport.run(source, new TreeExport.Target() {
           @Override
           public void add(FxarEntry entry) throws IOException {
+            if (entry.type() == FxarEntry.Type.SOCKET) {
+              problems.accept(entry.pathString() + ": socket ignored (tar has no socket type; use the FXAR format)");
+              return;
+            }
             counts[0]++;
             tar.add(entry);
           }

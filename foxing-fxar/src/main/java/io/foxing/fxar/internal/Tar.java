@@ -36,6 +36,7 @@ import org.tukaani.xz.XZOutputStream;
  */
 public final class Tar {
   private static final String XATTR = "SCHILY.xattr.";
+  private static final java.nio.charset.Charset NAMES = StandardCharsets.ISO_8859_1;
 
   private Tar() {}
 
@@ -56,10 +57,11 @@ public final class Tar {
         case XZ -> new XZOutputStream(out, new LZMA2Options(c.level()));
         case LZ4 -> new FramedLZ4CompressorOutputStream(out);
       };
-      this.tar = new TarArchiveOutputStream(compressed, 1 << 16, StandardCharsets.UTF_8.name());
-      tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+      // names are raw bytes: ISO-8859-1 maps each byte to one char and back, in the headers and
+      // in GNU long-name records (pax path records would be UTF-8, which not every name is)
+      this.tar = new TarArchiveOutputStream(compressed, 1 << 16, NAMES.name());
+      tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_GNU);
       tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
-      tar.setAddPaxHeadersForNonAsciiNames(true);
     }
 
     @Override
@@ -90,7 +92,7 @@ public final class Tar {
     }
 
     private static TarArchiveEntry toTar(FxarEntry e) {
-      String name = e.isRoot() ? "./" : "./" + e.pathString() + (e.type() == Type.DIRECTORY ? "/" : "");
+      String name = e.isRoot() ? "./" : "./" + new String(e.path(), NAMES) + (e.type() == Type.DIRECTORY ? "/" : "");
       byte flag = switch (e.type()) {
         case FILE -> TarConstants.LF_NORMAL;
         case DIRECTORY -> TarConstants.LF_DIR;
@@ -98,7 +100,8 @@ public final class Tar {
         case HARDLINK -> TarConstants.LF_LINK;
         case CHAR_DEVICE -> TarConstants.LF_CHR;
         case BLOCK_DEVICE -> TarConstants.LF_BLK;
-        case FIFO, SOCKET -> TarConstants.LF_FIFO;
+        case FIFO -> TarConstants.LF_FIFO;
+        case SOCKET -> throw new IllegalArgumentException(e.pathString() + ": tar has no socket type");
       };
       TarArchiveEntry t = new TarArchiveEntry(name, flag, true);
       t.setMode(e.mode());
@@ -106,7 +109,7 @@ public final class Tar {
       t.setSize(e.type() == Type.FILE ? e.size() : 0);
       t.setLastModifiedTime(FileTime.from(Instant.ofEpochSecond(0, e.mtimeNanos())));
       if (e.type() == Type.SYMLINK || e.type() == Type.HARDLINK) {
-        t.setLinkName(e.type() == Type.HARDLINK ? "./" + new String(e.target(), StandardCharsets.UTF_8) : new String(e.target(), StandardCharsets.UTF_8));
+        t.setLinkName((e.type() == Type.HARDLINK ? "./" : "") + new String(e.target(), NAMES));
       }
       if (e.type() == Type.CHAR_DEVICE || e.type() == Type.BLOCK_DEVICE) {
         t.setDevMajor((int) (((e.rdev() >>> 8) & 0xfff) | ((e.rdev() >>> 32) & ~0xfffL)));
@@ -119,22 +122,10 @@ public final class Tar {
       return t;
     }
 
-    /** Ends the tar stream and the compressor; the underlying stream is flushed, not closed. */
+    /** Ends the tar stream and the compressor, and closes the stream given (pass one that only flushes on close to keep it open). */
     @Override
     public void close() throws IOException {
-      tar.finish();
-      tar.flush();
-      if (compressed instanceof ZstdOutputStream z) {
-        z.flush();
-        z.close(); // writes the zstd epilogue; Snapshots hands us a stream that ignores close
-      } else if (compressed instanceof GZIPOutputStream g) {
-        g.finish();
-      } else if (compressed instanceof XZOutputStream x) {
-        x.finish();
-      } else if (compressed instanceof FramedLZ4CompressorOutputStream l) {
-        l.finish();
-      }
-      compressed.flush();
+      tar.close();
     }
   }
 
@@ -172,7 +163,7 @@ public final class Tar {
 
   /** Restores a tar stream into {@code sink}; entries whose names would escape are refused. */
   public static void extract(InputStream in, TreeImport sink, List<String> refused) throws IOException {
-    TarArchiveInputStream tar = new TarArchiveInputStream(in, StandardCharsets.UTF_8.name());
+    TarArchiveInputStream tar = new TarArchiveInputStream(in, NAMES.name());
     TarArchiveEntry t;
     while ((t = tar.getNextEntry()) != null) {
       FxarEntry e = fromTar(t);
@@ -225,13 +216,13 @@ public final class Tar {
     }
     byte[] target = new byte[0];
     if (type == Type.SYMLINK) {
-      target = t.getLinkName().getBytes(StandardCharsets.UTF_8);
+      target = t.getLinkName().getBytes(NAMES);
     } else if (type == Type.HARDLINK) {
       String l = t.getLinkName();
       while (l.startsWith("./")) {
         l = l.substring(2);
       }
-      target = l.getBytes(StandardCharsets.UTF_8);
+      target = l.getBytes(NAMES);
     }
     List<Xattr> xattrs = new ArrayList<>();
     for (Map.Entry<String, String> h : t.getExtraPaxHeaders().entrySet()) {
@@ -245,7 +236,7 @@ public final class Tar {
     long rdev = type == Type.CHAR_DEVICE || type == Type.BLOCK_DEVICE
         ? ((long) (t.getDevMajor() & 0xfff) << 8) | ((long) (t.getDevMajor() & ~0xfff) << 32) | (t.getDevMinor() & 0xff) | ((long) (t.getDevMinor() & ~0xff) << 12)
         : 0;
-    return new FxarEntry(type, name.getBytes(StandardCharsets.UTF_8), t.getMode() & 07777, (int) t.getLongUserId(),
+    return new FxarEntry(type, name.getBytes(NAMES), t.getMode() & 07777, (int) t.getLongUserId(),
         (int) t.getLongGroupId(), mtime, mtime, type == Type.FILE ? t.getSize() : 0, rdev, target, xattrs);
   }
 }
