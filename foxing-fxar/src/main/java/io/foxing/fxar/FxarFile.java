@@ -157,7 +157,7 @@ public final class FxarFile implements AutoCloseable {
     List<String> problems = new ArrayList<>();
     Map<Integer, List<String>> users = new java.util.HashMap<>();
     for (int e = 0; e < index.entries.length; e++) {
-      for (int c : index.entryChunks[e]) {
+      for (int c : index.entryChunks[contentOwner(e)]) { // hard links are affected as much as their file
         users.computeIfAbsent(c, k -> new ArrayList<>()).add(index.entries[e].pathString());
       }
     }

@@ -172,7 +172,10 @@ public final class TreeImport implements AutoCloseable {
     pool.execute(() -> {
       try {
         byte[] data = source == null ? readBack(earlier, f, id) : source.bytes();
-        f.channel.write(ByteBuffer.wrap(data), offset);
+        ByteBuffer buf = ByteBuffer.wrap(data);
+        while (buf.hasRemaining()) {
+          f.channel.write(buf, offset + buf.position());
+        }
         if (here != null) {
           here.written.complete(null);
         }
@@ -212,7 +215,7 @@ public final class TreeImport implements AutoCloseable {
       l.written.get();
       byte[] data = new byte[l.length];
       if (l.file == reader || !l.file.done.isDone()) {
-        l.file.channel.read(ByteBuffer.wrap(data), l.offset);
+        readFully(l.file.channel, data, l.offset, l.file.where);
       } else {
         l.file.done.get();
         readRestored(l.file, data, l.offset);
@@ -229,6 +232,15 @@ public final class TreeImport implements AutoCloseable {
     }
   }
 
+  private static void readFully(FileChannel ch, byte[] into, long offset, String where) throws IOException {
+    ByteBuffer buf = ByteBuffer.wrap(into);
+    while (buf.hasRemaining()) {
+      if (ch.read(buf, offset + buf.position()) < 0) {
+        throw new IOException(where + ": shorter than when it was restored");
+      }
+    }
+  }
+
   /** Reads from a file restored earlier, reaching it again through descriptors only. */
   private void readRestored(OpenFile f, byte[] into, long offset) throws IOException {
     byte[] path = f.entry.path();
@@ -237,7 +249,7 @@ public final class TreeImport implements AutoCloseable {
     try {
       int fd = Posix.openat(dir, f.cname, LibC.O_RDONLY | LibC.O_NOFOLLOW, 0, f.where);
       try (FileChannel ch = FileChannel.open(Path.of("/proc/self/fd/" + fd), StandardOpenOption.READ)) {
-        ch.read(ByteBuffer.wrap(into), offset);
+        readFully(ch, into, offset, f.where);
       } finally {
         Posix.close(fd);
       }
@@ -481,11 +493,32 @@ public final class TreeImport implements AutoCloseable {
     return out;
   }
 
+  /**
+   * Ends the import. After a failure this still waits for the chunk writes under way (they hold
+   * descriptors that must not be closed under them), and a file left incomplete never gets its name.
+   */
   @Override
   public void close() {
-    pool.shutdownNow();
+    if (current != null) {
+      current.fail("the import stopped before this file was complete");
+      endFile();
+    }
+    pool.shutdown();
+    boolean interrupted = false;
+    while (true) {
+      try {
+        if (pool.awaitTermination(1, TimeUnit.SECONDS)) {
+          break;
+        }
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
     closeDirStack(0);
     Posix.close(rootFd);
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   // ---- state ---------------------------------------------------------------------------------
