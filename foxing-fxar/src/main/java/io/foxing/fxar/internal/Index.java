@@ -45,7 +45,7 @@ public final class Index {
     In in = new In(raw, 0, raw.length, at, "index");
     long entryCount = in.u64();
     long chunkCount = in.u64();
-    if (entryCount != declaredEntries || chunkCount > in.remaining() / CHUNK_ROW || entryCount > in.remaining() / 60) {
+    if (entryCount != declaredEntries || chunkCount < 0 || entryCount < 0 || chunkCount > in.remaining() / CHUNK_ROW || entryCount > in.remaining() / 60) {
       throw in.damaged("counts " + entryCount + " entries / " + chunkCount + " chunks do not fit the index");
     }
     int nc = (int) chunkCount;
