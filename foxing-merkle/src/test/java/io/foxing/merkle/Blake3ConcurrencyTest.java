@@ -13,8 +13,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Hashers on several threads at once, small and large inputs mixed, long enough for the JIT to
  * compile every path: each result must equal the one computed alone before. This is how the
- * archive writer uses BLAKE3, and how JDK 17's incubating Vector API was caught giving wrong
- * hashes (so the vector path now needs a newer JDK, see Simd).
+ * archive writer uses BLAKE3. It caught a JDK 17 C2 miscompilation (stores through a byte-array
+ * view into a scratch array dropped, digests of zeros) that single-threaded tests never hit;
+ * see Output.rootBytes.
  */
 class Blake3ConcurrencyTest {
   @Test

@@ -41,13 +41,6 @@ public final class Compress {
     }
   }
 
-  /** Stores {@code n} words little-endian. */
-  public static void store(int[] words, int n, byte[] out, int off) {
-    for (int i = 0; i < n; i++) {
-      LE_INT.set(out, off + 4 * i, words[i]);
-    }
-  }
-
   /**
    * Compresses one block. Writes the new chaining value (8 words) to {@code out}, or with a
    * 16-word {@code out} the full output used for extendable output; {@code out} may be {@code cv}.

@@ -37,17 +37,23 @@ public final class Output {
     Compress.compress(cv, block, counter, blockLen, flags, out8);
   }
 
-  /** {@code len} bytes of root output starting at byte {@code position} of the output stream. */
+  /**
+   * {@code len} bytes of root output starting at byte {@code position} of the output stream.
+   * The bytes are taken from the output words with shifts, not stored through a byte-array view
+   * into a scratch array and copied: on JDK 17.0.15, C2 sometimes dropped those view stores to a
+   * non-escaping scratch array and the digest came out as zeros (seen under load in fxcp snap).
+   */
   public void rootBytes(long position, byte[] out, int off, int len) {
     int[] words = new int[16];
-    byte[] block64 = new byte[64];
     long blockIndex = position / 64;
     int skip = (int) (position % 64);
     while (len > 0) {
       Compress.compress(cv, block, blockIndex, blockLen, flags | Compress.ROOT, words);
-      Compress.store(words, 16, block64, 0);
       int n = Math.min(64 - skip, len);
-      System.arraycopy(block64, skip, out, off, n);
+      for (int i = 0; i < n; i++) {
+        int b = skip + i;
+        out[off + i] = (byte) (words[b >>> 2] >>> ((b & 3) << 3));
+      }
       off += n;
       len -= n;
       skip = 0;

@@ -2,7 +2,7 @@ package io.foxing.merkle.internal;
 
 /**
  * Whether BLAKE3 may hash several chunks per vector instruction: only when the JVM resolved the
- * {@code jdk.incubator.vector} module ({@code --add-modules jdk.incubator.vector}) on JDK 25 or later, the preferred
+ * {@code jdk.incubator.vector} module ({@code --add-modules jdk.incubator.vector}), the preferred
  * vector holds at least 4 ints, and {@code -Dfoxing.blake3.vector=false} does not switch it off.
  * Probed once; the answer and its reason are public so tools can report them.
  */
@@ -13,17 +13,12 @@ public final class Simd {
   public static final int LANES;
   /** Why the vector path is or is not used, for diagnostics. */
   public static final String REASON;
-  /** The oldest JDK whose Vector API we have seen hash correctly under concurrent load. */
-  public static final int MIN_JDK = 25;
 
   static {
     int lanes = 0;
     String why;
     if (!Boolean.parseBoolean(System.getProperty("foxing.blake3.vector", "true"))) {
       why = "switched off by -Dfoxing.blake3.vector=false";
-    } else if (Runtime.version().feature() < MIN_JDK) {
-      why = "JDK " + Runtime.version().feature() + "'s incubating Vector API is not trusted: on JDK 17.0.15 it gave wrong"
-          + " hashes under concurrent load (Blake3ConcurrencyTest); the vector path needs JDK " + MIN_JDK + "+";
     } else if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
       why = "the JVM was not started with --add-modules jdk.incubator.vector";
     } else {
