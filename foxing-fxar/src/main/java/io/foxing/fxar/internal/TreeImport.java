@@ -180,7 +180,7 @@ public final class TreeImport implements AutoCloseable {
           here.written.complete(null);
         }
       } catch (Throwable t) {
-        f.fail(t instanceof IOException ? t.getMessage() : t.toString());
+        f.fail(t instanceof IOException && t.getMessage() != null ? t.getMessage() : t.toString());
         if (here != null) {
           here.written.completeExceptionally(t);
         }
@@ -214,10 +214,15 @@ public final class TreeImport implements AutoCloseable {
     try {
       l.written.get();
       byte[] data = new byte[l.length];
-      if (l.file == reader || !l.file.done.isDone()) {
-        readFully(l.file.channel, data, l.offset, l.file.where);
-      } else {
-        l.file.done.get();
+      boolean read = false;
+      synchronized (l.file) { // its completion closes the channel under this lock
+        if (!l.file.closed) {
+          readFully(l.file.channel, data, l.offset, l.file.where);
+          read = true;
+        }
+      }
+      if (!read) {
+        l.file.done.get(); // closed: linked under its name (or failed, which this rethrows)
         readRestored(l.file, data, l.offset);
       }
       if (!Arrays.equals(Blake3.hash(data), id)) {
@@ -298,10 +303,13 @@ public final class TreeImport implements AutoCloseable {
       f.fail(e.getMessage());
     } finally {
       LibC.unlinkat(f.parentFd, f.temp, 0);
-      try {
-        f.channel.close();
-      } catch (IOException ignored) {
-        // the data is written; close errors on a local file would have shown in the writes
+      synchronized (f) {
+        f.closed = true;
+        try {
+          f.channel.close();
+        } catch (IOException ignored) {
+          // the data is written; close errors on a local file would have shown in the writes
+        }
       }
       Posix.close(f.fd);
       Posix.close(f.parentFd);
@@ -534,6 +542,7 @@ public final class TreeImport implements AutoCloseable {
     final AtomicInteger pending = new AtomicInteger(1);
     final CompletableFuture<Void> done = new CompletableFuture<>();
     volatile String error;
+    boolean closed; // guarded by this
 
     OpenFile(FxarEntry entry, int fd, int parentFd, byte[] temp, byte[] cname, String where) throws IOException {
       this.entry = entry;
@@ -545,9 +554,10 @@ public final class TreeImport implements AutoCloseable {
       this.channel = FileChannel.open(Path.of("/proc/self/fd/" + fd), StandardOpenOption.READ, StandardOpenOption.WRITE);
     }
 
+    /** Records the first reason this file cannot be restored; a file with a reason never gets its name. */
     void fail(String why) {
       if (error == null) {
-        error = why;
+        error = why == null ? "unknown error" : why;
       }
     }
   }

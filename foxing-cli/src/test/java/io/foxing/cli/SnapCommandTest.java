@@ -1,0 +1,100 @@
+package io.foxing.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.foxing.copy.testing.Oracles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** fxcp snap: the commands, their exit codes and their one-line errors. */
+class SnapCommandTest {
+  @TempDir Path tmp;
+  Path src;
+
+  @BeforeEach
+  void tree() throws IOException {
+    src = Files.createDirectories(tmp.resolve("src/a/b"));
+    Random r = new Random(3);
+    for (int i = 0; i < 20; i++) {
+      byte[] b = new byte[i * 7000];
+      r.nextBytes(b);
+      Files.write(src.resolve("f" + i), b);
+    }
+    Files.writeString(tmp.resolve("src/a/notes.txt"), "hello\n".repeat(1000));
+    Files.createSymbolicLink(tmp.resolve("src/a/link"), Path.of("notes.txt"));
+    src = tmp.resolve("src");
+  }
+
+  @Test
+  void exportInspectRestoreVerifyImport() throws IOException {
+    Path archive = tmp.resolve("a.fxar");
+    FxcpCommandTest.Run r = FxcpCommandTest.fxcp("snap", "export", src.toString(), "-o", archive.toString(), "--compress", "zstd:5");
+    assertEquals(0, r.exit(), r.err());
+    assertTrue(r.err().startsWith("fxcp snap: exported 25 entries,"), r.err());
+    assertTrue(Files.exists(archive));
+    try (var list = Files.list(tmp)) {
+      assertEquals(0, list.filter(p -> p.getFileName().toString().contains("partial")).count(), "no temporary left");
+    }
+
+    r = FxcpCommandTest.fxcp("snap", "inspect", archive.toString());
+    assertEquals(0, r.exit(), r.err());
+    assertTrue(r.out().contains("entries        25 (21 files)"), r.out());
+    r = FxcpCommandTest.fxcp("snap", "inspect", archive.toString(), "--list");
+    assertTrue(r.out().contains(" a/link -> notes.txt\n"), r.out());
+    r = FxcpCommandTest.fxcp("snap", "inspect", archive.toString(), "--json");
+    assertTrue(r.out().startsWith("{\"archive\":"), r.out());
+
+    r = FxcpCommandTest.fxcp("snap", "restore", archive.toString(), "--file", "a/*.txt", "-o", tmp.resolve("one").toString());
+    assertEquals(0, r.exit(), r.err());
+    assertEquals("hello\n".repeat(1000), Files.readString(tmp.resolve("one/a/notes.txt")));
+    assertTrue(Files.notExists(tmp.resolve("one/a/b")));
+
+    r = FxcpCommandTest.fxcp("snap", "verify", archive.toString());
+    assertEquals(0, r.exit(), r.err());
+
+    r = FxcpCommandTest.fxcp("snap", "import", archive.toString(), tmp.resolve("dst").toString());
+    assertEquals(0, r.exit(), r.err());
+    Oracles.assertFaithful(src, tmp.resolve("dst"));
+  }
+
+  @Test
+  void errorsAreOneLineWithExitCodeTwo() throws IOException {
+    Path archive = tmp.resolve("a.fxar");
+    assertError("fxcp snap: --compress: unknown codec 'brotli' (use zstd, lz4, gzip, xz or none, optionally with :LEVEL) (see fxcp snap --help)",
+        "snap", "export", src.toString(), "-o", archive.toString(), "--compress", "brotli");
+    assertError("fxcp snap: " + tmp.resolve("nope") + ": not a directory; give the directory to export",
+        "snap", "export", tmp.resolve("nope").toString(), "-o", archive.toString());
+    assertError("fxcp snap: " + tmp.resolve("nope.fxar") + ": no such archive", "snap", "import", tmp.resolve("nope.fxar").toString(), tmp.resolve("d").toString());
+    Files.writeString(tmp.resolve("text.fxar"), "just some text that is not an archive");
+    assertError("fxcp snap: " + tmp.resolve("text.fxar") + ": not an FXAR archive (no FXAR magic at the start)", "snap", "inspect", tmp.resolve("text.fxar").toString());
+    assertEquals(0, FxcpCommandTest.fxcp("snap", "export", src.toString(), "-o", archive.toString()).exit());
+    assertError("fxcp snap: " + src + ": destination is not empty; import into a new or empty directory", "snap", "import", archive.toString(), src.toString());
+    assertError("fxcp snap: " + archive + ": no entry matches zzz* (list them with fxcp snap inspect --list)",
+        "snap", "restore", archive.toString(), "--file", "zzz*", "-o", tmp.resolve("r").toString());
+  }
+
+  @Test
+  void damagedArchiveExitsOneAndSalvageRestoresTheRest() throws IOException {
+    Path archive = tmp.resolve("a.fxar");
+    assertEquals(0, FxcpCommandTest.fxcp("snap", "export", src.toString(), "-o", archive.toString()).exit());
+    byte[] b = Files.readAllBytes(archive);
+    Files.write(archive, java.util.Arrays.copyOf(b, b.length - 10)); // the footer is damaged
+    FxcpCommandTest.Run r = FxcpCommandTest.fxcp("snap", "verify", archive.toString(), "--salvage", tmp.resolve("rescued").toString());
+    assertEquals(1, r.exit(), r.err());
+    assertTrue(r.err().contains("footer: missing (the archive is truncated"), r.err());
+    assertTrue(r.err().contains("fxcp snap: salvaged 25 entries"), r.err());
+    assertEquals("hello\n".repeat(1000), Files.readString(tmp.resolve("rescued/a/notes.txt")));
+  }
+
+  private static void assertError(String line, String... args) {
+    FxcpCommandTest.Run r = FxcpCommandTest.fxcp(args);
+    assertEquals(2, r.exit(), r.err());
+    assertEquals(line + "\n", r.err());
+  }
+}
