@@ -86,6 +86,75 @@ public final class Snap implements Callable<Integer> {
     return r.failures().isEmpty() ? ExitCode.OK : ExitCode.PARTIAL;
   }
 
+  /**
+   * On a terminal, a line on standard error redrawn 5 times a second with the archive bytes
+   * written or read so far (and the share of the file, when its size is known). Counting the
+   * archive stream needs no help from the library and costs nothing per entry.
+   */
+  static final class Progress implements AutoCloseable {
+    final java.util.concurrent.atomic.AtomicLong bytes = new java.util.concurrent.atomic.AtomicLong();
+    private final Thread ticker;
+    private final PrintWriter err;
+
+    Progress(PrintWriter err, String verb, long total) {
+      this.err = err;
+      long start = System.nanoTime();
+      this.ticker = System.console() == null ? null : new Thread(() -> {
+        try {
+          while (true) {
+            Thread.sleep(200);
+            double s = (System.nanoTime() - start) / 1e9;
+            long b = bytes.get();
+            err.printf(Locale.ROOT, "\r%s %s%s, %.1f s, %s/s   ", verb, Summary.bytes(b),
+                total > 0 ? String.format(Locale.ROOT, " of %s (%d%%)", Summary.bytes(total), 100 * b / total) : "", s, Summary.bytes((long) (b / s)));
+            err.flush();
+          }
+        } catch (InterruptedException done) {
+          // the command finished
+        }
+      }, "progress");
+      if (ticker != null) {
+        ticker.setDaemon(true);
+        ticker.start();
+      }
+    }
+
+    OutputStream counting(OutputStream out) {
+      return new java.io.FilterOutputStream(out) {
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+          out.write(b, off, len);
+          bytes.addAndGet(len);
+        }
+      };
+    }
+
+    InputStream counting(InputStream in) {
+      return new java.io.FilterInputStream(in) {
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+          int n = in.read(b, off, len);
+          bytes.addAndGet(Math.max(0, n));
+          return n;
+        }
+      };
+    }
+
+    @Override
+    public void close() {
+      if (ticker != null) {
+        ticker.interrupt();
+        try {
+          ticker.join();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        err.print("\r\033[K");
+        err.flush();
+      }
+    }
+  }
+
   static FxarFile open(Path file) throws IOException {
     try {
       return FxarFile.open(file);
@@ -136,13 +205,15 @@ public final class Snap implements Callable<Integer> {
           return ExitCode.NOTHING_DONE;
         }
         OutputStream stdout = new BufferedOutputStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), 1 << 20);
-        stats = Snapshots.export(source, stdout, f, snap.options(c), problems::add);
+        try (Progress progress = new Progress(snap.err, "exported", 0)) {
+          stats = Snapshots.export(source, progress.counting(stdout), f, snap.options(c), problems::add);
+        }
         stdout.flush();
       } else {
         Path target = Path.of(output).toAbsolutePath();
         Path temp = target.resolveSibling("." + target.getFileName() + ".fxcp-partial");
-        try (OutputStream o = Files.newOutputStream(temp)) {
-          stats = Snapshots.export(source, o, f, snap.options(c), problems::add);
+        try (OutputStream o = Files.newOutputStream(temp); Progress progress = new Progress(snap.err, "exported", 0)) {
+          stats = Snapshots.export(source, progress.counting(o), f, snap.options(c), problems::add);
         } catch (IOException | RuntimeException e) {
           Files.deleteIfExists(temp);
           throw e;
@@ -171,6 +242,7 @@ public final class Snap implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
       InputStream in;
+      long total = 0;
       if (file.equals("-")) {
         in = new java.io.FileInputStream(java.io.FileDescriptor.in);
       } else if (!Files.isRegularFile(Path.of(file))) {
@@ -178,9 +250,10 @@ public final class Snap implements Callable<Integer> {
         return ExitCode.NOTHING_DONE;
       } else {
         in = Files.newInputStream(Path.of(file));
+        total = Files.size(Path.of(file));
       }
-      try (in) {
-        return snap.report("imported", Snapshots.importArchive(in, dest, snap.options(null)));
+      try (in; Progress progress = new Progress(snap.err, "imported", total)) {
+        return snap.report("imported", Snapshots.importArchive(progress.counting(in), dest, snap.options(null)));
       } catch (FxarException e) {
         throw new FxarException(file + ": " + e.getMessage(), e);
       }
@@ -275,15 +348,20 @@ public final class Snap implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-      List<PathMatcher> matchers = new ArrayList<>();
+      List<java.util.function.Predicate<String>> matchers = new ArrayList<>();
       for (String g : globs) {
-        matchers.add(FileSystems.getDefault().getPathMatcher("glob:" + g));
+        if (g.chars().noneMatch(c -> "*?[{\\".indexOf(c) >= 0)) {
+          matchers.add(g::equals); // a plain path: no need to build a Path per entry
+        } else {
+          PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + g);
+          matchers.add(p -> m.matches(Path.of(p)));
+        }
       }
       try (FxarFile a = open(file)) {
         long[] matched = new long[1];
         Snapshots.Result r = Snapshots.restore(a, e -> {
-          Path p = Path.of(e.pathString());
-          boolean hit = matchers.stream().anyMatch(m -> m.matches(p));
+          String p = e.pathString();
+          boolean hit = matchers.stream().anyMatch(m -> m.test(p));
           matched[0] += hit ? 1 : 0;
           return hit;
         }, dest, snap.options(null));

@@ -20,9 +20,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -164,33 +162,20 @@ public final class Snapshots {
    */
   public static Result restore(FxarFile archive, Predicate<FxarEntry> select, Path dest, FxarOptions options) throws IOException {
     List<FxarEntry> all = archive.entries();
-    Set<String> chosenDirs = new HashSet<>();
-    Set<String> needed = new HashSet<>();
-    for (FxarEntry e : all) {
-      String p = e.pathString();
-      boolean under = false;
-      for (int i = p.indexOf('/'); i >= 0 && !under; i = p.indexOf('/', i + 1)) {
-        under = chosenDirs.contains(p.substring(0, i));
-      }
-      if (!e.isRoot() && (under || select.test(e))) {
-        needed.add(p);
-        if (e.type() == FxarEntry.Type.DIRECTORY) {
-          chosenDirs.add(p);
-        }
-        for (int i = p.indexOf('/'); i >= 0; i = p.indexOf('/', i + 1)) {
-          needed.add(p.substring(0, i));
-        }
-      }
+    boolean[] needed = chosen(all, select);
+    long bytes = 0;
+    for (int i = 0; i < all.size(); i++) {
+      bytes += needed[i] ? all.get(i).size() : 0;
     }
-    checkSpace(dest, all.stream().filter(e -> needed.contains(e.pathString())).mapToLong(FxarEntry::size).sum());
+    checkSpace(dest, bytes);
     try (TreeImport sink = new TreeImport(dest, options.effectiveThreads(), options.memoryBudget(), true)) {
       for (int i = 0; i < all.size(); i++) {
         FxarEntry e = all.get(i);
-        if (!needed.contains(e.pathString())) {
+        if (!needed[i]) {
           continue;
         }
         int owner = archive.contentOwner(i);
-        if (e.type() == FxarEntry.Type.HARDLINK && !needed.contains(all.get(owner).pathString())) {
+        if (e.type() == FxarEntry.Type.HARDLINK && !needed[owner]) {
           FxarEntry t = all.get(owner); // its file is not restored: restore this name as a copy
           e = new FxarEntry(FxarEntry.Type.FILE, e.path(), t.mode(), t.uid(), t.gid(), t.mtimeNanos(), t.atimeNanos(),
               t.size(), 0, null, t.xattrs());
@@ -208,6 +193,53 @@ public final class Snapshots {
       sink.finish();
       return new Result(sink.entries(), sink.bytes(), sink.failures());
     }
+  }
+
+  /**
+   * Which entries a restore creates: those {@code select} accepts, everything under an accepted
+   * directory, and the directories above each of them (by path, so any archive order works).
+   */
+  private static boolean[] chosen(List<FxarEntry> all, Predicate<FxarEntry> select) {
+    boolean[] needed = new boolean[all.size()];
+    List<byte[]> chosenDirs = new ArrayList<>();
+    java.util.Map<ByteBuffer, Integer> dirs = new java.util.HashMap<>();
+    for (int i = 0; i < all.size(); i++) {
+      FxarEntry e = all.get(i);
+      if (e.type() == FxarEntry.Type.DIRECTORY) {
+        dirs.put(ByteBuffer.wrap(e.path()), i);
+      }
+      if (e.isRoot()) {
+        continue;
+      }
+      boolean under = false;
+      for (int d = 0; d < chosenDirs.size() && !under; d++) {
+        under = isUnder(e.path(), chosenDirs.get(d));
+      }
+      if (under || select.test(e)) {
+        needed[i] = true;
+        if (e.type() == FxarEntry.Type.DIRECTORY && !under) {
+          chosenDirs.add(e.path());
+        }
+      }
+    }
+    for (int i = 0; i < all.size(); i++) {
+      if (needed[i]) {
+        byte[] p = all.get(i).path();
+        for (int s = p.length - 1; s > 0; s--) {
+          if (p[s] == '/') {
+            Integer d = dirs.get(ByteBuffer.wrap(p, 0, s));
+            if (d != null) {
+              needed[d] = true;
+            }
+          }
+        }
+      }
+    }
+    return needed;
+  }
+
+  private static boolean isUnder(byte[] path, byte[] dir) {
+    return path.length > dir.length && path[dir.length] == '/' && Arrays.equals(path, 0, dir.length, dir, 0, dir.length);
   }
 
   /**
