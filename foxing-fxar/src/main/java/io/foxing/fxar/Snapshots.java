@@ -71,7 +71,7 @@ public final class Snapshots {
           }
 
           @Override
-          public void addFile(FxarEntry entry, FileChannel content) throws IOException {
+          public void addFile(FxarEntry entry, java.nio.channels.ReadableByteChannel content) throws IOException {
             counts[0]++;
             counts[1] += entry.size();
             tar.addFile(entry, content);
@@ -89,7 +89,7 @@ public final class Snapshots {
         }
 
         @Override
-        public void addFile(FxarEntry entry, FileChannel content) throws IOException {
+        public void addFile(FxarEntry entry, java.nio.channels.ReadableByteChannel content) throws IOException {
           w.addFile(entry, content);
         }
       }, problems);

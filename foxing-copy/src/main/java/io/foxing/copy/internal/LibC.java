@@ -37,6 +37,8 @@ public final class LibC {
   public static final int O_NOATIME = 0x40000;
   public static final int O_CLOEXEC = 0x80000;
   public static final int O_PATH = 0x200000;
+  /** __O_TMPFILE | O_DIRECTORY: an unnamed file in the given directory. */
+  public static final int O_TMPFILE = 0x410000;
 
   public static final int S_IFMT = 0170000;
   public static final int S_IFSOCK = 0140000;

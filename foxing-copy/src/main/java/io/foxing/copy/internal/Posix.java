@@ -506,6 +506,40 @@ public final class Posix {
     return RW_MEM.get();
   }
 
+  /**
+   * Reads up to {@code len} bytes at {@code offset} into {@code b[off..]} through the thread's
+   * native buffer; returns the count read, 0 at the end of the file.
+   */
+  public static int pread(int fd, byte[] b, int off, int len, long offset, String where) throws ErrnoException {
+    Memory m = RW_MEM.get();
+    long n = LibC.pread(fd, m, Math.min(len, RW_BUFFER), offset);
+    if (n < 0) {
+      throw fail("read", where);
+    }
+    m.read(0, b, off, (int) n);
+    return (int) n;
+  }
+
+  /** Writes all of {@code b[off, off + len)} at {@code offset}, through the thread's native buffer. */
+  public static void pwriteFully(int fd, byte[] b, int off, int len, long offset, String where) throws ErrnoException {
+    Memory m = RW_MEM.get();
+    while (len > 0) {
+      int n = Math.min(len, RW_BUFFER);
+      m.write(0, b, off, n);
+      int done = 0;
+      while (done < n) {
+        long w = LibC.pwrite(fd, m.share(done), n - done, offset + done);
+        if (w < 0) {
+          throw fail("write", where);
+        }
+        done += (int) w;
+      }
+      off += n;
+      len -= n;
+      offset += n;
+    }
+  }
+
   public static Memory offsets() {
     return OFFSETS.get();
   }

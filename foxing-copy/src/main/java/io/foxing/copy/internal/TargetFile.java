@@ -19,7 +19,6 @@ import java.util.Set;
  * </ul>
  */
 final class TargetFile implements AutoCloseable {
-  private static final int O_TMPFILE = 0x410000; // __O_TMPFILE | O_DIRECTORY
 
   private final int dirfd;
   private final byte[] cname;
@@ -50,7 +49,7 @@ final class TargetFile implements AutoCloseable {
       return new TargetFile(dirfd, cname, null, true, fd, where);
     }
     if (!replaces && !noTmpfile.contains(dev)) {
-      int fd = LibC.openat(dirfd, DOT, O_TMPFILE | LibC.O_WRONLY | LibC.O_CLOEXEC, mode);
+      int fd = LibC.openat(dirfd, DOT, LibC.O_TMPFILE | LibC.O_WRONLY | LibC.O_CLOEXEC, mode);
       if (fd >= 0) {
         return new TargetFile(dirfd, cname, null, false, fd, where);
       }

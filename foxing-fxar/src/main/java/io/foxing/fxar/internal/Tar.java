@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
@@ -71,7 +70,7 @@ public final class Tar {
     }
 
     @Override
-    public void addFile(FxarEntry e, FileChannel content) throws IOException {
+    public void addFile(FxarEntry e, java.nio.channels.ReadableByteChannel content) throws IOException {
       try (content) {
         tar.putArchiveEntry(toTar(e));
         ByteBuffer buf = ByteBuffer.allocate(1 << 20);

@@ -10,9 +10,8 @@ import io.foxing.fxar.FxarEntry;
 import io.foxing.fxar.FxarEntry.Type;
 import io.foxing.fxar.FxarEntry.Xattr;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -43,7 +42,7 @@ public final class TreeExport {
     void add(FxarEntry entry) throws IOException;
 
     /** Takes a file with content; the channel is the target's to read and close. */
-    void addFile(FxarEntry entry, FileChannel content) throws IOException;
+    void addFile(FxarEntry entry, ReadableByteChannel content) throws IOException;
   }
 
   /** Adds {@code root} (as {@code .}) and everything under it. */
@@ -105,11 +104,44 @@ public final class TreeExport {
         writer.add(e);
         return;
       }
-      // a channel on the very inode we opened, for the writer's worker to read later
-      FileChannel ch = FileChannel.open(Path.of("/proc/self/fd/" + fd), StandardOpenOption.READ);
-      writer.addFile(e, ch);
+      writer.addFile(e, new FdChannel(fd, at)); // the worker that reads it closes it
+      fd = -1;
     } finally {
       Posix.close(fd);
+    }
+  }
+
+  /** The held descriptor as a channel, read with pread through the reading thread's native buffer. */
+  private static final class FdChannel implements java.nio.channels.ReadableByteChannel {
+    private final String where;
+    private int fd;
+    private long position;
+
+    FdChannel(int fd, String where) {
+      this.fd = fd;
+      this.where = where;
+    }
+
+    @Override
+    public int read(java.nio.ByteBuffer dst) throws IOException {
+      int n = Posix.pread(fd, dst.array(), dst.arrayOffset() + dst.position(), dst.remaining(), position, where);
+      if (n == 0 && dst.hasRemaining()) {
+        return -1;
+      }
+      dst.position(dst.position() + n);
+      position += n;
+      return n;
+    }
+
+    @Override
+    public boolean isOpen() {
+      return fd >= 0;
+    }
+
+    @Override
+    public void close() {
+      Posix.close(fd);
+      fd = -1;
     }
   }
 

@@ -12,9 +12,7 @@ import io.foxing.merkle.Blake3;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -55,6 +53,7 @@ public final class TreeImport implements AutoCloseable {
   private final Deque<Object[]> dirStack = new ArrayDeque<>(); // {byte[] path, Integer fd}
   private final AtomicInteger inFlight = new AtomicInteger();
   private OpenFile current;
+  private volatile boolean noTmpfile;
   private long entries;
   private long bytes;
 
@@ -122,9 +121,24 @@ public final class TreeImport implements AutoCloseable {
           directories.add(e);
         }
         case FILE -> {
-          byte[] temp = Posix.cstr(tempName(name(e.path())));
-          int fd = Posix.openat(parent, temp, LibC.O_WRONLY | LibC.O_CREAT | LibC.O_EXCL | LibC.O_NOFOLLOW, 0600, at);
           int pfd = Posix.openat(parent, new byte[] {'.', 0}, LibC.O_PATH | LibC.O_DIRECTORY, 0, at);
+          byte[] temp = null;
+          int fd = noTmpfile ? -1 : LibC.openat(parent, new byte[] {'.', 0}, LibC.O_TMPFILE | LibC.O_RDWR | LibC.O_CLOEXEC, 0600);
+          if (fd < 0) {
+            int err = noTmpfile ? 0 : Posix.lastError();
+            if (err != 0 && err != Posix.EOPNOTSUPP && err != Posix.EISDIR && err != Posix.EINVAL) {
+              Posix.close(pfd);
+              throw Posix.error("create", at, err);
+            }
+            noTmpfile = true; // this file system has no unnamed files: a temporary name, renamed when complete
+            temp = Posix.cstr(tempName(name(e.path())));
+            try {
+              fd = Posix.openat(parent, temp, LibC.O_RDWR | LibC.O_CREAT | LibC.O_EXCL | LibC.O_NOFOLLOW, 0600, at);
+            } catch (ErrnoException ex) {
+              Posix.close(pfd);
+              throw ex;
+            }
+          }
           OpenFile f = new OpenFile(e, fd, pfd, temp, cname, at);
           current = f;
           files.put(ByteBuffer.wrap(e.path()), f);
@@ -172,10 +186,7 @@ public final class TreeImport implements AutoCloseable {
     pool.execute(() -> {
       try {
         byte[] data = source == null ? readBack(earlier, f, id) : source.bytes();
-        ByteBuffer buf = ByteBuffer.wrap(data);
-        while (buf.hasRemaining()) {
-          f.channel.write(buf, offset + buf.position());
-        }
+        Posix.pwriteFully(f.fd, data, 0, data.length, offset, f.where);
         if (here != null) {
           here.written.complete(null);
         }
@@ -215,9 +226,9 @@ public final class TreeImport implements AutoCloseable {
       l.written.get();
       byte[] data = new byte[l.length];
       boolean read = false;
-      synchronized (l.file) { // its completion closes the channel under this lock
+      synchronized (l.file) { // its completion closes the descriptor under this lock
         if (!l.file.closed) {
-          readFully(l.file.channel, data, l.offset, l.file.where);
+          readFully(l.file.fd, data, l.offset, l.file.where);
           read = true;
         }
       }
@@ -237,12 +248,13 @@ public final class TreeImport implements AutoCloseable {
     }
   }
 
-  private static void readFully(FileChannel ch, byte[] into, long offset, String where) throws IOException {
-    ByteBuffer buf = ByteBuffer.wrap(into);
-    while (buf.hasRemaining()) {
-      if (ch.read(buf, offset + buf.position()) < 0) {
+  private static void readFully(int fd, byte[] into, long offset, String where) throws IOException {
+    for (int done = 0; done < into.length; ) {
+      int n = Posix.pread(fd, into, done, into.length - done, offset + done, where);
+      if (n == 0) {
         throw new IOException(where + ": shorter than when it was restored");
       }
+      done += n;
     }
   }
 
@@ -253,8 +265,8 @@ public final class TreeImport implements AutoCloseable {
     int dir = slash < 0 ? rootFd : openDir(Arrays.copyOf(path, slash), f.where);
     try {
       int fd = Posix.openat(dir, f.cname, LibC.O_RDONLY | LibC.O_NOFOLLOW, 0, f.where);
-      try (FileChannel ch = FileChannel.open(Path.of("/proc/self/fd/" + fd), StandardOpenOption.READ)) {
-        readFully(ch, into, offset, f.where);
+      try {
+        readFully(fd, into, offset, f.where);
       } finally {
         Posix.close(fd);
       }
@@ -290,28 +302,26 @@ public final class TreeImport implements AutoCloseable {
   private void complete(OpenFile f) {
     try {
       if (f.error == null) {
-        long size = f.channel.size();
-        if (size != f.entry.size()) {
-          Posix.ftruncate(f.fd, f.entry.size(), f.where); // trailing holes are not written
+        if (Posix.fstat(f.fd, f.where).size() != f.entry.size()) {
+          Posix.ftruncate(f.fd, f.entry.size(), f.where); // trailing zeros are not written
         }
         applyOnFd(f.fd, f.entry, f.where);
-        if (LibC.linkat(f.parentFd, f.temp, f.parentFd, f.cname, 0) != 0) {
+        if (f.temp == null) {
+          Posix.linkFd(f.fd, f.parentFd, f.cname, f.where); // EEXIST if the name exists: never overwritten
+        } else if (LibC.linkat(f.parentFd, f.temp, f.parentFd, f.cname, 0) != 0) {
           throw Posix.error("link", f.where, com.sun.jna.Native.getLastError());
         }
       }
     } catch (IOException e) {
-      f.fail(e.getMessage());
+      f.fail(e instanceof ErrnoException x && x.errno() == Posix.EEXIST ? "exists; not overwritten" : e.getMessage());
     } finally {
-      LibC.unlinkat(f.parentFd, f.temp, 0);
-      synchronized (f) {
-        f.closed = true;
-        try {
-          f.channel.close();
-        } catch (IOException ignored) {
-          // the data is written; close errors on a local file would have shown in the writes
-        }
+      if (f.temp != null) {
+        LibC.unlinkat(f.parentFd, f.temp, 0);
       }
-      Posix.close(f.fd);
+      synchronized (f) { // read-backs of its chunks check this under the same lock
+        f.closed = true;
+        Posix.close(f.fd);
+      }
       Posix.close(f.parentFd);
       if (f.error != null) {
         failures.add(f.where + ": not restored: " + f.error);
@@ -538,20 +548,19 @@ public final class TreeImport implements AutoCloseable {
     final byte[] temp;
     final byte[] cname;
     final String where;
-    final FileChannel channel;
     final AtomicInteger pending = new AtomicInteger(1);
     final CompletableFuture<Void> done = new CompletableFuture<>();
     volatile String error;
     boolean closed; // guarded by this
 
-    OpenFile(FxarEntry entry, int fd, int parentFd, byte[] temp, byte[] cname, String where) throws IOException {
+    /** @param temp the temporary name, or null for an unnamed ({@code O_TMPFILE}) file */
+    OpenFile(FxarEntry entry, int fd, int parentFd, byte[] temp, byte[] cname, String where) {
       this.entry = entry;
       this.fd = fd;
       this.parentFd = parentFd;
       this.temp = temp;
       this.cname = cname;
       this.where = where;
-      this.channel = FileChannel.open(Path.of("/proc/self/fd/" + fd), StandardOpenOption.READ, StandardOpenOption.WRITE);
     }
 
     /** Records the first reason this file cannot be restored; a file with a reason never gets its name. */
