@@ -24,4 +24,19 @@ class ResourceLimitsTest {
     assertEquals(0, r.exitCode(), r.stderr());
     Oracles.assertFaithful(src, dst);
   }
+
+  /** An archive of many small files imports within the same limit: files in flight are bounded. */
+  @Test
+  void manySmallFilesImportWithinASmallDescriptorLimit() {
+    Path src = tmp.resolve("src");
+    Shell.run("python3", "-c", "import os,sys\nos.makedirs(sys.argv[1])\nfor i in range(20000): open(os.path.join(sys.argv[1], \"f%d\" % i), \"w\").write(str(i))", src.toString()).check();
+    Path archive = tmp.resolve("a.fxar");
+    assertEquals(0, FxcpCommandTest.fxcp("snap", "export", src.toString(), "-o", archive.toString()).exit());
+    Path dst = tmp.resolve("dst");
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Shell.Result r = Shell.run("bash", "-c", "ulimit -n 256 && exec \"$0\" -cp \"$1\" io.foxing.cli.Fxcp snap import --threads 1 \"$2\" \"$3\"",
+        java, System.getProperty("java.class.path"), archive.toString(), dst.toString());
+    assertEquals(0, r.exitCode(), r.stderr());
+    Oracles.assertFaithful(src, dst);
+  }
 }

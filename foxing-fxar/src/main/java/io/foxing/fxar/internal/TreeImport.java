@@ -52,6 +52,13 @@ public final class TreeImport implements AutoCloseable {
   private final List<FxarEntry> directories = new ArrayList<>();
   private final Deque<Object[]> dirStack = new ArrayDeque<>(); // {byte[] path, Integer fd}
   private final AtomicInteger inFlight = new AtomicInteger();
+  /**
+   * Files being written at once. Each holds two descriptors until its last chunk is written; with
+   * small files the reader would otherwise run ahead of the writers by thousands of files.
+   */
+  static final int MAX_OPEN_FILES = 64;
+
+  private final java.util.concurrent.Semaphore openFiles = new java.util.concurrent.Semaphore(MAX_OPEN_FILES);
   private OpenFile current;
   private volatile boolean noTmpfile;
   private long entries;
@@ -121,13 +128,21 @@ public final class TreeImport implements AutoCloseable {
           directories.add(e);
         }
         case FILE -> {
-          int pfd = Posix.openat(parent, new byte[] {'.', 0}, LibC.O_PATH | LibC.O_DIRECTORY, 0, at);
+          openFiles.acquireUninterruptibly(); // released when the file is complete
+          int pfd;
+          try {
+            pfd = Posix.openat(parent, new byte[] {'.', 0}, LibC.O_PATH | LibC.O_DIRECTORY, 0, at);
+          } catch (ErrnoException ex) {
+            openFiles.release();
+            throw ex;
+          }
           byte[] temp = null;
           int fd = noTmpfile ? -1 : LibC.openat(parent, new byte[] {'.', 0}, LibC.O_TMPFILE | LibC.O_RDWR | LibC.O_CLOEXEC, 0600);
           if (fd < 0) {
             int err = noTmpfile ? 0 : Posix.lastError();
             if (err != 0 && err != Posix.EOPNOTSUPP && err != Posix.EISDIR && err != Posix.EINVAL) {
               Posix.close(pfd);
+              openFiles.release();
               throw Posix.error("create", at, err);
             }
             noTmpfile = true; // this file system has no unnamed files: a temporary name, renamed when complete
@@ -136,6 +151,7 @@ public final class TreeImport implements AutoCloseable {
               fd = Posix.openat(parent, temp, LibC.O_RDWR | LibC.O_CREAT | LibC.O_EXCL | LibC.O_NOFOLLOW, 0600, at);
             } catch (ErrnoException ex) {
               Posix.close(pfd);
+              openFiles.release();
               throw ex;
             }
           }
@@ -323,6 +339,7 @@ public final class TreeImport implements AutoCloseable {
         Posix.close(f.fd);
       }
       Posix.close(f.parentFd);
+      openFiles.release();
       if (f.error != null) {
         failures.add(f.where + ": not restored: " + f.error);
         f.done.completeExceptionally(new IOException(f.error));
