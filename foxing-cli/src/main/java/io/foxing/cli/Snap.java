@@ -205,8 +205,10 @@ public final class Snap implements Callable<Integer> {
           return ExitCode.NOTHING_DONE;
         }
         OutputStream stdout = new BufferedOutputStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), 1 << 20);
+        // the importer at the other end of the pipe cannot seek to the index: record the size it needs
+        FxarOptions options = snap.options(c).toBuilder().sizeHint(Snapshots.contentSize(source)).build();
         try (Progress progress = new Progress(snap.err, "exported", 0)) {
-          stats = Snapshots.export(source, progress.counting(stdout), f, snap.options(c), problems::add);
+          stats = Snapshots.export(source, progress.counting(stdout), f, options, problems::add);
         }
         stdout.flush();
       } else {
@@ -249,8 +251,13 @@ public final class Snap implements Callable<Integer> {
         snap.err.println("fxcp snap: " + file + ": no such archive");
         return ExitCode.NOTHING_DONE;
       } else {
-        in = Files.newInputStream(Path.of(file));
         total = Files.size(Path.of(file));
+        try (FxarFile archive = FxarFile.open(Path.of(file))) { // the index says how much room the files need
+          Snapshots.checkSpace(dest, archive.entries().stream().mapToLong(FxarEntry::size).sum());
+        } catch (FxarException notFxarOrDamaged) {
+          // tar, or an archive whose index is damaged: streaming finds out what it can
+        }
+        in = Files.newInputStream(Path.of(file));
       }
       try (in; Progress progress = new Progress(snap.err, "imported", total)) {
         return snap.report("imported", Snapshots.importArchive(progress.counting(in), dest, snap.options(null)));

@@ -92,6 +92,32 @@ class SnapCommandTest {
     assertEquals("hello\n".repeat(1000), Files.readString(tmp.resolve("rescued/a/notes.txt")));
   }
 
+  /** Import checks the free space first (the index's figure, or the size a piped export recorded) and writes nothing. */
+  @Test
+  void notEnoughRoomIsSaidBeforeAnythingIsWritten() throws IOException {
+    io.foxing.copy.testing.Prerequisites.requireRoot("mounting a small tmpfs");
+    Path small = Files.createDirectories(tmp.resolve("small"));
+    io.foxing.copy.testing.Shell.run("mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", small.toString()).check();
+    try {
+      Path archive = tmp.resolve("a.fxar");
+      assertEquals(0, FxcpCommandTest.fxcp("snap", "export", src.toString(), "-o", archive.toString()).exit());
+      FxcpCommandTest.Run r = FxcpCommandTest.fxcp("snap", "import", archive.toString(), small.resolve("d").toString());
+      assertEquals(2, r.exit(), r.err());
+      assertTrue(r.err().matches("fxcp snap: " + small.resolve("d") + ": not enough free space: the archive holds \\d+ bytes of files, \\d+ bytes are free; free space or import elsewhere\n"), r.err());
+      assertTrue(Files.notExists(small.resolve("d")));
+      // through a pipe: the size the exporter recorded in the header
+      java.io.ByteArrayOutputStream piped = new java.io.ByteArrayOutputStream();
+      io.foxing.fxar.Snapshots.export(src, piped, io.foxing.fxar.Snapshots.Format.FXAR,
+          io.foxing.fxar.FxarOptions.builder().sizeHint(io.foxing.fxar.Snapshots.contentSize(src)).build(), p -> { });
+      IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> io.foxing.fxar.Snapshots.importArchive(
+          new java.io.ByteArrayInputStream(piped.toByteArray()), small.resolve("p"), io.foxing.fxar.FxarOptions.defaults()));
+      assertTrue(e.getMessage().contains("not enough free space"), e.getMessage());
+      assertTrue(Files.notExists(small.resolve("p")));
+    } finally {
+      io.foxing.copy.testing.Shell.run("umount", "-l", small.toString());
+    }
+  }
+
   private static void assertError(String line, String... args) {
     FxcpCommandTest.Run r = FxcpCommandTest.fxcp(args);
     assertEquals(2, r.exit(), r.err());

@@ -100,6 +100,29 @@ public final class Snapshots {
   }
 
   /**
+   * Bytes of regular-file content under {@code source} (symlinks not followed): what an export
+   * records as its size hint when the importer will read it from a pipe.
+   */
+  public static long contentSize(Path source) throws IOException {
+    long[] total = new long[1];
+    Files.walkFileTree(source, new java.nio.file.SimpleFileVisitor<>() {
+      @Override
+      public java.nio.file.FileVisitResult visitFile(Path file, java.nio.file.attribute.BasicFileAttributes attrs) {
+        if (attrs.isRegularFile()) {
+          total[0] += attrs.size();
+        }
+        return java.nio.file.FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public java.nio.file.FileVisitResult visitFileFailed(Path file, IOException e) {
+        return java.nio.file.FileVisitResult.CONTINUE; // the export itself reports what it cannot read
+      }
+    });
+    return total[0];
+  }
+
+  /**
    * Imports an archive read from {@code in} (FXAR, or tar plain or compressed with zstd, gzip,
    * xz or lz4, told apart by their first bytes) into {@code dest}, which must not exist or be
    * empty. For FXAR the free space is checked first against the size the writer recorded.
@@ -112,16 +135,19 @@ public final class Snapshots {
     byte[] magic = buffered.readNBytes(ArchiveHeader.MAGIC.length);
     buffered.reset();
     boolean fxar = Arrays.equals(magic, ArchiveHeader.MAGIC);
+    FxarStreamReader reader = null;
+    if (fxar) {
+      reader = new FxarStreamReader(buffered);
+      checkSpace(dest, reader.sizeHint()); // before the destination is even created
+    }
     try (TreeImport sink = new TreeImport(dest, options.effectiveThreads(), options.memoryBudget(), false)) {
-      if (!fxar) {
+      if (reader == null) {
         List<String> refused = new ArrayList<>();
         Tar.extract(Tar.decompressing(buffered), sink, refused);
         sink.finish();
         refused.addAll(sink.failures());
         return new Result(sink.entries(), sink.bytes(), refused);
       }
-      FxarStreamReader reader = new FxarStreamReader(buffered);
-      checkSpace(dest, reader.sizeHint());
       FxarStreamReader.Item item;
       while ((item = reader.next()) != null) {
         if (item instanceof FxarStreamReader.Entry e) {
@@ -136,8 +162,13 @@ public final class Snapshots {
     }
   }
 
-  /** Fails early, before writing anything, when {@code dest}'s file system cannot hold {@code bytes}. */
-  static void checkSpace(Path dest, long bytes) throws IOException {
+  /**
+   * Fails early, before anything is written, when the file system {@code dest} is (or will be)
+   * on cannot hold {@code bytes} more.
+   *
+   * @throws IOException naming both figures and what to do
+   */
+  public static void checkSpace(Path dest, long bytes) throws IOException {
     if (bytes <= 0) {
       return;
     }

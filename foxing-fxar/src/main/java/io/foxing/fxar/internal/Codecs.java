@@ -15,7 +15,9 @@ import java.util.zip.GZIPOutputStream;
 import net.jpountz.lz4.LZ4Compressor;
 import net.jpountz.lz4.LZ4Factory;
 import net.jpountz.lz4.LZ4SafeDecompressor;
+import org.tukaani.xz.BasicArrayCache;
 import org.tukaani.xz.LZMA2Options;
+import org.tukaani.xz.XZ;
 import org.tukaani.xz.XZInputStream;
 import org.tukaani.xz.XZOutputStream;
 
@@ -67,7 +69,11 @@ public final class Codecs {
           gz.write(src, off, len);
         }
       } else {
-        try (XZOutputStream xz = new XZOutputStream(bytes, new LZMA2Options(c.level()))) {
+        // a stream per chunk: the preset's dictionary (8 MiB at level 6) is more than a chunk needs,
+        // and the encoder's big arrays are reused from a cache instead of allocated per chunk
+        LZMA2Options opts = new LZMA2Options(c.level());
+        opts.setDictSize(Math.max(LZMA2Options.DICT_SIZE_MIN, Math.min(opts.getDictSize(), len)));
+        try (XZOutputStream xz = new XZOutputStream(bytes, opts, XZ.CHECK_CRC64, BasicArrayCache.getInstance())) {
           xz.write(src, off, len);
         }
       }
@@ -98,7 +104,8 @@ public final class Codecs {
           yield d.decompress(stored, 0, storedLen, out, 0, rawLen);
         }
         case GZIP -> readFully(new GZIPInputStream(new ByteArrayInputStream(stored, 0, storedLen)), out);
-        case XZ -> readFully(new XZInputStream(new ByteArrayInputStream(stored, 0, storedLen), XZ_MEMORY_LIMIT_KIB), out);
+        case XZ -> readFully(new XZInputStream(new ByteArrayInputStream(stored, 0, storedLen), XZ_MEMORY_LIMIT_KIB, true,
+            BasicArrayCache.getInstance()), out);
         case NONE -> throw new AssertionError();
       };
       if (n != rawLen) {
