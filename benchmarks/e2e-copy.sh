@@ -25,6 +25,8 @@ trap 'echo "e2e-copy: failed (status $?) at line $LINENO: $BASH_COMMAND" >&2' ER
 
 here="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)"
 repo="$(dirname "$here")"
+# shellcheck source=benchmarks/lib.sh
+. "$here/lib.sh"
 
 # ---------------------------------------------------------------------------------------------
 # Options
@@ -127,9 +129,6 @@ run_resync=0
 # Prerequisites: fail early with one clear line, before touching anything.
 # ---------------------------------------------------------------------------------------------
 [ "$(id -u)" -eq 0 ] || die "must run as root (it makes filesystems, loop-mounts them and drops caches)"
-need() {  # need COMMAND PACKAGE
-  command -v "$1" >/dev/null 2>&1 || die "'$1' not found: install it with 'apt-get install $2'"
-}
 need mkfs.btrfs btrfs-progs
 need mkfs.xfs xfsprogs
 need rsync rsync
@@ -433,12 +432,6 @@ verify() {
   fi
 }
 
-median() {  # median "US US ...": of integers (mean of the middle two for an even count)
-  tr -s ' ' '\n' <<<"$1" | grep . | sort -n | awk '{ a[NR] = $1 } END {
-    if (NR == 0) exit; if (NR % 2) print a[(NR + 1) / 2]; else print int((a[NR / 2] + a[NR / 2 + 1]) / 2) }'
-}
-ms() { awk -v u="$1" 'BEGIN { printf "%.0f", u / 1000 }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "n/a" }'; }
 alloc() { du -s -B1 "$1" | cut -f1; }   # allocated bytes (du), to see whether holes survived
 
 # Results: one row per measurement, printed as a table at the end and appended to the CSV now.

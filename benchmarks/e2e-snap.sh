@@ -52,6 +52,8 @@ trap 'echo "e2e-snap: failed (status $?) at line $LINENO: $BASH_COMMAND" >&2' ER
 
 here="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)"
 repo="$(dirname "$here")"
+# shellcheck source=benchmarks/lib.sh
+. "$here/lib.sh"
 
 # ---------------------------------------------------------------------------------------------
 # Options
@@ -156,9 +158,6 @@ for t in "${tools[@]}"; do [ "$t" = fxcp ] || peers+=("$t"); done
 # Prerequisites: fail early with one clear line, before writing anything.
 # ---------------------------------------------------------------------------------------------
 [ "$(id -u)" -eq 0 ] || die "must run as root (drops caches; restores must keep file owners to compare equal)"
-need() {  # need COMMAND PACKAGE
-  command -v "$1" >/dev/null 2>&1 || die "'$1' not found: install it with 'apt-get install $2'"
-}
 need rsync rsync
 need cmp diffutils
 need du coreutils
@@ -478,14 +477,8 @@ verify_one() {
   fi
 }
 
-median() {  # median "N N ...": of integers (mean of the middle two for an even count)
-  tr -s ' ' '\n' <<<"$1" | grep . | sort -n | awk '{ a[NR] = $1 } END {
-    if (NR == 0) exit; if (NR % 2) print a[(NR + 1) / 2]; else print int((a[NR / 2] + a[NR / 2 + 1]) / 2) }'
-}
-ms() { awk -v u="$1" 'BEGIN { printf "%.0f", u / 1000 }'; }
 secs() { awk -v u="$1" 'BEGIN { printf (u < 10000000 ? "%.2f" : "%.1f"), u / 1000000 }'; }
 mib() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1048576 }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "n/a" }'; }
 
 # ---------------------------------------------------------------------------------------------
 # Run: per run, each tool in turn exports, is measured, imports, restores one file, and is deleted.
