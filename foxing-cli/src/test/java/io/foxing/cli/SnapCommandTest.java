@@ -55,6 +55,12 @@ class SnapCommandTest {
     assertEquals("hello\n".repeat(1000), Files.readString(tmp.resolve("one/a/notes.txt")));
     assertTrue(Files.notExists(tmp.resolve("one/a/b")));
 
+    // again into the same directory: the directories are there already (fine), the file is not overwritten
+    r = FxcpCommandTest.fxcp("snap", "restore", archive.toString(), "--file", "a/*.txt", "-o", tmp.resolve("one").toString());
+    assertEquals(1, r.exit(), r.err());
+    assertEquals("fxcp snap: " + tmp.resolve("one/a/notes.txt") + ": not restored: exists; not overwritten\n"
+        + "fxcp snap: restored 2 entries, 0 B; 1 problems\n", r.err());
+
     r = FxcpCommandTest.fxcp("snap", "verify", archive.toString());
     assertEquals(0, r.exit(), r.err());
 

@@ -62,7 +62,7 @@ public final class TreeImport implements AutoCloseable {
   private OpenFile current;
   private volatile boolean noTmpfile;
   private long entries;
-  private long bytes;
+  private final java.util.concurrent.atomic.AtomicLong bytes = new java.util.concurrent.atomic.AtomicLong();
 
   /** Opens (creating if missing) the destination directory; it must be empty unless {@code allowExisting}. */
   public TreeImport(Path dest, int threads, long memoryBudget, boolean allowExisting) throws IOException {
@@ -93,8 +93,9 @@ public final class TreeImport implements AutoCloseable {
     return entries;
   }
 
+  /** Content bytes of the files restored (complete and named). */
   public long bytes() {
-    return bytes;
+    return bytes.get();
   }
 
   private String where(FxarEntry e) {
@@ -124,7 +125,15 @@ public final class TreeImport implements AutoCloseable {
     try {
       switch (e.type()) {
         case DIRECTORY -> {
-          Posix.mkdirat(parent, cname, 0700, at);
+          try {
+            Posix.mkdirat(parent, cname, 0700, at);
+          } catch (ErrnoException ex) {
+            // restoring into a tree that has this directory already (not a symlink to one): use it
+            io.foxing.copy.internal.Stat st = ex.errno() == Posix.EEXIST ? Posix.statIfExists(parent, cname, at) : null;
+            if (st == null || !st.isDirectory()) {
+              throw ex;
+            }
+          }
           directories.add(e);
         }
         case FILE -> {
@@ -158,7 +167,6 @@ public final class TreeImport implements AutoCloseable {
           OpenFile f = new OpenFile(e, fd, pfd, temp, cname, at);
           current = f;
           files.put(ByteBuffer.wrap(e.path()), f);
-          bytes += e.size();
         }
         case SYMLINK -> {
           Posix.symlinkat(e.target(), parent, cname, at);
@@ -344,6 +352,7 @@ public final class TreeImport implements AutoCloseable {
         failures.add(f.where + ": not restored: " + f.error);
         f.done.completeExceptionally(new IOException(f.error));
       } else {
+        bytes.addAndGet(f.entry.size());
         f.done.complete(null);
       }
     }
