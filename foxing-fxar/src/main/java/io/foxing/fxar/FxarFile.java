@@ -75,13 +75,8 @@ public final class FxarFile implements AutoCloseable {
 
   /** The entry at {@code path}, or null. */
   public FxarEntry entry(String path) {
-    byte[] p = path.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    for (FxarEntry e : index.entries) {
-      if (java.util.Arrays.equals(e.path(), p)) {
-        return e;
-      }
-    }
-    return null;
+    Integer e = index.byPath.get(ByteBuffer.wrap(path.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    return e == null ? null : index.entries[e];
   }
 
   /** When the archive was written, nanoseconds since the epoch. */
@@ -187,26 +182,16 @@ public final class FxarFile implements AutoCloseable {
   // ---- package-private access for restore --------------------------------------------------
 
   int position(FxarEntry entry) {
-    for (int e = 0; e < index.entries.length; e++) {
-      if (index.entries[e] == entry) {
-        return e;
-      }
+    Integer e = index.byPath.get(ByteBuffer.wrap(entry.path()));
+    if (e == null || index.entries[e] != entry) {
+      throw new IllegalArgumentException(entry.pathString() + " is not an entry of this archive");
     }
-    throw new IllegalArgumentException(entry.pathString() + " is not an entry of this archive");
+    return e;
   }
 
   /** The entry whose chunks hold {@code e}'s content: itself, or the file a hard link joins. */
   int contentOwner(int e) {
-    FxarEntry entry = index.entries[e];
-    if (entry.type() != FxarEntry.Type.HARDLINK) {
-      return e;
-    }
-    for (int i = 0; i < e; i++) {
-      if (java.util.Arrays.equals(index.entries[i].path(), entry.target())) {
-        return i;
-      }
-    }
-    throw new IllegalStateException("index checked hard links");
+    return index.owner[e];
   }
 
   int[] chunksOf(int e) {

@@ -17,14 +17,21 @@ public final class Index {
   public final FxarEntry[] entries;
   public final long[] entryOffsets;
   public final int[][] entryChunks;
+  /** Entry position by path. */
+  public final Map<ByteBuffer, Integer> byPath;
+  /** The entry holding each entry's content: itself, or for a hard link the file it joins. */
+  public final int[] owner;
 
-  private Index(byte[] ids, long[] chunkOffsets, int[] chunkLens, FxarEntry[] entries, long[] entryOffsets, int[][] entryChunks) {
+  private Index(byte[] ids, long[] chunkOffsets, int[] chunkLens, FxarEntry[] entries, long[] entryOffsets, int[][] entryChunks,
+      Map<ByteBuffer, Integer> byPath, int[] owner) {
     this.ids = ids;
     this.chunkOffsets = chunkOffsets;
     this.chunkLens = chunkLens;
     this.entries = entries;
     this.entryOffsets = entryOffsets;
     this.entryChunks = entryChunks;
+    this.byPath = byPath;
+    this.owner = owner;
   }
 
   public byte[] id(int chunk) {
@@ -72,6 +79,7 @@ public final class Index {
     long[] entryOffsets = new long[ne];
     int[][] chunks = new int[ne][];
     Map<ByteBuffer, Integer> byPath = new HashMap<>();
+    int[] owner = new int[ne];
     for (int e = 0; e < ne; e++) {
       entryOffsets[e] = in.u64();
       if (entryOffsets[e] < ArchiveHeader.SIZE || entryOffsets[e] > dataEnd - Frame.SIZE) {
@@ -100,11 +108,13 @@ public final class Index {
       if (byPath.putIfAbsent(ByteBuffer.wrap(entry.path()), e) != null) {
         throw in.damaged(entry.pathString() + ": path appears twice");
       }
+      owner[e] = e;
       if (entry.type() == Type.HARDLINK) {
         Integer t = byPath.get(ByteBuffer.wrap(entry.target()));
         if (t == null || entries[t].type() != Type.FILE) {
           throw in.damaged(entry.pathString() + ": hard link to a path that is not an earlier file");
         }
+        owner[e] = t;
       }
       entries[e] = entry;
       chunks[e] = list;
@@ -112,6 +122,6 @@ public final class Index {
     if (in.remaining() != 0) {
       throw in.damaged(in.remaining() + " bytes after the last entry");
     }
-    return new Index(ids, offsets, lens, entries, entryOffsets, chunks);
+    return new Index(ids, offsets, lens, entries, entryOffsets, chunks, byPath, owner);
   }
 }
