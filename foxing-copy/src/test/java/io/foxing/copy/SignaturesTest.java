@@ -60,5 +60,14 @@ class SignaturesTest {
     assertEquals(1, third.signaturesWritten());
     assertTrue(SignatureStore.readFresh(dst.resolve("d/small")).isPresent());
     assertEquals(FileSignature.compute(dst.resolve("d/small")), SignatureStore.readFresh(dst.resolve("d/small")).get());
+
+    // a file deleted at the source goes from the target with --delete, and so does its sidecar signature
+    assertTrue(Files.exists(dst.resolve(".foxing_meta/big.fxsig")), "big's signature is a sidecar");
+    Shell.bash("cd \"$1\" && rm big big-link", src.toString()).check();
+    CopyReport fourth = SmartCopier.to(dst.toString(), CopyOptions.builder().generateSignatures(true).delete(true).build())
+        .copy(List.of(src + "/"), CopyListener.NONE);
+    assertEquals(List.of(), fourth.failures());
+    assertTrue(Files.notExists(dst.resolve("big")));
+    assertTrue(Files.notExists(dst.resolve(".foxing_meta/big.fxsig")), "no orphan signature left");
   }
 }

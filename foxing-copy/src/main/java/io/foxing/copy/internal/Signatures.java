@@ -167,6 +167,34 @@ final class Signatures {
     }
   }
 
+  /**
+   * Removes the sidecar signatures in {@code dirfd}'s {@code .foxing_meta} whose file is gone
+   * ({@code exists} says no). Returns how many were removed.
+   */
+  static int removeOrphans(int dirfd, java.util.function.Predicate<byte[]> exists, String where) throws ErrnoException {
+    int md = openSidecarDir(dirfd, false, where);
+    if (md < 0) {
+      return 0;
+    }
+    int removed = 0;
+    try {
+      for (Posix.Dirent de : Posix.readdir(md, where)) {
+        byte[] n = de.name();
+        int base = n.length - SUFFIX.length;
+        if (base > 0 && Arrays.equals(n, base, n.length, SUFFIX, 0, SUFFIX.length) && !Names.isTemp(n)
+            && !exists.test(Arrays.copyOf(n, base))) {
+          if (LibC.unlinkat(md, Posix.cstr(n), 0) != 0 && Posix.lastError() != Posix.ENOENT) {
+            throw Posix.error("remove signature", where, Posix.lastError());
+          }
+          removed++;
+        }
+      }
+    } finally {
+      Posix.close(md);
+    }
+    return removed;
+  }
+
   private static int read(int fd, long pos, byte[] buf, int off, int len, String where) throws IOException {
     Memory m = Posix.rwBuffer();
     long n = LibC.pread(fd, m, Math.min(len, Posix.RW_BUFFER), pos);

@@ -839,6 +839,7 @@ public final class TreeCopy {
   // ---------------------------------------------------------------- delete
 
   private void removeExtraneous(Dir d, Map<ByteKey, Boolean> targetNames, Set<ByteKey> keep) {
+    Set<ByteKey> removed = new java.util.HashSet<>();
     for (Map.Entry<ByteKey, Boolean> t : targetNames.entrySet()) {
       byte[] name = t.getKey().bytes;
       if (keep.contains(t.getKey()) || Arrays.equals(name, SIDECAR_NAME)) {
@@ -861,8 +862,20 @@ public final class TreeCopy {
           continue;
         }
         removeTree(d.tfd, Posix.cstr(name), rel, st.isDirectory()); // in a dry run it only reports
+        removed.add(t.getKey());
       } catch (IOException | RuntimeException ex) {
         counters.failure(rel, asIo(ex));
+      }
+    }
+    if (options.delete() && !dryRun && targetNames.containsKey(new ByteKey(SIDECAR_NAME))) {
+      // signatures whose file was just deleted, or went away since the run that wrote them
+      try {
+        Signatures.removeOrphans(d.tfd, base -> {
+          ByteKey k = new ByteKey(base);
+          return keep.contains(k) || (targetNames.containsKey(k) && !removed.contains(k));
+        }, d.childRel(io.foxing.merkle.SignatureStore.SIDECAR_DIR));
+      } catch (IOException ex) {
+        counters.failure(d.childRel(io.foxing.merkle.SignatureStore.SIDECAR_DIR), ex);
       }
     }
   }
