@@ -206,7 +206,11 @@ public final class FxarWriter implements AutoCloseable {
         }
         int avail = (int) Math.min(end - start, left);
         int len = chunker.cut(buf, start, avail);
-        budget.acquire(len, () -> head == job);
+        // the head job may overdraw the shared budget (later jobs may hold it all), but never
+        // beyond a budget of its own: its chunks leave as the writer writes them
+        long own = len;
+        budget.acquire(len, () -> head == job && job.inFlight.get() + own <= options.memoryBudget());
+        job.inFlight.addAndGet(len);
         byte[] chunk = Arrays.copyOfRange(buf, start, start + len);
         Piece piece = new Piece(offset, len);
         job.pieces.add(piece);
@@ -283,6 +287,7 @@ public final class FxarWriter implements AutoCloseable {
             }
             eo.add(s.serial);
             n++;
+            job.inFlight.addAndGet(-p.len);
             budget.release(p.len);
           }
           chunkRefs += n;
@@ -385,6 +390,7 @@ public final class FxarWriter implements AutoCloseable {
     final FxarEntry entry;
     final ReadableByteChannel content;
     final BlockingQueue<Object> pieces = new LinkedBlockingQueue<>();
+    final java.util.concurrent.atomic.AtomicLong inFlight = new java.util.concurrent.atomic.AtomicLong();
     long seq;
 
     Job(FxarEntry entry, ReadableByteChannel content) {

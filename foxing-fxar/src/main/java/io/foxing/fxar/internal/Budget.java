@@ -3,7 +3,7 @@ package io.foxing.fxar.internal;
 /**
  * Bytes of chunk data in flight. Producers wait when the budget is spent, except the one whose
  * output the consumer is waiting for (the head): it may overdraw, so the pipeline never stalls
- * with the budget held by work queued behind it.
+ * with the budget held by work queued behind it. The caller bounds the head's own share.
  */
 public final class Budget {
   private final long limit;
