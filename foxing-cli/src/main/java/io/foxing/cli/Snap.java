@@ -165,11 +165,11 @@ public final class Snap implements Callable<Integer> {
     }
   }
 
-  @Command(name = "export", description = "Write SRC and everything under it to an archive.")
+  @Command(name = "export", mixinStandardHelpOptions = true, versionProvider = Fxcp.Version.class, description = "Write SRC and everything under it to an archive.")
   static final class Export implements Callable<Integer> {
     @ParentCommand Snap snap;
 
-    @Parameters(index = "0", paramLabel = "SRC") Path source;
+    @Parameters(index = "0", paramLabel = "SRC", description = "Directory to archive; it becomes the archive's root (.).") Path source;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Archive to write (- or absent: standard output). Written to a temporary name, renamed when complete.")
     String output = "-";
@@ -233,13 +233,13 @@ public final class Snap implements Callable<Integer> {
     }
   }
 
-  @Command(name = "import", description = "Restore an archive (FXAR, or tar plain or zstd/gzip/xz/lz4 compressed) into DEST, which must be new or empty.")
+  @Command(name = "import", mixinStandardHelpOptions = true, versionProvider = Fxcp.Version.class, description = "Restore an archive (FXAR, or tar plain or zstd/gzip/xz/lz4 compressed) into DEST, which must be new or empty.")
   static final class Import implements Callable<Integer> {
     @ParentCommand Snap snap;
 
     @Parameters(index = "0", paramLabel = "FILE", description = "Archive, or - for standard input.") String file;
 
-    @Parameters(index = "1", paramLabel = "DEST") Path dest;
+    @Parameters(index = "1", paramLabel = "DEST", description = "Directory to restore into: created if missing, must be empty.") Path dest;
 
     @Override
     public Integer call() throws IOException {
@@ -267,11 +267,11 @@ public final class Snap implements Callable<Integer> {
     }
   }
 
-  @Command(name = "inspect", description = "Show what an FXAR archive holds: files, sizes, chunks, dedup and codec figures.")
+  @Command(name = "inspect", mixinStandardHelpOptions = true, versionProvider = Fxcp.Version.class, description = "Show what an FXAR archive holds: files, sizes, chunks, dedup and codec figures.")
   static final class Inspect implements Callable<Integer> {
     @ParentCommand Snap snap;
 
-    @Parameters(index = "0", paramLabel = "FILE") Path file;
+    @Parameters(index = "0", paramLabel = "FILE", description = "FXAR archive.") Path file;
 
     @Option(names = "--list", description = "List every entry (type, mode, owner, size, mtime, path).") boolean list;
 
@@ -340,11 +340,11 @@ public final class Snap implements Callable<Integer> {
     }
   }
 
-  @Command(name = "restore", description = "Restore the entries matching GLOB (and everything under a matching directory) from an FXAR archive, reading only their chunks.")
+  @Command(name = "restore", mixinStandardHelpOptions = true, versionProvider = Fxcp.Version.class, description = "Restore the entries matching GLOB (and everything under a matching directory) from an FXAR archive, reading only their chunks.")
   static final class Restore implements Callable<Integer> {
     @ParentCommand Snap snap;
 
-    @Parameters(index = "0", paramLabel = "FILE") Path file;
+    @Parameters(index = "0", paramLabel = "FILE", description = "FXAR archive.") Path file;
 
     @Option(names = "--file", paramLabel = "GLOB", required = true,
         description = "Archive path glob, relative to the archived root (* stays within a directory, ** crosses them). Repeatable.")
@@ -381,11 +381,11 @@ public final class Snap implements Callable<Integer> {
     }
   }
 
-  @Command(name = "verify", description = "Check every chunk and entry of an FXAR archive against its BLAKE3 id; name what is damaged and the files it affects.")
+  @Command(name = "verify", mixinStandardHelpOptions = true, versionProvider = Fxcp.Version.class, description = "Check every chunk and entry of an FXAR archive against its BLAKE3 id; name what is damaged and the files it affects.")
   static final class Verify implements Callable<Integer> {
     @ParentCommand Snap snap;
 
-    @Parameters(index = "0", paramLabel = "FILE") Path file;
+    @Parameters(index = "0", paramLabel = "FILE", description = "FXAR archive.") Path file;
 
     @Option(names = "--salvage", paramLabel = "DIR", description = "If the archive is damaged, restore every intact file into DIR (new or empty) by scanning its frames.")
     Path salvage;

@@ -70,6 +70,15 @@ class SnapCommandTest {
   }
 
   @Test
+  void everyCommandHasHelp() {
+    for (String c : new String[] {"export", "import", "inspect", "restore", "verify"}) {
+      FxcpCommandTest.Run r = FxcpCommandTest.fxcp("snap", c, "--help");
+      assertEquals(0, r.exit(), c + ": " + r.err());
+      assertTrue(r.out().startsWith("Usage: fxcp snap " + c), r.out());
+    }
+  }
+
+  @Test
   void errorsAreOneLineWithExitCodeTwo() throws IOException {
     Path archive = tmp.resolve("a.fxar");
     assertError("fxcp snap: --compress: unknown codec 'brotli' (use zstd, lz4, gzip, xz or none, optionally with :LEVEL) (see fxcp snap --help)",
