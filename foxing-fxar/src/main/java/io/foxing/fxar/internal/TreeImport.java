@@ -50,7 +50,10 @@ public final class TreeImport implements AutoCloseable {
   private final Map<ByteBuffer, OpenFile> files = new HashMap<>();
   private final Map<ChunkId, Located> located = new java.util.concurrent.ConcurrentHashMap<>();
   private final List<FxarEntry> directories = new ArrayList<>();
-  private final Deque<Object[]> dirStack = new ArrayDeque<>(); // {byte[] path, Integer fd}
+  /** Open directories along the current path, deepest first. */
+  private final Deque<OpenDir> dirStack = new ArrayDeque<>();
+
+  private record OpenDir(byte[] path, int fd) {}
   private final AtomicInteger inFlight = new AtomicInteger();
   /**
    * Files being written at once. Each holds two descriptors until its last chunk is written; with
@@ -210,7 +213,9 @@ public final class TreeImport implements AutoCloseable {
     pool.execute(() -> {
       try {
         byte[] data = source == null ? readBack(earlier, f, id) : source.bytes();
-        Posix.pwriteFully(f.fd, data, 0, data.length, offset, f.where);
+        if (!isZeros(data)) { // a new file reads as zeros where nothing is written: leave a hole
+          Posix.pwriteFully(f.fd, data, 0, data.length, offset, f.where);
+        }
         if (here != null) {
           here.written.complete(null);
         }
@@ -224,6 +229,15 @@ public final class TreeImport implements AutoCloseable {
         chunkDone(f);
       }
     });
+  }
+
+  private static boolean isZeros(byte[] data) {
+    for (byte b : data) {
+      if (b != 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Produces a chunk's bytes (decoding and checking them) on a worker thread. */
@@ -272,11 +286,15 @@ public final class TreeImport implements AutoCloseable {
     }
   }
 
+  /**
+   * Reads a chunk back. Past the end of the file are zeros: chunks of zeros are not written, and
+   * a file gets its length only when complete. The caller checks the bytes against the chunk id.
+   */
   private static void readFully(int fd, byte[] into, long offset, String where) throws IOException {
     for (int done = 0; done < into.length; ) {
       int n = Posix.pread(fd, into, done, into.length - done, offset + done, where);
       if (n == 0) {
-        throw new IOException(where + ": shorter than when it was restored");
+        return; // the rest of `into` stays zero
       }
       done += n;
     }
@@ -462,11 +480,11 @@ public final class TreeImport implements AutoCloseable {
       return rootFd;
     }
     byte[] parent = Arrays.copyOf(path, slash);
-    while (!dirStack.isEmpty() && !isPrefixDir((byte[]) dirStack.peek()[0], parent)) {
-      Posix.close((Integer) dirStack.pop()[1]);
+    while (!dirStack.isEmpty() && !isPrefixDir(dirStack.peek().path(), parent)) {
+      Posix.close(dirStack.pop().fd());
     }
-    int fd = dirStack.isEmpty() ? rootFd : (Integer) dirStack.peek()[1];
-    int from = dirStack.isEmpty() ? 0 : ((byte[]) dirStack.peek()[0]).length + 1;
+    int fd = dirStack.isEmpty() ? rootFd : dirStack.peek().fd();
+    int from = dirStack.isEmpty() ? 0 : dirStack.peek().path().length + 1;
     while (from < parent.length) {
       int end = from;
       while (end < parent.length && parent[end] != '/') {
@@ -474,7 +492,7 @@ public final class TreeImport implements AutoCloseable {
       }
       byte[] comp = Posix.cstr(Arrays.copyOfRange(parent, from, end));
       fd = Posix.openat(fd, comp, LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_NOFOLLOW, 0, at);
-      dirStack.push(new Object[] {Arrays.copyOf(parent, end), fd});
+      dirStack.push(new OpenDir(Arrays.copyOf(parent, end), fd));
       from = end + 1;
     }
     return fd;
@@ -508,7 +526,7 @@ public final class TreeImport implements AutoCloseable {
 
   private void closeDirStack(int keep) {
     while (dirStack.size() > keep) {
-      Posix.close((Integer) dirStack.pop()[1]);
+      Posix.close(dirStack.pop().fd());
     }
   }
 
