@@ -52,6 +52,43 @@ final class Archives {
     return files;
   }
 
+  /**
+   * A channel yielding {@code size} pseudo-random bytes (fast: the tests are about the archive,
+   * not the generator); {@code onRead} hears each read's count.
+   */
+  static java.nio.channels.ReadableByteChannel generated(long size, long seed, java.util.function.LongConsumer onRead) {
+    java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+    return new java.nio.channels.ReadableByteChannel() {
+      long left = size;
+
+      @Override
+      public int read(java.nio.ByteBuffer dst) {
+        if (left == 0) {
+          return -1;
+        }
+        int n = (int) Math.min(left, Math.min(dst.remaining(), 1 << 16));
+        int i = 0;
+        for (; i + 8 <= n; i += 8) {
+          dst.putLong(r.nextLong());
+        }
+        for (; i < n; i++) {
+          dst.put((byte) r.nextInt());
+        }
+        left -= n;
+        onRead.accept(n);
+        return n;
+      }
+
+      @Override
+      public boolean isOpen() {
+        return true;
+      }
+
+      @Override
+      public void close() {}
+    };
+  }
+
   static byte[] random(Random r, int n) {
     byte[] b = new byte[n];
     r.nextBytes(b);

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.ReadableByteChannel;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -38,32 +37,7 @@ class BoundedMemoryTest {
         }
       }
     };
-    ReadableByteChannel content = new ReadableByteChannel() {
-      long left = size;
-      final java.util.SplittableRandom r = new java.util.SplittableRandom(3);
-
-      @Override
-      public int read(ByteBuffer dst) {
-        if (left == 0) {
-          return -1;
-        }
-        int n = (int) Math.min(left, Math.min(dst.remaining(), 1 << 16)) & ~7;
-        for (int i = 0; i < n; i += 8) {
-          dst.putLong(r.nextLong());
-        }
-        left -= n;
-        worst.accumulateAndGet(read.addAndGet(n) - written.get(), Math::max);
-        return n;
-      }
-
-      @Override
-      public boolean isOpen() {
-        return true;
-      }
-
-      @Override
-      public void close() {}
-    };
+    ReadableByteChannel content = Archives.generated(size, 3, n -> worst.accumulateAndGet(read.addAndGet(n) - written.get(), Math::max));
     try (FxarWriter w = new FxarWriter(slow, FxarOptions.builder().compression(Compression.parse("none")).memoryBudget(budget).build())) {
       w.addFile(Archives.file("big", size), content);
       ArchiveStats s = w.finish();

@@ -11,7 +11,6 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.ReadableByteChannel;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -97,28 +96,7 @@ class FormatTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     List<String> warnings;
     try (FxarWriter w = new FxarWriter(out, FxarOptions.defaults())) {
-      w.addFile(Archives.file("f", 100_000), new ReadableByteChannel() {
-        int left = 30_000; // the file now ends early
-
-        @Override
-        public int read(ByteBuffer dst) {
-          if (left == 0) {
-            return -1;
-          }
-          int n = Math.min(left, dst.remaining());
-          dst.put(new byte[n]);
-          left -= n;
-          return n;
-        }
-
-        @Override
-        public boolean isOpen() {
-          return true;
-        }
-
-        @Override
-        public void close() {}
-      });
+      w.addFile(Archives.file("f", 100_000), Archives.generated(30_000, 1, n -> { })); // the file now ends early
       w.finish();
       warnings = w.warnings();
     }

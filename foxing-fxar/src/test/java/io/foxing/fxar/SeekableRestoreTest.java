@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +35,7 @@ class SeekableRestoreTest {
       FxarWriter w = new FxarWriter(out, FxarOptions.builder().compression(Compression.parse("none")).build());
       w.add(Archives.dir("."));
       for (int i = 0; i < 16; i++) {
-        w.addFile(Archives.file("bulk-" + i, GIB / 16), random(i, GIB / 16));
+        w.addFile(Archives.file("bulk-" + i, GIB / 16), Archives.generated(GIB / 16, i, n -> { }));
         if (i == 8) {
           w.addFile(Archives.file("wanted", wanted.length), java.nio.channels.Channels.newChannel(new java.io.ByteArrayInputStream(wanted)));
         }
@@ -64,42 +63,6 @@ class SeekableRestoreTest {
       Files.deleteIfExists(archive);
       io.foxing.copy.testing.Shell.run("rm", "-rf", dest.toString());
     }
-  }
-
-  /** Incompressible bytes, made fast (the test is about reads, not about the generator). */
-  private static ReadableByteChannel random(long seed, long size) {
-    SplittableRandom r = new SplittableRandom(seed);
-    return new ReadableByteChannel() {
-      long left = size;
-
-      @Override
-      public int read(ByteBuffer dst) {
-        if (left == 0) {
-          return -1;
-        }
-        int n = (int) Math.min(left, dst.remaining()) & ~7;
-        if (n == 0) {
-          n = (int) Math.min(left, dst.remaining());
-          for (int i = 0; i < n; i++) {
-            dst.put((byte) r.nextInt());
-          }
-        } else {
-          for (int i = 0; i < n; i += 8) {
-            dst.putLong(r.nextLong());
-          }
-        }
-        left -= n;
-        return n;
-      }
-
-      @Override
-      public boolean isOpen() {
-        return true;
-      }
-
-      @Override
-      public void close() {}
-    };
   }
 
   /** Counts the bytes read through a channel. */
