@@ -124,11 +124,21 @@ public final class TreeExport {
 
     @Override
     public int read(java.nio.ByteBuffer dst) throws IOException {
-      int n = Posix.pread(fd, dst.array(), dst.arrayOffset() + dst.position(), dst.remaining(), position, where);
-      if (n == 0 && dst.hasRemaining()) {
+      if (!dst.hasRemaining()) {
+        return 0;
+      }
+      int n;
+      if (dst.hasArray()) {
+        n = Posix.pread(fd, dst.array(), dst.arrayOffset() + dst.position(), dst.remaining(), position, where);
+        dst.position(dst.position() + n);
+      } else { // a direct buffer: through a heap copy (the writers here pass heap buffers)
+        byte[] b = new byte[Math.min(dst.remaining(), Posix.RW_BUFFER)];
+        n = Posix.pread(fd, b, 0, b.length, position, where);
+        dst.put(b, 0, n);
+      }
+      if (n == 0) {
         return -1;
       }
-      dst.position(dst.position() + n);
       position += n;
       return n;
     }
