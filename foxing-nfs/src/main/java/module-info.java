@@ -1,0 +1,12 @@
+/**
+ * A user-space NFSv4.1/4.2 client ({@link io.foxing.nfs.NfsClient}) and the {@code nfs://} copy
+ * target that lets {@code fxcp} write to an NFS export without a kernel mount.
+ */
+module io.foxing.nfs {
+  requires transitive io.foxing.api;
+  requires org.slf4j;
+
+  exports io.foxing.nfs;
+
+  provides io.foxing.api.spi.TargetProvider with io.foxing.nfs.internal.NfsTargetProvider;
+}
