@@ -24,6 +24,8 @@ public final class Compound {
   private final String path;
   private final XdrWriter ops;
   private final List<Integer> opcodes = new ArrayList<>();
+  /** Where OPENs carry the client id, filled in per attempt: it changes when the session is rebuilt. */
+  private final List<Integer> clientIdAt = new ArrayList<>();
   private int replyHint = 512;
 
   /** @param path what the compound is about, for error messages */
@@ -48,8 +50,12 @@ public final class Compound {
     return opcodes.stream().mapToInt(Integer::intValue).toArray();
   }
 
-  /** The encoded operations (without SEQUENCE). */
-  XdrWriter ops() {
+  /** The encoded operations (without SEQUENCE), with the session's client id in every OPEN owner. */
+  XdrWriter ops(long clientId) {
+    for (int at : clientIdAt) {
+      ops.patch(at, (int) (clientId >>> 32));
+      ops.patch(at + 4, (int) clientId);
+    }
     return ops;
   }
 
@@ -113,11 +119,12 @@ public final class Compound {
    * opened, which makes a retry harmless) or GUARDED4 ({@code exclusive}: EXIST if present).
    * Asks for no delegation: this client has no back channel to return one.
    */
-  public int open(String name, long ownerClientId, byte[] owner, int access, boolean create, boolean exclusive, NfsMetadata attrs) {
+  public int open(String name, byte[] owner, int access, boolean create, boolean exclusive, NfsMetadata attrs) {
     int i = op(OP_OPEN);
     ops.int32(0); // seqid: ignored in 4.1
     ops.int32(access | SHARE_ACCESS_WANT_NO_DELEG).int32(SHARE_DENY_NONE);
-    ops.int64(ownerClientId).opaque(owner);
+    clientIdAt.add(ops.mark());
+    ops.int64(0).opaque(owner);
     if (create) {
       ops.int32(OPEN4_CREATE).int32(exclusive ? GUARDED4 : UNCHECKED4);
       Attrs.encode(ops, attrs, -1);

@@ -150,7 +150,8 @@ public final class Remote implements AutoCloseable {
     String done = "";
     for (String part : rootPath.split("/")) {
       done = done + "/" + part;
-      fh = mkdir(fh, part, NfsMetadata.NONE, done);
+      // the pseudo file system above an export answers ROFS to CREATE even for what exists: look first
+      fh = lookupAttrs(fh, part, done) != null ? lookupFrom(fh, part, done) : mkdir(fh, part, NfsMetadata.NONE, done);
     }
     return fh;
   }
@@ -246,9 +247,9 @@ public final class Remote implements AutoCloseable {
     Session s = session();
     Compound c = new Compound(context, data.remaining() + 512);
     c.putFh(dirFh);
-    c.open(tmp, s.clientId(), openOwner, SHARE_ACCESS_WRITE, true, false, createAttrs(meta));
+    c.open(tmp, openOwner, SHARE_ACCESS_WRITE, true, false, createAttrs(meta));
     c.write(Nfs4.CURRENT_STATEID, 0, data, stable);
-    c.setAttr(Nfs4.CURRENT_STATEID, meta, data.position());
+    setAttrs(c, Nfs4.CURRENT_STATEID, meta, data.position());
     c.close(Nfs4.CURRENT_STATEID);
     renameInto(c, dirFh, tmp, name);
     s.call(c).check();
@@ -273,9 +274,10 @@ public final class Remote implements AutoCloseable {
    */
   public void writeLarge(byte[] dirFh, String name, FileChannel src, long size, NfsMetadata meta, int window, String context) throws IOException {
     IOException last = null;
+    String tmp = tempName(name); // the same name on every attempt: a retry overwrites what a failed one left
     for (int attempt = 0; attempt < 4; attempt++) {
       try {
-        writeLargeOnce(dirFh, name, src, size, meta, window, context);
+        writeLargeOnce(dirFh, name, tmp, src, size, meta, window, context);
         return;
       } catch (NfsException e) {
         if (!stateLost(e.status())) {
@@ -302,12 +304,12 @@ public final class Remote implements AutoCloseable {
     }
   }
 
-  private void writeLargeOnce(byte[] dirFh, String name, FileChannel src, long size, NfsMetadata meta, int window, String context) throws IOException {
-    String tmp = tempName(name);
+  private void writeLargeOnce(byte[] dirFh, String name, String tmp, FileChannel src, long size, NfsMetadata meta, int window,
+      String context) throws IOException {
     Session s = session();
     Compound open = new Compound(context);
     open.putFh(dirFh);
-    int o = open.open(tmp, s.clientId(), openOwner, SHARE_ACCESS_WRITE, true, false, createAttrs(meta));
+    int o = open.open(tmp, openOwner, SHARE_ACCESS_WRITE, true, false, createAttrs(meta));
     int g = open.getFh();
     Compound.Result opened = s.call(open).check();
     byte[] stateid = opened.stateid(o);
@@ -342,7 +344,7 @@ public final class Remote implements AutoCloseable {
     }
     Compound finish = new Compound(context);
     finish.putFh(fh);
-    finish.setAttr(stateid, meta, size);
+    setAttrs(finish, stateid, meta, size);
     finish.close(stateid);
     renameInto(finish, dirFh, tmp, name);
     s.call(finish).check();
@@ -395,6 +397,28 @@ public final class Remote implements AutoCloseable {
     return verifier;
   }
 
+  /**
+   * SETATTR of {@code meta} (and size when {@code size >= 0}). A change of owner clears the
+   * set-user-ID and set-group-ID bits, so the mode goes in a second SETATTR after it; both are in
+   * the same compound.
+   */
+  static void setAttrs(Compound c, byte[] stateid, NfsMetadata meta, long size) {
+    boolean split = meta.mode() >= 0 && (meta.uid() >= 0 || meta.gid() >= 0);
+    if (!split) {
+      c.setAttr(stateid, meta, size);
+      return;
+    }
+    NfsMetadata.Builder first = NfsMetadata.builder().owner(meta.uid(), meta.gid());
+    if (meta.hasMtime()) {
+      first.mtimeNanos(meta.mtimeNanos());
+    }
+    if (meta.hasAtime()) {
+      first.atimeNanos(meta.atimeNanos());
+    }
+    c.setAttr(stateid, first.build(), size);
+    c.setAttr(stateid, NfsMetadata.builder().mode(meta.mode()).build(), -1);
+  }
+
   /** SETATTR outside an open (anonymous stateid). */
   public void setattr(byte[] fh, NfsMetadata meta, String context) throws IOException {
     if (meta.isEmpty()) {
@@ -402,7 +426,7 @@ public final class Remote implements AutoCloseable {
     }
     Compound c = new Compound(context);
     c.putFh(fh);
-    c.setAttr(ANONYMOUS, meta, -1);
+    setAttrs(c, ANONYMOUS, meta, -1);
     session().call(c).check();
   }
 
@@ -414,7 +438,7 @@ public final class Remote implements AutoCloseable {
     Compound c = new Compound(context);
     c.putFh(dirFh);
     c.lookup(name);
-    c.setAttr(ANONYMOUS, meta, -1);
+    setAttrs(c, ANONYMOUS, meta, -1);
     session().call(c).check();
   }
 

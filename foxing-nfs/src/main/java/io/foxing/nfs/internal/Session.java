@@ -42,6 +42,7 @@ public final class Session implements AutoCloseable {
   private final AtomicLong roundTrips;
 
   private volatile State state;
+  private final State first;
   private volatile long lastUse = System.nanoTime();
   private volatile boolean closed;
 
@@ -83,26 +84,21 @@ public final class Session implements AutoCloseable {
     this.roundTrips = roundTrips;
     RANDOM.nextBytes(verifier);
     this.state = establish();
+    this.first = state;
   }
 
-  /** The client id, for OPEN owners. */
-  public long clientId() throws IOException {
-    return current().clientId;
+  /** The largest READ/WRITE payload that fits the negotiated request and reply sizes (as first negotiated). */
+  public int maxIo() {
+    return Math.min(options.maxIoSize(), Math.min(first.maxRequest, first.maxResponse) - 1024);
   }
 
-  /** The largest READ/WRITE payload that fits the negotiated request and reply sizes. */
-  public int maxIo() throws IOException {
-    State s = current();
-    return Math.min(options.maxIoSize(), Math.min(s.maxRequest, s.maxResponse) - 1024);
+  /** Slots granted (concurrent calls), as first negotiated. */
+  public int slots() {
+    return first.seqids.length;
   }
 
-  /** Slots granted (concurrent calls). */
-  public int slots() throws IOException {
-    return current().seqids.length;
-  }
-
-  public int leaseSeconds() throws IOException {
-    return current().leaseSeconds;
+  public int leaseSeconds() {
+    return first.leaseSeconds;
   }
 
   public long idleNanos() {
@@ -305,9 +301,9 @@ public final class Session implements AutoCloseable {
     boolean release = true;
     try {
       int seq = s.seqids[slot] + 1;
-      XdrWriter w = compoundCall(s.rpc, c.count() + 1, c.ops().length() + 64);
+      XdrWriter w = compoundCall(s.rpc, c.count() + 1, c.ops(s.clientId).length() + 64);
       w.int32(OP_SEQUENCE).fixed(s.sessionId, 16).int32(seq).int32(slot).int32(s.seqids.length - 1).bool(false);
-      w.append(c.ops());
+      w.append(c.ops(s.clientId));
       lastUse = System.nanoTime();
       XdrReader r;
       try {
