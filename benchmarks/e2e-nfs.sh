@@ -103,9 +103,10 @@ timed() {  # timed COMMAND... -> microseconds on stdout; the command's output go
   echo $(((t1 - t0) / 1000))
 }
 nfscp_all() {  # one nfs-cp process per file, as a shell user of libnfs would
-  local dst="$1" f
+  local dir="$1" f
   for f in "$workdir"/data/small/*/*; do
-    nfs-cp "$f" "$dst/$(basename "$f")" >/dev/null
+    nfs-cp "$f" "nfs://127.0.0.1/export/$dir/$(basename "$f")?version=4&nfsport=$port" >/dev/null 2>&1 \
+      || echo "$dir/$(basename "$f")" >>"$workdir/nfscp-failures"
   done
 }
 
@@ -115,7 +116,7 @@ for r in $(seq "$runs"); do
   cold; fx_small+=" $(timed "$repo/fxcp" -a "$workdir/data/small/" "$url/fx-small-$r")"
   cold; local_small+=" $(timed cp -a "$workdir/data/small" "$workdir/export/local-small-$r")"
   "$repo/fxcp" -a "$workdir/empty/" "$url/nfscp-$r" >/dev/null
-  cold; nfscp_small+=" $(timed nfscp_all "nfs://127.0.0.1/export/nfscp-$r?version=4&nfsport=$port")"
+  cold; nfscp_small+=" $(timed nfscp_all "nfscp-$r")"
   cold; fx_large+=" $(timed "$repo/fxcp" -a "$workdir/data/large/" "$url/fx-large-$r")"
   cold; local_large+=" $(timed bash -c "cp '$workdir/data/large/large.bin' '$workdir/export/local-large-$r.bin' && sync '$workdir/export/local-large-$r.bin'")"
 done
@@ -124,7 +125,14 @@ done
 for r in $(seq "$runs"); do
   [ -z "$(rsync -ani --delete "$workdir/data/small/" "$workdir/export/fx-small-$r/")" ] || die "fx-small-$r differs from the source"
   cmp -s "$workdir/data/large/large.bin" "$workdir/export/fx-large-$r/large.bin" || die "fx-large-$r differs from the source"
-  [ "$(find "$workdir/export/nfscp-$r" -type f | wc -l)" = "$files" ] || die "nfs-cp run $r did not write $files files"
+done
+# nfs-cp is a peer, not ours: its failures are counted and reported, and its files compared by content
+nfscp_failed="$(sort -u "$workdir/nfscp-failures" 2>/dev/null | wc -l)"
+nfscp_wrong=0
+for r in $(seq "$runs"); do
+  for f in "$workdir"/data/small/*/*; do
+    cmp -s "$f" "$workdir/export/nfscp-$r/$(basename "$f")" || nfscp_wrong=$((nfscp_wrong + 1))
+  done
 done
 
 trips="not counted (install tshark)"
@@ -159,6 +167,7 @@ $(nproc) cores, $(uname -r), $(date -u +%F), median of $runs runs, cold page cac
 | ${large_mib} MiB file | cp + sync into the export directory (local bound) | $(ms "$m_local_large") ms | $(mbs "$large_mib" "$m_local_large") MB/s | $(ratio "$m_local_large" "$m_fx_large") |
 
 RPC round trips (tshark, one fxcp run): $trips.
+nfs-cp: $nfscp_failed of $((files * runs)) calls reported failure; $nfscp_wrong of $((files * runs)) files in the export differ from the source.
 EOF
 if [ -n "$csv" ]; then
   {

@@ -136,9 +136,18 @@ public final class Compound {
     return i;
   }
 
+  /**
+   * WRITE of {@code data}'s remaining bytes. Data in a direct buffer is sent from there (keep it
+   * unchanged until the call returns); heap data is copied in.
+   */
   public int write(byte[] stateid, long offset, ByteBuffer data, int stable) {
     int i = op(OP_WRITE);
-    ops.fixed(stateid, 16).int64(offset).int32(stable).opaque(data);
+    ops.fixed(stateid, 16).int64(offset).int32(stable);
+    if (data.isDirect()) {
+      ops.opaqueAttached(data);
+    } else {
+      ops.opaque(data);
+    }
     return i;
   }
 

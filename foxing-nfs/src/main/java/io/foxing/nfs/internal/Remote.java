@@ -47,6 +47,10 @@ public final class Remote implements AutoCloseable {
   private final String peer;
   private final byte[] openOwner;
   private final int maxIo;
+  /** Direct buffers for streamed WRITEs, made on demand up to {@link #MAX_BUFFERS}. */
+  private final java.util.concurrent.LinkedBlockingQueue<ByteBuffer> buffers = new java.util.concurrent.LinkedBlockingQueue<>();
+  private int buffersMade;
+  private static final int MAX_BUFFERS = 32;
 
   /**
    * @param createRoot create the URI's path when it is missing (a copy target), else it must exist
@@ -370,31 +374,51 @@ public final class Remote implements AutoCloseable {
   }
 
   private byte[] writeAt(Session s, byte[] fh, byte[] stateid, FileChannel src, long at, int len, String context) throws IOException {
-    ByteBuffer buf = ByteBuffer.allocate(len);
-    while (buf.hasRemaining()) {
-      if (src.read(buf, at + buf.position()) < 0) {
-        throw new IOException(context + ": the source shrank while being copied");
+    ByteBuffer buf = takeBuffer();
+    try {
+      buf.clear().limit(len);
+      while (buf.hasRemaining()) {
+        if (src.read(buf, at + buf.position()) < 0) {
+          throw new IOException(context + ": the source shrank while being copied");
+        }
+      }
+      int written = 0;
+      byte[] verifier = null;
+      while (written < len) {
+        Compound c = new Compound(context);
+        c.putFh(fh);
+        buf.limit(len).position(written);
+        int w = c.write(stateid, at + written, buf, UNSTABLE4);
+        Compound.Written res = s.call(c).check().written(w);
+        if (res.count() <= 0) {
+          throw new IOException(context + ": the server accepted no bytes of a WRITE");
+        }
+        if (verifier != null && !Arrays.equals(verifier, res.verifier())) {
+          throw new VerifierChanged(context + ": the server's write verifier changed (restart) during the file");
+        }
+        verifier = res.verifier();
+        written += res.count(); // a short write: send the rest
+      }
+      return verifier;
+    } finally {
+      buffers.add(buf);
+    }
+  }
+
+  /** A direct buffer of the I/O size from the pool, which bounds the data in flight (waits when all are out). */
+  private ByteBuffer takeBuffer() throws InterruptedIOException {
+    synchronized (buffers) {
+      if (buffers.isEmpty() && buffersMade < MAX_BUFFERS) {
+        buffersMade++;
+        return ByteBuffer.allocateDirect(maxIo);
       }
     }
-    buf.flip();
-    int written = 0;
-    byte[] verifier = null;
-    while (written < len) {
-      Compound c = new Compound(context, len + 256);
-      c.putFh(fh);
-      buf.position(written);
-      int w = c.write(stateid, at + written, buf, UNSTABLE4);
-      Compound.Written res = s.call(c).check().written(w);
-      if (res.count() <= 0) {
-        throw new IOException(context + ": the server accepted no bytes of a WRITE");
-      }
-      if (verifier != null && !Arrays.equals(verifier, res.verifier())) {
-        throw new VerifierChanged(context + ": the server's write verifier changed (restart) during the file");
-      }
-      verifier = res.verifier();
-      written += res.count(); // a short write: send the rest
+    try {
+      return buffers.take();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted waiting for a write buffer");
     }
-    return verifier;
   }
 
   /**

@@ -87,8 +87,7 @@ public final class RpcConnection implements AutoCloseable {
    * {@link IOException} when the connection breaks.
    */
   public CompletableFuture<XdrReader> send(XdrWriter call) {
-    byte[] rec = call.record();
-    int xid = ((rec[4] & 0xff) << 24) | ((rec[5] & 0xff) << 16) | ((rec[6] & 0xff) << 8) | (rec[7] & 0xff);
+    int xid = call.xid();
     CompletableFuture<XdrReader> f = new CompletableFuture<>();
     pending.put(xid, f);
     IOException b = broken;
@@ -98,10 +97,11 @@ public final class RpcConnection implements AutoCloseable {
       return f;
     }
     try {
-      ByteBuffer bb = ByteBuffer.wrap(rec, 0, call.recordLength());
+      ByteBuffer[] segments = call.segments();
+      long left = 4L + call.length(); // the last segment may be empty: count bytes, not segments
       synchronized (writeLock) {
-        while (bb.hasRemaining()) {
-          channel.write(bb);
+        while (left > 0) {
+          left -= channel.write(segments);
         }
       }
     } catch (IOException e) {
@@ -112,8 +112,7 @@ public final class RpcConnection implements AutoCloseable {
 
   /** Forgets a call whose caller gave up waiting (its late reply is dropped). */
   public void abandon(XdrWriter call) {
-    byte[] rec = call.record();
-    pending.remove(((rec[4] & 0xff) << 24) | ((rec[5] & 0xff) << 16) | ((rec[6] & 0xff) << 8) | (rec[7] & 0xff));
+    pending.remove(call.xid());
   }
 
   private void readLoop() {

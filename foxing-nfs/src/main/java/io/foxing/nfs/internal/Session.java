@@ -259,6 +259,7 @@ public final class Session implements AutoCloseable {
           }
           last = r.exception();
         } catch (SessionLost e) {
+          LOG.debug("session with {} lost during {}: {}", peer(), c, e.cause.getMessage());
           last = e.cause;
           invalidate(e.state);
         } catch (XdrException e) {

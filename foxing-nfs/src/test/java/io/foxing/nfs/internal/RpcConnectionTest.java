@@ -120,6 +120,28 @@ class RpcConnectionTest {
   }
 
   @Test
+  void attachedDirectDataGoesOutWholeEvenWhenItEndsTheRecord() throws Exception {
+    try (RpcConnection rpc = new RpcConnection(address(), 0, 0, 1 << 20, 2000)) {
+      Socket s = accept();
+      ByteBuffer data = ByteBuffer.allocateDirect(256 * 1024); // a multiple of 4: no padding after it
+      for (int i = 0; i < data.capacity(); i++) {
+        data.put((byte) (i * 31));
+      }
+      data.flip();
+      Compound c = new Compound("x");
+      c.putFh(new byte[] {7});
+      c.write(new byte[16], 0, data, Nfs4.UNSTABLE4);
+      XdrWriter call = rpc.newCall(Nfs4.PROGRAM, Nfs4.VERSION, Nfs4.PROC_COMPOUND, 64).append(c.ops(1));
+      CompletableFuture.runAsync(() -> rpc.send(call)); // a big record blocks until we read it
+      byte[] got = readCall(s);
+      assertEquals(call.length(), got.length);
+      ByteBuffer tail = ByteBuffer.wrap(got, got.length - data.capacity(), data.capacity());
+      assertEquals(data.duplicate().rewind(), tail, "the attached bytes, unchanged, at the end of the record");
+      assertEquals(data.capacity(), ByteBuffer.wrap(got).getInt(got.length - data.capacity() - 4), "preceded by their length");
+    }
+  }
+
+  @Test
   void refusalsAreNamed() throws Exception {
     try (RpcConnection rpc = new RpcConnection(address(), 0, 0, 1 << 20, 2000)) {
       Socket s = accept();
