@@ -80,10 +80,22 @@ class FxcpCommandTest {
 
   @Test
   void aUriTargetWithoutAProviderIsOneClearLine() {
-    Run r = fxcp("-a", src + "/", "nfs://127.0.0.1/export/dir");
+    Run r = fxcp("-a", src + "/", "s3://bucket/dir");
     assertEquals(2, r.exit());
     assertEquals(1, r.errLines().size(), r.err());
-    assertTrue(r.err().contains("no provider for nfs:// targets"), r.err());
+    assertTrue(r.err().contains("no provider for s3:// targets"), r.err());
+  }
+
+  @Test
+  void anNfsServerThatIsNotThereIsOneClearLine() throws IOException {
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    Run r = fxcp("-a", src + "/", "nfs://127.0.0.1:" + port + "/export/dir");
+    assertEquals(2, r.exit());
+    assertEquals(1, r.errLines().size(), r.err());
+    assertTrue(r.err().contains("cannot connect to NFS server 127.0.0.1:" + port), r.err());
   }
 
   @Test

@@ -69,8 +69,30 @@ public final class Remote implements AutoCloseable {
     this.openOwner = random(12);
     this.sessions = new Session[options.sessions()];
     try {
+      // the sessions are independent (one client id each): set them up side by side
+      List<java.util.concurrent.CompletableFuture<Session>> starting = new ArrayList<>();
       for (int i = 0; i < sessions.length; i++) {
-        sessions[i] = new Session(address, options, owner + "/" + i, roundTrips);
+        String id = owner + "/" + i;
+        starting.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+          try {
+            return new Session(address, options, id, roundTrips);
+          } catch (IOException e) {
+            throw new java.util.concurrent.CompletionException(e);
+          }
+        }));
+      }
+      IOException failed = null;
+      for (int i = 0; i < sessions.length; i++) {
+        try {
+          sessions[i] = starting.get(i).join();
+        } catch (java.util.concurrent.CompletionException e) {
+          if (failed == null) {
+            failed = e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+          }
+        }
+      }
+      if (failed != null) {
+        throw failed;
       }
       this.maxIo = sessions[0].maxIo();
       this.rootPath = normalize(uri.getPath() == null ? "" : uri.getPath());
@@ -155,7 +177,19 @@ public final class Remote implements AutoCloseable {
     for (String part : rootPath.split("/")) {
       done = done + "/" + part;
       // the pseudo file system above an export answers ROFS to CREATE even for what exists: look first
-      fh = lookupAttrs(fh, part, done) != null ? lookupFrom(fh, part, done) : mkdir(fh, part, NfsMetadata.NONE, done);
+      if (lookupAttrs(fh, part, done) != null) {
+        fh = lookupFrom(fh, part, done);
+        continue;
+      }
+      try {
+        fh = mkdir(fh, part, NfsMetadata.NONE, done);
+      } catch (NfsException e) {
+        if (e.status() == NfsStatus.ROFS) {
+          throw new IOException(done + ": cannot be created on " + peer + " (read-only; outside every export?); "
+              + "give a path inside an export, e.g. nfs://" + peer + "/EXPORT/dir", e);
+        }
+        throw e;
+      }
     }
     return fh;
   }
@@ -329,14 +363,35 @@ public final class Remote implements AutoCloseable {
         if (pending.size() >= inFlight) {
           verifier = sameVerifier(verifier, pending.remove(0), context);
         }
-        pending.add(writers.submit(() -> writeAt(s, fh, stateid, src, at, len, context)));
+        // read here, in order (the kernel's read-ahead sees one sequential reader); send in parallel
+        ByteBuffer buf = takeBuffer();
+        try {
+          buf.clear().limit(len);
+          while (buf.hasRemaining()) {
+            if (src.read(buf, at + buf.position()) < 0) {
+              throw new IOException(context + ": the source shrank while being copied");
+            }
+          }
+        } catch (IOException | RuntimeException e) {
+          buffers.add(buf);
+          throw e;
+        }
+        pending.add(writers.submit(() -> writeAt(s, fh, stateid, buf, at, len, context)));
       }
       while (!pending.isEmpty()) {
         verifier = sameVerifier(verifier, pending.remove(0), context);
       }
     } finally {
+      // after a failure, let the WRITEs already queued finish: each gives its buffer back to the pool
       for (Future<byte[]> f : pending) {
-        f.cancel(false);
+        try {
+          f.get();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        } catch (java.util.concurrent.ExecutionException ignored) {
+          // the first failure is the one reported
+        }
       }
     }
     Compound commit = new Compound(context);
@@ -373,15 +428,9 @@ public final class Remote implements AutoCloseable {
     return v;
   }
 
-  private byte[] writeAt(Session s, byte[] fh, byte[] stateid, FileChannel src, long at, int len, String context) throws IOException {
-    ByteBuffer buf = takeBuffer();
+  /** Sends {@code len} bytes of {@code buf} as WRITEs at {@code at}, then returns the buffer to the pool. */
+  private byte[] writeAt(Session s, byte[] fh, byte[] stateid, ByteBuffer buf, long at, int len, String context) throws IOException {
     try {
-      buf.clear().limit(len);
-      while (buf.hasRemaining()) {
-        if (src.read(buf, at + buf.position()) < 0) {
-          throw new IOException(context + ": the source shrank while being copied");
-        }
-      }
       int written = 0;
       byte[] verifier = null;
       while (written < len) {
