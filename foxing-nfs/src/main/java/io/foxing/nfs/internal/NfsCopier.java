@@ -212,6 +212,11 @@ final class NfsCopier implements Copier {
 
   private void entry(Run run, Path src, String name, byte[] dirFh, String rel, Map<String, NfsAttributes> there) {
     String path = rel.isEmpty() ? name : rel + "/" + name;
+    if (name.indexOf('\uFFFD') >= 0) {
+      // the JDK decoded bytes that are not UTF-8; NFSv4 names are UTF-8, and a mangled name would be a different file
+      run.fail(path, new IOException(path + ": the name is not valid UTF-8, which NFSv4 names must be; rename it to copy it"));
+      return;
+    }
     try {
       Map<String, Object> a = attrs(src);
       int mode = (Integer) a.get("mode");
