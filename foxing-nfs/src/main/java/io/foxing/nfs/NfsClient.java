@@ -222,6 +222,18 @@ public final class NfsClient implements AutoCloseable {
     remote.link(remote.lookupFrom(dir(parent(e)), name(e), e), dir(parent(p)), name(p), p);
   }
 
+  /**
+   * Copies a file within the export: server-side (NFSv4.2 COPY) where the server offers it, else
+   * by READ and WRITE through this client. The copy gets the source's permission bits.
+   *
+   * @return true if the server did the copy
+   */
+  public boolean copyFile(String from, String to) throws IOException {
+    String f = Remote.normalize(from);
+    String t = Remote.normalize(to);
+    return remote.copyFile(dir(parent(f)), name(f), dir(parent(t)), name(t), f + " -> " + t);
+  }
+
   /** Renames within the export. */
   public void rename(String from, String to) throws IOException {
     String f = Remote.normalize(from);

@@ -109,6 +109,19 @@ class NfsClientTest {
   }
 
   @Test
+  void copyFileFallsBackToReadAndWriteWhereTheServerHasNoCopy() throws Exception {
+    byte[] data = new byte[2 * 1024 * 1024 + 99];
+    new Random(5).nextBytes(data);
+    nfs.mkdirs("cp");
+    nfs.writeFile("cp/src", data, NfsMetadata.builder().mode(0604).build());
+    boolean serverSide = nfs.copyFile("cp/src", "cp/dst");
+    assertFalse(serverSide, "ganesha 4.3 answers NOTSUPP to COPY; if it now copies, this test should say so");
+    Path dst = server.exportDir().resolve("cp/dst");
+    assertArrayEquals(data, Files.readAllBytes(dst));
+    assertEquals("rw----r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(dst)));
+  }
+
+  @Test
   void errorsNameTheStatusAndThePath() {
     NfsException e = assertThrows(NfsException.class, () -> nfs.stat("no/such/file"));
     assertEquals(NfsStatus.NOENT, e.status());

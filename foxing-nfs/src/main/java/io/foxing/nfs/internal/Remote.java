@@ -238,7 +238,7 @@ public final class Remote implements AutoCloseable {
     while (true) {
       Compound c = new Compound(context);
       c.putFh(dirFh);
-      int rd = c.readdir(cookie, verifier, 16 * 1024, 256 * 1024, Attrs.LIST);
+      int rd = c.readdir(cookie, verifier, 16 * 1024, Math.min(256 * 1024, maxIo), Attrs.LIST); // within the negotiated reply size
       Compound.DirPage page = s.call(c).check().dirPage(rd);
       for (Compound.DirEntry e : page.entries()) {
         if (!e.name().equals(".") && !e.name().equals("..")) {
@@ -619,6 +619,73 @@ public final class Remote implements AutoCloseable {
     c.putFh(fh);
     int r = c.read(ANONYMOUS, offset, Math.min(count, maxIo));
     return session().call(c).check().readData(r);
+  }
+
+  /**
+   * Copies a file inside the server: the 4.2 COPY (synchronous, server-side: no data crosses the
+   * network); when the server answers NOTSUPP (ganesha 4.3 does), READ and WRITE through this
+   * client. Written to a temporary name and renamed, like every other file.
+   *
+   * @return true if the server copied it, false if it went through READ/WRITE
+   */
+  public boolean copyFile(byte[] fromDirFh, String from, byte[] toDirFh, String to, String context) throws IOException {
+    Session s = session(); // stateids belong to one client: every step on the same session
+    Compound open = new Compound(context);
+    open.putFh(fromDirFh);
+    int os = open.open(from, openOwner, SHARE_ACCESS_READ, false, false, NfsMetadata.NONE);
+    int sf = open.getFh();
+    int sa = open.getAttr(Attrs.STAT);
+    String tmp = tempName(to);
+    open.putFh(toDirFh);
+    int od = open.open(tmp, openOwner, SHARE_ACCESS_WRITE, true, false, createAttrs(NfsMetadata.NONE));
+    int df = open.getFh();
+    Compound.Result opened = s.call(open).check();
+    byte[] srcState = opened.stateid(os);
+    byte[] srcFh = opened.fileHandle(sf);
+    NfsAttributes attrs = opened.attributes(sa);
+    byte[] dstState = opened.stateid(od);
+    byte[] dstFh = opened.fileHandle(df);
+    long size = attrs.size();
+
+    Compound copy = new Compound(context);
+    copy.putFh(srcFh);
+    copy.saveFh();
+    copy.putFh(dstFh);
+    int cp = copy.copy(srcState, dstState, 0, 0, size);
+    Compound.Result copied = s.call(copy);
+    boolean serverSide = copied.ok() && copied.copied(cp) == size;
+    if (!serverSide) {
+      if (copied.status() != NfsStatus.NOTSUPP.code() && !copied.ok()) {
+        copied.check();
+      }
+      long done = copied.ok() ? copied.copied(cp) : 0; // a short COPY: the rest through the client
+      while (done < size) {
+        Compound rd = new Compound(context);
+        rd.putFh(srcFh);
+        int r = rd.read(srcState, done, (int) Math.min(maxIo, size - done));
+        byte[] data = s.call(rd).check().readData(r).data();
+        if (data.length == 0) {
+          throw new IOException(context + ": the source ended at " + done + " of " + size + " bytes while being copied");
+        }
+        Compound wr = new Compound(context, data.length + 256);
+        wr.putFh(dstFh);
+        int w = wr.write(dstState, done, ByteBuffer.wrap(data), FILE_SYNC4);
+        int n = s.call(wr).check().written(w).count();
+        if (n <= 0) {
+          throw new IOException(context + ": the server accepted no bytes of a WRITE");
+        }
+        done += n;
+      }
+    }
+    Compound finish = new Compound(context);
+    finish.putFh(srcFh);
+    finish.close(srcState);
+    finish.putFh(dstFh);
+    setAttrs(finish, dstState, NfsMetadata.builder().mode(attrs.mode()).build(), size);
+    finish.close(dstState);
+    renameInto(finish, toDirFh, tmp, to);
+    s.call(finish).check();
+    return serverSide;
   }
 
   static String utf8(byte[] b) {
