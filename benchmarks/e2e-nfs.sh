@@ -88,7 +88,7 @@ for _ in $(seq 100); do
 done
 (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || die "ganesha did not start; see $workdir/ganesha.log"
 url="nfs://127.0.0.1:$port/export"
-log "ganesha $(ganesha.nfsd -v 2>&1 | grep -o 'Version [0-9.]*' | head -1) on port $port"
+log "nfs-ganesha $(dpkg-query -W -f='${Version}' nfs-ganesha 2>/dev/null || echo '(version unknown)') on port $port"
 
 "$repo/fxcp" --version >/dev/null  # builds on first use, and caches the JDK's files
 mkdir -p "$workdir/empty"

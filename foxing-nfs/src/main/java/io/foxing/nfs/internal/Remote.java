@@ -13,7 +13,6 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -686,10 +685,6 @@ public final class Remote implements AutoCloseable {
     renameInto(finish, toDirFh, tmp, to);
     s.call(finish).check();
     return serverSide;
-  }
-
-  static String utf8(byte[] b) {
-    return new String(b, StandardCharsets.UTF_8);
   }
 
   private void closeSessions() {
