@@ -122,6 +122,17 @@ class NfsClientTest {
   }
 
   @Test
+  void deepPathsAreLookedUpWithinTheSessionsOperationLimit() throws Exception {
+    String deep = String.join("/", java.util.Collections.nCopies(30, "d"));
+    nfs.mkdirs(deep);
+    nfs.writeFile(deep + "/f", new byte[] {42}, NfsMetadata.NONE);
+    try (NfsClient fresh = NfsClient.connect(server.uri(""))) { // no cached handles: one long lookup
+      assertEquals(1, fresh.stat(deep + "/f").size());
+    }
+    assertTrue(Files.exists(server.exportDir().resolve(deep + "/f")));
+  }
+
+  @Test
   void errorsNameTheStatusAndThePath() {
     NfsException e = assertThrows(NfsException.class, () -> nfs.stat("no/such/file"));
     assertEquals(NfsStatus.NOENT, e.status());

@@ -98,8 +98,17 @@ final class NfsCopier implements Copier {
     }
   }
 
+  /** Copies, then ends the sessions (a copier serves one copy), also when the copy fails. */
   @Override
   public CopyReport copy(List<String> sources, CopyListener listener) throws IOException {
+    try {
+      return copyOnce(sources, listener);
+    } finally {
+      remote.close();
+    }
+  }
+
+  private CopyReport copyOnce(List<String> sources, CopyListener listener) throws IOException {
     long start = System.nanoTime();
     Run run = new Run(listener);
     List<Path> paths = new ArrayList<>();
@@ -146,7 +155,6 @@ final class NfsCopier implements Copier {
         run.fail((String) d[1], e);
       }
     }
-    remote.close();
     CopyReport.Builder b = CopyReport.builder()
         .filesCopied(run.filesCopied.get()).bytesCopied(run.bytesCopied.get()).filesUpToDate(run.upToDate.get())
         .directories(run.directories).symlinks(run.symlinks).hardLinks(run.hardLinks).specials(run.specials)
@@ -262,9 +270,8 @@ final class NfsCopier implements Copier {
       known = Map.of();
     }
     copyDirectory(run, src, fh, path, known, a);
-    if (have == null || !sameMetadata(have, a, true)) {
-      run.dirMeta.add(new Object[] {fh, path, a});
-    }
+    // always: a directory whose own metadata matched still had its times moved if an entry changed
+    run.dirMeta.add(new Object[] {fh, path, a});
   }
 
   /** Something of another type is in the way: it goes first (rsync does the same). */

@@ -195,17 +195,23 @@ public final class Remote implements AutoCloseable {
 
   /** LOOKUP of every component of {@code path} from {@code fh} (the server root when null), in one compound. */
   public byte[] lookupFrom(byte[] fh, String path, String context) throws IOException {
-    Compound c = new Compound(context);
-    if (fh == null) {
-      c.putRootFh();
-    } else {
-      c.putFh(fh);
-    }
-    for (String p : path.isEmpty() ? new String[0] : path.split("/")) {
-      c.lookup(p);
-    }
-    int g = c.getFh();
-    return session().call(c).check().fileHandle(g);
+    String[] parts = path.isEmpty() ? new String[0] : path.split("/");
+    int i = 0;
+    do {
+      // at most 12 LOOKUPs per compound: the session allows 16 operations
+      Compound c = new Compound(context);
+      if (fh == null) {
+        c.putRootFh();
+      } else {
+        c.putFh(fh);
+      }
+      for (int n = 0; n < 12 && i < parts.length; n++, i++) {
+        c.lookup(parts[i]);
+      }
+      int g = c.getFh();
+      fh = session().call(c).check().fileHandle(g);
+    } while (i < parts.length);
+    return fh;
   }
 
   public NfsAttributes getattr(byte[] fh, String context) throws IOException {
@@ -239,14 +245,20 @@ public final class Remote implements AutoCloseable {
       c.putFh(dirFh);
       int rd = c.readdir(cookie, verifier, 16 * 1024, Math.min(256 * 1024, maxIo), Attrs.LIST); // within the negotiated reply size
       Compound.DirPage page = s.call(c).check().dirPage(rd);
+      long before = cookie;
       for (Compound.DirEntry e : page.entries()) {
         if (!e.name().equals(".") && !e.name().equals("..")) {
           all.add(e);
         }
         cookie = e.cookie();
       }
-      if (page.eof() || page.entries().isEmpty()) {
+      if (page.eof()) {
         return all;
+      }
+      if (page.entries().isEmpty() || cookie == before || all.size() > 50_000_000) {
+        // a listing that does not move on would loop forever, or end early without saying so
+        throw new IOException(context + ": the server's directory listing does not advance (READDIR cookie "
+            + cookie + " without end of directory)");
       }
       verifier = page.verifier();
     }
@@ -282,14 +294,44 @@ public final class Remote implements AutoCloseable {
   public void writeSmall(byte[] dirFh, String name, ByteBuffer data, NfsMetadata meta, int stable, String context) throws IOException {
     String tmp = tempName(name);
     Session s = session();
-    Compound c = new Compound(context, data.remaining() + 512);
+    int size = data.remaining();
+    ByteBuffer rest = data.duplicate();
+    Compound c = new Compound(context, size + 512);
     c.putFh(dirFh);
     c.open(tmp, openOwner, SHARE_ACCESS_WRITE, true, false, createAttrs(meta));
-    c.write(Nfs4.CURRENT_STATEID, 0, data, stable);
-    setAttrs(c, Nfs4.CURRENT_STATEID, meta, data.position());
+    int w = c.write(Nfs4.CURRENT_STATEID, 0, data, stable);
+    setAttrs(c, Nfs4.CURRENT_STATEID, meta, size);
     c.close(Nfs4.CURRENT_STATEID);
     renameInto(c, dirFh, tmp, name);
-    s.call(c).check();
+    int count = s.call(c).check().written(w).count();
+    if (count < size) {
+      // a server may accept fewer bytes than sent; the compound went on, so the file is in place
+      // with a zero tail: write the rest into it and set the times again
+      finishShortWrite(s, dirFh, name, rest, count, meta, stable, context);
+    }
+  }
+
+  private void finishShortWrite(Session s, byte[] dirFh, String name, ByteBuffer data, int done, NfsMetadata meta,
+      int stable, String context) throws IOException {
+    int size = data.remaining();
+    int start = data.position();
+    while (done < size) {
+      Compound c = new Compound(context, size - done + 512);
+      c.putFh(dirFh);
+      c.open(name, openOwner, SHARE_ACCESS_WRITE, false, false, NfsMetadata.NONE);
+      ByteBuffer part = data.duplicate();
+      part.position(start + done);
+      int w = c.write(Nfs4.CURRENT_STATEID, done, part, stable);
+      c.close(Nfs4.CURRENT_STATEID);
+      int n = s.call(c).check().written(w).count();
+      if (n <= 0) {
+        throw new IOException(context + ": the server accepted no bytes of a WRITE");
+      }
+      done += n;
+    }
+    if (meta.hasMtime() || meta.hasAtime()) {
+      setTimes(dirFh, name, meta, context);
+    }
   }
 
   /** A new temporary file is readable by its creator only, whatever it will become. */
@@ -646,18 +688,28 @@ public final class Remote implements AutoCloseable {
     byte[] dstFh = opened.fileHandle(df);
     long size = attrs.size();
 
-    Compound copy = new Compound(context);
-    copy.putFh(srcFh);
-    copy.saveFh();
-    copy.putFh(dstFh);
-    int cp = copy.copy(srcState, dstState, 0, 0, size);
-    Compound.Result copied = s.call(copy);
-    boolean serverSide = copied.ok() && copied.copied(cp) == size;
-    if (!serverSide) {
-      if (copied.status() != NfsStatus.NOTSUPP.code() && !copied.ok()) {
-        copied.check();
+    // COPY in pieces of 64 MiB, so no single call runs near the call timeout
+    long done = 0;
+    boolean serverSide = true;
+    while (done < size) {
+      Compound copy = new Compound(context);
+      copy.putFh(srcFh);
+      copy.saveFh();
+      copy.putFh(dstFh);
+      int cp = copy.copy(srcState, dstState, done, done, Math.min(64L << 20, size - done));
+      Compound.Result copied = s.call(copy);
+      if (copied.status() == NfsStatus.NOTSUPP.code()) {
+        serverSide = false;
+        break;
       }
-      long done = copied.ok() ? copied.copied(cp) : 0; // a short COPY: the rest through the client
+      long n = copied.check().copied(cp);
+      if (n <= 0) {
+        serverSide = false; // the server copies nothing more: the rest through the client
+        break;
+      }
+      done += n;
+    }
+    if (!serverSide) {
       while (done < size) {
         Compound rd = new Compound(context);
         rd.putFh(srcFh);

@@ -289,15 +289,19 @@ public final class Session implements AutoCloseable {
 
   /** One attempt on one slot. */
   private Compound.Result send(State s, Compound c) throws IOException {
-    Integer slot;
+    Integer slot = null;
+    long waitUntil = System.nanoTime() + options.recoveryTimeout().toNanos();
     try {
-      slot = s.freeSlots.poll(options.callTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      // all slots busy is back-pressure, not a failure: wait, as long as this session lives
+      while (slot == null) {
+        slot = s.freeSlots.poll(100, TimeUnit.MILLISECONDS);
+        if (slot == null && (state != s || System.nanoTime() > waitUntil)) {
+          throw new SessionLost(s, new IOException("no slot of the session with " + peer() + " came free"));
+        }
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while waiting for a free slot");
-    }
-    if (slot == null) {
-      throw new SessionLost(s, new IOException("no slot came free within " + options.callTimeout().toSeconds() + " s"));
     }
     boolean release = true;
     try {

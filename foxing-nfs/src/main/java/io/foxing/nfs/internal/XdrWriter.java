@@ -135,6 +135,7 @@ public final class XdrWriter {
     int len = data.remaining();
     int32(len);
     attach(pos, data.slice());
+    ensure(3);
     pad(len);
     return this;
   }
