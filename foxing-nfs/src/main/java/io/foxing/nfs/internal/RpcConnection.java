@@ -9,6 +9,7 @@ import java.nio.channels.SocketChannel;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -32,11 +33,29 @@ public final class RpcConnection implements AutoCloseable {
   private final Object writeLock = new Object();
   private final Thread reader;
   private volatile IOException broken;
+  private final int sendTimeoutMillis;
+  /** Closes a connection whose send has not finished in time (one daemon thread for all connections). */
+  private static final java.util.concurrent.ScheduledExecutorService WATCHDOG =
+      java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "foxing-nfs-send-watchdog");
+        t.setDaemon(true);
+        return t;
+      });
 
   /**
    * @param maxRecord the largest reply accepted; a longer record is a protocol error, not an allocation
    */
   public RpcConnection(InetSocketAddress address, int uid, int gid, int maxRecord, int connectTimeoutMillis) throws IOException {
+    this(address, uid, gid, maxRecord, connectTimeoutMillis, 30_000);
+  }
+
+  /**
+   * @param sendTimeoutMillis how long one request may take to go out; a server that stops reading
+   *     its socket would otherwise block the sender (and every sender behind it) until TCP gives up
+   */
+  public RpcConnection(InetSocketAddress address, int uid, int gid, int maxRecord, int connectTimeoutMillis,
+      int sendTimeoutMillis) throws IOException {
+    this.sendTimeoutMillis = sendTimeoutMillis;
     this.peer = address.getHostString() + ":" + address.getPort();
     this.maxRecord = maxRecord;
     this.credential = authSys(uid, gid);
@@ -99,8 +118,16 @@ public final class RpcConnection implements AutoCloseable {
       ByteBuffer[] segments = call.segments();
       long left = 4L + call.length(); // the last segment may be empty: count bytes, not segments
       synchronized (writeLock) {
-        while (left > 0) {
-          left -= channel.write(segments);
+        java.util.concurrent.ScheduledFuture<?> guard = WATCHDOG.schedule(
+            () -> fail(new IOException("NFS server " + peer + " stopped reading requests (nothing sent for "
+                + sendTimeoutMillis / 1000.0 + " s)")),
+            sendTimeoutMillis, TimeUnit.MILLISECONDS);
+        try {
+          while (left > 0) {
+            left -= channel.write(segments);
+          }
+        } finally {
+          guard.cancel(false);
         }
       }
     } catch (IOException e) {

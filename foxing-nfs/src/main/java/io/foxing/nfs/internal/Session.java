@@ -120,7 +120,7 @@ public final class Session implements AutoCloseable {
   private State establish() throws IOException {
     int maxRecord = options.maxIoSize() + 64 * 1024;
     RpcConnection rpc = new RpcConnection(address, options.uid(), options.gid(), maxRecord,
-        (int) options.connectTimeout().toMillis());
+        (int) options.connectTimeout().toMillis(), (int) Math.min(Integer.MAX_VALUE, options.callTimeout().toMillis()));
     try {
       // EXCHANGE_ID (18.35): our owner and boot verifier, no state protection, no implementation id
       XdrWriter w = compoundCall(rpc, 1, 256);

@@ -182,6 +182,22 @@ class RpcConnectionTest {
   }
 
   @Test
+  void aServerThatStopsReadingFailsTheSendInsteadOfBlockingIt() throws Exception {
+    try (RpcConnection rpc = new RpcConnection(address(), 0, 0, 1 << 20, 2000, 500)) {
+      accept(); // and never read
+      ByteBuffer big = ByteBuffer.allocateDirect(64 << 20); // more than any socket buffer holds
+      Compound c = new Compound("x");
+      c.write(new byte[16], 0, big, Nfs4.UNSTABLE4);
+      long start = System.nanoTime();
+      CompletableFuture<XdrReader> f = rpc.send(rpc.newCall(Nfs4.PROGRAM, Nfs4.VERSION, Nfs4.PROC_COMPOUND, 64).append(c.ops(1)));
+      ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(10, TimeUnit.SECONDS));
+      assertTrue(e.getCause().getMessage().contains("stopped reading"), e.getCause().getMessage());
+      assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(10));
+      assertFalse(rpc.isOpen());
+    }
+  }
+
+  @Test
   void anOversizedRecordIsAProtocolErrorNotAnAllocation() throws Exception {
     try (RpcConnection rpc = new RpcConnection(address(), 0, 0, 4096, 2000)) {
       Socket s = accept();
