@@ -10,7 +10,7 @@
 #
 # What is measured (median of --runs, each into a new target directory):
 #   small:  N files of 1-4 KiB in 50 directories
-#     fxcp -a small/ nfs://127.0.0.1:PORT/export/fx-small-R
+#     fxcp -a small/ nfs://127.0.0.1:PORT/export/fx-small-R   (then again, unchanged: the resync)
 #     cp -a small export/local-small-R                 (no NFS at all: the server's own disk path)
 #     nfs-cp FILE nfs://...  once per file, into one flat directory (it cannot create directories)
 #   large:  one file of --large-mib MiB
@@ -110,10 +110,11 @@ nfscp_all() {  # one nfs-cp process per file, as a shell user of libnfs would
   done
 }
 
-fx_small="" local_small="" nfscp_small="" fx_large="" local_large=""
+fx_small="" fx_resync="" local_small="" nfscp_small="" fx_large="" local_large=""
 for r in $(seq "$runs"); do
   log "run $r of $runs"
   cold; fx_small+=" $(timed "$repo/fxcp" -a "$workdir/data/small/" "$url/fx-small-$r")"
+  cold; fx_resync+=" $(timed "$repo/fxcp" -a "$workdir/data/small/" "$url/fx-small-$r")"
   cold; local_small+=" $(timed cp -a "$workdir/data/small" "$workdir/export/local-small-$r")"
   "$repo/fxcp" -a "$workdir/empty/" "$url/nfscp-$r" >/dev/null
   cold; nfscp_small+=" $(timed nfscp_all "nfscp-$r")"
@@ -148,7 +149,7 @@ if command -v tshark >/dev/null 2>&1; then
   trips="$calls calls for $files files and 51 directories: $(awk -v c="$calls" -v f="$files" 'BEGIN { printf "%.3f", c / f }') per file"
 fi
 
-m_fx_small=$(median "$fx_small"); m_local_small=$(median "$local_small"); m_nfscp=$(median "$nfscp_small")
+m_fx_small=$(median "$fx_small"); m_fx_resync=$(median "$fx_resync"); m_local_small=$(median "$local_small"); m_nfscp=$(median "$nfscp_small")
 m_fx_large=$(median "$fx_large"); m_local_large=$(median "$local_large")
 rate() { awk -v n="$1" -v us="$2" 'BEGIN { printf "%.0f", n / (us / 1e6) }'; }
 mbs() { awk -v m="$1" -v us="$2" 'BEGIN { printf "%.0f", m * 1.048576 / (us / 1e6) }'; }
@@ -161,6 +162,7 @@ $(nproc) cores, $(uname -r), $(date -u +%F), median of $runs runs, cold page cac
 | what | tool | time | rate | vs fxcp |
 |---|---|---:|---:|---:|
 | small files | fxcp -a to nfs:// | $(ms "$m_fx_small") ms | $(rate "$files" "$m_fx_small") files/s | 1.00 |
+| small files, unchanged (resync) | fxcp -a again: one READDIR per directory, nothing written | $(ms "$m_fx_resync") ms | $(rate "$files" "$m_fx_resync") files/s | $(ratio "$m_fx_resync" "$m_fx_small") |
 | small files | cp -a into the export directory (local bound) | $(ms "$m_local_small") ms | $(rate "$files" "$m_local_small") files/s | $(ratio "$m_local_small" "$m_fx_small") |
 | small files | nfs-cp (libnfs, NFSv4.0), one process per file | $(ms "$m_nfscp") ms | $(rate "$files" "$m_nfscp") files/s | $(ratio "$m_nfscp" "$m_fx_small") |
 | ${large_mib} MiB file | fxcp -a to nfs:// | $(ms "$m_fx_large") ms | $(mbs "$large_mib" "$m_fx_large") MB/s | 1.00 |
@@ -174,6 +176,7 @@ if [ -n "$csv" ]; then
     echo "date,what,tool,median_us,runs"
     d="$(date -u +%F)"
     echo "$d,small,fxcp-nfs,$m_fx_small,$runs"
+    echo "$d,small-resync,fxcp-nfs,$m_fx_resync,$runs"
     echo "$d,small,cp-local-export,$m_local_small,$runs"
     echo "$d,small,nfs-cp,$m_nfscp,$runs"
     echo "$d,large,fxcp-nfs,$m_fx_large,$runs"
