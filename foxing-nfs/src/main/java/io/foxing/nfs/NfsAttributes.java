@@ -41,20 +41,6 @@ public record NfsAttributes(
   /** File types as NFSv4 names them ({@code nfs_ftype4}). */
   public enum Type {
     REGULAR, DIRECTORY, BLOCK_DEVICE, CHARACTER_DEVICE, SYMLINK, SOCKET, FIFO, OTHER;
-
-    /** The type's bits in {@code st_mode} ({@code S_IFREG} ...), 0 for {@link #OTHER}. */
-    public int modeBits() {
-      return switch (this) {
-        case REGULAR -> 0100000;
-        case DIRECTORY -> 0040000;
-        case BLOCK_DEVICE -> 0060000;
-        case CHARACTER_DEVICE -> 0020000;
-        case SYMLINK -> 0120000;
-        case SOCKET -> 0140000;
-        case FIFO -> 0010000;
-        case OTHER -> 0;
-      };
-    }
   }
 
   public boolean isDirectory() {

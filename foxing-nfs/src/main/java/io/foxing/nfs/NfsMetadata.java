@@ -70,6 +70,25 @@ public final class NfsMetadata {
     return builder().mode(mode).owner(uid, gid).build();
   }
 
+  /** The same without the mode (a change of owner after it would clear set-id bits; symlinks have none). */
+  public NfsMetadata withoutMode() {
+    return copy().mode(-1).build();
+  }
+
+  /** Only the times. */
+  public NfsMetadata timesOnly() {
+    return copy().mode(-1).owner(-1, -1).build();
+  }
+
+  private Builder copy() {
+    Builder b = builder().mode(mode).owner(uid, gid);
+    b.atimeNanos = atimeNanos;
+    b.hasAtime = hasAtime;
+    b.mtimeNanos = mtimeNanos;
+    b.hasMtime = hasMtime;
+    return b;
+  }
+
   @Override
   public String toString() {
     return "NfsMetadata[mode=" + (mode < 0 ? "-" : Integer.toOctalString(mode)) + ", uid=" + uid + ", gid=" + gid

@@ -36,11 +36,6 @@ final class Attrs {
     return w;
   }
 
-  static boolean has(int[] bitmap, int attr) {
-    int word = attr / 32;
-    return word < bitmap.length && (bitmap[word] & (1 << (attr % 32))) != 0;
-  }
-
   /** Encodes the attributes of {@code m} (plus {@code size} when {@code size >= 0}) as a fattr4. */
   static void encode(XdrWriter w, NfsMetadata m, long size) {
     int[] mask = new int[2];

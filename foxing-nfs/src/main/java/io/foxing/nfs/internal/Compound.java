@@ -26,7 +26,6 @@ public final class Compound {
   private final List<Integer> opcodes = new ArrayList<>();
   /** Where OPENs carry the client id, filled in per attempt: it changes when the session is rebuilt. */
   private final List<Integer> clientIdAt = new ArrayList<>();
-  private int replyHint = 512;
 
   /** @param path what the compound is about, for error messages */
   public Compound(String path) {
@@ -59,15 +58,9 @@ public final class Compound {
     return ops;
   }
 
-  /** A guess at the reply size, for sizing READ compounds within the session's limit. */
-  int replyHint() {
-    return replyHint;
-  }
-
   private int op(int code) {
     opcodes.add(code);
     ops.int32(code);
-    replyHint += 64;
     return opcodes.size() - 1;
   }
 
@@ -88,14 +81,12 @@ public final class Compound {
   }
 
   public int getFh() {
-    replyHint += MAX_FH;
     return op(OP_GETFH);
   }
 
   public int getAttr(int[] bitmap) {
     int i = op(OP_GETATTR);
     ops.bitmap(bitmap);
-    replyHint += 512;
     return i;
   }
 
@@ -110,7 +101,6 @@ public final class Compound {
   public int readdir(long cookie, byte[] verifier, int dirCount, int maxCount, int[] bitmap) {
     int i = op(OP_READDIR);
     ops.int64(cookie).fixed(verifier, 8).int32(dirCount).int32(maxCount).bitmap(bitmap);
-    replyHint += maxCount;
     return i;
   }
 
@@ -132,7 +122,6 @@ public final class Compound {
       ops.int32(OPEN4_NOCREATE);
     }
     ops.int32(CLAIM_NULL).opaque(name(name));
-    replyHint += 256;
     return i;
   }
 
@@ -154,7 +143,6 @@ public final class Compound {
   public int read(byte[] stateid, long offset, int count) {
     int i = op(OP_READ);
     ops.fixed(stateid, 16).int64(offset).int32(count);
-    replyHint += count;
     return i;
   }
 
@@ -225,7 +213,6 @@ public final class Compound {
   }
 
   public int readlink() {
-    replyHint += NAME_LIMIT;
     return op(OP_READLINK);
   }
 

@@ -128,7 +128,7 @@ final class NfsCopier implements Copier {
           copyDirectory(run, src, remote.rootFh(), "", null, attrs(src));
           run.dirMeta.add(new Object[] {remote.rootFh(), "", attrs(src)});
         } else {
-          Map<String, NfsAttributes> there = listing(run, remote.rootFh(), "");
+          Map<String, Compound.DirEntry> there = listing(run, remote.rootFh(), "");
           Path name = src.getFileName();
           entry(run, src, name == null ? "root" : name.toString(), remote.rootFh(), "", there);
         }
@@ -175,19 +175,19 @@ final class NfsCopier implements Copier {
   }
 
   /** What the remote directory holds, by name (nothing for a directory we just created). */
-  private Map<String, NfsAttributes> listing(Run run, byte[] dirFh, String rel) throws IOException {
-    Map<String, NfsAttributes> there = new HashMap<>();
+  private Map<String, Compound.DirEntry> listing(Run run, byte[] dirFh, String rel) throws IOException {
+    Map<String, Compound.DirEntry> there = new HashMap<>();
     for (Compound.DirEntry e : remote.readdir(dirFh, rel.isEmpty() ? "/" : rel)) {
       if (e.error() == 0) {
-        there.put(e.name(), e.attributes());
+        there.put(e.name(), e);
       }
     }
     return there;
   }
 
-  private void copyDirectory(Run run, Path dir, byte[] dirFh, String rel, Map<String, NfsAttributes> known,
+  private void copyDirectory(Run run, Path dir, byte[] dirFh, String rel, Map<String, Compound.DirEntry> known,
       Map<String, Object> dirAttrs) throws IOException {
-    Map<String, NfsAttributes> there = known != null ? known : listing(run, dirFh, rel);
+    Map<String, Compound.DirEntry> there = known != null ? known : listing(run, dirFh, rel);
     TreeMap<String, Path> local = new TreeMap<>();
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
       for (Path p : ds) {
@@ -198,16 +198,16 @@ final class NfsCopier implements Copier {
       entry(run, e.getValue(), e.getKey(), dirFh, rel, there);
     }
     if (options.delete()) {
-      for (Map.Entry<String, NfsAttributes> r : there.entrySet()) {
+      for (Map.Entry<String, Compound.DirEntry> r : there.entrySet()) {
         String name = r.getKey();
         String path = rel.isEmpty() ? name : rel + "/" + name;
-        if (local.containsKey(name) || options.filters().isExcluded(path, r.getValue().isDirectory())) {
+        if (local.containsKey(name) || options.filters().isExcluded(path, r.getValue().attributes().isDirectory())) {
           continue;
         }
-        run.changed("*deleting  ", path + (r.getValue().isDirectory() ? "/" : ""), "");
+        run.changed("*deleting  ", path + (r.getValue().attributes().isDirectory() ? "/" : ""), "");
         try {
           if (!options.dryRun()) {
-            run.deleted += remote.removeTree(dirFh, name, r.getValue().isDirectory(), path);
+            run.deleted += remote.removeTree(dirFh, name, r.getValue().attributes().isDirectory(), path);
           } else {
             run.deleted++;
           }
@@ -218,7 +218,7 @@ final class NfsCopier implements Copier {
     }
   }
 
-  private void entry(Run run, Path src, String name, byte[] dirFh, String rel, Map<String, NfsAttributes> there) {
+  private void entry(Run run, Path src, String name, byte[] dirFh, String rel, Map<String, Compound.DirEntry> there) {
     String path = rel.isEmpty() ? name : rel + "/" + name;
     if (name.indexOf('\uFFFD') >= 0) {
       // the JDK decoded bytes that are not UTF-8; NFSv4 names are UTF-8, and a mangled name would be a different file
@@ -234,11 +234,14 @@ final class NfsCopier implements Copier {
         run.excluded++;
         return;
       }
-      NfsAttributes have = there.get(name);
+      Compound.DirEntry listed = there.get(name);
+      NfsAttributes have = listed == null ? null : listed.attributes();
+      // READDIR asked for file handles too: a directory or symlink already there needs no LOOKUP
+      byte[] haveFh = listed == null ? null : listed.fileHandle();
       switch (type) {
-        case 0040000 -> directory(run, src, name, dirFh, path, have, a);
+        case 0040000 -> directory(run, src, name, dirFh, path, have, haveFh, a);
         case 0100000 -> regular(run, src, name, dirFh, path, have, a);
-        case 0120000 -> symlink(run, src, name, dirFh, path, have, a);
+        case 0120000 -> symlink(run, src, name, dirFh, path, have, haveFh, a);
         default -> special(run, name, dirFh, path, have, a, type);
       }
     } catch (IOException | RuntimeException e) {
@@ -246,7 +249,7 @@ final class NfsCopier implements Copier {
     }
   }
 
-  private void directory(Run run, Path src, String name, byte[] dirFh, String path, NfsAttributes have,
+  private void directory(Run run, Path src, String name, byte[] dirFh, String path, NfsAttributes have, byte[] haveFh,
       Map<String, Object> a) throws IOException {
     if (!options.recursive()) {
       run.excluded++;
@@ -254,9 +257,9 @@ final class NfsCopier implements Copier {
       return;
     }
     byte[] fh;
-    Map<String, NfsAttributes> known = null;
+    Map<String, Compound.DirEntry> known = null;
     if (have != null && have.isDirectory()) {
-      fh = remote.lookupFrom(dirFh, name, path);
+      fh = haveFh != null ? haveFh : remote.lookupFrom(dirFh, name, path);
     } else {
       if (have != null) {
         replace(run, dirFh, name, path, have);
@@ -407,7 +410,7 @@ final class NfsCopier implements Copier {
     }
   }
 
-  private void symlink(Run run, Path src, String name, byte[] dirFh, String path, NfsAttributes have,
+  private void symlink(Run run, Path src, String name, byte[] dirFh, String path, NfsAttributes have, byte[] haveFh,
       Map<String, Object> a) throws IOException {
     if (!options.preserves(Preserve.LINKS)) {
       run.excluded++;
@@ -416,7 +419,7 @@ final class NfsCopier implements Copier {
     }
     String linkTarget = Files.readSymbolicLink(src).toString();
     if (have != null && have.type() == NfsAttributes.Type.SYMLINK && have.size() == linkTarget.getBytes(java.nio.charset.StandardCharsets.UTF_8).length
-        && remote.readlink(remote.lookupFrom(dirFh, name, path), path).equals(linkTarget)) {
+        && remote.readlink(haveFh != null ? haveFh : remote.lookupFrom(dirFh, name, path), path).equals(linkTarget)) {
       if (!sameTimesAndOwner(have, a)) {
         setQuietly(run, dirFh, name, path, metadata(a, true), true);
       }
@@ -470,7 +473,7 @@ final class NfsCopier implements Copier {
       return;
     }
     if (symlink) {
-      m = NfsMetadata.builder().owner(m.uid(), m.gid()).mtimeNanos(m.mtimeNanos()).build();
+      m = m.withoutMode(); // not settable on a Linux symlink
     }
     remote.setattr(dirFh, name, m, path);
   }

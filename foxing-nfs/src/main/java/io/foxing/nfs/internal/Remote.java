@@ -298,7 +298,7 @@ public final class Remote implements AutoCloseable {
     ByteBuffer rest = data.duplicate();
     Compound c = new Compound(context, size + 512);
     c.putFh(dirFh);
-    c.open(tmp, openOwner, SHARE_ACCESS_WRITE, true, false, createAttrs(meta));
+    c.open(tmp, openOwner, SHARE_ACCESS_WRITE, true, false, PRIVATE_NEW_FILE);
     int w = c.write(Nfs4.CURRENT_STATEID, 0, data, stable);
     setAttrs(c, Nfs4.CURRENT_STATEID, meta, size);
     c.close(Nfs4.CURRENT_STATEID);
@@ -334,10 +334,8 @@ public final class Remote implements AutoCloseable {
     }
   }
 
-  /** A new temporary file is readable by its creator only, whatever it will become. */
-  private static NfsMetadata createAttrs(NfsMetadata meta) {
-    return NfsMetadata.builder().mode(0600).build(); // private until complete; SETATTR gives the real mode
-  }
+  /** A new temporary file is readable by its creator only, whatever it will become (SETATTR gives the real mode). */
+  private static final NfsMetadata PRIVATE_NEW_FILE = NfsMetadata.builder().mode(0600).build();
 
   private static void renameInto(Compound c, byte[] dirFh, String tmp, String name) {
     c.putFh(dirFh);
@@ -388,7 +386,7 @@ public final class Remote implements AutoCloseable {
     Session s = session();
     Compound open = new Compound(context);
     open.putFh(dirFh);
-    int o = open.open(tmp, openOwner, SHARE_ACCESS_WRITE, true, false, createAttrs(meta));
+    int o = open.open(tmp, openOwner, SHARE_ACCESS_WRITE, true, false, PRIVATE_NEW_FILE);
     int g = open.getFh();
     Compound.Result opened = s.call(open).check();
     byte[] stateid = opened.stateid(o);
@@ -522,14 +520,7 @@ public final class Remote implements AutoCloseable {
       c.setAttr(stateid, meta, size);
       return;
     }
-    NfsMetadata.Builder first = NfsMetadata.builder().owner(meta.uid(), meta.gid());
-    if (meta.hasMtime()) {
-      first.mtimeNanos(meta.mtimeNanos());
-    }
-    if (meta.hasAtime()) {
-      first.atimeNanos(meta.atimeNanos());
-    }
-    c.setAttr(stateid, first.build(), size);
+    c.setAttr(stateid, meta.withoutMode(), size);
     c.setAttr(stateid, NfsMetadata.builder().mode(meta.mode()).build(), -1);
   }
 
@@ -585,15 +576,8 @@ public final class Remote implements AutoCloseable {
   }
 
   private void setTimes(byte[] dirFh, String name, NfsMetadata meta, String context) throws IOException {
-    NfsMetadata.Builder t = NfsMetadata.builder();
-    if (meta.hasMtime()) {
-      t.mtimeNanos(meta.mtimeNanos());
-    }
-    if (meta.hasAtime()) {
-      t.atimeNanos(meta.atimeNanos());
-    }
     try {
-      setattr(dirFh, name, t.build(), context);
+      setattr(dirFh, name, meta.timesOnly(), context);
     } catch (NfsException e) {
       if (e.status() != NfsStatus.SYMLINK) {
         throw e;
@@ -678,7 +662,7 @@ public final class Remote implements AutoCloseable {
     int sa = open.getAttr(Attrs.STAT);
     String tmp = tempName(to);
     open.putFh(toDirFh);
-    int od = open.open(tmp, openOwner, SHARE_ACCESS_WRITE, true, false, createAttrs(NfsMetadata.NONE));
+    int od = open.open(tmp, openOwner, SHARE_ACCESS_WRITE, true, false, PRIVATE_NEW_FILE);
     int df = open.getFh();
     Compound.Result opened = s.call(open).check();
     byte[] srcState = opened.stateid(os);
