@@ -1,9 +1,13 @@
 /**
  * Foxing's value types ({@link io.foxing.api.CopyOptions}, {@link io.foxing.api.CopyReport},
  * {@link io.foxing.api.FilterRules}) and the service-provider interfaces through which copy tiers
- * and targets plug in ({@link io.foxing.api.spi}).
+ * and targets plug in ({@link io.foxing.api.spi}), and the file-event API
+ * ({@link io.foxing.api.events}).
  */
 module io.foxing.api {
   exports io.foxing.api;
   exports io.foxing.api.spi;
+  exports io.foxing.api.events;
+
+  uses io.foxing.api.events.EventSource;
 }

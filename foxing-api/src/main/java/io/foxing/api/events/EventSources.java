@@ -1,0 +1,60 @@
+package io.foxing.api.events;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.ServiceLoader;
+
+/** Finds the {@link EventSource}s on the module or class path and picks one. */
+public final class EventSources {
+  private EventSources() {}
+
+  /** Every source found, most preferred first, available or not. */
+  public static List<EventSource> all() {
+    List<EventSource> sources = new ArrayList<>();
+    ServiceLoader.load(EventSource.class, EventSources.class.getClassLoader()).forEach(sources::add);
+    sources.sort(Comparator.comparingInt(EventSource::preference).reversed());
+    return sources;
+  }
+
+  /**
+   * The source to use and why: {@code name} if given (it must be available), else the most
+   * preferred available one, with the reasons the better ones were passed over.
+   *
+   * @throws IOException if the named source is unknown or unavailable, or none is available
+   */
+  public static Choice choose(String name) throws IOException {
+    List<EventSource> sources = all();
+    StringBuilder passedOver = new StringBuilder();
+    for (EventSource s : sources) {
+      if (name != null && !s.name().equals(name)) {
+        continue;
+      }
+      if (s.isAvailable()) {
+        String reason = name != null ? "asked for" : passedOver.length() == 0 ? "the best source" : passedOver.toString();
+        return new Choice(s, reason);
+      }
+      if (name != null) {
+        throw new IOException("event source " + name + " is not available: " + s.unavailabilityCause());
+      }
+      passedOver.append(passedOver.length() == 0 ? "" : "; ").append(s.name()).append(" unavailable: ").append(s.unavailabilityCause());
+    }
+    if (name != null) {
+      List<String> names = sources.stream().map(EventSource::name).toList();
+      throw new IOException("no event source named " + name + " (known: " + String.join(", ", names)
+          + "); is foxing-bpf on the class path?");
+    }
+    throw new IOException(sources.isEmpty()
+        ? "no event source found: put foxing-bpf on the class path"
+        : "no event source available: " + passedOver);
+  }
+
+  /** The chosen source and, in one line, why it was chosen. */
+  public record Choice(EventSource source, String reason) {
+    public EventStream open(Path root, EventOptions options) throws IOException {
+      return source.open(root, options);
+    }
+  }
+}

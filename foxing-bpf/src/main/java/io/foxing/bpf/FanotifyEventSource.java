@@ -1,0 +1,46 @@
+package io.foxing.bpf;
+
+import io.foxing.api.events.EventOptions;
+import io.foxing.api.events.EventSource;
+import io.foxing.api.events.EventStream;
+import io.foxing.bpf.internal.FanotifyStream;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * File events from fanotify with a filesystem mark ({@code FAN_REPORT_DFID_NAME}, Linux 5.9+):
+ * no BPF needed, still root. Does not see fsync; xattr changes arrive as attribute changes.
+ */
+public final class FanotifyEventSource implements EventSource {
+  private volatile String cause;
+  private volatile boolean probed;
+
+  @Override
+  public String name() {
+    return "fanotify";
+  }
+
+  @Override
+  public int preference() {
+    return 20;
+  }
+
+  @Override
+  public boolean isAvailable() {
+    return unavailabilityCause() == null;
+  }
+
+  @Override
+  public String unavailabilityCause() {
+    if (!probed) {
+      cause = FanotifyStream.unavailabilityCause();
+      probed = true;
+    }
+    return cause;
+  }
+
+  @Override
+  public EventStream open(Path root, EventOptions options) throws IOException {
+    return FanotifyStream.open(Roots.check(root), options);
+  }
+}

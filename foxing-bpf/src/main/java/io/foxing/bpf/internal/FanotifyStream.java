@@ -1,0 +1,268 @@
+package io.foxing.bpf.internal;
+
+import static io.foxing.api.events.FileEvent.Kind.ATTRIBUTES_CHANGED;
+import static io.foxing.api.events.FileEvent.Kind.CLOSED_AFTER_WRITE;
+import static io.foxing.api.events.FileEvent.Kind.CREATED;
+import static io.foxing.api.events.FileEvent.Kind.DELETED;
+import static io.foxing.api.events.FileEvent.Kind.DIRECTORY_CREATED;
+import static io.foxing.api.events.FileEvent.Kind.DIRECTORY_REMOVED;
+import static io.foxing.api.events.FileEvent.Kind.MODIFIED;
+import static io.foxing.api.events.FileEvent.Kind.RENAMED;
+import static io.foxing.api.events.FileEvent.Kind.RENAMED_FROM;
+import static io.foxing.api.events.FileEvent.Kind.RENAMED_TO;
+import static io.foxing.api.events.FileEvent.Kind.RESCAN;
+
+import io.foxing.api.events.EventOptions;
+import io.foxing.api.events.FileEvent;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Events from fanotify with a filesystem mark and {@code FAN_REPORT_DFID_NAME}: each event names
+ * the directory by file handle plus the entry's name, so it is resolved without racing the process
+ * that made the change (the directory's handle is opened with {@code open_by_handle_at}, which
+ * needs {@code CAP_DAC_READ_SEARCH}). Renames come as one {@code FAN_RENAME} with both names.
+ * fanotify does not see fsync, and reports xattr changes as attribute changes.
+ */
+public final class FanotifyStream extends QueueStream {
+  private static final int FAN_CLOEXEC = 0x1;
+  private static final int FAN_NONBLOCK = 0x2;
+  private static final int FAN_REPORT_DFID_NAME = 0x400 | 0x800;
+  private static final int FAN_MARK_ADD = 0x1;
+  private static final int FAN_MARK_FILESYSTEM = 0x100;
+
+  static final long FAN_MODIFY = 0x2;
+  static final long FAN_ATTRIB = 0x4;
+  static final long FAN_CLOSE_WRITE = 0x8;
+  static final long FAN_CREATE = 0x100;
+  static final long FAN_DELETE = 0x200;
+  static final long FAN_Q_OVERFLOW = 0x4000;
+  static final long FAN_RENAME = 0x10000000L;
+  static final long FAN_ONDIR = 0x40000000L;
+  private static final long MASK = FAN_MODIFY | FAN_ATTRIB | FAN_CLOSE_WRITE | FAN_CREATE | FAN_DELETE | FAN_RENAME | FAN_ONDIR;
+
+  static final int INFO_DFID_NAME = 2;
+  static final int INFO_OLD_DFID_NAME = 10;
+  static final int INFO_NEW_DFID_NAME = 12;
+
+  private final int fanFd;
+  private final int mountFd;
+  private final int wakeFd;
+  private final int epoll;
+  private final ByteBuffer buffer = ByteBuffer.allocateDirect(256 * 1024).order(ByteOrder.nativeOrder());
+  private final byte[] epollEvents = new byte[32];
+  /** Directory handles already opened, by their bytes; cleared when a directory is renamed or removed. */
+  private final Map<ByteBuffer, String> directories = new HashMap<>();
+
+  private FanotifyStream(Path root, EventOptions options, int fanFd, int mountFd, int wakeFd, int epoll) {
+    super("fanotify", root, options.queueCapacity());
+    this.fanFd = fanFd;
+    this.mountFd = mountFd;
+    this.wakeFd = wakeFd;
+    this.epoll = epoll;
+  }
+
+  public static String unavailabilityCause() {
+    if (!Privileges.has(Privileges.CAP_SYS_ADMIN)) {
+      return "fanotify filesystem marks need root (CAP_SYS_ADMIN); run as root or use --source inotify";
+    }
+    int fd = LibC.fanotify_init(FAN_CLOEXEC | FAN_REPORT_DFID_NAME, LibC.O_RDONLY);
+    if (fd < 0) {
+      return "fanotify_init(FAN_REPORT_DFID_NAME) failed: " + LibC.strerror(com.sun.jna.Native.getLastError())
+          + " (needs Linux 5.9 or newer with CONFIG_FANOTIFY)";
+    }
+    LibC.close(fd);
+    return null;
+  }
+
+  public static FanotifyStream open(Path root, EventOptions options) throws IOException {
+    int fan = (int) LibC.check(LibC.fanotify_init(FAN_CLOEXEC | FAN_NONBLOCK | FAN_REPORT_DFID_NAME, LibC.O_RDONLY),
+        "fanotify_init", root.toString());
+    int mount = -1;
+    int wake = -1;
+    try {
+      LibC.check(LibC.fanotify_mark(fan, FAN_MARK_ADD | FAN_MARK_FILESYSTEM, MASK, LibC.AT_FDCWD, LibC.cpath(root.toString())),
+          "fanotify_mark", root.toString());
+      mount = (int) LibC.check(LibC.open(LibC.cpath(root.toString()), LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_CLOEXEC, 0),
+          "open", root.toString());
+      wake = (int) LibC.check(LibC.eventfd(0, LibC.EFD_CLOEXEC | LibC.O_NONBLOCK), "eventfd", root.toString());
+      FanotifyStream s = new FanotifyStream(root, options, fan, mount, wake, LibC.epollOn(fan, wake));
+      s.start();
+      return s;
+    } catch (IOException e) {
+      LibC.close(fan);
+      if (mount >= 0) {
+        LibC.close(mount);
+      }
+      if (wake >= 0) {
+        LibC.close(wake);
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  protected void read() throws IOException {
+    while (!stopping()) {
+      buffer.clear();
+      long n = LibC.read(fanFd, buffer, buffer.capacity());
+      if (n < 0) {
+        int errno = com.sun.jna.Native.getLastError();
+        if (errno != LibC.EAGAIN && errno != LibC.EINTR) {
+          throw new IOException(root + ": reading fanotify events failed: " + LibC.strerror(errno));
+        }
+        LibC.epoll_wait(epoll, epollEvents, 2, 1000);
+        continue;
+      }
+      buffer.limit((int) n);
+      parse(buffer);
+    }
+  }
+
+  /** Walks the events in {@code b} ({@code struct fanotify_event_metadata} each, then info records). */
+  void parse(ByteBuffer b) {
+    int at = 0;
+    long now = System.nanoTime();
+    while (at + 24 <= b.limit()) {
+      int eventLen = b.getInt(at);
+      int metaLen = Short.toUnsignedInt(b.getShort(at + 6));
+      if (eventLen < 24 || metaLen < 24 || metaLen > eventLen || at + eventLen > b.limit()) {
+        emit(RESCAN, root.toString(), null, 0, now, "a malformed fanotify event");
+        return;
+      }
+      long mask = b.getLong(at + 8);
+      int pid = b.getInt(at + 20);
+      if ((mask & FAN_Q_OVERFLOW) != 0) {
+        overflow(1, "the fanotify queue was full");
+      } else {
+        String named = null;
+        String oldName = null;
+        String newName = null;
+        for (int info = at + metaLen; info + 4 <= at + eventLen; ) {
+          int type = Byte.toUnsignedInt(b.get(info));
+          int len = Short.toUnsignedInt(b.getShort(info + 2));
+          if (len < 4 || info + len > at + eventLen) {
+            break;
+          }
+          String path = type == INFO_DFID_NAME || type == INFO_OLD_DFID_NAME || type == INFO_NEW_DFID_NAME
+              ? resolve(b, info, len) : null;
+          switch (type) {
+            case INFO_DFID_NAME -> named = path;
+            case INFO_OLD_DFID_NAME -> oldName = path;
+            case INFO_NEW_DFID_NAME -> newName = path;
+            default -> { }
+          }
+          info += len;
+        }
+        dispatch(mask, pid, now, named, oldName, newName);
+      }
+      at += eventLen;
+    }
+  }
+
+  private void dispatch(long mask, int pid, long now, String path, String oldName, String newName) {
+    boolean dir = (mask & FAN_ONDIR) != 0;
+    if ((mask & FAN_RENAME) != 0) {
+      if (dir) {
+        directories.clear();
+      }
+      if (oldName == null || newName == null) {
+        emit(RESCAN, root.toString(), null, pid, now, "a rename whose directory could not be opened");
+      } else if (underRoot(oldName) && underRoot(newName)) {
+        emit(RENAMED, newName, oldName, pid, now, null);
+      } else if (underRoot(oldName)) {
+        emit(RENAMED_FROM, oldName, null, pid, now, null);
+      } else if (underRoot(newName)) {
+        emit(RENAMED_TO, newName, null, pid, now, null);
+      }
+      return;
+    }
+    if (path == null) {
+      // the directory is gone already (removed before we read the event): whatever was in it is gone too
+      emit(RESCAN, root.toString(), null, pid, now, "an event in a directory that no longer exists");
+      return;
+    }
+    if (!underRoot(path)) {
+      return;
+    }
+    // one event may carry several changes to the same name, merged by the kernel: report them in the order they happen
+    if ((mask & FAN_CREATE) != 0) {
+      emit(dir ? DIRECTORY_CREATED : CREATED, path, null, pid, now, null);
+    }
+    if ((mask & FAN_MODIFY) != 0) {
+      emit(MODIFIED, path, null, pid, now, null);
+    }
+    if ((mask & FAN_ATTRIB) != 0) {
+      emit(ATTRIBUTES_CHANGED, path, null, pid, now, null);
+    }
+    if ((mask & FAN_CLOSE_WRITE) != 0) {
+      emit(CLOSED_AFTER_WRITE, path, null, pid, now, null);
+    }
+    if ((mask & FAN_DELETE) != 0) {
+      if (dir) {
+        directories.clear();
+      }
+      emit(dir ? DIRECTORY_REMOVED : DELETED, path, null, pid, now, null);
+    }
+  }
+
+  /**
+   * The path named by a DFID_NAME info record: header (4), fsid (8), {@code struct file_handle}
+   * (handle_bytes, handle_type, handle), then the entry's NUL-terminated name ("." for the directory itself).
+   */
+  private String resolve(ByteBuffer b, int info, int len) {
+    int handleAt = info + 12;
+    if (handleAt + 8 > info + len) {
+      return null;
+    }
+    int handleBytes = b.getInt(handleAt);
+    int nameAt = handleAt + 8 + handleBytes;
+    if (handleBytes < 0 || nameAt > info + len) {
+      return null;
+    }
+    int end = nameAt;
+    while (end < info + len && b.get(end) != 0) {
+      end++;
+    }
+    byte[] nameBytes = new byte[end - nameAt];
+    b.get(nameAt, nameBytes);
+    String name = new String(nameBytes, StandardCharsets.UTF_8);
+    byte[] handle = new byte[8 + handleBytes];
+    b.get(handleAt, handle);
+    String dir = directories.get(ByteBuffer.wrap(handle));
+    if (dir == null) {
+      int fd = LibC.open_by_handle_at(mountFd, handle, LibC.O_PATH | LibC.O_CLOEXEC);
+      if (fd < 0) {
+        return null;
+      }
+      dir = LibC.readlink("/proc/self/fd/" + fd);
+      LibC.close(fd);
+      if (dir == null || !dir.startsWith("/") || dir.endsWith(" (deleted)")) {
+        return null;
+      }
+      directories.put(ByteBuffer.wrap(handle), dir);
+    }
+    if (name.isEmpty() || name.equals(".")) {
+      return dir;
+    }
+    return dir.equals("/") ? "/" + name : dir + "/" + name;
+  }
+
+  @Override
+  protected void wake() {
+    LibC.signal(wakeFd);
+  }
+
+  @Override
+  protected void release() {
+    LibC.close(epoll);
+    LibC.close(wakeFd);
+    LibC.close(mountFd);
+    LibC.close(fanFd);
+  }
+}

@@ -1,0 +1,160 @@
+package io.foxing.bpf.internal;
+
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.function.Consumer;
+
+/**
+ * Takes records out of the BPF ring buffer. Two ways, both kept because they were measured against
+ * each other (see the benchmarks page): {@link Mapped} reads the shared memory directly, as the
+ * kernel's ring buffer ABI allows; {@link Libbpf} lets libbpf's {@code ring_buffer__poll} call back
+ * into Java for each record.
+ */
+interface RingReader extends AutoCloseable {
+  /** Waits up to {@code timeoutMs} for records, hands each to {@code sink}; returns how many. */
+  int poll(int timeoutMs, Consumer<ByteBuffer> sink) throws IOException;
+
+  /** Makes a waiting {@link #poll} return early. */
+  void wake();
+
+  @Override
+  void close();
+
+  static RingReader open(int ringFd, int ringBytes, String kind) throws IOException {
+    return "libbpf".equals(kind) ? new Libbpf(ringFd) : new Mapped(ringFd, ringBytes);
+  }
+
+  /**
+   * The ring's pages mapped into this process: the consumer position (ours to write), the producer
+   * position, then the data area mapped twice in a row so a record that wraps reads contiguously.
+   * Each record has an 8-byte header whose length word the kernel publishes last (release), with a
+   * busy bit while the producer is still writing and a discard bit for records it gave up.
+   */
+  final class Mapped implements RingReader {
+    private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
+    private static final VarHandle INTS = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
+    private static final int BUSY = 1 << 31;
+    private static final int DISCARD = 1 << 30;
+    private static final int PAGE = 4096;
+
+    private final int ringBytes;
+    private final long mask;
+    private final Pointer consumerPage;
+    private final Pointer producerPages;
+    private final ByteBuffer consumer;
+    private final ByteBuffer producer;
+    private final ByteBuffer data;
+    private final int epoll;
+    private final int wakeFd;
+    private final byte[] epollEvents = new byte[32];
+
+    Mapped(int ringFd, int ringBytes) throws IOException {
+      this.ringBytes = ringBytes;
+      this.mask = ringBytes - 1L;
+      consumerPage = LibC.mmap(null, PAGE, LibC.PROT_READ | LibC.PROT_WRITE, LibC.MAP_SHARED, ringFd, 0);
+      if (Pointer.nativeValue(consumerPage) == -1L) {
+        throw new IOException("BPF ring buffer: mmap of the consumer page failed: " + LibC.strerror(Native.getLastError()));
+      }
+      producerPages = LibC.mmap(null, PAGE + 2L * ringBytes, LibC.PROT_READ, LibC.MAP_SHARED, ringFd, PAGE);
+      if (Pointer.nativeValue(producerPages) == -1L) {
+        LibC.munmap(consumerPage, PAGE);
+        throw new IOException("BPF ring buffer: mmap of the data pages failed: " + LibC.strerror(Native.getLastError()));
+      }
+      consumer = consumerPage.getByteBuffer(0, PAGE).order(ByteOrder.nativeOrder());
+      producer = producerPages.getByteBuffer(0, PAGE).order(ByteOrder.nativeOrder());
+      data = producerPages.getByteBuffer(PAGE, 2L * ringBytes).order(ByteOrder.nativeOrder());
+      wakeFd = (int) LibC.check(LibC.eventfd(0, LibC.EFD_CLOEXEC | LibC.O_NONBLOCK), "eventfd", "BPF ring buffer");
+      epoll = LibC.epollOn(ringFd, wakeFd);
+    }
+
+    @Override
+    public int poll(int timeoutMs, Consumer<ByteBuffer> sink) {
+      int n = drain(sink);
+      if (n == 0) {
+        LibC.epoll_wait(epoll, epollEvents, 2, timeoutMs);
+        n = drain(sink);
+      }
+      return n;
+    }
+
+    private int drain(Consumer<ByteBuffer> sink) {
+      long cons = (long) LONGS.getAcquire(consumer, 0);
+      long prod = (long) LONGS.getAcquire(producer, 0);
+      int n = 0;
+      while (cons < prod) {
+        int at = (int) (cons & mask);
+        int len = (int) INTS.getAcquire(data, at);
+        if ((len & BUSY) != 0) {
+          break;   // the producer has not committed this record yet
+        }
+        int size = len & ~(BUSY | DISCARD);
+        if ((len & DISCARD) == 0) {
+          sink.accept(data.slice(at + 8, size).order(ByteOrder.LITTLE_ENDIAN));
+          n++;
+        }
+        cons += (size + 8 + 7) & ~7L;
+        LONGS.setRelease(consumer, 0, cons);   // the space is the kernel's again
+        if (cons >= prod) {
+          prod = (long) LONGS.getAcquire(producer, 0);
+        }
+      }
+      return n;
+    }
+
+    @Override
+    public void wake() {
+      LibC.signal(wakeFd);
+    }
+
+    @Override
+    public void close() {
+      LibC.close(epoll);
+      LibC.close(wakeFd);
+      LibC.munmap(producerPages, PAGE + 2L * ringBytes);
+      LibC.munmap(consumerPage, PAGE);
+    }
+  }
+
+  /** libbpf's own consumer: epoll plus a native-to-Java callback per record. */
+  final class Libbpf implements RingReader {
+    private final Pointer ring;
+    private Consumer<ByteBuffer> sink;
+    // kept in a field: JNA must not see the callback collected while libbpf holds it
+    private final LibBpf.SampleCallback callback = (ctx, data, size) -> {
+      sink.accept(data.getByteBuffer(0, size).order(ByteOrder.LITTLE_ENDIAN));
+      return 0;
+    };
+
+    Libbpf(int ringFd) throws IOException {
+      ring = LibBpf.ring_buffer__new(ringFd, callback, null, null);
+      if (ring == null) {
+        throw new IOException("BPF ring buffer: ring_buffer__new failed: " + LibC.strerror(Native.getLastError()));
+      }
+    }
+
+    @Override
+    public int poll(int timeoutMs, Consumer<ByteBuffer> sink) throws IOException {
+      this.sink = sink;
+      int n = LibBpf.ring_buffer__poll(ring, timeoutMs);
+      if (n < 0 && n != -LibC.EINTR) {
+        throw new IOException("BPF ring buffer: ring_buffer__poll failed: " + LibC.strerror(-n));
+      }
+      return Math.max(n, 0);
+    }
+
+    @Override
+    public void wake() {
+      // the poll returns on its own within its timeout
+    }
+
+    @Override
+    public void close() {
+      LibBpf.ring_buffer__free(ring);
+    }
+  }
+}

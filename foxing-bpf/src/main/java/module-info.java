@@ -1,0 +1,13 @@
+/** File-event capture: eBPF through libbpf, fanotify and inotify, as {@link io.foxing.api.events.EventSource}s. */
+module io.foxing.bpf {
+  requires transitive io.foxing.api;
+  requires com.sun.jna;
+  requires org.slf4j;
+
+  exports io.foxing.bpf;
+
+  provides io.foxing.api.events.EventSource with
+      io.foxing.bpf.BpfEventSource,
+      io.foxing.bpf.FanotifyEventSource,
+      io.foxing.bpf.InotifyEventSource;
+}
