@@ -17,9 +17,8 @@ import io.foxing.api.events.FileEvent;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -41,14 +40,9 @@ public final class FanotifyStream extends QueueStream {
   static final long FAN_CLOSE_WRITE = 0x8;
   static final long FAN_CREATE = 0x100;
   static final long FAN_DELETE = 0x200;
-  static final long FAN_Q_OVERFLOW = 0x4000;
   static final long FAN_RENAME = 0x10000000L;
   static final long FAN_ONDIR = 0x40000000L;
   private static final long MASK = FAN_MODIFY | FAN_ATTRIB | FAN_CLOSE_WRITE | FAN_CREATE | FAN_DELETE | FAN_RENAME | FAN_ONDIR;
-
-  static final int INFO_DFID_NAME = 2;
-  static final int INFO_OLD_DFID_NAME = 10;
-  static final int INFO_NEW_DFID_NAME = 12;
 
   private final int fanFd;
   private final int mountFd;
@@ -56,8 +50,16 @@ public final class FanotifyStream extends QueueStream {
   private final int epoll;
   private final ByteBuffer buffer = ByteBuffer.allocateDirect(256 * 1024).order(ByteOrder.nativeOrder());
   private final byte[] epollEvents = new byte[32];
-  /** Directory handles already opened, by their bytes; cleared when a directory is renamed or removed. */
-  private final Map<ByteBuffer, String> directories = new HashMap<>();
+  /**
+   * Directory handles already opened, by their bytes, with their paths; renames are applied to it.
+   * A removed directory keeps its entry, so the events queued before its removal still name it.
+   */
+  private final Map<ByteBuffer, String> directories = new LinkedHashMap<>(1024, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<ByteBuffer, String> eldest) {
+      return size() > 16_384;
+    }
+  };
 
   private FanotifyStream(Path root, EventOptions options, int fanFd, int mountFd, int wakeFd, int epoll) {
     super("fanotify", root, options.queueCapacity());
@@ -124,52 +126,40 @@ public final class FanotifyStream extends QueueStream {
     }
   }
 
-  /** Walks the events in {@code b} ({@code struct fanotify_event_metadata} each, then info records). */
-  void parse(ByteBuffer b) {
-    int at = 0;
+  private void parse(ByteBuffer b) {
     long now = System.nanoTime();
-    while (at + 24 <= b.limit()) {
-      int eventLen = b.getInt(at);
-      int metaLen = Short.toUnsignedInt(b.getShort(at + 6));
-      if (eventLen < 24 || metaLen < 24 || metaLen > eventLen || at + eventLen > b.limit()) {
-        emit(RESCAN, root.toString(), null, 0, now, "a malformed fanotify event");
-        return;
-      }
-      long mask = b.getLong(at + 8);
-      int pid = b.getInt(at + 20);
-      if ((mask & FAN_Q_OVERFLOW) != 0) {
-        overflow(1, "the fanotify queue was full");
-      } else {
+    try {
+      FanotifyRecords.parse(b, (mask, pid, names) -> {
+        if ((mask & FanotifyRecords.FAN_Q_OVERFLOW) != 0) {
+          overflow(1, "the fanotify queue was full");
+          return;
+        }
         String named = null;
         String oldName = null;
         String newName = null;
-        for (int info = at + metaLen; info + 4 <= at + eventLen; ) {
-          int type = Byte.toUnsignedInt(b.get(info));
-          int len = Short.toUnsignedInt(b.getShort(info + 2));
-          if (len < 4 || info + len > at + eventLen) {
-            break;
-          }
-          String path = type == INFO_DFID_NAME || type == INFO_OLD_DFID_NAME || type == INFO_NEW_DFID_NAME
-              ? resolve(b, info, len) : null;
-          switch (type) {
-            case INFO_DFID_NAME -> named = path;
-            case INFO_OLD_DFID_NAME -> oldName = path;
-            case INFO_NEW_DFID_NAME -> newName = path;
+        for (FanotifyRecords.Name n : names) {
+          String path = resolve(n);
+          switch (n.type()) {
+            case FanotifyRecords.INFO_DFID_NAME -> named = path;
+            case FanotifyRecords.INFO_OLD_DFID_NAME -> oldName = path;
+            case FanotifyRecords.INFO_NEW_DFID_NAME -> newName = path;
             default -> { }
           }
-          info += len;
         }
         dispatch(mask, pid, now, named, oldName, newName);
-      }
-      at += eventLen;
+      });
+    } catch (IllegalArgumentException malformed) {
+      emit(RESCAN, root.toString(), null, 0, now, malformed.getMessage());
     }
   }
 
   private void dispatch(long mask, int pid, long now, String path, String oldName, String newName) {
     boolean dir = (mask & FAN_ONDIR) != 0;
     if ((mask & FAN_RENAME) != 0) {
-      if (dir) {
-        directories.clear();
+      if (dir && oldName != null && newName != null) {
+        String prefix = oldName + "/";
+        directories.replaceAll((k, v) -> v.equals(oldName) ? newName
+            : v.startsWith(prefix) ? newName + v.substring(oldName.length()) : v);
       }
       if (oldName == null || newName == null) {
         emit(RESCAN, root.toString(), null, pid, now, "a rename whose directory could not be opened");
@@ -204,39 +194,16 @@ public final class FanotifyStream extends QueueStream {
       emit(CLOSED_AFTER_WRITE, path, null, pid, now, null);
     }
     if ((mask & FAN_DELETE) != 0) {
-      if (dir) {
-        directories.clear();
-      }
       emit(dir ? DIRECTORY_REMOVED : DELETED, path, null, pid, now, null);
     }
   }
 
-  /**
-   * The path named by a DFID_NAME info record: header (4), fsid (8), {@code struct file_handle}
-   * (handle_bytes, handle_type, handle), then the entry's NUL-terminated name ("." for the directory itself).
-   */
-  private String resolve(ByteBuffer b, int info, int len) {
-    int handleAt = info + 12;
-    if (handleAt + 8 > info + len) {
-      return null;
-    }
-    int handleBytes = b.getInt(handleAt);
-    int nameAt = handleAt + 8 + handleBytes;
-    if (handleBytes < 0 || nameAt > info + len) {
-      return null;
-    }
-    int end = nameAt;
-    while (end < info + len && b.get(end) != 0) {
-      end++;
-    }
-    byte[] nameBytes = new byte[end - nameAt];
-    b.get(nameAt, nameBytes);
-    String name = new String(nameBytes, StandardCharsets.UTF_8);
-    byte[] handle = new byte[8 + handleBytes];
-    b.get(handleAt, handle);
-    String dir = directories.get(ByteBuffer.wrap(handle));
+  /** The path an info record names: its directory's handle opened and read back, plus the entry's name. */
+  private String resolve(FanotifyRecords.Name n) {
+    ByteBuffer key = ByteBuffer.wrap(n.handle());
+    String dir = directories.get(key);
     if (dir == null) {
-      int fd = LibC.open_by_handle_at(mountFd, handle, LibC.O_PATH | LibC.O_CLOEXEC);
+      int fd = LibC.open_by_handle_at(mountFd, n.handle(), LibC.O_PATH | LibC.O_CLOEXEC);
       if (fd < 0) {
         return null;
       }
@@ -245,8 +212,9 @@ public final class FanotifyStream extends QueueStream {
       if (dir == null || !dir.startsWith("/") || dir.endsWith(" (deleted)")) {
         return null;
       }
-      directories.put(ByteBuffer.wrap(handle), dir);
+      directories.put(key, dir);
     }
+    String name = n.name();
     if (name.isEmpty() || name.equals(".")) {
       return dir;
     }

@@ -132,10 +132,7 @@ public final class WatchServiceStream extends QueueStream {
         }
       }
       if (!key.reset()) {
-        Path gone = keys.remove(key);
-        if (gone != null) {
-          directories.remove(gone);
-        }
+        keys.remove(key);   // its directory stays known as one until the parent reports the delete
       }
     }
   }
