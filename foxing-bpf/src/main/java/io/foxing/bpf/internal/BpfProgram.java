@@ -39,11 +39,15 @@ final class BpfProgram implements AutoCloseable {
   private final List<Pointer> links = new ArrayList<>();
   private final int eventsFd;
   private final int countersFd;
+  private final int configFd;
+  /** struct config: exclude_tgid, fork_child_pid_offset, coalesce_ns, wakeup, pad. */
+  private final ByteBuffer config = ByteBuffer.allocate(24).order(ByteOrder.nativeOrder());
 
-  private BpfProgram(Pointer object, int eventsFd, int countersFd) {
+  private BpfProgram(Pointer object, int eventsFd, int countersFd, int configFd) {
     this.object = object;
     this.eventsFd = eventsFd;
     this.countersFd = countersFd;
+    this.configFd = configFd;
   }
 
   /** Why the BPF source cannot run here, in one line with what to do; null if it can. */
@@ -100,7 +104,8 @@ final class BpfProgram implements AutoCloseable {
       if (r != 0) {
         throw failure("loading the BPF program (the verifier's or libbpf's log follows)", -r);
       }
-      program = new BpfProgram(obj, LibBpf.bpf_map__fd(events), LibBpf.bpf_map__fd(map(obj, "counters")));
+      program = new BpfProgram(obj, LibBpf.bpf_map__fd(events), LibBpf.bpf_map__fd(map(obj, "counters")),
+          LibBpf.bpf_map__fd(map(obj, "config")));
       program.configure(options);
       program.attachAll();
       return program;
@@ -123,14 +128,23 @@ final class BpfProgram implements AutoCloseable {
   }
 
   private void configure(EventOptions options) throws IOException {
-    ByteBuffer config = ByteBuffer.allocate(16).order(ByteOrder.nativeOrder());
     config.putInt(0, options.excludeSelf() ? (int) ProcessHandle.current().pid() : 0);
     config.putInt(4, forkChildPidOffset());
     config.putLong(8, options.coalesceNanos());
-    int fd = LibBpf.bpf_map__fd(map(object, "config"));
-    if (LibBpf.bpf_map_update_elem(fd, new byte[4], config.array(), 0) != 0) {
+    config.putInt(16, 1);
+    writeConfig();
+  }
+
+  private void writeConfig() throws IOException {
+    if (LibBpf.bpf_map_update_elem(configFd, new byte[4], config.array(), 0) != 0) {
       throw failure("writing the BPF configuration", Native.getLastError());
     }
+  }
+
+  /** Whether the kernel wakes the consumer per record (it sleeps in epoll) or not (it is polling). */
+  void wakeConsumer(boolean wake) throws IOException {
+    config.putInt(16, wake ? 1 : 0);
+    writeConfig();
   }
 
   /** Where sched_process_fork keeps child_pid on this kernel (it moved when the comm fields became dynamic). */

@@ -44,7 +44,7 @@ public final class BpfStream extends QueueStream {
   public static BpfStream open(Path root, EventOptions options, String consumer) throws IOException {
     BpfProgram program = BpfProgram.load(options);
     try {
-      BpfStream s = new BpfStream(root, options, program, RingReader.open(program.ringFd(), options.kernelBufferBytes(), consumer));
+      BpfStream s = new BpfStream(root, options, program, RingReader.open(program, options.kernelBufferBytes(), consumer));
       s.start();
       return s;
     } catch (IOException | RuntimeException e) {

@@ -82,14 +82,23 @@ public final class WatchServiceStream extends QueueStream {
     }
   }
 
+  /**
+   * Forgets the directories at and below {@code dir}. A watch is cancelled only if it still belongs
+   * to that name: when a directory moves within the root, the create under its new name may be
+   * handled first, and registering it hands back the same watch (inotify watches the inode), now
+   * re-pointed to the new name; cancelling it would blind the moved subtree.
+   */
   private void unregisterTree(Path dir) {
     directories.entrySet().removeIf(e -> {
-      if (e.getKey().startsWith(dir)) {
+      if (!e.getKey().startsWith(dir)) {
+        return false;
+      }
+      Path current = keys.get(e.getValue());
+      if (current != null && current.startsWith(dir)) {
         e.getValue().cancel();
         keys.remove(e.getValue());
-        return true;
       }
-      return false;
+      return true;
     });
   }
 
