@@ -78,7 +78,15 @@ public final class FanotifyStream extends QueueStream {
       return "fanotify_init(FAN_REPORT_DFID_NAME) failed: " + LibC.strerror(com.sun.jna.Native.getLastError())
           + " (needs Linux 5.9 or newer with CONFIG_FANOTIFY)";
     }
-    LibC.close(fd);
+    try {
+      // FAN_RENAME and the name-reporting flags on a filesystem mark: tried once on /, then dropped with the descriptor
+      if (LibC.fanotify_mark(fd, FAN_MARK_ADD | FAN_MARK_FILESYSTEM, MASK, LibC.AT_FDCWD, LibC.cpath("/")) < 0) {
+        return "fanotify_mark with FAN_RENAME failed: " + LibC.strerror(com.sun.jna.Native.getLastError())
+            + " (needs Linux 5.17 or newer)";
+      }
+    } finally {
+      LibC.close(fd);
+    }
     return null;
   }
 
