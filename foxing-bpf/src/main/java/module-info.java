@@ -2,7 +2,6 @@
 module io.foxing.bpf {
   requires transitive io.foxing.api;
   requires com.sun.jna;
-  requires org.slf4j;
 
   exports io.foxing.bpf;
 
