@@ -26,7 +26,11 @@ public final class EventSources {
    * @throws IOException if the named source is unknown or unavailable, or none is available
    */
   public static Choice choose(String name) throws IOException {
-    List<EventSource> sources = all();
+    return choose(name, all());
+  }
+
+  /** As {@link #choose(String)}, among {@code sources} (most preferred first). */
+  public static Choice choose(String name, List<EventSource> sources) throws IOException {
     StringBuilder passedOver = new StringBuilder();
     for (EventSource s : sources) {
       if (name != null && !s.name().equals(name)) {

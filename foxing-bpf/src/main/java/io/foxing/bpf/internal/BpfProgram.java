@@ -52,21 +52,33 @@ final class BpfProgram implements AutoCloseable {
 
   /** Why the BPF source cannot run here, in one line with what to do; null if it can. */
   static String unavailabilityCause() {
-    if (BpfProgram.class.getResource(RESOURCE) == null) {
+    return unavailabilityCause(BpfProgram.class.getResource(RESOURCE) != null,
+        Privileges.has(Privileges.CAP_BPF) || Privileges.has(Privileges.CAP_SYS_ADMIN), tracefs() != null,
+        BpfProgram::libbpfMissing);
+  }
+
+  /** The checks in order, each with its one-line reason; {@code libbpf} is asked last (it loads the library). */
+  static String unavailabilityCause(boolean packaged, boolean privileged, boolean tracefs,
+                                    java.util.function.Supplier<String> libbpf) {
+    if (!packaged) {
       return "the BPF program was not built into this jar (build it where clang and libbpf-dev are installed)";
     }
-    if (!Privileges.has(Privileges.CAP_BPF) && !Privileges.has(Privileges.CAP_SYS_ADMIN)) {
+    if (!privileged) {
       return "loading BPF programs needs root (CAP_BPF and CAP_PERFMON); run as root or use --source inotify";
     }
-    if (tracefs() == null) {
+    if (!tracefs) {
       return "tracefs is not mounted; as root: mount -t tracefs nodev /sys/kernel/tracing";
     }
+    return libbpf.get();
+  }
+
+  private static String libbpfMissing() {
     try {
       LibBpf.LIBRARY.getName();
+      return null;
     } catch (UnsatisfiedLinkError e) {
       return "libbpf.so.1 not found (apt-get install libbpf1): " + e.getMessage();
     }
-    return null;
   }
 
   static Path tracefs() {

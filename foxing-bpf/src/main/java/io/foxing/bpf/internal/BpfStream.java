@@ -57,6 +57,12 @@ public final class BpfStream extends QueueStream {
     return BpfProgram.unavailabilityCause();
   }
 
+  /** The reasons in the order they are checked (for tests): packaged program, privileges, tracefs, libbpf. */
+  public static String unavailabilityCause(boolean packaged, boolean privileged, boolean tracefs,
+                                           java.util.function.Supplier<String> libbpf) {
+    return BpfProgram.unavailabilityCause(packaged, privileged, tracefs, libbpf);
+  }
+
   /** Records read from the kernel, whether or not they were under the root. */
   public long records() {
     return records;
