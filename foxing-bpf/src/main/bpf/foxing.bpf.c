@@ -195,7 +195,6 @@ static __always_inline int save_write(struct sys_enter *ctx, __s32 fd) {
     return 0;
   if (excluded(k.tgid))
     return 0;
-  bpf_map_update_elem(&wfds, &k, &now, BPF_ANY);
   return save(OP_WRITE, fd, 0, 0, 0, 0, 0, 0);
 }
 
@@ -251,6 +250,11 @@ static __always_inline int finish(struct sys_exit *ctx) {
   } else if (p->op == OP_CLOSE) {
     struct fdkey k = {.tgid = tgid, .fd = p->dfd1};
     bpf_map_delete_elem(&wfds, &k);
+  } else if (p->op == OP_WRITE) {
+    /* only a write that succeeded marks the descriptor (and starts the coalescing interval) */
+    struct fdkey k = {.tgid = tgid, .fd = p->dfd1};
+    __u64 now = bpf_ktime_get_ns();
+    bpf_map_update_elem(&wfds, &k, &now, BPF_ANY);
   }
 
   e->seq = __sync_fetch_and_add(&n->seq, 1);

@@ -40,9 +40,21 @@ class FallbackTest {
     }
 
     @Override
-    public EventStream open(Path root, EventOptions options) {
-      throw new UnsupportedOperationException();
+    public EventStream open(Path root, EventOptions options) throws IOException {
+      throw new IOException(name + " refused to start");
     }
+  }
+
+  @Test
+  void aSourceThatFailsToStartIsPassedOverWithItsReason(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+    EventSource broken = new Fake("bpf", 30, null);
+    EventSources.Opened o = EventSources.open(null, dir, EventOptions.defaults(), List.of(broken, new InotifyEventSource()));
+    try (EventStream s = o.stream()) {
+      assertEquals("inotify", s.source());
+      assertEquals("bpf failed to start: bpf refused to start", o.reason());
+    }
+    assertEquals("bpf refused to start",
+        assertThrows(IOException.class, () -> EventSources.open("bpf", dir, EventOptions.defaults(), List.of(broken))).getMessage());
   }
 
   @Test

@@ -61,7 +61,7 @@ public final class Foxingd {
         "the choice and the reason go to standard error, then 'ready' once capture is running.",
         "Stops on Ctrl-C, SIGTERM or after --count events, then prints how many events were seen and lost."
       },
-      footerHeading = "%nExit codes:%n", footer = {"  0  stopped normally", "  2  bad arguments, or capture could not start"})
+      footerHeading = "%nExit codes:%n", footer = {"  0  stopped normally", "  1  capture stopped by an error (printed)", "  2  bad arguments, or capture could not start"})
   static final class Events implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
 
@@ -94,9 +94,9 @@ public final class Foxingd {
         err.println("foxingd events: --buffer: " + e.getMessage());
         return ExitCode.NOTHING_DONE;
       }
-      EventSources.Choice choice = EventSources.choose(source);
-      EventStream stream = choice.open(root, options);
-      err.println("foxingd: watching " + root + " with " + choice.source().name() + " (" + choice.reason() + ")");
+      EventSources.Opened opened = EventSources.open(source, root, options);
+      EventStream stream = opened.stream();
+      err.println("foxingd: watching " + root + " with " + opened.source().name() + " (" + opened.reason() + ")");
       err.println("ready");
       err.flush();
       long[] seen = {0};
@@ -114,6 +114,10 @@ public final class Foxingd {
         Runtime.getRuntime().removeShutdownHook(stopper);
       } catch (IllegalStateException shuttingDown) {
         // the hook is what stopped us
+      }
+      if (stream.failure() != null) {
+        err.println("foxingd: " + stream.failure());
+        return ExitCode.PARTIAL;
       }
       return ExitCode.OK;
     }

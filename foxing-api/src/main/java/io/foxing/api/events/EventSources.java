@@ -55,10 +55,46 @@ public final class EventSources {
         : "no event source available: " + passedOver);
   }
 
-  /** The chosen source and, in one line, why it was chosen. */
-  public record Choice(EventSource source, String reason) {
-    public EventStream open(Path root, EventOptions options) throws IOException {
-      return source.open(root, options);
-    }
+  /**
+   * Opens a stream on {@code root} from the source {@link #choose(String) choose} picks; when no
+   * name is given and that source fails to start, the next available one is tried, and the reason
+   * says why each was passed over.
+   *
+   * @throws IOException if the named source, or every available one, fails to start
+   */
+  public static Opened open(String name, Path root, EventOptions options) throws IOException {
+    return open(name, root, options, all());
   }
+
+  /** As {@link #open(String, Path, EventOptions)}, among {@code sources} (most preferred first). */
+  public static Opened open(String name, Path root, EventOptions options, List<EventSource> sources) throws IOException {
+    Choice c = choose(name, sources);
+    if (name != null) {
+      return new Opened(c.source().open(root, options), c.source(), c.reason());
+    }
+    StringBuilder passedOver = new StringBuilder(c.reason().equals("the best source") ? "" : c.reason());
+    IOException last = null;
+    for (EventSource s : sources.subList(sources.indexOf(c.source()), sources.size())) {
+      if (!s.isAvailable()) {
+        continue;
+      }
+      try {
+        return new Opened(s.open(root, options), s, passedOver.length() == 0 ? "the best source" : passedOver.toString());
+      } catch (IOException e) {
+        if (e instanceof java.nio.file.NoSuchFileException || e instanceof java.nio.file.NotDirectoryException) {
+          throw e;   // the root is wrong, not the source
+        }
+        last = e;
+        passedOver.append(passedOver.length() == 0 ? "" : "; ").append(s.name()).append(" failed to start: ")
+            .append(String.valueOf(e.getMessage()).replace('\n', ' '));
+      }
+    }
+    throw new IOException("no event source could start: " + passedOver, last);
+  }
+
+  /** A stream, the source it comes from and why that source. */
+  public record Opened(EventStream stream, EventSource source, String reason) {}
+
+  /** The chosen source and, in one line, why it was chosen. */
+  public record Choice(EventSource source, String reason) {}
 }

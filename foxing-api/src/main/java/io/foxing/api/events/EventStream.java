@@ -25,6 +25,12 @@ public interface EventStream extends Closeable {
   /** Events the kernel or a queue could not hold since the stream opened (each run of them was reported as an OVERFLOW). */
   long lost();
 
+  /**
+   * Why capture stopped on its own (the kernel side failed), or {@code null} while it runs or after
+   * a normal {@link #close()}; the last event before the end is then an OVERFLOW saying the same.
+   */
+  String failure();
+
   /** Stops capturing and releases kernel resources; a blocked {@link #take()} returns {@code null}. */
   @Override
   void close();

@@ -1,6 +1,8 @@
 package io.foxing.bpf.internal;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -44,6 +46,8 @@ record BpfEvent(long seq, long timestampNanos, int pid, int tid, long ret, int o
   static final int O_CREAT = 0100;
   static final int O_TRUNC = 01000;
   static final int RENAME_EXCHANGE = 2;
+  /** __O_TMPFILE | O_DIRECTORY. */
+  static final int O_TMPFILE = 020200000;
 
   /**
    * Decodes a record; throws {@link IllegalArgumentException} if it is shorter than its lengths
@@ -60,7 +64,19 @@ record BpfEvent(long seq, long timestampNanos, int pid, int tid, long ret, int o
     }
     return new BpfEvent(b.getLong(0), b.getLong(8), b.getInt(16), b.getInt(20), b.getLong(24), b.getInt(32),
         b.getInt(36), b.getInt(40), b.getInt(44), b.getInt(48), b.getInt(52),
-        string(b, HEADER, len1), string(b, HEADER + len1, len2), len1 == PATH_BUF || len2 == PATH_BUF);
+        string(b, HEADER, len1), string(b, HEADER + len1, len2),
+        len1 == PATH_BUF || len2 == PATH_BUF || !utf8(b, HEADER, len1) || !utf8(b, HEADER + len1, len2));
+  }
+
+  /** Names that are not UTF-8 cannot be named faithfully as a String: the event is reported as incomplete. */
+  private static boolean utf8(ByteBuffer b, int at, int len) {
+    try {
+      StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(b.slice(at, len));
+      return true;
+    } catch (CharacterCodingException e) {
+      return false;
+    }
   }
 
   /**

@@ -53,7 +53,8 @@ final class BpfProgram implements AutoCloseable {
   /** Why the BPF source cannot run here, in one line with what to do; null if it can. */
   static String unavailabilityCause() {
     return unavailabilityCause(BpfProgram.class.getResource(RESOURCE) != null,
-        Privileges.has(Privileges.CAP_BPF) || Privileges.has(Privileges.CAP_SYS_ADMIN), tracefs() != null,
+        Privileges.has(Privileges.CAP_SYS_ADMIN) || (Privileges.has(Privileges.CAP_BPF) && Privileges.has(Privileges.CAP_PERFMON)),
+        tracefs() != null,
         BpfProgram::libbpfMissing);
   }
 

@@ -43,11 +43,16 @@ public final class BpfStream extends QueueStream {
   /** Loads and attaches the program and starts reading; {@code consumer} is {@code mmap} or {@code libbpf}. */
   public static BpfStream open(Path root, EventOptions options, String consumer) throws IOException {
     BpfProgram program = BpfProgram.load(options);
+    RingReader ring = null;
     try {
-      BpfStream s = new BpfStream(root, options, program, RingReader.open(program, options.kernelBufferBytes(), consumer));
+      ring = RingReader.open(program, options.kernelBufferBytes(), consumer);
+      BpfStream s = new BpfStream(root, options, program, ring);
       s.start();
       return s;
     } catch (IOException | RuntimeException e) {
+      if (ring != null) {
+        ring.close();
+      }
       program.close();
       throw e;
     }
@@ -94,7 +99,12 @@ public final class BpfStream extends QueueStream {
       rescan("a malformed record: " + bad.getMessage(), 0, System.nanoTime());
       return;
     }
-    handle(e);
+    try {
+      handle(e);
+    } catch (RuntimeException bad) {
+      // e.g. a name this JVM cannot turn into a Path (not valid in its file-name encoding)
+      rescan("an event that could not be named (" + bad + ")", e.pid(), e.timestampNanos());
+    }
   }
 
   void handle(BpfEvent e) {
@@ -117,6 +127,10 @@ public final class BpfStream extends QueueStream {
         paths.duplicated(pid, e.dfd1(), newFd);
       }
       case BpfEvent.OPEN -> {
+        if ((e.flags() & BpfEvent.O_TMPFILE) == BpfEvent.O_TMPFILE) {
+          paths.opened(pid, (int) e.ret(), null);   // an unnamed file in that directory: its linkat names it
+          return;
+        }
         String path = named(e, e.dfd1(), e.path1());
         paths.opened(pid, (int) e.ret(), path);
         if ((e.flags() & BpfEvent.O_CREAT) != 0) {
@@ -154,7 +168,11 @@ public final class BpfStream extends QueueStream {
       rescan("a rename by process " + e.pid() + " whose paths could not be resolved", e.pid(), e.timestampNanos());
       return;
     }
-    paths.renamed(from, to);
+    if ((e.flags() & BpfEvent.RENAME_EXCHANGE) != 0) {
+      paths.exchanged(from, to);
+    } else {
+      paths.renamed(from, to);
+    }
     boolean inFrom = underRoot(from);
     boolean inTo = underRoot(to);
     if ((e.flags() & BpfEvent.RENAME_EXCHANGE) != 0) {

@@ -188,7 +188,12 @@ public final class FanotifyStream extends QueueStream {
     if (!underRoot(path)) {
       return;
     }
-    // one event may carry several changes to the same name, merged by the kernel: report them in the order they happen
+    // One event may carry several changes to the same name, merged by the kernel, in an order the
+    // mask does not keep: created and deleted together (either way round) is said as "look at it".
+    if ((mask & FAN_CREATE) != 0 && (mask & FAN_DELETE) != 0) {
+      emit(RESCAN, path, null, pid, now, "created and deleted while queued");
+      return;
+    }
     if ((mask & FAN_CREATE) != 0) {
       emit(dir ? DIRECTORY_CREATED : CREATED, path, null, pid, now, null);
     }

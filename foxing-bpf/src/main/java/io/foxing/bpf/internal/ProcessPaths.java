@@ -80,10 +80,12 @@ final class ProcessPaths {
   private String fd(int pid, int fd, boolean written) {
     Map<Integer, OpenFile> open = files.computeIfAbsent(pid, p -> new HashMap<>());
     OpenFile known = open.get(fd);
+    if (known != null && written && !known.written()) {
+      // a directory's descriptor is never written: its close went unseen and the number was reused
+      open.remove(fd);
+      known = null;
+    }
     if (known != null) {
-      if (written && !known.written()) {
-        open.put(fd, new OpenFile(known.path(), true));
-      }
       return known.path();
     }
     String link = proc.readlink("/proc/" + pid + "/fd/" + fd);
@@ -186,8 +188,12 @@ final class ProcessPaths {
     cwds.replaceAll((k, v) -> v.equals(from) ? to : v.startsWith(prefix) ? to + v.substring(from.length()) : v);
   }
 
-  private static long key(int pid, int fd) {
-    return ((long) pid << 32) | (fd & 0xffffffffL);
+  /** renameat2(RENAME_EXCHANGE): the two names swapped places. */
+  void exchanged(String a, String b) {
+    String parked = a + "\u0000exchanging";
+    renamed(a, parked);
+    renamed(b, a);
+    renamed(parked, b);
   }
 
   /** Folds {@code .}, {@code ..} and repeated slashes. */

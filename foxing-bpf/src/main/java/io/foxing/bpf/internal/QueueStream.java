@@ -24,8 +24,10 @@ public abstract class QueueStream implements EventStream {
   private final AtomicLong sequence = new AtomicLong();
   private final AtomicLong lost = new AtomicLong();
   private final Thread reader;
+  private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
   private volatile boolean closed;
   private volatile boolean ended;
+  private volatile String failure;
 
   protected QueueStream(String source, Path root, int capacity) {
     this.source = source;
@@ -86,8 +88,8 @@ public abstract class QueueStream implements EventStream {
       read();
     } catch (Throwable t) {
       if (!closed) {
-        emit(FileEvent.Kind.OVERFLOW, root.toString(), null, 0, System.nanoTime(),
-            "capture stopped: " + t.getMessage());
+        failure = "capture stopped: " + t;
+        emit(FileEvent.Kind.OVERFLOW, root.toString(), null, 0, System.nanoTime(), failure);
       }
     } finally {
       ended = true;
@@ -137,8 +139,13 @@ public abstract class QueueStream implements EventStream {
   }
 
   @Override
+  public String failure() {
+    return failure;
+  }
+
+  @Override
   public void close() {
-    if (closed) {
+    if (!closing.compareAndSet(false, true)) {
       return;
     }
     closed = true;
@@ -148,7 +155,10 @@ public abstract class QueueStream implements EventStream {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    release();
+    if (!reader.isAlive()) {
+      release();
+    }
+    // else: leaked rather than unmapped under a reader still inside it; the kernel frees it all at exit
     ended = true;
     queue.offer(END);
   }

@@ -69,6 +69,8 @@ interface RingReader extends AutoCloseable {
     private final WakeupSwitch wakeups;
     private boolean woken = true;
     private long lastRecord = System.nanoTime();
+    private long wokenAt;
+    private volatile boolean stopped;
 
     Mapped(BpfProgram program, int ringBytes) throws IOException {
       int ringFd = program.ringFd();
@@ -87,8 +89,19 @@ interface RingReader extends AutoCloseable {
       consumer = consumerPage.getByteBuffer(0, PAGE).order(ByteOrder.nativeOrder());
       producer = producerPages.getByteBuffer(0, PAGE).order(ByteOrder.nativeOrder());
       data = producerPages.getByteBuffer(PAGE, 2L * ringBytes).order(ByteOrder.nativeOrder());
-      wakeFd = (int) LibC.check(LibC.eventfd(0, LibC.EFD_CLOEXEC | LibC.O_NONBLOCK), "eventfd", "BPF ring buffer");
-      epoll = LibC.epollOn(ringFd, wakeFd);
+      int w = -1;
+      try {
+        w = (int) LibC.check(LibC.eventfd(0, LibC.EFD_CLOEXEC | LibC.O_NONBLOCK), "eventfd", "BPF ring buffer");
+        epoll = LibC.epollOn(ringFd, w);
+      } catch (IOException e) {
+        if (w >= 0) {
+          LibC.close(w);
+        }
+        LibC.munmap(producerPages, PAGE + 2L * ringBytes);
+        LibC.munmap(consumerPage, PAGE);
+        throw e;
+      }
+      wakeFd = w;
     }
 
     @Override
@@ -110,12 +123,15 @@ interface RingReader extends AutoCloseable {
       if (!woken) {
         wakeups.wake(true);
         woken = true;
+        wokenAt = now;
         n = drain(sink);
         if (n > 0) {
           return n;
         }
       }
-      LibC.epoll_wait(epoll, epollEvents, 2, timeoutMs);
+      // A producer that read "no wakeup" just before the switch commits without waking us, and the
+      // kernel wakes only for a record at the consumer position: look again soon for a few ms.
+      LibC.epoll_wait(epoll, epollEvents, 2, now - wokenAt < 10_000_000 ? 1 : timeoutMs);
       return drain(sink);
     }
 
@@ -123,7 +139,7 @@ interface RingReader extends AutoCloseable {
       long cons = (long) LONGS.getAcquire(consumer, 0);
       long prod = (long) LONGS.getAcquire(producer, 0);
       int n = 0;
-      while (cons < prod) {
+      while (cons < prod && !stopped) {
         int at = (int) (cons & mask);
         int len = (int) INTS.getAcquire(data, at);
         if ((len & BUSY) != 0) {
@@ -145,6 +161,7 @@ interface RingReader extends AutoCloseable {
 
     @Override
     public void wake() {
+      stopped = true;
       LibC.signal(wakeFd);
     }
 

@@ -48,8 +48,9 @@ public final class WatchServiceStream extends QueueStream {
       s.registerTree(root, false);
     } catch (IOException e) {
       watcher.close();
+      boolean limit = String.valueOf(e.getMessage()).contains("limit");
       throw new IOException(root + ": cannot watch: " + e.getMessage()
-          + " (for large trees raise fs.inotify.max_user_watches)", e);
+          + (limit ? " (raise fs.inotify.max_user_watches)" : ""), e);
     }
     s.start();
     return s;
@@ -128,7 +129,12 @@ public final class WatchServiceStream extends QueueStream {
         if (event.kind() == ENTRY_CREATE) {
           if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
             emit(FileEvent.Kind.DIRECTORY_CREATED, path.toString(), null, 0, now, null);
-            registerTree(path, true);
+            try {
+              registerTree(path, true);
+            } catch (IOException cannot) {
+              // unreadable, replaced meanwhile, or out of watches: the consumer must look itself
+              emit(FileEvent.Kind.RESCAN, path.toString(), null, 0, now, "cannot watch: " + cannot.getMessage());
+            }
           } else {
             emit(FileEvent.Kind.CREATED, path.toString(), null, 0, now, null);
           }

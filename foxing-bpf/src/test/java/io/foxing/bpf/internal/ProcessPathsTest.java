@@ -57,6 +57,24 @@ class ProcessPathsTest {
   }
 
   @Test
+  void aReusedDirectoryDescriptorIsNotTakenForTheWrittenFile() {
+    paths.openedDirectory(5, 3, "/r/d");           // closedir() is not traced
+    proc.put("/proc/5/fd/3", "socket:[99]");       // the number now holds a socket
+    assertNull(paths.written(5, 3));
+    proc.put("/proc/5/fd/3", "/r/log");
+    assertEquals("/r/log", paths.written(5, 3));
+  }
+
+  @Test
+  void anExchangeSwapsBothNames() {
+    paths.openedDirectory(4, 7, "/r/A");
+    paths.openedDirectory(4, 8, "/r/B/sub");
+    paths.exchanged("/r/A", "/r/B");
+    assertEquals("/r/B/x", paths.resolve(4, 7, "x"));
+    assertEquals("/r/A/sub/y", paths.resolve(4, 8, "y"));
+  }
+
+  @Test
   void renamesMoveOpenFilesAndWorkingDirectories() {
     paths.opened(3, 4, "/a/b/f");
     paths.changedDirectory(3, "/a/b");
