@@ -70,6 +70,13 @@ record BpfEvent(long seq, long timestampNanos, int pid, int tid, long ret, int o
 
   /** Names that are not UTF-8 cannot be named faithfully as a String: the event is reported as incomplete. */
   private static boolean utf8(ByteBuffer b, int at, int len) {
+    int i = 0;
+    while (i < len && b.get(at + i) >= 0) {
+      i++;   // ASCII, nearly every name: no decoder needed
+    }
+    if (i == len) {
+      return true;
+    }
     try {
       StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT).decode(b.slice(at, len));
