@@ -195,6 +195,77 @@ final class Signatures {
     return removed;
   }
 
+  private static final ThreadLocal<Memory> OTHER = ThreadLocal.withInitial(() -> new Memory(Posix.RW_BUFFER));
+
+  /**
+   * Marks in {@code dirty} the chunks among the first {@code comparable} whose bytes differ between
+   * two descriptors, reading both in 1 MiB windows; stops and returns false once more than
+   * {@code limit} differ (a whole copy is then cheaper).
+   */
+  static boolean differingChunks(int a, int b, long size, int shift, int comparable, int limit, java.util.BitSet dirty,
+                                 String where) throws IOException {
+    Memory ma = Posix.rwBuffer();
+    Memory mb = OTHER.get();
+    long end = Math.min(size, (long) comparable << shift);
+    int chunk = 1 << shift;
+    for (long pos = 0; pos < end; ) {
+      int want = (int) Math.min(end - pos, Posix.RW_BUFFER);
+      int gotA = fill(a, ma, pos, want, where);
+      int gotB = fill(b, mb, pos, want, where);
+      java.nio.ByteBuffer x = ma.getByteBuffer(0, want);
+      java.nio.ByteBuffer y = mb.getByteBuffer(0, want);
+      for (int at = 0; at < want; at += chunk) {
+        int len = Math.min(chunk, want - at);
+        int i = (int) ((pos + at) >>> shift);
+        if (at + len > Math.min(gotA, gotB) || x.slice(at, len).mismatch(y.slice(at, len)) >= 0) {
+          dirty.set(i);
+          if (dirty.cardinality() > limit) {
+            return false;
+          }
+        }
+      }
+      pos += want;
+    }
+    return true;
+  }
+
+  /** Reads up to {@code want} bytes at {@code pos}; returns how many (fewer only at the end of the file). */
+  private static int fill(int fd, Memory m, long pos, int want, String where) throws IOException {
+    int got = 0;
+    while (got < want) {
+      long n = LibC.pread(fd, m.share(got), want - got, pos + got);
+      if (n < 0) {
+        if (Posix.lastError() == Posix.EINTR) {
+          continue;
+        }
+        throw Posix.error("read", where, Posix.lastError());
+      }
+      if (n == 0) {
+        break;
+      }
+      got += (int) n;
+    }
+    return got;
+  }
+
+  /** The signature's hash of one chunk of a descriptor's contents. */
+  static byte[] chunkHash(int fd, long off, long len, String where) throws IOException {
+    io.foxing.merkle.Blake3 h = io.foxing.merkle.Blake3.newHasher();
+    byte[] buf = new byte[64 * 1024];
+    long done = 0;
+    while (done < len) {
+      int n = read(fd, off + done, buf, 0, (int) Math.min(buf.length, len - done), where);
+      if (n < 0) {
+        throw new IOException(where + ": ended at " + (off + done) + " while being signed (changed while copied?); run again");
+      }
+      h.update(buf, 0, n);
+      done += n;
+    }
+    byte[] out = new byte[FileSignature.CHUNK_HASH_LEN];
+    h.finalizeTo(0, out, 0, out.length);
+    return out;
+  }
+
   private static int read(int fd, long pos, byte[] buf, int off, int len, String where) throws IOException {
     Memory m = Posix.rwBuffer();
     long n = LibC.pread(fd, m, Math.min(len, Posix.RW_BUFFER), pos);

@@ -668,37 +668,50 @@ public final class TreeCopy {
   private static final long DELTA_MIN = 1 << 20;
 
   /**
-   * Updates a changed file in place, writing only the chunks whose hashes differ from the target's
-   * fresh signature, when fewer than half differ. Crash-safe: the signature is removed before the
-   * first write and stored again only after the data is on disk and the times are set, so a target
-   * never claims a signature its contents do not have; a rerun after a crash sees no fresh
-   * signature and a changed mtime, and copies the file whole.
+   * Updates a changed file in place, writing only the chunks that differ from the target, when fewer
+   * than half differ. The target is local, so its bytes are compared with the source's directly
+   * (two reads from the page cache, ~5x cheaper than hashing the whole source); the target's fresh
+   * signature is what makes the file eligible, and its hashes of the unchanged chunks carry over
+   * into the new signature, so only the changed chunks are hashed. Crash-safe: the signature is
+   * removed before the first write and stored again only after the data is on disk and the times
+   * are set, so a target never claims a signature its contents do not have; a rerun after a crash
+   * sees no fresh signature and a changed mtime, and copies the file whole.
    *
    * @return false when a whole copy is the better way (no fresh signature, other chunk size, too much changed)
    */
   private boolean deltaCopy(Dir d, Entry e, int sfd, Stat s, Stat dst) throws IOException {
     io.foxing.merkle.FileSignature old = Signatures.fresh(d.tfd, e.cname, dst, e.rel);
-    if (old == null || old.chunkSize() != 1L << io.foxing.merkle.FileSignature.chunkShiftFor(s.size())) {
+    int shift = io.foxing.merkle.FileSignature.chunkShiftFor(s.size());
+    if (old == null || old.chunkSize() != 1L << shift) {
       return false;
     }
-    io.foxing.merkle.FileSignature now = Signatures.compute(sfd, s.size(), e.rel);
-    int chunks = now.chunkCount();
+    long chunk = 1L << shift;
+    int chunks = (int) ((s.size() + chunk - 1) >>> shift);
     java.util.BitSet dirty = new java.util.BitSet(chunks);
-    for (int i = 0; i < chunks; i++) {
-      if (i >= old.chunkCount() || !now.sameChunk(old, i)) {
-        dirty.set(i);
-      }
-    }
-    if (dirty.cardinality() * 2 >= chunks) {
-      return false;
-    }
-    int tfd = Posix.openat(d.tfd, e.cname, LibC.O_WRONLY | LibC.O_NOFOLLOW | LibC.O_NOCTTY, 0, e.rel);
+    int tfd = Posix.openat(d.tfd, e.cname, LibC.O_RDWR | LibC.O_NOFOLLOW | LibC.O_NOCTTY, 0, e.rel);
     try {
+      // the old hash of a chunk is usable only where the target held that whole chunk, at the same length
+      int comparable = (int) Math.min(old.chunkCount(),
+          dst.size() == s.size() ? chunks : Math.min(s.size(), dst.size()) >>> shift);
+      if (!Signatures.differingChunks(sfd, tfd, s.size(), shift, comparable, chunks / 2, dirty, e.rel)) {
+        return false;
+      }
+      dirty.set(comparable, chunks);
+      if (dirty.cardinality() * 2 >= chunks) {
+        return false;
+      }
+      byte[] hashes = new byte[chunks * io.foxing.merkle.FileSignature.CHUNK_HASH_LEN];
+      for (int i = 0; i < chunks; i++) {
+        byte[] h = dirty.get(i) ? Signatures.chunkHash(sfd, i * chunk, Math.min(chunk, s.size() - i * chunk), e.rel)
+            : old.chunkHash(i);
+        System.arraycopy(h, 0, hashes, i * h.length, h.length);
+      }
+      io.foxing.merkle.FileSignature now = io.foxing.merkle.FileSignature.of(s.size(), 0, 0, shift, hashes);
       Signatures.remove(tfd, d.tfd, e.cname, e.rel);
       long written = 0;
       for (int i = dirty.nextSetBit(0); i >= 0; i = dirty.nextSetBit(i + 1)) {
-        long off = i * now.chunkSize();
-        written += ReadWriteTier.copyRange(sfd, tfd, off, Math.min(now.chunkSize(), s.size() - off), e.rel);
+        long off = i * chunk;
+        written += ReadWriteTier.copyRange(sfd, tfd, off, Math.min(chunk, s.size() - off), e.rel);
       }
       if (dst.size() != s.size()) {
         Posix.ftruncate(tfd, s.size(), e.rel);
