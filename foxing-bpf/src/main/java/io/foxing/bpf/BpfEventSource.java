@@ -1,7 +1,6 @@
 package io.foxing.bpf;
 
 import io.foxing.api.events.EventOptions;
-import io.foxing.api.events.EventSource;
 import io.foxing.api.events.EventStream;
 import io.foxing.bpf.internal.BpfStream;
 import java.io.IOException;
@@ -12,12 +11,9 @@ import java.nio.file.Path;
  * process, with its pid, the moment it returns from the kernel. Needs root (CAP_BPF, CAP_PERFMON),
  * tracefs and libbpf 1.x. See the "File events" guide for what it sees and where it can be wrong.
  */
-public final class BpfEventSource implements EventSource {
+public final class BpfEventSource extends ProbedSource {
   /** {@code foxing.bpf.consumer=libbpf} reads the ring buffer through libbpf's callback instead of mapped memory. */
   static final String CONSUMER = System.getProperty("foxing.bpf.consumer", "mmap");
-
-  private volatile String cause;
-  private volatile boolean probed;
 
   @Override
   public String name() {
@@ -30,17 +26,8 @@ public final class BpfEventSource implements EventSource {
   }
 
   @Override
-  public boolean isAvailable() {
-    return unavailabilityCause() == null;
-  }
-
-  @Override
-  public String unavailabilityCause() {
-    if (!probed) {
-      cause = BpfStream.unavailabilityCause();
-      probed = true;
-    }
-    return cause;
+  String probe() {
+    return BpfStream.unavailabilityCause();
   }
 
   @Override

@@ -1,7 +1,6 @@
 package io.foxing.bpf;
 
 import io.foxing.api.events.EventOptions;
-import io.foxing.api.events.EventSource;
 import io.foxing.api.events.EventStream;
 import io.foxing.bpf.internal.FanotifyStream;
 import java.io.IOException;
@@ -11,10 +10,7 @@ import java.nio.file.Path;
  * File events from fanotify with a filesystem mark ({@code FAN_REPORT_DFID_NAME}, Linux 5.9+):
  * no BPF needed, still root. Does not see fsync; xattr changes arrive as attribute changes.
  */
-public final class FanotifyEventSource implements EventSource {
-  private volatile String cause;
-  private volatile boolean probed;
-
+public final class FanotifyEventSource extends ProbedSource {
   @Override
   public String name() {
     return "fanotify";
@@ -26,17 +22,8 @@ public final class FanotifyEventSource implements EventSource {
   }
 
   @Override
-  public boolean isAvailable() {
-    return unavailabilityCause() == null;
-  }
-
-  @Override
-  public String unavailabilityCause() {
-    if (!probed) {
-      cause = FanotifyStream.unavailabilityCause();
-      probed = true;
-    }
-    return cause;
+  String probe() {
+    return FanotifyStream.unavailabilityCause();
   }
 
   @Override

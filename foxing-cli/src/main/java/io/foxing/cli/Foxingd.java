@@ -27,18 +27,7 @@ public final class Foxingd {
 
   /** Runs {@code foxingd ARGS} with the given output streams; returns the exit code. */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
-    CommandLine cl = new CommandLine(new Top()).addSubcommand(new Events());
-    cl.setOut(out);
-    cl.setErr(err);
-    cl.setParameterExceptionHandler((ex, a) -> {
-      err.println("foxingd: " + ex.getMessage() + " (see foxingd --help)");
-      return ExitCode.NOTHING_DONE;
-    });
-    cl.setExecutionExceptionHandler((ex, c, r) -> {
-      err.println("foxingd: " + Fxcp.oneLine(ex));
-      return ExitCode.NOTHING_DONE;
-    });
-    return cl.execute(args);
+    return Fxcp.execute(new CommandLine(new Top()).addSubcommand(new Events()), "foxingd", args, out, err);
   }
 
   @Command(name = "foxingd", mixinStandardHelpOptions = true, versionProvider = Fxcp.Version.class,

@@ -168,18 +168,8 @@ public final class Fxcp implements Callable<Integer> {
     Fxcp fxcp = new Fxcp();
     fxcp.spec = fxcp.model();
     CommandLine cl = new CommandLine(fxcp.spec);
-    cl.setOut(out);
-    cl.setErr(err);
     cl.setOverwrittenOptionsAllowed(true); // repeated --exclude/--include arrive in order
-    cl.setParameterExceptionHandler((ex, a) -> {
-      err.println("fxcp: " + ex.getMessage() + " (see fxcp --help)");
-      return ExitCode.NOTHING_DONE;
-    });
-    cl.setExecutionExceptionHandler((ex, c, r) -> {
-      err.println("fxcp: " + oneLine(ex));
-      return ExitCode.NOTHING_DONE;
-    });
-    return cl.execute(args);
+    return execute(cl, "fxcp", args, out, err);
   }
 
   @Override
@@ -293,6 +283,24 @@ public final class Fxcp implements Callable<Integer> {
       }
     }
     return fb.build();
+  }
+
+  /**
+   * Runs a picocli command with the given streams; bad arguments and failures are one line on
+   * {@code err} starting with {@code name}, exit code 2.
+   */
+  static int execute(CommandLine cl, String name, String[] args, PrintWriter out, PrintWriter err) {
+    cl.setOut(out);
+    cl.setErr(err);
+    cl.setParameterExceptionHandler((ex, a) -> {
+      err.println(name + ": " + ex.getMessage() + " (see " + name + " --help)");
+      return ExitCode.NOTHING_DONE;
+    });
+    cl.setExecutionExceptionHandler((ex, c, r) -> {
+      err.println(name + ": " + oneLine(ex));
+      return ExitCode.NOTHING_DONE;
+    });
+    return cl.execute(args);
   }
 
   static String oneLine(Throwable t) {

@@ -53,18 +53,7 @@ public final class Snap implements Callable<Integer> {
     Snap snap = new Snap();
     snap.out = out;
     snap.err = err;
-    CommandLine cl = new CommandLine(snap);
-    cl.setOut(out);
-    cl.setErr(err);
-    cl.setParameterExceptionHandler((ex, a) -> {
-      err.println("fxcp snap: " + ex.getMessage() + " (see fxcp snap --help)");
-      return ExitCode.NOTHING_DONE;
-    });
-    cl.setExecutionExceptionHandler((ex, c, r) -> {
-      err.println("fxcp snap: " + Fxcp.oneLine(ex));
-      return ExitCode.NOTHING_DONE;
-    });
-    return cl.execute(args);
+    return Fxcp.execute(new CommandLine(snap), "fxcp snap", args, out, err);
   }
 
   @Override

@@ -57,18 +57,7 @@ public final class Sum implements Callable<Integer> {
 
   /** Runs {@code fxcp sum ARGS} with the given output streams; returns the exit code. */
   static int run(String[] args, PrintWriter out, PrintWriter err) {
-    picocli.CommandLine cl = new picocli.CommandLine(new Sum());
-    cl.setOut(out);
-    cl.setErr(err);
-    cl.setParameterExceptionHandler((ex, a) -> {
-      err.println("fxcp sum: " + ex.getMessage() + " (see fxcp sum --help)");
-      return ExitCode.NOTHING_DONE;
-    });
-    cl.setExecutionExceptionHandler((ex, c, r) -> {
-      err.println("fxcp sum: " + Fxcp.oneLine(ex));
-      return ExitCode.NOTHING_DONE;
-    });
-    return cl.execute(args);
+    return Fxcp.execute(new picocli.CommandLine(new Sum()), "fxcp sum", args, out, err);
   }
 
   @Override

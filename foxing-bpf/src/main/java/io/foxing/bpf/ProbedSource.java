@@ -1,0 +1,26 @@
+package io.foxing.bpf;
+
+import io.foxing.api.events.EventSource;
+
+/** A source whose availability is probed once, on first asking (the probe may touch the kernel). */
+abstract class ProbedSource implements EventSource {
+  private volatile String cause;
+  private volatile boolean probed;
+
+  /** Why this source cannot run here, or null. */
+  abstract String probe();
+
+  @Override
+  public final boolean isAvailable() {
+    return unavailabilityCause() == null;
+  }
+
+  @Override
+  public final String unavailabilityCause() {
+    if (!probed) {
+      cause = probe();
+      probed = true;
+    }
+    return cause;
+  }
+}
