@@ -161,10 +161,8 @@ public final class EventCaptureBench {
       });
       consumer.start();
       long gen = generate(dir, creates);
-      long settled = 0;
       for (long seen = -1; seen != events.get(); Thread.sleep(500)) {
-        seen = events.get();
-        settled++;
+        seen = events.get();   // until half a second passes with no new event
       }
       lost = stream.lost();
       stream.close();

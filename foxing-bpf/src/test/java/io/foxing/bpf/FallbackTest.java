@@ -1,7 +1,6 @@
 package io.foxing.bpf;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -9,30 +8,17 @@ import io.foxing.api.events.EventOptions;
 import io.foxing.api.events.EventSource;
 import io.foxing.api.events.EventSources;
 import io.foxing.api.events.EventStream;
-import io.foxing.bpf.internal.BpfStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Each reason the BPF source cannot load is one line saying what to do, and the choice falls back
- * to the next source with every reason it passed over (the unprivileged case runs for real in
- * FoxingdCommandTest, with capabilities dropped).
+ * The choice falls back to the next source with every reason it passed over, also when a source
+ * fails to start (the unprivileged case runs for real in FoxingdCommandTest, with capabilities
+ * dropped; each BPF reason is checked in BpfProgramTest).
  */
 class FallbackTest {
-  @Test
-  void eachLoadingFailureHasItsOwnLine() {
-    assertEquals("the BPF program was not built into this jar (build it where clang and libbpf-dev are installed)",
-        BpfStream.unavailabilityCause(false, true, true, () -> null));
-    assertEquals("loading BPF programs needs root (CAP_BPF and CAP_PERFMON); run as root or use --source inotify",
-        BpfStream.unavailabilityCause(true, false, true, () -> null));
-    assertEquals("tracefs is not mounted; as root: mount -t tracefs nodev /sys/kernel/tracing",
-        BpfStream.unavailabilityCause(true, true, false, () -> null));
-    assertEquals("libbpf missing", BpfStream.unavailabilityCause(true, true, true, () -> "libbpf missing"));
-    assertNull(BpfStream.unavailabilityCause(true, true, true, () -> null));
-  }
-
   record Fake(String name, int preference, String unavailabilityCause) implements EventSource {
     @Override
     public boolean isAvailable() {

@@ -88,17 +88,17 @@ public final class Foxingd {
       err.println("foxingd: watching " + root + " with " + opened.source().name() + " (" + opened.reason() + ")");
       err.println("ready");
       err.flush();
-      long[] seen = {0};
+      long seen = 0;
       Thread stopper = new Thread(stream::close, "foxingd-stop");
       Runtime.getRuntime().addShutdownHook(stopper);
       try (stream) {
-        for (FileEvent e; seen[0] < count && (e = stream.take()) != null; ) {
+        for (FileEvent e; seen < count && (e = stream.take()) != null; ) {
           out.println(json ? json(e) : text(e));
-          seen[0]++;
+          seen++;
         }
       }
       out.flush();
-      err.println("foxingd: " + seen[0] + " events, " + stream.lost() + " lost");
+      err.println("foxingd: " + seen + " events, " + stream.lost() + " lost");
       try {
         Runtime.getRuntime().removeShutdownHook(stopper);
       } catch (IllegalStateException shuttingDown) {
