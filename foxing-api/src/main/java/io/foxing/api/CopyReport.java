@@ -54,6 +54,7 @@ public final class CopyReport {
   private final long signaturesWritten;
   private final long deltaFiles;
   private final long deltaBytesSaved;
+  private final long directoriesUnchanged;
   private final Map<String, Long> filesByTier;
   private final Map<String, Long> xattrsNotPreserved;
   private final List<Failure> failures;
@@ -74,6 +75,7 @@ public final class CopyReport {
     signaturesWritten = b.signaturesWritten;
     deltaFiles = b.deltaFiles;
     deltaBytesSaved = b.deltaBytesSaved;
+    directoriesUnchanged = b.directoriesUnchanged;
     filesByTier = Collections.unmodifiableMap(new TreeMap<>(b.filesByTier));
     xattrsNotPreserved = Collections.unmodifiableMap(new TreeMap<>(b.xattrsNotPreserved));
     failures = List.copyOf(b.failures);
@@ -149,6 +151,14 @@ public final class CopyReport {
     return deltaBytesSaved;
   }
 
+  /**
+   * Directories whose record (written with {@link CopyOptions#generateSignatures()}) showed that
+   * nothing in them changed on either side since, so their entries were not examined one by one.
+   */
+  public long directoriesUnchanged() {
+    return directoriesUnchanged;
+  }
+
   /** Files served per tier name ({@code reflink}, {@code cfr}, {@code sendfile}, {@code rw}, ...). */
   public Map<String, Long> filesByTier() {
     return filesByTier;
@@ -203,6 +213,7 @@ public final class CopyReport {
     private long signaturesWritten;
     private long deltaFiles;
     private long deltaBytesSaved;
+    private long directoriesUnchanged;
     private final Map<String, Long> filesByTier = new TreeMap<>();
     private final Map<String, Long> xattrsNotPreserved = new TreeMap<>();
     private final List<Failure> failures = new ArrayList<>();
@@ -224,6 +235,7 @@ public final class CopyReport {
     public Builder signaturesWritten(long n) { signaturesWritten = n; return this; }
     public Builder deltaFiles(long n) { deltaFiles = n; return this; }
     public Builder deltaBytesSaved(long n) { deltaBytesSaved = n; return this; }
+    public Builder directoriesUnchanged(long n) { directoriesUnchanged = n; return this; }
     public Builder tier(String tier, long files) { filesByTier.merge(tier, files, Long::sum); return this; }
     public Builder xattrNotPreserved(String name, long files) { xattrsNotPreserved.merge(name, files, Long::sum); return this; }
     public Builder failure(String path, String reason) { failures.add(new Failure(path, reason)); return this; }

@@ -33,6 +33,7 @@ final class JsonReport {
     o.put("signatures_written", r.signaturesWritten());
     o.put("delta_files", r.deltaFiles());
     o.put("delta_bytes_saved", r.deltaBytesSaved());
+    o.put("directories_unchanged", r.directoriesUnchanged());
     o.put("duration_ms", r.duration().toMillis());
     ObjectNode tiers = o.putObject("files_by_tier");
     r.filesByTier().forEach(tiers::put);

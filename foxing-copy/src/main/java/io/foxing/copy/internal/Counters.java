@@ -25,6 +25,8 @@ final class Counters {
   final LongAdder signaturesWritten = new LongAdder();
   final LongAdder deltaFiles = new LongAdder();
   final LongAdder deltaBytesSaved = new LongAdder();
+  final LongAdder directoriesUnchanged = new LongAdder();
+  private final LongAdder issues = new LongAdder();
   private final Map<String, LongAdder> tiers = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> xattrsNotPreserved = new ConcurrentHashMap<>();
   private final Queue<CopyReport.Failure> failures = new ConcurrentLinkedQueue<>();
@@ -39,6 +41,7 @@ final class Counters {
   }
 
   void failure(String path, Exception e) {
+    issues.increment();
     failures.add(new CopyReport.Failure(path, reason(e)));
     try {
       listener.fileFailed(path, e);
@@ -53,6 +56,7 @@ final class Counters {
   }
 
   void warning(String path, String message) {
+    issues.increment();
     try {
       listener.warning(path, message);
     } catch (RuntimeException ignored) {
@@ -63,6 +67,11 @@ final class Counters {
   /** The exception's message (ours name the path and what to do), or its type when it has none. */
   private static String reason(Exception e) {
     return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+  }
+
+  /** Failures and warnings so far: a directory records its state only if none came while it was copied. */
+  long issues() {
+    return issues.sum();
   }
 
   CopyReport report(Duration took, boolean dryRun) {
@@ -80,6 +89,7 @@ final class Counters {
         .signaturesWritten(signaturesWritten.sum())
         .deltaFiles(deltaFiles.sum())
         .deltaBytesSaved(deltaBytesSaved.sum())
+        .directoriesUnchanged(directoriesUnchanged.sum())
         .duration(took)
         .dryRun(dryRun);
     tiers.forEach((k, v) -> b.tier(k, v.sum()));

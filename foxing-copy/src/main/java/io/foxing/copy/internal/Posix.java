@@ -184,7 +184,9 @@ public final class Posix {
         b.getLong(64),
         b.getInt(72),
         b.getLong(112),
-        b.getInt(120));
+        b.getInt(120),
+        b.getLong(96),
+        b.getInt(104));
   }
 
   /** glibc's makedev(3) encoding of a dev_t. */

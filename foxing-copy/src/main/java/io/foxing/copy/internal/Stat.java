@@ -14,7 +14,9 @@ public record Stat(
     long atimeSec,
     int atimeNsec,
     long mtimeSec,
-    int mtimeNsec) {
+    int mtimeNsec,
+    long ctimeSec,
+    int ctimeNsec) {
 
   public int type() {
     return mode & LibC.S_IFMT;

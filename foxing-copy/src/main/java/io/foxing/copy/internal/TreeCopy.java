@@ -58,6 +58,9 @@ public final class TreeCopy {
   private final Metadata metadata;
   private final FilterRules filters;
   private final boolean dryRun;
+  private final boolean hardLinks;
+  private final boolean root = Posix.geteuid() == 0;
+  private final byte[] optionsDigest; // the part of every directory record that depends on the options
   private ForkJoinPool pool;
   private final Map<InodeKey, LinkGroup> links = new ConcurrentHashMap<>();
   private final AtomicInteger roots = new AtomicInteger();
@@ -73,6 +76,8 @@ public final class TreeCopy {
     this.metadata = new Metadata(options, counters);
     this.filters = options.filters();
     this.dryRun = options.dryRun();
+    this.hardLinks = options.preserves(Preserve.HARD_LINKS);
+    this.optionsDigest = DirRecords.options(options, root);
   }
 
   /**
@@ -153,6 +158,10 @@ public final class TreeCopy {
     int tfd = -1;
     long tdev = -1; // the target filesystem, for the tiers' same-filesystem test
     final AtomicInteger pending = new AtomicInteger(1);
+    List<Entry> entries; // what was found in the source, for the directory record
+    byte[] sourceDigest;
+    boolean unchanged; // its record matched: the entries were left alone
+    long issuesAtStart; // failures and warnings of the whole run when the directory was listed
 
     Dir(Dir parent, byte[] srcName, byte[] dstName, String rel, String raw, Stat src, Stat before, boolean pseudo) {
       this.parent = parent;
@@ -229,6 +238,7 @@ public final class TreeCopy {
 
   /** Lists one directory and dispatches its entries. Runs on a pool thread. */
   private void processDir(Dir d) {
+    d.issuesAtStart = counters.issues();
     try {
       open(d);
       List<Posix.Dirent> ents = Posix.readdir(d.sfd, where(d));
@@ -268,9 +278,14 @@ public final class TreeCopy {
       if (targetNames != null) {
         removeExtraneous(d, targetNames, keep);
       }
+      checkRecord(d, entries, targetNames);
       List<Entry> batch = new ArrayList<>();
       long batchBytes = 0;
       for (Entry e : entries) {
+        if (d.unchanged && DirRecords.covered(e.src, hardLinks)) {
+          upToDate(e);
+          continue;
+        }
         try {
           if (!handle(d, e, e.cname)) {
             continue;
@@ -370,6 +385,116 @@ public final class TreeCopy {
     if (!d.fresh() && bits != 0) {
       changed(Metadata.itemize('.', 'd', bits), dirDisplay(d.rel), "");
       counters.metadataUpdated.increment();
+    }
+    storeRecord(d);
+  }
+
+  // ---------------------------------------------------------------- directory records
+
+  /**
+   * Compares the directory's record (see {@link DirRecords}) with digests of the stats just taken;
+   * on a match its covered entries are left alone. Never with {@code --checksum}, which asks for
+   * contents to be compared.
+   */
+  private void checkRecord(Dir d, List<Entry> entries, Map<ByteKey, Boolean> targetNames) throws ErrnoException {
+    d.entries = entries;
+    if (options.checksum()) {
+      return;
+    }
+    byte[] stored = targetNames == null ? null : DirRecords.read(d.tfd, where(d));
+    if (stored == null && !recordsWanted()) {
+      return; // nothing to compare with, nothing to write
+    }
+    d.sourceDigest = sourceDigest(d, entries);
+    if (stored != null) {
+      List<byte[]> names = new ArrayList<>(targetNames.size());
+      targetNames.keySet().forEach(k -> names.add(k.bytes));
+      byte[] expected = DirRecords.record(optionsDigest, d.sourceDigest, targetDigest(names, entries, e -> e.dst));
+      d.unchanged = java.util.Arrays.equals(stored, expected);
+      if (d.unchanged) {
+        counters.directoriesUnchanged.increment();
+      }
+    }
+  }
+
+  private boolean recordsWanted() {
+    return options.generateSignatures() && !dryRun;
+  }
+
+  private byte[] sourceDigest(Dir d, List<Entry> entries) {
+    DirRecords.Digest h = new DirRecords.Digest().state(d.src);
+    for (Entry e : entries) {
+      h.name(e.name, e.src.type());
+      if (DirRecords.covered(e.src, hardLinks)) {
+        h.state(e.src);
+      }
+    }
+    return h.finish();
+  }
+
+  private byte[] targetDigest(List<byte[]> names, List<Entry> entries, java.util.function.Function<Entry, Stat> target) {
+    DirRecords.Digest h = new DirRecords.Digest();
+    DirRecords.sortNames(names);
+    for (byte[] n : names) {
+      h.name(n, 0);
+    }
+    for (Entry e : entries) {
+      if (DirRecords.covered(e.src, hardLinks)) {
+        h.state(target.apply(e));
+      }
+    }
+    return h.finish();
+  }
+
+  /**
+   * Writes the record of a directory copied the normal way, from its target as it is now, unless
+   * anything failed or warned meanwhile (anywhere in the run: cheap to check, and it only costs a
+   * later run the shortcut) or a target entry does not look like its source (another process
+   * changing the target while we copied it: its change must not become the trusted state).
+   */
+  private void storeRecord(Dir d) throws IOException {
+    if (!recordsWanted() || d.unchanged || d.sourceDigest == null || d.tfd < 0 || counters.issues() != d.issuesAtStart) {
+      return;
+    }
+    List<byte[]> names = new ArrayList<>();
+    for (Posix.Dirent de : Posix.readdir(d.tfd, where(d))) {
+      names.add(de.name());
+    }
+    Map<Entry, Stat> now = new HashMap<>();
+    for (Entry e : d.entries) {
+      if (DirRecords.covered(e.src, hardLinks)) {
+        Stat t = Posix.statIfExists(d.tfd, e.cname, e.rel);
+        if (!looksCopied(e.src, t)) {
+          LOG.debug("{}: target differs from its source after the copy; no directory record", e.rel);
+          return;
+        }
+        now.put(e, t);
+      }
+    }
+    byte[] record = DirRecords.record(optionsDigest, d.sourceDigest, targetDigest(names, d.entries, now::get));
+    if (!DirRecords.store(d.tfd, record, where(d))) {
+      LOG.debug("{}: no user xattrs, no directory record", where(d));
+    }
+  }
+
+  /** The target entry has what a copy of {@code s} gets from the stat fields: kind, size, and what is preserved. */
+  private boolean looksCopied(Stat s, Stat t) {
+    return t != null && t.type() == s.type() && t.size() == s.size()
+        && (!options.preserves(Preserve.TIMES) || t.sameMtime(s))
+        && (!options.preserves(Preserve.MODE) || s.isSymlink() || t.permissions() == s.permissions())
+        && (!options.preserves(Preserve.OWNER) || !root || t.uid() == s.uid())
+        && (!options.preserves(Preserve.GROUP) || t.gid() == s.gid());
+  }
+
+  private void upToDate(Entry e) {
+    if (!e.src.isRegular()) {
+      return; // unchanged symlinks and special files are not counted, as on the normal path
+    }
+    counters.filesUpToDate.increment();
+    try {
+      listener.fileUpToDate(e.rel, e.src.size());
+    } catch (RuntimeException ex) {
+      LOG.warn("listener failed on {}", e.rel, ex);
     }
   }
 
@@ -747,12 +872,7 @@ public final class TreeCopy {
   }
 
   private void updateMetadataOnly(Dir d, Entry e, byte[] srcCname) throws IOException {
-    counters.filesUpToDate.increment();
-    try {
-      listener.fileUpToDate(e.rel, e.src.size());
-    } catch (RuntimeException ex) {
-      LOG.warn("listener failed on {}", e.rel, ex);
-    }
+    upToDate(e);
     Metadata.Target probe = new Metadata.Target(-1, d.tfd, e.cname, e.dst);
     int bits = metadata.applyAllButTimes(new Metadata.Source(-1, d.sfd, srcCname, e.src), probe, true, e.rel)
         | metadata.applyTimes(e.src, probe, e.dst, true, e.rel);

@@ -1,0 +1,126 @@
+package io.foxing.copy.internal;
+
+import io.foxing.api.CopyOptions;
+import io.foxing.api.ErrnoException;
+import io.foxing.merkle.Blake3;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Directory records: the hashes that let a resync trust a whole directory's entries without
+ * examining each one's extended attributes, ACLs, link target or signature.
+ *
+ * <p>A record is kept in the {@code user.foxing.dir} xattr of a target directory after a run with
+ * signatures. It holds three BLAKE3 digests: of the options that shape the target, of the source
+ * directory's entries (names, types, and for every file, symlink and special file its inode,
+ * size, mode, owner, mtime and ctime), and of the target's entries (every name, and the same stat
+ * fields of each copied entry). On a later run both sides' entries are stat'ed anyway; when the
+ * two digests made from those stats equal the record, nothing in the directory changed on either
+ * side, because every change to contents, mode, owner, xattrs, ACLs or links moves the ctime,
+ * which no one but the kernel sets. The directory's entries are then counted up to date and left
+ * alone.
+ *
+ * <p>Linux has no recursive change indicator, so a record covers one directory: subdirectories
+ * appear in it by name and type only and are always walked, each judged by its own record; the
+ * walk of the source is never skipped, only the per-entry work. Files with several hard links
+ * are never trusted this way (their link structure is restored by the normal path). A record is
+ * written only when nothing in the run failed or warned while the directory was being copied,
+ * and a record that does not match, however it came about, only means the directory is copied
+ * the normal way.
+ *
+ * <p>The format is specified in {@code src/site/markdown/formats/dir-record-v1.md}; a record is
+ * never parsed, only compared byte for byte with the one expected.
+ */
+final class DirRecords {
+  static final byte[] XATTR = "user.foxing.dir\0".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] MAGIC = {'F', 'X', 'D', 'R', 1, 0, 0, 0}; // magic, version 1, reserved
+  static final int DIGEST_LEN = 16;
+  static final int LENGTH = MAGIC.length + 3 * DIGEST_LEN;
+
+  private DirRecords() {}
+
+  /**
+   * The digest of what the target's state depends on besides the source: which metadata is
+   * preserved (and whether owners can be, which needs root), recursion and filters. Deletion is
+   * not in it: extraneous entries are removed from the real listing before any record is looked
+   * at, and their names are in the target digest; nor are signatures: records are written only
+   * with them, and a run without them needs none.
+   */
+  static byte[] options(CopyOptions o, boolean root) {
+    String canonical = "preserve=" + o.preserve().stream().map(Enum::name).sorted().toList()
+        + ";root=" + root + ";recursive=" + o.recursive() + ";filters=" + o.filters().describe();
+    return Arrays.copyOf(Blake3.hash(canonical.getBytes(StandardCharsets.UTF_8)), DIGEST_LEN);
+  }
+
+  /** Whether an entry's own state is covered by the records (else only its name and type are). */
+  static boolean covered(Stat s, boolean hardLinks) {
+    return !s.isDirectory() && !(hardLinks && s.nlink() > 1);
+  }
+
+  /** The record a directory should carry: header and the three digests. */
+  static byte[] record(byte[] options, byte[] source, byte[] target) {
+    ByteBuffer b = ByteBuffer.allocate(LENGTH);
+    return b.put(MAGIC).put(options).put(source).put(target).array();
+  }
+
+  /** The stored record of an open target directory, or null. */
+  static byte[] read(int dirFd, String where) throws ErrnoException {
+    return Posix.getXattr(dirFd, null, XATTR, where);
+  }
+
+  /** Stores a record; false when the filesystem keeps no user xattrs (the directory then has none). */
+  static boolean store(int dirFd, byte[] record, String where) throws ErrnoException {
+    try {
+      Posix.setXattr(dirFd, null, XATTR, record, where);
+      return true;
+    } catch (ErrnoException e) {
+      if (e.errno() == Posix.EOPNOTSUPP || e.errno() == Posix.ENOSPC) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  /** A digest over one directory's entries, fed in a fixed order. */
+  static final class Digest {
+    private final Blake3 hash = Blake3.newHasher();
+    private final ByteBuffer buf = ByteBuffer.allocate(8 + 255 + 80).order(ByteOrder.LITTLE_ENDIAN);
+
+    /** An entry's name (at most 255 bytes, as every Linux filesystem limits it) and kind. */
+    Digest name(byte[] name, int type) {
+      buf.clear();
+      buf.putShort((short) name.length).put(name).putInt(type);
+      return flush();
+    }
+
+    /** An entry's state: what any change to it moves. {@code null}: the entry does not exist. */
+    Digest state(Stat s) {
+      buf.clear();
+      if (s == null) {
+        buf.put((byte) 0);
+      } else {
+        buf.put((byte) 1).putLong(s.dev()).putLong(s.ino()).putInt(s.mode()).putInt(s.uid()).putInt(s.gid())
+            .putInt(s.nlink()).putLong(s.size()).putLong(s.rdev()).putLong(s.mtimeSec()).putInt(s.mtimeNsec())
+            .putLong(s.ctimeSec()).putInt(s.ctimeNsec());
+      }
+      return flush();
+    }
+
+    private Digest flush() {
+      hash.update(buf.array(), 0, buf.position());
+      return this;
+    }
+
+    byte[] finish() {
+      return hash.finalizeBytes(DIGEST_LEN);
+    }
+  }
+
+  /** Sorts names as the source walk orders them (unsigned bytes), for the target's digest. */
+  static void sortNames(List<byte[]> names) {
+    names.sort(Arrays::compareUnsigned);
+  }
+}
