@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# fxcp sum beside b3sum on one file (default: 1 GiB of random bytes), page cache warm, JVM start
+# included: the vector and the scalar path, one thread and all cores, and b3sum with one thread
+# and all cores, same file, same run (hyperfine, interleaved warm-up). Checks all print the same hash.
+# Usage: benchmarks/e2e-sum.sh [--size-mib N] [--runs N] [--md FILE]   (needs b3sum, hyperfine)
+set -euo pipefail
+here="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)"
+fxcp="$(dirname "$here")/fxcp"
+size=1024 runs=5 md=/dev/null
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --size-mib) size="$2"; shift 2 ;;
+    --runs) runs="$2"; shift 2 ;;
+    --md) md="$2"; shift 2 ;;
+    *) echo "e2e-sum.sh: unknown option $1 (see the comment at the top)" >&2; exit 2 ;;
+  esac
+done
+file="$(mktemp /var/tmp/foxing-sum.XXXXXX)"
+trap 'rm -f "$file"' EXIT
+head -c "${size}M" /dev/urandom >"$file"
+"$fxcp" --version >/dev/null
+want="$(b3sum --no-names "$file")"
+for v in "" 1; do
+  for t in 1 2; do
+    got="$(FOXING_NO_VECTOR=$v "$fxcp" sum --no-names --threads $t "$file")"
+    [ "$got" = "$want" ] || { echo "fxcp sum (threads $t, no-vector '$v') disagrees with b3sum: $got vs $want" >&2; exit 1; }
+  done
+done
+echo "fxcp sum agrees with b3sum on $size MiB ($(nproc) cores, $(date -u +%FT%TZ))"
+hyperfine -N --warmup 1 --runs "$runs" --export-markdown "$md" \
+  -n "fxcp sum --threads 1 (vector)" "$fxcp sum --threads 1 $file" \
+  -n "fxcp sum (vector, $(nproc) cores)" "$fxcp sum $file" \
+  -n "fxcp sum --threads 1 (scalar)" "env FOXING_NO_VECTOR=1 $fxcp sum --threads 1 $file" \
+  -n "fxcp sum (scalar, $(nproc) cores)" "env FOXING_NO_VECTOR=1 $fxcp sum $file" \
+  -n "b3sum --num-threads 1" "b3sum --num-threads 1 $file" \
+  -n "b3sum" "b3sum $file"
