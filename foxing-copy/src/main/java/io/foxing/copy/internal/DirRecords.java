@@ -8,6 +8,8 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Directory records: the hashes that let a resync trust a whole directory's entries without
@@ -20,8 +22,7 @@ import java.util.List;
  * fields of each copied entry). On a later run both sides' entries are stat'ed anyway; when the
  * two digests made from those stats equal the record, nothing in the directory changed on either
  * side, because every change to contents, mode, owner, xattrs, ACLs or links moves the ctime,
- * which no one but the kernel sets. The directory's entries are then counted up to date and left
- * alone.
+ * which user space cannot set. The directory's files, symlinks and specials are then left alone.
  *
  * <p>Linux has no recursive change indicator, so a record covers one directory: subdirectories
  * appear in it by name and type only and are always walked, each judged by its own record; the
@@ -29,12 +30,13 @@ import java.util.List;
  * are never trusted this way (their link structure is restored by the normal path). A record is
  * written only when nothing in the run failed or warned while the directory was being copied,
  * and a record that does not match, however it came about, only means the directory is copied
- * the normal way.
+ * the normal way. The limits (coarse clocks, concurrent writers) are in the format's page.
  *
  * <p>The format is specified in {@code src/site/markdown/formats/dir-record-v1.md}; a record is
  * never parsed, only compared byte for byte with the one expected.
  */
 final class DirRecords {
+  private static final Logger LOG = LoggerFactory.getLogger(DirRecords.class);
   static final byte[] XATTR = "user.foxing.dir\0".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] MAGIC = {'F', 'X', 'D', 'R', 1, 0, 0, 0}; // magic, version 1, reserved
   static final int DIGEST_LEN = 16;
@@ -44,20 +46,34 @@ final class DirRecords {
 
   /**
    * The digest of what the target's state depends on besides the source: which metadata is
-   * preserved (and whether owners can be, which needs root), recursion and filters. Deletion is
-   * not in it: extraneous entries are removed from the real listing before any record is looked
-   * at, and their names are in the target digest; nor are signatures: records are written only
-   * with them, and a run without them needs none.
+   * preserved (and whether owners can be, which needs root), the umask (modes of targets when
+   * modes are not preserved), recursion and filters. Deletion is not in it: extraneous entries
+   * are removed from the real listing before any record is looked at; nor are signatures:
+   * records are written only with them, and a run without them needs none.
    */
-  static byte[] options(CopyOptions o, boolean root) {
+  static byte[] options(CopyOptions o, boolean root, int umask) {
     String canonical = "preserve=" + o.preserve().stream().map(Enum::name).sorted().toList()
-        + ";root=" + root + ";recursive=" + o.recursive() + ";filters=" + o.filters().describe();
+        + ";root=" + root + ";umask=" + umask + ";recursive=" + o.recursive() + ";filters=" + o.filters().describe();
     return Arrays.copyOf(Blake3.hash(canonical.getBytes(StandardCharsets.UTF_8)), DIGEST_LEN);
   }
 
-  /** Whether an entry's own state is covered by the records (else only its name and type are). */
+  /**
+   * Whether an entry's own state is covered by the records (else only its name and type are):
+   * not directories, which have records of their own, nor, when hard links are preserved, files
+   * with several links, whose link structure the normal path restores.
+   */
   static boolean covered(Stat s, boolean hardLinks) {
     return !s.isDirectory() && !(hardLinks && s.nlink() > 1);
+  }
+
+  /**
+   * Whether a stat cannot vouch for its entry: the filesystem did not report its ctime or inode,
+   * or its ctime is not older than {@code guardNanos}. Where ctime comes from a coarse clock, a
+   * second change within the same tick (an xattr set just after we stat'ed the file) would leave
+   * it unchanged; a ctime from before the guard was taken cannot be repeated later.
+   */
+  static boolean racy(Stat s, long guardNanos) {
+    return s.ctimeNsec() < 0 || s.ctimeSec() * 1_000_000_000L + s.ctimeNsec() >= guardNanos;
   }
 
   /** The record a directory should carry: header and the three digests. */
@@ -66,33 +82,52 @@ final class DirRecords {
     return b.put(MAGIC).put(options).put(source).put(target).array();
   }
 
-  /** The stored record of an open target directory, or null. */
-  static byte[] read(int dirFd, String where) throws ErrnoException {
-    return Posix.getXattr(dirFd, null, XATTR, where);
-  }
-
-  /** Stores a record; false when the filesystem keeps no user xattrs (the directory then has none). */
-  static boolean store(int dirFd, byte[] record, String where) throws ErrnoException {
+  /**
+   * The stored record of an open target directory, or null when it has none or it cannot be read
+   * (then the directory is simply copied the normal way; a record is never worth a failure).
+   */
+  static byte[] read(int dirFd, String where) {
     try {
-      Posix.setXattr(dirFd, null, XATTR, record, where);
-      return true;
+      return Posix.getXattr(dirFd, null, XATTR, where);
     } catch (ErrnoException e) {
-      if (e.errno() == Posix.EOPNOTSUPP || e.errno() == Posix.ENOSPC) {
-        return false;
-      }
-      throw e;
+      LOG.debug("{}: directory record not readable: {}", where, e.getMessage());
+      return null;
     }
   }
 
-  /** A digest over one directory's entries, fed in a fixed order. */
+  /**
+   * Stores a record. Never fails the copy: a directory the user cannot write to any more (its
+   * mode was just set to the source's 0555), a full disk or a filesystem without user xattrs
+   * only means the directory has no record, and is examined entry by entry next time.
+   */
+  static void store(int dirFd, byte[] record, String where) {
+    try {
+      Posix.setXattr(dirFd, null, XATTR, record, where);
+    } catch (ErrnoException e) {
+      LOG.debug("{}: no directory record: {}", where, e.getMessage());
+    }
+  }
+
+  /** A digest over one directory's entries, fed in a fixed order; every part is tagged and counted. */
   static final class Digest {
     private final Blake3 hash = Blake3.newHasher();
-    private final ByteBuffer buf = ByteBuffer.allocate(8 + 255 + 80).order(ByteOrder.LITTLE_ENDIAN);
+    private final ByteBuffer buf = ByteBuffer.allocate(96).order(ByteOrder.LITTLE_ENDIAN);
 
-    /** An entry's name (at most 255 bytes, as every Linux filesystem limits it) and kind. */
+    /** How many names follow. */
+    Digest count(int names) {
+      buf.clear();
+      buf.put((byte) 'C').putInt(names);
+      return flush();
+    }
+
+    /** An entry's name (any length: names in UTF-16 filesystems can exceed 255 bytes as UTF-8) and kind. */
     Digest name(byte[] name, int type) {
       buf.clear();
-      buf.putShort((short) name.length).put(name).putInt(type);
+      buf.put((byte) 'N').putInt(name.length);
+      flush();
+      hash.update(name);
+      buf.clear();
+      buf.putInt(type);
       return flush();
     }
 

@@ -186,7 +186,8 @@ public final class Posix {
         b.getLong(112),
         b.getInt(120),
         b.getLong(96),
-        b.getInt(104));
+        // -1: the filesystem did not say (stx_mask lacks STATX_CTIME or STATX_INO); see DirRecords.racy
+        (b.getInt(0) & 0x180) == 0x180 ? b.getInt(104) : -1);
   }
 
   /** glibc's makedev(3) encoding of a dev_t. */

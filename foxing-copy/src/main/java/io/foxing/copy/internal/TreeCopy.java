@@ -77,7 +77,7 @@ public final class TreeCopy {
     this.filters = options.filters();
     this.dryRun = options.dryRun();
     this.hardLinks = options.preserves(Preserve.HARD_LINKS);
-    this.optionsDigest = DirRecords.options(options, root);
+    this.optionsDigest = DirRecords.options(options, root, Posix.umask());
   }
 
   /**
@@ -158,10 +158,11 @@ public final class TreeCopy {
     int tfd = -1;
     long tdev = -1; // the target filesystem, for the tiers' same-filesystem test
     final AtomicInteger pending = new AtomicInteger(1);
-    List<Entry> entries; // what was found in the source, for the directory record
-    byte[] sourceDigest;
+    List<Entry> entries; // what was found in the source, kept for the directory record
+    byte[] sourceDigest; // of the entries as listed; null: no record is to be written
     boolean unchanged; // its record matched: the entries were left alone
     long issuesAtStart; // failures and warnings of the whole run when the directory was listed
+    long listedAt; // wall clock before the source was listed, less the ctime guard
 
     Dir(Dir parent, byte[] srcName, byte[] dstName, String rel, String raw, Stat src, Stat before, boolean pseudo) {
       this.parent = parent;
@@ -239,6 +240,7 @@ public final class TreeCopy {
   /** Lists one directory and dispatches its entries. Runs on a pool thread. */
   private void processDir(Dir d) {
     d.issuesAtStart = counters.issues();
+    d.listedAt = System.currentTimeMillis() * 1_000_000L - RECORD_GUARD_NANOS;
     try {
       open(d);
       List<Posix.Dirent> ents = Posix.readdir(d.sfd, where(d));
@@ -275,10 +277,8 @@ public final class TreeCopy {
         }
         entries.add(e);
       }
-      if (targetNames != null) {
-        removeExtraneous(d, targetNames, keep);
-      }
-      checkRecord(d, entries, targetNames);
+      boolean removed = targetNames != null && removeExtraneous(d, targetNames, keep);
+      checkRecord(d, entries, removed ? null : targetNames);
       List<Entry> batch = new ArrayList<>();
       long batchBytes = 0;
       for (Entry e : entries) {
@@ -372,6 +372,12 @@ public final class TreeCopy {
     }
   }
 
+  /**
+   * Source entries whose ctime is this close to the listing get no record (see
+   * {@link DirRecords#racy}): well above the kernel's coarse clock tick (at most 10 ms).
+   */
+  private static final long RECORD_GUARD_NANOS = 50_000_000L;
+
   /** Directory metadata goes on after its contents: creating entries moves its mtime. */
   private void finishDir(Dir d) throws IOException {
     String where = where(d) + "/";
@@ -394,10 +400,10 @@ public final class TreeCopy {
   /**
    * Compares the directory's record (see {@link DirRecords}) with digests of the stats just taken;
    * on a match its covered entries are left alone. Never with {@code --checksum}, which asks for
-   * contents to be compared.
+   * contents to be compared, nor when entries were just removed ({@code targetNames} null: the
+   * listing is out of date; the directory is examined and recorded afresh).
    */
-  private void checkRecord(Dir d, List<Entry> entries, Map<ByteKey, Boolean> targetNames) throws ErrnoException {
-    d.entries = entries;
+  private void checkRecord(Dir d, List<Entry> entries, Map<ByteKey, Boolean> targetNames) {
     if (options.checksum()) {
       return;
     }
@@ -405,12 +411,13 @@ public final class TreeCopy {
     if (stored == null && !recordsWanted()) {
       return; // nothing to compare with, nothing to write
     }
+    d.entries = entries;
     d.sourceDigest = sourceDigest(d, entries);
-    if (stored != null) {
+    if (stored != null && d.sourceDigest != null) {
       List<byte[]> names = new ArrayList<>(targetNames.size());
       targetNames.keySet().forEach(k -> names.add(k.bytes));
-      byte[] expected = DirRecords.record(optionsDigest, d.sourceDigest, targetDigest(names, entries, e -> e.dst));
-      d.unchanged = java.util.Arrays.equals(stored, expected);
+      byte[] target = targetDigest(d, names, e -> e.dst);
+      d.unchanged = target != null && Arrays.equals(stored, DirRecords.record(optionsDigest, d.sourceDigest, target));
       if (d.unchanged) {
         counters.directoriesUnchanged.increment();
       }
@@ -421,24 +428,40 @@ public final class TreeCopy {
     return options.generateSignatures() && !dryRun;
   }
 
+  /** Of the source directory and its entries; null if an entry changed too recently to vouch for it. */
   private byte[] sourceDigest(Dir d, List<Entry> entries) {
-    DirRecords.Digest h = new DirRecords.Digest().state(d.src);
+    DirRecords.Digest h = new DirRecords.Digest().state(d.src).count(entries.size());
     for (Entry e : entries) {
       h.name(e.name, e.src.type());
       if (DirRecords.covered(e.src, hardLinks)) {
+        if (DirRecords.racy(e.src, d.listedAt)) {
+          return null;
+        }
         h.state(e.src);
       }
     }
     return h.finish();
   }
 
-  private byte[] targetDigest(List<byte[]> names, List<Entry> entries, java.util.function.Function<Entry, Stat> target) {
-    DirRecords.Digest h = new DirRecords.Digest();
+  /**
+   * Of the target's names, the state of each covered entry ({@code target} gives it) and of the
+   * signatures' sidecar directory, whose mtime moves when a sidecar signature is added or removed
+   * (a sidecar does not touch its file's ctime). Null if that directory cannot be stat'ed.
+   */
+  private byte[] targetDigest(Dir d, List<byte[]> names, java.util.function.Function<Entry, Stat> target) {
+    DirRecords.Digest h = new DirRecords.Digest().count(names.size());
     DirRecords.sortNames(names);
+    boolean sidecars = false;
     for (byte[] n : names) {
       h.name(n, 0);
+      sidecars |= Arrays.equals(n, SIDECAR_NAME);
     }
-    for (Entry e : entries) {
+    try {
+      h.state(sidecars ? Posix.statIfExists(d.tfd, Signatures.SIDECAR_DIR, where(d)) : null);
+    } catch (ErrnoException ex) {
+      return null;
+    }
+    for (Entry e : d.entries) {
       if (DirRecords.covered(e.src, hardLinks)) {
         h.state(target.apply(e));
       }
@@ -450,30 +473,35 @@ public final class TreeCopy {
    * Writes the record of a directory copied the normal way, from its target as it is now, unless
    * anything failed or warned meanwhile (anywhere in the run: cheap to check, and it only costs a
    * later run the shortcut) or a target entry does not look like its source (another process
-   * changing the target while we copied it: its change must not become the trusted state).
+   * changing the target while we copied it: its change must not become the trusted state). Any
+   * error only means no record.
    */
-  private void storeRecord(Dir d) throws IOException {
+  private void storeRecord(Dir d) {
     if (!recordsWanted() || d.unchanged || d.sourceDigest == null || d.tfd < 0 || counters.issues() != d.issuesAtStart) {
       return;
     }
-    List<byte[]> names = new ArrayList<>();
-    for (Posix.Dirent de : Posix.readdir(d.tfd, where(d))) {
-      names.add(de.name());
-    }
-    Map<Entry, Stat> now = new HashMap<>();
-    for (Entry e : d.entries) {
-      if (DirRecords.covered(e.src, hardLinks)) {
-        Stat t = Posix.statIfExists(d.tfd, e.cname, e.rel);
-        if (!looksCopied(e.src, t)) {
-          LOG.debug("{}: target differs from its source after the copy; no directory record", e.rel);
-          return;
-        }
-        now.put(e, t);
+    try {
+      List<byte[]> names = new ArrayList<>();
+      for (Posix.Dirent de : Posix.readdir(d.tfd, where(d))) {
+        names.add(de.name());
       }
-    }
-    byte[] record = DirRecords.record(optionsDigest, d.sourceDigest, targetDigest(names, d.entries, now::get));
-    if (!DirRecords.store(d.tfd, record, where(d))) {
-      LOG.debug("{}: no user xattrs, no directory record", where(d));
+      Map<Entry, Stat> now = new HashMap<>();
+      for (Entry e : d.entries) {
+        if (DirRecords.covered(e.src, hardLinks)) {
+          Stat t = Posix.statIfExists(d.tfd, e.cname, e.rel);
+          if (!looksCopied(e.src, t)) {
+            LOG.debug("{}: target differs from its source after the copy; no directory record", e.rel);
+            return;
+          }
+          now.put(e, t);
+        }
+      }
+      byte[] target = targetDigest(d, names, now::get);
+      if (target != null) {
+        DirRecords.store(d.tfd, DirRecords.record(optionsDigest, d.sourceDigest, target), where(d));
+      }
+    } catch (ErrnoException ex) {
+      LOG.debug("{}: no directory record: {}", where(d), ex.getMessage());
     }
   }
 
@@ -971,7 +999,9 @@ public final class TreeCopy {
 
   // ---------------------------------------------------------------- delete
 
-  private void removeExtraneous(Dir d, Map<ByteKey, Boolean> targetNames, Set<ByteKey> keep) {
+  /** Removes what the source does not have (with --delete) and our leftovers; true if any name went. */
+  private boolean removeExtraneous(Dir d, Map<ByteKey, Boolean> targetNames, Set<ByteKey> keep) {
+    boolean any = false;
     Set<ByteKey> removed = new java.util.HashSet<>();
     for (Map.Entry<ByteKey, Boolean> t : targetNames.entrySet()) {
       byte[] name = t.getKey().bytes;
@@ -984,6 +1014,7 @@ public final class TreeCopy {
           // a temporary of an interrupted run: ours, never the user's
           if (!dryRun) {
             removeTree(d.tfd, Posix.cstr(name), rel, t.getValue());
+            any = true;
           }
           continue;
         }
@@ -996,6 +1027,7 @@ public final class TreeCopy {
         }
         removeTree(d.tfd, Posix.cstr(name), rel, st.isDirectory()); // in a dry run it only reports
         removed.add(t.getKey());
+        any = true;
       } catch (IOException | RuntimeException ex) {
         counters.failure(rel, asIo(ex));
       }
@@ -1011,6 +1043,7 @@ public final class TreeCopy {
         counters.failure(d.childRel(io.foxing.merkle.SignatureStore.SIDECAR_DIR), ex);
       }
     }
+    return any;
   }
 
   private void deleteChange(String rel, boolean dir) {
