@@ -26,6 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -448,7 +449,7 @@ public final class TreeCopy {
    * signatures' sidecar directory, whose mtime moves when a sidecar signature is added or removed
    * (a sidecar does not touch its file's ctime). Null if that directory cannot be stat'ed.
    */
-  private byte[] targetDigest(Dir d, List<byte[]> names, java.util.function.Function<Entry, Stat> target) {
+  private byte[] targetDigest(Dir d, List<byte[]> names, Function<Entry, Stat> target) {
     DirRecords.Digest h = new DirRecords.Digest().count(names.size());
     DirRecords.sortNames(names);
     boolean sidecars = false;
