@@ -1,6 +1,7 @@
 package io.foxing.merkle.internal;
 
 import java.nio.ByteBuffer;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.RecursiveAction;
 
@@ -75,8 +76,9 @@ public final class ParallelTree {
     long left = leftLen(len);
     int[] lcv = new int[8];
     int[] rcv = new int[8];
-    Subtree l = new Subtree(src, 0, left, 0, key, flags, lcv);
-    Subtree r = new Subtree(src, left, len - left, left / Compress.CHUNK_LEN, key, flags, rcv);
+    Buffers buffers = new Buffers((int) Math.min(Sequential.READ, len));
+    Subtree l = new Subtree(src, buffers, 0, left, 0, key, flags, lcv);
+    Subtree r = new Subtree(src, buffers, left, len - left, left / Compress.CHUNK_LEN, key, flags, rcv);
     if (pool == null) {
       l.compute();
       r.compute();
@@ -101,6 +103,7 @@ public final class ParallelTree {
   private static final class Subtree extends RecursiveAction {
     private static final long serialVersionUID = 1L;
     private final transient Source src;
+    private final transient Buffers buffers;
     private final long off;
     private final long len;
     private final long counter;
@@ -108,8 +111,9 @@ public final class ParallelTree {
     private final int flags;
     private final int[] out;
 
-    Subtree(Source src, long off, long len, long counter, int[] key, int flags, int[] out) {
+    Subtree(Source src, Buffers buffers, long off, long len, long counter, int[] key, int flags, int[] out) {
       this.src = src;
+      this.buffers = buffers;
       this.off = off;
       this.len = len;
       this.counter = counter;
@@ -124,24 +128,54 @@ public final class ParallelTree {
         long left = leftLen(len);
         int[] lcv = new int[8];
         int[] rcv = new int[8];
-        invokeAll(new Subtree(src, off, left, counter, key, flags, lcv),
-            new Subtree(src, off + left, len - left, counter + left / Compress.CHUNK_LEN, key, flags, rcv));
+        invokeAll(new Subtree(src, buffers, off, left, counter, key, flags, lcv),
+            new Subtree(src, buffers, off + left, len - left, counter + left / Compress.CHUNK_LEN, key, flags, rcv));
         new Output().parent(lcv, rcv, key, flags).chainingValue(out);
         return;
       }
-      new Sequential(src, key, flags).cv(off, len, counter, out);
+      new Sequential(src, buffers, key, flags).cv(off, len, counter, out);
+    }
+  }
+
+  /**
+   * Read buffers for inputs that are not one array, shared by the threads of one hash: at most
+   * one per thread exists, however many subtrees there are.
+   */
+  private static final class Buffers {
+    private final int size;
+    private final ConcurrentLinkedQueue<byte[]> free = new ConcurrentLinkedQueue<>();
+
+    Buffers(int size) {
+      this.size = size;
+    }
+
+    byte[] take() {
+      byte[] b = free.poll();
+      return b != null ? b : new byte[size];
+    }
+
+    void give(byte[] b) {
+      free.add(b);
     }
   }
 
   /** One thread's worth of the tree: the streaming hasher over the subtree's bytes. */
   private static final class Sequential {
-    private static final int READ = 64 * 1024;
+    /**
+     * Bytes copied and hashed at a time. The last 8 chunks of each piece go through the scalar
+     * path (the streaming hasher keeps back the last chunk until it knows more follows), so pieces
+     * are large: with 1 MiB instead of 64 KiB a mapped 1 GiB file hashed in 0.80-0.88 s instead of
+     * 1.05-1.15 s on the vector path (JDK 17, one thread, 2026-11-24).
+     */
+    static final int READ = 1 << 20;
     private final Source src;
+    private final Buffers buffers;
     private final TreeHasher tree;
     private final Output node = new Output();
 
-    Sequential(Source src, int[] key, int flags) {
+    Sequential(Source src, Buffers buffers, int[] key, int flags) {
       this.src = src;
+      this.buffers = buffers;
       this.tree = new TreeHasher(key, flags);
     }
 
@@ -151,12 +185,16 @@ public final class ParallelTree {
       if (a != null) {
         tree.update(a, (int) off, (int) len);
       } else {
-        byte[] buf = new byte[(int) Math.min(READ, len)];
-        for (long done = 0; done < len; ) {
-          int n = (int) Math.min(buf.length, len - done);
-          src.read(off + done, buf, 0, n);
-          tree.update(buf, 0, n);
-          done += n;
+        byte[] buf = buffers.take();
+        try {
+          for (long done = 0; done < len; ) {
+            int n = (int) Math.min(buf.length, len - done);
+            src.read(off + done, buf, 0, n);
+            tree.update(buf, 0, n);
+            done += n;
+          }
+        } finally {
+          buffers.give(buf);
         }
       }
       tree.root(node).chainingValue(out);
