@@ -2,6 +2,7 @@
 # fxcp sum beside b3sum on one file (default: 1 GiB of random bytes), page cache warm, JVM start
 # included: the vector and the scalar path, one thread and all cores, and b3sum with one thread
 # and all cores, same file, same run (hyperfine, interleaved warm-up). Checks all print the same hash.
+# The vector path needs JDK 25+: JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64 benchmarks/e2e-sum.sh ...
 # Usage: benchmarks/e2e-sum.sh [--size-mib N] [--runs N] [--md FILE]   (needs b3sum, hyperfine)
 set -euo pipefail
 here="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)"
