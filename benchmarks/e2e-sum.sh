@@ -7,13 +7,17 @@
 set -euo pipefail
 here="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)"
 fxcp="$(dirname "$here")/fxcp"
+# shellcheck source=benchmarks/lib.sh
+. "$here/lib.sh"
+die() { echo "e2e-sum: $*" >&2; exit 2; }
+need b3sum b3sum; need hyperfine hyperfine
 size=1024 runs=5 md=/dev/null
 while [ $# -gt 0 ]; do
   case "$1" in
     --size-mib) size="$2"; shift 2 ;;
     --runs) runs="$2"; shift 2 ;;
     --md) md="$2"; shift 2 ;;
-    *) echo "e2e-sum.sh: unknown option $1 (see the comment at the top)" >&2; exit 2 ;;
+    *) die "unknown option $1 (see the comment at the top)" ;;
   esac
 done
 file="$(mktemp /var/tmp/foxing-sum.XXXXXX)"

@@ -13,6 +13,10 @@
 set -euo pipefail
 here="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)"
 fxcp="$(dirname "$here")/fxcp"
+# shellcheck source=benchmarks/lib.sh
+. "$here/lib.sh"
+die() { echo "resync-tree: $*" >&2; exit 2; }
+need mkfs.xfs xfsprogs; need rsync rsync; need python3 python3
 work=/var/tmp/foxing-resync-tree
 [ "${1:-}" = --workdir ] && work="$2"
 mkdir -p "$work/mnt"
@@ -37,19 +41,21 @@ PY
 rsync -aHAX "$work/mnt/src/" "$work/mnt/rsync/"
 sync
 
-ms() { local t0 t1; t0=$(date +%s%N); "$@" >/dev/null; t1=$(date +%s%N); echo $(((t1 - t0) / 1000000)); }
-median() { printf '%s\n' "$@" | sort -n | sed -n "$(((${#@} + 1) / 2))p"; }
+elapsed_ms() { local t0 t1; t0=$(date +%s%N); "$@" >/dev/null; t1=$(date +%s%N); echo $(((t1 - t0) / 1000000)); }
+resync() {  # tool-name: one resync of that tool's copy, in ms
+  case "$1" in
+    plain) elapsed_ms "$fxcp" -a "$work/mnt/src/" "$work/mnt/plain" ;;
+    records) elapsed_ms "$fxcp" -a --generate-sigs "$work/mnt/src/" "$work/mnt/records" ;;
+    rsync) elapsed_ms rsync -aHAX "$work/mnt/src/" "$work/mnt/rsync/" ;;
+  esac
+}
 run() {  # tool-name cold(0/1) -> median ms of 3 runs
-  local out=() i
+  local out="" i
   for i in 1 2 3; do
     [ "$2" = 1 ] && { sync; echo 3 >/proc/sys/vm/drop_caches; }
-    case "$1" in
-      plain) out+=("$(ms "$fxcp" -a "$work/mnt/src/" "$work/mnt/plain")") ;;
-      records) out+=("$(ms "$fxcp" -a --generate-sigs "$work/mnt/src/" "$work/mnt/records")") ;;
-      rsync) out+=("$(ms rsync -aHAX "$work/mnt/src/" "$work/mnt/rsync/")") ;;
-    esac
+    out="$out $(resync "$1")"
   done
-  median "${out[@]}"
+  median "$out"
 }
 declare -A label=([plain]='fxcp -a' [records]='fxcp -a (records)' [rsync]='rsync -aHAX')
 printf '| resync | tool | ms | vs rsync |\n|---|---|---:|---:|\n'
@@ -58,16 +64,14 @@ for cold in 0 1; do
   declare -A t=()
   for tool in rsync plain records; do t[$tool]=$(run $tool $cold); done
   for tool in rsync plain records; do
-    printf '| %s | %s | %d | %.2f |\n' "$what" "${label[$tool]}" "${t[$tool]}" "$(awk "BEGIN {print ${t[$tool]} / ${t[rsync]}}")"
+    printf '| %s | %s | %d | %s |\n' "$what" "${label[$tool]}" "${t[$tool]}" "$(ratio "${t[$tool]}" "${t[rsync]}")"
   done
 done
 for d in 3 77 150 299 420; do echo changed >>"$work/mnt/src/d$((d / 50))/e$d/f5.txt"; done
 declare -A t=()
-t[rsync]=$(ms rsync -aHAX "$work/mnt/src/" "$work/mnt/rsync/")
-t[plain]=$(ms "$fxcp" -a "$work/mnt/src/" "$work/mnt/plain")
-t[records]=$(ms "$fxcp" -a --generate-sigs "$work/mnt/src/" "$work/mnt/records")
+for tool in rsync plain records; do t[$tool]=$(resync $tool); done
 for tool in rsync plain records; do
-  printf '| 5 files changed, warm cache | %s | %d | %.2f |\n' "${label[$tool]}" "${t[$tool]}" "$(awk "BEGIN {print ${t[$tool]} / ${t[rsync]}}")"
+  printf '| 5 files changed, warm cache | %s | %d | %s |\n' "${label[$tool]}" "${t[$tool]}" "$(ratio "${t[$tool]}" "${t[rsync]}")"
 done
 for copy in plain records rsync; do
   diff=$(rsync -aniHAX --delete --filter='-x user.foxing.*' --exclude=.foxing_meta/ "$work/mnt/src/" "$work/mnt/$copy/")

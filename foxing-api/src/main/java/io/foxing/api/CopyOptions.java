@@ -120,8 +120,11 @@ public final class CopyOptions {
   }
 
   /**
-   * Store a Merkle signature (foxing-merkle's {@code FileSignature}) in the {@code user.foxing.sig}
-   * extended attribute of every regular file on the target, so later runs can compare chunks.
+   * Store a Merkle signature (foxing-merkle's {@code FileSignature}) of every regular file on the
+   * target (the {@code user.foxing.sig} xattr, or a {@code .foxing_meta} sidecar), so later runs
+   * update changed files chunk by chunk, and a record on every target directory copied cleanly
+   * ({@code user.foxing.dir}), so later runs leave directories unchanged on both sides unexamined
+   * ({@link CopyReport#directoriesUnchanged()}).
    */
   public boolean generateSignatures() {
     return generateSignatures;

@@ -110,7 +110,7 @@ public final class Fxcp implements Callable<Integer> {
     flag(s, "Show progress: files, bytes, rate and ETA (5 Hz on a terminal).", v -> progress = v, "--progress");
     flag(s, "List copied entries, fallbacks and metadata that could not be kept.", v -> verbose = v, "-v", "--verbose");
     flag(s, "Like -v, plus the tier that served each file and every fallback.", v -> debug = v, "--debug");
-    flag(s, "Store a BLAKE3 Merkle signature in each target file's user.foxing.sig xattr.", v -> generateSigs = v, "--generate-sigs");
+    flag(s, "Keep BLAKE3 signatures of target files (user.foxing.sig, or .foxing_meta/ beside large ones) and a record on each target directory (user.foxing.dir): later runs update big files by changed chunks and leave unchanged directories' entries unexamined.", v -> generateSigs = v, "--generate-sigs");
     s.addOption(CommandLine.Model.OptionSpec.builder("--threads").paramLabel("N").type(Integer.class)
         .description("Worker threads (default: one per core within a filesystem, two per core across).")
         .setter(bind(v -> threads = (Integer) v)).build());

@@ -30,7 +30,7 @@ public final class Metadata {
 
   private final CopyOptions options;
   private final Counters counters;
-  private final boolean root = Posix.geteuid() == 0;
+  final boolean root = Posix.geteuid() == 0; // only root may give files away
 
   Metadata(CopyOptions options, Counters counters) {
     this.options = options;

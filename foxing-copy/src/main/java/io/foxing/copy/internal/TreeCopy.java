@@ -60,7 +60,6 @@ public final class TreeCopy {
   private final FilterRules filters;
   private final boolean dryRun;
   private final boolean hardLinks;
-  private final boolean root = Posix.geteuid() == 0;
   private final byte[] optionsDigest; // the part of every directory record that depends on the options
   private ForkJoinPool pool;
   private final Map<InodeKey, LinkGroup> links = new ConcurrentHashMap<>();
@@ -78,7 +77,7 @@ public final class TreeCopy {
     this.filters = options.filters();
     this.dryRun = options.dryRun();
     this.hardLinks = options.preserves(Preserve.HARD_LINKS);
-    this.optionsDigest = DirRecords.options(options, root, Posix.umask());
+    this.optionsDigest = DirRecords.options(options, metadata.root, Posix.umask());
   }
 
   /**
@@ -511,7 +510,7 @@ public final class TreeCopy {
     return t != null && t.type() == s.type() && t.size() == s.size()
         && (!options.preserves(Preserve.TIMES) || t.sameMtime(s))
         && (!options.preserves(Preserve.MODE) || s.isSymlink() || t.permissions() == s.permissions())
-        && (!options.preserves(Preserve.OWNER) || !root || t.uid() == s.uid())
+        && (!options.preserves(Preserve.OWNER) || !metadata.root || t.uid() == s.uid())
         && (!options.preserves(Preserve.GROUP) || t.gid() == s.gid());
   }
 
