@@ -46,8 +46,10 @@ public final class Fxcp implements Callable<Integer> {
       "",
       "Files whose size and modification time match on the target are skipped (--checksum",
       "compares contents). Files appear only when complete: new ones are linked into place,",
-      "changed ones renamed over the old (temporaries: .fxcp~XXXXXXXX~NAME); rerunning an",
-      "interrupted copy finishes it."
+      "changed ones renamed over the old (temporaries: .fxcp~XXXXXXXX~NAME, marked with",
+      "the user.foxing.tmp xattr; only marked ones are ever removed); rerunning an",
+      "interrupted copy finishes it. A file onto itself, a directory into itself, and a",
+      "non-empty directory replaced by a file (without --delete) are refused."
   };
 
   private static final String[] FOOTER = {

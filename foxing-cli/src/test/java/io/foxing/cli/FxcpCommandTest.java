@@ -197,10 +197,14 @@ class FxcpCommandTest {
     Path d = tmp.resolve("d");
     assertEquals(0, fxcp("-a", src + "/", d.toString()).exit());
     Files.writeString(d.resolve("dir/.fxcp~abcdef01~b.log"), "partial");
+    Prerequisites.requireCommand("setfattr");
+    Shell.run("setfattr", "-n", "user.foxing.tmp", "-v", "1", d.resolve("dir/.fxcp~abcdef01~b.log").toString()).check();
+    Files.writeString(d.resolve("dir/.fxcp~abcdef02~mine"), "a user's file with a name like ours, unmarked");
     Run r = fxcp("--cleanup", d.toString());
     assertEquals(0, r.exit());
     assertTrue(r.err().contains("removed 1 temporary"), r.err());
     assertFalse(Files.exists(d.resolve("dir/.fxcp~abcdef01~b.log")));
+    assertTrue(Files.exists(d.resolve("dir/.fxcp~abcdef02~mine")));
   }
 
   @Test

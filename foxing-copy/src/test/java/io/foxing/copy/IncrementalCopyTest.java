@@ -9,6 +9,7 @@ import io.foxing.api.CopyOptions;
 import io.foxing.api.CopyReport;
 import io.foxing.api.FilterRules;
 import io.foxing.copy.testing.Oracles;
+import io.foxing.copy.testing.Prerequisites;
 import io.foxing.copy.testing.Shell;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -117,6 +118,7 @@ class IncrementalCopyTest {
     copy(archive().build());
     Path stale = dst.resolve("sub/.fxcp~0badf00d~b.log");
     Files.writeString(stale, "half-written");
+    markedAsOurs(stale);
     Files.writeString(src.resolve("new.txt"), "new");
     copy(archive().build());
     assertFalse(Files.exists(stale));
@@ -128,11 +130,20 @@ class IncrementalCopyTest {
   void cleanupRemovesOnlyTemporaries() throws IOException {
     copy(archive().build());
     Files.writeString(dst.resolve("sub/deeper/.fxcp~12345678~c.txt"), "half");
+    markedAsOurs(dst.resolve("sub/deeper/.fxcp~12345678~c.txt"));
     Files.writeString(dst.resolve(".fxcp-not-ours"), "user file");
+    Files.writeString(dst.resolve(".fxcp~87654321~unmarked"), "user file named like a temporary");
     List<String> removed = new java.util.ArrayList<>();
     assertEquals(1, SmartCopier.cleanup(dst.toString(), removed::add));
     assertEquals(List.of(dst + "/sub/deeper/.fxcp~12345678~c.txt"), removed);
     assertTrue(Files.exists(dst.resolve(".fxcp-not-ours")));
+    assertTrue(Files.exists(dst.resolve(".fxcp~87654321~unmarked")));
+  }
+
+  /** The mark fxcp puts on its temporaries while they exist: what an interrupted run leaves. */
+  private static void markedAsOurs(Path temporary) {
+    Prerequisites.requireCommand("setfattr");
+    Shell.run("setfattr", "-n", "user.foxing.tmp", "-v", "1", temporary.toString()).check();
   }
 
   @Test

@@ -4,8 +4,9 @@ import java.io.IOException;
 import java.util.function.Consumer;
 
 /**
- * Removes the temporaries an interrupted copy left behind ({@code .fxcp~XXXXXXXX~name}), walking
- * the target with descriptors like the copier does. Nothing else is touched.
+ * Removes the temporaries an interrupted copy left behind (named and marked as {@link Temporaries}
+ * says), walking the target with descriptors like the copier does. Nothing else is touched: a
+ * user's file that only looks like a temporary stays.
  */
 public final class Cleanup {
   private Cleanup() {}
@@ -29,10 +30,7 @@ public final class Cleanup {
       if (st == null) {
         continue;
       }
-      if (Names.isTemp(de.name())) {
-        if (st.isDirectory()) {
-          throw new IOException(rel + ": looks like an fxcp temporary but is a directory; remove it by hand if it is not yours");
-        }
+      if (Temporaries.isOurs(dirfd, de.name(), rel)) {
         Posix.unlinkat(dirfd, c, false, rel);
         removed.accept(rel);
         n++;

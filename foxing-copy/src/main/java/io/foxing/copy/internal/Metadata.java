@@ -25,8 +25,12 @@ public final class Metadata {
   private static final byte[] SYSTEM_PREFIX = "system.".getBytes(StandardCharsets.US_ASCII);
   /** XFS shows root its on-disk form of POSIX ACLs under these names; the ACL itself is copied as system.posix_acl_*. */
   private static final byte[] XFS_ACL_PREFIX = "trusted.SGI_ACL_".getBytes(StandardCharsets.US_ASCII);
-  /** Our own state on the target (signatures): never copied from a source, never removed as extraneous. */
-  private static final byte[] FOXING_PREFIX = "user.foxing.".getBytes(StandardCharsets.US_ASCII);
+  /**
+   * Our own state on a target (signatures, directory records, the temporaries' mark): never copied
+   * from a source, never removed as extraneous. Exact names: a user's other {@code user.foxing.*}
+   * attributes are data like any other.
+   */
+  private static final List<byte[]> OWN = List.of(Signatures.XATTR, DirRecords.XATTR, Temporaries.MARK);
 
   private final CopyOptions options;
   private final Counters counters;
@@ -135,7 +139,17 @@ public final class Metadata {
    */
   public static boolean isCopied(byte[] cname) {
     return startsWith(cname, ACL_PREFIX)
-        || (!startsWith(cname, SYSTEM_PREFIX) && !startsWith(cname, XFS_ACL_PREFIX) && !startsWith(cname, FOXING_PREFIX));
+        || (!startsWith(cname, SYSTEM_PREFIX) && !startsWith(cname, XFS_ACL_PREFIX) && !isOwn(cname));
+  }
+
+  /** Whether a (NUL-terminated) attribute name is one fxcp writes as its own state. */
+  static boolean isOwn(byte[] cname) {
+    for (byte[] own : OWN) {
+      if (Arrays.equals(cname, own)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private int syncXattrs(Source source, Target t, boolean dryRun, String where) throws ErrnoException {

@@ -6,8 +6,6 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * File names are bytes on Linux. These helpers keep them as bytes for system calls and give two
@@ -16,11 +14,6 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class Names {
   private Names() {}
-
-  /** Prefix of our temporary files; {@code fxcp --cleanup} and every run in that directory remove stale ones. */
-  static final String TEMP_PREFIX = ".fxcp~";
-  private static final int TEMP_TAG_END = TEMP_PREFIX.length() + 8; // 8 hex digits, then '~'
-  private static final int NAME_MAX = 255;
 
   private static final ThreadLocal<CharsetDecoder> UTF8 = ThreadLocal.withInitial(() ->
       StandardCharsets.UTF_8.newDecoder()
@@ -97,28 +90,5 @@ public final class Names {
   /** The bytes of a path the user typed. */
   public static byte[] bytes(String userPath) {
     return userPath.getBytes(StandardCharsets.UTF_8);
-  }
-
-  /** A fresh temporary name in the same directory as {@code name}: {@code .fxcp~XXXXXXXX~name}, cut to NAME_MAX. */
-  static byte[] tempFor(byte[] name) {
-    String tag = TEMP_PREFIX + String.format("%08x", ThreadLocalRandom.current().nextInt()) + "~";
-    byte[] t = tag.getBytes(StandardCharsets.US_ASCII);
-    int keep = Math.min(name.length, NAME_MAX - t.length);
-    byte[] out = Arrays.copyOf(t, t.length + keep + 1); // + NUL for C
-    System.arraycopy(name, 0, out, t.length, keep);
-    return out;
-  }
-
-  /** Whether {@code name} is one of our temporaries. */
-  static boolean isTemp(byte[] name) {
-    if (name.length <= TEMP_TAG_END || name[TEMP_TAG_END] != '~') {
-      return false;
-    }
-    for (int i = 0; i < TEMP_PREFIX.length(); i++) {
-      if (name[i] != TEMP_PREFIX.charAt(i)) {
-        return false;
-      }
-    }
-    return true;
   }
 }

@@ -103,13 +103,17 @@ public final class Roots implements AutoCloseable {
     if (Posix.statIfExists(srcParent, Posix.cstr(name), s) == null) {
       throw new IOException(s + ": no such file or directory; check the source path");
     }
-    refuseCopyIntoItself(s, p, target);
+    Path t = Path.of(target).toAbsolutePath().normalize();
+    if (!contents && into) {
+      t = t.resolve(p.getFileName()); // where the copy goes: DEST/NAME
+    }
+    refuseCopyIntoItself(s, p, target, t);
+    refuseSameFile(s, srcParent, name, target, t);
     if (!contents && into) {
       roots.add(new TreeCopy.Root(srcParent, name, intoFd, intoDev, name, Names.display(name)));
       return;
     }
     // the target itself receives the source (its contents, for SRC/)
-    Path t = Path.of(target).toAbsolutePath().normalize();
     if (t.getParent() == null) {
       throw new IOException(target + ": cannot replace the root directory; name a directory to copy into");
     }
@@ -125,27 +129,84 @@ public final class Roots implements AutoCloseable {
     roots.add(new TreeCopy.Root(srcParent, name, dstParent, dev, dstName, dir ? "" : Names.display(dstName)));
   }
 
-  /** A walk that writes into the tree it reads would never end: refuse it, as cp does. */
-  private static void refuseCopyIntoItself(String s, Path source, String target) throws IOException {
+  /**
+   * A walk that writes into the tree it reads would never end: refuse it, as cp does, whether the
+   * copy would land inside the source ({@code fxcp -a dir dir}, {@code fxcp -a s s/sub}) or on it.
+   *
+   * @param dest where the copy of this source goes
+   */
+  private static void refuseCopyIntoItself(String s, Path source, String target, Path dest) throws IOException {
     Path src;
     try {
       src = source.toRealPath();
     } catch (IOException e) {
       return; // the walk reports the source itself
     }
-    Path t = Path.of(target).toAbsolutePath().normalize();
-    // the deepest existing ancestor of the target tells where it really is
-    Path existing = t;
-    while (existing != null && !java.nio.file.Files.exists(existing)) {
+    if (java.nio.file.Files.isSymbolicLink(source) || !java.nio.file.Files.isDirectory(src)) {
+      return; // a symlink is copied as one, never walked
+    }
+    // the deepest existing ancestor of the destination tells where it really is
+    Path existing = dest;
+    while (existing != null && !java.nio.file.Files.exists(existing, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
       existing = existing.getParent();
     }
-    if (existing == null || !java.nio.file.Files.isDirectory(src, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+    if (existing == null) {
       return;
     }
-    Path real = existing.toRealPath().resolve(existing.relativize(t));
-    if (real.startsWith(src) && !real.equals(src)) {
+    Path real = existing.equals(dest) && java.nio.file.Files.isSymbolicLink(dest)
+        ? dest.getParent().toRealPath().resolve(dest.getFileName()) // a symlink there is replaced, not followed
+        : existing.toRealPath().resolve(existing.relativize(dest));
+    if (real.startsWith(src)) {
       throw new IOException(s + ": cannot copy a directory into itself (" + target + "); choose a target outside the source");
     }
+  }
+
+  /**
+   * Copying a file onto itself would destroy it ({@code fxcp -a link foo} where link points to
+   * foo, or two hard links of one file): refused as cp does. Checked on the destination entry
+   * itself, never through a final symlink, against the source both as named and followed.
+   */
+  private static void refuseSameFile(String s, int srcParent, byte[] name, String target, Path dest) throws IOException {
+    Path parent = dest.getParent();
+    if (parent == null || !java.nio.file.Files.isDirectory(parent)) {
+      return;
+    }
+    int dfd;
+    try {
+      dfd = Posix.openPath(parent.toString(), LibC.O_RDONLY | LibC.O_DIRECTORY, target);
+    } catch (ErrnoException e) {
+      return; // the copy reports it
+    }
+    try {
+      Stat d = Posix.statIfExists(dfd, Posix.cstr(Names.bytes(dest.getFileName().toString())), target);
+      if (d == null || d.isDirectory()) {
+        return;
+      }
+      Stat named = Posix.stat(srcParent, Posix.cstr(name), s);
+      Stat followed = named.isSymlink() ? followed(srcParent, name, s) : named;
+      if (same(d, named) || same(d, followed)) {
+        throw new IOException(s + " and " + dest + " are the same file; nothing to copy (choose another target)");
+      }
+    } finally {
+      Posix.close(dfd);
+    }
+  }
+
+  private static Stat followed(int dirfd, byte[] name, String where) {
+    try {
+      int fd = Posix.openat(dirfd, Posix.cstr(name), LibC.O_PATH, 0, where);
+      try {
+        return Posix.fstat(fd, where);
+      } finally {
+        Posix.close(fd);
+      }
+    } catch (ErrnoException e) {
+      return null; // a dangling symlink points at nothing we could overwrite
+    }
+  }
+
+  private static boolean same(Stat a, Stat b) {
+    return b != null && a.dev() == b.dev() && a.ino() == b.ino();
   }
 
   private int hold(int fd) {

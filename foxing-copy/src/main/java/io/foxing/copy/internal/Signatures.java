@@ -17,7 +17,7 @@ import java.util.Arrays;
  * trust a signature from elsewhere.
  */
 final class Signatures {
-  private static final byte[] XATTR = ("user." + SignatureStore.XATTR + "\0").getBytes(StandardCharsets.US_ASCII);
+  static final byte[] XATTR = ("user." + SignatureStore.XATTR + "\0").getBytes(StandardCharsets.US_ASCII);
   static final byte[] SIDECAR_DIR = Posix.cstr(SignatureStore.SIDECAR_DIR.getBytes(StandardCharsets.US_ASCII));
   private static final byte[] SUFFIX = ".fxsig".getBytes(StandardCharsets.US_ASCII);
 
@@ -102,8 +102,9 @@ final class Signatures {
       throw new IOException(where + ": name too long to keep a signature beside it");
     }
     int md = openSidecarDir(dirfd, true, where);
-    byte[] tmp = Names.tempFor(Metadata.trimNul(name));
+    byte[] tmp = Temporaries.nameFor(Metadata.trimNul(name));
     int fd = Posix.openat(md, tmp, LibC.O_WRONLY | LibC.O_CREAT | LibC.O_EXCL | LibC.O_NOFOLLOW, 0600, where);
+    Temporaries.mark(fd);
     boolean placed = false;
     try {
       Memory m = new Memory(Math.max(1, data.length));
@@ -115,6 +116,7 @@ final class Signatures {
         }
         done += n;
       }
+      Temporaries.unmark(fd, where);
       Posix.renameat(md, tmp, md, name, where);
       placed = true;
     } finally {
@@ -133,7 +135,8 @@ final class Signatures {
       return null;
     }
     try {
-      int fd = LibC.openat(md, name, LibC.O_RDONLY | LibC.O_NOFOLLOW | LibC.O_CLOEXEC, 0);
+      // non-blocking: a FIFO planted under a sidecar's name must not hang the run; it is refused below
+      int fd = LibC.openat(md, name, LibC.O_RDONLY | LibC.O_NOFOLLOW | LibC.O_NONBLOCK | LibC.O_CLOEXEC, 0);
       if (fd < 0) {
         return null;
       }
@@ -181,7 +184,7 @@ final class Signatures {
       for (Posix.Dirent de : Posix.readdir(md, where)) {
         byte[] n = de.name();
         int base = n.length - SUFFIX.length;
-        if (base > 0 && Arrays.equals(n, base, n.length, SUFFIX, 0, SUFFIX.length) && !Names.isTemp(n)
+        if (base > 0 && Arrays.equals(n, base, n.length, SUFFIX, 0, SUFFIX.length) && !Temporaries.looksLike(n)
             && !exists.test(Arrays.copyOf(n, base))) {
           if (LibC.unlinkat(md, Posix.cstr(n), 0) != 0 && Posix.lastError() != Posix.ENOENT) {
             throw Posix.error("remove signature", where, Posix.lastError());

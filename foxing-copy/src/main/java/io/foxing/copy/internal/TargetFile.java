@@ -13,7 +13,7 @@ import java.util.Set;
  *       under its name when contents and metadata are done: readers never see it half-written, a
  *       crash leaves nothing behind, and the directory gets one entry added instead of a create
  *       plus a rename. Filesystems without {@code O_TMPFILE} get the temporary name instead.
- *   <li>A file that replaces another is written under a temporary name ({@code .fxcp~XXXXXXXX~NAME})
+ *   <li>A file that replaces another is written under a marked temporary name ({@link Temporaries})
  *       and renamed over the old one, which is atomic.
  *   <li>With {@code --inplace} an existing file is truncated and rewritten where it is.
  * </ul>
@@ -59,8 +59,9 @@ final class TargetFile implements AutoCloseable {
       }
       noTmpfile.add(dev);
     }
-    byte[] tmp = Names.tempFor(name);
+    byte[] tmp = Temporaries.nameFor(name);
     int fd = Posix.openat(dirfd, tmp, LibC.O_WRONLY | LibC.O_CREAT | LibC.O_EXCL | LibC.O_NOFOLLOW, mode, where);
+    Temporaries.mark(fd);
     return new TargetFile(dirfd, cname, tmp, false, fd, where);
   }
 
@@ -92,11 +93,12 @@ final class TargetFile implements AutoCloseable {
         }
         // someone created the name meanwhile: replace it atomically like any other file
       }
-      byte[] tmp = Names.tempFor(Metadata.trimNul(cname));
-      Posix.linkFd(fd, dirfd, tmp, where);
+      byte[] tmp = Temporaries.nameFor(Metadata.trimNul(cname));
+      Posix.linkFd(fd, dirfd, tmp, where); // unmarked: it has its name for the instant before the rename
       renameOver(tmp);
       return;
     }
+    Temporaries.unmark(fd, where);
     renameOver(tmpName);
   }
 

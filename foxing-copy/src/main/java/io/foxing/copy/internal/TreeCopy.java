@@ -265,6 +265,9 @@ public final class TreeCopy {
           continue;
         }
         ByteKey key = new ByteKey(de.name());
+        if (Arrays.equals(de.name(), SIDECAR_NAME)) {
+          continue; // signatures are fxcp's state on a target, never a source's data (nor its FIFOs)
+        }
         if (!filters.isEmpty() && filters.isExcluded(d.childRaw(Names.raw(de.name())), st.isDirectory())) {
           counters.excluded.increment();
           keep.add(key); // protected from deletion, like rsync's excluded files
@@ -349,26 +352,27 @@ public final class TreeCopy {
     }
   }
 
-  /** One unit of a directory's work finished; the last one finishes the directory. */
+  /**
+   * One unit of a directory's work finished; the last one finishes the directory, which is one
+   * unit of its parent's. A loop, not recursion: a tree 10,000 levels deep finishes its chain of
+   * directories without growing the stack.
+   */
   private void done(Dir d) {
-    if (d.pending.decrementAndGet() != 0) {
-      return;
-    }
-    try {
-      if (!d.pseudo && d.sfd >= 0) { // sfd < 0: it could not be opened, which is already reported
-        finishDir(d);
+    for (Dir cur = d; cur != null && cur.pending.decrementAndGet() == 0; ) {
+      try {
+        if (!cur.pseudo && cur.sfd >= 0) { // sfd < 0: it could not be opened, which is already reported
+          finishDir(cur);
+        }
+      } catch (IOException | RuntimeException ex) {
+        counters.failure(where(cur), asIo(ex));
       }
-    } catch (IOException | RuntimeException ex) {
-      counters.failure(where(d), asIo(ex));
-    } finally {
-      if (d.pseudo) {
-        // the root's held descriptors belong to the caller
-        rootDone();
-      } else {
-        Posix.close(d.sfd);
-        Posix.close(d.tfd);
-        done(d.parent);
+      if (cur.pseudo) {
+        rootDone(); // the root's held descriptors belong to the caller
+        return;
       }
+      Posix.close(cur.sfd);
+      Posix.close(cur.tfd);
+      cur = cur.parent;
     }
   }
 
@@ -540,7 +544,7 @@ public final class TreeCopy {
   private boolean handle(Dir d, Entry e, byte[] srcCname) throws IOException {
     Stat s = e.src;
     if (e.dst != null && !sameKind(s, e.dst)) {
-      removeTree(d.tfd, e.cname, e.rel, e.dst.isDirectory());
+      makeWay(d, e);
       e.dst = null;
     }
     switch (s.type()) {
@@ -578,6 +582,37 @@ public final class TreeCopy {
     }
   }
 
+  /**
+   * Removes a target entry of another kind to make room for the source's. A directory goes with
+   * its contents only under {@code --delete}; otherwise only an empty one goes, as rsync (and cp)
+   * never empty a directory to replace it with a file unless deletion was asked for.
+   */
+  private void makeWay(Dir d, Entry e) throws IOException {
+    if (e.dst.isDirectory() && !options.delete()) {
+      boolean empty;
+      if (dryRun) {
+        int fd = Posix.openat(d.tfd, e.cname, LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_NOFOLLOW, 0, e.rel);
+        try {
+          empty = Posix.readdir(fd, e.rel).isEmpty();
+        } finally {
+          Posix.close(fd);
+        }
+      } else {
+        empty = LibC.unlinkat(d.tfd, e.cname, LibC.AT_REMOVEDIR) == 0;
+        if (!empty && Posix.lastError() != Posix.ENOTEMPTY && Posix.lastError() != Posix.EEXIST) {
+          throw Posix.error("rmdir", e.rel, Posix.lastError());
+        }
+      }
+      if (!empty) {
+        throw new IOException(e.rel + ": cannot replace a non-empty directory with a non-directory; "
+            + "remove it, or run with --delete to let it go with its contents");
+      }
+      deleteChange(e.rel, true);
+      return;
+    }
+    removeTree(d.tfd, e.cname, e.rel, e.dst.isDirectory());
+  }
+
   private static boolean sameKind(Stat a, Stat b) {
     return a.type() == b.type() && (a.isRegular() || a.isDirectory() || a.isSymlink() || a.rdev() == b.rdev());
   }
@@ -602,6 +637,21 @@ public final class TreeCopy {
 
   /** Opens a directory's two descriptors; its parent's are still open (it waits for its children). */
   private void open(Dir d) throws IOException {
+    try {
+      openBoth(d);
+    } catch (ErrnoException ex) {
+      if (ex.errno() == Posix.EMFILE) {
+        // each directory being copied holds its two descriptors until its contents are done
+        String where = d.rel.length() <= 200 ? d.rel
+            : d.rel.substring(0, 80) + "..." + d.rel.substring(d.rel.length() - 80) + " (" + d.rel.split("/").length + " levels)";
+        throw new IOException(where + ": too deep to copy within the open-file limit (each level holds two "
+            + "descriptors); raise it with ulimit -n and run again", ex);
+      }
+      throw ex;
+    }
+  }
+
+  private void openBoth(Dir d) throws IOException {
     d.sfd = Posix.openat(d.parent.sfd, d.srcName, LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_NOFOLLOW, 0, d.rel);
     d.tdev = d.parent.tdev; // a directory we create lives on its parent's filesystem
     if (dryRun && d.fresh()) {
@@ -647,9 +697,9 @@ public final class TreeCopy {
     if (dryRun) {
       return;
     }
-    byte[] tmp = Names.tempFor(e.name);
-    Posix.symlinkat(target, d.tfd, tmp, e.rel);
-    placeNew(d, e, srcCname, tmp);
+    byte[] name = e.dst == null ? e.cname : Temporaries.nameFor(e.name);
+    Posix.symlinkat(target, d.tfd, name, e.rel);
+    placeNew(d, e, srcCname, name);
   }
 
   private void copySpecial(Dir d, Entry e, byte[] srcCname) throws IOException {
@@ -669,20 +719,27 @@ public final class TreeCopy {
     if (dryRun) {
       return;
     }
-    byte[] tmp = Names.tempFor(e.name);
-    Posix.mknodat(d.tfd, tmp, e.src.type() | 0600, e.src.rdev(), e.rel);
-    placeNew(d, e, srcCname, tmp);
+    byte[] name = e.dst == null ? e.cname : Temporaries.nameFor(e.name);
+    Posix.mknodat(d.tfd, name, e.src.type() | 0600, e.src.rdev(), e.rel);
+    placeNew(d, e, srcCname, name);
   }
 
-  /** Metadata on a freshly made symlink or special file under its temporary name, then rename into place. */
-  private void placeNew(Dir d, Entry e, byte[] srcCname, byte[] tmp) throws IOException {
+  /**
+   * Metadata on a freshly made symlink or special file, then, if it replaces an entry, the rename
+   * over it. A new one is made under its own name, as rsync does: it has no contents to be seen
+   * half-written, and a temporary name could not carry the mark that makes it recognisably ours
+   * (user xattrs exist on regular files and directories only, see {@link Temporaries}).
+   */
+  private void placeNew(Dir d, Entry e, byte[] srcCname, byte[] made) throws IOException {
     try {
-      Metadata.Target t = new Metadata.Target(-1, d.tfd, tmp, null);
+      Metadata.Target t = new Metadata.Target(-1, d.tfd, made, null);
       metadata.applyAllButTimes(new Metadata.Source(-1, d.sfd, srcCname, e.src), t, false, e.rel);
       metadata.applyTimes(e.src, t, null, false, e.rel);
-      Posix.renameat(d.tfd, tmp, d.tfd, e.cname, e.rel);
+      if (made != e.cname) {
+        Posix.renameat(d.tfd, made, d.tfd, e.cname, e.rel);
+      }
     } catch (IOException | RuntimeException ex) {
-      LibC.unlinkat(d.tfd, tmp, 0);
+      LibC.unlinkat(d.tfd, made, 0);
       throw ex;
     }
   }
@@ -743,7 +800,11 @@ public final class TreeCopy {
     if (dryRun) {
       return;
     }
-    byte[] tmp = Names.tempFor(e.name);
+    if (e.dst == null) {
+      Posix.linkFd(g.fd, d.tfd, e.cname, e.rel); // a new name: linking is atomic by itself
+      return;
+    }
+    byte[] tmp = Temporaries.nameFor(e.name);
     Posix.linkFd(g.fd, d.tfd, tmp, e.rel);
     try {
       Posix.renameat(d.tfd, tmp, d.tfd, e.cname, e.rel);
@@ -760,16 +821,59 @@ public final class TreeCopy {
       updateMetadataOnly(d, e, srcCname);
       return;
     }
+    for (int attempt = 1; ; attempt++) {
+      try {
+        copyContents(d, e, srcCname, attempt == 1);
+        return;
+      } catch (SourceChanged ex) {
+        if (attempt == CHANGE_ATTEMPTS) {
+          throw new IOException(e.rel + ": file changed as we read it (" + CHANGE_ATTEMPTS
+              + " tries); not copied: run again when it is quiet");
+        }
+        LOG.debug("{} changed while it was copied; copying it again", e.rel);
+      }
+    }
+  }
+
+  /** Copies of a file that is being written: tries before its change is reported (as tar's "file changed as we read it"). */
+  private static final int CHANGE_ATTEMPTS = 3;
+
+  /** The source file changed between the stat before its copy and the one after: the copy is not published. */
+  private static final class SourceChanged extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    SourceChanged() {
+      super("source changed during its copy");
+    }
+  }
+
+  /**
+   * Throws {@link SourceChanged} if the open source no longer has the size, mtime and ctime it had
+   * when its copy began: bytes or metadata written meanwhile may be half in the copy. Every write,
+   * truncate, chmod or xattr change moves ctime, which no one can set back.
+   */
+  private static void checkUnchanged(int sfd, Stat before, String rel) throws IOException {
+    Stat now = Posix.fstat(sfd, rel);
+    if (now.size() != before.size() || !now.sameMtime(before)
+        || now.ctimeSec() != before.ctimeSec() || now.ctimeNsec() != before.ctimeNsec()) {
+      throw new SourceChanged();
+    }
+  }
+
+  private void copyContents(Dir d, Entry e, byte[] srcCname, boolean first) throws IOException {
+    Stat dst = e.dst;
     int sfd = openSource(d, srcCname, e.rel);
     try {
       Stat s = Posix.fstat(sfd, e.rel);
       if (!s.isRegular() || s.ino() != e.src.ino()) {
         throw new IOException(e.rel + ": changed while being copied (was replaced); run again");
       }
-      int bits = dst == null ? -1 : Metadata.SIZE * (dst.size() != s.size() ? 1 : 0) | Metadata.TIME * (dst.sameMtime(s) ? 0 : 1)
-          | (options.checksum() ? Metadata.CHECKSUM : 0);
-      listenerFileStart(e.rel, s.size());
-      changed(bits < 0 ? Metadata.created('>', 'f') : Metadata.itemize('>', 'f', bits), e.rel, "");
+      if (first) {
+        int bits = dst == null ? -1 : Metadata.SIZE * (dst.size() != s.size() ? 1 : 0) | Metadata.TIME * (dst.sameMtime(s) ? 0 : 1)
+            | (options.checksum() ? Metadata.CHECKSUM : 0);
+        listenerFileStart(e.rel, s.size());
+        changed(bits < 0 ? Metadata.created('>', 'f') : Metadata.itemize('>', 'f', bits), e.rel, "");
+      }
       if (dryRun) {
         counters.filesCopied.increment();
         counters.bytesCopied.add(s.size());
@@ -785,6 +889,7 @@ public final class TreeCopy {
         Metadata.Target t = new Metadata.Target(out.fd, d.tfd, e.cname, options.inplace() ? dst : null, out.createdMode(mode));
         metadata.applyAllButTimes(new Metadata.Source(sfd, -1, null, s), t, false, e.rel);
         metadata.applyTimes(s, t, null, false, e.rel);
+        checkUnchanged(sfd, s, e.rel); // else the unpublished copy is dropped when out closes
         out.publish();
         if (options.generateSignatures()) {
           signTarget(sfd, out.fd, d.tfd, e.cname, e.rel);
@@ -833,6 +938,10 @@ public final class TreeCopy {
    * @return false when a whole copy is the better way (no fresh signature, other chunk size, too much changed)
    */
   private boolean deltaCopy(Dir d, Entry e, int sfd, Stat s, Stat dst) throws IOException {
+    if (dst.nlink() > 1 && !options.inplace()) {
+      // other names share this inode (a cp -al snapshot, say): writing into it would change them too
+      return false;
+    }
     io.foxing.merkle.FileSignature old = Signatures.fresh(d.tfd, e.cname, dst, e.rel);
     int shift = io.foxing.merkle.FileSignature.chunkShiftFor(s.size());
     if (old == null || old.chunkSize() != 1L << shift) {
@@ -875,6 +984,8 @@ public final class TreeCopy {
       Metadata.Target t = new Metadata.Target(tfd, d.tfd, e.cname, dst);
       metadata.applyAllButTimes(new Metadata.Source(sfd, -1, null, s), t, false, e.rel);
       metadata.applyTimes(s, t, null, false, e.rel);
+      // written in place without its signature: a changed source leaves it for a whole copy next try
+      checkUnchanged(sfd, s, e.rel);
       Signatures.store(now, tfd, d.tfd, e.cname, e.rel);
       counters.signaturesWritten.increment();
       counters.filesCopied.increment();
@@ -1010,10 +1121,10 @@ public final class TreeCopy {
       }
       String rel = d.childRel(Names.display(name));
       try {
-        if (Names.isTemp(name)) {
-          // a temporary of an interrupted run: ours, never the user's
+        if (Temporaries.isOurs(d.tfd, name, rel)) {
+          // a temporary of an interrupted run: named and marked as ours, so never the user's
           if (!dryRun) {
-            removeTree(d.tfd, Posix.cstr(name), rel, t.getValue());
+            Posix.unlinkat(d.tfd, Posix.cstr(name), false, rel);
             any = true;
           }
           continue;
@@ -1071,9 +1182,7 @@ public final class TreeCopy {
       }
     }
     Posix.unlinkat(dirfd, cname, directory, rel);
-    if (!Names.isTemp(Metadata.trimNul(cname))) {
-      deleteChange(rel, directory);
-    }
+    deleteChange(rel, directory);
   }
 
   private static boolean isDirAt(int fd, byte[] c, String rel) throws ErrnoException {
