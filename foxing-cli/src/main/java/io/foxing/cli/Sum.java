@@ -74,7 +74,15 @@ public final class Sum implements Callable<Integer> {
     }
     byte[] key = null;
     if (keyFile != null) {
-      key = Files.readAllBytes(keyFile);
+      try {
+        key = Files.readAllBytes(keyFile);
+      } catch (NoSuchFileException e) {
+        err.println("fxcp sum: " + keyFile + ": no such key file; give a file of exactly 32 raw bytes");
+        return ExitCode.NOTHING_DONE;
+      } catch (IOException e) {
+        err.println("fxcp sum: " + keyFile + ": cannot read the key file (" + e.getMessage() + ")");
+        return ExitCode.NOTHING_DONE;
+      }
       if (key.length != Blake3.KEY_LEN) {
         err.println("fxcp sum: " + keyFile + ": a key file holds exactly 32 raw bytes, this one " + key.length);
         return ExitCode.NOTHING_DONE;

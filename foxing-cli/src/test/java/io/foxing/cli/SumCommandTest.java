@@ -93,6 +93,64 @@ class SumCommandTest {
   }
 
   @Test
+  void pipesFifosAndProcFilesAreHashedByWhatTheyHoldAsB3sumDoes() throws Exception {
+    Prerequisites.requireCommand("mkfifo");
+    byte[] data = new byte[300_000];
+    new Random(9).nextBytes(data);
+    Path fifo = tmp.resolve("fifo");
+    Shell.run("mkfifo", fifo.toString()).check();
+    Thread writer = new Thread(() -> {
+      try {
+        Files.write(fifo, data); // blocks until fxcp opens the other end
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+    writer.start();
+    FxcpCommandTest.Run r = FxcpCommandTest.fxcp("sum", "--no-names", fifo.toString());
+    writer.join();
+    Path plain = tmp.resolve("plain");
+    Files.write(plain, data);
+    assertEquals(0, r.exit(), r.err());
+    assertEquals(b3sum("--no-names", plain.toString()), r.out(), "a FIFO reports size 0; its bytes are hashed");
+    for (String proc : new String[] {"/proc/version", "/proc/filesystems"}) { // size 0, the same for every reader
+      assertEquals(b3sum("--no-names", proc), FxcpCommandTest.fxcp("sum", "--no-names", proc).out(), proc);
+    }
+  }
+
+  @Test
+  void aFileTruncatedWhileHashedIsOneLineAndExitOne() throws Exception {
+    Path big = tmp.resolve("big");
+    try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(big.toFile(), "rw")) {
+      f.setLength(2L << 30); // sparse: two GiB of zeros take seconds to hash, nothing to write
+    }
+    Thread truncator = new Thread(() -> {
+      try {
+        Thread.sleep(300);
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(big.toFile(), "rw")) {
+          f.setLength(4096);
+        }
+      } catch (IOException | InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    truncator.start();
+    FxcpCommandTest.Run r = FxcpCommandTest.fxcp("sum", "--threads", "1", big.toString());
+    truncator.join();
+    assertEquals(1, r.exit(), r.out() + r.err());
+    assertEquals(1, r.err().lines().count(), r.err());
+    assertTrue(r.err().contains("changed while it was hashed"), r.err());
+  }
+
+  @Test
+  void aMissingKeyFileIsOneLine() {
+    FxcpCommandTest.Run r = FxcpCommandTest.fxcp("sum", "--keyed", tmp.resolve("no-key").toString(), files[1]);
+    assertEquals(2, r.exit());
+    assertEquals(1, r.err().lines().count(), r.err());
+    assertTrue(r.err().contains("no-key: no such key file"), r.err());
+  }
+
+  @Test
   void unreadableFilesAreReportedAndTheRestHashed() {
     FxcpCommandTest.Run r = FxcpCommandTest.fxcp("sum", tmp.resolve("missing").toString(), files[1]);
     assertEquals(1, r.exit());

@@ -158,24 +158,40 @@ public final class Blake3 {
     return root(ParallelTree.of(data), threads, outLen);
   }
 
-  /** Like {@link #hashAll} for a file, read through memory mappings. */
+  /** Like {@link #hashFile(Path, int, int)}, 32 bytes of output. */
   public byte[] hashFile(Path file, int threads) throws IOException {
     return hashFile(file, threads, OUT_LEN);
   }
 
+  /**
+   * Like {@link #hashAll} for a file. A regular file of 64 KiB or more is read through memory
+   * mappings on up to {@code threads} cores; anything else is read to its end, whatever size it
+   * claims: small files, and pipes, FIFOs, {@code /dev/stdin} and {@code /proc} files, which
+   * report a size of 0 (or 4096 in {@code /sys}) that has nothing to do with what they hold.
+   *
+   * @throws IOException also when the file shrank while it was mapped (it "changed while hashed")
+   */
   public byte[] hashFile(Path file, int threads, int outLen) throws IOException {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       long size = ch.size();
-      if (size < 64 * 1024) {
-        // small files: one read beats setting up a mapping
-        ByteBuffer b = ByteBuffer.allocate((int) size);
-        while (b.hasRemaining() && ch.read(b) >= 0) {
-          // read it all
+      if (size < 64 * 1024 || !java.nio.file.Files.isRegularFile(file)) {
+        Blake3 h = new Blake3(key.clone(), flags);
+        ByteBuffer b = ByteBuffer.allocate(64 * 1024);
+        while (ch.read(b.clear()) >= 0) {
+          h.update(b.array(), 0, b.position());
         }
-        b.flip();
-        return root(ParallelTree.of(b), 1, outLen);
+        return h.finalizeBytes(outLen);
       }
-      return root(new MappedSource(ch, size), threads, outLen);
+      try {
+        return root(new MappedSource(ch, size), threads, outLen);
+      } catch (RuntimeException | InternalError e) {
+        // a mapped page past the new end of a truncated file faults (SIGBUS), which the JVM throws here
+        if (ch.size() < size) {
+          throw new IOException(file + ": changed while it was hashed (shrank from " + size + " to " + ch.size()
+              + " bytes); hash it again when nothing writes to it", e);
+        }
+        throw e;
+      }
     }
   }
 
