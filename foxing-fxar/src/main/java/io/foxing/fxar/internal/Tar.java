@@ -22,6 +22,7 @@ import java.util.zip.GZIPOutputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveStructSparse;
 import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.apache.commons.compress.compressors.lz4.FramedLZ4CompressorInputStream;
 import org.apache.commons.compress.compressors.lz4.FramedLZ4CompressorOutputStream;
@@ -172,18 +173,42 @@ public final class Tar {
         continue;
       }
       sink.begin(e);
-      long offset = 0;
-      while (offset < e.size()) {
-        byte[] data = tar.readNBytes((int) Math.min(1 << 20, e.size() - offset));
-        if (data.length == 0) {
-          sink.damaged("tar stream ended inside the file");
+      if (!t.isSparse()) {
+        copy(tar, sink, 0, e.size());
+        continue;
+      }
+      // GNU sparse (old GNU, PAX 0.0, 0.1, 1.0): the stream reads as the whole file, zeros and
+      // all; only the listed data regions are written, so the holes stay holes at any size
+      long at = 0;
+      for (TarArchiveStructSparse region : t.getOrderedSparseHeaders()) {
+        if (region.getNumbytes() == 0) {
+          continue;
+        }
+        if (region.getOffset() < at || tar.skip(region.getOffset() - at) != region.getOffset() - at) {
+          sink.damaged("sparse map out of order or beyond the data");
           break;
         }
-        sink.chunk(offset, data.length, null, () -> data);
-        offset += data.length;
+        if (!copy(tar, sink, region.getOffset(), region.getNumbytes())) {
+          break;
+        }
+        at = region.getOffset() + region.getNumbytes();
       }
     }
     sink.endFile();
+  }
+
+  /** Copies {@code length} bytes of the entry's stream to the file at {@code offset}; false if the stream ended first. */
+  private static boolean copy(TarArchiveInputStream tar, TreeImport sink, long offset, long length) throws IOException {
+    for (long done = 0; done < length; ) {
+      byte[] data = tar.readNBytes((int) Math.min(1 << 20, length - done));
+      if (data.length == 0) {
+        sink.damaged("tar stream ended inside the file");
+        return false;
+      }
+      sink.chunk(offset + done, data.length, null, () -> data);
+      done += data.length;
+    }
+    return true;
   }
 
   private static FxarEntry fromTar(TarArchiveEntry t) {
@@ -236,6 +261,6 @@ public final class Tar {
         ? ((long) (t.getDevMajor() & 0xfff) << 8) | ((long) (t.getDevMajor() & ~0xfff) << 32) | (t.getDevMinor() & 0xff) | ((long) (t.getDevMinor() & ~0xff) << 12)
         : 0;
     return new FxarEntry(type, name.getBytes(NAMES), t.getMode() & 07777, (int) t.getLongUserId(),
-        (int) t.getLongGroupId(), mtime, mtime, type == Type.FILE ? t.getSize() : 0, rdev, target, xattrs);
+        (int) t.getLongGroupId(), mtime, mtime, type == Type.FILE ? (t.isSparse() ? t.getRealSize() : t.getSize()) : 0, rdev, target, xattrs);
   }
 }
