@@ -25,6 +25,24 @@ class ResourceLimitsTest {
     Oracles.assertFaithful(src, dst);
   }
 
+  /**
+   * 20,000 hard-link groups whose second names come in a later directory: no descriptor is held per
+   * group while it waits (rsync -aH copies this within any limit; so must we).
+   */
+  @Test
+  void twentyThousandHardLinkGroupsCopyWithinASmallDescriptorLimit() {
+    Path src = tmp.resolve("src");
+    Shell.run("python3", "-c", "import os,sys\nfor d in ('a','b'): os.makedirs(os.path.join(sys.argv[1], d))\n"
+        + "for i in range(20000):\n    p = os.path.join(sys.argv[1], 'a', 'f%d' % i)\n    open(p, 'w').write(str(i))\n"
+        + "    os.link(p, os.path.join(sys.argv[1], 'b', 'f%d' % i))", src.toString()).check();
+    Path dst = tmp.resolve("dst");
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Shell.Result r = Shell.run("bash", "-c", "ulimit -n 256 && exec \"$0\" -cp \"$1\" io.foxing.cli.Fxcp -a \"$2/\" \"$3\"",
+        java, System.getProperty("java.class.path"), src.toString(), dst.toString());
+    assertEquals(0, r.exitCode(), r.stderr().lines().limit(5).toList().toString());
+    Oracles.assertFaithful(src, dst); // -H: every pair is one inode again
+  }
+
   /** An archive of many small files imports within the same limit: files in flight are bounded. */
   @Test
   void manySmallFilesImportWithinASmallDescriptorLimit() {

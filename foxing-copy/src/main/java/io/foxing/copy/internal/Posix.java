@@ -254,6 +254,13 @@ public final class Posix {
     }
   }
 
+  /** A new name for an existing entry, never following a final symlink. */
+  public static void linkat(int olddirfd, byte[] oldname, int newdirfd, byte[] newname, String where) throws ErrnoException {
+    if (LibC.linkat(olddirfd, oldname, newdirfd, newname, 0) != 0) {
+      throw fail("link", where);
+    }
+  }
+
   public static void renameat(int olddirfd, byte[] oldname, int newdirfd, byte[] newname, String where) throws ErrnoException {
     if (LibC.renameat(olddirfd, oldname, newdirfd, newname) != 0) {
       throw fail("rename", where);

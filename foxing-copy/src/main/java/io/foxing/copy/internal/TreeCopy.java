@@ -130,9 +130,6 @@ public final class TreeCopy {
       pool.shutdownNow();
     }
     pool.shutdown();
-    for (LinkGroup g : links.values()) {
-      Posix.close(g.fd);
-    }
     return counters.report(Duration.ofNanos(System.nanoTime() - start), dryRun);
   }
 
@@ -771,15 +768,15 @@ public final class TreeCopy {
       ok = true;
     } finally {
       if (group != null) {
-        int fd = -1;
+        Placed placed = null;
         if (ok && !dryRun) {
           try {
-            fd = Posix.openat(d.tfd, e.cname, LibC.O_PATH | LibC.O_NOFOLLOW, 0, e.rel);
+            placed = placed(d, e);
           } catch (ErrnoException ex) {
-            LOG.debug("cannot hold {} for its hard links", e.rel, ex);
+            LOG.debug("cannot find {} again for its hard links", e.rel, ex);
           }
         }
-        group.complete(fd, ok && (dryRun || fd >= 0));
+        group.complete(placed, ok && (dryRun || placed != null));
       }
     }
   }
@@ -789,29 +786,78 @@ public final class TreeCopy {
       copyRegular(d, e, srcCname); // the first copy failed: this path gets a copy of its own
       return;
     }
-    if (!dryRun) {
-      Stat first = Posix.fstat(g.fd, g.firstRel);
-      if (e.dst != null && e.dst.ino() == first.ino() && e.dst.dev() == first.dev()) {
+    if (dryRun) {
+      changed(Metadata.created('h', 'f'), e.rel, "=> " + g.firstRel);
+      counters.hardLinks.increment();
+      return;
+    }
+    Placed p = g.first;
+    int parent = p.openParent(g.firstRel);
+    try {
+      byte[] first = Posix.cstr(p.path.get(p.path.size() - 1));
+      Stat now = Posix.statIfExists(parent, first, g.firstRel);
+      if (now == null || now.ino() != p.ino || now.dev() != p.dev) {
+        // the first copy was replaced or removed meanwhile (by someone else): never link to a stranger
+        copyRegular(d, e, srcCname);
+        return;
+      }
+      if (e.dst != null && e.dst.ino() == p.ino && e.dst.dev() == p.dev) {
         return; // already the same inode
       }
+      changed(Metadata.created('h', 'f'), e.rel, "=> " + g.firstRel);
+      counters.hardLinks.increment();
+      if (e.dst == null) {
+        Posix.linkat(parent, first, d.tfd, e.cname, e.rel); // a new name: linking is atomic by itself
+        return;
+      }
+      byte[] tmp = Temporaries.nameFor(e.name);
+      Posix.linkat(parent, first, d.tfd, tmp, e.rel);
+      try {
+        Posix.renameat(d.tfd, tmp, d.tfd, e.cname, e.rel);
+      } catch (IOException ex) {
+        LibC.unlinkat(d.tfd, tmp, 0);
+        throw ex;
+      }
+    } finally {
+      if (parent != p.rootFd) {
+        Posix.close(parent);
+      }
     }
-    changed(Metadata.created('h', 'f'), e.rel, "=> " + g.firstRel);
-    counters.hardLinks.increment();
-    if (dryRun) {
-      return;
+  }
+
+  /**
+   * Where the first copy of a hard-link group went: its names from the root's target directory
+   * (held for the whole run) and its inode. A path, not a held descriptor: 20,000 groups whose other
+   * names come much later (a second directory of links) would otherwise hold 20,000 descriptors.
+   */
+  private record Placed(int rootFd, List<byte[]> path, long dev, long ino) {
+    /** Opens the first copy's directory one name at a time, never following a symlink. */
+    int openParent(String where) throws ErrnoException {
+      int cur = rootFd;
+      for (int i = 0; i < path.size() - 1; i++) {
+        int next;
+        try {
+          next = Posix.openat(cur, Posix.cstr(path.get(i)), LibC.O_PATH | LibC.O_DIRECTORY | LibC.O_NOFOLLOW, 0, where);
+        } finally {
+          if (cur != rootFd) {
+            Posix.close(cur);
+          }
+        }
+        cur = next;
+      }
+      return cur;
     }
-    if (e.dst == null) {
-      Posix.linkFd(g.fd, d.tfd, e.cname, e.rel); // a new name: linking is atomic by itself
-      return;
+  }
+
+  private Placed placed(Dir d, Entry e) throws ErrnoException {
+    java.util.ArrayDeque<byte[]> names = new java.util.ArrayDeque<>();
+    names.add(e.name);
+    Dir x = d;
+    for (; !x.pseudo; x = x.parent) {
+      names.addFirst(Metadata.trimNul(x.dstName));
     }
-    byte[] tmp = Temporaries.nameFor(e.name);
-    Posix.linkFd(g.fd, d.tfd, tmp, e.rel);
-    try {
-      Posix.renameat(d.tfd, tmp, d.tfd, e.cname, e.rel);
-    } catch (IOException ex) {
-      LibC.unlinkat(d.tfd, tmp, 0);
-      throw ex;
-    }
+    Stat st = Posix.stat(d.tfd, e.cname, e.rel);
+    return new Placed(x.tfd, List.copyOf(names), st.dev(), st.ino());
   }
 
   private void copyRegular(Dir d, Entry e, byte[] srcCname) throws IOException {
@@ -1251,7 +1297,7 @@ public final class TreeCopy {
     private boolean claimed;
     private boolean ready;
     private List<Runnable> waiters = new ArrayList<>();
-    volatile int fd = -1;
+    volatile Placed first;
     volatile boolean ok;
 
     LinkGroup(String firstRel) {
@@ -1276,10 +1322,10 @@ public final class TreeCopy {
       r.run();
     }
 
-    void complete(int fd, boolean ok) {
+    void complete(Placed first, boolean ok) {
       List<Runnable> run;
       synchronized (this) {
-        this.fd = fd;
+        this.first = first;
         this.ok = ok;
         ready = true;
         run = waiters;
