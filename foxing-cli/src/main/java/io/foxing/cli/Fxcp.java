@@ -69,6 +69,9 @@ public final class Fxcp implements Callable<Integer> {
   private CommandLine.Model.CommandSpec spec;
   boolean archive;
   boolean recursive;
+  /** -l -p -t -g -o -D -H -A -X: rsync's letters, each adding what it keeps to what -a or nothing gives. */
+  private final EnumSet<Preserve> letters = EnumSet.noneOf(Preserve.class);
+  boolean quiet;
   boolean delete;
   boolean dryRun;
   boolean itemize;
@@ -94,6 +97,15 @@ public final class Fxcp implements Callable<Integer> {
         .sortOptions(false).autoWidth(true);
     flag(s, "Archive mode: recursive, keep everything (cp -a, rsync -aHAX).", v -> archive = v, "-a", "--archive");
     flag(s, "Recurse into directories (implied by -a).", v -> recursive = v, "-r", "--recursive");
+    letter(s, "Copy symlinks as symlinks (else they are skipped).", "-l", "--links", Preserve.LINKS);
+    letter(s, "Keep permissions (else new entries get the source's less the umask, existing ones keep theirs).", "-p", "--perms", Preserve.MODE);
+    letter(s, "Keep modification times.", "-t", "--times", Preserve.TIMES);
+    letter(s, "Keep the group.", "-g", "--group", Preserve.GROUP);
+    letter(s, "Keep the owner (root only).", "-o", "--owner", Preserve.OWNER);
+    letter(s, "Copy devices and special files (FIFOs, sockets).", "-D", null, Preserve.DEVICES, Preserve.SPECIALS);
+    letter(s, "Keep hard links (in -a).", "-H", "--hard-links", Preserve.HARD_LINKS);
+    letter(s, "Keep POSIX ACLs (in -a; implies -p).", "-A", "--acls", Preserve.ACLS, Preserve.MODE);
+    letter(s, "Keep extended attributes (in -a).", "-X", "--xattrs", Preserve.XATTRS);
     flag(s, "Delete target entries the source does not have (excluded ones are kept).", v -> delete = v, "--delete");
     flag(s, "Show what would change; change nothing.", v -> dryRun = v, "-n", "--dry-run");
     flag(s, "Print a change summary per entry in rsync's YXcstpoguax format.", v -> itemize = v, "-i", "--itemize-changes");
@@ -112,12 +124,16 @@ public final class Fxcp implements Callable<Integer> {
     flag(s, "Show progress: files, bytes, rate and ETA (5 Hz on a terminal).", v -> progress = v, "--progress");
     flag(s, "List copied entries, fallbacks and metadata that could not be kept.", v -> verbose = v, "-v", "--verbose");
     flag(s, "Like -v, plus the tier that served each file and every fallback.", v -> debug = v, "--debug");
+    flag(s, "Print nothing but errors.", v -> quiet = v, "-q", "--quiet");
+    flag(s, "Sizes in human units (always so; accepted for rsync's -h).", v -> { }, "-h", "--human-readable");
+    flag(s, "Progress, and keep partial files resumable (rsync's -P): fxcp never shows a partial file under its "
+        + "final name, so this is --progress.", v -> progress |= v, "-P");
     flag(s, "Keep BLAKE3 signatures of target files (user.foxing.sig, or .foxing_meta/ beside large ones) and a record on each target directory (user.foxing.dir): later runs update big files by changed chunks and leave unchanged directories' entries unexamined.", v -> generateSigs = v, "--generate-sigs");
     s.addOption(CommandLine.Model.OptionSpec.builder("--threads").paramLabel("N").type(Integer.class)
         .description("Worker threads (default: one per core within a filesystem, two per core across).")
         .setter(bind(v -> threads = (Integer) v)).build());
     value(s, "TARGET", "Remove temporaries an interrupted copy left under TARGET, then exit.", v -> cleanup = v, "--cleanup");
-    s.addOption(CommandLine.Model.OptionSpec.builder("-h", "--help").usageHelp(true).description("Show this help and exit.").build());
+    s.addOption(CommandLine.Model.OptionSpec.builder("--help").usageHelp(true).description("Show this help and exit (-h is rsync's --human-readable).").build());
     s.addOption(CommandLine.Model.OptionSpec.builder("-V", "--version").versionHelp(true).description("Print the version and exit.").build());
     s.addPositional(CommandLine.Model.PositionalParamSpec.builder().paramLabel("SRC... DEST").hideParamSyntax(true).arity("0..*")
         .type(List.class).auxiliaryTypes(String.class).description("Sources, then the target.")
@@ -132,6 +148,15 @@ public final class Fxcp implements Callable<Integer> {
   private static void flag(CommandLine.Model.CommandSpec s, String description, java.util.function.Consumer<Boolean> set, String... names) {
     s.addOption(CommandLine.Model.OptionSpec.builder(names).arity("0").type(boolean.class).description(description)
         .setter(bind(v -> set.accept(Boolean.TRUE.equals(v)))).build());
+  }
+
+  private void letter(CommandLine.Model.CommandSpec s, String description, String letter, String name, Preserve... kept) {
+    String[] names = name == null ? new String[] {letter} : new String[] {letter, name};
+    flag(s, description, v -> {
+      if (v) {
+        letters.addAll(List.of(kept));
+      }
+    }, names);
   }
 
   private static void value(CommandLine.Model.CommandSpec s, String label, String description,
@@ -191,6 +216,11 @@ public final class Fxcp implements Callable<Integer> {
       err.println("fxcp: give at least one source and a target, e.g. fxcp -a SRC/ DEST (see fxcp --help)");
       return ExitCode.NOTHING_DONE;
     }
+    if (quiet) { // errors only, as rsync -q
+      verbose = false;
+      debug = false;
+      progress = false;
+    }
     CopyOptions options = options(err);
     if (options == null) {
       return ExitCode.NOTHING_DONE;
@@ -203,6 +233,13 @@ public final class Fxcp implements Callable<Integer> {
     }
     List<String> sources = paths.subList(0, paths.size() - 1);
     String target = paths.get(paths.size() - 1);
+    for (String p : paths) {
+      if (isRemoteShellPath(p)) {
+        err.println("fxcp: " + p + ": HOST:PATH is a remote shell path, which fxcp does not copy to or from; "
+            + "use rsync for that, nfs://HOST/export/path for an NFS server, or ./" + p + " for a local name with a colon");
+        return ExitCode.NOTHING_DONE;
+      }
+    }
     Copier copier = copierFor(target, options);
     ConsoleListener listener = new ConsoleListener(out, err, itemize || dryRun, verbose || debug, debug, progress, json);
     CopyReport report;
@@ -219,11 +256,22 @@ public final class Fxcp implements Callable<Integer> {
     for (CopyReport.Failure f : report.failures()) {
       err.println("fxcp: failed: " + f.reason() + (f.reason().startsWith(f.path()) ? "" : " [" + f.path() + "]"));
     }
-    if (!report.xattrsNotPreserved().isEmpty() && !json) {
+    if (!report.xattrsNotPreserved().isEmpty() && !json && !quiet) {
       err.println("fxcp: warning: " + report.xattrsNotPreserved().values().stream().mapToLong(Long::longValue).sum()
           + " extended attribute(s) could not be set on the target" + (verbose || debug ? ": " + report.xattrsNotPreserved() : " (-v names them)"));
     }
     return report.status().exitCode();
+  }
+
+  /**
+   * rsync's and scp's {@code HOST:PATH} (a colon before any slash): copying it as a local name
+   * would make a directory called {@code host:dst}. {@code ./host:dst} or a path with a slash
+   * before the colon is local; {@code scheme://} is a target URI.
+   */
+  static boolean isRemoteShellPath(String p) {
+    int colon = p.indexOf(':');
+    int slash = p.indexOf('/');
+    return colon > 0 && (slash < 0 || colon < slash) && !p.startsWith(p.substring(0, colon) + "://");
   }
 
   /**
@@ -249,8 +297,9 @@ public final class Fxcp implements Callable<Integer> {
   private CopyOptions options(PrintWriter err) throws IOException {
     CopyOptions.Builder b = CopyOptions.builder();
     if (!archive) {
-      // without -a, like cp: contents and permission bits only, directories only with -r
-      b.preserve(EnumSet.of(Preserve.MODE, Preserve.LINKS)).recursive(recursive);
+      // without -a, as rsync composes its letters: contents only, plus what each letter keeps;
+      // directories only with -r
+      b.preserve(letters).recursive(recursive);
     }
     b.delete(delete).dryRun(dryRun).checksum(checksum).inplace(inplace).generateSignatures(generateSigs);
     try {

@@ -42,10 +42,14 @@ public final class Metadata {
   }
 
   /** Where a target entry is: a held descriptor (or -1) and its directory descriptor plus name. */
-  record Target(int fd, int dirfd, byte[] cname, Stat before, int createdMode) {
+  record Target(int fd, int dirfd, byte[] cname, Stat before, int createdMode, int replacedMode) {
     /** An entry that existed before ({@code before}), or one we made without knowing its mode yet. */
     Target(int fd, int dirfd, byte[] cname, Stat before) {
-      this(fd, dirfd, cname, before, -1);
+      this(fd, dirfd, cname, before, -1, -1);
+    }
+
+    Target(int fd, int dirfd, byte[] cname, Stat before, int createdMode) {
+      this(fd, dirfd, cname, before, createdMode, -1);
     }
   }
 
@@ -86,8 +90,12 @@ public final class Metadata {
         }
       }
     }
-    if (!symlink) {
-      int want = options.preserves(Preserve.MODE) ? src.permissions() : src.permissions() & ~Posix.umask();
+    // without MODE, as rsync and cp without -p: an existing entry keeps its permissions, a new one
+    // gets the source's less the umask, without setuid/setgid/sticky
+    if (!symlink && (options.preserves(Preserve.MODE) || before == null)) {
+      int want = options.preserves(Preserve.MODE) ? src.permissions()
+          : t.replacedMode >= 0 ? t.replacedMode // a new file in place of an old one keeps the old one's permissions
+          : src.permissions() & 0777 & ~Posix.umask();
       int current = before != null ? before.permissions() : t.createdMode; // -1: not known, so set it
       boolean chownClearedBits = (uidDiffers || gidDiffers) && (want & 06000) != 0;
       boolean modeDiffers = current != want || chownClearedBits;

@@ -547,8 +547,9 @@ public final class TreeCopy {
     switch (s.type()) {
       case LibC.S_IFDIR:
         if (!options.recursive()) {
-          counters.warning(e.rel, "skipping directory (not recursive)");
-          return false;
+          // only a named source can be a directory here: an error, as cp says (rsync only warns)
+          String name = e.rel.isEmpty() ? Names.display(Metadata.trimNul(srcCname)) : e.rel;
+          throw new IOException(name + ": is a directory; omitted (give -r or -a to copy directories)");
         }
         enterDir(d, e, srcCname);
         return false;
@@ -932,7 +933,8 @@ public final class TreeCopy {
       int mode = options.preserves(Preserve.MODE) ? s.permissions() : 0600;
       try (TargetFile out = TargetFile.open(d.tfd, d.tdev, e.name, e.cname, dst != null, options.inplace(), mode, noTmpfile, e.rel)) {
         String tier = moveBytes(sfd, out.fd, s, e.rel, d.tdev);
-        Metadata.Target t = new Metadata.Target(out.fd, d.tfd, e.cname, options.inplace() ? dst : null, out.createdMode(mode));
+        Metadata.Target t = new Metadata.Target(out.fd, d.tfd, e.cname, options.inplace() ? dst : null, out.createdMode(mode),
+            dst != null && dst.isRegular() ? dst.permissions() : -1);
         metadata.applyAllButTimes(new Metadata.Source(sfd, -1, null, s), t, false, e.rel);
         metadata.applyTimes(s, t, null, false, e.rel);
         checkUnchanged(sfd, s, e.rel); // else the unpublished copy is dropped when out closes

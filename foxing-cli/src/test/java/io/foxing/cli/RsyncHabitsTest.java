@@ -1,0 +1,107 @@
+package io.foxing.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.foxing.copy.testing.Oracles;
+import io.foxing.copy.testing.Prerequisites;
+import io.foxing.copy.testing.Shell;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Command lines an rsync user types: the same letters mean the same thing, checked against rsync
+ * itself on identical inputs (its tree beside ours, compared by rsync -ani).
+ */
+class RsyncHabitsTest {
+  @TempDir Path tmp;
+  Path src;
+
+  @BeforeEach
+  void tree() throws IOException {
+    Prerequisites.requireCommand("rsync");
+    src = Files.createDirectories(tmp.resolve("src"));
+    Files.createDirectories(src.resolve("dir"));
+    Files.writeString(src.resolve("dir/f"), "f");
+    Files.writeString(src.resolve("x"), "x");
+    Files.setPosixFilePermissions(src.resolve("x"), PosixFilePermissions.fromString("rwxr-x---"));
+    Files.createSymbolicLink(src.resolve("link"), Path.of("x"));
+  }
+
+  /** Both tools' trees compared by rsync itself: what each flag kept must be the same. */
+  private void sameAsRsync(String flags, String rsyncFlags) {
+    Path ours = tmp.resolve("ours" + flags.replace('-', '_'));
+    Path theirs = tmp.resolve("rsync" + flags.replace('-', '_'));
+    FxcpCommandTest.Run r = FxcpCommandTest.fxcp(flags, src + "/", ours.toString());
+    Shell.run("rsync", rsyncFlags, src + "/", theirs.toString()).check();
+    assertEquals(0, r.exit(), flags + ": " + r.err());
+    assertEquals(List.of(), Oracles.rsyncDifferences(theirs, ours), flags + " vs rsync " + rsyncFlags);
+  }
+
+  @Test
+  void clusteredLettersAsRsyncTakesThem() {
+    sameAsRsync("-avh", "-avh");
+    sameAsRsync("-aHAX", "-aHAX");
+    sameAsRsync("-avP", "-aHAXvP"); // fxcp's -a is rsync's -aHAX
+    sameAsRsync("-aq", "-aHAXq");
+  }
+
+  @Test
+  void hIsHumanReadableAndHelpIsDoubleDash() {
+    FxcpCommandTest.Run r = FxcpCommandTest.fxcp("-avh", src + "/", tmp.resolve("dst").toString());
+    assertEquals(0, r.exit(), r.err());
+    assertFalse(r.out().contains("Usage:"), "-h is not help");
+    assertTrue(Files.exists(tmp.resolve("dst/dir/f")), "and the copy happened");
+    assertTrue(FxcpCommandTest.fxcp("--help").out().contains("Usage:"));
+  }
+
+  @Test
+  void recursiveWithoutArchiveIsRsyncsR() throws IOException {
+    Path dst = tmp.resolve("dst");
+    Files.createDirectories(dst);
+    Files.writeString(dst.resolve("x"), "old");
+    Files.setPosixFilePermissions(dst.resolve("x"), PosixFilePermissions.fromString("rw-------"));
+    Path theirs = tmp.resolve("theirs");
+    Shell.run("cp", "-a", dst.toString(), theirs.toString()).check();
+    FxcpCommandTest.Run r = FxcpCommandTest.fxcp("-r", src + "/", dst.toString());
+    Shell.run("rsync", "-r", src + "/", theirs.toString()).check();
+    assertEquals(0, r.exit(), r.err());
+    assertFalse(Files.exists(dst.resolve("link"), java.nio.file.LinkOption.NOFOLLOW_LINKS), "-r alone skips symlinks, as rsync");
+    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dst.resolve("x"))),
+        "an existing file keeps its permissions without -p");
+    // the rest (new files' modes under the umask) as rsync left its copy; times are not kept by either
+    assertEquals(List.of(), Shell.run("rsync", "-rlpgoDni", "--size-only", theirs + "/", dst + "/").check().stdout().lines().toList());
+  }
+
+  @Test
+  void lettersComposeWithoutArchive() {
+    sameAsRsync("-rlt", "-rlt");
+    sameAsRsync("-rlptgoD", "-rlptgoD");
+  }
+
+  @Test
+  void aDirectoryWithoutRecursionIsAnError() {
+    FxcpCommandTest.Run r = FxcpCommandTest.fxcp(src.resolve("dir").toString(), tmp.resolve("dst").toString());
+    assertEquals(2, r.exit(), "nothing copied: " + r.err());
+    assertTrue(r.err().contains("is a directory; omitted (give -r or -a"), r.err());
+  }
+
+  @Test
+  void hostColonPathIsRefusedNotMadeALocalDirectory() {
+    Path cwd = tmp;
+    FxcpCommandTest.Run r = FxcpCommandTest.fxcp("-a", src + "/", "backuphost:dst");
+    assertEquals(2, r.exit());
+    assertEquals(1, r.errLines().size(), r.err());
+    assertTrue(r.err().contains("backuphost:dst: HOST:PATH is a remote shell path"), r.err());
+    assertFalse(Files.exists(cwd.resolve("backuphost:dst")));
+    assertTrue(Fxcp.isRemoteShellPath("host:/x") && !Fxcp.isRemoteShellPath("./host:x")
+        && !Fxcp.isRemoteShellPath("/a/b:c") && !Fxcp.isRemoteShellPath("nfs://h/e") && !Fxcp.isRemoteShellPath("plain"));
+  }
+}
