@@ -58,6 +58,7 @@ public final class TreeCopy {
   private final Counters counters;
   private final Metadata metadata;
   private final FilterRules filters;
+  private final Planner planner;
   private final boolean dryRun;
   private final boolean hardLinks;
   private final byte[] optionsDigest; // the part of every directory record that depends on the options
@@ -75,6 +76,7 @@ public final class TreeCopy {
     this.counters = new Counters(listener);
     this.metadata = new Metadata(options, counters);
     this.filters = options.filters();
+    this.planner = new Planner(options);
     this.dryRun = options.dryRun();
     this.hardLinks = options.preserves(Preserve.HARD_LINKS);
     this.optionsDigest = DirRecords.options(options, metadata.root, Posix.umask());
@@ -539,54 +541,31 @@ public final class TreeCopy {
    * @return true for a regular file still to be copied
    */
   private boolean handle(Dir d, Entry e, byte[] srcCname) throws IOException {
-    Stat s = e.src;
-    if (e.dst != null && !sameKind(s, e.dst)) {
-      makeWay(d, e);
+    Planner.Action a = planner.plan(e.src, e.dst, e.rel.isEmpty() ? Names.display(Metadata.trimNul(srcCname)) : e.rel);
+    if (a.makeWay() != Planner.MakeWay.NONE) {
+      makeWay(d, e, a.makeWay());
       e.dst = null;
     }
-    switch (s.type()) {
-      case LibC.S_IFDIR:
-        if (!options.recursive()) {
-          // only a named source can be a directory here: an error, as cp says (rsync only warns)
-          String name = e.rel.isEmpty() ? Names.display(Metadata.trimNul(srcCname)) : e.rel;
-          throw new IOException(name + ": is a directory; omitted (give -r or -a to copy directories)");
-        }
-        enterDir(d, e, srcCname);
-        return false;
-      case LibC.S_IFREG:
+    switch (a.step()) {
+      case DIRECTORY -> enterDir(d, e, srcCname, a);
+      case COPY, MAYBE_UP_TO_DATE -> {
         return true;
-      case LibC.S_IFLNK:
-        if (options.preserves(Preserve.LINKS)) {
-          copySymlink(d, e, srcCname);
-        } else {
-          counters.warning(e.rel, "skipping non-regular file (symlink)");
-        }
-        return false;
-      case LibC.S_IFCHR:
-      case LibC.S_IFBLK:
-        if (options.preserves(Preserve.DEVICES)) {
-          copySpecial(d, e, srcCname);
-        } else {
-          counters.warning(e.rel, "skipping device");
-        }
-        return false;
-      default:
-        if (options.preserves(Preserve.SPECIALS)) {
-          copySpecial(d, e, srcCname);
-        } else {
-          counters.warning(e.rel, "skipping special file");
-        }
-        return false;
+      }
+      case SYMLINK -> copySymlink(d, e, srcCname, a);
+      case SPECIAL -> copySpecial(d, e, srcCname, a);
+      case SKIP -> counters.warning(e.rel, a.reason());
+      case REFUSE -> throw new IOException(a.reason());
     }
+    return false;
   }
 
   /**
-   * Removes a target entry of another kind to make room for the source's. A directory goes with
-   * its contents only under {@code --delete}; otherwise only an empty one goes, as rsync (and cp)
-   * never empty a directory to replace it with a file unless deletion was asked for.
+   * Removes a target entry of another kind to make room for the source's, as the planner says:
+   * a directory goes with its contents only under {@code --delete}; otherwise only an empty one
+   * goes, as rsync (and cp) never empty a directory to replace it with a file unless asked to.
    */
-  private void makeWay(Dir d, Entry e) throws IOException {
-    if (e.dst.isDirectory() && !options.delete()) {
+  private void makeWay(Dir d, Entry e, Planner.MakeWay way) throws IOException {
+    if (way == Planner.MakeWay.REMOVE_IF_EMPTY) {
       boolean empty;
       if (dryRun) {
         int fd = Posix.openat(d.tfd, e.cname, LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_NOFOLLOW, 0, e.rel);
@@ -611,18 +590,14 @@ public final class TreeCopy {
     removeTree(d.tfd, e.cname, e.rel, e.dst.isDirectory());
   }
 
-  private static boolean sameKind(Stat a, Stat b) {
-    return a.type() == b.type() && (a.isRegular() || a.isDirectory() || a.isSymlink() || a.rdev() == b.rdev());
-  }
-
   /**
    * Creates the target directory (if new) and queues the child. Its descriptors are opened by the
    * child's own task, not here: a directory with 100,000 subdirectories must not hold 200,000
    * descriptors while they wait in the queue.
    */
-  private void enterDir(Dir d, Entry e, byte[] srcCname) throws IOException {
+  private void enterDir(Dir d, Entry e, byte[] srcCname, Planner.Action a) throws IOException {
     if (e.dst == null) {
-      changed(Metadata.created('c', 'd'), dirDisplay(e.rel), "");
+      changed(a.itemize(), dirDisplay(e.rel), "");
       counters.directories.increment();
       if (!dryRun) {
         Posix.mkdirat(d.tfd, e.cname, 0700, e.rel);
@@ -674,7 +649,7 @@ public final class TreeCopy {
     return Posix.getXattr(-1, Posix.procPath(dirfd, cname), DEFAULT_ACL, where) != null;
   }
 
-  private void copySymlink(Dir d, Entry e, byte[] srcCname) throws IOException {
+  private void copySymlink(Dir d, Entry e, byte[] srcCname, Planner.Action a) throws IOException {
     byte[] target = Posix.readlinkat(d.sfd, srcCname, e.src.size(), e.rel);
     String detail = "-> " + Names.display(target);
     if (e.dst != null) {
@@ -690,7 +665,7 @@ public final class TreeCopy {
         return;
       }
     }
-    changed(e.dst == null ? Metadata.created('c', 'L') : "cL.c.......", e.rel, detail);
+    changed(e.dst == null ? a.itemize() : "cL.c.......", e.rel, detail);
     counters.symlinks.increment();
     if (dryRun) {
       return;
@@ -700,7 +675,7 @@ public final class TreeCopy {
     placeNew(d, e, srcCname, name);
   }
 
-  private void copySpecial(Dir d, Entry e, byte[] srcCname) throws IOException {
+  private void copySpecial(Dir d, Entry e, byte[] srcCname, Planner.Action a) throws IOException {
     char x = (e.src.type() == LibC.S_IFCHR || e.src.type() == LibC.S_IFBLK) ? 'D' : 'S';
     if (e.dst != null) {
       Metadata.Target t = new Metadata.Target(-1, d.tfd, e.cname, e.dst);
@@ -712,7 +687,7 @@ public final class TreeCopy {
       }
       return;
     }
-    changed(Metadata.created('c', x), e.rel, "");
+    changed(a.itemize(), e.rel, "");
     counters.specials.increment();
     if (dryRun) {
       return;
@@ -862,9 +837,8 @@ public final class TreeCopy {
   }
 
   private void copyRegular(Dir d, Entry e, byte[] srcCname) throws IOException {
-    Stat dst = e.dst;
-    if (dst != null && dst.isRegular() && dst.size() == e.src.size()
-        && (options.checksum() ? sameContents(d, e, srcCname) : dst.sameMtime(e.src))) {
+    if (planner.plan(e.src, e.dst, e.rel).step() == Planner.Step.MAYBE_UP_TO_DATE
+        && (!options.checksum() || sameContents(d, e, srcCname))) {
       updateMetadataOnly(d, e, srcCname);
       return;
     }
@@ -916,10 +890,8 @@ public final class TreeCopy {
         throw new IOException(e.rel + ": changed while being copied (was replaced); run again");
       }
       if (first) {
-        int bits = dst == null ? -1 : Metadata.SIZE * (dst.size() != s.size() ? 1 : 0) | Metadata.TIME * (dst.sameMtime(s) ? 0 : 1)
-            | (options.checksum() ? Metadata.CHECKSUM : 0);
         listenerFileStart(e.rel, s.size());
-        changed(bits < 0 ? Metadata.created('>', 'f') : Metadata.itemize('>', 'f', bits), e.rel, "");
+        changed(dst == null ? Metadata.created('>', 'f') : planner.contentChange(s, dst), e.rel, "");
       }
       if (dryRun) {
         counters.filesCopied.increment();
@@ -927,7 +899,7 @@ public final class TreeCopy {
         listenerFileEnd(e.rel, s.size(), "dry-run");
         return;
       }
-      if (dst != null && dst.isRegular() && s.size() > DELTA_MIN && deltaCopy(d, e, sfd, s, dst)) {
+      if (planner.deltaCandidate(s, dst) && deltaCopy(d, e, sfd, s, dst)) {
         return;
       }
       int mode = options.preserves(Preserve.MODE) ? s.permissions() : 0600;
@@ -970,9 +942,6 @@ public final class TreeCopy {
 
   private static final byte[] SIDECAR_NAME = Metadata.trimNul(Signatures.SIDECAR_DIR);
 
-  /** Files at least this large are worth comparing chunk by chunk. */
-  private static final long DELTA_MIN = 1 << 20;
-
   /**
    * Updates a changed file in place, writing only the chunks that differ from the target, when fewer
    * than half differ. The target is local, so its bytes are compared with the source's directly
@@ -983,13 +952,11 @@ public final class TreeCopy {
    * are set, so a target never claims a signature its contents do not have; a rerun after a crash
    * sees no fresh signature and a changed mtime, and copies the file whole.
    *
+   * <p>Only for files the planner allows ({@link Planner#deltaCandidate}: no other hard link, unless --inplace).
+   *
    * @return false when a whole copy is the better way (no fresh signature, other chunk size, too much changed)
    */
   private boolean deltaCopy(Dir d, Entry e, int sfd, Stat s, Stat dst) throws IOException {
-    if (dst.nlink() > 1 && !options.inplace()) {
-      // other names share this inode (a cp -al snapshot, say): writing into it would change them too
-      return false;
-    }
     io.foxing.merkle.FileSignature old = Signatures.fresh(d.tfd, e.cname, dst, e.rel);
     int shift = io.foxing.merkle.FileSignature.chunkShiftFor(s.size());
     if (old == null || old.chunkSize() != 1L << shift) {

@@ -1,0 +1,133 @@
+package io.foxing.copy.internal;
+
+import io.foxing.api.CopyOptions;
+import io.foxing.api.Preserve;
+
+/**
+ * What to do with one source entry, given what the target holds under its name: a pure function
+ * of the two stats and the options, so every rule can be tested in milliseconds without a
+ * filesystem or root ({@code PlannerTest}). The walk supplies the stats; the apply side carries out
+ * the action and refines it only with what reading reveals (contents under {@code --checksum},
+ * xattrs and ACLs, a fresh signature).
+ *
+ * <p>Thread-safe: immutable.
+ */
+final class Planner {
+  /** Files at least this large are worth comparing chunk by chunk (a delta update). */
+  static final long DELTA_MIN = 1 << 20;
+
+  /** The kind of work an entry needs. */
+  enum Step {
+    /** Make the directory if it is new, then walk into it. */
+    DIRECTORY,
+    /** A regular file to copy: new, or its size or mtime differ ({@link Action#itemize} says which). */
+    COPY,
+    /** A regular file whose size and mtime match: at most its metadata differs (under {@code --checksum}, its contents are compared first). */
+    MAYBE_UP_TO_DATE,
+    /** A symlink to create or bring up to date. */
+    SYMLINK,
+    /** A device, FIFO or socket to create or bring up to date. */
+    SPECIAL,
+    /** Not copied, with a warning ({@link Action#reason}): a kind the options leave out. */
+    SKIP,
+    /** Not copied, an error ({@link Action#reason}): a directory without recursion. */
+    REFUSE
+  }
+
+  /** What happens to a target entry of another kind before the source's is made. */
+  enum MakeWay {
+    /** Nothing there, or the same kind. */
+    NONE,
+    /** Removed (with its contents, for a directory under {@code --delete}). */
+    REMOVE,
+    /** A directory, without {@code --delete}: removed only if empty, else the entry fails (rsync's rule). */
+    REMOVE_IF_EMPTY
+  }
+
+  /**
+   * One entry's plan.
+   *
+   * @param itemize rsync's change code when the plan alone knows it (created entries, content
+   *     changes), else null: metadata differences are found when applying
+   */
+  record Action(Step step, MakeWay makeWay, String itemize, String reason) {}
+
+  private final CopyOptions options;
+
+  Planner(CopyOptions options) {
+    this.options = options;
+  }
+
+  /**
+   * Plans entry {@code src}; {@code dst} is the target's entry of the same name, or null.
+   *
+   * @param name the entry's path, for reasons
+   */
+  Action plan(Stat src, Stat dst, String name) {
+    MakeWay way = MakeWay.NONE;
+    if (dst != null && !sameKind(src, dst)) {
+      way = dst.isDirectory() && !options.delete() ? MakeWay.REMOVE_IF_EMPTY : MakeWay.REMOVE;
+      dst = null; // planned as new: the old entry is gone by then
+    }
+    switch (src.type()) {
+      case LibC.S_IFDIR:
+        if (!options.recursive()) {
+          // only a named source can be a directory here: an error, as cp says (rsync only warns)
+          return new Action(Step.REFUSE, MakeWay.NONE, null, name + ": is a directory; omitted (give -r or -a to copy directories)");
+        }
+        return new Action(Step.DIRECTORY, way, dst == null ? Metadata.created('c', 'd') : null, null);
+      case LibC.S_IFREG:
+        if (dst == null) {
+          return new Action(Step.COPY, way, Metadata.created('>', 'f'), null);
+        }
+        if (dst.size() == src.size() && dst.sameMtime(src)) {
+          return new Action(Step.MAYBE_UP_TO_DATE, way, null, null);
+        }
+        if (options.checksum() && dst.size() == src.size()) {
+          return new Action(Step.MAYBE_UP_TO_DATE, way, null, null); // contents decide, not times
+        }
+        return new Action(Step.COPY, way, contentChange(src, dst), null);
+      case LibC.S_IFLNK:
+        return options.preserves(Preserve.LINKS)
+            ? new Action(Step.SYMLINK, way, dst == null ? Metadata.created('c', 'L') : null, null)
+            : skip("skipping non-regular file (symlink)");
+      case LibC.S_IFCHR:
+      case LibC.S_IFBLK:
+        return options.preserves(Preserve.DEVICES)
+            ? new Action(Step.SPECIAL, way, dst == null ? Metadata.created('c', 'D') : null, null)
+            : skip("skipping device");
+      default:
+        return options.preserves(Preserve.SPECIALS)
+            ? new Action(Step.SPECIAL, way, dst == null ? Metadata.created('c', 'S') : null, null)
+            : skip("skipping special file");
+    }
+  }
+
+  private static Action skip(String warning) {
+    return new Action(Step.SKIP, MakeWay.NONE, null, warning);
+  }
+
+  /**
+   * The change code of a regular file copied over an existing one: {@code >f} with {@code s} if
+   * the sizes differ, {@code t} if the mtimes do, {@code c} under {@code --checksum}.
+   */
+  String contentChange(Stat src, Stat dst) {
+    int bits = (dst.size() != src.size() ? Metadata.SIZE : 0) | (dst.sameMtime(src) ? 0 : Metadata.TIME)
+        | (options.checksum() ? Metadata.CHECKSUM : 0);
+    return Metadata.itemize('>', 'f', bits);
+  }
+
+  /**
+   * Whether a changed file may be updated in place by changed chunks: a big enough regular file
+   * on the target that no other name shares (a {@code cp -al} snapshot must keep its version),
+   * unless {@code --inplace} asks for writes in place anyway. A fresh signature is still needed.
+   */
+  boolean deltaCandidate(Stat src, Stat dst) {
+    return dst != null && dst.isRegular() && src.size() > DELTA_MIN && (dst.nlink() == 1 || options.inplace());
+  }
+
+  /** Same kind of entry: a directory, a regular file, a symlink, or a special file of the same type and device. */
+  static boolean sameKind(Stat a, Stat b) {
+    return a.type() == b.type() && (a.isRegular() || a.isDirectory() || a.isSymlink() || a.rdev() == b.rdev());
+  }
+}

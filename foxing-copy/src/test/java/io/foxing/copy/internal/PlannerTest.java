@@ -1,0 +1,100 @@
+package io.foxing.copy.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.foxing.api.CopyOptions;
+import io.foxing.api.Preserve;
+import io.foxing.copy.internal.Planner.Action;
+import io.foxing.copy.internal.Planner.MakeWay;
+import io.foxing.copy.internal.Planner.Step;
+import java.util.EnumSet;
+import org.junit.jupiter.api.Test;
+
+/** The copy rules, entry by entry, from stats alone: no filesystem, no root, milliseconds. */
+class PlannerTest {
+  private static final Planner ARCHIVE = new Planner(CopyOptions.archive());
+
+  private static Stat stat(int type, long size, long mtime, int nlink) {
+    return new Stat(type | 0644, 1000, 1000, nlink, 42, 7, 0, size, size / 512, mtime, 0, mtime, 0, mtime, 0);
+  }
+
+  private static Stat file(long size, long mtime) {
+    return stat(LibC.S_IFREG, size, mtime, 1);
+  }
+
+  private static final Stat DIR = stat(LibC.S_IFDIR, 4096, 1, 2);
+  private static final Stat LINK = stat(LibC.S_IFLNK, 3, 1, 1);
+  private static final Stat FIFO = stat(LibC.S_IFIFO, 0, 1, 1);
+
+  @Test
+  void aNewFileIsCopiedAndItemizedAsCreated() {
+    Action a = ARCHIVE.plan(file(10, 1), null, "f");
+    assertEquals(Step.COPY, a.step());
+    assertEquals(">f+++++++++", a.itemize());
+    assertEquals(MakeWay.NONE, a.makeWay());
+  }
+
+  @Test
+  void sameSizeAndMtimeIsTheQuickCheck() {
+    assertEquals(Step.MAYBE_UP_TO_DATE, ARCHIVE.plan(file(10, 1), file(10, 1), "f").step());
+  }
+
+  @Test
+  void aChangedFileSaysWhatChangedAsRsyncDoes() {
+    assertEquals(">f.st......", ARCHIVE.plan(file(11, 2), file(10, 1), "f").itemize());
+    assertEquals(">f..t......", ARCHIVE.plan(file(10, 2), file(10, 1), "f").itemize());
+    assertEquals(">f.s.......", ARCHIVE.plan(file(11, 1), file(10, 1), "f").itemize());
+  }
+
+  @Test
+  void checksumComparesContentsOfSameSizedFilesWhateverTheirTimes() {
+    Planner checksum = new Planner(CopyOptions.builder().checksum(true).build());
+    assertEquals(Step.MAYBE_UP_TO_DATE, checksum.plan(file(10, 2), file(10, 1), "f").step());
+    Action bigger = checksum.plan(file(11, 2), file(10, 1), "f");
+    assertEquals(Step.COPY, bigger.step());
+    assertEquals(">fcst......", bigger.itemize());
+  }
+
+  @Test
+  void aNonEmptyDirectoryGivesWayToAFileOnlyUnderDelete() {
+    assertEquals(MakeWay.REMOVE_IF_EMPTY, ARCHIVE.plan(file(1, 1), DIR, "x").makeWay());
+    Planner delete = new Planner(CopyOptions.builder().delete(true).build());
+    assertEquals(MakeWay.REMOVE, delete.plan(file(1, 1), DIR, "x").makeWay());
+    Action overFile = ARCHIVE.plan(DIR, file(1, 1), "x");
+    assertEquals(MakeWay.REMOVE, overFile.makeWay(), "a file gives way to a directory, as in rsync");
+    assertEquals("cd+++++++++", overFile.itemize(), "planned as new once the file is gone");
+  }
+
+  @Test
+  void aDirectoryWithoutRecursionIsRefusedNamingIt() {
+    Planner flat = new Planner(CopyOptions.builder().recursive(false).build());
+    Action a = flat.plan(DIR, null, "photos");
+    assertEquals(Step.REFUSE, a.step());
+    assertTrue(a.reason().startsWith("photos: is a directory"), a.reason());
+  }
+
+  @Test
+  void kindsTheOptionsLeaveOutAreSkippedWithAWarning() {
+    Planner contentsOnly = new Planner(CopyOptions.builder().preserve(EnumSet.noneOf(Preserve.class)).build());
+    assertEquals(Step.SKIP, contentsOnly.plan(LINK, null, "l").step());
+    assertEquals("skipping non-regular file (symlink)", contentsOnly.plan(LINK, null, "l").reason());
+    assertEquals(Step.SKIP, contentsOnly.plan(FIFO, null, "p").step());
+    assertEquals(Step.SYMLINK, ARCHIVE.plan(LINK, null, "l").step());
+    assertEquals("cL+++++++++", ARCHIVE.plan(LINK, null, "l").itemize());
+    assertEquals("cS+++++++++", ARCHIVE.plan(FIFO, null, "p").itemize());
+    assertNull(ARCHIVE.plan(LINK, LINK, "l").itemize(), "an existing symlink's change is known only after readlink");
+  }
+
+  @Test
+  void aDeltaUpdateNeverWritesIntoAFileWithOtherLinks() {
+    Stat big = file(8 << 20, 2);
+    assertTrue(ARCHIVE.deltaCandidate(big, file(8 << 20, 1)));
+    Stat linked = stat(LibC.S_IFREG, 8 << 20, 1, 2);
+    assertFalse(ARCHIVE.deltaCandidate(big, linked), "a cp -al snapshot shares it");
+    assertTrue(new Planner(CopyOptions.builder().inplace(true).build()).deltaCandidate(big, linked), "unless --inplace");
+    assertFalse(ARCHIVE.deltaCandidate(file(1000, 2), file(1000, 1)), "small files are copied whole");
+  }
+}
