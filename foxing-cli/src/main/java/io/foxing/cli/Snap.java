@@ -40,7 +40,7 @@ import picocli.CommandLine.ParentCommand;
     subcommands = {Snap.Export.class, Snap.Import.class, Snap.Inspect.class, Snap.Restore.class, Snap.Verify.class},
     footerHeading = "%nExit codes:%n",
     footer = {"  0  done", "  1  done, but some entries failed or the archive is damaged (each is listed)",
-      "  2  nothing done: bad arguments, not an archive, or no room"})
+      "  2  nothing done: bad arguments, not an archive, no room, or nothing restorable"})
 public final class Snap implements Callable<Integer> {
   PrintWriter out;
   PrintWriter err;
@@ -249,9 +249,17 @@ public final class Snap implements Callable<Integer> {
         in = Files.newInputStream(Path.of(file));
       }
       try (in; Progress progress = new Progress(snap.err, "imported", total)) {
-        return snap.report("imported", Snapshots.importArchive(progress.counting(in), dest, snap.options(null)));
+        int code = snap.report("imported", Snapshots.importArchive(progress.counting(in), dest, snap.options(null)));
+        // damage is listed, not thrown: the destination was empty, so "nothing done" only if it still is
+        return code == ExitCode.PARTIAL && isEmpty(dest) ? ExitCode.NOTHING_DONE : code;
       } catch (FxarException e) {
         throw new FxarException(file + ": " + e.getMessage(), e);
+      }
+    }
+
+    private static boolean isEmpty(Path dir) throws IOException {
+      try (var list = Files.list(dir)) {
+        return list.findAny().isEmpty();
       }
     }
   }
@@ -388,7 +396,7 @@ public final class Snap implements Callable<Integer> {
         if (!(e.getCause() instanceof io.foxing.fxar.DamagedArchiveException)) {
           throw e; // not an FXAR archive, or another version: nothing to salvage
         }
-        problems = List.of(e.getMessage());
+        problems = List.of(e.getCause().getMessage()); // open() put the file's name first; it is added below
       }
       for (String p : problems) {
         snap.err.println("fxcp snap: " + file + ": " + p);

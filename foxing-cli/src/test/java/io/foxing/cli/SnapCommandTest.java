@@ -107,6 +107,30 @@ class SnapCommandTest {
     assertEquals("hello\n".repeat(1000), Files.readString(tmp.resolve("rescued/a/notes.txt")));
   }
 
+  /** Damage is listed, not fatal: import restores what it can and exits 1; 2 only when nothing at all could be restored. */
+  @Test
+  void importOfADamagedArchiveRestoresTheRestAndExitsOne() throws IOException {
+    Path archive = tmp.resolve("a.fxar");
+    assertEquals(0, FxcpCommandTest.fxcp("snap", "export", src.toString(), "-o", archive.toString()).exit());
+    byte[] b = Files.readAllBytes(archive);
+    long index = java.nio.ByteBuffer.wrap(b, b.length - 16, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong(); // the footer's index_offset
+    byte[] badIndex = b.clone();
+    badIndex[(int) index + 68 + 5] ^= 0x5a; // only the index payload: every file still comes from the stream
+    Files.write(archive, badIndex);
+    FxcpCommandTest.Run r = FxcpCommandTest.fxcp("snap", "import", archive.toString(), tmp.resolve("dst").toString());
+    assertEquals(1, r.exit(), r.err());
+    assertTrue(r.err().startsWith("fxcp snap: index payload: "), r.err());
+    assertTrue(r.err().contains("fxcp snap: imported 25 entries, ") && r.err().endsWith("; 1 problems\n"), r.err());
+    Oracles.assertFaithful(src, tmp.resolve("dst"));
+
+    byte[] wiped = b.clone();
+    java.util.Arrays.fill(wiped, 64, wiped.length, (byte) 0); // the archive header holds, every frame is gone
+    Files.write(archive, wiped);
+    r = FxcpCommandTest.fxcp("snap", "import", archive.toString(), tmp.resolve("none").toString());
+    assertEquals(2, r.exit(), r.err());
+    assertTrue(r.err().contains("fxcp snap: imported 0 entries"), r.err());
+  }
+
   /** Import checks the free space first (the index's figure, or the size a piped export recorded) and writes nothing. */
   @Test
   void notEnoughRoomIsSaidBeforeAnythingIsWritten() throws IOException {

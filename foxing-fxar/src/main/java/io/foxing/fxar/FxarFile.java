@@ -145,8 +145,9 @@ public final class FxarFile implements AutoCloseable {
   }
 
   /**
-   * Reads every frame the index names and checks it. Returns the problems found, each naming the
-   * damaged chunk and every file that uses it; empty when the archive is intact.
+   * Reads every frame the index names and checks it, and every frame header between them (the
+   * reference frames, which a streaming import reads too). Returns the problems found, each naming
+   * the damaged chunk or frame and every file that uses it; empty when the archive is intact.
    */
   public List<String> verify() {
     List<String> problems = new ArrayList<>();
@@ -176,7 +177,69 @@ public final class FxarFile implements AutoCloseable {
         problems.add(ex.getMessage() + " (entry " + index.entries[e].pathString() + ")");
       }
     }
+    // REF frames are in no table of the index, but import reads them: walk the frame headers in
+    // order (those the index names were checked above); after damage, go on at the next it names
+    long[] named = java.util.stream.LongStream.concat(java.util.Arrays.stream(index.entryOffsets),
+        java.util.Arrays.stream(index.chunkOffsets)).sorted().toArray();
+    int entry = -1;
+    for (long at = ArchiveHeader.SIZE; at < indexOffset; ) {
+      while (entry + 1 < index.entries.length && index.entryOffsets[entry + 1] <= at) {
+        entry++; // the entry whose frames these are
+      }
+      boolean isNamed = java.util.Arrays.binarySearch(named, at) >= 0;
+      try {
+        Frame f = frameAt(at);
+        if (!isNamed) {
+          checkReference(f, at);
+        }
+        at += Frame.SIZE + f.storedLen();
+      } catch (IOException ex) {
+        if (!isNamed) {
+          problems.add(ex.getMessage() + "; used by " + contentUsers(entry));
+        }
+        int next = java.util.Arrays.binarySearch(named, at + 1);
+        next = next >= 0 ? next : -next - 1;
+        at = next < named.length ? named[next] : indexOffset;
+      }
+    }
     return problems;
+  }
+
+  /** A frame the index does not name must refer to a chunk stored before it, as a streaming reader requires. */
+  private void checkReference(Frame f, long at) throws DamagedArchiveException {
+    if (f.kind() != Frame.REF) {
+      throw new DamagedArchiveException(at, "frame: not a reference, and the index does not name it");
+    }
+    ChunkId id = ChunkId.of(f.id(), 0);
+    int lo = 0;
+    int hi = index.chunkLens.length - 1;
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      int order = ChunkId.of(index.ids, mid * 32).compareTo(id);
+      if (order == 0) {
+        if (index.chunkOffsets[mid] < at && index.chunkLens[mid] == f.rawLen()) {
+          return;
+        }
+        break;
+      }
+      if (order < 0) {
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    throw new DamagedArchiveException(at, "chunk frame: refers to a chunk not stored before");
+  }
+
+  /** The paths whose content is entry {@code e}'s: itself and the hard links to it. */
+  private String contentUsers(int e) {
+    List<String> who = new ArrayList<>();
+    for (int h = 0; e >= 0 && h < index.entries.length; h++) {
+      if (index.owner[h] == e) {
+        who.add(index.entries[h].pathString());
+      }
+    }
+    return who.isEmpty() ? "no file" : String.join(", ", who);
   }
 
   // ---- package-private access for restore --------------------------------------------------

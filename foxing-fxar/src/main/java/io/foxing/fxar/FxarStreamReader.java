@@ -6,8 +6,10 @@ import io.foxing.fxar.internal.EntryRecords;
 import io.foxing.fxar.internal.Footer;
 import io.foxing.fxar.internal.Frame;
 import io.foxing.fxar.internal.In;
+import io.foxing.fxar.internal.Index;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PushbackInputStream;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -19,12 +21,19 @@ import java.util.Set;
  * what it did with that chunk before (an importer reads it back from the file it restored).
  *
  * <p>Structural rules are checked as the frames pass: frame order, offsets counting up without
- * gaps, sizes adding up, references only to chunks already seen, the index's entry count, and the
- * footer. Chunk payloads are decoded and checked only by {@link Chunk#decode()}, so a consumer can
- * do that on other threads.
+ * gaps, sizes adding up, references only to chunks already seen, the index (decoded and checked as
+ * {@link FxarFile} checks it), and the footer. Chunk payloads are decoded and checked only by
+ * {@link Chunk#decode()}, so a consumer can do that on other threads.
+ *
+ * <p>Damage does not end the stream: after {@link #next()} throws an {@link FxarException}, the
+ * next call goes on with the next frame that can be trusted (after a damaged header, the next
+ * frame magic whose header checksum holds, as a scanner finds it). The entry under way when the
+ * damage was met gets no more chunks, and entries whose frames were lost are skipped.
  */
 public final class FxarStreamReader implements AutoCloseable {
-  private final InputStream in;
+  /** The frame magic as {@link #resync()} sees the last four bytes read. */
+  private static final int MAGIC = (int) In.le(Frame.MAGIC, 0, 4);
+  private final PushbackInputStream in;
   private final ArchiveHeader header;
   private final byte[] frameBuf = new byte[Frame.SIZE];
   private final Set<io.foxing.fxar.internal.ChunkId> seen = new HashSet<>();
@@ -33,6 +42,10 @@ public final class FxarStreamReader implements AutoCloseable {
   private FxarEntry current;
   private long expectedOffset;
   private boolean done;
+  /** The bytes at {@code pos} are not known to start a frame: the next frame is looked for. */
+  private boolean lost;
+  /** Damage was met: entries may be missing, and chunks of no entry under way are skipped. */
+  private boolean damaged;
 
   /** Something read from the stream: an {@link Entry} or a {@link Chunk}. */
   public sealed interface Item permits Entry, Chunk {}
@@ -99,7 +112,8 @@ public final class FxarStreamReader implements AutoCloseable {
 
   /** Reads and checks the archive header. */
   public FxarStreamReader(InputStream in) throws IOException {
-    this.in = in;
+    // room to give back a frame header to read again, with the few bytes a resync read past it
+    this.in = new PushbackInputStream(in, 2 * Frame.SIZE);
     byte[] head = new byte[ArchiveHeader.SIZE];
     int n = in.readNBytes(head, 0, head.length);
     this.header = ArchiveHeader.decode(head, n);
@@ -111,14 +125,51 @@ public final class FxarStreamReader implements AutoCloseable {
     return header.sizeHint();
   }
 
-  /** The next entry or chunk, or null after the index and footer were read and checked. */
+  /**
+   * The next entry or chunk, or null after the index and footer were read and checked (after
+   * damage: or when the stream ended).
+   *
+   * @throws FxarException naming what is damaged and where; calling again goes on after it
+   */
   public Item next() throws IOException {
-    if (done) {
-      return null;
+    while (!done) {
+      try {
+        Item item = read();
+        if (item != null) {
+          return item;
+        }
+      } catch (FxarException e) {
+        // every throw leaves the stream where the next call can go on (or sets done)
+        damaged = true;
+        current = null;
+        throw e;
+      }
     }
+    return null;
+  }
+
+  /** Reads one frame: its item, or null for a chunk skipped after damage or for the index (then done is set). */
+  private Item read() throws IOException {
     long at = pos;
-    readFully(frameBuf, Frame.SIZE, at, "frame header");
-    Frame f = Frame.decode(frameBuf, 0, at, header.maxChunk());
+    Frame f;
+    if (lost) {
+      f = resync();
+      at = pos - Frame.SIZE;
+    } else {
+      readFully(frameBuf, Frame.SIZE, at, "frame header");
+      try {
+        f = Frame.decode(frameBuf, 0, at, header.maxChunk());
+      } catch (DamagedArchiveException e) {
+        // its lengths cannot be trusted: the next frame may start at any byte after its first
+        in.unread(frameBuf, 1, Frame.SIZE - 1);
+        pos = at + 1;
+        lost = true;
+        throw e;
+      }
+    }
+    if (f.kind() == Frame.ENTRY || f.kind() == Frame.INDEX) {
+      endEntry(at);
+    }
     byte[] stored = null;
     if (f.kind() != Frame.REF) {
       stored = new byte[f.storedLen()];
@@ -126,10 +177,10 @@ public final class FxarStreamReader implements AutoCloseable {
     }
     switch (f.kind()) {
       case Frame.ENTRY -> {
-        endEntry(at);
-        if (f.entry() != entries) {
+        if (f.entry() < entries || (f.entry() > entries && !damaged)) {
           throw new DamagedArchiveException(at, "entry frame: sequence " + f.entry() + " where " + entries + " was expected");
         }
+        entries = f.entry(); // after damage, the entries whose frames it took are skipped
         byte[] record = Chunks.decode(f, stored, at);
         FxarEntry e = EntryRecords.read(new In(record, 0, record.length, at + Frame.SIZE, "entry record"));
         if (e.isRoot() && entries != 0) {
@@ -140,6 +191,9 @@ public final class FxarStreamReader implements AutoCloseable {
         return new Entry(entries++, e);
       }
       case Frame.DATA, Frame.REF -> {
+        if (current == null && damaged) {
+          return null; // a chunk of an entry lost to damage, or of the one under way when it was met
+        }
         io.foxing.fxar.internal.ChunkId id = io.foxing.fxar.internal.ChunkId.of(f.id(), 0);
         if (current == null || f.entry() != entries - 1 || f.offset() != expectedOffset
             || current.type() != FxarEntry.Type.FILE || expectedOffset + f.rawLen() > current.size() || f.rawLen() == 0) {
@@ -152,34 +206,74 @@ public final class FxarStreamReader implements AutoCloseable {
         return new Chunk(entries - 1, at, f, stored);
       }
       case Frame.INDEX -> {
-        endEntry(at);
-        if (f.entry() != entries) {
+        done = true; // only the footer follows: whatever is wrong from here ends the stream
+        if (f.entry() < entries || (f.entry() > entries && !damaged)) {
           throw new DamagedArchiveException(at, "index frame: counts " + f.entry() + " entries, the stream had " + entries);
         }
-        Chunks.decode(f, stored, at);
+        // checked as FxarFile checks it: an index that verify, inspect and restore refuse is damaged here too
+        Index.decode(Chunks.decode(f, stored, at), at, at, header.maxChunk(), f.entry());
         byte[] footer = new byte[Footer.SIZE];
         readFully(footer, Footer.SIZE, pos, "footer");
         if (Footer.decode(footer, pos - Footer.SIZE, Long.MAX_VALUE) != at) {
           throw new DamagedArchiveException(pos - Footer.SIZE, "footer: does not point to the index");
         }
-        done = true;
         return null;
       }
       default -> throw new AssertionError();
     }
   }
 
-  private void endEntry(long at) throws DamagedArchiveException {
+  /** Before an ENTRY or INDEX frame's payload: the file under way must have had all its content. */
+  private void endEntry(long at) throws IOException {
     if (current != null && current.type() == FxarEntry.Type.FILE && expectedOffset != current.size()) {
+      in.unread(frameBuf); // the frame itself is intact: the next call reads it again
+      pos = at;
       throw new DamagedArchiveException(at, current.pathString() + ": content ends after " + expectedOffset + " of " + current.size() + " bytes");
     }
     current = null;
+  }
+
+  /**
+   * After a damaged header: reads on to the next frame magic whose header checks hold, as a
+   * scanner does (spec: "Frames"), and returns that header, its bytes in {@code frameBuf}.
+   */
+  private Frame resync() throws IOException {
+    int last4 = 0;
+    while (true) {
+      int b = in.read();
+      if (b < 0) {
+        done = true;
+        throw new DamagedArchiveException(pos, "index: not found after the damage (the stream ended)");
+      }
+      pos++;
+      last4 = (last4 >>> 8) | (b << 24);
+      if (last4 != MAGIC) {
+        continue;
+      }
+      long at = pos - 4;
+      System.arraycopy(Frame.MAGIC, 0, frameBuf, 0, 4);
+      int got = in.readNBytes(frameBuf, 4, Frame.SIZE - 4);
+      pos += got;
+      if (got == Frame.SIZE - 4) {
+        try {
+          Frame f = Frame.decode(frameBuf, 0, at, header.maxChunk());
+          lost = false;
+          return f;
+        } catch (DamagedArchiveException notAFrame) {
+          // those four bytes were inside other data: look on from the byte after the first
+        }
+      }
+      in.unread(frameBuf, 1, 3 + got);
+      pos = at + 1;
+      last4 = 0;
+    }
   }
 
   private void readFully(byte[] b, int n, long at, String what) throws IOException {
     int got = in.readNBytes(b, 0, n);
     pos += got;
     if (got < n) {
+      done = true; // nothing follows to go on with
       throw new DamagedArchiveException(at, what + ": truncated (the stream ended early)");
     }
   }

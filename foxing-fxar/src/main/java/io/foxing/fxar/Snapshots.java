@@ -125,9 +125,11 @@ public final class Snapshots {
   /**
    * Imports an archive read from {@code in} (FXAR, or tar plain or compressed with zstd, gzip,
    * xz or lz4, told apart by their first bytes) into {@code dest}, which must not exist or be
-   * empty. For FXAR the free space is checked first against the size the writer recorded.
+   * empty. For FXAR the free space is checked first against the size the writer recorded. Damage
+   * after the archive header does not stop it: every file it does not reach is restored, and the
+   * result lists the files it cut short and what else it found damaged (the index, the footer).
    *
-   * @throws FxarException if the archive is damaged; what was restored before stays, under its names
+   * @throws FxarException if the archive header is damaged or of another version
    */
   public static Result importArchive(InputStream in, Path dest, FxarOptions options) throws IOException {
     BufferedInputStream buffered = in instanceof BufferedInputStream b ? b : new BufferedInputStream(in, 1 << 20);
@@ -148,17 +150,39 @@ public final class Snapshots {
         refused.addAll(sink.failures());
         return new Result(sink.entries(), sink.bytes(), refused);
       }
-      FxarStreamReader.Item item;
-      while ((item = reader.next()) != null) {
+      List<String> damage = new ArrayList<>();
+      FxarEntry file = null; // the file under way and its bytes so far: is it cut short by damage?
+      long got = 0;
+      while (true) {
+        FxarStreamReader.Item item;
+        try {
+          item = reader.next();
+        } catch (FxarException e) {
+          // the reader goes on after damage: a file it cuts short is not restored, and says why
+          if (file != null && got < file.size()) {
+            sink.damaged(e.getMessage());
+          } else {
+            damage.add(e.getMessage());
+          }
+          file = null;
+          continue;
+        }
+        if (item == null) {
+          break;
+        }
         if (item instanceof FxarStreamReader.Entry e) {
           sink.begin(e.entry());
+          file = e.entry().type() == FxarEntry.Type.FILE ? e.entry() : null;
+          got = 0;
         } else {
           FxarStreamReader.Chunk c = (FxarStreamReader.Chunk) item;
           sink.chunk(c.offset(), c.length(), c.id(), c.isReference() ? null : c::decode);
+          got += c.length();
         }
       }
       sink.finish();
-      return new Result(sink.entries(), sink.bytes(), sink.failures());
+      damage.addAll(sink.failures());
+      return new Result(sink.entries(), sink.bytes(), damage);
     }
   }
 

@@ -31,6 +31,31 @@ class FxarFuzzTest {
     }
   }
 
+  /**
+   * Read on after damage, as import does: every call either returns or throws a named
+   * FxarException, and the stream ends; each throw moves on by at least a byte, so the calls are
+   * bounded by the input's length.
+   */
+  @FuzzTest(maxDuration = "60s")
+  void streamingReaderGoesOnAfterDamageAndEnds(byte[] archive) throws IOException {
+    try (FxarStreamReader r = new FxarStreamReader(new ByteArrayInputStream(archive))) {
+      for (long calls = 0; ; calls++) {
+        if (calls > 2L * archive.length + 16) {
+          throw new AssertionError("no end after " + calls + " calls on " + archive.length + " bytes");
+        }
+        try {
+          if (r.next() == null) {
+            return;
+          }
+        } catch (FxarException damaged) {
+          // listed by import; the next call goes on after it
+        }
+      }
+    } catch (FxarException foreign) {
+      // not an FXAR archive at all (its header)
+    }
+  }
+
   /** The parsers behind the checksums, which mutated archives rarely reach: fed directly. */
   @FuzzTest(maxDuration = "60s")
   void entryRecordsAndIndexesAcceptOrRejectCleanly(byte[] data) {

@@ -99,6 +99,38 @@ class HostileArchiveTest {
     assertEquals("hi", Files.readString(dest.resolve("ok")));
   }
 
+  /** GNU tar extracts {@code .//a//b} as {@code a/b}, and so does import; {@code ..} and names starting with / are still refused. */
+  @Test
+  void tarNamesAreNormalisedAsGnuTarReadsThem() throws IOException {
+    Path outside = Files.createDirectories(tmp.resolve("outside"));
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes)) {
+      tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+      tar.putArchiveEntry(new TarArchiveEntry(".//a//", true)); // a directory: the name ends with /
+      tar.closeArchiveEntry();
+      for (String name : List.of(".//a//b", "./a/./c", ".//../outside/dotdot", "/" + outside + "//absolute")) {
+        TarArchiveEntry e = new TarArchiveEntry(name, true);
+        e.setSize(2);
+        tar.putArchiveEntry(e);
+        tar.write("hi".getBytes());
+        tar.closeArchiveEntry();
+      }
+      TarArchiveEntry link = new TarArchiveEntry("./a//hard", TarConstants.LF_LINK, true);
+      link.setLinkName(".//a//b");
+      tar.putArchiveEntry(link);
+      tar.closeArchiveEntry();
+    }
+    Path dest = tmp.resolve("dest");
+    Snapshots.Result r = Snapshots.importArchive(new ByteArrayInputStream(bytes.toByteArray()), dest, FxarOptions.defaults());
+    assertEquals(List.of(".//../outside/dotdot: refused: '..' path component", "/" + outside + "//absolute: refused: absolute path"), r.failures());
+    assertEquals("hi", Files.readString(dest.resolve("a/b")));
+    assertEquals("hi", Files.readString(dest.resolve("a/c")));
+    assertTrue(Files.isSameFile(dest.resolve("a/b"), dest.resolve("a/hard")));
+    try (var list = Files.list(outside)) {
+      assertEquals(0, list.count());
+    }
+  }
+
   /** Import never overwrites: a destination that is not empty is refused before anything is written. */
   @Test
   void nonEmptyDestinationIsRefused() throws IOException {

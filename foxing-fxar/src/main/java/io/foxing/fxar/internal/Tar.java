@@ -211,17 +211,26 @@ public final class Tar {
     return true;
   }
 
+  /**
+   * A member name as GNU tar extracts it: {@code .} components and empty ones (repeated and
+   * trailing slashes) dropped, so {@code .//a//b} is {@code a/b} and {@code ./} the root. A name
+   * starting with {@code /} is left as it is, and so is every {@code ..}: checkPath refuses them.
+   */
+  private static String normalise(String name) {
+    if (name.startsWith("/")) {
+      return name;
+    }
+    StringBuilder out = new StringBuilder(name.length());
+    for (String part : name.split("/")) {
+      if (!part.isEmpty() && !part.equals(".")) {
+        out.append(out.length() == 0 ? "" : "/").append(part);
+      }
+    }
+    return out.length() == 0 ? "." : out.toString();
+  }
+
   private static FxarEntry fromTar(TarArchiveEntry t) {
-    String name = t.getName();
-    while (name.startsWith("./")) {
-      name = name.substring(2);
-    }
-    while (name.endsWith("/") && name.length() > 1) {
-      name = name.substring(0, name.length() - 1);
-    }
-    if (name.isEmpty() || name.equals(".")) {
-      name = ".";
-    }
+    String name = normalise(t.getName());
     Type type;
     if (t.isDirectory()) {
       type = Type.DIRECTORY;
@@ -242,11 +251,7 @@ public final class Tar {
     if (type == Type.SYMLINK) {
       target = t.getLinkName().getBytes(NAMES);
     } else if (type == Type.HARDLINK) {
-      String l = t.getLinkName();
-      while (l.startsWith("./")) {
-        l = l.substring(2);
-      }
-      target = l.getBytes(NAMES);
+      target = normalise(t.getLinkName()).getBytes(NAMES);
     }
     List<Xattr> xattrs = new ArrayList<>();
     for (Map.Entry<String, String> h : t.getExtraPaxHeaders().entrySet()) {
