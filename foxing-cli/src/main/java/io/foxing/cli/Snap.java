@@ -202,6 +202,11 @@ public final class Snap implements Callable<Integer> {
         stdout.flush();
       } else {
         Path target = Path.of(output).toAbsolutePath();
+        if (!Files.isDirectory(target.getParent())) {
+          snap.err.println("fxcp snap: " + output + ": cannot write the archive there: " + target.getParent()
+              + " is not an existing directory; create it or choose another -o");
+          return ExitCode.NOTHING_DONE;
+        }
         Path temp = target.resolveSibling("." + target.getFileName() + ".fxcp-partial");
         try (OutputStream o = Files.newOutputStream(temp); Progress progress = new Progress(snap.err, "exported", 0)) {
           stats = Snapshots.export(source, progress.counting(o), f, snap.options(c), problems::add);

@@ -148,7 +148,15 @@ public final class Sum implements Callable<Integer> {
       if (list.equals("-")) {
         lines = new BufferedReader(new java.io.InputStreamReader(System.in, StandardCharsets.UTF_8)).lines().toList();
       } else {
-        lines = Files.readAllLines(Path.of(list), StandardCharsets.UTF_8);
+        try {
+          lines = Files.readAllLines(Path.of(list), StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+          err.println("fxcp sum: " + list + ": no such checksum list");
+          return ExitCode.NOTHING_DONE;
+        } catch (java.nio.charset.MalformedInputException e) {
+          err.println("fxcp sum: " + list + ": not a checksum list (not UTF-8 text)");
+          return ExitCode.NOTHING_DONE;
+        }
       }
       int lineNo = 0;
       for (String line : lines) {

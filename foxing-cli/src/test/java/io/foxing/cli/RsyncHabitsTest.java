@@ -94,6 +94,20 @@ class RsyncHabitsTest {
   }
 
   @Test
+  void aNewTargetOnAReadOnlyFilesystemIsNothingDoneNamingThePath() {
+    Path ro = io.foxing.copy.testing.LoopFilesystems.get(io.foxing.copy.testing.LoopFilesystems.Kind.TMPFS, "cli-ro");
+    Shell.run("mount", "-o", "remount,ro", ro.toString()).check();
+    try {
+      FxcpCommandTest.Run r = FxcpCommandTest.fxcp("-a", src.toString(), ro.resolve("new").toString());
+      assertEquals(2, r.exit(), r.err());
+      assertEquals(1, r.errLines().size(), r.err());
+      assertTrue(r.err().contains(ro.resolve("new") + ": mkdir failed: Read-only file system (EROFS)"), r.err());
+    } finally {
+      Shell.run("mount", "-o", "remount,rw", ro.toString()).check();
+    }
+  }
+
+  @Test
   void hostColonPathIsRefusedNotMadeALocalDirectory() {
     Path cwd = tmp;
     FxcpCommandTest.Run r = FxcpCommandTest.fxcp("-a", src + "/", "backuphost:dst");

@@ -92,6 +92,12 @@ class SnapCommandTest {
     assertError("fxcp snap: " + src + ": destination is not empty; import into a new or empty directory", "snap", "import", archive.toString(), src.toString());
     assertError("fxcp snap: " + archive + ": no entry matches zzz* (list them with fxcp snap inspect --list)",
         "snap", "restore", archive.toString(), "--file", "zzz*", "-o", tmp.resolve("r").toString());
+    Path passwdLike = Files.writeString(tmp.resolve("passwd"), "root:x:0:0:root:/root:/bin/bash\n".repeat(20));
+    assertError("fxcp snap: " + passwdLike + ": not an FXAR archive, nor a tar archive fxcp can read (Corrupted TAR archive.)",
+        "snap", "import", passwdLike.toString(), tmp.resolve("p").toString());
+    assertError("fxcp snap: /missing/dir/a.fxar: cannot write the archive there: /missing/dir is not an existing directory; "
+        + "create it or choose another -o", "snap", "export", src.toString(), "-o", "/missing/dir/a.fxar");
+    assertError("fxcp sum: " + tmp.resolve("no-list") + ": no such checksum list", "sum", "-c", tmp.resolve("no-list").toString());
   }
 
   @Test

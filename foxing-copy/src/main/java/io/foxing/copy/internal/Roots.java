@@ -110,7 +110,7 @@ public final class Roots implements AutoCloseable {
     refuseCopyIntoItself(s, p, target, t);
     refuseSameFile(s, srcParent, name, target, t);
     if (!contents && into) {
-      roots.add(new TreeCopy.Root(srcParent, name, intoFd, intoDev, name, Names.display(name)));
+      roots.add(new TreeCopy.Root(srcParent, name, intoFd, intoDev, name, Names.display(name), t.toString()));
       return;
     }
     // the target itself receives the source (its contents, for SRC/)
@@ -126,7 +126,7 @@ public final class Roots implements AutoCloseable {
     long dev = Posix.fstat(dstParent, target).dev();
     byte[] dstName = Names.bytes(t.getFileName().toString());
     boolean dir = Posix.stat(srcParent, Posix.cstr(name), s).isDirectory();
-    roots.add(new TreeCopy.Root(srcParent, name, dstParent, dev, dstName, dir ? "" : Names.display(dstName)));
+    roots.add(new TreeCopy.Root(srcParent, name, dstParent, dev, dstName, dir ? "" : Names.display(dstName), target));
   }
 
   /**

@@ -106,7 +106,7 @@ public final class TreeCopy {
   }
 
   /** One thing to copy: entry {@code srcName} of {@code srcDirFd} becomes {@code dstName} of {@code dstDirFd}. */
-  public record Root(int srcDirFd, byte[] srcName, int dstDirFd, long dstDev, byte[] dstName, String relPath) {}
+  public record Root(int srcDirFd, byte[] srcName, int dstDirFd, long dstDev, byte[] dstName, String relPath, String targetDisplay) {}
 
   /**
    * Copies every root and waits for the end. The root descriptors stay open: they belong to the caller.
@@ -153,6 +153,7 @@ public final class TreeCopy {
     final Stat src;
     final Stat before; // target's stat before we touched it; null if we created it
     final boolean pseudo; // the held parent of a root entry: nothing of its own to apply
+    String targetDisplay; // a pseudo-parent's: the target as the user gave it, for messages
     int sfd = -1;
     int tfd = -1;
     long tdev = -1; // the target filesystem, for the tiers' same-filesystem test
@@ -179,6 +180,7 @@ public final class TreeCopy {
       d.sfd = r.srcDirFd;
       d.tfd = r.dstDirFd;
       d.tdev = r.dstDev;
+      d.targetDisplay = r.targetDisplay;
       return d;
     }
 
@@ -598,10 +600,11 @@ public final class TreeCopy {
   private void enterDir(Dir d, Entry e, byte[] srcCname, Planner.Action a) throws IOException {
     if (e.dst == null) {
       changed(a.itemize(), dirDisplay(e.rel), "");
-      counters.directories.increment();
       if (!dryRun) {
-        Posix.mkdirat(d.tfd, e.cname, 0700, e.rel);
+        // the root directory has no path of its own below the target: name the target as given
+        Posix.mkdirat(d.tfd, e.cname, 0700, e.rel.isEmpty() && d.pseudo ? d.targetDisplay : e.rel);
       }
+      counters.directories.increment();
     }
     Dir child = new Dir(d, srcCname, e.cname, e.rel, rawOf(d, e), e.src, e.dst, false);
     d.pending.incrementAndGet();

@@ -165,7 +165,7 @@ public final class Tar {
   public static void extract(InputStream in, TreeImport sink, List<String> refused) throws IOException {
     TarArchiveInputStream tar = new TarArchiveInputStream(in, NAMES.name());
     TarArchiveEntry t;
-    while ((t = tar.getNextEntry()) != null) {
+    while ((t = nextEntry(tar)) != null) {
       FxarEntry e = fromTar(t);
       String bad = FxarEntry.checkPath(e.path());
       if (bad != null || (e.type() == Type.HARDLINK && FxarEntry.checkPath(e.target()) != null)) {
@@ -195,6 +195,18 @@ public final class Tar {
       }
     }
     sink.endFile();
+  }
+
+  /** The next member; a header commons-compress cannot read is named as the archive's problem, not ours. */
+  private static TarArchiveEntry nextEntry(TarArchiveInputStream tar) throws IOException {
+    try {
+      return tar.getNextEntry();
+    } catch (io.foxing.fxar.FxarException e) {
+      throw e;
+    } catch (IOException | IllegalArgumentException e) {
+      throw new io.foxing.fxar.FxarException("not an FXAR archive, nor a tar archive fxcp can read ("
+          + String.valueOf(e.getMessage()).replace('\n', ' ') + ")", e);
+    }
   }
 
   /** Copies {@code length} bytes of the entry's stream to the file at {@code offset}; false if the stream ended first. */
