@@ -68,6 +68,23 @@ class PathsAndNamesTest {
   }
 
   @Test
+  void aSourceGivenTwiceIsCopiedOnce() throws IOException {
+    Path a = dir("a", "x");
+    List<String> changes = new java.util.ArrayList<>();
+    // a dry run shows it best: nothing is made, so a second copy of the same source would itemize again
+    CopyReport r = SmartCopier.to(tmp.resolve("out").toString(), CopyOptions.builder().dryRun(true).build()).copy(
+        List.of(a.toString(), a + "/../a", a.toString()), new io.foxing.api.CopyListener() {
+          @Override
+          public void changed(io.foxing.api.Change c) {
+            changes.add(c.itemizeLine());
+          }
+        });
+    assertEquals(List.of(), r.failures());
+    assertEquals(1, r.filesCopied());
+    assertEquals(1, changes.stream().filter(l -> l.endsWith("a/x")).count(), changes.toString());
+  }
+
+  @Test
   void fileToNewNameAndIntoDirectory() throws IOException {
     Path f = tmp.resolve("file");
     Files.writeString(f, "f");

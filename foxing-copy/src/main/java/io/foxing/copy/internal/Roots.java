@@ -53,7 +53,13 @@ public final class Roots implements AutoCloseable {
         intoFd = r.hold(Posix.openPath(target, LibC.O_RDONLY | LibC.O_DIRECTORY, target));
         intoDev = Posix.fstat(intoFd, target).dev();
       }
+      java.util.Set<String> seen = new java.util.HashSet<>();
       for (String s : sources) {
+        // a source named twice is copied once, as rsync does (a/ and a are different sources)
+        String key = (s.endsWith("/") ? "/" : "") + Path.of(s).toAbsolutePath().normalize();
+        if (!seen.add(key)) {
+          continue;
+        }
         try {
           r.addSource(s, target, into, intoFd, intoDev);
         } catch (IOException e) {
