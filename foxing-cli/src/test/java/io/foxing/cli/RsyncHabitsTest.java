@@ -80,6 +80,31 @@ class RsyncHabitsTest {
     assertEquals(List.of(), Shell.run("rsync", "-rlpgoDni", "--size-only", theirs + "/", dst + "/").check().stdout().lines().toList());
   }
 
+  /** rsync -aHAXi and fxcp -ai on the same changes print the same lines (rsync's "created directory" aside). */
+  @Test
+  void itemizeIsRsyncsCharacterForCharacter() throws IOException {
+    Prerequisites.requireCommand("setfattr");
+    Path ours = tmp.resolve("ours");
+    Path theirs = tmp.resolve("theirs");
+    java.util.function.Supplier<List<String>> both = () -> List.of(
+        String.join("\n", Shell.run("rsync", "-aHAXi", src + "/", theirs + "/").check().stdout().lines()
+            .filter(l -> !l.startsWith("created directory")).sorted().toList()),
+        String.join("\n", FxcpCommandTest.fxcp("-ai", src + "/", ours + "/").out().lines().sorted().toList()));
+    List<String> first = both.get();
+    assertTrue(first.get(0).contains("cd+++++++++ ./"), first.get(0));
+    assertEquals(first.get(0), first.get(1), "a new tree");
+    Files.writeString(src.resolve("x"), "longer x");
+    Files.setPosixFilePermissions(src.resolve("x"), PosixFilePermissions.fromString("rw-------"));
+    Files.writeString(src.resolve("dir/f"), "changed f");
+    Shell.run("setfattr", "-n", "user.note", "-v", "1", src.resolve("dir/f").toString()).check();
+    for (String f : new String[] {"x", "dir/f"}) { // a later second: rsync compares whole seconds, fxcp nanoseconds
+      Files.setLastModifiedTime(src.resolve(f), java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 10_000));
+    }
+    List<String> changed = both.get();
+    assertTrue(changed.get(0).contains(">f.stp..... x") && changed.get(0).contains(">f.st.....x dir/f"), changed.get(0));
+    assertEquals(changed.get(0), changed.get(1), "contents with mode, contents with an xattr");
+  }
+
   @Test
   void lettersComposeWithoutArchive() {
     sameAsRsync("-rlt", "-rlt");

@@ -112,9 +112,13 @@ final class Planner {
    * the sizes differ, {@code t} if the mtimes do, {@code c} under {@code --checksum}.
    */
   String contentChange(Stat src, Stat dst) {
-    int bits = (dst.size() != src.size() ? Metadata.SIZE : 0) | (dst.sameMtime(src) ? 0 : Metadata.TIME)
+    return Metadata.itemize('>', 'f', contentBits(src, dst));
+  }
+
+  /** The {@code c}, {@code s} and {@code t} bits of {@link #contentChange}. */
+  int contentBits(Stat src, Stat dst) {
+    return (dst.size() != src.size() ? Metadata.SIZE : 0) | (dst.sameMtime(src) ? 0 : Metadata.TIME)
         | (options.checksum() ? Metadata.CHECKSUM : 0);
-    return Metadata.itemize('>', 'f', bits);
   }
 
   /**

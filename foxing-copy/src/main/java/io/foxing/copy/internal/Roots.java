@@ -45,7 +45,10 @@ public final class Roots implements AutoCloseable {
       boolean into = targetIsDir || target.endsWith("/") || sources.size() > 1;
       int intoFd = -1;
       long intoDev = -1;
-      if (into && !targetIsDir && !options.dryRun()) {
+      String only = sources.size() == 1 ? sources.get(0) : null;
+      boolean contentsOnly = only != null && (only.endsWith("/") || only.endsWith("/.") || only.equals("."));
+      // a single SRC/ makes the target itself, so the copy itemizes it as new (cd+++++++++ ./, as rsync)
+      if (into && !targetIsDir && !options.dryRun() && !contentsOnly) {
         mkdirTarget(target);
         targetIsDir = true;
       }

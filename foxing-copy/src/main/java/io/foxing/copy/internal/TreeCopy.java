@@ -783,7 +783,10 @@ public final class TreeCopy {
       if (e.dst != null && e.dst.ino() == p.ino && e.dst.dev() == p.dev) {
         return; // already the same inode
       }
-      changed(Metadata.created('h', 'f'), e.rel, "=> " + g.firstRel);
+      // a name that held the old version shows what changed, as rsync shows it (hf.st......)
+      changed(e.dst == null || !e.dst.isRegular() ? Metadata.created('h', 'f')
+          : Metadata.itemize('h', 'f', planner.contentBits(e.src, e.dst) | metadataChanges(d, e, srcCname, e.dst)),
+          e.rel, "=> " + g.firstRel);
       counters.hardLinks.increment();
       if (e.dst == null) {
         Posix.linkat(parent, first, d.tfd, e.cname, e.rel); // a new name: linking is atomic by itself
@@ -884,6 +887,15 @@ public final class TreeCopy {
     }
   }
 
+  /**
+   * What else differs on an entry being replaced (rsync's p, o, g, a, x letters beside s and t):
+   * compared, not applied; the replacement gets the source's metadata anyway.
+   */
+  private int metadataChanges(Dir d, Entry e, byte[] srcCname, Stat dst) throws ErrnoException {
+    Metadata.Target probe = new Metadata.Target(-1, d.tfd, e.cname, dst);
+    return metadata.applyAllButTimes(new Metadata.Source(-1, d.sfd, srcCname, e.src), probe, true, e.rel);
+  }
+
   private void copyContents(Dir d, Entry e, byte[] srcCname, boolean first) throws IOException {
     Stat dst = e.dst;
     int sfd = openSource(d, srcCname, e.rel);
@@ -894,7 +906,8 @@ public final class TreeCopy {
       }
       if (first) {
         listenerFileStart(e.rel, s.size());
-        changed(dst == null ? Metadata.created('>', 'f') : planner.contentChange(s, dst), e.rel, "");
+        changed(dst == null ? Metadata.created('>', 'f') : Metadata.itemize('>', 'f', planner.contentBits(s, dst)
+            | metadataChanges(d, e, srcCname, dst)), e.rel, "");
       }
       if (dryRun) {
         counters.filesCopied.increment();
