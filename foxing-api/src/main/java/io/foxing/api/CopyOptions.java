@@ -25,6 +25,12 @@ public final class CopyOptions {
   private final FilterRules filters;
   private final int threads;
   private final boolean generateSignatures;
+  private final boolean update;
+  private final boolean ignoreExisting;
+  private final boolean existingOnly;
+  private final boolean sizeOnly;
+  private final boolean ignoreTimes;
+  private final java.time.Duration modifyWindow;
 
   private CopyOptions(Builder b) {
     this.preserve = Collections.unmodifiableSet(b.preserve.isEmpty() ? EnumSet.noneOf(Preserve.class) : EnumSet.copyOf(b.preserve));
@@ -37,6 +43,12 @@ public final class CopyOptions {
     this.filters = b.filters;
     this.threads = b.threads;
     this.generateSignatures = b.generateSignatures;
+    this.update = b.update;
+    this.ignoreExisting = b.ignoreExisting;
+    this.existingOnly = b.existingOnly;
+    this.sizeOnly = b.sizeOnly;
+    this.ignoreTimes = b.ignoreTimes;
+    this.modifyWindow = b.modifyWindow;
   }
 
   /** A builder with the defaults: archive mode, recursive, atomic writes, automatic tiers. */
@@ -62,6 +74,12 @@ public final class CopyOptions {
     b.filters = filters;
     b.threads = threads;
     b.generateSignatures = generateSignatures;
+    b.update = update;
+    b.ignoreExisting = ignoreExisting;
+    b.existingOnly = existingOnly;
+    b.sizeOnly = sizeOnly;
+    b.ignoreTimes = ignoreTimes;
+    b.modifyWindow = modifyWindow;
     return b;
   }
 
@@ -130,11 +148,46 @@ public final class CopyOptions {
     return generateSignatures;
   }
 
+  /** Leave a target file alone when it is newer than the source's (rsync's {@code -u}). */
+  public boolean update() {
+    return update;
+  }
+
+  /** Leave every existing target entry's contents alone; only make what is missing (rsync's {@code --ignore-existing}). */
+  public boolean ignoreExisting() {
+    return ignoreExisting;
+  }
+
+  /** Make nothing new; only update what the target already has (rsync's {@code --existing}). */
+  public boolean existingOnly() {
+    return existingOnly;
+  }
+
+  /** A file whose size matches is up to date, whatever its modification time (rsync's {@code --size-only}). */
+  public boolean sizeOnly() {
+    return sizeOnly;
+  }
+
+  /** Copy files even when size and modification time match (rsync's {@code -I}). */
+  public boolean ignoreTimes() {
+    return ignoreTimes;
+  }
+
+  /**
+   * How far modification times may differ and still count as equal (rsync's
+   * {@code --modify-window}); zero, the default, compares to the nanosecond.
+   */
+  public java.time.Duration modifyWindow() {
+    return modifyWindow;
+  }
+
   @Override
   public String toString() {
     return "CopyOptions{preserve=" + preserve + ", recursive=" + recursive + ", delete=" + delete
         + ", dryRun=" + dryRun + ", checksum=" + checksum + ", inplace=" + inplace
-        + ", copyMethod=" + copyMethod + ", filters=" + filters + ", threads=" + threads + ", generateSignatures=" + generateSignatures + "}";
+        + ", copyMethod=" + copyMethod + ", filters=" + filters + ", threads=" + threads + ", generateSignatures=" + generateSignatures
+        + ", update=" + update + ", ignoreExisting=" + ignoreExisting + ", existingOnly=" + existingOnly
+        + ", sizeOnly=" + sizeOnly + ", ignoreTimes=" + ignoreTimes + ", modifyWindow=" + modifyWindow + "}";
   }
 
   /** Mutable, not thread-safe; {@link #build()} checks and snapshots. */
@@ -149,6 +202,12 @@ public final class CopyOptions {
     private FilterRules filters = FilterRules.NONE;
     private int threads;
     private boolean generateSignatures;
+    private boolean update;
+    private boolean ignoreExisting;
+    private boolean existingOnly;
+    private boolean sizeOnly;
+    private boolean ignoreTimes;
+    private java.time.Duration modifyWindow = java.time.Duration.ZERO;
 
     private Builder() {}
 
@@ -211,7 +270,46 @@ public final class CopyOptions {
       return this;
     }
 
+    public Builder update(boolean update) {
+      this.update = update;
+      return this;
+    }
+
+    public Builder ignoreExisting(boolean ignoreExisting) {
+      this.ignoreExisting = ignoreExisting;
+      return this;
+    }
+
+    public Builder existingOnly(boolean existingOnly) {
+      this.existingOnly = existingOnly;
+      return this;
+    }
+
+    public Builder sizeOnly(boolean sizeOnly) {
+      this.sizeOnly = sizeOnly;
+      return this;
+    }
+
+    public Builder ignoreTimes(boolean ignoreTimes) {
+      this.ignoreTimes = ignoreTimes;
+      return this;
+    }
+
+    /** @throws IllegalArgumentException if negative */
+    public Builder modifyWindow(java.time.Duration window) {
+      Objects.requireNonNull(window, "modifyWindow");
+      if (window.isNegative()) {
+        throw new IllegalArgumentException("modifyWindow must not be negative, got " + window);
+      }
+      this.modifyWindow = window;
+      return this;
+    }
+
+    /** @throws IllegalArgumentException for options that contradict each other */
     public CopyOptions build() {
+      if (sizeOnly && ignoreTimes) {
+        throw new IllegalArgumentException("sizeOnly and ignoreTimes contradict each other: choose one");
+      }
       return new CopyOptions(this);
     }
   }

@@ -83,6 +83,12 @@ public final class Fxcp implements Callable<Integer> {
   boolean verbose;
   boolean debug;
   boolean generateSigs;
+  boolean update;
+  boolean ignoreExisting;
+  boolean existingOnly;
+  boolean sizeOnly;
+  boolean ignoreTimes;
+  Integer modifyWindow;
   Integer threads;
   String cleanup;
   List<String> paths = new ArrayList<>();
@@ -111,6 +117,14 @@ public final class Fxcp implements Callable<Integer> {
     flag(s, "Print a change summary per entry in rsync's YXcstpoguax format.", v -> itemize = v, "-i", "--itemize-changes");
     flag(s, "Decide up-to-date by contents, not size and mtime.", v -> checksum = v, "-c", "--checksum");
     flag(s, "Write changed files in place instead of temp + rename.", v -> inplace = v, "--inplace");
+    flag(s, "Skip files that are newer on the target.", v -> update = v, "-u", "--update");
+    flag(s, "Leave existing target entries' contents alone; only make what is missing.", v -> ignoreExisting = v, "--ignore-existing");
+    flag(s, "Make nothing new; only update what the target already has.", v -> existingOnly = v, "--existing");
+    flag(s, "A file whose size matches is up to date, whatever its time.", v -> sizeOnly = v, "--size-only");
+    flag(s, "Copy files even when size and time match.", v -> ignoreTimes = v, "-I", "--ignore-times");
+    s.addOption(CommandLine.Model.OptionSpec.builder("--modify-window").paramLabel("SECONDS").type(Integer.class)
+        .description("Times this many seconds apart count as equal (default 0: to the nanosecond).")
+        .setter(bind(v -> modifyWindow = (Integer) v)).build());
     value(s, "METHOD", "Force one tier: reflink, cfr (copy_file_range), sendfile, rw (read/write). Default: auto.",
         v -> copyMethod = v, "--copy-method");
     value(s, "PATTERN", "Exclude matching paths (rsync rules: first match wins, '/' anchors, '**', trailing '/' = directories).",
@@ -301,8 +315,15 @@ public final class Fxcp implements Callable<Integer> {
       // directories only with -r
       b.preserve(letters).recursive(recursive);
     }
-    b.delete(delete).dryRun(dryRun).checksum(checksum).inplace(inplace).generateSignatures(generateSigs);
+    b.delete(delete).dryRun(dryRun).checksum(checksum).inplace(inplace).generateSignatures(generateSigs)
+        .update(update).ignoreExisting(ignoreExisting).existingOnly(existingOnly).sizeOnly(sizeOnly).ignoreTimes(ignoreTimes);
     try {
+      if (modifyWindow != null) {
+        if (modifyWindow < 0) {
+          throw new IllegalArgumentException("--modify-window must be 0 or more seconds, got " + modifyWindow);
+        }
+        b.modifyWindow(java.time.Duration.ofSeconds(modifyWindow));
+      }
       b.copyMethod(CopyMethod.fromCliName(copyMethod));
       if (threads != null) {
         if (threads < 1) {
@@ -311,11 +332,11 @@ public final class Fxcp implements Callable<Integer> {
         b.threads(threads);
       }
       b.filters(filters());
+      return b.build();
     } catch (IllegalArgumentException e) {
-      err.println("fxcp: " + e.getMessage());
+      err.println("fxcp: " + e.getMessage().replace("sizeOnly and ignoreTimes", "--size-only and --ignore-times"));
       return null;
     }
-    return b.build();
   }
 
   private FilterRules filters() throws IOException {

@@ -47,13 +47,17 @@ final class DirRecords {
   /**
    * The digest of what the target's state depends on besides the source: which metadata is
    * preserved (and whether owners can be, which needs root), the umask (modes of targets when
-   * modes are not preserved), recursion and filters. Deletion is not in it: extraneous entries
+   * modes are not preserved), recursion, filters, and the rules that leave entries alone on
+   * purpose or decide what is up to date (update, existing, size-only, ignore-times, modify-window). Deletion is not in it: extraneous entries
    * are removed from the real listing before any record is looked at; nor are signatures:
    * records are written only with them, and a run without them needs none.
    */
   static byte[] options(CopyOptions o, boolean root, int umask) {
     String canonical = "preserve=" + o.preserve().stream().map(Enum::name).sorted().toList()
-        + ";root=" + root + ";umask=" + umask + ";recursive=" + o.recursive() + ";filters=" + o.filters().describe();
+        + ";root=" + root + ";umask=" + umask + ";recursive=" + o.recursive() + ";filters=" + o.filters().describe()
+        // what a run leaves alone on purpose (rsync's -u, --existing, ...) is not a faithful copy for other options
+        + ";update=" + o.update() + ";ignoreExisting=" + o.ignoreExisting() + ";existingOnly=" + o.existingOnly()
+        + ";sizeOnly=" + o.sizeOnly() + ";ignoreTimes=" + o.ignoreTimes() + ";modifyWindow=" + o.modifyWindow().toNanos();
     return Arrays.copyOf(Blake3.hash(canonical.getBytes(StandardCharsets.UTF_8)), DIGEST_LEN);
   }
 

@@ -123,8 +123,8 @@ public final class Metadata {
     if (!options.preserves(Preserve.TIMES)) {
       return 0;
     }
-    if (current != null && current.sameMtime(src)) {
-      return 0;
+    if (current != null && Planner.sameMtime(current, src, options.modifyWindow().toNanos())) {
+      return 0; // equal, or within --modify-window, as the planner judged
     }
     if (!dryRun) {
       if (t.fd >= 0) {

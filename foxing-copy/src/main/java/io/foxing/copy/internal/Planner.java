@@ -30,6 +30,8 @@ final class Planner {
     SPECIAL,
     /** Not copied, with a warning ({@link Action#reason}): a kind the options leave out. */
     SKIP,
+    /** Left as it is, silently, as the options ask: {@code -u}, {@code --ignore-existing}, {@code --existing}. */
+    LEAVE,
     /** Not copied, an error ({@link Action#reason}): a directory without recursion. */
     REFUSE
   }
@@ -53,10 +55,14 @@ final class Planner {
   record Action(Step step, MakeWay makeWay, String itemize, String reason) {}
 
   private final CopyOptions options;
+  private final long windowNanos;
 
   Planner(CopyOptions options) {
     this.options = options;
+    this.windowNanos = options.modifyWindow().toNanos();
   }
+
+  private static final Action LEAVE = new Action(Step.LEAVE, MakeWay.NONE, null, null);
 
   /**
    * Plans entry {@code src}; {@code dst} is the target's entry of the same name, or null.
@@ -64,6 +70,9 @@ final class Planner {
    * @param name the entry's path, for reasons
    */
   Action plan(Stat src, Stat dst, String name) {
+    if (dst == null ? options.existingOnly() : options.ignoreExisting() && !(src.isDirectory() && dst.isDirectory())) {
+      return LEAVE; // rsync's --existing makes nothing new; --ignore-existing still walks existing directories
+    }
     MakeWay way = MakeWay.NONE;
     if (dst != null && !sameKind(src, dst)) {
       way = dst.isDirectory() && !options.delete() ? MakeWay.REMOVE_IF_EMPTY : MakeWay.REMOVE;
@@ -80,11 +89,12 @@ final class Planner {
         if (dst == null) {
           return new Action(Step.COPY, way, Metadata.created('>', 'f'), null);
         }
-        if (dst.size() == src.size() && dst.sameMtime(src)) {
-          return new Action(Step.MAYBE_UP_TO_DATE, way, null, null);
+        if (options.update() && mtimeNanos(dst) > mtimeNanos(src) + windowNanos) {
+          return LEAVE; // newer on the target (-u)
         }
-        if (options.checksum() && dst.size() == src.size()) {
-          return new Action(Step.MAYBE_UP_TO_DATE, way, null, null); // contents decide, not times
+        if (dst.size() == src.size() && (options.checksum() || options.sizeOnly() || !options.ignoreTimes() && sameMtime(src, dst))) {
+          // contents decide under --checksum; --size-only trusts the size alone
+          return new Action(Step.MAYBE_UP_TO_DATE, way, null, null);
         }
         return new Action(Step.COPY, way, contentChange(src, dst), null);
       case LibC.S_IFLNK:
@@ -117,8 +127,22 @@ final class Planner {
 
   /** The {@code c}, {@code s} and {@code t} bits of {@link #contentChange}. */
   int contentBits(Stat src, Stat dst) {
-    return (dst.size() != src.size() ? Metadata.SIZE : 0) | (dst.sameMtime(src) ? 0 : Metadata.TIME)
+    return (dst.size() != src.size() ? Metadata.SIZE : 0) | (sameMtime(src, dst) ? 0 : Metadata.TIME)
         | (options.checksum() ? Metadata.CHECKSUM : 0);
+  }
+
+  /** Equal modification times, within {@code --modify-window}. */
+  boolean sameMtime(Stat a, Stat b) {
+    return sameMtime(a, b, windowNanos);
+  }
+
+  /** Equal modification times, within {@code windowNanos} (0: to the nanosecond). */
+  static boolean sameMtime(Stat a, Stat b, long windowNanos) {
+    return windowNanos == 0 ? a.sameMtime(b) : Math.abs(mtimeNanos(a) - mtimeNanos(b)) <= windowNanos;
+  }
+
+  private static long mtimeNanos(Stat s) {
+    return s.mtimeSec() * 1_000_000_000L + s.mtimeNsec();
   }
 
   /**

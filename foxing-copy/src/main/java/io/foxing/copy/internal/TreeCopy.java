@@ -556,6 +556,7 @@ public final class TreeCopy {
       case SYMLINK -> copySymlink(d, e, srcCname, a);
       case SPECIAL -> copySpecial(d, e, srcCname, a);
       case SKIP -> counters.warning(e.rel, a.reason());
+      case LEAVE -> { }
       case REFUSE -> throw new IOException(a.reason());
     }
     return false;

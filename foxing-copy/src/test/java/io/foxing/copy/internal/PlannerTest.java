@@ -89,6 +89,39 @@ class PlannerTest {
   }
 
   @Test
+  void updateLeavesFilesThatAreNewerOnTheTarget() {
+    Planner update = new Planner(CopyOptions.builder().update(true).build());
+    assertEquals(Step.LEAVE, update.plan(file(10, 1), file(20, 2), "f").step(), "newer on the target");
+    assertEquals(Step.COPY, update.plan(file(10, 3), file(20, 2), "f").step(), "older on the target");
+    assertEquals(Step.COPY, update.plan(file(10, 2), file(20, 2), "f").step(), "same time, other size: copied, as rsync -u");
+  }
+
+  @Test
+  void existingAndIgnoreExistingChooseWhatIsMade() {
+    Planner existing = new Planner(CopyOptions.builder().existingOnly(true).build());
+    assertEquals(Step.LEAVE, existing.plan(file(10, 1), null, "new").step());
+    assertEquals(Step.LEAVE, existing.plan(DIR, null, "newdir").step(), "not made, not walked");
+    assertEquals(Step.COPY, existing.plan(file(10, 2), file(10, 1), "old").step());
+    Planner ignoreExisting = new Planner(CopyOptions.builder().ignoreExisting(true).build());
+    assertEquals(Step.LEAVE, ignoreExisting.plan(file(10, 2), file(10, 1), "old").step());
+    assertEquals(Step.COPY, ignoreExisting.plan(file(10, 2), null, "new").step());
+    assertEquals(Step.DIRECTORY, ignoreExisting.plan(DIR, DIR, "d").step(), "existing directories are still walked");
+  }
+
+  @Test
+  void sizeOnlyIgnoreTimesAndTheModifyWindowDecideWhatIsUpToDate() {
+    Planner sizeOnly = new Planner(CopyOptions.builder().sizeOnly(true).build());
+    assertEquals(Step.MAYBE_UP_TO_DATE, sizeOnly.plan(file(10, 5), file(10, 1), "f").step());
+    assertEquals(Step.COPY, sizeOnly.plan(file(11, 1), file(10, 1), "f").step());
+    Planner ignoreTimes = new Planner(CopyOptions.builder().ignoreTimes(true).build());
+    assertEquals(Step.COPY, ignoreTimes.plan(file(10, 1), file(10, 1), "f").step());
+    assertEquals(">f.........", ignoreTimes.plan(file(10, 1), file(10, 1), "f").itemize(), "rsync -I shows no reason letter");
+    Planner window = new Planner(CopyOptions.builder().modifyWindow(java.time.Duration.ofSeconds(2)).build());
+    assertEquals(Step.MAYBE_UP_TO_DATE, window.plan(file(10, 3), file(10, 1), "f").step());
+    assertEquals(Step.COPY, window.plan(file(10, 4), file(10, 1), "f").step());
+  }
+
+  @Test
   void aDeltaUpdateNeverWritesIntoAFileWithOtherLinks() {
     Stat big = file(8 << 20, 2);
     assertTrue(ARCHIVE.deltaCandidate(big, file(8 << 20, 1)));

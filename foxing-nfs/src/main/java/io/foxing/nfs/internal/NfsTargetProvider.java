@@ -22,6 +22,13 @@ public final class NfsTargetProvider implements TargetProvider {
     if (options.generateSignatures()) {
       throw new IllegalArgumentException(target + ": --generate-sigs needs extended attributes, which nfs:// targets do not carry; drop it");
     }
+    // the local engine's planner knows these; this target's own loop does not yet (issue 14): refused, never ignored
+    String unsupported = options.update() ? "--update" : options.ignoreExisting() ? "--ignore-existing"
+        : options.existingOnly() ? "--existing" : options.sizeOnly() ? "--size-only" : options.ignoreTimes() ? "--ignore-times"
+        : !options.modifyWindow().isZero() ? "--modify-window" : null;
+    if (unsupported != null) {
+      throw new IllegalArgumentException(target + ": " + unsupported + " is not supported for nfs:// targets yet; drop it");
+    }
     NfsOptions.Builder b = NfsOptions.builder();
     if (options.threads() > 0) {
       b.sessions(Math.min(64, Math.max(1, options.threads() / 4)));
