@@ -137,6 +137,11 @@ public final class FilterRules {
     }
   }
 
+  /** rsync's wildmatch on its own (no anchoring or splitting on '/'), for its test vectors. */
+  static boolean wildmatch(String pattern, String text) {
+    return Glob.compile(pattern, false, false, pattern).matches(text);
+  }
+
   private static final class Rule {
     final boolean include;
     final String source;
@@ -198,11 +203,14 @@ public final class FilterRules {
     private final int[] kind;
     private final char[] literal;
     private final CharClass[] classes;
+    /** A malformed pattern (an unclosed or bad bracket, a trailing backslash): rsync's wildmatch never matches it. */
+    private final boolean never;
 
-    private Glob(int[] kind, char[] literal, CharClass[] classes) {
+    private Glob(int[] kind, char[] literal, CharClass[] classes, boolean never) {
       this.kind = kind;
       this.literal = literal;
       this.classes = classes;
+      this.never = never;
     }
 
     static Glob compile(String p, boolean anyLevel, boolean thenAnything, String source) {
@@ -233,13 +241,17 @@ public final class FilterRules {
         } else if (c == '?') {
           add(kinds, lits, cls, ONE, '\0', null);
         } else if (c == '[') {
-          int end = classEnd(p, i);
-          if (end < 0) {
-            throw new IllegalArgumentException("bad filter pattern '" + source + "': unclosed '[' (write \\[ for a literal bracket)");
+          int[] end = new int[1];
+          CharClass cc = CharClass.parse(p, i, end);
+          if (cc == null) {
+            return new Glob(new int[0], new char[0], new CharClass[0], true);
           }
-          add(kinds, lits, cls, CLASS, '\0', CharClass.parse(p.substring(i + 1, end)));
-          i = end;
-        } else if (c == '\\' && i + 1 < p.length()) {
+          add(kinds, lits, cls, CLASS, '\0', cc);
+          i = end[0];
+        } else if (c == '\\') {
+          if (i + 1 == p.length()) {
+            return new Glob(new int[0], new char[0], new CharClass[0], true); // escapes nothing: never matches
+          }
           add(kinds, lits, cls, LITERAL, p.charAt(++i), null);
         } else {
           add(kinds, lits, cls, LITERAL, c, null);
@@ -249,7 +261,7 @@ public final class FilterRules {
         add(kinds, lits, cls, LITERAL, '/', null);
         add(kinds, lits, cls, DOUBLE_STAR, '\0', null);
       }
-      return new Glob(kinds.stream().mapToInt(Integer::intValue).toArray(), lits.toString().toCharArray(), cls.toArray(new CharClass[0]));
+      return new Glob(kinds.stream().mapToInt(Integer::intValue).toArray(), lits.toString().toCharArray(), cls.toArray(new CharClass[0]), false);
     }
 
     private static void add(List<Integer> kinds, StringBuilder lits, List<CharClass> cls, int kind, char c, CharClass cc) {
@@ -258,26 +270,10 @@ public final class FilterRules {
       cls.add(cc);
     }
 
-    /** Index of the ']' closing the class opened at {@code start}, or -1. A ']' right after '[' or '[!' is literal. */
-    private static int classEnd(String p, int start) {
-      int j = start + 1;
-      if (j < p.length() && (p.charAt(j) == '!' || p.charAt(j) == '^')) {
-        j++;
-      }
-      if (j < p.length() && p.charAt(j) == ']') {
-        j++;
-      }
-      for (; j < p.length(); j++) {
-        if (p.charAt(j) == '\\') {
-          j++;
-        } else if (p.charAt(j) == ']') {
-          return j;
-        }
-      }
-      return -1;
-    }
-
     boolean matches(String text) {
+      if (never) {
+        return false;
+      }
       int n = text.length();
       boolean[] cur = new boolean[n + 1];
       boolean[] next = new boolean[n + 1];
@@ -312,37 +308,126 @@ public final class FilterRules {
     }
   }
 
-  /** A bracket expression: ranges and single characters, possibly negated; never matches '/'. */
+  /**
+   * A bracket expression as rsync's wildmatch reads it: single characters, ranges, POSIX classes
+   * ({@code [:digit:]}), negated by a leading {@code !} or {@code ^}; a {@code ]} first in the
+   * set is a member, {@code -} first or last is a member, backslash escapes the next character;
+   * never matches {@code /}. Checked against rsync's own test vectors (FilterRulesWildmatchTest).
+   */
   private static final class CharClass {
+    private static final java.util.Map<String, java.util.function.IntPredicate> POSIX = java.util.Map.ofEntries(
+        java.util.Map.entry("alnum", c -> isAlpha(c) || isDigit(c)),
+        java.util.Map.entry("alpha", CharClass::isAlpha),
+        java.util.Map.entry("blank", c -> c == ' ' || c == '\t'),
+        java.util.Map.entry("cntrl", c -> c < 32 || c == 127),
+        java.util.Map.entry("digit", CharClass::isDigit),
+        java.util.Map.entry("graph", c -> c > 32 && c < 127),
+        java.util.Map.entry("lower", c -> c >= 'a' && c <= 'z'),
+        java.util.Map.entry("print", c -> c >= 32 && c < 127),
+        java.util.Map.entry("punct", c -> c > 32 && c < 127 && !isAlpha(c) && !isDigit(c)),
+        java.util.Map.entry("space", c -> c == ' ' || c >= '\t' && c <= '\r'),
+        java.util.Map.entry("upper", c -> c >= 'A' && c <= 'Z'),
+        java.util.Map.entry("xdigit", c -> isDigit(c) || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'));
+
     private final boolean negated;
     private final char[] from;
     private final char[] to;
+    private final java.util.function.IntPredicate[] named;
 
-    private CharClass(boolean negated, char[] from, char[] to) {
+    private CharClass(boolean negated, char[] from, char[] to, java.util.function.IntPredicate[] named) {
       this.negated = negated;
       this.from = from;
       this.to = to;
+      this.named = named;
     }
 
-    static CharClass parse(String body) {
-      boolean neg = !body.isEmpty() && (body.charAt(0) == '!' || body.charAt(0) == '^');
-      String b = neg ? body.substring(1) : body;
+    private static boolean isAlpha(int c) {
+      return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z';
+    }
+
+    private static boolean isDigit(int c) {
+      return c >= '0' && c <= '9';
+    }
+
+    /**
+     * Parses the set opened by the {@code [} at {@code open}; {@code end[0]} gets the index of its
+     * closing {@code ]}. Null when malformed (unclosed, a dangling backslash, an unknown class
+     * name): rsync then matches nothing, so neither do we.
+     */
+    static CharClass parse(String p, int open, int[] end) {
+      int n = p.length();
+      int i = open + 1;
+      boolean neg = i < n && (p.charAt(i) == '!' || p.charAt(i) == '^');
+      if (neg) {
+        i++;
+      }
       StringBuilder f = new StringBuilder();
       StringBuilder t = new StringBuilder();
-      for (int i = 0; i < b.length(); i++) {
-        char c = b.charAt(i);
-        if (c == '\\' && i + 1 < b.length()) {
-          c = b.charAt(++i);
-        }
-        char hi = c;
-        if (i + 2 < b.length() && b.charAt(i + 1) == '-') {
-          hi = b.charAt(i + 2);
-          i += 2;
-        }
-        f.append(c);
-        t.append(hi);
+      List<java.util.function.IntPredicate> named = new ArrayList<>();
+      int prev = -1; // the last single member, which a following '-' makes the start of a range
+      if (i >= n) {
+        return null;
       }
-      return new CharClass(neg, f.toString().toCharArray(), t.toString().toCharArray());
+      while (true) { // the first member is read before any ']' can close the set
+        char c = p.charAt(i);
+        int next;
+        if (c == '\\') {
+          if (++i >= n) {
+            return null;
+          }
+          c = p.charAt(i);
+          f.append(c);
+          t.append(c);
+          next = c;
+        } else if (c == '-' && prev >= 0 && i + 1 < n && p.charAt(i + 1) != ']') {
+          char hi = p.charAt(++i);
+          if (hi == '\\') {
+            if (++i >= n) {
+              return null;
+            }
+            hi = p.charAt(i);
+          }
+          f.append((char) prev);
+          t.append(hi);
+          next = -1;
+        } else if (c == '[' && i + 1 < n && p.charAt(i + 1) == ':') {
+          int s = i + 2;
+          int j = s;
+          while (j < n && p.charAt(j) != ']') {
+            j++;
+          }
+          if (j >= n) {
+            return null;
+          }
+          if (j - s - 1 < 0 || p.charAt(j - 1) != ':') {
+            f.append('['); // no ":]": the '[' is a member and the scan goes on from the ':'
+            t.append('[');
+            next = '[';
+          } else {
+            java.util.function.IntPredicate cls = POSIX.get(p.substring(s, j - 1));
+            if (cls == null) {
+              return null;
+            }
+            named.add(cls);
+            next = -1;
+            i = j;
+          }
+        } else {
+          f.append(c);
+          t.append(c);
+          next = c;
+        }
+        prev = next;
+        if (++i >= n) {
+          return null; // unclosed
+        }
+        if (p.charAt(i) == ']') {
+          break;
+        }
+      }
+      end[0] = i;
+      return new CharClass(neg, f.toString().toCharArray(), t.toString().toCharArray(),
+          named.toArray(new java.util.function.IntPredicate[0]));
     }
 
     boolean contains(char c) {
@@ -352,6 +437,9 @@ public final class FilterRules {
       boolean in = false;
       for (int i = 0; i < from.length && !in; i++) {
         in = c >= from[i] && c <= to[i];
+      }
+      for (int i = 0; i < named.length && !in; i++) {
+        in = named[i].test(c);
       }
       return in != negated;
     }
