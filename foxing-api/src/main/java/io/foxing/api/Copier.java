@@ -14,7 +14,10 @@ import java.util.List;
 public interface Copier {
   /**
    * Copies every source into the target and reports what happened. Failures of single entries
-   * are collected in the report, not thrown.
+   * are collected in the report, not thrown. The listener is {@link CopyListener#guarded guarded}:
+   * an exception it throws is logged and changes nothing. Interrupting the calling thread cancels
+   * the copy: nothing new starts, work in flight finishes, and the report's status is
+   * {@link CopyReport.Status#CANCELLED} (the thread's interrupt flag is set again on return).
    *
    * @param sources paths as the user wrote them (the trailing {@code /} matters)
    * @throws IOException if nothing could start: the target cannot be created or opened

@@ -60,4 +60,15 @@ public abstract class CopyListener {
 
   /** The copy is over. */
   public void copyEnd(CopyReport report) {}
+
+  /**
+   * {@code listener} with the rules above enforced: an exception it throws is logged (through
+   * {@link System.Logger}, name {@code io.foxing.api.CopyListener}) and changes nothing else.
+   * Copiers wrap the listener they are given once, at the entry, so no part of a copy can be
+   * broken by it. Guarding a guarded listener returns it as it is.
+   */
+  public static CopyListener guarded(CopyListener listener) {
+    java.util.Objects.requireNonNull(listener, "listener");
+    return listener instanceof GuardedListener || listener == NONE ? listener : new GuardedListener(listener);
+  }
 }

@@ -13,31 +13,51 @@ import java.util.TreeMap;
  * path and reason. Immutable and thread-safe; copiers make one with {@link #builder()}.
  */
 public final class CopyReport {
-  /** How a copy ended, and the exit code {@code fxcp} gives it. */
+  /** How a copy ended. (What a command makes of it, such as an exit code, is the command's business.) */
   public enum Status {
-    /** Everything was copied (exit 0). */
-    SUCCESS(0),
-    /** Some entries failed; each is listed in {@link #failures()} (exit 1). */
-    PARTIAL(1),
-    /** Nothing could be done (exit 2). */
-    FAILED(2);
-
-    private final int exitCode;
-
-    Status(int exitCode) {
-      this.exitCode = exitCode;
-    }
-
-    public int exitCode() {
-      return exitCode;
-    }
+    /** Everything was copied. */
+    SUCCESS,
+    /** Some entries failed; each is listed in {@link #failures()}. */
+    PARTIAL,
+    /** Nothing could be done. */
+    FAILED,
+    /**
+     * The copy was interrupted: work in flight finished, nothing new was started, and the copier
+     * returned only then. What was copied is complete; a rerun finishes the rest.
+     */
+    CANCELLED
   }
 
-  /** A path that could not be copied, and why. */
-  public record Failure(String path, String reason) {
+  /** What kind of failure, for callers that react to some (retry, wait for space) and report the rest. */
+  public enum FailureKind {
+    /** The target is out of space or quota ({@code ENOSPC}, {@code EDQUOT}). */
+    NO_SPACE,
+    /** Something vanished while we worked ({@code ENOENT}); a rescan or rerun usually repairs it. */
+    NOT_FOUND,
+    /** Not allowed ({@code EACCES}, {@code EPERM}, {@code EROFS}). */
+    PERMISSION,
+    /** Interrupted or would block, or the entry changed while it was copied: trying again may work. */
+    RETRYABLE,
+    /** The filesystem or target cannot do what was asked ({@code EOPNOTSUPP}, {@code EXDEV}, a tier that cannot serve). */
+    UNSUPPORTED,
+    /** Anything else. */
+    OTHER
+  }
+
+  /**
+   * A path that could not be copied, why, what kind of failure it was and, when a system call
+   * failed, its errno name ({@code ENOSPC}); null otherwise.
+   */
+  public record Failure(String path, String reason, FailureKind kind, String errno) {
     public Failure {
       Objects.requireNonNull(path, "path");
       Objects.requireNonNull(reason, "reason");
+      Objects.requireNonNull(kind, "kind");
+    }
+
+    /** A failure of kind {@link FailureKind#OTHER} with no errno. */
+    public Failure(String path, String reason) {
+      this(path, reason, FailureKind.OTHER, null);
     }
   }
 
@@ -60,6 +80,7 @@ public final class CopyReport {
   private final List<Failure> failures;
   private final Duration duration;
   private final boolean dryRun;
+  private final boolean cancelled;
 
   private CopyReport(Builder b) {
     filesCopied = b.filesCopied;
@@ -81,6 +102,7 @@ public final class CopyReport {
     failures = List.copyOf(b.failures);
     duration = b.duration;
     dryRun = b.dryRun;
+    cancelled = b.cancelled;
   }
 
   public static Builder builder() {
@@ -183,6 +205,9 @@ public final class CopyReport {
 
   /** Failures decide: none is success; failures with some work done is partial; otherwise failed. */
   public Status status() {
+    if (cancelled) {
+      return Status.CANCELLED;
+    }
     if (failures.isEmpty()) {
       return Status.SUCCESS;
     }
@@ -219,6 +244,7 @@ public final class CopyReport {
     private final List<Failure> failures = new ArrayList<>();
     private Duration duration = Duration.ZERO;
     private boolean dryRun;
+    private boolean cancelled;
 
     private Builder() {}
 
@@ -239,6 +265,8 @@ public final class CopyReport {
     public Builder tier(String tier, long files) { filesByTier.merge(tier, files, Long::sum); return this; }
     public Builder xattrNotPreserved(String name, long files) { xattrsNotPreserved.merge(name, files, Long::sum); return this; }
     public Builder failure(String path, String reason) { failures.add(new Failure(path, reason)); return this; }
+    public Builder failure(Failure f) { failures.add(Objects.requireNonNull(f, "failure")); return this; }
+    public Builder cancelled(boolean b) { cancelled = b; return this; }
     public Builder duration(Duration d) { duration = Objects.requireNonNull(d, "duration"); return this; }
     public Builder dryRun(boolean b) { dryRun = b; return this; }
 

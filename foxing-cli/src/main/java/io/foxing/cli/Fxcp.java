@@ -274,7 +274,7 @@ public final class Fxcp implements Callable<Integer> {
       err.println("fxcp: warning: " + report.xattrsNotPreserved().values().stream().mapToLong(Long::longValue).sum()
           + " extended attribute(s) could not be set on the target" + (verbose || debug ? ": " + report.xattrsNotPreserved() : " (-v names them)"));
     }
-    return report.status().exitCode();
+    return ExitCode.of(report.status());
   }
 
   /**

@@ -15,7 +15,7 @@ final class JsonReport {
     ObjectNode o = m.createObjectNode();
     o.put("type", "report");
     o.put("status", r.status().name().toLowerCase(java.util.Locale.ROOT));
-    o.put("exit_code", r.status().exitCode());
+    o.put("exit_code", ExitCode.of(r.status()));
     ArrayNode src = o.putArray("sources");
     sources.forEach(src::add);
     o.put("target", target);
@@ -41,7 +41,11 @@ final class JsonReport {
     r.xattrsNotPreserved().forEach(xattrs::put);
     ArrayNode failures = o.putArray("failures");
     for (CopyReport.Failure f : r.failures()) {
-      failures.addObject().put("path", f.path()).put("reason", f.reason());
+      ObjectNode failure = failures.addObject().put("path", f.path()).put("reason", f.reason())
+          .put("kind", f.kind().name().toLowerCase(java.util.Locale.ROOT));
+      if (f.errno() != null) {
+        failure.put("errno", f.errno());
+      }
     }
     return o.toString();
   }

@@ -76,7 +76,7 @@ public final class SmartCopier implements Copier {
    */
   @Override
   public CopyReport copy(List<String> sources, CopyListener listener) throws IOException {
-    Objects.requireNonNull(listener, "listener");
+    listener = CopyListener.guarded(listener); // once, here: a listener that throws changes nothing
     try (Roots roots = Roots.resolve(sources, target, options)) {
       listener.copyStart(sources.stream().map(java.nio.file.Path::of).toList(), target, options);
       ProgressScan scan = scanAhead ? ProgressScan.start(roots.roots(), options, listener) : null;

@@ -42,12 +42,42 @@ final class Counters {
 
   void failure(String path, Exception e) {
     issues.increment();
-    failures.add(new CopyReport.Failure(path, reason(e)));
-    try {
-      listener.fileFailed(path, e);
-    } catch (RuntimeException ignored) {
-      // listeners must not throw; one that does does not stop the copy
+    failures.add(new CopyReport.Failure(path, reason(e), kind(e), e instanceof ErrnoException x ? x.errnoName() : null));
+    listener.fileFailed(path, e); // guarded at the copier's entry
+  }
+
+  /** What kind of failure, from the exception's type or errno: callers react to some and report the rest. */
+  static CopyReport.FailureKind kind(Exception e) {
+    if (e instanceof ErrnoException.NoSpace) {
+      return CopyReport.FailureKind.NO_SPACE;
     }
+    if (e instanceof ErrnoException.NotFound) {
+      return CopyReport.FailureKind.NOT_FOUND;
+    }
+    if (e instanceof ErrnoException.Retryable || e instanceof TreeCopy.SourceChanged) {
+      return CopyReport.FailureKind.RETRYABLE;
+    }
+    if (e instanceof io.foxing.api.spi.TierUnavailableException) {
+      return CopyReport.FailureKind.UNSUPPORTED;
+    }
+    Throwable cause = e;
+    while (cause != null && !(cause instanceof ErrnoException)) {
+      cause = cause.getCause();
+    }
+    if (cause instanceof ErrnoException x) {
+      if (x != e) {
+        return kind(x);
+      }
+      switch (x.errno()) {
+        case Posix.EACCES, Posix.EPERM, Posix.EROFS:
+          return CopyReport.FailureKind.PERMISSION;
+        case Posix.EOPNOTSUPP, Posix.EXDEV:
+          return CopyReport.FailureKind.UNSUPPORTED;
+        default:
+          return CopyReport.FailureKind.OTHER;
+      }
+    }
+    return CopyReport.FailureKind.OTHER;
   }
 
   void xattrNotPreserved(String name, String path, ErrnoException e) {
@@ -57,11 +87,7 @@ final class Counters {
 
   void warning(String path, String message) {
     issues.increment();
-    try {
-      listener.warning(path, message);
-    } catch (RuntimeException ignored) {
-      // see failure()
-    }
+    listener.warning(path, message);
   }
 
   /** The exception's message (ours name the path and what to do), or its type when it has none. */
@@ -74,7 +100,7 @@ final class Counters {
     return issues.sum();
   }
 
-  CopyReport report(Duration took, boolean dryRun) {
+  CopyReport report(Duration took, boolean dryRun, boolean cancelled) {
     CopyReport.Builder b = CopyReport.builder()
         .filesCopied(filesCopied.sum())
         .bytesCopied(bytesCopied.sum())
@@ -91,10 +117,11 @@ final class Counters {
         .deltaBytesSaved(deltaBytesSaved.sum())
         .directoriesUnchanged(directoriesUnchanged.sum())
         .duration(took)
-        .dryRun(dryRun);
+        .dryRun(dryRun)
+        .cancelled(cancelled);
     tiers.forEach((k, v) -> b.tier(k, v.sum()));
     xattrsNotPreserved.forEach((k, v) -> b.xattrNotPreserved(k, v.sum()));
-    failures.stream().sorted((x, y) -> x.path().compareTo(y.path())).forEach(f -> b.failure(f.path(), f.reason()));
+    failures.stream().sorted((x, y) -> x.path().compareTo(y.path())).forEach(b::failure);
     return b.build();
   }
 }

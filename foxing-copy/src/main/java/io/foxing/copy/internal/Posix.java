@@ -33,6 +33,7 @@ public final class Posix {
   public static final int ENOSYS = 38;
   public static final int ENOTEMPTY = 39;
   public static final int EMFILE = 24;
+  public static final int EROFS = 30;
   public static final int ELOOP = 40;
   public static final int ENODATA = 61;
   public static final int EOPNOTSUPP = 95;

@@ -69,6 +69,7 @@ public final class TreeCopy {
   private volatile boolean noAtime = true;
   private final Set<Long> noTmpfile = ConcurrentHashMap.newKeySet();
 
+  /** @param listener guarded by the caller ({@link CopyListener#guarded}): its calls here are not wrapped again */
   public TreeCopy(CopyOptions options, CopyListener listener, List<CopyTier> tiers) {
     this.options = options;
     this.listener = listener;
@@ -125,15 +126,38 @@ public final class TreeCopy {
       pool.execute(() -> copyRoot(parent, r));
     }
     rootDone();
-    try {
-      finished.await();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      pool.shutdownNow();
+    // Interrupting the caller cancels the copy: nothing new starts, work in flight finishes (its
+    // descriptors and temporaries are its own to close), and only then does the run return, so
+    // the caller may close the roots' descriptors safely.
+    boolean interrupted = false;
+    while (true) {
+      try {
+        finished.await();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+        cancelled = true;
+      }
     }
     pool.shutdown();
-    return counters.report(Duration.ofNanos(System.nanoTime() - start), dryRun);
+    while (true) {
+      try {
+        if (pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES)) {
+          break;
+        }
+      } catch (InterruptedException e) {
+        interrupted = true;
+        cancelled = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    return counters.report(Duration.ofNanos(System.nanoTime() - start), dryRun, cancelled);
   }
+
+  /** Set when the caller is interrupted: tasks start no new work (see {@link #run}). */
+  private volatile boolean cancelled;
 
   private void rootDone() {
     if (roots.decrementAndGet() == 0) {
@@ -215,6 +239,9 @@ public final class TreeCopy {
 
   private void copyRoot(Dir parent, Root r) {
     try {
+      if (cancelled) {
+        return;
+      }
       byte[] cname = Posix.cstr(r.srcName);
       Stat st = Posix.stat(parent.sfd, cname, r.relPath.isEmpty() ? "." : r.relPath);
       Entry e = new Entry(r.dstName, Posix.cstr(r.dstName), r.relPath, st);
@@ -240,6 +267,10 @@ public final class TreeCopy {
 
   /** Lists one directory and dispatches its entries. Runs on a pool thread. */
   private void processDir(Dir d) {
+    if (cancelled) {
+      done(d); // never opened: nothing of its own to finish
+      return;
+    }
     d.issuesAtStart = counters.issues();
     d.listedAt = System.currentTimeMillis() * 1_000_000L - RECORD_GUARD_NANOS;
     try {
@@ -286,6 +317,10 @@ public final class TreeCopy {
       List<Entry> batch = new ArrayList<>();
       long batchBytes = 0;
       for (Entry e : entries) {
+        if (cancelled) {
+          batch.clear();
+          break;
+        }
         if (d.unchanged && DirRecords.covered(e.src, hardLinks)) {
           upToDate(e);
           continue;
@@ -337,6 +372,9 @@ public final class TreeCopy {
     pool.execute(() -> {
       try {
         for (Entry f : batch) {
+          if (cancelled) {
+            break;
+          }
           runFile(d, f, f.cname);
         }
       } finally {
@@ -361,7 +399,9 @@ public final class TreeCopy {
   private void done(Dir d) {
     for (Dir cur = d; cur != null && cur.pending.decrementAndGet() == 0; ) {
       try {
-        if (!cur.pseudo && cur.sfd >= 0) { // sfd < 0: it could not be opened, which is already reported
+        // sfd < 0: it could not be opened, which is already reported; a cancelled copy leaves the
+        // directories it did not finish without their times and records: a rerun completes them
+        if (!cur.pseudo && cur.sfd >= 0 && !cancelled) {
           finishDir(cur);
         }
       } catch (IOException | RuntimeException ex) {
@@ -524,11 +564,7 @@ public final class TreeCopy {
       return; // unchanged symlinks and special files are not counted, as on the normal path
     }
     counters.filesUpToDate.increment();
-    try {
-      listener.fileUpToDate(e.rel, e.src.size());
-    } catch (RuntimeException ex) {
-      LOG.warn("listener failed on {}", e.rel, ex);
-    }
+    listener.fileUpToDate(e.rel, e.src.size());
   }
 
   private static String dirDisplay(String rel) {
@@ -731,6 +767,9 @@ public final class TreeCopy {
         d.pending.incrementAndGet();
         g.whenReady(() -> pool.execute(() -> {
           try {
+            if (cancelled) {
+              return;
+            }
             linkFollower(d, e, g, srcCname);
           } catch (IOException | RuntimeException ex) {
             counters.failure(e.rel, asIo(ex));
@@ -855,7 +894,7 @@ public final class TreeCopy {
         return;
       } catch (SourceChanged ex) {
         if (attempt == CHANGE_ATTEMPTS) {
-          throw new IOException(e.rel + ": file changed as we read it (" + CHANGE_ATTEMPTS
+          throw new SourceChanged(e.rel + ": file changed as we read it (" + CHANGE_ATTEMPTS
               + " tries); not copied: run again when it is quiet");
         }
         LOG.debug("{} changed while it was copied; copying it again", e.rel);
@@ -867,11 +906,11 @@ public final class TreeCopy {
   private static final int CHANGE_ATTEMPTS = 3;
 
   /** The source file changed between the stat before its copy and the one after: the copy is not published. */
-  private static final class SourceChanged extends IOException {
+  static final class SourceChanged extends IOException {
     private static final long serialVersionUID = 1L;
 
-    SourceChanged() {
-      super("source changed during its copy");
+    SourceChanged(String message) {
+      super(message);
     }
   }
 
@@ -884,7 +923,7 @@ public final class TreeCopy {
     Stat now = Posix.fstat(sfd, rel);
     if (now.size() != before.size() || !now.sameMtime(before)
         || now.ctimeSec() != before.ctimeSec() || now.ctimeNsec() != before.ctimeNsec()) {
-      throw new SourceChanged();
+      throw new SourceChanged(rel + ": changed during its copy");
     }
   }
 
@@ -906,14 +945,14 @@ public final class TreeCopy {
         throw new IOException(e.rel + ": changed while being copied (was replaced); run again");
       }
       if (first) {
-        listenerFileStart(e.rel, s.size());
+        listener.fileStart(e.rel, s.size());
         changed(dst == null ? Metadata.created('>', 'f') : Metadata.itemize('>', 'f', planner.contentBits(s, dst)
             | metadataChanges(d, e, srcCname, dst)), e.rel, "");
       }
       if (dryRun) {
         counters.filesCopied.increment();
         counters.bytesCopied.add(s.size());
-        listenerFileEnd(e.rel, s.size(), "dry-run");
+        listener.fileEnd(e.rel, s.size(), "dry-run");
         return;
       }
       if (planner.deltaCandidate(s, dst) && deltaCopy(d, e, sfd, s, dst)) {
@@ -934,7 +973,7 @@ public final class TreeCopy {
         counters.filesCopied.increment();
         counters.bytesCopied.add(s.size());
         counters.tier(tier);
-        listenerFileEnd(e.rel, s.size(), tier);
+        listener.fileEnd(e.rel, s.size(), tier);
       }
     } finally {
       Posix.close(sfd);
@@ -1025,7 +1064,7 @@ public final class TreeCopy {
       counters.deltaFiles.increment();
       counters.deltaBytesSaved.add(s.size() - written);
       counters.tier("delta");
-      listenerFileEnd(e.rel, written, "delta");
+      listener.fileEnd(e.rel, written, "delta");
       return true;
     } finally {
       Posix.close(tfd);
@@ -1225,27 +1264,7 @@ public final class TreeCopy {
   // ---------------------------------------------------------------- listener plumbing
 
   private void changed(String code, String path, String detail) {
-    try {
-      listener.changed(new Change(code, path, detail));
-    } catch (RuntimeException ex) {
-      LOG.warn("listener failed on change of {}", path, ex);
-    }
-  }
-
-  private void listenerFileStart(String rel, long size) {
-    try {
-      listener.fileStart(rel, size);
-    } catch (RuntimeException ex) {
-      LOG.warn("listener failed on start of {}", rel, ex);
-    }
-  }
-
-  private void listenerFileEnd(String rel, long size, String tier) {
-    try {
-      listener.fileEnd(rel, size, tier);
-    } catch (RuntimeException ex) {
-      LOG.warn("listener failed on end of {}", rel, ex);
-    }
+    listener.changed(new Change(code, path, detail));
   }
 
   private static IOException asIo(Exception ex) {

@@ -102,7 +102,7 @@ final class NfsCopier implements Copier {
   @Override
   public CopyReport copy(List<String> sources, CopyListener listener) throws IOException {
     try {
-      return copyOnce(sources, listener);
+      return copyOnce(sources, CopyListener.guarded(listener)); // a listener that throws changes nothing
     } finally {
       remote.close();
     }
