@@ -31,11 +31,16 @@ public final class CopyOptions {
   private final boolean sizeOnly;
   private final boolean ignoreTimes;
   private final java.time.Duration modifyWindow;
+  private final boolean deleteExcluded;
+  private final long maxDelete;
+  private final boolean fsync;
+  private final boolean mkpath;
+  private final boolean oneFileSystem;
 
   private CopyOptions(Builder b) {
     this.preserve = Collections.unmodifiableSet(b.preserve.isEmpty() ? EnumSet.noneOf(Preserve.class) : EnumSet.copyOf(b.preserve));
     this.recursive = b.recursive;
-    this.delete = b.delete;
+    this.delete = b.delete || b.deleteExcluded;
     this.dryRun = b.dryRun;
     this.checksum = b.checksum;
     this.inplace = b.inplace;
@@ -49,6 +54,11 @@ public final class CopyOptions {
     this.sizeOnly = b.sizeOnly;
     this.ignoreTimes = b.ignoreTimes;
     this.modifyWindow = b.modifyWindow;
+    this.deleteExcluded = b.deleteExcluded;
+    this.maxDelete = b.maxDelete;
+    this.fsync = b.fsync;
+    this.mkpath = b.mkpath;
+    this.oneFileSystem = b.oneFileSystem;
   }
 
   /** A builder with the defaults: archive mode, recursive, atomic writes, automatic tiers. */
@@ -80,6 +90,11 @@ public final class CopyOptions {
     b.sizeOnly = sizeOnly;
     b.ignoreTimes = ignoreTimes;
     b.modifyWindow = modifyWindow;
+    b.deleteExcluded = deleteExcluded;
+    b.maxDelete = maxDelete;
+    b.fsync = fsync;
+    b.mkpath = mkpath;
+    b.oneFileSystem = oneFileSystem;
     return b;
   }
 
@@ -181,13 +196,47 @@ public final class CopyOptions {
     return modifyWindow;
   }
 
+  /** Also delete target entries the filters exclude (rsync's {@code --delete-excluded}); implies {@link #delete()}. */
+  public boolean deleteExcluded() {
+    return deleteExcluded;
+  }
+
+  /**
+   * At most this many entries deleted by {@link #delete()} (rsync's {@code --max-delete}); the
+   * rest are kept and the run reports it as a failure. -1, the default: no limit.
+   */
+  public long maxDelete() {
+    return maxDelete;
+  }
+
+  /** fsync each file written before it appears under its name (rsync's {@code --fsync}). */
+  public boolean fsync() {
+    return fsync;
+  }
+
+  /** Create the target's missing parent directories (rsync's {@code --mkpath}) instead of failing. */
+  public boolean mkpath() {
+    return mkpath;
+  }
+
+  /**
+   * Do not walk into directories on another filesystem than their parent's (rsync's {@code -x}):
+   * such a mount point is made on the target, empty, with its metadata, and nothing below it is
+   * copied or deleted. Sources named on the command line are copied whatever their filesystem.
+   */
+  public boolean oneFileSystem() {
+    return oneFileSystem;
+  }
+
   @Override
   public String toString() {
     return "CopyOptions{preserve=" + preserve + ", recursive=" + recursive + ", delete=" + delete
         + ", dryRun=" + dryRun + ", checksum=" + checksum + ", inplace=" + inplace
         + ", copyMethod=" + copyMethod + ", filters=" + filters + ", threads=" + threads + ", generateSignatures=" + generateSignatures
         + ", update=" + update + ", ignoreExisting=" + ignoreExisting + ", existingOnly=" + existingOnly
-        + ", sizeOnly=" + sizeOnly + ", ignoreTimes=" + ignoreTimes + ", modifyWindow=" + modifyWindow + "}";
+        + ", sizeOnly=" + sizeOnly + ", ignoreTimes=" + ignoreTimes + ", modifyWindow=" + modifyWindow
+        + ", deleteExcluded=" + deleteExcluded + ", maxDelete=" + maxDelete + ", fsync=" + fsync + ", mkpath=" + mkpath
+        + ", oneFileSystem=" + oneFileSystem + "}";
   }
 
   /** Mutable, not thread-safe; {@link #build()} checks and snapshots. */
@@ -208,6 +257,11 @@ public final class CopyOptions {
     private boolean sizeOnly;
     private boolean ignoreTimes;
     private java.time.Duration modifyWindow = java.time.Duration.ZERO;
+    private boolean deleteExcluded;
+    private long maxDelete = -1;
+    private boolean fsync;
+    private boolean mkpath;
+    private boolean oneFileSystem;
 
     private Builder() {}
 
@@ -302,6 +356,35 @@ public final class CopyOptions {
         throw new IllegalArgumentException("modifyWindow must not be negative, got " + window);
       }
       this.modifyWindow = window;
+      return this;
+    }
+
+    public Builder deleteExcluded(boolean deleteExcluded) {
+      this.deleteExcluded = deleteExcluded;
+      return this;
+    }
+
+    /** @throws IllegalArgumentException if below -1 (-1: no limit) */
+    public Builder maxDelete(long max) {
+      if (max < -1) {
+        throw new IllegalArgumentException("maxDelete must be 0 or more (or -1 for no limit), got " + max);
+      }
+      this.maxDelete = max;
+      return this;
+    }
+
+    public Builder fsync(boolean fsync) {
+      this.fsync = fsync;
+      return this;
+    }
+
+    public Builder mkpath(boolean mkpath) {
+      this.mkpath = mkpath;
+      return this;
+    }
+
+    public Builder oneFileSystem(boolean oneFileSystem) {
+      this.oneFileSystem = oneFileSystem;
       return this;
     }
 

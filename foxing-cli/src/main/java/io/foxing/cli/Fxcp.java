@@ -89,6 +89,12 @@ public final class Fxcp implements Callable<Integer> {
   boolean sizeOnly;
   boolean ignoreTimes;
   Integer modifyWindow;
+  boolean deleteExcluded;
+  Long maxDelete;
+  boolean fsync;
+  boolean mkpath;
+  String info;
+  boolean oneFileSystem;
   Integer threads;
   String cleanup;
   List<String> paths = new ArrayList<>();
@@ -113,10 +119,19 @@ public final class Fxcp implements Callable<Integer> {
     letter(s, "Keep POSIX ACLs (in -a; implies -p).", "-A", "--acls", Preserve.ACLS, Preserve.MODE);
     letter(s, "Keep extended attributes (in -a).", "-X", "--xattrs", Preserve.XATTRS);
     flag(s, "Delete target entries the source does not have (excluded ones are kept).", v -> delete = v, "--delete");
+    flag(s, "Also delete target entries the filters exclude (implies --delete).", v -> deleteExcluded = v, "--delete-excluded");
+    s.addOption(CommandLine.Model.OptionSpec.builder("--max-delete").paramLabel("N").type(Long.class)
+        .description("Delete at most N entries; the rest are kept and the run ends with exit code 1.")
+        .setter(bind(v -> maxDelete = (Long) v)).build());
     flag(s, "Show what would change; change nothing.", v -> dryRun = v, "-n", "--dry-run");
     flag(s, "Print a change summary per entry in rsync's YXcstpoguax format.", v -> itemize = v, "-i", "--itemize-changes");
     flag(s, "Decide up-to-date by contents, not size and mtime.", v -> checksum = v, "-c", "--checksum");
     flag(s, "Write changed files in place instead of temp + rename.", v -> inplace = v, "--inplace");
+    flag(s, "fsync each file before it appears under its name.", v -> fsync = v, "--fsync");
+    flag(s, "Create the target's missing parent directories.", v -> mkpath = v, "--mkpath");
+    flag(s, "Do not walk into other filesystems: their mount points are made, empty.", v -> oneFileSystem = v, "-x", "--one-file-system");
+    flag(s, "Owners and groups by number (always so for local copies; accepted for rsync's --numeric-ids).", v -> { }, "--numeric-ids");
+    value(s, "FLAGS", "rsync's --info: progress2 is --progress; other flags are not supported.", v -> info = v, "--info");
     flag(s, "Skip files that are newer on the target.", v -> update = v, "-u", "--update");
     flag(s, "Leave existing target entries' contents alone; only make what is missing.", v -> ignoreExisting = v, "--ignore-existing");
     flag(s, "Make nothing new; only update what the target already has.", v -> existingOnly = v, "--existing");
@@ -316,8 +331,21 @@ public final class Fxcp implements Callable<Integer> {
       b.preserve(letters).recursive(recursive);
     }
     b.delete(delete).dryRun(dryRun).checksum(checksum).inplace(inplace).generateSignatures(generateSigs)
-        .update(update).ignoreExisting(ignoreExisting).existingOnly(existingOnly).sizeOnly(sizeOnly).ignoreTimes(ignoreTimes);
+        .update(update).ignoreExisting(ignoreExisting).existingOnly(existingOnly).sizeOnly(sizeOnly).ignoreTimes(ignoreTimes)
+        .deleteExcluded(deleteExcluded).fsync(fsync).mkpath(mkpath).oneFileSystem(oneFileSystem);
     try {
+      if (info != null) {
+        if (!info.equals("progress2")) {
+          throw new IllegalArgumentException("--info=" + info + ": only progress2 is supported (it is --progress)");
+        }
+        progress = true;
+      }
+      if (maxDelete != null) {
+        if (maxDelete < 0) {
+          throw new IllegalArgumentException("--max-delete must be 0 or more, got " + maxDelete);
+        }
+        b.maxDelete(maxDelete);
+      }
       if (modifyWindow != null) {
         if (modifyWindow < 0) {
           throw new IllegalArgumentException("--modify-window must be 0 or more seconds, got " + modifyWindow);

@@ -142,10 +142,105 @@ class RsyncHabitsTest {
     assertEquals("fxcp: --size-only and --ignore-times contradict each other: choose one\n", both.err());
   }
 
+  /** --delete-excluded, --max-delete, --mkpath, --fsync, --numeric-ids and --info=progress2 beside rsync on the same target. */
+  @Test
+  void deletionLimitsMkpathAndTheAcceptedLettersAsRsync() throws IOException {
+    Path base = Files.createDirectories(tmp.resolve("base"));
+    Shell.run("cp", "-a", src + "/.", base.toString()).check();
+    for (int i = 0; i < 5; i++) {
+      Files.writeString(base.resolve("extra" + i), "not in the source");
+    }
+    Files.writeString(base.resolve("dir/f.tmp"), "excluded, on the target only");
+    String[][] cases = {
+      {"--delete-excluded", "--exclude=*.tmp"},
+      {"--delete", "--exclude=*.tmp"},
+      {"--delete", "--max-delete=2"},
+      {"--fsync"},
+      {"--numeric-ids"},
+    };
+    for (String[] opts : cases) {
+      Path theirs = tmp.resolve("theirs" + String.join("", opts).replace('=', '_').replace('*', 'x'));
+      Path ours = tmp.resolve("ours" + String.join("", opts).replace('=', '_').replace('*', 'x'));
+      Shell.run("cp", "-a", base.toString(), theirs.toString()).check();
+      Shell.run("cp", "-a", base.toString(), ours.toString()).check();
+      List<String> rsyncArgs = new java.util.ArrayList<>(List.of("rsync", "-aHAXi"));
+      rsyncArgs.addAll(List.of(opts));
+      rsyncArgs.addAll(List.of(src + "/", theirs + "/"));
+      Shell.Result rs = Shell.run(rsyncArgs.toArray(new String[0]));
+      List<String> fxArgs = new java.util.ArrayList<>(List.of("-ai"));
+      fxArgs.addAll(List.of(opts));
+      fxArgs.addAll(List.of(src + "/", ours + "/"));
+      FxcpCommandTest.Run r = FxcpCommandTest.fxcp(fxArgs.toArray(new String[0]));
+      String what = String.join(" ", opts);
+      if (what.contains("--max-delete")) {
+        assertEquals(25, rs.exitCode(), "rsync stops deleting with exit 25");
+        assertEquals(1, r.exit(), "fxcp: partial, with one line saying why: " + r.err());
+        // six entries the source does not have (five extras and dir/f.tmp): two go, four stay, as with rsync
+        assertTrue(r.err().contains("deletions stopped at the --max-delete limit of 2: 4 entries kept"), r.err());
+        assertEquals(2, r.out().lines().filter(l -> l.startsWith("*deleting")).count(), r.out());
+        assertEquals(2, rs.stdout().lines().filter(l -> l.startsWith("*deleting")).count(), rs.stdout());
+        assertEquals(4, countFiles(ours) - countFiles(src));
+        assertEquals(4, countFiles(theirs) - countFiles(src));
+        continue;
+      }
+      assertEquals(0, rs.exitCode(), what + ": " + rs.stderr());
+      assertEquals(0, r.exit(), what + ": " + r.err());
+      assertEquals(sortedLines(rs.stdout()), sortedLines(r.out()), what);
+      assertEquals(List.of(), Oracles.rsyncDifferences(theirs, ours), what + ": the trees");
+    }
+    // --mkpath makes the target's missing parents, as mkdir -p
+    FxcpCommandTest.Run missing = FxcpCommandTest.fxcp("-a", src + "/", tmp.resolve("no/such/parent/dst").toString());
+    assertEquals(2, missing.exit());
+    assertTrue(missing.err().contains("create it first (or give --mkpath)"), missing.err());
+    assertEquals(0, FxcpCommandTest.fxcp("-a", "--mkpath", src + "/", tmp.resolve("no/such/parent/dst").toString()).exit());
+    Oracles.assertFaithful(src, tmp.resolve("no/such/parent/dst"));
+    FxcpCommandTest.Run progress2 = FxcpCommandTest.fxcp("-a", "--info=progress2", src + "/", tmp.resolve("p2").toString());
+    assertEquals(0, progress2.exit(), progress2.err());
+    FxcpCommandTest.Run other = FxcpCommandTest.fxcp("-a", "--info=stats2", src + "/", tmp.resolve("p3").toString());
+    assertEquals(2, other.exit());
+    assertEquals("fxcp: --info=stats2: only progress2 is supported (it is --progress)\n", other.err());
+  }
+
+  private static String sortedLines(String out) {
+    // directory times: rsync sets them later; "created directory": rsync's note, not an itemized change
+    return out.lines().filter(l -> !l.startsWith(".d") && !l.startsWith("created directory")).sorted().toList().toString();
+  }
+
+  private static long countFiles(Path dir) throws IOException {
+    try (var s = Files.walk(dir)) {
+      return s.filter(Files::isRegularFile).count();
+    }
+  }
+
+  /** -x: a filesystem mounted inside the source is not walked; its mount point is made, empty, as rsync makes it. */
+  @Test
+  void oneFileSystemStopsAtMountPointsAsRsync() throws IOException {
+    Prerequisites.requireRoot("mounting a tmpfs inside the source");
+    Path mnt = Files.createDirectories(src.resolve("mnt"));
+    Shell.run("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", mnt.toString()).check();
+    try {
+      Files.writeString(mnt.resolve("on-another-fs"), "not copied under -x");
+      Path theirs = tmp.resolve("theirs");
+      Path ours = tmp.resolve("ours");
+      String rsyncLines = sortedLines(Shell.run("rsync", "-aHAXix", src + "/", theirs + "/").check().stdout());
+      FxcpCommandTest.Run r = FxcpCommandTest.fxcp("-aix", src + "/", ours + "/");
+      assertEquals(0, r.exit(), r.err());
+      assertEquals(rsyncLines, sortedLines(r.out()));
+      assertTrue(Files.isDirectory(ours.resolve("mnt")) && !Files.exists(ours.resolve("mnt/on-another-fs")));
+      assertEquals(List.of(), Oracles.rsyncDifferences(theirs, ours));
+      // and without -x it is walked like any directory
+      assertEquals(0, FxcpCommandTest.fxcp("-a", src + "/", tmp.resolve("all").toString()).exit());
+      assertEquals("not copied under -x", Files.readString(tmp.resolve("all/mnt/on-another-fs")));
+    } finally {
+      Shell.run("umount", mnt.toString()).check();
+    }
+  }
+
   /** The NFS target has its own loop until the one-engine work: options it cannot honour are refused, never ignored. */
   @Test
   void planningOptionsAreRefusedForNfsTargetsBeforeAnythingIsWritten() {
-    for (String opt : new String[] {"-u", "--existing", "--ignore-existing", "--size-only", "-I", "--modify-window=1"}) {
+    for (String opt : new String[] {"-u", "--existing", "--ignore-existing", "--size-only", "-I", "--modify-window=1",
+        "--delete-excluded", "--max-delete=3", "--fsync", "--mkpath", "-x"}) {
       FxcpCommandTest.Run r = FxcpCommandTest.fxcp("-a", opt, src + "/", "nfs://127.0.0.1:1/export/x");
       assertEquals(2, r.exit(), opt);
       assertEquals(1, r.errLines().size(), r.err());

@@ -57,7 +57,8 @@ final class DirRecords {
         + ";root=" + root + ";umask=" + umask + ";recursive=" + o.recursive() + ";filters=" + o.filters().describe()
         // what a run leaves alone on purpose (rsync's -u, --existing, ...) is not a faithful copy for other options
         + ";update=" + o.update() + ";ignoreExisting=" + o.ignoreExisting() + ";existingOnly=" + o.existingOnly()
-        + ";sizeOnly=" + o.sizeOnly() + ";ignoreTimes=" + o.ignoreTimes() + ";modifyWindow=" + o.modifyWindow().toNanos();
+        + ";sizeOnly=" + o.sizeOnly() + ";ignoreTimes=" + o.ignoreTimes() + ";modifyWindow=" + o.modifyWindow().toNanos()
+        + ";oneFileSystem=" + o.oneFileSystem() + ";deleteExcluded=" + o.deleteExcluded();
     return Arrays.copyOf(Blake3.hash(canonical.getBytes(StandardCharsets.UTF_8)), DIGEST_LEN);
   }
 

@@ -49,7 +49,7 @@ public final class Roots implements AutoCloseable {
       boolean contentsOnly = only != null && (only.endsWith("/") || only.endsWith("/.") || only.equals("."));
       // a single SRC/ makes the target itself, so the copy itemizes it as new (cd+++++++++ ./, as rsync)
       if (into && !targetIsDir && !options.dryRun() && !contentsOnly) {
-        mkdirTarget(target);
+        mkdirTarget(target, options.mkpath());
         targetIsDir = true;
       }
       if (into && targetIsDir) {
@@ -64,7 +64,7 @@ public final class Roots implements AutoCloseable {
           continue;
         }
         try {
-          r.addSource(s, target, into, intoFd, intoDev);
+          r.addSource(s, target, into, intoFd, intoDev, options);
         } catch (IOException e) {
           r.failures.add(new CopyReport.Failure(s, e.getMessage()));
         }
@@ -76,13 +76,16 @@ public final class Roots implements AutoCloseable {
     }
   }
 
-  private static void mkdirTarget(String target) throws IOException {
+  private static void mkdirTarget(String target, boolean mkpath) throws IOException {
     Path p = Path.of(target).toAbsolutePath().normalize();
+    if (mkpath && p.getParent() != null) {
+      java.nio.file.Files.createDirectories(p.getParent()); // --mkpath: as mkdir -p
+    }
     int parent;
     try {
       parent = Posix.openPath(p.getParent() == null ? "/" : p.getParent().toString(), LibC.O_RDONLY | LibC.O_DIRECTORY, target);
     } catch (ErrnoException.NotFound e) {
-      throw new IOException(p.getParent() + ": target's parent directory does not exist; create it first", e);
+      throw new IOException(p.getParent() + ": target's parent directory does not exist; create it first (or give --mkpath)", e);
     }
     try {
       byte[] name = Posix.cstr(Names.bytes(p.getFileName().toString()));
@@ -94,7 +97,7 @@ public final class Roots implements AutoCloseable {
     }
   }
 
-  private void addSource(String s, String target, boolean into, int intoFd, long intoDev) throws IOException {
+  private void addSource(String s, String target, boolean into, int intoFd, long intoDev, CopyOptions options) throws IOException {
     boolean contents = s.endsWith("/") && s.length() > 1;
     Path p = Path.of(s).toAbsolutePath().normalize();
     if (contents || p.getFileName() == null || s.endsWith("/.") || s.equals(".") || s.endsWith("/..") || s.equals("..")) {
@@ -126,11 +129,14 @@ public final class Roots implements AutoCloseable {
     if (t.getParent() == null) {
       throw new IOException(target + ": cannot replace the root directory; name a directory to copy into");
     }
+    if (options.mkpath() && !options.dryRun() && t.getParent() != null) {
+      java.nio.file.Files.createDirectories(t.getParent()); // --mkpath: as mkdir -p
+    }
     int dstParent;
     try {
       dstParent = hold(Posix.openPath(t.getParent().toString(), LibC.O_RDONLY | LibC.O_DIRECTORY, target));
     } catch (ErrnoException.NotFound e) {
-      throw new IOException(t.getParent() + ": target's parent directory does not exist; create it first", e);
+      throw new IOException(t.getParent() + ": target's parent directory does not exist; create it first (or give --mkpath)", e);
     }
     long dev = Posix.fstat(dstParent, target).dev();
     byte[] dstName = Names.bytes(t.getFileName().toString());

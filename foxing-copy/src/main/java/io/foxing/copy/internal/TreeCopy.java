@@ -78,6 +78,7 @@ public final class TreeCopy {
     this.metadata = new Metadata(options, counters);
     this.filters = options.filters();
     this.planner = new Planner(options);
+    this.deletionsLeft.set(options.maxDelete() < 0 ? Long.MAX_VALUE : options.maxDelete());
     this.dryRun = options.dryRun();
     this.hardLinks = options.preserves(Preserve.HARD_LINKS);
     this.optionsDigest = DirRecords.options(options, metadata.root, Posix.umask());
@@ -153,6 +154,10 @@ public final class TreeCopy {
     if (interrupted) {
       Thread.currentThread().interrupt();
     }
+    if (deletionsStopped.get() > 0) {
+      counters.failure(".", new IOException("deletions stopped at the --max-delete limit of " + options.maxDelete()
+          + ": " + deletionsStopped.get() + " entries kept that the source does not have"));
+    }
     return counters.report(Duration.ofNanos(System.nanoTime() - start), dryRun, cancelled);
   }
 
@@ -185,6 +190,7 @@ public final class TreeCopy {
     List<Entry> entries; // what was found in the source, kept for the directory record
     byte[] sourceDigest; // of the entries as listed; null: no record is to be written
     boolean unchanged; // its record matched: the entries were left alone
+    boolean boundary; // on another filesystem than its parent, under -x: made, not walked
     long issuesAtStart; // failures and warnings of the whole run when the directory was listed
     long listedAt; // wall clock before the source was listed, less the ctime guard
 
@@ -275,6 +281,9 @@ public final class TreeCopy {
     d.listedAt = System.currentTimeMillis() * 1_000_000L - RECORD_GUARD_NANOS;
     try {
       open(d);
+      if (d.boundary) {
+        return; // -x: a mount point is made with its metadata (when done) but neither walked nor pruned
+      }
       List<Posix.Dirent> ents = Posix.readdir(d.sfd, where(d));
       // name order, as rsync's file lists: deterministic output, and hard-link groups resolve the same way every run
       ents.sort((a, b) -> Arrays.compareUnsigned(a.name(), b.name()));
@@ -302,7 +311,9 @@ public final class TreeCopy {
         }
         if (!filters.isEmpty() && filters.isExcluded(d.childRaw(Names.raw(de.name())), st.isDirectory())) {
           counters.excluded.increment();
-          keep.add(key); // protected from deletion, like rsync's excluded files
+          if (!options.deleteExcluded()) {
+            keep.add(key); // protected from deletion, like rsync's excluded files
+          }
           continue;
         }
         keep.add(key);
@@ -626,7 +637,7 @@ public final class TreeCopy {
       deleteChange(e.rel, true);
       return;
     }
-    removeTree(d.tfd, e.cname, e.rel, e.dst.isDirectory());
+    removeTree(d.tfd, e.cname, e.rel, e.dst.isDirectory(), false);
   }
 
   /**
@@ -644,6 +655,7 @@ public final class TreeCopy {
       counters.directories.increment();
     }
     Dir child = new Dir(d, srcCname, e.cname, e.rel, rawOf(d, e), e.src, e.dst, false);
+    child.boundary = options.oneFileSystem() && !d.pseudo && e.src.dev() != d.src.dev();
     d.pending.incrementAndGet();
     pool.execute(() -> processDir(child));
   }
@@ -966,6 +978,9 @@ public final class TreeCopy {
         metadata.applyAllButTimes(new Metadata.Source(sfd, -1, null, s), t, false, e.rel);
         metadata.applyTimes(s, t, null, false, e.rel);
         checkUnchanged(sfd, s, e.rel); // else the unpublished copy is dropped when out closes
+        if (options.fsync() && LibC.fsync(out.fd) != 0) {
+          throw Posix.error("fsync", e.rel, Posix.lastError());
+        }
         out.publish();
         if (options.generateSignatures()) {
           signTarget(sfd, out.fd, d.tfd, e.cname, e.rel);
@@ -1204,10 +1219,10 @@ public final class TreeCopy {
           continue;
         }
         Stat st = Posix.statIfExists(d.tfd, Posix.cstr(name), rel);
-        if (st == null || filters.isExcluded(d.childRaw(Names.raw(name)), st.isDirectory())) {
+        if (st == null || !options.deleteExcluded() && filters.isExcluded(d.childRaw(Names.raw(name)), st.isDirectory())) {
           continue;
         }
-        removeTree(d.tfd, Posix.cstr(name), rel, st.isDirectory()); // in a dry run it only reports
+        removeTree(d.tfd, Posix.cstr(name), rel, st.isDirectory(), true); // in a dry run it only reports
         removed.add(t.getKey());
         any = true;
       } catch (IOException | RuntimeException ex) {
@@ -1234,11 +1249,21 @@ public final class TreeCopy {
   }
 
   /** Removes an entry of a target directory, depth first, through descriptors only. */
-  void removeTree(int dirfd, byte[] cname, String rel, boolean directory) throws IOException {
+  /**
+   * Removes an entry of a target directory, depth first, through descriptors only.
+   *
+   * @param limited counts against {@code --max-delete}: what the limit stops stays (with its parents)
+   * @return whether it is gone
+   */
+  boolean removeTree(int dirfd, byte[] cname, String rel, boolean directory, boolean limited) throws IOException {
     if (dryRun) {
+      if (limited && !takeDeletion()) {
+        return false;
+      }
       deleteChange(rel, directory);
-      return;
+      return true;
     }
+    boolean emptied = true;
     if (directory) {
       int fd = Posix.openat(dirfd, cname, LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_NOFOLLOW, 0, rel);
       try {
@@ -1246,14 +1271,30 @@ public final class TreeCopy {
           String childRel = rel + "/" + Names.display(de.name());
           byte[] c = Posix.cstr(de.name());
           boolean childDir = de.type() == 4 || de.type() == 0 && isDirAt(fd, c, childRel);
-          removeTree(fd, c, childRel, childDir);
+          emptied &= removeTree(fd, c, childRel, childDir, limited);
         }
       } finally {
         Posix.close(fd);
       }
     }
+    if (!emptied || limited && !takeDeletion()) {
+      return false;
+    }
     Posix.unlinkat(dirfd, cname, directory, rel);
     deleteChange(rel, directory);
+    return true;
+  }
+
+  /** Deletions --max-delete still allows (Long.MAX_VALUE: no limit), and those it stopped. */
+  private final java.util.concurrent.atomic.AtomicLong deletionsLeft = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong deletionsStopped = new java.util.concurrent.atomic.AtomicLong();
+
+  private boolean takeDeletion() {
+    if (deletionsLeft.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
+      return true;
+    }
+    deletionsStopped.incrementAndGet();
+    return false;
   }
 
   private static boolean isDirAt(int fd, byte[] c, String rel) throws ErrnoException {

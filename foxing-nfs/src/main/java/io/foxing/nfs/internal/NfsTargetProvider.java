@@ -25,7 +25,9 @@ public final class NfsTargetProvider implements TargetProvider {
     // the local engine's planner knows these; this target's own loop does not yet (issue 14): refused, never ignored
     String unsupported = options.update() ? "--update" : options.ignoreExisting() ? "--ignore-existing"
         : options.existingOnly() ? "--existing" : options.sizeOnly() ? "--size-only" : options.ignoreTimes() ? "--ignore-times"
-        : !options.modifyWindow().isZero() ? "--modify-window" : null;
+        : !options.modifyWindow().isZero() ? "--modify-window" : options.deleteExcluded() ? "--delete-excluded"
+        : options.maxDelete() >= 0 ? "--max-delete" : options.fsync() ? "--fsync" : options.mkpath() ? "--mkpath"
+        : options.oneFileSystem() ? "--one-file-system" : null;
     if (unsupported != null) {
       throw new IllegalArgumentException(target + ": " + unsupported + " is not supported for nfs:// targets yet; drop it");
     }
