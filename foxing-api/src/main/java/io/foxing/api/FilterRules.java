@@ -58,6 +58,21 @@ public final class FilterRules {
   }
 
   /**
+   * The rules whose pattern is malformed (an unclosed {@code [}, an unknown {@code [:name:]}, a
+   * trailing backslash), each with what is wrong. Such a rule matches nothing, as in rsync; a
+   * command should say so, since an exclude that matches nothing protects nothing from deletion.
+   */
+  public List<String> malformed() {
+    List<String> out = new ArrayList<>();
+    for (Rule r : rules) {
+      if (r.glob.problem != null) {
+        out.add("'" + r.source + "': " + r.glob.problem);
+      }
+    }
+    return out;
+  }
+
+  /**
    * Decides one path.
    *
    * @param relativePath the path relative to the transfer root, components joined by {@code /},
@@ -203,14 +218,14 @@ public final class FilterRules {
     private final int[] kind;
     private final char[] literal;
     private final CharClass[] classes;
-    /** A malformed pattern (an unclosed or bad bracket, a trailing backslash): rsync's wildmatch never matches it. */
-    private final boolean never;
+    /** Why the pattern is malformed (an unclosed or bad bracket, a trailing backslash), or null: rsync's wildmatch never matches such a pattern. */
+    private final String problem;
 
-    private Glob(int[] kind, char[] literal, CharClass[] classes, boolean never) {
+    private Glob(int[] kind, char[] literal, CharClass[] classes, String problem) {
       this.kind = kind;
       this.literal = literal;
       this.classes = classes;
-      this.never = never;
+      this.problem = problem;
     }
 
     static Glob compile(String p, boolean anyLevel, boolean thenAnything, String source) {
@@ -244,13 +259,14 @@ public final class FilterRules {
           int[] end = new int[1];
           CharClass cc = CharClass.parse(p, i, end);
           if (cc == null) {
-            return new Glob(new int[0], new char[0], new CharClass[0], true);
+            return new Glob(new int[0], new char[0], new CharClass[0],
+                "a '[' with no ']' or an unknown [:class:] (write \\[ for a literal bracket); it matches nothing");
           }
           add(kinds, lits, cls, CLASS, '\0', cc);
           i = end[0];
         } else if (c == '\\') {
           if (i + 1 == p.length()) {
-            return new Glob(new int[0], new char[0], new CharClass[0], true); // escapes nothing: never matches
+            return new Glob(new int[0], new char[0], new CharClass[0], "a trailing backslash escapes nothing; it matches nothing");
           }
           add(kinds, lits, cls, LITERAL, p.charAt(++i), null);
         } else {
@@ -261,7 +277,7 @@ public final class FilterRules {
         add(kinds, lits, cls, LITERAL, '/', null);
         add(kinds, lits, cls, DOUBLE_STAR, '\0', null);
       }
-      return new Glob(kinds.stream().mapToInt(Integer::intValue).toArray(), lits.toString().toCharArray(), cls.toArray(new CharClass[0]), false);
+      return new Glob(kinds.stream().mapToInt(Integer::intValue).toArray(), lits.toString().toCharArray(), cls.toArray(new CharClass[0]), null);
     }
 
     private static void add(List<Integer> kinds, StringBuilder lits, List<CharClass> cls, int kind, char c, CharClass cc) {
@@ -271,7 +287,7 @@ public final class FilterRules {
     }
 
     boolean matches(String text) {
-      if (never) {
+      if (problem != null) {
         return false;
       }
       int n = text.length();

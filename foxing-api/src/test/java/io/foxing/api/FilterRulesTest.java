@@ -104,6 +104,11 @@ class FilterRulesTest {
     assertFalse(ex("[abc").isExcluded("a", false));
     assertFalse(ex("x\\").isExcluded("x\\", false));
     assertThrows(IllegalArgumentException.class, () -> ex(""));
+    // and they are named, so a command can warn: an exclude that matches nothing protects nothing
+    FilterRules rules = FilterRules.builder().exclude("keep[").exclude("*.tmp").exclude("[[:ALPHA:]]*").build();
+    assertEquals(2, rules.malformed().size(), rules.malformed().toString());
+    assertTrue(rules.malformed().get(0).startsWith("'keep[': a '[' with no ']'"), rules.malformed().toString());
+    assertEquals(List.of(), ex("*.tmp").malformed());
   }
 
   @Test

@@ -254,6 +254,9 @@ public final class Fxcp implements Callable<Integer> {
     if (options == null) {
       return ExitCode.NOTHING_DONE;
     }
+    for (String m : options.filters().malformed()) {
+      err.println("fxcp: warning: filter pattern " + m + " (as in rsync)");
+    }
     if (debug) {
       for (CopyTier t : SmartCopier.tiers()) {
         err.println("fxcp: tier " + t.name() + " (priority " + t.priority() + "): "

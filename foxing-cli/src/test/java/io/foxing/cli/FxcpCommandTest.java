@@ -69,7 +69,7 @@ class FxcpCommandTest {
   @Test
   void usageErrorsAreOneLineAndExitTwo() {
     for (String[] args : List.of(new String[] {"-a"}, new String[] {"--bogus", "a", "b"}, new String[] {"--copy-method", "teleport", "a", "b"},
-        new String[] {"--threads", "0", "a", "b"}, new String[] {"--exclude", "[oops", "a", "b"})) {
+        new String[] {"--threads", "0", "a", "b"})) { // a malformed --exclude is a warning now, as rsync matches it to nothing
       Run r = fxcp(args);
       assertEquals(2, r.exit(), String.join(" ", args) + ": " + r.err());
       assertEquals(1, r.errLines().size(), String.join(" ", args) + ": " + r.err());

@@ -194,6 +194,12 @@ class RsyncHabitsTest {
     assertTrue(missing.err().contains("create it first (or give --mkpath)"), missing.err());
     assertEquals(0, FxcpCommandTest.fxcp("-a", "--mkpath", src + "/", tmp.resolve("no/such/parent/dst").toString()).exit());
     Oracles.assertFaithful(src, tmp.resolve("no/such/parent/dst"));
+    FxcpCommandTest.Run dry = FxcpCommandTest.fxcp("-an", "--mkpath", src.resolve("x").toString(), tmp.resolve("dry/new/x").toString());
+    assertEquals(0, dry.exit(), dry.err());
+    assertTrue(!Files.exists(tmp.resolve("dry")), "a dry run makes nothing, not even the path");
+    FxcpCommandTest.Run warned = FxcpCommandTest.fxcp("-a", "--exclude", "keep[", src + "/", tmp.resolve("w").toString());
+    assertEquals(0, warned.exit(), warned.err());
+    assertTrue(warned.err().startsWith("fxcp: warning: filter pattern 'keep[': a '[' with no ']'"), warned.err());
     FxcpCommandTest.Run progress2 = FxcpCommandTest.fxcp("-a", "--info=progress2", src + "/", tmp.resolve("p2").toString());
     assertEquals(0, progress2.exit(), progress2.err());
     FxcpCommandTest.Run other = FxcpCommandTest.fxcp("-a", "--info=stats2", src + "/", tmp.resolve("p3").toString());

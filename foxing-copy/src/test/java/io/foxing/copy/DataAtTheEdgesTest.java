@@ -271,6 +271,70 @@ class DataAtTheEdgesTest {
     assertEquals("data", Files.readString(dst.resolve("f")));
   }
 
+  /** ramfs has no extended attributes: temporaries cannot be marked, and replacing files must still work. */
+  @Test
+  void filesAreReplacedOnAFilesystemWithoutExtendedAttributes() throws IOException {
+    Path dst = io.foxing.copy.testing.LoopFilesystems.freshDir(io.foxing.copy.testing.LoopFilesystems.Kind.RAMFS, "edges", "replace");
+    Path src = Files.createDirectories(tmp.resolve("src"));
+    Files.writeString(src.resolve("f"), "first");
+    CopyOptions contents = CopyOptions.builder().preserve(java.util.EnumSet.of(io.foxing.api.Preserve.TIMES, io.foxing.api.Preserve.MODE)).build();
+    assertEquals(List.of(), copy(dst, contents, CopyListener.NONE, src + "/").failures());
+    Files.writeString(src.resolve("f"), "second, longer"); // replaced under a temporary name, renamed over
+    CopyReport r = copy(dst, contents, CopyListener.NONE, src + "/");
+    assertEquals(List.of(), r.failures());
+    assertEquals("second, longer", Files.readString(dst.resolve("f")));
+  }
+
+  /** -I with --inplace over a hard-linked snapshot of the same files: nothing to copy, nothing truncated. */
+  @Test
+  void aTargetThatIsTheSourceFileIsNeverWrittenEvenWithIgnoreTimesAndInplace() throws IOException {
+    Path src = Files.createDirectories(tmp.resolve("data"));
+    Files.writeString(src.resolve("f"), "precious");
+    Path snap = tmp.resolve("snap");
+    Shell.run("cp", "-al", src.toString(), snap.toString()).check(); // every name in snap is the same inode
+    CopyReport r = copy(snap, CopyOptions.builder().ignoreTimes(true).inplace(true).build(), CopyListener.NONE, src + "/");
+    assertEquals(List.of(), r.failures());
+    assertEquals(0, r.filesCopied());
+    assertEquals("precious", Files.readString(src.resolve("f")));
+  }
+
+  /** -x stops at mount points on the target side too: --delete never reaches into another filesystem there. */
+  @Test
+  void oneFileSystemNeverDeletesInsideAFilesystemMountedOnTheTarget() throws IOException {
+    Prerequisites.requireRoot("mounting a tmpfs inside the target");
+    Path src = Files.createDirectories(tmp.resolve("src"));
+    Files.createDirectories(src.resolve("sub"));
+    Files.writeString(src.resolve("sub/a"), "a");
+    Path dst = Files.createDirectories(tmp.resolve("dst"));
+    Path sub = Files.createDirectories(dst.resolve("sub"));
+    Shell.run("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", sub.toString()).check();
+    try {
+      Files.writeString(sub.resolve("on-the-backup-disk"), "keep");
+      CopyReport r = copy(dst, CopyOptions.builder().delete(true).oneFileSystem(true).build(), CopyListener.NONE, src + "/");
+      assertEquals(List.of(), r.failures());
+      assertEquals("keep", Files.readString(sub.resolve("on-the-backup-disk")));
+      assertFalse(Files.exists(sub.resolve("a")), "not walked either");
+    } finally {
+      Shell.run("umount", sub.toString()).check();
+    }
+  }
+
+  /** -I looks at every file again: a directory record from --generate-sigs does not let it skip any. */
+  @Test
+  void ignoreTimesIsNotShortCutByDirectoryRecords() throws Exception {
+    Path src = Files.createDirectories(tmp.resolve("src"));
+    for (int i = 0; i < 5; i++) {
+      Files.writeString(src.resolve("f" + i), "f" + i);
+    }
+    Thread.sleep(200); // entries changed within 50 ms of a listing get no record (DirRecords.racy)
+    Path dst = tmp.resolve("dst");
+    CopyOptions signed = CopyOptions.builder().generateSignatures(true).ignoreTimes(true).build();
+    assertEquals(5, copy(dst, signed, CopyListener.NONE, src + "/").filesCopied());
+    CopyReport again = copy(dst, signed, CopyListener.NONE, src + "/");
+    assertEquals(0, again.directoriesUnchanged());
+    assertEquals(5, again.filesCopied(), "-I copies every file again");
+  }
+
   @Test
   void aUsersOwnUserFoxingAttributesAreCopied() throws IOException {
     Prerequisites.requireCommand("setfattr");

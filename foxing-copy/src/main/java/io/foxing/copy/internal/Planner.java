@@ -89,6 +89,10 @@ final class Planner {
         if (dst == null) {
           return new Action(Step.COPY, way, Metadata.created('>', 'f'), null);
         }
+        if (dst.dev() == src.dev() && dst.ino() == src.ino()) {
+          // the same file (a hard link, a bind mount): nothing to copy, and --inplace would truncate the source
+          return new Action(Step.MAYBE_UP_TO_DATE, way, null, null);
+        }
         if (options.update() && mtimeNanos(dst) > mtimeNanos(src) + windowNanos) {
           return LEAVE; // newer on the target (-u)
         }

@@ -37,11 +37,19 @@ public final class ProgressScan implements Runnable {
     return s;
   }
 
+  /** Stops the scan and waits for it, interrupted or not: the roots' descriptors are closed after this. */
   public void stop() {
     stopped = true;
-    try {
-      thread.join();
-    } catch (InterruptedException e) {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        thread.join();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true; // a cancelled copy comes back with its flag set: wait all the same
+      }
+    }
+    if (interrupted) {
       Thread.currentThread().interrupt();
     }
   }

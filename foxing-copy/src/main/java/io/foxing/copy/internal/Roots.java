@@ -133,14 +133,19 @@ public final class Roots implements AutoCloseable {
       java.nio.file.Files.createDirectories(t.getParent()); // --mkpath: as mkdir -p
     }
     int dstParent;
-    try {
-      dstParent = hold(Posix.openPath(t.getParent().toString(), LibC.O_RDONLY | LibC.O_DIRECTORY, target));
-    } catch (ErrnoException.NotFound e) {
-      throw new IOException(t.getParent() + ": target's parent directory does not exist; create it first (or give --mkpath)", e);
-    }
-    long dev = Posix.fstat(dstParent, target).dev();
+    long dev;
     byte[] dstName = Names.bytes(t.getFileName().toString());
     boolean dir = Posix.stat(srcParent, Posix.cstr(name), s).isDirectory();
+    try {
+      dstParent = hold(Posix.openPath(t.getParent().toString(), LibC.O_RDONLY | LibC.O_DIRECTORY, target));
+      dev = Posix.fstat(dstParent, target).dev();
+    } catch (ErrnoException.NotFound e) {
+      if (!(options.mkpath() && options.dryRun())) {
+        throw new IOException(t.getParent() + ": target's parent directory does not exist; create it first (or give --mkpath)", e);
+      }
+      dstParent = -1; // a dry run of --mkpath: everything from here down would be new (no target descriptor)
+      dev = -1;
+    }
     roots.add(new TreeCopy.Root(srcParent, name, dstParent, dev, dstName, dir ? "" : Names.display(dstName), target));
   }
 

@@ -104,7 +104,7 @@ final class Signatures {
     int md = openSidecarDir(dirfd, true, where);
     byte[] tmp = Temporaries.nameFor(Metadata.trimNul(name));
     int fd = Posix.openat(md, tmp, LibC.O_WRONLY | LibC.O_CREAT | LibC.O_EXCL | LibC.O_NOFOLLOW, 0600, where);
-    Temporaries.mark(fd);
+    boolean marked = Temporaries.mark(fd);
     boolean placed = false;
     try {
       Memory m = new Memory(Math.max(1, data.length));
@@ -116,7 +116,9 @@ final class Signatures {
         }
         done += n;
       }
-      Temporaries.unmark(fd, where);
+      if (marked) {
+        Temporaries.unmark(fd, where);
+      }
       Posix.renameat(md, tmp, md, name, where);
       placed = true;
     } finally {

@@ -27,6 +27,7 @@ final class TargetFile implements AutoCloseable {
   private final String where;
   final int fd;
   private boolean published;
+  private boolean marked; // the temporary carries the mark (see Temporaries): taken off before the rename
 
   private TargetFile(int dirfd, byte[] cname, byte[] tmpName, boolean inPlace, int fd, String where) {
     this.dirfd = dirfd;
@@ -61,8 +62,9 @@ final class TargetFile implements AutoCloseable {
     }
     byte[] tmp = Temporaries.nameFor(name);
     int fd = Posix.openat(dirfd, tmp, LibC.O_WRONLY | LibC.O_CREAT | LibC.O_EXCL | LibC.O_NOFOLLOW, mode, where);
-    Temporaries.mark(fd);
-    return new TargetFile(dirfd, cname, tmp, false, fd, where);
+    TargetFile t = new TargetFile(dirfd, cname, tmp, false, fd, where);
+    t.marked = Temporaries.mark(fd);
+    return t;
   }
 
   private static final byte[] DOT = ".\0".getBytes(StandardCharsets.US_ASCII);
@@ -98,7 +100,9 @@ final class TargetFile implements AutoCloseable {
       renameOver(tmp);
       return;
     }
-    Temporaries.unmark(fd, where);
+    if (marked) {
+      Temporaries.unmark(fd, where);
+    }
     renameOver(tmpName);
   }
 

@@ -52,9 +52,14 @@ final class Temporaries {
     return true;
   }
 
-  /** Marks a temporary regular file just created; where the filesystem refuses, it stays unmarked. */
-  static void mark(int fd) {
-    LibC.fsetxattr(fd, MARK, MARK_VALUE, MARK_VALUE.length, 0);
+  /**
+   * Marks a temporary regular file just created; where the filesystem refuses (no user xattrs:
+   * vfat, some network filesystems), it stays unmarked.
+   *
+   * @return whether it is marked: only then is there a mark to {@link #unmark}
+   */
+  static boolean mark(int fd) {
+    return LibC.fsetxattr(fd, MARK, MARK_VALUE, MARK_VALUE.length, 0) == 0;
   }
 
   /** Takes the mark off before the file gets its final name. */

@@ -460,8 +460,8 @@ public final class TreeCopy {
    * listing is out of date; the directory is examined and recorded afresh).
    */
   private void checkRecord(Dir d, List<Entry> entries, Map<ByteKey, Boolean> targetNames) {
-    if (options.checksum()) {
-      return;
+    if (options.checksum() || options.ignoreTimes()) {
+      return; // both ask for every file to be looked at again
     }
     byte[] stored = targetNames == null ? null : DirRecords.read(d.tfd, where(d));
     if (stored == null && !recordsWanted()) {
@@ -685,6 +685,9 @@ public final class TreeCopy {
     d.tfd = Posix.openat(d.parent.tfd, d.dstName, LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_NOFOLLOW, 0, d.rel);
     if (!d.fresh()) {
       d.tdev = Posix.fstat(d.tfd, d.rel).dev(); // an existing one may be a mount point
+      if (options.oneFileSystem() && !d.parent.pseudo && d.tdev != d.parent.tdev) {
+        d.boundary = true; // -x on the target side too: another filesystem there is neither walked nor pruned
+      }
       if (options.preserves(Preserve.ACLS) && !metadata.defaultAclHint) {
         metadata.defaultAclHint = hasDefaultAcl(d.parent.tfd, d.dstName, d.rel);
       }
@@ -1222,8 +1225,9 @@ public final class TreeCopy {
         if (st == null || !options.deleteExcluded() && filters.isExcluded(d.childRaw(Names.raw(name)), st.isDirectory())) {
           continue;
         }
-        removeTree(d.tfd, Posix.cstr(name), rel, st.isDirectory(), true); // in a dry run it only reports
-        removed.add(t.getKey());
+        if (removeTree(d.tfd, Posix.cstr(name), rel, st.isDirectory(), true)) { // in a dry run it only reports
+          removed.add(t.getKey()); // kept by --max-delete: its signature stays too
+        }
         any = true;
       } catch (IOException | RuntimeException ex) {
         counters.failure(rel, asIo(ex));

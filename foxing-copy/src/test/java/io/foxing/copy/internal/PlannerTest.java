@@ -17,8 +17,11 @@ import org.junit.jupiter.api.Test;
 class PlannerTest {
   private static final Planner ARCHIVE = new Planner(CopyOptions.archive());
 
+  private static final java.util.concurrent.atomic.AtomicLong INODES = new java.util.concurrent.atomic.AtomicLong(100);
+
+  /** A stat of a file of its own (a fresh inode number). */
   private static Stat stat(int type, long size, long mtime, int nlink) {
-    return new Stat(type | 0644, 1000, 1000, nlink, 42, 7, 0, size, size / 512, mtime, 0, mtime, 0, mtime, 0);
+    return new Stat(type | 0644, 1000, 1000, nlink, INODES.incrementAndGet(), 7, 0, size, size / 512, mtime, 0, mtime, 0, mtime, 0);
   }
 
   private static Stat file(long size, long mtime) {
@@ -119,6 +122,13 @@ class PlannerTest {
     Planner window = new Planner(CopyOptions.builder().modifyWindow(java.time.Duration.ofSeconds(2)).build());
     assertEquals(Step.MAYBE_UP_TO_DATE, window.plan(file(10, 3), file(10, 1), "f").step());
     assertEquals(Step.COPY, window.plan(file(10, 4), file(10, 1), "f").step());
+  }
+
+  @Test
+  void aTargetThatIsTheSourceFileIsUpToDateWhateverTheOptions() {
+    Stat f = file(10, 1);
+    Planner ignoreTimes = new Planner(CopyOptions.builder().ignoreTimes(true).inplace(true).build());
+    assertEquals(Step.MAYBE_UP_TO_DATE, ignoreTimes.plan(f, f, "f").step(), "a hard link or bind mount of the source");
   }
 
   @Test
