@@ -35,8 +35,9 @@ public abstract class CopyListener {
   /**
    * A file's contents and metadata are in place.
    *
-   * @param tier the tier that moved the bytes ({@code reflink}, {@code cfr}, {@code sendfile},
-   *     {@code rw}, ...)
+   * @param tier what moved the bytes: one of {@link TierNames} ({@code reflink}, {@code cfr},
+   *     {@code sendfile}, {@code rw}, {@code delta}, {@code empty}, {@code dry-run}) or the name
+   *     of a tier or target from another module (NFS's)
    */
   public void fileEnd(String path, long bytes, String tier) {}
 

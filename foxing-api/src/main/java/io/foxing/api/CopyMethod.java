@@ -11,13 +11,13 @@ public enum CopyMethod {
   /** Pick per file: reflink, then copy_file_range, then sendfile or read/write. */
   AUTO("auto"),
   /** FICLONE: share extents (btrfs, XFS); only within one filesystem. */
-  REFLINK("reflink"),
+  REFLINK(TierNames.REFLINK),
   /** copy_file_range(2): in-kernel copy, server-side on NFS 4.2. */
-  COPY_FILE_RANGE("cfr"),
+  COPY_FILE_RANGE(TierNames.COPY_FILE_RANGE),
   /** sendfile(2): in-kernel page-cache copy, good for small files across filesystems. */
-  SENDFILE("sendfile"),
+  SENDFILE(TierNames.SENDFILE),
   /** read(2)/write(2) through large pooled buffers: works everywhere. */
-  READ_WRITE("rw");
+  READ_WRITE(TierNames.READ_WRITE);
 
   private final String cliName;
 

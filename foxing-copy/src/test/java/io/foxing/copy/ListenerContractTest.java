@@ -204,6 +204,14 @@ class ListenerContractTest {
     }
   }
 
+  /** The names a report uses for tiers are the API's constants, one per built-in tier. */
+  @Test
+  void builtInTiersAreNamedByTheApiConstants() {
+    assertEquals(List.of(io.foxing.api.TierNames.REFLINK, io.foxing.api.TierNames.COPY_FILE_RANGE,
+        io.foxing.api.TierNames.SENDFILE, io.foxing.api.TierNames.READ_WRITE),
+        SmartCopier.tiers().stream().map(CopyTier::name).toList());
+  }
+
   @Test
   void aTierCanBeSwitchedOffByItsProperty() {
     System.setProperty("foxing.tier.reflink.disable", "true");

@@ -14,7 +14,7 @@ public final class CopyFileRangeTier extends BuiltinTier {
   private static final long MAX_CHUNK = 1L << 30;
 
   public CopyFileRangeTier() {
-    super("cfr", CopyMethod.COPY_FILE_RANGE, 300);
+    super(CopyMethod.COPY_FILE_RANGE.cliName(), CopyMethod.COPY_FILE_RANGE, 300);
   }
 
   @Override

@@ -11,7 +11,7 @@ import java.io.IOException;
  */
 public final class ReadWriteTier extends BuiltinTier {
   public ReadWriteTier() {
-    super("rw", CopyMethod.READ_WRITE, 100);
+    super(CopyMethod.READ_WRITE.cliName(), CopyMethod.READ_WRITE, 100);
   }
 
   @Override

@@ -7,7 +7,7 @@ import java.io.IOException;
 /** FICLONE: the target shares the source's extents (btrfs, XFS); holes come along for free. */
 public final class ReflinkTier extends BuiltinTier {
   public ReflinkTier() {
-    super("reflink", CopyMethod.REFLINK, 400);
+    super(CopyMethod.REFLINK.cliName(), CopyMethod.REFLINK, 400);
   }
 
   @Override

@@ -14,7 +14,7 @@ public final class SendfileTier extends BuiltinTier {
   private static final long MAX_CHUNK = 0x7ffff000L;
 
   public SendfileTier() {
-    super("sendfile", CopyMethod.SENDFILE, 200);
+    super(CopyMethod.SENDFILE.cliName(), CopyMethod.SENDFILE, 200);
   }
 
   @Override

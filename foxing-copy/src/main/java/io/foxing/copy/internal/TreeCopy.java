@@ -8,6 +8,7 @@ import io.foxing.api.CopyReport;
 import io.foxing.api.ErrnoException;
 import io.foxing.api.FilterRules;
 import io.foxing.api.Preserve;
+import io.foxing.api.TierNames;
 import io.foxing.api.spi.CopyTier;
 import io.foxing.api.spi.FileCopyRequest;
 import io.foxing.api.spi.TierUnavailableException;
@@ -967,7 +968,7 @@ public final class TreeCopy {
       if (dryRun) {
         counters.filesCopied.increment();
         counters.bytesCopied.add(s.size());
-        listener.fileEnd(e.rel, s.size(), "dry-run");
+        listener.fileEnd(e.rel, s.size(), TierNames.DRY_RUN);
         return;
       }
       if (planner.deltaCandidate(s, dst) && deltaCopy(d, e, sfd, s, dst)) {
@@ -1081,8 +1082,8 @@ public final class TreeCopy {
       counters.bytesCopied.add(written);
       counters.deltaFiles.increment();
       counters.deltaBytesSaved.add(s.size() - written);
-      counters.tier("delta");
-      listener.fileEnd(e.rel, written, "delta");
+      counters.tier(TierNames.DELTA);
+      listener.fileEnd(e.rel, written, TierNames.DELTA);
       return true;
     } finally {
       Posix.close(tfd);
@@ -1164,7 +1165,7 @@ public final class TreeCopy {
   /** Tries the tiers in order (or the forced one) and names the one that moved the bytes. */
   private String moveBytes(int sfd, int tfd, Stat s, String rel, long targetDev) throws IOException {
     if (s.size() == 0) {
-      return "empty";
+      return TierNames.EMPTY;
     }
     FileCopyRequest req = new FileCopyRequest(sfd, tfd, s.size(), s.isSparse(), s.dev(), targetDev, rel);
     CopyMethod forced = options.copyMethod();
