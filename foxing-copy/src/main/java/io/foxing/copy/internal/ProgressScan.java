@@ -40,16 +40,11 @@ public final class ProgressScan implements Runnable {
   /** Stops the scan and waits for it, interrupted or not: the roots' descriptors are closed after this. */
   public void stop() {
     stopped = true;
-    boolean interrupted = false;
-    while (true) {
-      try {
-        thread.join();
-        break;
-      } catch (InterruptedException e) {
-        interrupted = true; // a cancelled copy comes back with its flag set: wait all the same
-      }
-    }
-    if (interrupted) {
+    // a cancelled copy comes back with its flag set: wait all the same
+    if (Waits.through(() -> {
+      thread.join();
+      return true;
+    }, () -> { })) {
       Thread.currentThread().interrupt();
     }
   }

@@ -131,27 +131,12 @@ public final class TreeCopy {
     // Interrupting the caller cancels the copy: nothing new starts, work in flight finishes (its
     // descriptors and temporaries are its own to close), and only then does the run return, so
     // the caller may close the roots' descriptors safely.
-    boolean interrupted = false;
-    while (true) {
-      try {
-        finished.await();
-        break;
-      } catch (InterruptedException e) {
-        interrupted = true;
-        cancelled = true;
-      }
-    }
+    boolean interrupted = Waits.through(() -> {
+      finished.await();
+      return true;
+    }, () -> cancelled = true);
     pool.shutdown();
-    while (true) {
-      try {
-        if (pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES)) {
-          break;
-        }
-      } catch (InterruptedException e) {
-        interrupted = true;
-        cancelled = true;
-      }
-    }
+    interrupted |= Waits.through(() -> pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES), () -> cancelled = true);
     if (interrupted) {
       Thread.currentThread().interrupt();
     }
