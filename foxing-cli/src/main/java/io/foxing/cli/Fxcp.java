@@ -337,6 +337,9 @@ public final class Fxcp implements Callable<Integer> {
         .update(update).ignoreExisting(ignoreExisting).existingOnly(existingOnly).sizeOnly(sizeOnly).ignoreTimes(ignoreTimes)
         .deleteExcluded(deleteExcluded).fsync(fsync).mkpath(mkpath).oneFileSystem(oneFileSystem);
     try {
+      if (sizeOnly && ignoreTimes) {
+        throw new IllegalArgumentException("--size-only and --ignore-times contradict each other: choose one");
+      }
       if (info != null) {
         if (!info.equals("progress2")) {
           throw new IllegalArgumentException("--info=" + info + ": only progress2 is supported (it is --progress)");
@@ -365,7 +368,7 @@ public final class Fxcp implements Callable<Integer> {
       b.filters(filters());
       return b.build();
     } catch (IllegalArgumentException e) {
-      err.println("fxcp: " + e.getMessage().replace("sizeOnly and ignoreTimes", "--size-only and --ignore-times"));
+      err.println("fxcp: " + e.getMessage());
       return null;
     }
   }

@@ -42,42 +42,48 @@ final class Counters {
 
   void failure(String path, Exception e) {
     issues.increment();
-    failures.add(new CopyReport.Failure(path, reason(e), kind(e), e instanceof ErrnoException x ? x.errnoName() : null));
+    ErrnoException call = failedCall(e);
+    failures.add(new CopyReport.Failure(path, reason(e), kind(e), call == null ? null : call.errnoName()));
     listener.fileFailed(path, e); // guarded at the copier's entry
   }
 
   /** What kind of failure, from the exception's type or errno: callers react to some and report the rest. */
   static CopyReport.FailureKind kind(Exception e) {
-    if (e instanceof ErrnoException.NoSpace) {
-      return CopyReport.FailureKind.NO_SPACE;
-    }
-    if (e instanceof ErrnoException.NotFound) {
-      return CopyReport.FailureKind.NOT_FOUND;
-    }
-    if (e instanceof ErrnoException.Retryable || e instanceof TreeCopy.SourceChanged) {
+    if (e instanceof TreeCopy.SourceChanged) {
       return CopyReport.FailureKind.RETRYABLE;
     }
     if (e instanceof io.foxing.api.spi.TierUnavailableException) {
       return CopyReport.FailureKind.UNSUPPORTED;
     }
-    Throwable cause = e;
-    while (cause != null && !(cause instanceof ErrnoException)) {
-      cause = cause.getCause();
-    }
-    if (cause instanceof ErrnoException x) {
-      if (x != e) {
-        return kind(x);
-      }
-      switch (x.errno()) {
-        case Posix.EACCES, Posix.EPERM, Posix.EROFS:
-          return CopyReport.FailureKind.PERMISSION;
-        case Posix.EOPNOTSUPP, Posix.EXDEV:
-          return CopyReport.FailureKind.UNSUPPORTED;
-        default:
-          return CopyReport.FailureKind.OTHER;
+    ErrnoException call = failedCall(e);
+    return call == null ? CopyReport.FailureKind.OTHER : kind(call);
+  }
+
+  /** The failed system call behind {@code e}, which may wrap it in a message of its own; or null. */
+  private static ErrnoException failedCall(Throwable e) {
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (c instanceof ErrnoException x) {
+        return x;
       }
     }
-    return CopyReport.FailureKind.OTHER;
+    return null;
+  }
+
+  private static CopyReport.FailureKind kind(ErrnoException x) {
+    if (x instanceof ErrnoException.NoSpace) {
+      return CopyReport.FailureKind.NO_SPACE;
+    }
+    if (x instanceof ErrnoException.NotFound) {
+      return CopyReport.FailureKind.NOT_FOUND;
+    }
+    if (x instanceof ErrnoException.Retryable) {
+      return CopyReport.FailureKind.RETRYABLE;
+    }
+    return switch (x.errno()) {
+      case Posix.EACCES, Posix.EPERM, Posix.EROFS -> CopyReport.FailureKind.PERMISSION;
+      case Posix.EOPNOTSUPP, Posix.EXDEV -> CopyReport.FailureKind.UNSUPPORTED;
+      default -> CopyReport.FailureKind.OTHER;
+    };
   }
 
   void xattrNotPreserved(String name, String path, ErrnoException e) {

@@ -49,7 +49,7 @@ public final class Roots implements AutoCloseable {
       boolean contentsOnly = only != null && (only.endsWith("/") || only.endsWith("/.") || only.equals("."));
       // a single SRC/ makes the target itself, so the copy itemizes it as new (cd+++++++++ ./, as rsync)
       if (into && !targetIsDir && !options.dryRun() && !contentsOnly) {
-        mkdirTarget(target, options.mkpath());
+        mkdirTarget(target, options);
         targetIsDir = true;
       }
       if (into && targetIsDir) {
@@ -76,11 +76,16 @@ public final class Roots implements AutoCloseable {
     }
   }
 
-  private static void mkdirTarget(String target, boolean mkpath) throws IOException {
-    Path p = Path.of(target).toAbsolutePath().normalize();
-    if (mkpath && p.getParent() != null) {
-      java.nio.file.Files.createDirectories(p.getParent()); // --mkpath: as mkdir -p
+  /** --mkpath: the target's missing parents are made, as mkdir -p makes them (not in a dry run). */
+  private static void makeParents(Path target, CopyOptions options) throws IOException {
+    if (options.mkpath() && !options.dryRun() && target.getParent() != null) {
+      java.nio.file.Files.createDirectories(target.getParent());
     }
+  }
+
+  private static void mkdirTarget(String target, CopyOptions options) throws IOException {
+    Path p = Path.of(target).toAbsolutePath().normalize();
+    makeParents(p, options);
     int parent;
     try {
       parent = Posix.openPath(p.getParent() == null ? "/" : p.getParent().toString(), LibC.O_RDONLY | LibC.O_DIRECTORY, target);
@@ -129,9 +134,7 @@ public final class Roots implements AutoCloseable {
     if (t.getParent() == null) {
       throw new IOException(target + ": cannot replace the root directory; name a directory to copy into");
     }
-    if (options.mkpath() && !options.dryRun() && t.getParent() != null) {
-      java.nio.file.Files.createDirectories(t.getParent()); // --mkpath: as mkdir -p
-    }
+    makeParents(t, options);
     int dstParent;
     long dev;
     byte[] dstName = Names.bytes(t.getFileName().toString());
