@@ -1,8 +1,8 @@
 /**
  * Foxing's value types ({@link io.foxing.api.CopyOptions}, {@link io.foxing.api.CopyReport},
- * {@link io.foxing.api.FilterRules}) and the service-provider interfaces through which copy tiers
- * and targets plug in ({@link io.foxing.api.spi}), and the file-event API
- * ({@link io.foxing.api.events}).
+ * {@link io.foxing.api.FilterRules}), {@link io.foxing.api.Copiers} to open a copier for any
+ * target, the service-provider interfaces through which the copy engine, copy tiers and targets
+ * plug in ({@link io.foxing.api.spi}), and the file-event API ({@link io.foxing.api.events}).
  */
 module io.foxing.api {
   exports io.foxing.api;
@@ -10,4 +10,6 @@ module io.foxing.api {
   exports io.foxing.api.events;
 
   uses io.foxing.api.events.EventSource;
+  uses io.foxing.api.spi.CopyEngine;
+  uses io.foxing.api.spi.TargetProvider;
 }

@@ -15,6 +15,8 @@ module io.foxing.copy {
 
   uses io.foxing.api.spi.CopyTier;
 
+  provides io.foxing.api.spi.CopyEngine with io.foxing.copy.internal.LocalEngine;
+
   provides io.foxing.api.spi.CopyTier with
       io.foxing.copy.internal.ReflinkTier,
       io.foxing.copy.internal.CopyFileRangeTier,

@@ -1,13 +1,13 @@
 package io.foxing.cli;
 
 import io.foxing.api.Copier;
+import io.foxing.api.Copiers;
 import io.foxing.api.CopyMethod;
 import io.foxing.api.CopyOptions;
 import io.foxing.api.CopyReport;
 import io.foxing.api.FilterRules;
 import io.foxing.api.Preserve;
 import io.foxing.api.spi.CopyTier;
-import io.foxing.api.spi.TargetProvider;
 import io.foxing.copy.SmartCopier;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -20,7 +20,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 
@@ -306,24 +305,10 @@ public final class Fxcp implements Callable<Integer> {
     return colon > 0 && (slash < 0 || colon < slash) && !p.startsWith(p.substring(0, colon) + "://");
   }
 
-  /**
-   * A local path goes to {@link SmartCopier}; a URI ({@code scheme://...}) to the
-   * {@link TargetProvider} for its scheme, found on the class path (foxing-nfs adds {@code nfs}).
-   */
+  /** The copier for a local path or a URI ({@code nfs://...}); the same engine either way. */
   private Copier copierFor(String target, CopyOptions options) throws IOException {
-    int colon = target.indexOf("://");
-    if (colon <= 0 || target.substring(0, colon).contains("/")) {
-      SmartCopier local = SmartCopier.to(target, options);
-      return progress ? local.withScanAhead() : local;
-    }
-    String scheme = target.substring(0, colon);
-    for (TargetProvider p : ServiceLoader.load(TargetProvider.class)) {
-      if (p.scheme().equalsIgnoreCase(scheme)) {
-        return p.open(URI.create(target), options);
-      }
-    }
-    throw new IllegalArgumentException(target + ": no provider for " + scheme
-        + ":// targets in this build; give a local path (or put the module that serves " + scheme + ":// on the class path)");
+    Copier c = Copiers.open(target, options);
+    return progress && c instanceof SmartCopier s ? s.withScanAhead() : c;
   }
 
   private CopyOptions options(PrintWriter err) throws IOException {

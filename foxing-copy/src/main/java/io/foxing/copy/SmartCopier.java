@@ -4,7 +4,13 @@ import io.foxing.api.Copier;
 import io.foxing.api.CopyListener;
 import io.foxing.api.CopyOptions;
 import io.foxing.api.CopyReport;
+import io.foxing.api.CopyMethod;
+import io.foxing.api.Preserve;
+import io.foxing.api.UnsupportedOptionException;
 import io.foxing.api.spi.CopyTier;
+import io.foxing.api.spi.Target;
+import java.util.Set;
+import io.foxing.copy.internal.LocalTarget;
 import io.foxing.copy.internal.Cleanup;
 import io.foxing.copy.internal.ProgressScan;
 import io.foxing.copy.internal.Roots;
@@ -38,19 +44,32 @@ import java.util.function.Consumer;
 public final class SmartCopier implements Copier {
   private static volatile List<CopyTier> tiers;
 
-  private final String target;
+  private final Target target;
   private final CopyOptions options;
   private final boolean scanAhead;
+  private final boolean closeTarget;
 
-  private SmartCopier(String target, CopyOptions options, boolean scanAhead) {
+  private SmartCopier(Target target, CopyOptions options, boolean scanAhead, boolean closeTarget) {
     this.target = Objects.requireNonNull(target, "target");
     this.options = Objects.requireNonNull(options, "options");
     this.scanAhead = scanAhead;
+    this.closeTarget = closeTarget;
   }
 
   /** A copier into {@code target}, a local path. */
   public static SmartCopier to(String target, CopyOptions options) {
-    return new SmartCopier(target, options, false);
+    return new SmartCopier(new LocalTarget(Objects.requireNonNull(target, "target"), options, tiers()), options, false, false);
+  }
+
+  /**
+   * A copier into any target (see {@link io.foxing.api.Copiers#open}, which picks it by scheme).
+   *
+   * @param closeTarget close the target when the first copy ends (the copier is then single-use)
+   * @throws UnsupportedOptionException if an option needs what the target cannot do; nothing was written
+   */
+  public static SmartCopier to(Target target, CopyOptions options, boolean closeTarget) {
+    refuseUnsupported(target, options);
+    return new SmartCopier(target, options, false, closeTarget);
   }
 
   /**
@@ -58,7 +77,33 @@ public final class SmartCopier implements Copier {
    * {@link CopyListener#scanProgress} (for an ETA). Costs one more stat per entry.
    */
   public SmartCopier withScanAhead() {
-    return new SmartCopier(target, options, true);
+    return new SmartCopier(target, options, true, closeTarget);
+  }
+
+  /**
+   * Options the target has no capability for are refused before anything is written, never ignored.
+   * Extended attributes and ACLs are part of {@code -a}: a target without them reports each one it
+   * drops (as not preserved, with a warning) rather than refusing every archive copy.
+   */
+  private static void refuseUnsupported(Target target, CopyOptions o) {
+    Set<Target.Capability> can = target.capabilities();
+    for (Target.Capability c : Target.Capability.values()) {
+      boolean wanted = switch (c) {
+        // -a keeps xattrs and ACLs: a target without them reports each one it cannot carry instead
+        case XATTRS, ACLS -> false;
+        case DEVICES -> o.preserves(Preserve.DEVICES);
+        case SPECIALS -> o.preserves(Preserve.SPECIALS);
+        case SIGNATURES -> o.generateSignatures();
+        case CHECKSUM -> o.checksum();
+        case IN_PLACE -> o.inplace();
+        case COPY_METHODS -> o.copyMethod() != CopyMethod.AUTO;
+        case FSYNC -> o.fsync();
+        case FILESYSTEMS -> o.oneFileSystem();
+      };
+      if (wanted && !can.contains(c)) {
+        throw new UnsupportedOptionException(target.display(), c.option());
+      }
+    }
   }
 
   /**
@@ -77,17 +122,24 @@ public final class SmartCopier implements Copier {
   @Override
   public CopyReport copy(List<String> sources, CopyListener listener) throws IOException {
     listener = CopyListener.guarded(listener); // once, here: a listener that throws changes nothing
-    try (Roots roots = Roots.resolve(sources, target, options)) {
-      listener.copyStart(sources.stream().map(java.nio.file.Path::of).toList(), target, options);
-      ProgressScan scan = scanAhead ? ProgressScan.start(roots.roots(), options, listener) : null;
-      try {
-        CopyReport report = new TreeCopy(options, listener, tiers()).run(roots.roots(), roots.failures());
-        listener.copyEnd(report);
-        return report;
-      } finally {
-        if (scan != null) {
-          scan.stop();
+    try {
+      TreeCopy run = new TreeCopy(options, listener, target.workers());
+      try (Roots roots = Roots.resolve(sources, target, options, run.report())) {
+        listener.copyStart(sources.stream().map(java.nio.file.Path::of).toList(), target.display(), options);
+        ProgressScan scan = scanAhead ? ProgressScan.start(roots.roots(), options, listener) : null;
+        try {
+          CopyReport report = run.run(roots.roots(), roots.failures());
+          listener.copyEnd(report);
+          return report;
+        } finally {
+          if (scan != null) {
+            scan.stop();
+          }
         }
+      }
+    } finally {
+      if (closeTarget) {
+        target.close();
       }
     }
   }

@@ -1,5 +1,6 @@
 package io.foxing.copy.internal;
 
+import io.foxing.api.spi.FileStat;
 import java.io.IOException;
 import java.util.function.Consumer;
 
@@ -26,7 +27,7 @@ public final class Cleanup {
     for (Posix.Dirent de : Posix.readdir(dirfd, where)) {
       byte[] c = Posix.cstr(de.name());
       String rel = where + "/" + Names.display(de.name());
-      Stat st = Posix.statIfExists(dirfd, c, rel);
+      FileStat st = Posix.statIfExists(dirfd, c, rel);
       if (st == null) {
         continue;
       }

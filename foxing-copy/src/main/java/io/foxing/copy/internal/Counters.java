@@ -11,7 +11,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.LongAdder;
 
 /** The running tally of one copy, updated from every worker; becomes a {@link CopyReport} at the end. */
-final class Counters {
+final class Counters implements io.foxing.api.spi.TargetReport {
   final LongAdder filesCopied = new LongAdder();
   final LongAdder bytesCopied = new LongAdder();
   final LongAdder filesUpToDate = new LongAdder();
@@ -86,12 +86,19 @@ final class Counters {
     };
   }
 
-  void xattrNotPreserved(String name, String path, ErrnoException e) {
+  @Override
+  public void notPreserved(String name, String path, Exception e) {
     xattrsNotPreserved.computeIfAbsent(name, k -> new LongAdder()).increment();
-    warning(path, "xattr " + name + " not preserved: " + e.errnoName());
+    warning(path, "xattr " + name + " not preserved: " + (e instanceof ErrnoException x ? x.errnoName() : e.getMessage()));
   }
 
-  void warning(String path, String message) {
+  @Override
+  public void fallback(String path, String from, String to, String reason) {
+    listener.tierFallback(path, from, to, reason);
+  }
+
+  @Override
+  public void warning(String path, String message) {
     issues.increment();
     listener.warning(path, message);
   }

@@ -1,5 +1,6 @@
 package io.foxing.copy.internal;
 
+import io.foxing.api.spi.FileStat;
 import io.foxing.api.CopyOptions;
 import io.foxing.api.ErrnoException;
 import io.foxing.merkle.Blake3;
@@ -67,7 +68,7 @@ final class DirRecords {
    * not directories, which have records of their own, nor, when hard links are preserved, files
    * with several links, whose link structure the normal path restores.
    */
-  static boolean covered(Stat s, boolean hardLinks) {
+  static boolean covered(FileStat s, boolean hardLinks) {
     return !s.isDirectory() && !(hardLinks && s.nlink() > 1);
   }
 
@@ -77,7 +78,7 @@ final class DirRecords {
    * second change within the same tick (an xattr set just after we stat'ed the file) would leave
    * it unchanged; a ctime from before the guard was taken cannot be repeated later.
    */
-  static boolean racy(Stat s, long guardNanos) {
+  static boolean racy(FileStat s, long guardNanos) {
     return s.ctimeNsec() < 0 || s.ctimeSec() * 1_000_000_000L + s.ctimeNsec() >= guardNanos;
   }
 
@@ -137,7 +138,7 @@ final class DirRecords {
     }
 
     /** An entry's state: what any change to it moves. {@code null}: the entry does not exist. */
-    Digest state(Stat s) {
+    Digest state(FileStat s) {
       buf.clear();
       if (s == null) {
         buf.put((byte) 0);

@@ -1,5 +1,7 @@
 package io.foxing.copy.internal;
 
+import io.foxing.api.spi.Itemize;
+import io.foxing.api.spi.FileStat;
 import io.foxing.api.CopyOptions;
 import io.foxing.api.ErrnoException;
 import io.foxing.api.Preserve;
@@ -18,8 +20,6 @@ import java.util.List;
  * print the same thing.
  */
 public final class Metadata {
-  /** Bits of the itemize string: positions 2..10 of {@code YXcstpoguax}. */
-  static final int CHECKSUM = 1, SIZE = 2, TIME = 4, PERMS = 8, OWNER = 16, GROUP = 32, ACL = 128, XATTR = 256;
 
   private static final byte[] ACL_PREFIX = "system.posix_acl_".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] SYSTEM_PREFIX = "system.".getBytes(StandardCharsets.US_ASCII);
@@ -33,22 +33,22 @@ public final class Metadata {
   private static final List<byte[]> OWN = List.of(Signatures.XATTR, DirRecords.XATTR, Temporaries.MARK);
 
   private final CopyOptions options;
-  private final Counters counters;
+  private final io.foxing.api.spi.TargetReport counters;
   final boolean root = Posix.geteuid() == 0; // only root may give files away
 
-  Metadata(CopyOptions options, Counters counters) {
+  Metadata(CopyOptions options, io.foxing.api.spi.TargetReport counters) {
     this.options = options;
     this.counters = counters;
   }
 
   /** Where a target entry is: a held descriptor (or -1) and its directory descriptor plus name. */
-  record Target(int fd, int dirfd, byte[] cname, Stat before, int createdMode, int replacedMode) {
+  record Target(int fd, int dirfd, byte[] cname, FileStat before, int createdMode, int replacedMode) {
     /** An entry that existed before ({@code before}), or one we made without knowing its mode yet. */
-    Target(int fd, int dirfd, byte[] cname, Stat before) {
+    Target(int fd, int dirfd, byte[] cname, FileStat before) {
       this(fd, dirfd, cname, before, -1, -1);
     }
 
-    Target(int fd, int dirfd, byte[] cname, Stat before, int createdMode) {
+    Target(int fd, int dirfd, byte[] cname, FileStat before, int createdMode) {
       this(fd, dirfd, cname, before, createdMode, -1);
     }
   }
@@ -57,13 +57,13 @@ public final class Metadata {
    * Where a source entry's xattrs are read: its open descriptor when there is one (cheaper),
    * else its directory's descriptor and name.
    */
-  record Source(int fd, int dirfd, byte[] cname, Stat stat) {}
+  record Source(int fd, int dirfd, byte[] cname, FileStat stat) {}
 
   /** Applies (or, with {@code dryRun}, only compares) everything but times. */
   int applyAllButTimes(Source source, Target t, boolean dryRun, String where) throws ErrnoException {
-    Stat src = source.stat;
+    FileStat src = source.stat;
     int changed = 0;
-    Stat before = t.before;
+    FileStat before = t.before;
     boolean symlink = src.isSymlink();
     // owner first: chown clears setuid/setgid bits, which the chmod below restores
     int uid = options.preserves(Preserve.OWNER) && root ? src.uid() : -1;
@@ -72,7 +72,7 @@ public final class Metadata {
     boolean gidDiffers = gid != -1 && (before == null ? !root || gid != 0 : before.gid() != gid);
     if (uidDiffers || gidDiffers) {
       if (before != null) {
-        changed |= (uidDiffers ? OWNER : 0) | (gidDiffers ? GROUP : 0);
+        changed |= (uidDiffers ? Itemize.OWNER : 0) | (gidDiffers ? Itemize.GROUP : 0);
       }
       if (!dryRun) {
         try {
@@ -101,7 +101,7 @@ public final class Metadata {
       boolean modeDiffers = current != want || chownClearedBits;
       if (modeDiffers) {
         if (before != null && before.permissions() != want) {
-          changed |= PERMS;
+          changed |= Itemize.PERMS;
         }
         if (!dryRun) {
           if (t.fd >= 0) {
@@ -118,8 +118,8 @@ public final class Metadata {
     return changed;
   }
 
-  /** Sets atime and mtime if mtime differs (or the entry is new). Returns {@link #TIME} if they differed. */
-  int applyTimes(Stat src, Target t, Stat current, boolean dryRun, String where) throws ErrnoException {
+  /** Sets atime and mtime if mtime differs (or the entry is new). Returns {@link Itemize#TIME} if they differed. */
+  int applyTimes(FileStat src, Target t, FileStat current, boolean dryRun, String where) throws ErrnoException {
     if (!options.preserves(Preserve.TIMES)) {
       return 0;
     }
@@ -133,7 +133,7 @@ public final class Metadata {
         Posix.lutimensat(t.dirfd, t.cname, src.timespecs(), where);
       }
     }
-    return t.before != null && !t.before.sameMtime(src) ? TIME : 0;
+    return t.before != null && !t.before.sameMtime(src) ? Itemize.TIME : 0;
   }
 
   private boolean wanted(byte[] cname) {
@@ -182,19 +182,19 @@ public final class Metadata {
           continue;
         }
       }
-      changed |= startsWith(name, ACL_PREFIX) ? ACL : XATTR;
+      changed |= startsWith(name, ACL_PREFIX) ? Itemize.ACL : Itemize.XATTR;
       if (dryRun) {
         continue;
       }
       try {
         Posix.setXattr(t.fd, dstPath, name, value, where);
       } catch (ErrnoException e) {
-        counters.xattrNotPreserved(Posix.xattrName(name), where, e);
+        counters.notPreserved(Posix.xattrName(name), where, e);
       }
     }
     for (byte[] name : existing) {
       if (!contains(names, name)) {
-        changed |= startsWith(name, ACL_PREFIX) ? ACL : XATTR;
+        changed |= startsWith(name, ACL_PREFIX) ? Itemize.ACL : Itemize.XATTR;
         if (!dryRun) {
           Posix.removeXattr(t.fd, dstPath, name, where);
         }
@@ -249,22 +249,4 @@ public final class Metadata {
     return cname.length > 0 && cname[cname.length - 1] == 0 ? Arrays.copyOf(cname, cname.length - 1) : cname;
   }
 
-  /** The 11-character itemize code for an existing entry: {@code Y X} then one letter per changed bit. */
-  static String itemize(char y, char x, int bits) {
-    char[] c = {y, x, '.', '.', '.', '.', '.', '.', '.', '.', '.'};
-    if ((bits & CHECKSUM) != 0) c[2] = 'c';
-    if ((bits & SIZE) != 0) c[3] = 's';
-    if ((bits & TIME) != 0) c[4] = 't';
-    if ((bits & PERMS) != 0) c[5] = 'p';
-    if ((bits & OWNER) != 0) c[6] = 'o';
-    if ((bits & GROUP) != 0) c[7] = 'g';
-    if ((bits & ACL) != 0) c[9] = 'a';
-    if ((bits & XATTR) != 0) c[10] = 'x';
-    return new String(c);
-  }
-
-  /** The itemize code of a new entry. */
-  static String created(char y, char x) {
-    return "" + y + x + "+++++++++";
-  }
 }

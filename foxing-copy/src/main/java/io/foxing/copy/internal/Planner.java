@@ -1,5 +1,7 @@
 package io.foxing.copy.internal;
 
+import io.foxing.api.spi.Itemize;
+import io.foxing.api.spi.FileStat;
 import io.foxing.api.CopyOptions;
 import io.foxing.api.Preserve;
 
@@ -69,7 +71,7 @@ final class Planner {
    *
    * @param name the entry's path, for reasons
    */
-  Action plan(Stat src, Stat dst, String name) {
+  Action plan(FileStat src, FileStat dst, String name) {
     if (dst == null ? options.existingOnly() : options.ignoreExisting() && !(src.isDirectory() && dst.isDirectory())) {
       return LEAVE; // rsync's --existing makes nothing new; --ignore-existing still walks existing directories
     }
@@ -84,10 +86,10 @@ final class Planner {
           // only a named source can be a directory here: an error, as cp says (rsync only warns)
           return new Action(Step.REFUSE, MakeWay.NONE, null, name + ": is a directory; omitted (give -r or -a to copy directories)");
         }
-        return new Action(Step.DIRECTORY, way, dst == null ? Metadata.created('c', 'd') : null, null);
+        return new Action(Step.DIRECTORY, way, dst == null ? Itemize.created('c', 'd') : null, null);
       case LibC.S_IFREG:
         if (dst == null) {
-          return new Action(Step.COPY, way, Metadata.created('>', 'f'), null);
+          return new Action(Step.COPY, way, Itemize.created('>', 'f'), null);
         }
         if (dst.dev() == src.dev() && dst.ino() == src.ino()) {
           // the same file (a hard link, a bind mount): nothing to copy, and --inplace would truncate the source
@@ -103,16 +105,16 @@ final class Planner {
         return new Action(Step.COPY, way, contentChange(src, dst), null);
       case LibC.S_IFLNK:
         return options.preserves(Preserve.LINKS)
-            ? new Action(Step.SYMLINK, way, dst == null ? Metadata.created('c', 'L') : null, null)
+            ? new Action(Step.SYMLINK, way, dst == null ? Itemize.created('c', 'L') : null, null)
             : skip("skipping non-regular file (symlink)");
       case LibC.S_IFCHR:
       case LibC.S_IFBLK:
         return options.preserves(Preserve.DEVICES)
-            ? new Action(Step.SPECIAL, way, dst == null ? Metadata.created('c', 'D') : null, null)
+            ? new Action(Step.SPECIAL, way, dst == null ? Itemize.created('c', 'D') : null, null)
             : skip("skipping device");
       default:
         return options.preserves(Preserve.SPECIALS)
-            ? new Action(Step.SPECIAL, way, dst == null ? Metadata.created('c', 'S') : null, null)
+            ? new Action(Step.SPECIAL, way, dst == null ? Itemize.created('c', 'S') : null, null)
             : skip("skipping special file");
     }
   }
@@ -125,27 +127,27 @@ final class Planner {
    * The change code of a regular file copied over an existing one: {@code >f} with {@code s} if
    * the sizes differ, {@code t} if the mtimes do, {@code c} under {@code --checksum}.
    */
-  String contentChange(Stat src, Stat dst) {
-    return Metadata.itemize('>', 'f', contentBits(src, dst));
+  String contentChange(FileStat src, FileStat dst) {
+    return Itemize.code('>', 'f', contentBits(src, dst));
   }
 
   /** The {@code c}, {@code s} and {@code t} bits of {@link #contentChange}. */
-  int contentBits(Stat src, Stat dst) {
-    return (dst.size() != src.size() ? Metadata.SIZE : 0) | (sameMtime(src, dst) ? 0 : Metadata.TIME)
-        | (options.checksum() ? Metadata.CHECKSUM : 0);
+  int contentBits(FileStat src, FileStat dst) {
+    return (dst.size() != src.size() ? Itemize.SIZE : 0) | (sameMtime(src, dst) ? 0 : Itemize.TIME)
+        | (options.checksum() ? Itemize.CHECKSUM : 0);
   }
 
   /** Equal modification times, within {@code --modify-window}. */
-  boolean sameMtime(Stat a, Stat b) {
+  boolean sameMtime(FileStat a, FileStat b) {
     return sameMtime(a, b, windowNanos);
   }
 
   /** Equal modification times, within {@code windowNanos} (0: to the nanosecond). */
-  static boolean sameMtime(Stat a, Stat b, long windowNanos) {
+  static boolean sameMtime(FileStat a, FileStat b, long windowNanos) {
     return windowNanos == 0 ? a.sameMtime(b) : Math.abs(mtimeNanos(a) - mtimeNanos(b)) <= windowNanos;
   }
 
-  private static long mtimeNanos(Stat s) {
+  private static long mtimeNanos(FileStat s) {
     return s.mtimeSec() * 1_000_000_000L + s.mtimeNsec();
   }
 
@@ -154,12 +156,12 @@ final class Planner {
    * on the target that no other name shares (a {@code cp -al} snapshot must keep its version),
    * unless {@code --inplace} asks for writes in place anyway. A fresh signature is still needed.
    */
-  boolean deltaCandidate(Stat src, Stat dst) {
+  boolean deltaCandidate(FileStat src, FileStat dst) {
     return dst != null && dst.isRegular() && src.size() > DELTA_MIN && (dst.nlink() == 1 || options.inplace());
   }
 
   /** Same kind of entry: a directory, a regular file, a symlink, or a special file of the same type and device. */
-  static boolean sameKind(Stat a, Stat b) {
+  static boolean sameKind(FileStat a, FileStat b) {
     return a.type() == b.type() && (a.isRegular() || a.isDirectory() || a.isSymlink() || a.rdev() == b.rdev());
   }
 }

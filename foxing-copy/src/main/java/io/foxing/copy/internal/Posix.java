@@ -1,5 +1,6 @@
 package io.foxing.copy.internal;
 
+import io.foxing.api.spi.FileStat;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import io.foxing.api.ErrnoException;
@@ -127,7 +128,7 @@ public final class Posix {
       ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(256).order(ByteOrder.nativeOrder()));
 
   /** statx of {@code cname} under {@code dirfd}, not following a final symlink; null if it does not exist. */
-  public static Stat statIfExists(int dirfd, byte[] cname, String where) throws ErrnoException {
+  public static FileStat statIfExists(int dirfd, byte[] cname, String where) throws ErrnoException {
     ByteBuffer b = STATX_BUF.get();
     if (LibC.statx(dirfd, cname, LibC.AT_SYMLINK_NOFOLLOW, LibC.STATX_BASIC_STATS, b) != 0) {
       int e = lastError();
@@ -139,15 +140,15 @@ public final class Posix {
     return parseStatx(b);
   }
 
-  public static Stat stat(int dirfd, byte[] cname, String where) throws ErrnoException {
-    Stat s = statIfExists(dirfd, cname, where);
+  public static FileStat stat(int dirfd, byte[] cname, String where) throws ErrnoException {
+    FileStat s = statIfExists(dirfd, cname, where);
     if (s == null) {
       throw error("stat", where, ENOENT);
     }
     return s;
   }
 
-  public static Stat fstat(int fd, String where) throws ErrnoException {
+  public static FileStat fstat(int fd, String where) throws ErrnoException {
     ByteBuffer b = STATX_BUF.get();
     if (LibC.statx(fd, EMPTY, LibC.AT_EMPTY_PATH | LibC.AT_SYMLINK_NOFOLLOW, LibC.STATX_BASIC_STATS, b) != 0) {
       throw fail("stat", where);
@@ -169,11 +170,11 @@ public final class Posix {
     return (b.getShort(28) & LibC.S_IFMT) == LibC.S_IFDIR;
   }
 
-  private static Stat parseStatx(ByteBuffer b) {
+  private static FileStat parseStatx(ByteBuffer b) {
     int mode = b.getShort(28) & 0xffff;
     long dev = ((long) b.getInt(136) << 32) | (b.getInt(140) & 0xffffffffL);
     long rdev = makedev(b.getInt(128), b.getInt(132));
-    return new Stat(
+    return new FileStat(
         mode,
         b.getInt(20),
         b.getInt(24),

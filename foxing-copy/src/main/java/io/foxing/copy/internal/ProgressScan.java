@@ -1,5 +1,6 @@
 package io.foxing.copy.internal;
 
+import io.foxing.api.spi.FileStat;
 import io.foxing.api.CopyListener;
 import io.foxing.api.CopyOptions;
 import io.foxing.api.FilterRules;
@@ -54,7 +55,7 @@ public final class ProgressScan implements Runnable {
     try {
       for (TreeCopy.Root r : roots) {
         byte[] c = Posix.cstr(r.srcName());
-        Stat st = Posix.statIfExists(r.srcDirFd(), c, r.relPath());
+        FileStat st = Posix.statIfExists(r.srcDirFd(), c, r.relPath());
         if (st != null) {
           visit(r.srcDirFd(), c, r.relPath().isEmpty() ? "" : Names.raw(r.srcName()), st);
         }
@@ -67,7 +68,7 @@ public final class ProgressScan implements Runnable {
     }
   }
 
-  private void visit(int dirfd, byte[] cname, String raw, Stat st) throws Exception {
+  private void visit(int dirfd, byte[] cname, String raw, FileStat st) throws Exception {
     if (stopped) {
       return;
     }
@@ -86,7 +87,7 @@ public final class ProgressScan implements Runnable {
       for (Posix.Dirent de : Posix.readdir(fd, raw)) {
         byte[] c = Posix.cstr(de.name());
         String childRaw = raw.isEmpty() ? Names.raw(de.name()) : raw + "/" + Names.raw(de.name());
-        Stat cs = Posix.statIfExists(fd, c, childRaw);
+        FileStat cs = Posix.statIfExists(fd, c, childRaw);
         if (cs != null && !filters.isExcluded(childRaw, cs.isDirectory())) {
           visit(fd, c, childRaw, cs);
         }

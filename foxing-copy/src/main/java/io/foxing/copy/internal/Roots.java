@@ -1,5 +1,9 @@
 package io.foxing.copy.internal;
 
+import io.foxing.api.spi.FileStat;
+import io.foxing.api.spi.Target;
+import io.foxing.api.spi.TargetDirectory;
+import io.foxing.api.spi.TargetReport;
 import io.foxing.api.CopyOptions;
 import io.foxing.api.CopyReport;
 import io.foxing.api.ErrnoException;
@@ -26,6 +30,7 @@ public final class Roots implements AutoCloseable {
   final List<TreeCopy.Root> roots = new ArrayList<>();
   final List<CopyReport.Failure> failures = new ArrayList<>();
   private final List<Integer> fds = new ArrayList<>();
+  private final List<TargetDirectory> dirs = new ArrayList<>();
 
   public List<TreeCopy.Root> roots() {
     return roots;
@@ -35,26 +40,28 @@ public final class Roots implements AutoCloseable {
     return failures;
   }
 
-  public static Roots resolve(List<String> sources, String target, CopyOptions options) throws IOException {
+  /**
+   * @param report where the target's warnings go (the run's)
+   */
+  public static Roots resolve(List<String> sources, Target target, CopyOptions options, TargetReport report) throws IOException {
     if (sources.isEmpty()) {
       throw new IllegalArgumentException("no source given: name at least one file or directory to copy");
     }
     Roots r = new Roots();
     try {
-      boolean targetIsDir = Posix.isDirectoryPath(target);
-      boolean into = targetIsDir || target.endsWith("/") || sources.size() > 1;
-      int intoFd = -1;
-      long intoDev = -1;
+      String display = target.display();
+      FileStat named = target.stat();
+      boolean targetIsDir = named != null && named.isDirectory();
+      boolean into = targetIsDir || display.endsWith("/") || sources.size() > 1;
       String only = sources.size() == 1 ? sources.get(0) : null;
       boolean contentsOnly = only != null && (only.endsWith("/") || only.endsWith("/.") || only.equals("."));
+      TargetDirectory intoDir = null;
+      long intoDev = -1;
       // a single SRC/ makes the target itself, so the copy itemizes it as new (cd+++++++++ ./, as rsync)
-      if (into && !targetIsDir && !options.dryRun() && !contentsOnly) {
-        mkdirTarget(target, options);
-        targetIsDir = true;
-      }
-      if (into && targetIsDir) {
-        intoFd = r.hold(Posix.openPath(target, LibC.O_RDONLY | LibC.O_DIRECTORY, target));
-        intoDev = Posix.fstat(intoFd, target).dev();
+      boolean make = into && !targetIsDir && !options.dryRun() && !contentsOnly;
+      if (into && (targetIsDir || make)) {
+        intoDir = r.hold(target.openDirectory(make, report));
+        intoDev = intoDir.stat(display).dev();
       }
       java.util.Set<String> seen = new java.util.HashSet<>();
       for (String s : sources) {
@@ -64,7 +71,7 @@ public final class Roots implements AutoCloseable {
           continue;
         }
         try {
-          r.addSource(s, target, into, intoFd, intoDev, options);
+          r.addSource(s, target, into, intoDir, intoDev, options, report);
         } catch (IOException e) {
           r.failures.add(new CopyReport.Failure(s, e.getMessage()));
         }
@@ -76,33 +83,8 @@ public final class Roots implements AutoCloseable {
     }
   }
 
-  /** --mkpath: the target's missing parents are made, as mkdir -p makes them (not in a dry run). */
-  private static void makeParents(Path target, CopyOptions options) throws IOException {
-    if (options.mkpath() && !options.dryRun() && target.getParent() != null) {
-      java.nio.file.Files.createDirectories(target.getParent());
-    }
-  }
-
-  private static void mkdirTarget(String target, CopyOptions options) throws IOException {
-    Path p = Path.of(target).toAbsolutePath().normalize();
-    makeParents(p, options);
-    int parent;
-    try {
-      parent = Posix.openPath(p.getParent() == null ? "/" : p.getParent().toString(), LibC.O_RDONLY | LibC.O_DIRECTORY, target);
-    } catch (ErrnoException.NotFound e) {
-      throw new IOException(p.getParent() + ": target's parent directory does not exist; create it first (or give --mkpath)", e);
-    }
-    try {
-      byte[] name = Posix.cstr(Names.bytes(p.getFileName().toString()));
-      if (LibC.mkdirat(parent, name, 0755) != 0 && Posix.lastError() != Posix.EEXIST) {
-        throw Posix.error("create target directory", target, Posix.lastError());
-      }
-    } finally {
-      Posix.close(parent);
-    }
-  }
-
-  private void addSource(String s, String target, boolean into, int intoFd, long intoDev, CopyOptions options) throws IOException {
+  private void addSource(String s, Target target, boolean into, TargetDirectory intoDir, long intoDev, CopyOptions options,
+      TargetReport report) throws IOException {
     boolean contents = s.endsWith("/") && s.length() > 1;
     Path p = Path.of(s).toAbsolutePath().normalize();
     if (contents || p.getFileName() == null || s.endsWith("/.") || s.equals(".") || s.endsWith("/..") || s.equals("..")) {
@@ -120,36 +102,31 @@ public final class Roots implements AutoCloseable {
     if (Posix.statIfExists(srcParent, Posix.cstr(name), s) == null) {
       throw new IOException(s + ": no such file or directory; check the source path");
     }
-    Path t = Path.of(target).toAbsolutePath().normalize();
-    if (!contents && into) {
-      t = t.resolve(p.getFileName()); // where the copy goes: DEST/NAME
+    String display = target.display();
+    if (target instanceof LocalTarget local) {
+      // only a local target can be the source itself, or inside it
+      Path t = local.path();
+      if (!contents && into) {
+        t = t.resolve(p.getFileName()); // where the copy goes: DEST/NAME
+      }
+      refuseCopyIntoItself(s, p, display, t);
+      refuseSameFile(s, srcParent, name, display, t);
     }
-    refuseCopyIntoItself(s, p, target, t);
-    refuseSameFile(s, srcParent, name, target, t);
     if (!contents && into) {
-      roots.add(new TreeCopy.Root(srcParent, name, intoFd, intoDev, name, Names.display(name), t.toString()));
+      String where = display.endsWith("/") ? display + Names.display(name) : display + "/" + Names.display(name);
+      roots.add(new TreeCopy.Root(srcParent, name, intoDir, intoDev, name, Names.display(name), where));
       return;
     }
     // the target itself receives the source (its contents, for SRC/)
-    if (t.getParent() == null) {
-      throw new IOException(target + ": cannot replace the root directory; name a directory to copy into");
-    }
-    makeParents(t, options);
-    int dstParent;
-    long dev;
-    byte[] dstName = Names.bytes(t.getFileName().toString());
     boolean dir = Posix.stat(srcParent, Posix.cstr(name), s).isDirectory();
-    try {
-      dstParent = hold(Posix.openPath(t.getParent().toString(), LibC.O_RDONLY | LibC.O_DIRECTORY, target));
-      dev = Posix.fstat(dstParent, target).dev();
-    } catch (ErrnoException.NotFound e) {
-      if (!(options.mkpath() && options.dryRun())) {
-        throw new IOException(t.getParent() + ": target's parent directory does not exist; create it first (or give --mkpath)", e);
-      }
-      dstParent = -1; // a dry run of --mkpath: everything from here down would be new (no target descriptor)
-      dev = -1;
+    byte[] dstName = target.name();
+    TargetDirectory dstParent = hold(target.openParent(report));
+    if (dstParent == null && !(options.mkpath() && options.dryRun())) {
+      throw new IOException(display + ": target's parent directory does not exist; create it first (or give --mkpath)");
     }
-    roots.add(new TreeCopy.Root(srcParent, name, dstParent, dev, dstName, dir ? "" : Names.display(dstName), target));
+    // null: a dry run of --mkpath, where everything from here down would be new
+    long dev = dstParent == null ? -1 : dstParent.stat(display).dev();
+    roots.add(new TreeCopy.Root(srcParent, name, dstParent, dev, dstName, dir ? "" : Names.display(dstName), display));
   }
 
   /**
@@ -201,12 +178,12 @@ public final class Roots implements AutoCloseable {
       return; // the copy reports it
     }
     try {
-      Stat d = Posix.statIfExists(dfd, Posix.cstr(Names.bytes(dest.getFileName().toString())), target);
+      FileStat d = Posix.statIfExists(dfd, Posix.cstr(Names.bytes(dest.getFileName().toString())), target);
       if (d == null || d.isDirectory()) {
         return;
       }
-      Stat named = Posix.stat(srcParent, Posix.cstr(name), s);
-      Stat followed = named.isSymlink() ? followed(srcParent, name, s) : named;
+      FileStat named = Posix.stat(srcParent, Posix.cstr(name), s);
+      FileStat followed = named.isSymlink() ? followed(srcParent, name, s) : named;
       if (same(d, named) || same(d, followed)) {
         throw new IOException(s + " and " + dest + " are the same file; nothing to copy (choose another target)");
       }
@@ -215,7 +192,7 @@ public final class Roots implements AutoCloseable {
     }
   }
 
-  private static Stat followed(int dirfd, byte[] name, String where) {
+  private static FileStat followed(int dirfd, byte[] name, String where) {
     try {
       int fd = Posix.openat(dirfd, Posix.cstr(name), LibC.O_PATH, 0, where);
       try {
@@ -228,7 +205,7 @@ public final class Roots implements AutoCloseable {
     }
   }
 
-  private static boolean same(Stat a, Stat b) {
+  private static boolean same(FileStat a, FileStat b) {
     return b != null && a.dev() == b.dev() && a.ino() == b.ino();
   }
 
@@ -237,11 +214,26 @@ public final class Roots implements AutoCloseable {
     return fd;
   }
 
+  private TargetDirectory hold(TargetDirectory d) {
+    if (d != null) {
+      dirs.add(d);
+    }
+    return d;
+  }
+
   @Override
   public void close() {
     for (int fd : fds) {
       Posix.close(fd);
     }
     fds.clear();
+    for (TargetDirectory d : dirs) {
+      try {
+        d.close();
+      } catch (IOException e) {
+        // nothing was written through it that closing could lose
+      }
+    }
+    dirs.clear();
   }
 }

@@ -1,5 +1,6 @@
 package io.foxing.copy.internal;
 
+import io.foxing.api.spi.FileStat;
 import com.sun.jna.Memory;
 import io.foxing.api.ErrnoException;
 import io.foxing.merkle.FileSignature;
@@ -35,7 +36,7 @@ final class Signatures {
 
   /** Stores a signature of the target's contents, stamped with the target's current state. */
   static void store(FileSignature contents, int targetFd, int dirfd, byte[] cname, String where) throws IOException {
-    Stat t = Posix.fstat(targetFd, where);
+    FileStat t = Posix.fstat(targetFd, where);
     byte[] data = contents.withState(t.mtimeSec() * 1_000_000_000L + t.mtimeNsec(), t.ino()).encode();
     if (data.length <= SignatureStore.XATTR_MAX) {
       try {
@@ -53,7 +54,7 @@ final class Signatures {
   }
 
   /** The target entry's signature if it still describes it, else null (absent, stale, damaged). */
-  static FileSignature fresh(int dirfd, byte[] cname, Stat target, String where) throws ErrnoException {
+  static FileSignature fresh(int dirfd, byte[] cname, FileStat target, String where) throws ErrnoException {
     byte[] data = Posix.getXattr(-1, Posix.procPath(dirfd, cname), XATTR, where);
     if (data == null) {
       data = readSidecar(dirfd, cname, where);
@@ -143,7 +144,7 @@ final class Signatures {
         return null;
       }
       try {
-        Stat st = Posix.fstat(fd, where);
+        FileStat st = Posix.fstat(fd, where);
         if (!st.isRegular() || st.size() > 1 << 20) {
           return null; // not something we wrote
         }

@@ -1,5 +1,6 @@
 package io.foxing.copy.internal;
 
+import io.foxing.api.spi.FileStat;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
@@ -72,7 +73,7 @@ final class Temporaries {
     if (!looksLike(name)) {
       return false;
     }
-    Stat st = Posix.statIfExists(dirfd, Posix.cstr(name), where);
+    FileStat st = Posix.statIfExists(dirfd, Posix.cstr(name), where);
     if (st == null || !st.isRegular()) {
       return false;
     }

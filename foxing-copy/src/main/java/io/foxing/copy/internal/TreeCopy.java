@@ -1,20 +1,19 @@
 package io.foxing.copy.internal;
 
+import io.foxing.api.spi.Itemize;
+import io.foxing.api.spi.FileStat;
+import io.foxing.api.spi.SourceEntry;
+import io.foxing.api.spi.TargetDirectory;
+import io.foxing.api.spi.TargetReport;
 import io.foxing.api.Change;
 import io.foxing.api.CopyListener;
-import io.foxing.api.CopyMethod;
 import io.foxing.api.CopyOptions;
 import io.foxing.api.CopyReport;
 import io.foxing.api.ErrnoException;
 import io.foxing.api.FilterRules;
 import io.foxing.api.Preserve;
 import io.foxing.api.TierNames;
-import io.foxing.api.spi.CopyTier;
-import io.foxing.api.spi.FileCopyRequest;
-import io.foxing.api.spi.TierUnavailableException;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -55,9 +54,9 @@ public final class TreeCopy {
 
   private final CopyOptions options;
   private final CopyListener listener;
-  private final List<CopyTier> tiers;
   private final Counters counters;
-  private final Metadata metadata;
+  private final boolean root = Posix.geteuid() == 0; // only root may give files away
+  private final int targetWorkers;
   private final FilterRules filters;
   private final Planner planner;
   private final boolean dryRun;
@@ -68,21 +67,22 @@ public final class TreeCopy {
   private final AtomicInteger roots = new AtomicInteger();
   private final CountDownLatch finished = new CountDownLatch(1);
   private volatile boolean noAtime = true;
-  private final Set<Long> noTmpfile = ConcurrentHashMap.newKeySet();
 
-  /** @param listener guarded by the caller ({@link CopyListener#guarded}): its calls here are not wrapped again */
-  public TreeCopy(CopyOptions options, CopyListener listener, List<CopyTier> tiers) {
+  /**
+   * @param listener guarded by the caller ({@link CopyListener#guarded}): its calls here are not wrapped again
+   * @param targetWorkers what the target asks for ({@link io.foxing.api.spi.Target#workers()}; 0: the engine decides)
+   */
+  public TreeCopy(CopyOptions options, CopyListener listener, int targetWorkers) {
     this.options = options;
     this.listener = listener;
-    this.tiers = tiers;
+    this.targetWorkers = targetWorkers;
     this.counters = new Counters(listener);
-    this.metadata = new Metadata(options, counters);
     this.filters = options.filters();
     this.planner = new Planner(options);
     this.deletionsLeft.set(options.maxDelete() < 0 ? Long.MAX_VALUE : options.maxDelete());
     this.dryRun = options.dryRun();
     this.hardLinks = options.preserves(Preserve.HARD_LINKS);
-    this.optionsDigest = DirRecords.options(options, metadata.root, Posix.umask());
+    this.optionsDigest = DirRecords.options(options, root, Posix.umask());
   }
 
   /**
@@ -94,6 +94,9 @@ public final class TreeCopy {
   private int threads(List<Root> roots) {
     if (options.threads() > 0) {
       return options.threads();
+    }
+    if (targetWorkers > 0) {
+      return targetWorkers; // a remote target's latency wants more requests in flight than cores
     }
     int cores = Math.max(2, Runtime.getRuntime().availableProcessors());
     for (Root r : roots) {
@@ -108,8 +111,13 @@ public final class TreeCopy {
     return cores;
   }
 
-  /** One thing to copy: entry {@code srcName} of {@code srcDirFd} becomes {@code dstName} of {@code dstDirFd}. */
-  public record Root(int srcDirFd, byte[] srcName, int dstDirFd, long dstDev, byte[] dstName, String relPath, String targetDisplay) {}
+  /** One thing to copy: entry {@code srcName} of {@code srcDirFd} becomes {@code dstName} of {@code dst} (null: not there yet, in a dry run). */
+  public record Root(int srcDirFd, byte[] srcName, TargetDirectory dst, long dstDev, byte[] dstName, String relPath, String targetDisplay) {}
+
+  /** Where the target reports to this run (its warnings count with the run's). */
+  public TargetReport report() {
+    return counters;
+  }
 
   /**
    * Copies every root and waits for the end. The root descriptors stay open: they belong to the caller.
@@ -162,16 +170,16 @@ public final class TreeCopy {
   static final class Dir {
     final Dir parent;
     final byte[] srcName; // NUL-terminated, in parent's source dir
-    final byte[] dstName; // NUL-terminated, in parent's target dir
+    final byte[] dstName; // raw, in parent's target dir
     final String rel; // display path relative to the transfer root ("" for a pseudo-parent)
     final String raw; // the same path as raw bytes, for filters
-    final Stat src;
-    final Stat before; // target's stat before we touched it; null if we created it
+    final FileStat src;
+    final FileStat before; // target's stat before we touched it; null if we created it
     final boolean pseudo; // the held parent of a root entry: nothing of its own to apply
     String targetDisplay; // a pseudo-parent's: the target as the user gave it, for messages
     int sfd = -1;
-    int tfd = -1;
-    long tdev = -1; // the target filesystem, for the tiers' same-filesystem test
+    TargetDirectory target; // null: not opened (or, in a dry run, not made)
+    long tdev = -1; // the target filesystem, for -x
     final AtomicInteger pending = new AtomicInteger(1);
     List<Entry> entries; // what was found in the source, kept for the directory record
     byte[] sourceDigest; // of the entries as listed; null: no record is to be written
@@ -180,7 +188,7 @@ public final class TreeCopy {
     long issuesAtStart; // failures and warnings of the whole run when the directory was listed
     long listedAt; // wall clock before the source was listed, less the ctime guard
 
-    Dir(Dir parent, byte[] srcName, byte[] dstName, String rel, String raw, Stat src, Stat before, boolean pseudo) {
+    Dir(Dir parent, byte[] srcName, byte[] dstName, String rel, String raw, FileStat src, FileStat before, boolean pseudo) {
       this.parent = parent;
       this.srcName = srcName;
       this.dstName = dstName;
@@ -194,7 +202,7 @@ public final class TreeCopy {
     static Dir forRoot(Root r) {
       Dir d = new Dir(null, null, null, "", "", null, null, true);
       d.sfd = r.srcDirFd;
-      d.tfd = r.dstDirFd;
+      d.target = r.dst;
       d.tdev = r.dstDev;
       d.targetDisplay = r.targetDisplay;
       return d;
@@ -218,10 +226,10 @@ public final class TreeCopy {
     final byte[] name; // without NUL
     final byte[] cname; // with NUL
     final String rel;
-    final Stat src;
-    Stat dst;
+    final FileStat src;
+    FileStat dst;
 
-    Entry(byte[] name, byte[] cname, String rel, Stat src) {
+    Entry(byte[] name, byte[] cname, String rel, FileStat src) {
       this.name = name;
       this.cname = cname;
       this.rel = rel;
@@ -235,13 +243,9 @@ public final class TreeCopy {
         return;
       }
       byte[] cname = Posix.cstr(r.srcName);
-      Stat st = Posix.stat(parent.sfd, cname, r.relPath.isEmpty() ? "." : r.relPath);
+      FileStat st = Posix.stat(parent.sfd, cname, r.relPath.isEmpty() ? "." : r.relPath);
       Entry e = new Entry(r.dstName, Posix.cstr(r.dstName), r.relPath, st);
-      e.dst = parent.tfd >= 0 ? Posix.statIfExists(parent.tfd, e.cname, r.relPath) : null;
-      if (parent.tfd >= 0 && options.preserves(Preserve.ACLS) && !metadata.defaultAclHint) {
-        // entries made straight in the target directory inherit its default ACL too
-        metadata.defaultAclHint = Posix.getXattr(parent.tfd, null, DEFAULT_ACL, r.relPath) != null;
-      }
+      e.dst = parent.target != null ? parent.target.stat(r.dstName, r.relPath.isEmpty() ? "." : r.relPath) : null;
       if (e.dst != null && (e.dst.isDirectory() != st.isDirectory())) {
         // as cp and rsync do: the target the user named is never deleted to make room
         String what = st.isDirectory() ? "non-directory with a directory" : "directory with a non-directory";
@@ -280,7 +284,7 @@ public final class TreeCopy {
         String name = Names.display(de.name());
         String rel = d.childRel(name);
         byte[] cname = Posix.cstr(de.name());
-        Stat st;
+        FileStat st;
         try {
           st = Posix.statIfExists(d.sfd, cname, rel);
         } catch (ErrnoException ex) {
@@ -305,7 +309,7 @@ public final class TreeCopy {
         keep.add(key);
         Entry e = new Entry(de.name(), cname, rel, st);
         if (targetNames != null && targetNames.containsKey(key)) {
-          e.dst = Posix.statIfExists(d.tfd, cname, rel);
+          e.dst = d.target.stat(e.name, rel);
         }
         entries.add(e);
       }
@@ -353,13 +357,13 @@ public final class TreeCopy {
   }
 
   /** Names in the target directory, or null when it is new (nothing to compare or delete). */
-  private Map<ByteKey, Boolean> listTarget(Dir d) throws ErrnoException {
-    if (d.fresh() || d.tfd < 0) {
+  private Map<ByteKey, Boolean> listTarget(Dir d) throws IOException {
+    if (d.fresh() || d.target == null) {
       return null;
     }
     Map<ByteKey, Boolean> out = new HashMap<>();
-    for (Posix.Dirent de : Posix.readdir(d.tfd, where(d))) {
-      out.put(new ByteKey(de.name()), de.type() == 4 /* DT_DIR */);
+    for (TargetDirectory.Entry te : d.target.list(where(d))) {
+      out.put(new ByteKey(te.name()), te.directory());
     }
     return out;
   }
@@ -409,7 +413,7 @@ public final class TreeCopy {
         return;
       }
       Posix.close(cur.sfd);
-      Posix.close(cur.tfd);
+      closeQuietly(cur.target);
       cur = cur.parent;
     }
   }
@@ -423,15 +427,12 @@ public final class TreeCopy {
   /** Directory metadata goes on after its contents: creating entries moves its mtime. */
   private void finishDir(Dir d) throws IOException {
     String where = where(d) + "/";
-    Metadata.Target t = new Metadata.Target(d.tfd, d.parent.tfd, d.dstName, d.before);
     int bits = 0;
-    if (d.tfd >= 0 || dryRun) {
-      bits |= metadata.applyAllButTimes(new Metadata.Source(d.sfd, -1, null, d.src), t, dryRun, where);
-      Stat now = d.tfd >= 0 ? Posix.fstat(d.tfd, where) : d.before;
-      bits |= metadata.applyTimes(d.src, t, now, dryRun, where);
+    if (d.target != null) {
+      bits = d.target.metadata(null, new SourceEntry(d.parent.sfd, Metadata.trimNul(d.srcName), d.sfd, d.src), d.before, !dryRun, where);
     }
     if (!d.fresh() && bits != 0) {
-      changed(Metadata.itemize('.', 'd', bits), dirDisplay(d.rel), "");
+      changed(Itemize.code('.', 'd', bits), dirDisplay(d.rel), "");
       counters.metadataUpdated.increment();
     }
     storeRecord(d);
@@ -449,7 +450,7 @@ public final class TreeCopy {
     if (options.checksum() || options.ignoreTimes()) {
       return; // both ask for every file to be looked at again
     }
-    byte[] stored = targetNames == null ? null : DirRecords.read(d.tfd, where(d));
+    byte[] stored = targetNames == null ? null : d.target.readRecord(where(d));
     if (stored == null && !recordsWanted()) {
       return; // nothing to compare with, nothing to write
     }
@@ -490,7 +491,7 @@ public final class TreeCopy {
    * signatures' sidecar directory, whose mtime moves when a sidecar signature is added or removed
    * (a sidecar does not touch its file's ctime). Null if that directory cannot be stat'ed.
    */
-  private byte[] targetDigest(Dir d, List<byte[]> names, Function<Entry, Stat> target) {
+  private byte[] targetDigest(Dir d, List<byte[]> names, Function<Entry, FileStat> target) {
     DirRecords.Digest h = new DirRecords.Digest().count(names.size());
     DirRecords.sortNames(names);
     boolean sidecars = false;
@@ -499,8 +500,8 @@ public final class TreeCopy {
       sidecars |= Arrays.equals(n, SIDECAR_NAME);
     }
     try {
-      h.state(sidecars ? Posix.statIfExists(d.tfd, Signatures.SIDECAR_DIR, where(d)) : null);
-    } catch (ErrnoException ex) {
+      h.state(sidecars ? d.target.stat(SIDECAR_NAME, where(d)) : null);
+    } catch (IOException ex) {
       return null;
     }
     for (Entry e : d.entries) {
@@ -519,18 +520,18 @@ public final class TreeCopy {
    * error only means no record.
    */
   private void storeRecord(Dir d) {
-    if (!recordsWanted() || d.unchanged || d.sourceDigest == null || d.tfd < 0 || counters.issues() != d.issuesAtStart) {
+    if (!recordsWanted() || d.unchanged || d.sourceDigest == null || d.target == null || counters.issues() != d.issuesAtStart) {
       return;
     }
     try {
       List<byte[]> names = new ArrayList<>();
-      for (Posix.Dirent de : Posix.readdir(d.tfd, where(d))) {
-        names.add(de.name());
+      for (TargetDirectory.Entry te : d.target.list(where(d))) {
+        names.add(te.name());
       }
-      Map<Entry, Stat> now = new HashMap<>();
+      Map<Entry, FileStat> now = new HashMap<>();
       for (Entry e : d.entries) {
         if (DirRecords.covered(e.src, hardLinks)) {
-          Stat t = Posix.statIfExists(d.tfd, e.cname, e.rel);
+          FileStat t = d.target.stat(e.name, e.rel);
           if (!looksCopied(e.src, t)) {
             LOG.debug("{}: target differs from its source after the copy; no directory record", e.rel);
             return;
@@ -540,19 +541,19 @@ public final class TreeCopy {
       }
       byte[] target = targetDigest(d, names, now::get);
       if (target != null) {
-        DirRecords.store(d.tfd, DirRecords.record(optionsDigest, d.sourceDigest, target), where(d));
+        d.target.storeRecord(DirRecords.record(optionsDigest, d.sourceDigest, target), where(d));
       }
-    } catch (ErrnoException ex) {
+    } catch (IOException ex) {
       LOG.debug("{}: no directory record: {}", where(d), ex.getMessage());
     }
   }
 
   /** The target entry has what a copy of {@code s} gets from the stat fields: kind, size, and what is preserved. */
-  private boolean looksCopied(Stat s, Stat t) {
+  private boolean looksCopied(FileStat s, FileStat t) {
     return t != null && t.type() == s.type() && t.size() == s.size()
         && (!options.preserves(Preserve.TIMES) || t.sameMtime(s))
         && (!options.preserves(Preserve.MODE) || s.isSymlink() || t.permissions() == s.permissions())
-        && (!options.preserves(Preserve.OWNER) || !metadata.root || t.uid() == s.uid())
+        && (!options.preserves(Preserve.OWNER) || !root || t.uid() == s.uid())
         && (!options.preserves(Preserve.GROUP) || t.gid() == s.gid());
   }
 
@@ -604,17 +605,11 @@ public final class TreeCopy {
     if (way == Planner.MakeWay.REMOVE_IF_EMPTY) {
       boolean empty;
       if (dryRun) {
-        int fd = Posix.openat(d.tfd, e.cname, LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_NOFOLLOW, 0, e.rel);
-        try {
-          empty = Posix.readdir(fd, e.rel).isEmpty();
-        } finally {
-          Posix.close(fd);
+        try (TargetDirectory sub = d.target.open(e.name, e.rel)) {
+          empty = sub.list(e.rel).isEmpty();
         }
       } else {
-        empty = LibC.unlinkat(d.tfd, e.cname, LibC.AT_REMOVEDIR) == 0;
-        if (!empty && Posix.lastError() != Posix.ENOTEMPTY && Posix.lastError() != Posix.EEXIST) {
-          throw Posix.error("rmdir", e.rel, Posix.lastError());
-        }
+        empty = d.target.removeIfEmpty(e.name, e.rel);
       }
       if (!empty) {
         throw new IOException(e.rel + ": cannot replace a non-empty directory with a non-directory; "
@@ -623,7 +618,7 @@ public final class TreeCopy {
       deleteChange(e.rel, true);
       return;
     }
-    removeTree(d.tfd, e.cname, e.rel, e.dst.isDirectory(), false);
+    removeTree(d.target, e.name, e.rel, e.dst.isDirectory(), false);
   }
 
   /**
@@ -636,11 +631,11 @@ public final class TreeCopy {
       changed(a.itemize(), dirDisplay(e.rel), "");
       if (!dryRun) {
         // the root directory has no path of its own below the target: name the target as given
-        Posix.mkdirat(d.tfd, e.cname, 0700, e.rel.isEmpty() && d.pseudo ? d.targetDisplay : e.rel);
+        d.target.makeDirectory(e.name, e.rel.isEmpty() && d.pseudo ? d.targetDisplay : e.rel);
       }
       counters.directories.increment();
     }
-    Dir child = new Dir(d, srcCname, e.cname, e.rel, rawOf(d, e), e.src, e.dst, false);
+    Dir child = new Dir(d, srcCname, e.name, e.rel, rawOf(d, e), e.src, e.dst, false);
     child.boundary = options.oneFileSystem() && !d.pseudo && e.src.dev() != d.src.dev();
     d.pending.incrementAndGet();
     pool.execute(() -> processDir(child));
@@ -668,14 +663,11 @@ public final class TreeCopy {
     if (dryRun && d.fresh()) {
       return; // nothing on the target yet
     }
-    d.tfd = Posix.openat(d.parent.tfd, d.dstName, LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_NOFOLLOW, 0, d.rel);
+    d.target = d.parent.target.open(d.dstName, d.rel);
     if (!d.fresh()) {
-      d.tdev = Posix.fstat(d.tfd, d.rel).dev(); // an existing one may be a mount point
+      d.tdev = d.target.stat(d.rel).dev(); // an existing one may be a mount point
       if (options.oneFileSystem() && !d.parent.pseudo && d.tdev != d.parent.tdev) {
         d.boundary = true; // -x on the target side too: another filesystem there is neither walked nor pruned
-      }
-      if (options.preserves(Preserve.ACLS) && !metadata.defaultAclHint) {
-        metadata.defaultAclHint = hasDefaultAcl(d.parent.tfd, d.dstName, d.rel);
       }
     }
   }
@@ -684,78 +676,46 @@ public final class TreeCopy {
     return d.pseudo ? (e.rel.isEmpty() ? "" : Names.raw(e.name)) : d.childRaw(Names.raw(e.name));
   }
 
-  private static final byte[] DEFAULT_ACL = "system.posix_acl_default\0".getBytes(StandardCharsets.US_ASCII);
-
-  private static boolean hasDefaultAcl(int dirfd, byte[] cname, String where) throws ErrnoException {
-    return Posix.getXattr(-1, Posix.procPath(dirfd, cname), DEFAULT_ACL, where) != null;
-  }
-
   private void copySymlink(Dir d, Entry e, byte[] srcCname, Planner.Action a) throws IOException {
     byte[] target = Posix.readlinkat(d.sfd, srcCname, e.src.size(), e.rel);
     String detail = "-> " + Names.display(target);
-    if (e.dst != null) {
-      byte[] old = Posix.readlinkat(d.tfd, e.cname, e.dst.size(), e.rel);
-      if (Arrays.equals(old, target)) {
-        Metadata.Target t = new Metadata.Target(-1, d.tfd, e.cname, e.dst);
-        int bits = metadata.applyAllButTimes(new Metadata.Source(-1, d.sfd, srcCname, e.src), t, dryRun, e.rel);
-        bits |= metadata.applyTimes(e.src, t, e.dst, dryRun, e.rel);
-        if (bits != 0) {
-          changed(Metadata.itemize('.', 'L', bits), e.rel, detail);
-          counters.metadataUpdated.increment();
-        }
-        return;
-      }
+    SourceEntry source = source(d, e, srcCname, -1);
+    if (e.dst != null && Arrays.equals(d.target.readSymlink(e.name, e.rel), target)) {
+      updateInPlace(d, e, source, 'L', detail);
+      return;
     }
     changed(e.dst == null ? a.itemize() : "cL.c.......", e.rel, detail);
     counters.symlinks.increment();
-    if (dryRun) {
-      return;
+    if (!dryRun) {
+      d.target.makeSymlink(e.name, target, source, e.dst != null, e.rel);
     }
-    byte[] name = e.dst == null ? e.cname : Temporaries.nameFor(e.name);
-    Posix.symlinkat(target, d.tfd, name, e.rel);
-    placeNew(d, e, srcCname, name);
   }
 
   private void copySpecial(Dir d, Entry e, byte[] srcCname, Planner.Action a) throws IOException {
-    char x = (e.src.type() == LibC.S_IFCHR || e.src.type() == LibC.S_IFBLK) ? 'D' : 'S';
+    SourceEntry source = source(d, e, srcCname, -1);
     if (e.dst != null) {
-      Metadata.Target t = new Metadata.Target(-1, d.tfd, e.cname, e.dst);
-      int bits = metadata.applyAllButTimes(new Metadata.Source(-1, d.sfd, srcCname, e.src), t, dryRun, e.rel);
-      bits |= metadata.applyTimes(e.src, t, e.dst, dryRun, e.rel);
-      if (bits != 0) {
-        changed(Metadata.itemize('.', x, bits), e.rel, "");
-        counters.metadataUpdated.increment();
-      }
+      updateInPlace(d, e, source, e.src.isDevice() ? 'D' : 'S', "");
       return;
     }
     changed(a.itemize(), e.rel, "");
     counters.specials.increment();
-    if (dryRun) {
-      return;
+    if (!dryRun) {
+      d.target.makeSpecial(e.name, source, false, e.rel);
     }
-    byte[] name = e.dst == null ? e.cname : Temporaries.nameFor(e.name);
-    Posix.mknodat(d.tfd, name, e.src.type() | 0600, e.src.rdev(), e.rel);
-    placeNew(d, e, srcCname, name);
   }
 
-  /**
-   * Metadata on a freshly made symlink or special file, then, if it replaces an entry, the rename
-   * over it. A new one is made under its own name, as rsync does: it has no contents to be seen
-   * half-written, and a temporary name could not carry the mark that makes it recognisably ours
-   * (user xattrs exist on regular files and directories only, see {@link Temporaries}).
-   */
-  private void placeNew(Dir d, Entry e, byte[] srcCname, byte[] made) throws IOException {
-    try {
-      Metadata.Target t = new Metadata.Target(-1, d.tfd, made, null);
-      metadata.applyAllButTimes(new Metadata.Source(-1, d.sfd, srcCname, e.src), t, false, e.rel);
-      metadata.applyTimes(e.src, t, null, false, e.rel);
-      if (made != e.cname) {
-        Posix.renameat(d.tfd, made, d.tfd, e.cname, e.rel);
-      }
-    } catch (IOException | RuntimeException ex) {
-      LibC.unlinkat(d.tfd, made, 0);
-      throw ex;
+  /** A symlink or special file that is already there: only its metadata may need to change. */
+  private void updateInPlace(Dir d, Entry e, SourceEntry source, char kind, String detail) throws IOException {
+    int bits = d.target.metadata(e.name, source, e.dst, !dryRun, e.rel);
+    if (bits != 0) {
+      changed(Itemize.code('.', kind, bits), e.rel, detail);
+      counters.metadataUpdated.increment();
     }
+  }
+
+  /** The source entry as a target reads it: its directory, name, open descriptor (or -1) and state. */
+  private static SourceEntry source(Dir d, Entry e, byte[] srcCname, int fd) {
+    return new SourceEntry(d.sfd, Metadata.trimNul(srcCname), fd, e.src);
   }
 
   // ---------------------------------------------------------------- regular files
@@ -792,7 +752,7 @@ public final class TreeCopy {
         if (ok && !dryRun) {
           try {
             placed = placed(d, e);
-          } catch (ErrnoException ex) {
+          } catch (IOException ex) {
             LOG.debug("cannot find {} again for its hard links", e.rel, ex);
           }
         }
@@ -807,15 +767,15 @@ public final class TreeCopy {
       return;
     }
     if (dryRun) {
-      changed(Metadata.created('h', 'f'), e.rel, "=> " + g.firstRel);
+      changed(Itemize.created('h', 'f'), e.rel, "=> " + g.firstRel);
       counters.hardLinks.increment();
       return;
     }
     Placed p = g.first;
-    int parent = p.openParent(g.firstRel);
+    TargetDirectory parent = p.openParent(g.firstRel);
     try {
-      byte[] first = Posix.cstr(p.path.get(p.path.size() - 1));
-      Stat now = Posix.statIfExists(parent, first, g.firstRel);
+      byte[] first = p.path.get(p.path.size() - 1);
+      FileStat now = parent.stat(first, g.firstRel);
       if (now == null || now.ino() != p.ino || now.dev() != p.dev) {
         // the first copy was replaced or removed meanwhile (by someone else): never link to a stranger
         copyRegular(d, e, srcCname);
@@ -825,25 +785,14 @@ public final class TreeCopy {
         return; // already the same inode
       }
       // a name that held the old version shows what changed, as rsync shows it (hf.st......)
-      changed(e.dst == null || !e.dst.isRegular() ? Metadata.created('h', 'f')
-          : Metadata.itemize('h', 'f', planner.contentBits(e.src, e.dst) | metadataChanges(d, e, srcCname, -1, e.dst)),
+      changed(e.dst == null || !e.dst.isRegular() ? Itemize.created('h', 'f')
+          : Itemize.code('h', 'f', planner.contentBits(e.src, e.dst) | d.target.metadata(e.name, source(d, e, srcCname, -1), e.dst, false, e.rel)),
           e.rel, "=> " + g.firstRel);
       counters.hardLinks.increment();
-      if (e.dst == null) {
-        Posix.linkat(parent, first, d.tfd, e.cname, e.rel); // a new name: linking is atomic by itself
-        return;
-      }
-      byte[] tmp = Temporaries.nameFor(e.name);
-      Posix.linkat(parent, first, d.tfd, tmp, e.rel);
-      try {
-        Posix.renameat(d.tfd, tmp, d.tfd, e.cname, e.rel);
-      } catch (IOException ex) {
-        LibC.unlinkat(d.tfd, tmp, 0);
-        throw ex;
-      }
+      d.target.link(e.name, parent, first, e.dst != null, e.rel);
     } finally {
-      if (parent != p.rootFd) {
-        Posix.close(parent);
+      if (parent != p.root) {
+        closeQuietly(parent);
       }
     }
   }
@@ -853,17 +802,17 @@ public final class TreeCopy {
    * (held for the whole run) and its inode. A path, not a held descriptor: 20,000 groups whose other
    * names come much later (a second directory of links) would otherwise hold 20,000 descriptors.
    */
-  private record Placed(int rootFd, List<byte[]> path, long dev, long ino) {
+  private record Placed(TargetDirectory root, List<byte[]> path, long dev, long ino) {
     /** Opens the first copy's directory one name at a time, never following a symlink. */
-    int openParent(String where) throws ErrnoException {
-      int cur = rootFd;
+    TargetDirectory openParent(String where) throws IOException {
+      TargetDirectory cur = root;
       for (int i = 0; i < path.size() - 1; i++) {
-        int next;
+        TargetDirectory next;
         try {
-          next = Posix.openat(cur, Posix.cstr(path.get(i)), LibC.O_PATH | LibC.O_DIRECTORY | LibC.O_NOFOLLOW, 0, where);
+          next = cur.open(path.get(i), where);
         } finally {
-          if (cur != rootFd) {
-            Posix.close(cur);
+          if (cur != root) {
+            closeQuietly(cur);
           }
         }
         cur = next;
@@ -872,15 +821,18 @@ public final class TreeCopy {
     }
   }
 
-  private Placed placed(Dir d, Entry e) throws ErrnoException {
+  private Placed placed(Dir d, Entry e) throws IOException {
     java.util.ArrayDeque<byte[]> names = new java.util.ArrayDeque<>();
     names.add(e.name);
     Dir x = d;
     for (; !x.pseudo; x = x.parent) {
-      names.addFirst(Metadata.trimNul(x.dstName));
+      names.addFirst(x.dstName);
     }
-    Stat st = Posix.stat(d.tfd, e.cname, e.rel);
-    return new Placed(x.tfd, List.copyOf(names), st.dev(), st.ino());
+    FileStat st = d.target.stat(e.name, e.rel);
+    if (st == null) {
+      throw new IOException(e.rel + ": gone from the target right after its copy");
+    }
+    return new Placed(x.target, List.copyOf(names), st.dev(), st.ino());
   }
 
   private void copyRegular(Dir d, Entry e, byte[] srcCname) throws IOException {
@@ -920,8 +872,8 @@ public final class TreeCopy {
    * when its copy began: bytes or metadata written meanwhile may be half in the copy. Every write,
    * truncate, chmod or xattr change moves ctime, which no one can set back.
    */
-  private static void checkUnchanged(int sfd, Stat before, String rel) throws IOException {
-    Stat now = Posix.fstat(sfd, rel);
+  private static void checkUnchanged(int sfd, FileStat before, String rel) throws IOException {
+    FileStat now = Posix.fstat(sfd, rel);
     if (now.size() != before.size() || !now.sameMtime(before)
         || now.ctimeSec() != before.ctimeSec() || now.ctimeNsec() != before.ctimeNsec()) {
       throw new SourceChanged(rel + ": changed during its copy");
@@ -935,23 +887,21 @@ public final class TreeCopy {
    *
    * @param sfd the source's open descriptor, or -1 to read it through its directory
    */
-  private int metadataChanges(Dir d, Entry e, byte[] srcCname, int sfd, Stat dst) throws ErrnoException {
-    Metadata.Target probe = new Metadata.Target(-1, d.tfd, e.cname, dst);
-    Metadata.Source src = sfd >= 0 ? new Metadata.Source(sfd, -1, null, e.src) : new Metadata.Source(-1, d.sfd, srcCname, e.src);
-    return metadata.applyAllButTimes(src, probe, true, e.rel);
+  private int metadataChanges(Dir d, Entry e, byte[] srcCname, int sfd, FileStat dst) throws IOException {
+    return d.target.metadata(e.name, source(d, e, srcCname, sfd), dst, false, e.rel);
   }
 
   private void copyContents(Dir d, Entry e, byte[] srcCname, boolean first) throws IOException {
-    Stat dst = e.dst;
+    FileStat dst = e.dst;
     int sfd = openSource(d, srcCname, e.rel);
     try {
-      Stat s = Posix.fstat(sfd, e.rel);
+      FileStat s = Posix.fstat(sfd, e.rel);
       if (!s.isRegular() || s.ino() != e.src.ino()) {
         throw new IOException(e.rel + ": changed while being copied (was replaced); run again");
       }
       if (first) {
         listener.fileStart(e.rel, s.size());
-        changed(dst == null ? Metadata.created('>', 'f') : Metadata.itemize('>', 'f', planner.contentBits(s, dst)
+        changed(dst == null ? Itemize.created('>', 'f') : Itemize.code('>', 'f', planner.contentBits(s, dst)
             | metadataChanges(d, e, srcCname, sfd, dst)), e.rel, "");
       }
       if (dryRun) {
@@ -960,29 +910,20 @@ public final class TreeCopy {
         listener.fileEnd(e.rel, s.size(), TierNames.DRY_RUN);
         return;
       }
-      if (planner.deltaCandidate(s, dst) && deltaCopy(d, e, sfd, s, dst)) {
-        return;
+      SourceEntry source = new SourceEntry(d.sfd, Metadata.trimNul(srcCname), sfd, s);
+      TargetDirectory.Written w = d.target.writeFile(e.name, source, dst, planner.deltaCandidate(s, dst),
+          () -> checkUnchanged(sfd, s, e.rel), e.rel);
+      counters.filesCopied.increment();
+      counters.bytesCopied.add(w.bytesWritten());
+      counters.tier(w.method());
+      if (w.signed()) {
+        counters.signaturesWritten.increment();
       }
-      int mode = options.preserves(Preserve.MODE) ? s.permissions() : 0600;
-      try (TargetFile out = TargetFile.open(d.tfd, d.tdev, e.name, e.cname, dst != null, options.inplace(), mode, noTmpfile, e.rel)) {
-        String tier = moveBytes(sfd, out.fd, s, e.rel, d.tdev);
-        Metadata.Target t = new Metadata.Target(out.fd, d.tfd, e.cname, options.inplace() ? dst : null, out.createdMode(mode),
-            dst != null && dst.isRegular() ? dst.permissions() : -1);
-        metadata.applyAllButTimes(new Metadata.Source(sfd, -1, null, s), t, false, e.rel);
-        metadata.applyTimes(s, t, null, false, e.rel);
-        checkUnchanged(sfd, s, e.rel); // else the unpublished copy is dropped when out closes
-        if (options.fsync() && LibC.fsync(out.fd) != 0) {
-          throw Posix.error("fsync", e.rel, Posix.lastError());
-        }
-        out.publish();
-        if (options.generateSignatures()) {
-          signTarget(sfd, out.fd, d.tfd, e.cname, e.rel);
-        }
-        counters.filesCopied.increment();
-        counters.bytesCopied.add(s.size());
-        counters.tier(tier);
-        listener.fileEnd(e.rel, s.size(), tier);
+      if (TierNames.DELTA.equals(w.method())) {
+        counters.deltaFiles.increment();
+        counters.deltaBytesSaved.add(s.size() - w.bytesWritten());
       }
+      listener.fileEnd(e.rel, w.bytesWritten(), w.method());
     } finally {
       Posix.close(sfd);
     }
@@ -1006,185 +947,33 @@ public final class TreeCopy {
 
   private static final byte[] SIDECAR_NAME = Metadata.trimNul(Signatures.SIDECAR_DIR);
 
-  /**
-   * Updates a changed file in place, writing only the chunks that differ from the target, when fewer
-   * than half differ. The target is local, so its bytes are compared with the source's directly
-   * (two reads from the page cache, ~5x cheaper than hashing the whole source); the target's fresh
-   * signature is what makes the file eligible, and its hashes of the unchanged chunks carry over
-   * into the new signature, so only the changed chunks are hashed. Crash-safe: the signature is
-   * removed before the first write and stored again only after the data is on disk and the times
-   * are set, so a target never claims a signature its contents do not have; a rerun after a crash
-   * sees no fresh signature and a changed mtime, and copies the file whole.
-   *
-   * <p>Only for files the planner allows ({@link Planner#deltaCandidate}: no other hard link, unless --inplace).
-   *
-   * @return false when a whole copy is the better way (no fresh signature, other chunk size, too much changed)
-   */
-  private boolean deltaCopy(Dir d, Entry e, int sfd, Stat s, Stat dst) throws IOException {
-    io.foxing.merkle.FileSignature old = Signatures.fresh(d.tfd, e.cname, dst, e.rel);
-    int shift = io.foxing.merkle.FileSignature.chunkShiftFor(s.size());
-    if (old == null || old.chunkSize() != 1L << shift) {
-      return false;
-    }
-    long chunk = 1L << shift;
-    int chunks = (int) ((s.size() + chunk - 1) >>> shift);
-    java.util.BitSet dirty = new java.util.BitSet(chunks);
-    int tfd = Posix.openat(d.tfd, e.cname, LibC.O_RDWR | LibC.O_NOFOLLOW | LibC.O_NOCTTY, 0, e.rel);
-    try {
-      // the old hash of a chunk is usable only where the target held that whole chunk, at the same length
-      int comparable = (int) Math.min(old.chunkCount(),
-          dst.size() == s.size() ? chunks : Math.min(s.size(), dst.size()) >>> shift);
-      if (!Signatures.differingChunks(sfd, tfd, s.size(), shift, comparable, chunks / 2, dirty, e.rel)) {
-        return false;
-      }
-      dirty.set(comparable, chunks);
-      if (dirty.cardinality() * 2 >= chunks) {
-        return false;
-      }
-      byte[] hashes = new byte[chunks * io.foxing.merkle.FileSignature.CHUNK_HASH_LEN];
-      for (int i = 0; i < chunks; i++) {
-        byte[] h = dirty.get(i) ? Signatures.chunkHash(sfd, i * chunk, Math.min(chunk, s.size() - i * chunk), e.rel)
-            : old.chunkHash(i);
-        System.arraycopy(h, 0, hashes, i * h.length, h.length);
-      }
-      io.foxing.merkle.FileSignature now = io.foxing.merkle.FileSignature.of(s.size(), 0, 0, shift, hashes);
-      Signatures.remove(tfd, d.tfd, e.cname, e.rel);
-      long written = 0;
-      for (int i = dirty.nextSetBit(0); i >= 0; i = dirty.nextSetBit(i + 1)) {
-        long off = i * chunk;
-        written += ReadWriteTier.copyRange(sfd, tfd, off, Math.min(chunk, s.size() - off), e.rel);
-      }
-      if (dst.size() != s.size()) {
-        Posix.ftruncate(tfd, s.size(), e.rel);
-      }
-      if (LibC.fdatasync(tfd) != 0) {
-        throw Posix.error("sync", e.rel, Posix.lastError());
-      }
-      Metadata.Target t = new Metadata.Target(tfd, d.tfd, e.cname, dst);
-      metadata.applyAllButTimes(new Metadata.Source(sfd, -1, null, s), t, false, e.rel);
-      metadata.applyTimes(s, t, null, false, e.rel);
-      // written in place without its signature: a changed source leaves it for a whole copy next try
-      checkUnchanged(sfd, s, e.rel);
-      Signatures.store(now, tfd, d.tfd, e.cname, e.rel);
-      counters.signaturesWritten.increment();
-      counters.filesCopied.increment();
-      counters.bytesCopied.add(written);
-      counters.deltaFiles.increment();
-      counters.deltaBytesSaved.add(s.size() - written);
-      counters.tier(TierNames.DELTA);
-      listener.fileEnd(e.rel, written, TierNames.DELTA);
-      return true;
-    } finally {
-      Posix.close(tfd);
-    }
-  }
-
-  /** Stores the copy's signature; a target without user xattrs is reported once per file, never fatal. */
-  private void signTarget(int contentsFd, int targetFd, int dirfd, byte[] cname, String rel) {
-    try {
-      Signatures.store(contentsFd, targetFd, dirfd, cname, rel);
-      counters.signaturesWritten.increment();
-    } catch (IOException ex) {
-      counters.warning(rel, "signature not stored: " + ex.getMessage());
-    }
-  }
-
   private void updateMetadataOnly(Dir d, Entry e, byte[] srcCname) throws IOException {
     upToDate(e);
-    Metadata.Target probe = new Metadata.Target(-1, d.tfd, e.cname, e.dst);
-    int bits = metadata.applyAllButTimes(new Metadata.Source(-1, d.sfd, srcCname, e.src), probe, true, e.rel)
-        | metadata.applyTimes(e.src, probe, e.dst, true, e.rel);
-    boolean sign = options.generateSignatures() && !dryRun && Signatures.fresh(d.tfd, e.cname, e.dst, e.rel) == null;
+    SourceEntry source = source(d, e, srcCname, -1);
+    int bits = d.target.metadata(e.name, source, e.dst, false, e.rel);
     if (bits != 0) {
-      changed(Metadata.itemize('.', 'f', bits), e.rel, "");
+      changed(Itemize.code('.', 'f', bits), e.rel, "");
       counters.metadataUpdated.increment();
     }
-    if (dryRun || bits == 0 && !sign) {
+    if (dryRun) {
       return;
     }
-    int fd = Posix.openat(d.tfd, e.cname, LibC.O_RDONLY | LibC.O_NOFOLLOW | LibC.O_NOCTTY, 0, e.rel);
+    if (bits != 0) {
+      d.target.metadata(e.name, source, e.dst, true, e.rel);
+    }
+    if (options.generateSignatures() && d.target.sign(e.name, e.dst, e.rel)) {
+      counters.signaturesWritten.increment();
+    }
+  }
+
+  /** Under --checksum: whether the target file holds exactly the source's bytes. */
+  private boolean sameContents(Dir d, Entry e, byte[] srcCname) throws IOException {
+    int fd = openSource(d, srcCname, e.rel);
     try {
-      if (bits != 0) {
-        Metadata.Target t = new Metadata.Target(fd, d.tfd, e.cname, e.dst);
-        metadata.applyAllButTimes(new Metadata.Source(-1, d.sfd, srcCname, e.src), t, false, e.rel);
-        metadata.applyTimes(e.src, t, e.dst, false, e.rel);
-      }
-      if (options.generateSignatures()) {
-        signTarget(fd, fd, d.tfd, e.cname, e.rel); // the target's own contents: what the signature describes
-      }
+      return d.target.sameContents(e.name, source(d, e, srcCname, fd), e.rel);
     } finally {
       Posix.close(fd);
     }
-  }
-
-  private boolean sameContents(Dir d, Entry e, byte[] srcCname) throws IOException {
-    int a = openSource(d, srcCname, e.rel);
-    int b = -1;
-    try {
-      b = Posix.openat(d.tfd, e.cname, LibC.O_RDONLY | LibC.O_NOFOLLOW | LibC.O_NOCTTY, 0, e.rel);
-      com.sun.jna.Memory buf = Posix.rwBuffer();
-      long half = Posix.RW_BUFFER / 2;
-      ByteBuffer x = buf.getByteBuffer(0, half);
-      ByteBuffer y = buf.getByteBuffer(half, half);
-      for (long off = 0; ; ) {
-        long n = LibC.pread(a, buf, half, off);
-        long m = LibC.pread(b, buf.share(half), half, off);
-        if (n < 0 || m < 0) {
-          throw Posix.error("read", e.rel, Posix.lastError());
-        }
-        if (n != m) {
-          return false;
-        }
-        if (n == 0) {
-          return true;
-        }
-        x.clear().limit((int) n);
-        y.clear().limit((int) n);
-        if (!x.equals(y)) {
-          return false;
-        }
-        off += n;
-      }
-    } finally {
-      Posix.close(a);
-      Posix.close(b);
-    }
-  }
-
-  /** Tries the tiers in order (or the forced one) and names the one that moved the bytes. */
-  private String moveBytes(int sfd, int tfd, Stat s, String rel, long targetDev) throws IOException {
-    if (s.size() == 0) {
-      return TierNames.EMPTY;
-    }
-    FileCopyRequest req = new FileCopyRequest(sfd, tfd, s.size(), s.isSparse(), s.dev(), targetDev, rel);
-    CopyMethod forced = options.copyMethod();
-    CopyTier previous = null;
-    String previousReason = null;
-    for (CopyTier tier : tiers) {
-      if (forced != CopyMethod.AUTO ? tier.method() != forced : !tier.isAvailable()) {
-        continue;
-      }
-      if (!tier.isAvailable()) {
-        throw new IOException(rel + ": --copy-method " + forced.cliName() + " is not available: " + tier.unavailabilityCause().getMessage());
-      }
-      if (previous != null) {
-        listener.tierFallback(rel, previous.name(), tier.name(), previousReason);
-      }
-      try {
-        tier.copy(req);
-        return tier.name();
-      } catch (TierUnavailableException ex) {
-        if (forced != CopyMethod.AUTO) {
-          throw new IOException(rel + ": --copy-method " + forced.cliName() + " cannot copy this file: " + ex.getMessage(), ex);
-        }
-        previous = tier;
-        previousReason = ex.getMessage();
-      }
-    }
-    if (forced != CopyMethod.AUTO) {
-      throw new IOException(rel + ": --copy-method " + forced.cliName() + " has no provider");
-    }
-    throw new IOException(rel + ": no copy tier could copy this file; last refusal: " + previousReason);
   }
 
   // ---------------------------------------------------------------- delete
@@ -1200,10 +989,10 @@ public final class TreeCopy {
       }
       String rel = d.childRel(Names.display(name));
       try {
-        if (Temporaries.isOurs(d.tfd, name, rel)) {
-          // a temporary of an interrupted run: named and marked as ours, so never the user's
+        if (d.target.isLeftover(name, rel)) {
+          // a temporary of an interrupted run: recognisably ours, so never the user's
           if (!dryRun) {
-            Posix.unlinkat(d.tfd, Posix.cstr(name), false, rel);
+            d.target.remove(name, false, rel);
             any = true;
           }
           continue;
@@ -1211,11 +1000,11 @@ public final class TreeCopy {
         if (!options.delete()) {
           continue;
         }
-        Stat st = Posix.statIfExists(d.tfd, Posix.cstr(name), rel);
+        FileStat st = d.target.stat(name, rel);
         if (st == null || !options.deleteExcluded() && filters.isExcluded(d.childRaw(Names.raw(name)), st.isDirectory())) {
           continue;
         }
-        if (removeTree(d.tfd, Posix.cstr(name), rel, st.isDirectory(), true)) { // in a dry run it only reports
+        if (removeTree(d.target, name, rel, st.isDirectory(), true)) { // in a dry run it only reports
           removed.add(t.getKey()); // kept by --max-delete: its signature stays too
         }
         any = true;
@@ -1226,7 +1015,7 @@ public final class TreeCopy {
     if (options.delete() && !dryRun && targetNames.containsKey(new ByteKey(SIDECAR_NAME))) {
       // signatures whose file was just deleted, or went away since the run that wrote them
       try {
-        Signatures.removeOrphans(d.tfd, base -> {
+        d.target.pruneSignatures(base -> {
           ByteKey k = new ByteKey(base);
           return keep.contains(k) || (targetNames.containsKey(k) && !removed.contains(k));
         }, d.childRel(io.foxing.merkle.SignatureStore.SIDECAR_DIR));
@@ -1248,7 +1037,7 @@ public final class TreeCopy {
    * @param limited counts against {@code --max-delete}: what the limit stops stays (with its parents)
    * @return whether it is gone
    */
-  boolean removeTree(int dirfd, byte[] cname, String rel, boolean directory, boolean limited) throws IOException {
+  boolean removeTree(TargetDirectory dir, byte[] name, String rel, boolean directory, boolean limited) throws IOException {
     if (dryRun) {
       if (limited && !takeDeletion()) {
         return false;
@@ -1258,22 +1047,16 @@ public final class TreeCopy {
     }
     boolean emptied = true;
     if (directory) {
-      int fd = Posix.openat(dirfd, cname, LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_NOFOLLOW, 0, rel);
-      try {
-        for (Posix.Dirent de : Posix.readdir(fd, rel)) {
-          String childRel = rel + "/" + Names.display(de.name());
-          byte[] c = Posix.cstr(de.name());
-          boolean childDir = de.type() == 4 || de.type() == 0 && isDirAt(fd, c, childRel);
-          emptied &= removeTree(fd, c, childRel, childDir, limited);
+      try (TargetDirectory sub = dir.open(name, rel)) {
+        for (TargetDirectory.Entry c : sub.list(rel)) {
+          emptied &= removeTree(sub, c.name(), rel + "/" + Names.display(c.name()), c.directory(), limited);
         }
-      } finally {
-        Posix.close(fd);
       }
     }
     if (!emptied || limited && !takeDeletion()) {
       return false;
     }
-    Posix.unlinkat(dirfd, cname, directory, rel);
+    dir.remove(name, directory, rel);
     deleteChange(rel, directory);
     return true;
   }
@@ -1290,15 +1073,20 @@ public final class TreeCopy {
     return false;
   }
 
-  private static boolean isDirAt(int fd, byte[] c, String rel) throws ErrnoException {
-    Stat s = Posix.statIfExists(fd, c, rel);
-    return s != null && s.isDirectory();
-  }
-
   // ---------------------------------------------------------------- listener plumbing
 
   private void changed(String code, String path, String detail) {
     listener.changed(new Change(code, path, detail));
+  }
+
+  private static void closeQuietly(TargetDirectory t) {
+    if (t != null) {
+      try {
+        t.close();
+      } catch (IOException | RuntimeException ex) {
+        LOG.debug("closing a target directory", ex);
+      }
+    }
   }
 
   private static IOException asIo(Exception ex) {

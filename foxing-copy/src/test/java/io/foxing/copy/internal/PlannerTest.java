@@ -1,5 +1,7 @@
 package io.foxing.copy.internal;
 
+import io.foxing.api.spi.Itemize;
+import io.foxing.api.spi.FileStat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -20,17 +22,17 @@ class PlannerTest {
   private static final java.util.concurrent.atomic.AtomicLong INODES = new java.util.concurrent.atomic.AtomicLong(100);
 
   /** A stat of a file of its own (a fresh inode number). */
-  private static Stat stat(int type, long size, long mtime, int nlink) {
-    return new Stat(type | 0644, 1000, 1000, nlink, INODES.incrementAndGet(), 7, 0, size, size / 512, mtime, 0, mtime, 0, mtime, 0);
+  private static FileStat stat(int type, long size, long mtime, int nlink) {
+    return new FileStat(type | 0644, 1000, 1000, nlink, INODES.incrementAndGet(), 7, 0, size, size / 512, mtime, 0, mtime, 0, mtime, 0);
   }
 
-  private static Stat file(long size, long mtime) {
+  private static FileStat file(long size, long mtime) {
     return stat(LibC.S_IFREG, size, mtime, 1);
   }
 
-  private static final Stat DIR = stat(LibC.S_IFDIR, 4096, 1, 2);
-  private static final Stat LINK = stat(LibC.S_IFLNK, 3, 1, 1);
-  private static final Stat FIFO = stat(LibC.S_IFIFO, 0, 1, 1);
+  private static final FileStat DIR = stat(LibC.S_IFDIR, 4096, 1, 2);
+  private static final FileStat LINK = stat(LibC.S_IFLNK, 3, 1, 1);
+  private static final FileStat FIFO = stat(LibC.S_IFIFO, 0, 1, 1);
 
   @Test
   void aNewFileIsCopiedAndItemizedAsCreated() {
@@ -126,16 +128,16 @@ class PlannerTest {
 
   @Test
   void aTargetThatIsTheSourceFileIsUpToDateWhateverTheOptions() {
-    Stat f = file(10, 1);
+    FileStat f = file(10, 1);
     Planner ignoreTimes = new Planner(CopyOptions.builder().ignoreTimes(true).inplace(true).build());
     assertEquals(Step.MAYBE_UP_TO_DATE, ignoreTimes.plan(f, f, "f").step(), "a hard link or bind mount of the source");
   }
 
   @Test
   void aDeltaUpdateNeverWritesIntoAFileWithOtherLinks() {
-    Stat big = file(8 << 20, 2);
+    FileStat big = file(8 << 20, 2);
     assertTrue(ARCHIVE.deltaCandidate(big, file(8 << 20, 1)));
-    Stat linked = stat(LibC.S_IFREG, 8 << 20, 1, 2);
+    FileStat linked = stat(LibC.S_IFREG, 8 << 20, 1, 2);
     assertFalse(ARCHIVE.deltaCandidate(big, linked), "a cp -al snapshot shares it");
     assertTrue(new Planner(CopyOptions.builder().inplace(true).build()).deltaCandidate(big, linked), "unless --inplace");
     assertFalse(ARCHIVE.deltaCandidate(file(1000, 2), file(1000, 1)), "small files are copied whole");

@@ -1,11 +1,12 @@
 package io.foxing.fxar.internal;
 
+import io.foxing.api.spi.FileStat;
 import io.foxing.api.ErrnoException;
 import io.foxing.copy.internal.LibC;
 import io.foxing.copy.internal.Metadata;
 import io.foxing.copy.internal.Names;
 import io.foxing.copy.internal.Posix;
-import io.foxing.copy.internal.Stat;
+import io.foxing.api.spi.FileStat;
 import io.foxing.fxar.FxarEntry;
 import io.foxing.fxar.FxarEntry.Type;
 import io.foxing.fxar.FxarEntry.Xattr;
@@ -50,7 +51,7 @@ public final class TreeExport {
     TreeExport t = new TreeExport(writer, problems);
     int fd = Posix.openPath(root.toString(), LibC.O_RDONLY | LibC.O_DIRECTORY, root.toString());
     try {
-      Stat st = Posix.fstat(fd, root.toString());
+      FileStat st = Posix.fstat(fd, root.toString());
       writer.add(t.entry(Type.DIRECTORY, FxarEntry.ROOT, st, null, t.xattrs(fd, null, root.toString())));
       t.walk(fd, new byte[0], root.toString());
     } finally {
@@ -66,7 +67,7 @@ public final class TreeExport {
       String at = where + "/" + Names.display(d.name());
       byte[] cname = Posix.cstr(d.name());
       try {
-        Stat st = Posix.stat(dirfd, cname, at);
+        FileStat st = Posix.stat(dirfd, cname, at);
         switch (st.type()) {
           case LibC.S_IFDIR -> {
             int fd = Posix.openat(dirfd, cname, LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_NOFOLLOW, 0, at);
@@ -88,7 +89,7 @@ public final class TreeExport {
     }
   }
 
-  private void file(int dirfd, byte[] cname, byte[] path, Stat st, String at) throws IOException {
+  private void file(int dirfd, byte[] cname, byte[] path, FileStat st, String at) throws IOException {
     if (st.nlink() > 1) {
       byte[] first = linkFirst.putIfAbsent(new Inode(st.dev(), st.ino()), path);
       if (first != null) {
@@ -155,7 +156,7 @@ public final class TreeExport {
     }
   }
 
-  private static Type special(Stat st) {
+  private static Type special(FileStat st) {
     return switch (st.type()) {
       case LibC.S_IFCHR -> Type.CHAR_DEVICE;
       case LibC.S_IFBLK -> Type.BLOCK_DEVICE;
@@ -164,7 +165,7 @@ public final class TreeExport {
     };
   }
 
-  private FxarEntry entry(Type type, byte[] path, Stat st, byte[] target, List<Xattr> xattrs) {
+  private FxarEntry entry(Type type, byte[] path, FileStat st, byte[] target, List<Xattr> xattrs) {
     boolean device = type == Type.CHAR_DEVICE || type == Type.BLOCK_DEVICE;
     return new FxarEntry(type, path, st.permissions(), st.uid(), st.gid(), nanos(st.mtimeSec(), st.mtimeNsec()),
         nanos(st.atimeSec(), st.atimeNsec()), type == Type.FILE ? st.size() : 0, device ? st.rdev() : 0, target, xattrs);

@@ -1,5 +1,6 @@
 package io.foxing.fxar.internal;
 
+import io.foxing.api.spi.FileStat;
 import io.foxing.api.ErrnoException;
 import io.foxing.copy.internal.LibC;
 import io.foxing.copy.internal.Names;
@@ -132,7 +133,7 @@ public final class TreeImport implements AutoCloseable {
             Posix.mkdirat(parent, cname, 0700, at);
           } catch (ErrnoException ex) {
             // restoring into a tree that has this directory already (not a symlink to one): use it
-            io.foxing.copy.internal.Stat st = ex.errno() == Posix.EEXIST ? Posix.statIfExists(parent, cname, at) : null;
+            io.foxing.api.spi.FileStat st = ex.errno() == Posix.EEXIST ? Posix.statIfExists(parent, cname, at) : null;
             if (st == null || !st.isDirectory()) {
               throw ex;
             }

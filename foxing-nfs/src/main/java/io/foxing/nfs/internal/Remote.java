@@ -95,7 +95,7 @@ public final class Remote implements AutoCloseable {
       }
       this.maxIo = sessions[0].maxIo();
       this.rootPath = normalize(uri.getPath() == null ? "" : uri.getPath());
-      this.rootFh = openRoot(createRoot);
+      this.rootFh = openPath(rootPath, createRoot);
     } catch (IOException | RuntimeException e) {
       closeSessions();
       throw e;
@@ -163,9 +163,13 @@ public final class Remote implements AutoCloseable {
     return String.join("/", parts);
   }
 
-  private byte[] openRoot(boolean create) throws IOException {
+  /**
+   * The file handle of {@code path} (normalised, from the server's root), made with its missing
+   * parents when {@code create} is set.
+   */
+  public byte[] openPath(String path, boolean create) throws IOException {
     try {
-      return lookupFrom(null, rootPath, "/" + rootPath);
+      return lookupFrom(null, path, "/" + path);
     } catch (NfsException e) {
       if (!create || e.status() != NfsStatus.NOENT) {
         throw e;
@@ -173,7 +177,7 @@ public final class Remote implements AutoCloseable {
     }
     byte[] fh = lookupFrom(null, "", "/");
     String done = "";
-    for (String part : rootPath.split("/")) {
+    for (String part : path.split("/")) {
       done = done + "/" + part;
       // the pseudo file system above an export answers ROFS to CREATE even for what exists: look first
       if (lookupAttrs(fh, part, done) != null) {
@@ -349,23 +353,42 @@ public final class Remote implements AutoCloseable {
    * sets size and metadata, closes and renames. A server restart in the middle (state or write
    * verifier lost) starts the file again.
    */
-  public void writeLarge(byte[] dirFh, String name, FileChannel src, long size, NfsMetadata meta, int window, String context) throws IOException {
+  public void writeLarge(byte[] dirFh, String name, FileChannel src, long size, NfsMetadata meta, int window, String context)
+      throws IOException {
+    writeLarge(dirFh, name, src, size, meta, window, () -> { }, context);
+  }
+
+  /**
+   * {@link #writeLarge} with a check run when the data is committed, before the file is renamed into
+   * place: if it throws, the temporary is removed and nothing is published.
+   */
+  public void writeLarge(byte[] dirFh, String name, FileChannel src, long size, NfsMetadata meta, int window,
+      io.foxing.api.spi.TargetDirectory.PublishCheck beforePublish, String context) throws IOException {
     IOException last = null;
     String tmp = tempName(name); // the same name on every attempt: a retry overwrites what a failed one left
-    for (int attempt = 0; attempt < 4; attempt++) {
-      try {
-        writeLargeOnce(dirFh, name, tmp, src, size, meta, window, context);
-        return;
-      } catch (NfsException e) {
-        if (!stateLost(e.status())) {
-          throw e;
+    try {
+      for (int attempt = 0; attempt < 4; attempt++) {
+        try {
+          writeLargeOnce(dirFh, name, tmp, src, size, meta, window, beforePublish, context);
+          return;
+        } catch (NfsException e) {
+          if (!stateLost(e.status())) {
+            throw e;
+          }
+          last = e;
+        } catch (VerifierChanged e) {
+          last = e;
         }
-        last = e;
-      } catch (VerifierChanged e) {
-        last = e;
       }
+      throw new IOException(context + ": the server lost the file's state 4 times in a row; last: " + last.getMessage(), last);
+    } catch (IOException | RuntimeException e) {
+      try {
+        remove(dirFh, tmp, context); // no half-written temporary left behind
+      } catch (IOException | RuntimeException ignored) {
+        e.addSuppressed(ignored);
+      }
+      throw e;
     }
-    throw new IOException(context + ": the server lost the file's state 4 times in a row; last: " + last.getMessage(), last);
   }
 
   private static boolean stateLost(NfsStatus s) {
@@ -382,7 +405,7 @@ public final class Remote implements AutoCloseable {
   }
 
   private void writeLargeOnce(byte[] dirFh, String name, String tmp, FileChannel src, long size, NfsMetadata meta, int window,
-      String context) throws IOException {
+      io.foxing.api.spi.TargetDirectory.PublishCheck beforePublish, String context) throws IOException {
     Session s = session();
     Compound open = new Compound(context);
     open.putFh(dirFh);
@@ -440,6 +463,7 @@ public final class Remote implements AutoCloseable {
     if (verifier != null && !Arrays.equals(verifier, committed)) {
       throw new VerifierChanged(context + ": the server restarted before the data was committed");
     }
+    beforePublish.verify();
     Compound finish = new Compound(context);
     finish.putFh(fh);
     setAttrs(finish, stateid, meta, size);

@@ -1,0 +1,99 @@
+package io.foxing.api.spi;
+
+import io.foxing.api.CopyOptions;
+import java.io.Closeable;
+import java.io.IOException;
+import java.util.Set;
+
+/**
+ * Where a copy goes: a local path or a remote location ({@code nfs://host/export/dir}). The copy
+ * engine walks the sources, plans each entry and carries the plan out through a target's
+ * {@link TargetDirectory directories}, so every target follows the same rules (sources, trailing
+ * slash, the target becoming the copy, filters, delete protection, itemize codes, listener,
+ * cancellation). A target only says what it can do ({@link #capabilities()}); an option that
+ * needs a capability it lacks is refused before anything is written.
+ *
+ * <p>A target names one path, the <em>named target</em> (what the user typed). It is opened per
+ * copy run through {@link #openDirectory} or {@link #openParent}. Implementations are thread-safe.
+ */
+public interface Target extends Closeable {
+  /** What a target can carry or do beyond names, contents, modes, owners, times and links. */
+  enum Capability {
+    /**
+     * Extended attributes ({@code -X}). Not refused when missing, since {@code -a} asks for them:
+     * the target reports each one it drops ({@link TargetReport#notPreserved}).
+     */
+    XATTRS("-X/--xattrs"),
+    /** POSIX ACLs ({@code -A}). Not refused when missing, like {@link #XATTRS}. */
+    ACLS("-A/--acls"),
+    /** Block and character devices ({@code --devices}). */
+    DEVICES("--devices"),
+    /** FIFOs and sockets ({@code --specials}). */
+    SPECIALS("--specials"),
+    /** Signatures and directory records kept on the target ({@code --generate-sigs}): delta updates, skipped directories. */
+    SIGNATURES("--generate-sigs"),
+    /** Comparing contents by reading the target back ({@code --checksum}). */
+    CHECKSUM("-c/--checksum"),
+    /** Writing changed files in place ({@code --inplace}). */
+    IN_PLACE("--inplace"),
+    /** Choosing how bytes move ({@code --copy-method}). */
+    COPY_METHODS("--copy-method"),
+    /** Flushing each file to stable storage before it is published ({@code --fsync}). */
+    FSYNC("--fsync"),
+    /** Telling its filesystems apart ({@code -x/--one-file-system}). */
+    FILESYSTEMS("-x/--one-file-system");
+
+    private final String option;
+
+    Capability(String option) {
+      this.option = option;
+    }
+
+    /** The command-line option that needs it, for messages. */
+    public String option() {
+      return option;
+    }
+  }
+
+  /** The target as the user gave it, for messages. */
+  String display();
+
+  /** What this target can do; options needing anything else are refused (see {@link Capability}). */
+  Set<Capability> capabilities();
+
+  /**
+   * The named target's state, following a final symlink as {@code cp} does; null if nothing is there.
+   *
+   * @throws IOException if it cannot be reached
+   */
+  FileStat stat() throws IOException;
+
+  /**
+   * Opens the named target as a directory for one run.
+   *
+   * @param create make it if it is missing (and, with {@link CopyOptions#mkpath()}, its parents)
+   * @param report where this run's warnings go
+   * @throws IOException if it cannot be opened or made; the message names it
+   */
+  TargetDirectory openDirectory(boolean create, TargetReport report) throws IOException;
+
+  /**
+   * Opens the directory that holds the named target, for one run: the copy is made there under
+   * {@link #name()}. With {@link CopyOptions#mkpath()} (and not a dry run) missing parents are made.
+   *
+   * @return null if that directory does not exist (and was not to be made)
+   */
+  TargetDirectory openParent(TargetReport report) throws IOException;
+
+  /** The named target's last path element, as bytes. */
+  byte[] name();
+
+  /** Workers this target wants for a run when the options leave it open; 0 lets the engine choose. */
+  default int workers() {
+    return 0;
+  }
+
+  /** Ends what the target holds for its runs (connections, sessions). */
+  @Override
+  void close() throws IOException;
+}

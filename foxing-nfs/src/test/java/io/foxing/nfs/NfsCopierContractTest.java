@@ -1,0 +1,74 @@
+package io.foxing.nfs;
+
+import io.foxing.api.Copier;
+import io.foxing.api.Copiers;
+import io.foxing.api.CopyOptions;
+import io.foxing.copy.testing.CopierContract;
+import io.foxing.copy.testing.Prerequisites;
+import io.foxing.nfs.testing.Ganesha;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+
+/**
+ * The copier contract for {@code nfs://} targets: the same engine and rules as a local copy, checked
+ * on ganesha's export directory. Each test works in its own directory of one export.
+ */
+class NfsCopierContractTest extends CopierContract {
+  private static Ganesha ganesha;
+  private static final AtomicInteger TESTS = new AtomicInteger();
+  private String area;
+
+  @BeforeAll
+  static void startServer() throws Exception {
+    Prerequisites.requireRoot("ganesha");
+    ganesha = Ganesha.start(Files.createTempDirectory("foxing-nfs-contract"));
+  }
+
+  @AfterAll
+  static void stopServer() {
+    if (ganesha != null) {
+      ganesha.close();
+    }
+  }
+
+  @BeforeEach
+  void ownArea() throws Exception {
+    area = "t" + TESTS.incrementAndGet();
+    try (NfsClient nfs = NfsClient.connect(ganesha.uri(""))) {
+      nfs.mkdirs(area);
+    }
+  }
+
+  @Override
+  protected Copier copier(String sub, CopyOptions options) throws Exception {
+    return Copiers.open(ganesha.uri(area + "/" + sub).toString(), options);
+  }
+
+  @Override
+  protected Path onDisk(String sub) {
+    return ganesha.exportDir().resolve(area).resolve(sub);
+  }
+
+  /** Through the server: ganesha caches directories, so files made behind its back show up only later. */
+  @Override
+  protected void makeOnTarget(String relPath, String contents) throws Exception {
+    try (NfsClient nfs = NfsClient.connect(ganesha.uri(area))) {
+      int slash = relPath.lastIndexOf('/');
+      if (slash > 0) {
+        nfs.mkdirs(relPath.substring(0, slash));
+      }
+      nfs.writeFile(relPath, contents.getBytes(StandardCharsets.UTF_8), NfsMetadata.NONE);
+    }
+  }
+
+  @Override
+  protected List<String> differences(Path src, Path dst) {
+    return NfsCopyTest.rsyncDifferences(src, dst);
+  }
+}
