@@ -39,7 +39,11 @@ public final class Copiers {
         try {
           return engine.copier(t, options);
         } catch (RuntimeException e) {
-          t.close();
+          try {
+            t.close();
+          } catch (IOException closing) {
+            e.addSuppressed(closing);
+          }
           throw e;
         }
       }

@@ -249,7 +249,7 @@ class RsyncHabitsTest {
    */
   @Test
   void optionsAnNfsTargetCannotHonourAreRefusedBeforeItIsReached() {
-    for (String opt : new String[] {"--fsync", "-x", "--checksum", "--generate-sigs", "--inplace", "--copy-method=reflink"}) {
+    for (String opt : new String[] {"--fsync", "--checksum", "--generate-sigs", "--inplace", "--copy-method=reflink"}) {
       FxcpCommandTest.Run r = FxcpCommandTest.fxcp("-a", opt, src + "/", "nfs://127.0.0.1:1/export/x");
       assertEquals(2, r.exit(), opt);
       assertEquals(1, r.errLines().size(), r.err());

@@ -82,8 +82,10 @@ public final class SmartCopier implements Copier {
 
   /**
    * Options the target has no capability for are refused before anything is written, never ignored.
-   * Extended attributes and ACLs are part of {@code -a}: a target without them reports each one it
-   * drops (as not preserved, with a warning) rather than refusing every archive copy.
+   * Extended attributes and ACLs are part of {@code -a}: for a target without them the engine
+   * reports each one it drops (as not preserved, with a warning) rather than refusing every archive
+   * copy. {@code -x} needs nothing of a target: one whose entries have no device numbers (NFS) has
+   * no filesystem boundaries of its own.
    */
   private static void refuseUnsupported(Target target, CopyOptions o) {
     Set<Target.Capability> can = target.capabilities();
@@ -98,7 +100,6 @@ public final class SmartCopier implements Copier {
         case IN_PLACE -> o.inplace();
         case COPY_METHODS -> o.copyMethod() != CopyMethod.AUTO;
         case FSYNC -> o.fsync();
-        case FILESYSTEMS -> o.oneFileSystem();
       };
       if (wanted && !can.contains(c)) {
         throw new UnsupportedOptionException(target.display(), c.option());
@@ -123,7 +124,7 @@ public final class SmartCopier implements Copier {
   public CopyReport copy(List<String> sources, CopyListener listener) throws IOException {
     listener = CopyListener.guarded(listener); // once, here: a listener that throws changes nothing
     try {
-      TreeCopy run = new TreeCopy(options, listener, target.workers());
+      TreeCopy run = new TreeCopy(options, listener, target);
       try (Roots roots = Roots.resolve(sources, target, options, run.report())) {
         listener.copyStart(sources.stream().map(java.nio.file.Path::of).toList(), target.display(), options);
         ProgressScan scan = scanAhead ? ProgressScan.start(roots.roots(), options, listener) : null;

@@ -1,10 +1,15 @@
 package io.foxing.nfs;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.foxing.api.Copier;
 import io.foxing.api.Copiers;
+import io.foxing.api.CopyListener;
 import io.foxing.api.CopyOptions;
+import io.foxing.api.CopyReport;
 import io.foxing.copy.testing.CopierContract;
 import io.foxing.copy.testing.Prerequisites;
+import io.foxing.copy.testing.Shell;
 import io.foxing.nfs.testing.Ganesha;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,6 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * The copier contract for {@code nfs://} targets: the same engine and rules as a local copy, checked
@@ -65,6 +71,32 @@ class NfsCopierContractTest extends CopierContract {
       }
       nfs.writeFile(relPath, contents.getBytes(StandardCharsets.UTF_8), NfsMetadata.NONE);
     }
+  }
+
+  @Override
+  protected void chmodOnTarget(String relPath, int mode) throws Exception {
+    try (NfsClient nfs = NfsClient.connect(ganesha.uri(area))) {
+      nfs.setMetadata(relPath, NfsMetadata.builder().mode(mode).build());
+    }
+  }
+
+  /** NFS here carries no xattrs: each one of a copied file is in the report and warned about, never dropped silently. */
+  @Test
+  void extendedAttributesItCannotCarryAreReported() throws Exception {
+    Path src = tmp.resolve("x");
+    Files.createDirectories(src);
+    Files.writeString(src.resolve("f"), "data");
+    Shell.run("setfattr", "-n", "user.colour", "-v", "blue", src.resolve("f").toString()).check();
+    List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+    CopyReport r = copier("dst", CopyOptions.archive()).copy(List.of(src + "/"), new CopyListener() {
+      @Override
+      public void warning(String path, String message) {
+        warnings.add(path + ": " + message);
+      }
+    });
+    assertEquals(java.util.Map.of("user.colour", 1L), r.xattrsNotPreserved(), r.toString());
+    assertEquals(List.of("f: xattr user.colour not preserved: the target carries no extended attributes"), warnings);
+    assertEquals("data", Files.readString(onDisk("dst/f")));
   }
 
   @Override

@@ -21,7 +21,7 @@ public interface Target extends Closeable {
   enum Capability {
     /**
      * Extended attributes ({@code -X}). Not refused when missing, since {@code -a} asks for them:
-     * the target reports each one it drops ({@link TargetReport#notPreserved}).
+     * the engine reports each one of a copied file or directory as not preserved instead.
      */
     XATTRS("-X/--xattrs"),
     /** POSIX ACLs ({@code -A}). Not refused when missing, like {@link #XATTRS}. */
@@ -39,9 +39,7 @@ public interface Target extends Closeable {
     /** Choosing how bytes move ({@code --copy-method}). */
     COPY_METHODS("--copy-method"),
     /** Flushing each file to stable storage before it is published ({@code --fsync}). */
-    FSYNC("--fsync"),
-    /** Telling its filesystems apart ({@code -x/--one-file-system}). */
-    FILESYSTEMS("-x/--one-file-system");
+    FSYNC("--fsync");
 
     private final String option;
 

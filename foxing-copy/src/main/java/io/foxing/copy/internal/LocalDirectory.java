@@ -52,12 +52,13 @@ final class LocalDirectory implements TargetDirectory {
   final int fd;
   private final long dev; // its filesystem, for the tiers' same-filesystem test
 
-  private LocalDirectory(Run run, int fd, String where) throws ErrnoException {
+  /** @param pathOnly an {@code O_PATH} descriptor: it can be looked through, not read */
+  private LocalDirectory(Run run, int fd, boolean pathOnly, String where) throws ErrnoException {
     this.run = run;
     this.fd = fd;
     try {
       this.dev = Posix.fstat(fd, where).dev();
-      if (run.options.preserves(Preserve.ACLS) && !run.metadata.defaultAclHint) {
+      if (!pathOnly && run.options.preserves(Preserve.ACLS) && !run.metadata.defaultAclHint) {
         // entries made in a directory with a default ACL inherit it: then new entries are compared too
         run.metadata.defaultAclHint = Posix.getXattr(fd, null, DEFAULT_ACL, where) != null;
       }
@@ -68,7 +69,7 @@ final class LocalDirectory implements TargetDirectory {
   }
 
   static LocalDirectory root(Run run, int fd, String where) throws ErrnoException {
-    return new LocalDirectory(run, fd, where);
+    return new LocalDirectory(run, fd, false, where);
   }
 
   @Override
@@ -98,8 +99,18 @@ final class LocalDirectory implements TargetDirectory {
 
   @Override
   public TargetDirectory open(byte[] name, String where) throws IOException {
-    int child = Posix.openat(fd, Posix.cstr(name), LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_NOFOLLOW, 0, where);
-    return new LocalDirectory(run, child, where);
+    byte[] cname = Posix.cstr(name);
+    int child = LibC.openat(fd, cname, LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_NOFOLLOW | LibC.O_CLOEXEC, 0);
+    boolean pathOnly = child < 0 && Posix.lastError() == Posix.EACCES;
+    if (pathOnly) {
+      // a finished directory may have the source's mode, say 0111, and we are not root: still good
+      // for finding a hard link's first copy and linking to it (O_PATH needs only search permission)
+      child = LibC.openat(fd, cname, LibC.O_PATH | LibC.O_DIRECTORY | LibC.O_NOFOLLOW | LibC.O_CLOEXEC, 0);
+    }
+    if (child < 0) {
+      throw Posix.error("open", where, Posix.lastError());
+    }
+    return new LocalDirectory(run, child, pathOnly, where);
   }
 
   @Override

@@ -54,6 +54,11 @@ public final class LocalTarget implements Target {
       fd = Posix.openPath(target, LibC.O_PATH, target);
     } catch (ErrnoException.NotFound e) {
       return null;
+    } catch (ErrnoException e) {
+      if (e.errno() == Posix.ENOTDIR) {
+        return null; // a file on the way: nothing is there (the copy says why when it tries)
+      }
+      throw e;
     }
     try {
       return Posix.fstat(fd, target);

@@ -150,6 +150,11 @@ public final class Metadata {
         || (!startsWith(cname, SYSTEM_PREFIX) && !startsWith(cname, XFS_ACL_PREFIX) && !isOwn(cname));
   }
 
+  /** Whether a (NUL-terminated) attribute name holds a POSIX ACL. */
+  static boolean isAcl(byte[] cname) {
+    return startsWith(cname, ACL_PREFIX);
+  }
+
   /** Whether a (NUL-terminated) attribute name is one fxcp writes as its own state. */
   static boolean isOwn(byte[] cname) {
     for (byte[] own : OWN) {

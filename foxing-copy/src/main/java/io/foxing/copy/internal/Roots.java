@@ -122,7 +122,7 @@ public final class Roots implements AutoCloseable {
     byte[] dstName = target.name();
     TargetDirectory dstParent = hold(target.openParent(report));
     if (dstParent == null && !(options.mkpath() && options.dryRun())) {
-      throw new IOException(display + ": target's parent directory does not exist; create it first (or give --mkpath)");
+      throw new IOException(display + ": the target's parent directory does not exist; create it first (or give --mkpath)");
     }
     // null: a dry run of --mkpath, where everything from here down would be new
     long dev = dstParent == null ? -1 : dstParent.stat(display).dev();
@@ -230,8 +230,8 @@ public final class Roots implements AutoCloseable {
     for (TargetDirectory d : dirs) {
       try {
         d.close();
-      } catch (IOException e) {
-        // nothing was written through it that closing could lose
+      } catch (IOException | RuntimeException e) {
+        // nothing was written through it that closing could lose; the others are closed all the same
       }
     }
     dirs.clear();

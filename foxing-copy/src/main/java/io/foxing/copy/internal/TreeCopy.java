@@ -3,6 +3,7 @@ package io.foxing.copy.internal;
 import io.foxing.api.spi.Itemize;
 import io.foxing.api.spi.FileStat;
 import io.foxing.api.spi.SourceEntry;
+import io.foxing.api.spi.Target;
 import io.foxing.api.spi.TargetDirectory;
 import io.foxing.api.spi.TargetReport;
 import io.foxing.api.Change;
@@ -57,6 +58,8 @@ public final class TreeCopy {
   private final Counters counters;
   private final boolean root = Posix.geteuid() == 0; // only root may give files away
   private final int targetWorkers;
+  private final boolean dropXattrs; // the target carries none: each one of the source is reported instead
+  private final boolean dropAcls;
   private final FilterRules filters;
   private final Planner planner;
   private final boolean dryRun;
@@ -70,12 +73,14 @@ public final class TreeCopy {
 
   /**
    * @param listener guarded by the caller ({@link CopyListener#guarded}): its calls here are not wrapped again
-   * @param targetWorkers what the target asks for ({@link io.foxing.api.spi.Target#workers()}; 0: the engine decides)
+   * @param target where the copy goes: its workers and capabilities count; its directories come with the roots
    */
-  public TreeCopy(CopyOptions options, CopyListener listener, int targetWorkers) {
+  public TreeCopy(CopyOptions options, CopyListener listener, Target target) {
     this.options = options;
     this.listener = listener;
-    this.targetWorkers = targetWorkers;
+    this.targetWorkers = target.workers();
+    this.dropXattrs = options.preserves(Preserve.XATTRS) && !target.capabilities().contains(Target.Capability.XATTRS);
+    this.dropAcls = options.preserves(Preserve.ACLS) && !target.capabilities().contains(Target.Capability.ACLS);
     this.counters = new Counters(listener);
     this.filters = options.filters();
     this.planner = new Planner(options);
@@ -430,6 +435,7 @@ public final class TreeCopy {
     int bits = 0;
     if (d.target != null) {
       bits = d.target.metadata(null, new SourceEntry(d.parent.sfd, Metadata.trimNul(d.srcName), d.sfd, d.src), d.before, !dryRun, where);
+      reportDropped(d.sfd, where);
     }
     if (!d.fresh() && bits != 0) {
       changed(Itemize.code('.', 'd', bits), dirDisplay(d.rel), "");
@@ -664,7 +670,7 @@ public final class TreeCopy {
       return; // nothing on the target yet
     }
     d.target = d.parent.target.open(d.dstName, d.rel);
-    if (!d.fresh()) {
+    if (!d.fresh() && options.oneFileSystem()) {
       d.tdev = d.target.stat(d.rel).dev(); // an existing one may be a mount point
       if (options.oneFileSystem() && !d.parent.pseudo && d.tdev != d.parent.tdev) {
         d.boundary = true; // -x on the target side too: another filesystem there is neither walked nor pruned
@@ -923,9 +929,31 @@ public final class TreeCopy {
         counters.deltaFiles.increment();
         counters.deltaBytesSaved.add(s.size() - w.bytesWritten());
       }
+      reportDropped(sfd, e.rel);
       listener.fileEnd(e.rel, w.bytesWritten(), w.method());
     } finally {
       Posix.close(sfd);
+    }
+  }
+
+  /**
+   * For a target that carries no xattrs or no ACLs: each one the options asked for that the open
+   * source has is reported as not preserved (counted in the report, with a warning), never dropped
+   * in silence. Symlinks and special files have no user xattrs to lose.
+   */
+  private void reportDropped(int sfd, String rel) {
+    if (!dropXattrs && !dropAcls || dryRun) {
+      return;
+    }
+    try {
+      for (byte[] n : Posix.listXattrs(sfd, null, rel)) {
+        boolean acl = Metadata.isAcl(n);
+        if ((acl ? dropAcls : dropXattrs) && Metadata.isCopied(n)) {
+          counters.notPreserved(Posix.xattrName(n), rel, new IOException("the target carries no " + (acl ? "ACLs" : "extended attributes")));
+        }
+      }
+    } catch (ErrnoException ex) {
+      LOG.debug("{}: cannot list its xattrs to report them", rel, ex);
     }
   }
 

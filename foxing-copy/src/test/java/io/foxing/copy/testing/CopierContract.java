@@ -41,6 +41,19 @@ public abstract class CopierContract {
     Files.writeString(p, contents);
   }
 
+  /** Changes the permissions of an entry in the target area as another client of it would. */
+  protected void chmodOnTarget(String relPath, int mode) throws Exception {
+    Files.setPosixFilePermissions(onDisk(relPath), java.nio.file.attribute.PosixFilePermissions.fromString(perms(mode)));
+  }
+
+  private static String perms(int mode) {
+    StringBuilder b = new StringBuilder();
+    for (int bit = 8; bit >= 0; bit--) {
+      b.append((mode & (1 << bit)) == 0 ? '-' : "rwx".charAt(2 - bit % 3));
+    }
+    return b.toString();
+  }
+
   /** What {@code rsync -aniH --delete src/ dst/} lists (no -A/-X: not every target carries them). */
   protected List<String> differences(Path src, Path dst) {
     Prerequisites.requireCommand("rsync");
@@ -157,6 +170,29 @@ public abstract class CopierContract {
   }
 
   @Test
+  void withoutPermissionsExistingEntriesKeepTheirs() throws Exception {
+    Path src = tree();
+    copier("dst", archive()).copy(List.of(src + "/"), CopyListener.NONE);
+    chmodOnTarget("dst/a.txt", 0600);
+    chmodOnTarget("dst/cafe.txt", 0640);
+    chmodOnTarget("dst/sub", 0700);
+    Shell.bash("set -e; printf 'changed' > \"$1/a.txt\"; touch \"$1/cafe.txt\"; touch \"$1/sub/new\"", src.toString()).check();
+    java.util.Set<io.foxing.api.Preserve> noMode = java.util.EnumSet.copyOf(archive().preserve());
+    noMode.remove(io.foxing.api.Preserve.MODE);
+    CopyReport r = copier("dst", archive().toBuilder().preserve(noMode).build()).copy(List.of(src + "/"), CopyListener.NONE);
+    assertEquals(CopyReport.Status.SUCCESS, r.status(), r.toString());
+    assertEquals("changed", Files.readString(onDisk("dst/a.txt")));
+    // as rsync and cp without -p: a replaced file keeps the old one's mode, an updated entry its own
+    assertEquals("rw-------", perms(onDisk("dst/a.txt")));
+    assertEquals("rw-r-----", perms(onDisk("dst/cafe.txt")));
+    assertEquals("rwx------", perms(onDisk("dst/sub")));
+  }
+
+  private static String perms(Path p) throws IOException {
+    return java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(p, java.nio.file.LinkOption.NOFOLLOW_LINKS));
+  }
+
+  @Test
   void aListenerThatThrowsChangesNothing() throws Exception {
     Path src = tree();
     CopyListener hostile = new CopyListener() {
@@ -195,7 +231,7 @@ public abstract class CopierContract {
     Shell.bash("set -e; for i in $(seq 1 40); do mkdir -p \"$1/d$i\"; for j in $(seq 1 50); do echo $i$j > \"$1/d$i/f$j\"; done; done",
         src.toString()).check();
     copier("warm", archive()).copy(List.of(tree() + "/"), CopyListener.NONE); // classes loaded, pools made
-    long before = openDescriptors();
+    List<String> before = openDescriptors();
     Thread caller = Thread.currentThread();
     AtomicBoolean interrupted = new AtomicBoolean();
     CopyListener interrupter = new CopyListener() {
@@ -217,9 +253,16 @@ public abstract class CopierContract {
     assertEquals(List.of(), differences(src, onDisk("dst")));
   }
 
-  private static long openDescriptors() throws IOException {
+  /** What each open descriptor of this process points to, sorted (the listing's own descriptor left out). */
+  private static List<String> openDescriptors() throws IOException {
     try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
-      return s.count();
+      return s.map(fd -> {
+        try {
+          return Files.readSymbolicLink(fd).toString();
+        } catch (IOException e) {
+          return null; // the listing's own descriptor, closed by now
+        }
+      }).filter(java.util.Objects::nonNull).sorted().toList();
     }
   }
 

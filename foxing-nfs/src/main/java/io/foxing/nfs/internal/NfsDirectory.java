@@ -20,7 +20,6 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +28,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * One directory of an {@link NfsTarget}, by file handle. A listing is one READDIR with attributes
  * and handles (a bulk stat): the first {@link #stat(byte[], String)} of each listed name is
- * answered from it, so an up-to-date tree costs one round trip per directory. Every new entry is
+ * answered from it and a listed subdirectory is opened with its listed handle, so an up-to-date
+ * tree costs the READDIR of each directory and nothing per file. Every new entry is
  * made under a temporary name and renamed over its final one in the same compound, so it appears
  * complete: a file that fits one request is written in one round trip ({@link Remote#writeSmall}),
  * larger files are streamed ({@link Remote#writeLarge}).
@@ -43,6 +43,10 @@ final class NfsDirectory implements TargetDirectory {
   private final TargetReport report;
   /** Listed entries not asked about yet: each is used once, later questions go to the server. */
   private final Map<String, Compound.DirEntry> listed = new ConcurrentHashMap<>();
+  /** Handles of subdirectories known here (listed, or made by this run) until they are opened: no LOOKUP for them. */
+  private final Map<String, byte[]> handles = new ConcurrentHashMap<>();
+  /** Something was made, removed or renamed here: the directory's times moved and are set again when it is finished. */
+  private volatile boolean modified;
 
   NfsDirectory(Remote remote, byte[] fh, CopyOptions options, TargetReport report) {
     this.remote = remote;
@@ -54,10 +58,13 @@ final class NfsDirectory implements TargetDirectory {
   @Override
   public List<Entry> list(String where) throws IOException {
     List<Entry> out = new ArrayList<>();
-    listed.clear();
+    listed.clear(); // the engine lists a directory before it works on its entries, never meanwhile
     for (Compound.DirEntry e : remote.readdir(fh, where)) {
       if (e.error() == 0) {
         listed.put(e.name(), e);
+        if (e.attributes().isDirectory() && e.fileHandle() != null) {
+          handles.put(e.name(), e.fileHandle());
+        }
         out.add(new Entry(e.name().getBytes(StandardCharsets.UTF_8), e.attributes().isDirectory()));
       }
     }
@@ -83,23 +90,29 @@ final class NfsDirectory implements TargetDirectory {
   @Override
   public TargetDirectory open(byte[] name, String where) throws IOException {
     String n = name(name, where);
-    Compound.DirEntry e = listed.get(n);
-    byte[] child = e != null && e.fileHandle() != null && e.attributes().isDirectory() ? e.fileHandle() : remote.lookupFrom(fh, n, where);
+    byte[] child = handles.remove(n);
+    if (child == null) {
+      child = remote.lookupFrom(fh, n, where);
+    }
     return new NfsDirectory(remote, child, options, report);
   }
 
   @Override
   public void makeDirectory(byte[] name, String where) throws IOException {
-    remote.mkdir(fh, name(name, where), NfsMetadata.builder().mode(0700).build(), where);
+    String n = name(name, where);
+    modified = true;
+    handles.put(n, remote.mkdir(fh, n, NfsMetadata.builder().mode(0700).build(), where));
   }
 
   @Override
   public void remove(byte[] name, boolean directory, String where) throws IOException {
+    modified = true;
     remote.remove(fh, name(name, where), where);
   }
 
   @Override
   public boolean removeIfEmpty(byte[] name, String where) throws IOException {
+    modified = true;
     try {
       remote.remove(fh, name(name, where), where);
       return true;
@@ -113,6 +126,8 @@ final class NfsDirectory implements TargetDirectory {
 
   @Override
   public void rename(byte[] name, TargetDirectory to, byte[] newName, String where) throws IOException {
+    modified = true;
+    ((NfsDirectory) to).modified = true;
     remote.rename(fh, name(name, where), ((NfsDirectory) to).fh, name(newName, where), where);
   }
 
@@ -123,12 +138,14 @@ final class NfsDirectory implements TargetDirectory {
 
   @Override
   public void makeSymlink(byte[] name, byte[] linkTarget, SourceEntry source, boolean replace, String where) throws IOException {
+    modified = true;
     remote.createSpecial(fh, name(name, where), NfsAttributes.Type.SYMLINK, name(linkTarget, where), 0, 0,
-        wanted(source.stat(), true), where);
+        wanted(source.stat(), -1), where);
   }
 
   @Override
   public void makeSpecial(byte[] name, SourceEntry source, boolean replace, String where) throws IOException {
+    modified = true;
     FileStat s = source.stat();
     NfsAttributes.Type t = switch (s.type()) {
       case FileStat.S_IFBLK -> NfsAttributes.Type.BLOCK_DEVICE;
@@ -140,12 +157,13 @@ final class NfsDirectory implements TargetDirectory {
     long rdev = s.rdev();
     int major = (int) (((rdev >>> 32) & 0xfffff000L) | ((rdev >>> 8) & 0xfff));
     int minor = (int) (((rdev >>> 12) & 0xffffff00L) | (rdev & 0xff));
-    remote.createSpecial(fh, name(name, where), t, null, major, minor, wanted(s, true), where);
+    remote.createSpecial(fh, name(name, where), t, null, major, minor, wanted(s, -1), where);
   }
 
   @Override
   public void link(byte[] name, TargetDirectory firstDir, byte[] firstName, boolean replace, String where) throws IOException {
     NfsDirectory first = (NfsDirectory) firstDir;
+    modified = true;
     remote.link(remote.lookupFrom(first.fh, name(firstName, where), where), fh, name(name, where), where);
   }
 
@@ -154,8 +172,9 @@ final class NfsDirectory implements TargetDirectory {
       String where) throws IOException {
     String n = name(name, where);
     FileStat s = source.stat();
-    NfsMetadata meta = wanted(s, true);
-    reportXattrs(source, where);
+    modified = true;
+    // a replacement keeps the old file's permissions without -p, as a local copy's does
+    NfsMetadata meta = wanted(s, existing != null && existing.isRegular() ? existing.permissions() : -1);
     try (FileChannel ch = source.channel()) {
       if (s.size() <= remote.maxIo()) {
         ByteBuffer buf = ByteBuffer.allocate((int) s.size());
@@ -182,7 +201,7 @@ final class NfsDirectory implements TargetDirectory {
       if (options.preserves(Preserve.MODE) && !s.isSymlink() && before.permissions() != s.permissions()) {
         bits |= Itemize.PERMS;
       }
-      if (options.preserves(Preserve.OWNER) && before.uid() != s.uid()) {
+      if (options.preserves(Preserve.OWNER) && ROOT && before.uid() != s.uid()) {
         bits |= Itemize.OWNER;
       }
       if (options.preserves(Preserve.GROUP) && before.gid() != s.gid()) {
@@ -193,12 +212,11 @@ final class NfsDirectory implements TargetDirectory {
         bits |= Itemize.TIME;
       }
     }
-    if (name == null && apply) {
-      reportXattrs(source, where);
-    }
-    // a directory's own times moved when entries were made in it: set them whenever it is finished
-    if (apply && (bits != 0 || before == null || name == null)) {
-      NfsMetadata m = wanted(s, true);
+    // a directory's own times moved when entries were made in it: set again once it is finished
+    boolean dirMoved = name == null && modified && options.preserves(Preserve.TIMES);
+    if (apply && (bits != 0 || before == null || dirMoved)) {
+      // without -p an existing entry keeps its permissions; a new one gets the source's less the umask
+      NfsMetadata m = wanted(s, before == null ? -1 : before.permissions());
       if (name == null) {
         remote.setattr(fh, m, where);
       } else {
@@ -206,28 +224,6 @@ final class NfsDirectory implements TargetDirectory {
       }
     }
     return bits;
-  }
-
-  /**
-   * NFSv4.2 as served here carries no extended attributes: each user xattr of an open source (a
-   * file or directory) is reported as not preserved instead of dropped in silence. Java sees the
-   * user namespace only; POSIX ACLs are not carried either (documented).
-   */
-  private void reportXattrs(SourceEntry source, String where) {
-    if (!options.preserves(Preserve.XATTRS) || source.fd() < 0) {
-      return;
-    }
-    try {
-      var view = Files.getFileAttributeView(Path.of("/proc/self/fd/" + source.fd()), UserDefinedFileAttributeView.class);
-      if (view == null) {
-        return;
-      }
-      for (String n : view.list()) {
-        report.notPreserved("user." + n, where, new IOException("nfs:// targets carry no extended attributes"));
-      }
-    } catch (IOException | UnsupportedOperationException e) {
-      // no xattr support on the source: nothing to lose
-    }
   }
 
   @Override
@@ -241,14 +237,16 @@ final class NfsDirectory implements TargetDirectory {
   }
 
   /**
-   * The source's metadata as the options preserve it. Without {@code -p} a new entry gets the
-   * source's permissions less the umask, as a local copy does (cp's and rsync's rule).
+   * The source's metadata as the options preserve it. Without {@code -p} an entry gets
+   * {@code keptMode} (the permissions of the entry it replaces or updates), or when new the source's
+   * permissions less the umask, as a local copy does (cp's and rsync's rule). The owner only as root,
+   * as locally: anyone else's SETATTR of an owner would be refused.
    */
-  private NfsMetadata wanted(FileStat s, boolean times) {
+  private NfsMetadata wanted(FileStat s, int keptMode) {
     NfsMetadata.Builder m = NfsMetadata.builder();
-    m.mode(options.preserves(Preserve.MODE) ? s.permissions() : s.permissions() & 0777 & ~UMASK);
-    m.owner(options.preserves(Preserve.OWNER) ? s.uid() : -1, options.preserves(Preserve.GROUP) ? s.gid() : -1);
-    if (times && options.preserves(Preserve.TIMES)) {
+    m.mode(options.preserves(Preserve.MODE) ? s.permissions() : keptMode >= 0 ? keptMode : s.permissions() & 0777 & ~UMASK);
+    m.owner(options.preserves(Preserve.OWNER) && ROOT ? s.uid() : -1, options.preserves(Preserve.GROUP) ? s.gid() : -1);
+    if (options.preserves(Preserve.TIMES)) {
       m.mtimeNanos(s.mtimeNanos());
       m.atimeNanos(s.atimeSec() * 1_000_000_000L + s.atimeNsec());
     }
@@ -256,19 +254,23 @@ final class NfsDirectory implements TargetDirectory {
   }
 
   /** This process's umask, from {@code /proc/self/status} (Linux 4.7+); 022 when it cannot be read. */
-  private static final int UMASK = readUmask();
+  private static final int UMASK = status("Umask:", 8, 022);
+  /** Running as root (effective uid 0): only root may give files away, here as locally. */
+  private static final boolean ROOT = status("Uid:", 10, -1) == 0;
 
-  private static int readUmask() {
+  /** A number in {@code /proc/self/status}: the first after {@code key}, for {@code Uid:} the second (effective). */
+  private static int status(String key, int radix, int otherwise) {
     try {
       for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-        if (line.startsWith("Umask:")) {
-          return Integer.parseInt(line.substring(6).trim(), 8);
+        if (line.startsWith(key)) {
+          String[] f = line.substring(key.length()).trim().split("\\s+");
+          return Integer.parseInt(key.equals("Uid:") && f.length > 1 ? f[1] : f[0], radix);
         }
       }
     } catch (IOException | NumberFormatException e) {
       // fall through
     }
-    return 022;
+    return otherwise;
   }
 
   /** An entry's state as the copy engine compares it; a file system id has no local device number, so dev is -1. */

@@ -414,6 +414,25 @@ public final class Remote implements AutoCloseable {
     Compound.Result opened = s.call(open).check();
     byte[] stateid = opened.stateid(o);
     byte[] fh = opened.fileHandle(g);
+    try {
+      writeOpened(s, dirFh, name, tmp, fh, stateid, src, size, meta, window, beforePublish, context);
+    } catch (IOException | RuntimeException e) {
+      // no open state left on the server for a file that will not be published
+      try {
+        Compound close = new Compound(context);
+        close.putFh(fh);
+        close.close(stateid);
+        s.call(close);
+      } catch (IOException | RuntimeException closing) {
+        e.addSuppressed(closing);
+      }
+      throw e;
+    }
+  }
+
+  private void writeOpened(Session s, byte[] dirFh, String name, String tmp, byte[] fh, byte[] stateid, FileChannel src,
+      long size, NfsMetadata meta, int window, io.foxing.api.spi.TargetDirectory.PublishCheck beforePublish, String context)
+      throws IOException {
     int io = Math.min(maxIo, s.maxIo());
     int inFlight = Math.max(1, Math.min(window, s.slots()));
     List<Future<byte[]>> pending = new ArrayList<>();

@@ -254,8 +254,29 @@ public final class RpcConnection implements AutoCloseable {
     }
   }
 
+  /**
+   * Closes the connection and waits (briefly) for its reader to leave: the JDK releases a socket's
+   * descriptor only when the last thread blocked on it has returned, so a caller that counts its
+   * descriptors after close sees them gone.
+   */
   @Override
   public void close() {
     fail(new IOException("connection to NFS server " + peer + " closed by the client"));
+    if (Thread.currentThread() == reader) {
+      return;
+    }
+    // also from an interrupted thread (a cancelled copy closes its target): wait, then interrupt again
+    boolean interrupted = Thread.interrupted();
+    long deadline = System.nanoTime() + 2_000_000_000L;
+    while (reader.isAlive() && System.nanoTime() < deadline) {
+      try {
+        reader.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
   }
 }
