@@ -7,6 +7,10 @@
 # Needs root (ganesha's VFS backend) and the apt packages nfs-ganesha, nfs-ganesha-vfs,
 # libnfs-utils; tshark (optional) counts the RPC calls on the wire, independently of our client.
 #   sudo benchmarks/e2e-nfs.sh [--runs N] [--files N] [--large-mib N] [--workdir DIR] [--csv FILE]
+#                              [--baseline CHECKOUT] [--no-nfs-cp]
+# --baseline times CHECKOUT/fxcp too (another commit's checkout), interleaved with ours on the same
+# data: an A/B of a change in one run. --no-nfs-cp leaves out the peer (its 5,000 processes take
+# minutes), for such A/B runs.
 #
 # What is measured (median of --runs, each into a new target directory):
 #   small:  N files of 1-4 KiB in 50 directories
@@ -34,6 +38,8 @@ files=5000
 large_mib=100
 workdir=/var/tmp/foxing-nfs-bench
 csv=""
+baseline=""
+with_nfscp=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) runs="$2"; shift 2 ;;
@@ -41,6 +47,8 @@ while [ $# -gt 0 ]; do
     --large-mib) large_mib="$2"; shift 2 ;;
     --workdir) workdir="$2"; shift 2 ;;
     --csv) csv="$2"; shift 2 ;;
+    --baseline) baseline="$(cd "$2" && pwd)"; [ -x "$baseline/fxcp" ] || die "--baseline: no fxcp launcher in $2"; shift 2 ;;
+    --no-nfs-cp) with_nfscp=0; shift ;;
     -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option $1 (see --help)" ;;
   esac
@@ -48,7 +56,7 @@ done
 [ "$(id -u)" = 0 ] || die "must run as root (ganesha's VFS backend needs it)"
 need ganesha.nfsd nfs-ganesha
 [ -f /usr/lib/x86_64-linux-gnu/ganesha/libfsalvfs.so ] || die "ganesha's VFS backend is missing: apt-get install nfs-ganesha-vfs"
-need nfs-cp libnfs-utils
+[ "$with_nfscp" = 0 ] || need nfs-cp libnfs-utils
 
 rm -rf "$workdir"
 mkdir -p "$workdir/data/small" "$workdir/data/large" "$workdir/export" "$workdir/recovery"
@@ -91,6 +99,7 @@ url="nfs://127.0.0.1:$port/export"
 log "nfs-ganesha $(dpkg-query -W -f='${Version}' nfs-ganesha 2>/dev/null || echo '(version unknown)') on port $port"
 
 "$repo/fxcp" --version >/dev/null  # builds on first use, and caches the JDK's files
+[ -z "$baseline" ] || "$baseline/fxcp" --version >/dev/null
 mkdir -p "$workdir/empty"
 "$repo/fxcp" -a "$workdir/empty/" "$url/warm" >/dev/null  # ganesha past its grace period
 
@@ -111,26 +120,37 @@ nfscp_all() {  # one nfs-cp process per file, as a shell user of libnfs would
 }
 
 fx_small="" fx_resync="" local_small="" nfscp_small="" fx_large="" local_large=""
+base_small="" base_resync="" base_large=""
 for r in $(seq "$runs"); do
   log "run $r of $runs"
   cold; fx_small+=" $(timed "$repo/fxcp" -a "$workdir/data/small/" "$url/fx-small-$r")"
   cold; fx_resync+=" $(timed "$repo/fxcp" -a "$workdir/data/small/" "$url/fx-small-$r")"
+  if [ -n "$baseline" ]; then
+    cold; base_small+=" $(timed "$baseline/fxcp" -a "$workdir/data/small/" "$url/base-small-$r")"
+    cold; base_resync+=" $(timed "$baseline/fxcp" -a "$workdir/data/small/" "$url/base-small-$r")"
+  fi
   cold; local_small+=" $(timed cp -a "$workdir/data/small" "$workdir/export/local-small-$r")"
-  "$repo/fxcp" -a "$workdir/empty/" "$url/nfscp-$r" >/dev/null
-  cold; nfscp_small+=" $(timed nfscp_all "nfscp-$r")"
+  if [ "$with_nfscp" = 1 ]; then
+    "$repo/fxcp" -a "$workdir/empty/" "$url/nfscp-$r" >/dev/null
+    cold; nfscp_small+=" $(timed nfscp_all "nfscp-$r")"
+  fi
   cold; fx_large+=" $(timed "$repo/fxcp" -a "$workdir/data/large/" "$url/fx-large-$r")"
+  [ -z "$baseline" ] || { cold; base_large+=" $(timed "$baseline/fxcp" -a "$workdir/data/large/" "$url/base-large-$r")"; }
   cold; local_large+=" $(timed bash -c "cp '$workdir/data/large/large.bin' '$workdir/export/local-large-$r.bin' && sync '$workdir/export/local-large-$r.bin'")"
 done
 
 # correctness of what was measured: the export holds exactly the source (symlink times aside: none here)
 for r in $(seq "$runs"); do
   [ -z "$(rsync -ani --delete "$workdir/data/small/" "$workdir/export/fx-small-$r/")" ] || die "fx-small-$r differs from the source"
+  [ -z "$baseline" ] || [ -z "$(rsync -ani --delete "$workdir/data/small/" "$workdir/export/base-small-$r/")" ] || die "base-small-$r differs"
   cmp -s "$workdir/data/large/large.bin" "$workdir/export/fx-large-$r/large.bin" || die "fx-large-$r differs from the source"
 done
 # nfs-cp is a peer, not ours: its failures are counted and reported, and its files compared by content
-nfscp_failed="$(sort -u "$workdir/nfscp-failures" 2>/dev/null | wc -l)"
+nfscp_failed=0
+[ ! -f "$workdir/nfscp-failures" ] || nfscp_failed="$(sort -u "$workdir/nfscp-failures" | wc -l)"
 nfscp_wrong=0
 for r in $(seq "$runs"); do
+  [ "$with_nfscp" = 1 ] || break
   for f in "$workdir"/data/small/*/*; do
     cmp -s "$f" "$workdir/export/nfscp-$r/$(basename "$f")" || nfscp_wrong=$((nfscp_wrong + 1))
   done
@@ -149,7 +169,8 @@ if command -v tshark >/dev/null 2>&1; then
   trips="$calls calls for $files files and 51 directories: $(awk -v c="$calls" -v f="$files" 'BEGIN { printf "%.3f", c / f }') per file"
 fi
 
-m_fx_small=$(median "$fx_small"); m_fx_resync=$(median "$fx_resync"); m_local_small=$(median "$local_small"); m_nfscp=$(median "$nfscp_small")
+m_fx_small=$(median "$fx_small"); m_fx_resync=$(median "$fx_resync"); m_local_small=$(median "$local_small")
+m_nfscp=0; [ "$with_nfscp" = 0 ] || m_nfscp=$(median "$nfscp_small")
 m_fx_large=$(median "$fx_large"); m_local_large=$(median "$local_large")
 rate() { awk -v n="$1" -v us="$2" 'BEGIN { printf "%.0f", n / (us / 1e6) }'; }
 mbs() { awk -v m="$1" -v us="$2" 'BEGIN { printf "%.0f", m * 1.048576 / (us / 1e6) }'; }
@@ -164,13 +185,26 @@ $(nproc) cores, $(uname -r), $(date -u +%F), median of $runs runs, cold page cac
 | small files | fxcp -a to nfs:// | $(ms "$m_fx_small") ms | $(rate "$files" "$m_fx_small") files/s | 1.00 |
 | small files, unchanged (resync) | fxcp -a again: one READDIR per directory, nothing written | $(ms "$m_fx_resync") ms | $(rate "$files" "$m_fx_resync") files/s | $(ratio "$m_fx_resync" "$m_fx_small") |
 | small files | cp -a into the export directory (local bound) | $(ms "$m_local_small") ms | $(rate "$files" "$m_local_small") files/s | $(ratio "$m_local_small" "$m_fx_small") |
-| small files | nfs-cp (libnfs, NFSv4.0), one process per file | $(ms "$m_nfscp") ms | $(rate "$files" "$m_nfscp") files/s | $(ratio "$m_nfscp" "$m_fx_small") |
+$([ "$with_nfscp" = 0 ] || echo "| small files | nfs-cp (libnfs, NFSv4.0), one process per file | $(ms "$m_nfscp") ms | $(rate "$files" "$m_nfscp") files/s | $(ratio "$m_nfscp" "$m_fx_small") |")
 | ${large_mib} MiB file | fxcp -a to nfs:// | $(ms "$m_fx_large") ms | $(mbs "$large_mib" "$m_fx_large") MB/s | 1.00 |
 | ${large_mib} MiB file | cp + sync into the export directory (local bound) | $(ms "$m_local_large") ms | $(mbs "$large_mib" "$m_local_large") MB/s | $(ratio "$m_local_large" "$m_fx_large") |
 
 RPC round trips (tshark, one fxcp run): $trips.
-nfs-cp: $nfscp_failed of $((files * runs)) calls reported failure; $nfscp_wrong of $((files * runs)) files in the export differ from the source.
+$([ "$with_nfscp" = 0 ] || echo "nfs-cp: $nfscp_failed of $((files * runs)) calls reported failure; $nfscp_wrong of $((files * runs)) files in the export differ from the source.")
 EOF
+if [ -n "$baseline" ]; then
+  b_small=$(median "$base_small"); b_resync=$(median "$base_resync"); b_large=$(median "$base_large")
+  cat <<EOF
+
+Baseline $(git -C "$baseline" rev-parse --short HEAD 2>/dev/null || echo "$baseline") in the same run:
+
+| what | ours | baseline | baseline / ours |
+|---|---:|---:|---:|
+| small files | $(ms "$m_fx_small") ms | $(ms "$b_small") ms | $(ratio "$b_small" "$m_fx_small") |
+| small files, unchanged | $(ms "$m_fx_resync") ms | $(ms "$b_resync") ms | $(ratio "$b_resync" "$m_fx_resync") |
+| ${large_mib} MiB file | $(ms "$m_fx_large") ms | $(ms "$b_large") ms | $(ratio "$b_large" "$m_fx_large") |
+EOF
+fi
 if [ -n "$csv" ]; then
   {
     echo "date,what,tool,median_us,runs"
@@ -181,5 +215,10 @@ if [ -n "$csv" ]; then
     echo "$d,small,nfs-cp,$m_nfscp,$runs"
     echo "$d,large,fxcp-nfs,$m_fx_large,$runs"
     echo "$d,large,cp-sync-local-export,$m_local_large,$runs"
+    if [ -n "$baseline" ]; then
+      echo "$d,small,fxcp-nfs-baseline,$b_small,$runs"
+      echo "$d,small-resync,fxcp-nfs-baseline,$b_resync,$runs"
+      echo "$d,large,fxcp-nfs-baseline,$b_large,$runs"
+    fi
   } >"$csv"
 fi
