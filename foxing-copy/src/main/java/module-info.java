@@ -10,6 +10,7 @@ module io.foxing.copy {
   requires org.slf4j;
 
   exports io.foxing.copy;
+  exports io.foxing.copy.mirror;
   // the descriptor-based file system layer, shared with the archive module's tree export and import
   exports io.foxing.copy.internal to io.foxing.fxar;
 

@@ -28,24 +28,33 @@ public final class Copiers {
    * @throws IOException if a remote target cannot be reached
    */
   public static Copier open(String target, CopyOptions options) throws IOException {
-    CopyEngine engine = engine();
+    Target t = target(target, options);
+    try {
+      return engine().copier(t, options);
+    } catch (RuntimeException e) {
+      try {
+        t.close();
+      } catch (IOException closing) {
+        e.addSuppressed(closing);
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * The target {@code target} names: a local path, or a URI served by the {@link TargetProvider} of
+   * its scheme. The caller closes it.
+   *
+   * @throws IllegalArgumentException if no provider serves the target's scheme
+   */
+  public static Target target(String target, CopyOptions options) throws IOException {
     String scheme = scheme(target);
     if (scheme == null) {
-      return engine.copier(engine.localTarget(target, options), options);
+      return engine().localTarget(target, options);
     }
     for (TargetProvider p : ServiceLoader.load(TargetProvider.class, Copiers.class.getClassLoader())) {
       if (p.scheme().equalsIgnoreCase(scheme)) {
-        Target t = p.open(URI.create(target), options);
-        try {
-          return engine.copier(t, options);
-        } catch (RuntimeException e) {
-          try {
-            t.close();
-          } catch (IOException closing) {
-            e.addSuppressed(closing);
-          }
-          throw e;
-        }
+        return p.open(URI.create(target), options);
       }
     }
     throw new IllegalArgumentException(target + ": no provider for " + scheme

@@ -1,5 +1,18 @@
 package io.foxing.cli;
 
+import io.foxing.api.Change;
+import io.foxing.api.Copiers;
+import io.foxing.api.CopyListener;
+import io.foxing.api.CopyOptions;
+import io.foxing.api.CopyReport;
+import io.foxing.api.FilterRules;
+import io.foxing.copy.mirror.Mirror;
+import io.foxing.copy.mirror.MirrorListener;
+import io.foxing.copy.mirror.MirrorOptions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.foxing.api.events.EventOptions;
@@ -17,7 +30,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code foxingd}: the mirror daemon's commands. Today: {@code events}, which prints what the kernel reports. */
+/**
+ * {@code foxingd}: the mirror daemon's commands: {@code sync} (mirror a directory, once or
+ * continuously) and {@code events} (print what the kernel reports).
+ */
 public final class Foxingd {
   private Foxingd() {}
 
@@ -27,7 +43,7 @@ public final class Foxingd {
 
   /** Runs {@code foxingd ARGS} with the given output streams; returns the exit code. */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
-    return Fxcp.execute(new CommandLine(new Top()).addSubcommand(new Events()), "foxingd", args, out, err);
+    return Fxcp.execute(new CommandLine(new Top()).addSubcommand(new Sync()).addSubcommand(new Events()), "foxingd", args, out, err);
   }
 
   @Command(name = "foxingd", mixinStandardHelpOptions = true, versionProvider = Fxcp.Version.class,
@@ -40,6 +56,123 @@ public final class Foxingd {
     public Integer call() {
       spec.commandLine().usage(spec.commandLine().getErr());
       return ExitCode.NOTHING_DONE;
+    }
+  }
+
+  @Command(name = "sync", mixinStandardHelpOptions = true, versionProvider = Fxcp.Version.class, sortOptions = false,
+      description = {
+        "Make each DST equal to SRC, as fxcp -a --delete SRC/ DST would (DST: a local path or nfs://HOST/export/dir).",
+        "With --watch, keep them equal: capture file events first, compare everything once, print 'ready' on",
+        "standard error, then apply changes as they happen until SIGTERM or Ctrl-C, which finishes the batch",
+        "in flight and exits 0. Events that are lost (a full queue) make it compare everything again."
+      },
+      footerHeading = "%nExit codes:%n",
+      footer = {"  0  the targets are equal to the source (or --watch stopped normally)", "  1  some entries failed (each is listed)",
+          "  2  bad arguments, or nothing could start"})
+  static final class Sync implements Callable<Integer> {
+    @Spec CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "SRC", description = "The directory to mirror.")
+    Path source;
+
+    @Parameters(index = "1..*", arity = "1..*", paramLabel = "DST", description = "Where its mirror is kept (one or more).")
+    List<String> targets;
+
+    @Option(names = {"-a", "--archive"}, description = "Keep everything (the default; as fxcp -a).")
+    boolean archive = true;
+
+    @Option(names = "--watch", description = "Keep mirroring changes until stopped.")
+    boolean watch;
+
+    @Option(names = "--exclude", paramLabel = "PATTERN", description = "Leave out entries matching PATTERN (rsync's rules; repeatable).")
+    List<String> excludes = new ArrayList<>();
+
+    @Option(names = "--include", paramLabel = "PATTERN", description = "Do not leave out entries matching PATTERN (before the excludes it precedes).")
+    List<String> includes = new ArrayList<>();
+
+    @Option(names = "--source", paramLabel = "bpf|fanotify|inotify", description = "With --watch: the event source; fail if it cannot run.")
+    String eventSource;
+
+    @Option(names = "--settle", paramLabel = "MS", description = "With --watch: after a change, wait this long for more before applying them (default 2).")
+    long settleMs = 2;
+
+    @Option(names = "-i", description = "Print each change applied, with rsync's itemize code.")
+    boolean itemize;
+
+    @Override
+    public Integer call() throws Exception {
+      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter err = spec.commandLine().getErr();
+      FilterRules.Builder f = FilterRules.builder();
+      includes.forEach(f::include);
+      excludes.forEach(f::exclude);
+      MirrorOptions options = MirrorOptions.builder()
+          .copy(CopyOptions.archive().toBuilder().filters(f.build()).build())
+          .settle(java.time.Duration.ofMillis(settleMs)).build();
+      if (!watch) {
+        int worst = ExitCode.OK;
+        for (String t : targets) {
+          CopyReport r = Copiers.open(t, options.copy()).copy(List.of(source + "/"), itemize ? printer(out, t) : CopyListener.NONE);
+          r.failures().forEach(x -> err.println("foxingd: " + x.path() + ": " + x.reason()));
+          worst = Math.max(worst, ExitCode.of(r.status()));
+        }
+        return worst;
+      }
+      EventSources.Opened opened = EventSources.open(eventSource, source, EventOptions.defaults());
+      MirrorListener listener = new MirrorListener() {
+        @Override
+        public void changed(String target, Change c) {
+          if (itemize) {
+            out.println(c.code() + " " + c.path() + (targets.size() > 1 ? "  [" + target + "]" : ""));
+          }
+        }
+
+        @Override
+        public void rescan(String why) {
+          err.println("foxingd: comparing everything again: " + why);
+        }
+
+        @Override
+        public void failed(String target, String path, String reason) {
+          err.println("foxingd: " + target + ": " + reason);
+        }
+      };
+      Mirror mirror;
+      try {
+        mirror = Mirror.start(source, targets, opened.stream(), options, listener);
+      } catch (IOException | RuntimeException e) {
+        opened.stream().close();
+        throw e;
+      }
+      err.println("foxingd: watching " + source + " with " + opened.source().name() + " (" + opened.reason() + ")");
+      CountDownLatch stop = new CountDownLatch(1);
+      // SIGTERM and Ctrl-C end the watch normally: the batch in flight finishes, then exit 0
+      for (String sig : new String[] {"TERM", "INT"}) {
+        sun.misc.Signal.handle(new sun.misc.Signal(sig), s -> stop.countDown());
+      }
+      if (mirror.awaitReady(java.time.Duration.ofDays(365))) {
+        err.println("ready");
+        err.flush();
+      }
+      try (mirror) {
+        while (!stop.await(200, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+          if (mirror.failure() != null) {
+            err.println("foxingd: " + Fxcp.oneLine(mirror.failure()));
+            return ExitCode.PARTIAL;
+          }
+        }
+      }
+      err.println("foxingd: stopped");
+      return ExitCode.OK;
+    }
+
+    private static CopyListener printer(PrintWriter out, String target) {
+      return new CopyListener() {
+        @Override
+        public void changed(Change c) {
+          out.println(c.code() + " " + c.path());
+        }
+      };
     }
   }
 

@@ -120,6 +120,13 @@ public final class WatchServiceStream extends QueueStream {
         long now = System.nanoTime();
         if (event.kind() == OVERFLOW) {
           overflow(1, "the inotify queue for " + (dir == null ? root : dir) + " was full");
+          // a directory made while events were lost has no watch yet: without one, none of its later
+          // changes would ever be reported. Watch what is there now (the consumer compares it all anyway).
+          try {
+            registerTree(dir == null ? root : dir, false);
+          } catch (IOException cannot) {
+            emit(FileEvent.Kind.RESCAN, (dir == null ? root : dir).toString(), null, 0, now, "cannot watch: " + cannot.getMessage());
+          }
           continue;
         }
         if (dir == null) {

@@ -117,7 +117,25 @@ public final class TreeCopy {
   }
 
   /** One thing to copy: entry {@code srcName} of {@code srcDirFd} becomes {@code dstName} of {@code dst} (null: not there yet, in a dry run). */
-  public record Root(int srcDirFd, byte[] srcName, TargetDirectory dst, long dstDev, byte[] dstName, String relPath, String targetDisplay) {}
+  public record Root(int srcDirFd, byte[] srcName, TargetDirectory dst, long dstDev, byte[] dstName, String relPath,
+      String targetDisplay, String rawDir, boolean mirrored, boolean walk) {
+    /** A root from the command line: named by the user, so never filtered, never deleted to make room. */
+    public Root(int srcDirFd, byte[] srcName, TargetDirectory dst, long dstDev, byte[] dstName, String relPath, String targetDisplay) {
+      this(srcDirFd, srcName, dst, dstDev, dstName, relPath, targetDisplay, "", false, true);
+    }
+
+    /**
+     * A root of a mirror's change: entry {@code name} of directory {@code dirRel} (raw, for filters),
+     * made equal on the target whatever it became: removed there if the source has it no more,
+     * replaced if its kind changed. A directory on both sides is walked only if {@code walk}
+     * (else only its own metadata is brought in line); a new one is always walked.
+     */
+    public static Root mirror(int srcDirFd, TargetDirectory dst, byte[] name, String dirRel, String rawDir, boolean walk) {
+      String display = Names.display(name);
+      String rel = dirRel.isEmpty() ? display : dirRel + "/" + display;
+      return new Root(srcDirFd, name, dst, -1, name, rel, rel, rawDir, true, walk);
+    }
+  }
 
   /** Where the target reports to this run (its warnings count with the run's). */
   public TargetReport report() {
@@ -189,7 +207,10 @@ public final class TreeCopy {
     List<Entry> entries; // what was found in the source, kept for the directory record
     byte[] sourceDigest; // of the entries as listed; null: no record is to be written
     boolean unchanged; // its record matched: the entries were left alone
-    boolean boundary; // on another filesystem than its parent, under -x: made, not walked
+    boolean boundary; // on another filesystem than its parent (-x), or a mirror root not to walk: made, not walked
+    boolean mirrorRoot; // a pseudo-parent of a mirror's root (see Root#mirror)
+    boolean walkRoot = true;
+    String rootRaw = ""; // a pseudo-parent's raw path below the transfer root, for filters
     long issuesAtStart; // failures and warnings of the whole run when the directory was listed
     long listedAt; // wall clock before the source was listed, less the ctime guard
 
@@ -210,6 +231,9 @@ public final class TreeCopy {
       d.target = r.dst;
       d.tdev = r.dstDev;
       d.targetDisplay = r.targetDisplay;
+      d.mirrorRoot = r.mirrored;
+      d.walkRoot = r.walk;
+      d.rootRaw = r.rawDir;
       return d;
     }
 
@@ -248,10 +272,19 @@ public final class TreeCopy {
         return;
       }
       byte[] cname = Posix.cstr(r.srcName);
-      FileStat st = Posix.stat(parent.sfd, cname, r.relPath.isEmpty() ? "." : r.relPath);
+      String where = r.relPath.isEmpty() ? "." : r.relPath;
+      FileStat st = r.mirrored ? Posix.statIfExists(parent.sfd, cname, where) : Posix.stat(parent.sfd, cname, where);
+      FileStat there = parent.target != null ? parent.target.stat(r.dstName, where) : null;
+      if (st == null) {
+        // a mirror's change: the source has it no more, so neither will the target
+        if (there != null) {
+          removeTree(parent.target, r.dstName, r.relPath, there.isDirectory(), true);
+        }
+        return;
+      }
       Entry e = new Entry(r.dstName, Posix.cstr(r.dstName), r.relPath, st);
-      e.dst = parent.target != null ? parent.target.stat(r.dstName, r.relPath.isEmpty() ? "." : r.relPath) : null;
-      if (e.dst != null && (e.dst.isDirectory() != st.isDirectory())) {
+      e.dst = there;
+      if (!r.mirrored && e.dst != null && (e.dst.isDirectory() != st.isDirectory())) {
         // as cp and rsync do: the target the user named is never deleted to make room
         String what = st.isDirectory() ? "non-directory with a directory" : "directory with a non-directory";
         throw new IOException(Names.display(r.dstName) + ": cannot overwrite " + what + "; remove it or choose another target");
@@ -642,7 +675,8 @@ public final class TreeCopy {
       counters.directories.increment();
     }
     Dir child = new Dir(d, srcCname, e.name, e.rel, rawOf(d, e), e.src, e.dst, false);
-    child.boundary = options.oneFileSystem() && !d.pseudo && e.src.dev() != d.src.dev();
+    child.boundary = options.oneFileSystem() && !d.pseudo && e.src.dev() != d.src.dev()
+        || d.pseudo && !d.walkRoot && e.dst != null; // a mirror's directory whose own metadata changed
     d.pending.incrementAndGet();
     pool.execute(() -> processDir(child));
   }
@@ -679,7 +713,10 @@ public final class TreeCopy {
   }
 
   private static String rawOf(Dir d, Entry e) {
-    return d.pseudo ? (e.rel.isEmpty() ? "" : Names.raw(e.name)) : d.childRaw(Names.raw(e.name));
+    if (d.pseudo) {
+      return e.rel.isEmpty() ? "" : d.rootRaw.isEmpty() ? Names.raw(e.name) : d.rootRaw + "/" + Names.raw(e.name);
+    }
+    return d.childRaw(Names.raw(e.name));
   }
 
   private void copySymlink(Dir d, Entry e, byte[] srcCname, Planner.Action a) throws IOException {

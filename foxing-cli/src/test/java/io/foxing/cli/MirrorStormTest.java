@@ -1,0 +1,209 @@
+package io.foxing.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.foxing.api.CopyReport;
+import io.foxing.api.events.EventOptions;
+import io.foxing.api.events.EventSource;
+import io.foxing.api.events.EventSources;
+import io.foxing.api.events.EventStream;
+import io.foxing.bpf.testing.Workload;
+import io.foxing.copy.mirror.Mirror;
+import io.foxing.copy.mirror.MirrorListener;
+import io.foxing.copy.mirror.MirrorOptions;
+import io.foxing.copy.testing.Prerequisites;
+import io.foxing.copy.testing.Shell;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The mirror under storms, with the real kernel's event sources: whatever happened (creates,
+ * appends, truncates, rename chains, directory renames, save-by-rename, hard links, symlinks,
+ * xattrs, chmod, chown, tree deletes, from another process), once it is quiet
+ * {@code rsync -aniHAX --delete} finds nothing, directory times included.
+ */
+class MirrorStormTest {
+  /** Quiet to converged, at most: the bar is 5 s; a loaded CI machine gets twice that. */
+  private static final Duration CONVERGE = Duration.ofSeconds(10);
+
+  @TempDir Path tmp;
+
+  static EventSource source(String name) {
+    if (!name.equals("inotify")) {
+      Prerequisites.requireRoot(name + " capture");
+    }
+    for (EventSource s : EventSources.all()) {
+      if (s.name().equals(name)) {
+        Prerequisites.require(s.isAvailable(), name + " source: " + s.unavailabilityCause());
+        return s;
+      }
+    }
+    throw new AssertionError("no event source " + name);
+  }
+
+  /** What rsync finds different, polled until nothing or the deadline; the time it took in {@code took}. */
+  static List<String> converge(Path src, Path dst, AtomicLong took) throws InterruptedException {
+    long start = System.nanoTime();
+    List<String> diff;
+    do {
+      diff = Shell.run("rsync", "-aniHAX", "--delete", src + "/", dst + "/").check().stdout().lines().filter(l -> !l.isBlank()).toList();
+      if (diff.isEmpty()) {
+        break;
+      }
+      Thread.sleep(100);
+    } while (System.nanoTime() - start < CONVERGE.toNanos());
+    took.set((System.nanoTime() - start) / 1_000_000);
+    return diff;
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"bpf", "fanotify", "inotify"})
+  void aStormConvergesOnceItIsQuiet(String name) throws Exception {
+    EventSource source = source(name);
+    Prerequisites.requireCommand("python3");
+    Prerequisites.requireCommand("rsync");
+    Path src = Files.createDirectories(tmp.resolve("src")).toRealPath();
+    Path dst = tmp.resolve("dst");
+    Workload.run(src, 7, 300); // something to hydrate
+    List<String> rescans = new CopyOnWriteArrayList<>();
+    List<String> failures = new CopyOnWriteArrayList<>();
+    EventStream events = source.open(src, EventOptions.defaults());
+    try (Mirror m = Mirror.start(src, List.of(dst.toString()), events, MirrorOptions.defaults(), new MirrorListener() {
+      @Override
+      public void rescan(String why) {
+        rescans.add(why);
+      }
+
+      @Override
+      public void failed(String target, String path, String reason) {
+        failures.add(path + ": " + reason);
+      }
+    })) {
+      assertTrue(m.awaitReady(Duration.ofMinutes(1)), "hydrated");
+      String mix = Workload.run(src, 42, 1200);
+      AtomicLong took = new AtomicLong();
+      List<String> diff = converge(src, dst, took);
+      System.out.println(name + ": converged " + took.get() + " ms after the storm (" + mix.lines().count()
+          + " kinds of operation), rescans " + rescans + ", transient failures " + failures.size());
+      assertEquals(List.of(), diff, "rsync -aniHAX --delete after the storm, " + name);
+      assertEquals(null, m.failure());
+    }
+  }
+
+  @Test
+  void lostEventsBecomeAFullComparison() throws Exception {
+    EventSource source = source("inotify");
+    Path src = Files.createDirectories(tmp.resolve("src")).toRealPath();
+    Path dst = tmp.resolve("dst");
+    List<String> rescans = new CopyOnWriteArrayList<>();
+    // 30,000 creates while nobody reads, against a 16-event queue: the kernel's queue overflows
+    EventStream events = source.open(src, EventOptions.builder().queueCapacity(16).kernelBufferBytes(16 * 1024).build());
+    Shell.run("python3", "-c", "import os, sys\nfor i in range(30000): os.close(os.open(sys.argv[1] + '/f%d' % i, os.O_CREAT | os.O_WRONLY))",
+        src.toString()).check();
+    try (Mirror m = Mirror.start(src, List.of(dst.toString()), events, MirrorOptions.defaults(), new MirrorListener() {
+      @Override
+      public void rescan(String why) {
+        rescans.add(why);
+      }
+    })) {
+      assertTrue(m.awaitReady(Duration.ofMinutes(1)));
+      Workload.run(Files.createDirectories(src.resolve("after")), 12, 400); // and it goes on mirroring after the rescan
+      AtomicLong took = new AtomicLong();
+      assertEquals(List.of(), converge(src, dst, took));
+      assertTrue(events.lost() > 0 && !rescans.isEmpty(), "the queue overflowed and the mirror compared everything: " + rescans);
+    }
+  }
+
+  @Test
+  void aTargetMadeWithSignaturesHydratesWithoutCopying() throws Exception {
+    EventSource source = source("inotify");
+    Path src = Files.createDirectories(tmp.resolve("src")).toRealPath();
+    Path dst = tmp.resolve("dst");
+    Workload.run(src, 3, 300);
+    assertEquals(0, FxcpCommandTest.fxcp("-a", "--generate-sigs", src + "/", dst.toString()).exit());
+    List<CopyReport> hydrated = new CopyOnWriteArrayList<>();
+    try (Mirror m = Mirror.start(src, List.of(dst.toString()), source.open(src, EventOptions.defaults()),
+        MirrorOptions.builder().copy(io.foxing.api.CopyOptions.archive().toBuilder().generateSignatures(true).build()).build(),
+        new MirrorListener() {
+          @Override
+          public void hydrated(String target, CopyReport report) {
+            hydrated.add(report);
+          }
+        })) {
+      assertTrue(m.awaitReady(Duration.ofMinutes(1)));
+      assertEquals(1, hydrated.size());
+      assertEquals(0, hydrated.get(0).filesCopied(), hydrated.get(0).toString());
+      assertTrue(hydrated.get(0).directoriesUnchanged() > 0, "directory records trusted: " + hydrated.get(0));
+    }
+  }
+
+  @Test
+  void aTargetInsideTheSourceIsRefused() throws Exception {
+    Path src = Files.createDirectories(tmp.resolve("src")).toRealPath();
+    FoxingdCommandTest.Run r = FoxingdCommandTest.run("sync", "--watch", src.toString(), src.resolve("mirror").toString());
+    assertEquals(2, r.exit(), r.err());
+    assertTrue(r.err().contains("the target is inside the source"), r.err());
+    assertEquals(1, r.err().lines().count(), r.err());
+  }
+
+  /** foxingd killed (SIGKILL) in the middle of a storm, then started again: converged, nothing lost. */
+  @Test
+  void killedMidStormThenRestartedConverges() throws Exception {
+    Prerequisites.requireCommand("python3");
+    Path src = Files.createDirectories(tmp.resolve("src")).toRealPath();
+    Path dst = tmp.resolve("dst");
+    Workload.run(src, 5, 200);
+    Process first = daemon(src, dst, "first");
+    waitForReady(first, tmp.resolve("first.err"));
+    Thread storm = new Thread(() -> {
+      try {
+        Workload.run(src, 99, 1500);
+      } catch (Exception e) {
+        throw new RuntimeException(e);
+      }
+    });
+    storm.start();
+    Thread.sleep(300);
+    first.destroyForcibly(); // SIGKILL: no chance to finish anything
+    first.waitFor(10, TimeUnit.SECONDS);
+    storm.join();
+    Process second = daemon(src, dst, "second");
+    try {
+      waitForReady(second, tmp.resolve("second.err"));
+      AtomicLong took = new AtomicLong();
+      assertEquals(List.of(), converge(src, dst, took), "after a SIGKILL mid-storm and a restart");
+    } finally {
+      second.destroy(); // SIGTERM: finishes and exits 0
+      assertTrue(second.waitFor(30, TimeUnit.SECONDS));
+      assertEquals(0, second.exitValue(), Files.readString(tmp.resolve("second.err")));
+    }
+  }
+
+  private Process daemon(Path src, Path dst, String name) throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Foxingd.class.getName(),
+        "sync", "--watch", "--source", "inotify", src.toString(), dst.toString())
+        .redirectOutput(File.createTempFile("foxingd", ".out", tmp.toFile()))
+        .redirectError(tmp.resolve(name + ".err").toFile()).start();
+  }
+
+  private static void waitForReady(Process p, Path err) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!Files.readString(err).lines().anyMatch("ready"::equals)) {
+      assertTrue(p.isAlive(), "foxingd exited: " + Files.readString(err));
+      assertTrue(System.nanoTime() < deadline, "foxingd not ready in 60 s: " + Files.readString(err));
+      Thread.sleep(50);
+    }
+  }
+}

@@ -1,0 +1,207 @@
+package io.foxing.copy.internal;
+
+import io.foxing.api.CopyListener;
+import io.foxing.api.CopyOptions;
+import io.foxing.api.CopyReport;
+import io.foxing.api.ErrnoException;
+import io.foxing.api.spi.Target;
+import io.foxing.api.spi.TargetDirectory;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Applies a batch of {@link MirrorChanges} to one target with the copy engine: each changed entry
+ * becomes a {@link TreeCopy.Root#mirror mirror root} (its source directory's descriptor, its target
+ * directory, its name), so the planner, the publishing, the metadata and the deletion rules are the
+ * copy's own. Entries run level by level, shallowest first, so an entry is never changed while a
+ * walk of its parent is still under way; then the directories whose entries changed get their own
+ * metadata (their times moved).
+ *
+ * <p>An entry whose target directory is missing (created by an event not seen yet, or removed by
+ * someone else) is escalated: its nearest directory is compared whole in a second round.
+ */
+public final class MirrorApply {
+  private final int sourceRoot; // the mirrored directory, held for the mirror's life
+  private final int sourceParent; // and its parent, for the root's own metadata
+  private final byte[] sourceName;
+  private final Target target;
+  private final CopyOptions options;
+
+  public MirrorApply(int sourceRoot, int sourceParent, byte[] sourceName, Target target, CopyOptions options) {
+    this.sourceRoot = sourceRoot;
+    this.sourceParent = sourceParent;
+    this.sourceName = sourceName;
+    this.target = target;
+    this.options = options;
+  }
+
+  /**
+   * Whether a changed entry is a file with other hard links now. Its other names changed with it
+   * (contents, mode, owner) but no event names them, and a new link names only itself: the batch is
+   * then applied as a full comparison, whose hard-link groups see every name. Costly on big trees;
+   * an inode-to-names index is the way to do better.
+   */
+  public boolean touchesHardLinks(MirrorChanges changes) throws IOException {
+    if (!options.preserves(io.foxing.api.Preserve.HARD_LINKS)) {
+      return false;
+    }
+    Map<String, Integer> dirs = new HashMap<>();
+    try {
+      for (List<MirrorChanges.Entry> level : changes.levels()) {
+        for (MirrorChanges.Entry e : level) {
+          int dir = sourceDir(e.dir(), dirs);
+          var st = dir < 0 ? null : Posix.statIfExists(dir, Posix.cstr(Names.bytes(e.name())), e.path());
+          if (st != null && st.isRegular() && st.nlink() > 1) {
+            return true;
+          }
+        }
+      }
+      return false;
+    } finally {
+      for (int fd : dirs.values()) {
+        if (fd != sourceRoot) {
+          Posix.close(fd);
+        }
+      }
+    }
+  }
+
+  /** Applies {@code changes}; the reports of its runs, in order. */
+  public List<CopyReport> apply(MirrorChanges changes, CopyListener listener) throws IOException {
+    List<CopyReport> reports = new ArrayList<>();
+    List<List<MirrorChanges.Entry>> levels = changes.levels();
+    List<MirrorChanges.Entry> escalated = new ArrayList<>();
+    for (List<MirrorChanges.Entry> level : levels) {
+      reports.add(run(level, listener, escalated));
+    }
+    for (int round = 0; !escalated.isEmpty() && round < 64; round++) {
+      List<MirrorChanges.Entry> again = new ArrayList<>();
+      reports.add(run(escalated, listener, again));
+      escalated = again;
+    }
+    List<MirrorChanges.Entry> dirs = new ArrayList<>();
+    boolean root = false;
+    for (String d : changes.directories()) {
+      if (d.isEmpty()) {
+        root = true;
+      } else {
+        int slash = d.lastIndexOf('/');
+        dirs.add(new MirrorChanges.Entry(slash < 0 ? "" : d.substring(0, slash), d.substring(slash + 1), false));
+      }
+    }
+    if (!dirs.isEmpty()) {
+      reports.add(run(dirs, listener, new ArrayList<>()));
+    }
+    if (root) {
+      reports.add(rootMetadata(listener));
+    }
+    return reports;
+  }
+
+  /** One engine run over {@code entries}, which must not contain each other. */
+  private CopyReport run(List<MirrorChanges.Entry> entries, CopyListener listener, List<MirrorChanges.Entry> escalate)
+      throws IOException {
+    TreeCopy copy = new TreeCopy(options, listener, target);
+    Map<String, Integer> sources = new HashMap<>();
+    Map<String, TargetDirectory> targets = new HashMap<>();
+    List<TreeCopy.Root> roots = new ArrayList<>();
+    try (TargetDirectory top = target.openDirectory(false, copy.report())) {
+      targets.put("", top);
+      for (MirrorChanges.Entry e : entries) {
+        int sfd = sourceDir(e.dir(), sources);
+        if (sfd < 0) {
+          continue; // gone from the source: the entry of the directory that went removes it
+        }
+        TargetDirectory tdir = targetDir(e.dir(), targets);
+        if (tdir == null) {
+          escalate(e.dir(), escalate);
+          continue;
+        }
+        roots.add(TreeCopy.Root.mirror(sfd, tdir, Names.bytes(e.name()), e.dir(), Names.raw(Names.bytes(e.dir())), e.walk()));
+      }
+      return copy.run(roots, List.of());
+    } finally {
+      for (int fd : sources.values()) {
+        if (fd != sourceRoot) {
+          Posix.close(fd);
+        }
+      }
+      for (Map.Entry<String, TargetDirectory> t : targets.entrySet()) {
+        if (!t.getKey().isEmpty() && t.getValue() != null) {
+          t.getValue().close();
+        }
+      }
+    }
+  }
+
+  /** The mirrored directory's own metadata, through its parent on both sides. */
+  private CopyReport rootMetadata(CopyListener listener) throws IOException {
+    TreeCopy copy = new TreeCopy(options, listener, target);
+    try (TargetDirectory parent = target.openParent(copy.report())) {
+      if (parent == null) {
+        throw new IOException(target.display() + ": the target's parent directory is gone");
+      }
+      // not mirrored: a source root that went away (an unmounted disk) must never empty the target
+      TreeCopy.Root r = new TreeCopy.Root(sourceParent, sourceName, parent, -1, target.name(), "", target.display(), "", false, false);
+      return copy.run(List.of(r), List.of());
+    }
+  }
+
+  private void escalate(String dir, List<MirrorChanges.Entry> out) {
+    if (dir.isEmpty()) {
+      throw new IllegalStateException("the target's root directory is gone");
+    }
+    int slash = dir.lastIndexOf('/');
+    MirrorChanges.Entry up = new MirrorChanges.Entry(slash < 0 ? "" : dir.substring(0, slash), dir.substring(slash + 1), true);
+    if (!out.contains(up)) {
+      out.add(up);
+    }
+  }
+
+  /** The source directory {@code rel}, opened one name at a time without following a symlink; -1 if it is gone. */
+  private int sourceDir(String rel, Map<String, Integer> cache) throws ErrnoException {
+    if (rel.isEmpty()) {
+      return sourceRoot;
+    }
+    Integer have = cache.get(rel);
+    if (have != null) {
+      return have;
+    }
+    int slash = rel.lastIndexOf('/');
+    int parent = sourceDir(slash < 0 ? "" : rel.substring(0, slash), cache);
+    int fd = -1;
+    if (parent >= 0) {
+      int got = LibC.openat(parent, Posix.cstr(Names.bytes(rel.substring(slash + 1))),
+          LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_NOFOLLOW | LibC.O_CLOEXEC, 0);
+      if (got >= 0) {
+        fd = got;
+      } else if (Posix.lastError() != Posix.ENOENT && Posix.lastError() != Posix.ENOTDIR && Posix.lastError() != Posix.ELOOP) {
+        throw Posix.error("open", rel, Posix.lastError());
+      }
+    }
+    cache.put(rel, fd);
+    return fd;
+  }
+
+  /** The target directory {@code rel}, opened one name at a time; null if it is not there (or not a directory). */
+  private TargetDirectory targetDir(String rel, Map<String, TargetDirectory> cache) throws IOException {
+    if (cache.containsKey(rel)) {
+      return cache.get(rel);
+    }
+    int slash = rel.lastIndexOf('/');
+    TargetDirectory parent = targetDir(slash < 0 ? "" : rel.substring(0, slash), cache);
+    TargetDirectory dir = null;
+    if (parent != null) {
+      byte[] name = Names.bytes(rel.substring(slash + 1));
+      var st = parent.stat(name, rel);
+      if (st != null && st.isDirectory()) {
+        dir = parent.open(name, rel);
+      }
+    }
+    cache.put(rel, dir);
+    return dir;
+  }
+}

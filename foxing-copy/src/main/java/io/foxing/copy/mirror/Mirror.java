@@ -1,0 +1,296 @@
+package io.foxing.copy.mirror;
+
+import io.foxing.api.Change;
+import io.foxing.api.Copiers;
+import io.foxing.api.CopyListener;
+import io.foxing.api.CopyReport;
+import io.foxing.api.events.EventStream;
+import io.foxing.api.events.FileEvent;
+import io.foxing.api.spi.Target;
+import io.foxing.copy.SmartCopier;
+import io.foxing.copy.internal.LibC;
+import io.foxing.copy.internal.MirrorApply;
+import io.foxing.copy.internal.MirrorChanges;
+import io.foxing.copy.internal.Names;
+import io.foxing.copy.internal.Posix;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps one or more targets equal to a source directory as it changes: the copy engine driven by
+ * file events.
+ *
+ * <pre>{@code
+ * EventStream events = EventSources.open(null, source, EventOptions.defaults()).stream(); // capture first
+ * try (Mirror m = Mirror.start(source, List.of("/backup/home", "nfs://filer/export/home"), events,
+ *     MirrorOptions.defaults(), MirrorListener.NONE)) {
+ *   m.awaitReady(Duration.ofMinutes(10));   // hydrated: live from here on
+ *   ...
+ * }
+ * }</pre>
+ *
+ * <p>How it stays right: the event stream is opened before the first comparison (hydration), so a
+ * change made during it is applied after it. Events are not replayed one by one; each names an
+ * entry to bring in line, and a batch of them is applied by the copy engine, which compares source
+ * and target as they are then (see {@code MirrorChanges}). So a burst of writes is one copy, a
+ * temporary made and removed within a batch never reaches the target, a rename chain leaves one
+ * name, and events the kernel lost ({@code OVERFLOW}) become a full comparison, never a lost change.
+ * Targets come from {@link Copiers#target}: a local path or {@code nfs://}.
+ */
+public final class Mirror implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Mirror.class);
+
+  private final Path source;
+  private final List<Target> targets;
+  private final List<MirrorApply> appliers = new ArrayList<>();
+  private final EventStream events;
+  private final MirrorOptions options;
+  private final MirrorListener listener;
+  private final int sourceFd;
+  private final int sourceParentFd;
+  private final CountDownLatch ready = new CountDownLatch(1);
+  private final Thread thread;
+  private volatile boolean stopping;
+  private volatile Throwable died;
+
+  private Mirror(Path source, List<Target> targets, EventStream events, MirrorOptions options, MirrorListener listener,
+      int sourceFd, int sourceParentFd) {
+    this.source = source;
+    this.targets = targets;
+    this.events = events;
+    this.options = options;
+    this.listener = listener;
+    this.sourceFd = sourceFd;
+    this.sourceParentFd = sourceParentFd;
+    byte[] name = Names.bytes(source.getFileName().toString());
+    for (Target t : targets) {
+      appliers.add(new MirrorApply(sourceFd, sourceParentFd, name, t, options.copy()));
+    }
+    this.thread = new Thread(this::run, "foxing-mirror " + source);
+  }
+
+  /**
+   * Starts mirroring {@code source} to {@code targets}: the initial comparison, then changes as
+   * {@code events} reports them. The mirror owns {@code events} from here (it closes it).
+   *
+   * @param events a stream watching {@code source}, opened before this call (so nothing made
+   *     during the initial comparison is missed)
+   * @throws IllegalArgumentException if a target is inside the source (the mirror would copy its own copies)
+   * @throws IOException if the source or a target cannot be opened
+   */
+  public static Mirror start(Path source, List<String> targets, EventStream events, MirrorOptions options,
+      MirrorListener listener) throws IOException {
+    Objects.requireNonNull(events, "events");
+    Path src = source.toAbsolutePath().normalize();
+    if (src.getParent() == null) {
+      throw new IllegalArgumentException(source + ": mirroring the root directory is not supported; name a directory under it");
+    }
+    if (!Files.isDirectory(src)) {
+      throw new IOException(source + ": not a directory; a mirror's source is a directory");
+    }
+    if (targets.isEmpty()) {
+      throw new IllegalArgumentException("no target given: name at least one directory to mirror to");
+    }
+    for (String t : targets) {
+      if (Copiers.scheme(t) == null && Path.of(t).toAbsolutePath().normalize().startsWith(src.toRealPath())
+          || Copiers.scheme(t) == null && Path.of(t).toAbsolutePath().normalize().startsWith(src)) {
+        throw new IllegalArgumentException(t + ": the target is inside the source " + source
+            + "; the mirror would copy its own copies: choose a target outside it");
+      }
+    }
+    List<Target> opened = new ArrayList<>();
+    int fd = -1;
+    int parentFd = -1;
+    try {
+      for (String t : targets) {
+        opened.add(Copiers.target(t, options.copy()));
+      }
+      fd = Posix.openPath(src.toString(), LibC.O_RDONLY | LibC.O_DIRECTORY, source.toString());
+      parentFd = Posix.openPath(src.getParent().toString(), LibC.O_RDONLY | LibC.O_DIRECTORY, source.toString());
+      Mirror m = new Mirror(src, List.copyOf(opened), events, options, listener, fd, parentFd);
+      m.thread.start();
+      return m;
+    } catch (IOException | RuntimeException e) {
+      Posix.close(fd);
+      Posix.close(parentFd);
+      for (Target t : opened) {
+        t.close();
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Waits until every target is hydrated and the mirror is live.
+   *
+   * @return false if that took longer than {@code timeout}
+   * @throws IOException if the mirror stopped on an error before
+   */
+  public boolean awaitReady(Duration timeout) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!ready.await(50, TimeUnit.MILLISECONDS)) {
+      failIfDead();
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+    }
+    failIfDead();
+    return true;
+  }
+
+  /** The error that stopped the mirror, if one did (an event stream that failed, a target's root gone). */
+  public Throwable failure() {
+    return died;
+  }
+
+  private void failIfDead() throws IOException {
+    if (died != null) {
+      throw new IOException("the mirror of " + source + " stopped: " + died.getMessage(), died);
+    }
+  }
+
+  private void run() {
+    try {
+      hydrate();
+      ready.countDown();
+      guard(listener::ready);
+      MirrorChanges pending = new MirrorChanges(source, options.copy().filters());
+      List<FileEvent> drained = new ArrayList<>();
+      while (!stopping) {
+        FileEvent first = events.poll(100, TimeUnit.MILLISECONDS);
+        if (first == null) {
+          if (events.failure() != null && !stopping) {
+            throw new IOException("event capture stopped: " + events.failure());
+          }
+          continue;
+        }
+        pending.add(first);
+        gather(pending, drained);
+        apply(pending.take());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Throwable e) {
+      if (!stopping) {
+        died = e;
+        LOG.error("mirror of {} stopped: {}", source, e.toString(), e);
+      }
+    } finally {
+      ready.countDown();
+    }
+  }
+
+  /** The rest of a batch: what is waiting, then what comes within the settle time, up to the batch limit. */
+  private void gather(MirrorChanges pending, List<FileEvent> drained) throws InterruptedException {
+    long deadline = System.nanoTime() + options.settle().toNanos();
+    for (long count = 1; count < options.batchMax(); ) {
+      drained.clear();
+      int n = events.drainTo(drained, (int) Math.min(4096, options.batchMax() - count));
+      drained.forEach(pending::add);
+      count += n;
+      if (n == 0) {
+        long left = deadline - System.nanoTime();
+        FileEvent e = left > 0 ? events.poll(left, TimeUnit.NANOSECONDS) : null;
+        if (e == null) {
+          return;
+        }
+        pending.add(e);
+        count++;
+      }
+    }
+  }
+
+  /** The initial comparison of every target, also after lost events: the engine's full copy with delete. */
+  private void hydrate() throws IOException {
+    for (Target t : targets) {
+      CopyReport r = SmartCopier.to(t, options.copy(), false).copy(List.of(source + "/"), copies(t));
+      LOG.info("{}: hydrated: {} files copied, {} up to date, {} deleted", t.display(), r.filesCopied(), r.filesUpToDate(), r.deleted());
+      guard(() -> listener.hydrated(t.display(), r));
+    }
+  }
+
+  private void apply(MirrorChanges changes) throws IOException {
+    String everything = changes.everythingWhy();
+    if (everything == null && !appliers.isEmpty() && appliers.get(0).touchesHardLinks(changes)) {
+      everything = "a changed file has other hard links";
+    }
+    if (everything != null) {
+      String why = everything;
+      if (changes.everythingWhy() != null) {
+        guard(() -> listener.rescan(why));
+      }
+      hydrate();
+      return;
+    }
+    for (int i = 0; i < targets.size(); i++) {
+      Target t = targets.get(i);
+      List<CopyReport> reports = appliers.get(i).apply(changes, copies(t));
+      CopyReport last = reports.isEmpty() ? null : reports.get(reports.size() - 1);
+      guard(() -> listener.applied(t.display(), changes.events(), last));
+    }
+  }
+
+  /** What the engine reports of one target's runs, as the mirror's listener hears it. */
+  private CopyListener copies(Target t) {
+    String name = t.display();
+    return new CopyListener() {
+      @Override
+      public void changed(Change change) {
+        guard(() -> listener.changed(name, change));
+      }
+
+      @Override
+      public void fileFailed(String path, Exception cause) {
+        guard(() -> listener.failed(name, path, String.valueOf(cause.getMessage())));
+      }
+    };
+  }
+
+  private static void guard(Runnable call) {
+    try {
+      call.run();
+    } catch (RuntimeException e) {
+      LOG.warn("mirror listener threw; ignored", e);
+    }
+  }
+
+  /** Stops: the batch being applied finishes, then the event stream, the targets and the source are closed. */
+  @Override
+  public void close() throws IOException {
+    stopping = true;
+    events.close();
+    boolean interrupted = false;
+    while (thread.isAlive()) {
+      try {
+        thread.join();
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    Posix.close(sourceFd);
+    Posix.close(sourceParentFd);
+    IOException first = null;
+    for (Target t : targets) {
+      try {
+        t.close();
+      } catch (IOException e) {
+        first = first == null ? e : first;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    if (first != null) {
+      throw first;
+    }
+  }
+}

@@ -1,0 +1,30 @@
+package io.foxing.copy.mirror;
+
+import io.foxing.api.Change;
+import io.foxing.api.CopyReport;
+
+/**
+ * Hears what a {@link Mirror} does. Called from the mirror's thread: keep it quick. An exception
+ * thrown here is logged and changes nothing.
+ */
+public interface MirrorListener {
+  MirrorListener NONE = new MirrorListener() {};
+
+  /** The initial comparison of a target ended: after it, the target had what the source had then. */
+  default void hydrated(String target, CopyReport report) {}
+
+  /** The mirror is live: hydrated, and applying changes as they come. */
+  default void ready() {}
+
+  /** A change was applied to a target, with rsync's itemize code. */
+  default void changed(String target, Change change) {}
+
+  /** A batch of {@code events} events was applied to a target. */
+  default void applied(String target, long events, CopyReport report) {}
+
+  /** Changes were lost (a queue overflowed), so the whole tree is compared again. */
+  default void rescan(String why) {}
+
+  /** An entry could not be brought in line; the mirror goes on (a later change of it retries). */
+  default void failed(String target, String path, String reason) {}
+}
