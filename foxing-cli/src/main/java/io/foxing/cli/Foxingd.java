@@ -150,11 +150,16 @@ public final class Foxingd {
       for (String sig : new String[] {"TERM", "INT"}) {
         sun.misc.Signal.handle(new sun.misc.Signal(sig), s -> stop.countDown());
       }
-      if (mirror.awaitReady(java.time.Duration.ofDays(365))) {
+      try (mirror) {
+        // hydration may take long: a SIGTERM meanwhile stops it too
+        while (!mirror.awaitReady(java.time.Duration.ofMillis(200))) {
+          if (stop.getCount() == 0) {
+            err.println("foxingd: stopped before the targets were hydrated");
+            return ExitCode.PARTIAL;
+          }
+        }
         err.println("ready");
         err.flush();
-      }
-      try (mirror) {
         while (!stop.await(200, java.util.concurrent.TimeUnit.MILLISECONDS)) {
           if (mirror.failure() != null) {
             err.println("foxingd: " + Fxcp.oneLine(mirror.failure()));

@@ -101,6 +101,33 @@ class MirrorStormTest {
     }
   }
 
+  /** A file or directory renamed at the source is renamed at the target: its data is not copied again. */
+  @ParameterizedTest
+  @ValueSource(strings = {"bpf", "fanotify"})
+  void renamesAreRenamesNotCopies(String name) throws Exception {
+    EventSource source = source(name);
+    Path src = Files.createDirectories(tmp.resolve("src")).toRealPath();
+    Path dst = tmp.resolve("dst");
+    Shell.bash("set -e; head -c 20000000 /dev/urandom > \"$1/big\"; mkdir -p \"$1/d/e\"; head -c 5000000 /dev/urandom > \"$1/d/e/inner\"",
+        src.toString()).check();
+    List<io.foxing.api.Change> changes = new CopyOnWriteArrayList<>();
+    try (Mirror m = Mirror.start(src, List.of(dst.toString()), source.open(src, EventOptions.defaults()), MirrorOptions.defaults(),
+        new MirrorListener() {
+          @Override
+          public void changed(String target, io.foxing.api.Change c) {
+            changes.add(c);
+          }
+        })) {
+      assertTrue(m.awaitReady(Duration.ofMinutes(1)));
+      changes.clear();
+      Shell.bash("set -e; cd \"$1\"; mv big big2; mv big2 big3; mv d moved", src.toString()).check();
+      AtomicLong took = new AtomicLong();
+      assertEquals(List.of(), converge(src, dst, took));
+      assertTrue(changes.stream().noneMatch(c -> c.code().startsWith(">f")), "nothing copied again: " + changes);
+      System.out.println(name + ": renames applied in " + took.get() + " ms: " + changes);
+    }
+  }
+
   @Test
   void lostEventsBecomeAFullComparison() throws Exception {
     EventSource source = source("inotify");

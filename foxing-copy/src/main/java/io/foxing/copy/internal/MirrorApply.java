@@ -61,30 +61,37 @@ public final class MirrorApply {
       }
       return false;
     } finally {
-      for (int fd : dirs.values()) {
-        if (fd != sourceRoot) {
-          Posix.close(fd);
-        }
-      }
+      closeAll(dirs, Map.of());
     }
   }
 
   /** Applies {@code changes}; the reports of its runs, in order. */
   public List<CopyReport> apply(MirrorChanges changes, CopyListener listener) throws IOException {
     List<CopyReport> reports = new ArrayList<>();
+    // renames bypass the planner: only when nothing the planner decides could forbid them
+    if (!changes.renames().isEmpty() && options.filters().isEmpty() && !options.dryRun() && !options.update()
+        && !options.ignoreExisting() && !options.existingOnly()) {
+      renameFirst(changes.renames());
+    }
     List<List<MirrorChanges.Entry>> levels = changes.levels();
     List<MirrorChanges.Entry> escalated = new ArrayList<>();
     for (List<MirrorChanges.Entry> level : levels) {
       reports.add(run(level, listener, escalated));
     }
+    List<String> metadataOf = new ArrayList<>(changes.directories());
     for (int round = 0; !escalated.isEmpty() && round < 64; round++) {
       List<MirrorChanges.Entry> again = new ArrayList<>();
       reports.add(run(escalated, listener, again));
+      for (MirrorChanges.Entry e : escalated) {
+        if (!metadataOf.contains(e.dir())) {
+          metadataOf.add(e.dir()); // a directory made there moved its parent's times
+        }
+      }
       escalated = again;
     }
     List<MirrorChanges.Entry> dirs = new ArrayList<>();
     boolean root = false;
-    for (String d : changes.directories()) {
+    for (String d : metadataOf) {
       if (d.isEmpty()) {
         root = true;
       } else {
@@ -99,6 +106,95 @@ public final class MirrorApply {
       reports.add(rootMetadata(listener));
     }
     return reports;
+  }
+
+  /**
+   * Renames on the target what was renamed at the source, before the entries are compared: the
+   * new name then matches (same size and mtime) and its data is not copied again. Only when it is
+   * safe to: the old name is gone from the source and the new one is there, the target has the old
+   * name with the same kind, and both target directories exist. Anything else (or a rename the
+   * target refuses, such as a directory over a non-empty one) is left to the comparison, which
+   * copies.
+   */
+  private void renameFirst(Map<String, String> renames) {
+    Map<String, Integer> sources = new HashMap<>();
+    Map<String, TargetDirectory> targets = new HashMap<>();
+    try (TargetDirectory top = target.openDirectory(false, NO_REPORT)) {
+      targets.put("", top);
+      for (Map.Entry<String, String> r : renames.entrySet()) {
+        String to = r.getKey();
+        String from = r.getValue();
+        try {
+          var srcFrom = sourceStat(from, sources);
+          var srcTo = sourceStat(to, sources);
+          if (srcFrom != null || srcTo == null) {
+            continue;
+          }
+          TargetDirectory fromDir = targetDir(parentOf(from), targets);
+          TargetDirectory toDir = targetDir(parentOf(to), targets);
+          if (fromDir == null || toDir == null) {
+            continue;
+          }
+          var had = fromDir.stat(Names.bytes(nameOf(from)), from);
+          var there = toDir.stat(Names.bytes(nameOf(to)), to);
+          if (had == null || had.type() != srcTo.type() || there != null && there.isDirectory()) {
+            continue;
+          }
+          fromDir.rename(Names.bytes(nameOf(from)), toDir, Names.bytes(nameOf(to)), to);
+        } catch (IOException | RuntimeException e) {
+          LOG.debug("{} -> {}: not renamed on the target ({}); compared instead", from, to, e.toString());
+        }
+      }
+    } catch (IOException e) {
+      LOG.debug("renames left to the comparison: {}", e.toString());
+    } finally {
+      closeAll(sources, targets);
+    }
+  }
+
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MirrorApply.class);
+
+  /** Renames report nothing of their own: what they leave differing is compared and reported after. */
+  private static final io.foxing.api.spi.TargetReport NO_REPORT = new io.foxing.api.spi.TargetReport() {
+    @Override
+    public void warning(String path, String message) {}
+
+    @Override
+    public void notPreserved(String name, String path, Exception cause) {}
+
+    @Override
+    public void fallback(String path, String from, String to, String reason) {}
+  };
+
+  private io.foxing.api.spi.FileStat sourceStat(String rel, Map<String, Integer> dirs) throws ErrnoException {
+    int dir = sourceDir(parentOf(rel), dirs);
+    return dir < 0 ? null : Posix.statIfExists(dir, Posix.cstr(Names.bytes(nameOf(rel))), rel);
+  }
+
+  private static String parentOf(String rel) {
+    int slash = rel.lastIndexOf('/');
+    return slash < 0 ? "" : rel.substring(0, slash);
+  }
+
+  private static String nameOf(String rel) {
+    return rel.substring(rel.lastIndexOf('/') + 1);
+  }
+
+  private void closeAll(Map<String, Integer> sources, Map<String, TargetDirectory> targets) {
+    for (int fd : sources.values()) {
+      if (fd != sourceRoot) {
+        Posix.close(fd);
+      }
+    }
+    for (Map.Entry<String, TargetDirectory> t : targets.entrySet()) {
+      if (!t.getKey().isEmpty() && t.getValue() != null) {
+        try {
+          t.getValue().close();
+        } catch (IOException e) {
+          LOG.debug("closing a target directory", e);
+        }
+      }
+    }
   }
 
   /** One engine run over {@code entries}, which must not contain each other. */
@@ -124,16 +220,7 @@ public final class MirrorApply {
       }
       return copy.run(roots, List.of());
     } finally {
-      for (int fd : sources.values()) {
-        if (fd != sourceRoot) {
-          Posix.close(fd);
-        }
-      }
-      for (Map.Entry<String, TargetDirectory> t : targets.entrySet()) {
-        if (!t.getKey().isEmpty() && t.getValue() != null) {
-          t.getValue().close();
-        }
-      }
+      closeAll(sources, targets);
     }
   }
 
@@ -178,6 +265,8 @@ public final class MirrorApply {
           LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_NOFOLLOW | LibC.O_CLOEXEC, 0);
       if (got >= 0) {
         fd = got;
+      } else if (Posix.lastError() == Posix.EACCES) {
+        LOG.warn("{}: cannot read the source directory (permission denied); its changes wait for a full comparison", rel);
       } else if (Posix.lastError() != Posix.ENOENT && Posix.lastError() != Posix.ENOTDIR && Posix.lastError() != Posix.ELOOP) {
         throw Posix.error("open", rel, Posix.lastError());
       }

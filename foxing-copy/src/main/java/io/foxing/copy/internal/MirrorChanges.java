@@ -38,6 +38,8 @@ public final class MirrorChanges {
   private final Map<String, Entry> entries = new LinkedHashMap<>();
   /** Directories (relative; "" is the root) whose own metadata is applied after the entries. */
   private final Map<String, Boolean> directories = new LinkedHashMap<>();
+  /** Renames seen, new name to the name it had at the start of the batch (a chain a, b, c is one rename a to c). */
+  private final Map<String, String> renames = new LinkedHashMap<>();
   private boolean everything;
   private String everythingWhy;
   private long events;
@@ -62,14 +64,35 @@ public final class MirrorChanges {
       }
       case RENAMED -> {
         String from = e.from() == null ? null : relative(e.from());
+        String to = relative(e.path());
         if (from != null && !from.isEmpty()) {
           entry(from, false);
+          if (to != null && !to.isEmpty()) {
+            renames.put(to, renames.getOrDefault(from, from));
+            renames.remove(from);
+          }
         }
-        entry(relative(e.path()), true);
+        entry(to, true);
       }
       case DIRECTORY_CREATED, RENAMED_TO -> entry(relative(e.path()), true);
       default -> entry(relative(e.path()), false);
     }
+  }
+
+  /** Entry {@code rel} (relative to the root) is to be brought in line again: a retry, a re-check. */
+  public void again(String rel) {
+    entry(rel, false);
+  }
+
+  /** Adds everything {@code other} holds. */
+  public void addAll(MirrorChanges other) {
+    other.entries.values().forEach(e -> entry(e.path(), e.walk()));
+    other.directories.keySet().forEach(d -> directories.put(d, Boolean.TRUE));
+    other.renames.forEach((to, from) -> renames.putIfAbsent(to, from));
+    if (other.everything) {
+      everything(other.everythingWhy);
+    }
+    events += other.events;
   }
 
   /** Everything must be compared (lost events). */
@@ -86,8 +109,9 @@ public final class MirrorChanges {
       directories.put("", Boolean.TRUE);
       return;
     }
-    if (excluded(rel, walk)) {
-      return; // the mirror leaves it alone, as a copy with these filters would
+    if (belowExcluded(rel)) {
+      return; // inside a directory the filters leave out: a copy never walks there (the entry itself is
+              // judged by the engine, which knows whether it is a directory)
     }
     int slash = rel.lastIndexOf('/');
     String dir = slash < 0 ? "" : rel.substring(0, slash);
@@ -97,8 +121,8 @@ public final class MirrorChanges {
     directories.put(dir, Boolean.TRUE);
   }
 
-  /** Excluded itself, or below an excluded directory (which a copy never walks into). */
-  private boolean excluded(String rel, boolean directory) {
+  /** Below a directory the filters exclude (which a copy never walks into). */
+  private boolean belowExcluded(String rel) {
     if (filters.isEmpty()) {
       return false;
     }
@@ -108,7 +132,7 @@ public final class MirrorChanges {
         return true;
       }
     }
-    return filters.isExcluded(raw, directory);
+    return false;
   }
 
   private String relative(Path p) {
@@ -120,6 +144,11 @@ public final class MirrorChanges {
 
   public boolean isEmpty() {
     return entries.isEmpty() && directories.isEmpty() && !everything;
+  }
+
+  /** Renames of the batch, new name to old (both relative), in the order they happened. */
+  public Map<String, String> renames() {
+    return renames;
   }
 
   /** Whether the next batch compares the whole tree, and why. */
@@ -152,6 +181,8 @@ public final class MirrorChanges {
     MirrorChanges t = new MirrorChanges(root, filters);
     t.entries.putAll(entries);
     t.directories.putAll(directories);
+    t.renames.putAll(renames);
+    renames.clear();
     t.everything = everything;
     t.everythingWhy = everythingWhy;
     t.events = events;

@@ -275,6 +275,16 @@ public final class TreeCopy {
       String where = r.relPath.isEmpty() ? "." : r.relPath;
       FileStat st = r.mirrored ? Posix.statIfExists(parent.sfd, cname, where) : Posix.stat(parent.sfd, cname, where);
       FileStat there = parent.target != null ? parent.target.stat(r.dstName, where) : null;
+      if (r.mirrored && !filters.isEmpty()) {
+        // a mirror's entry is judged like any entry of a walk: by its raw path and its kind (the
+        // source's, or the target's when the source has it no more); excluded ones stay as they are
+        FileStat kind = st != null ? st : there;
+        String raw = r.rawDir.isEmpty() ? Names.raw(r.srcName) : r.rawDir + "/" + Names.raw(r.srcName);
+        if (kind != null && filters.isExcluded(raw, kind.isDirectory()) && (st != null || !options.deleteExcluded())) {
+          counters.excluded.increment();
+          return;
+        }
+      }
       if (st == null) {
         // a mirror's change: the source has it no more, so neither will the target
         if (there != null) {

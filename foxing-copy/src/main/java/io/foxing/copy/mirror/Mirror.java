@@ -45,6 +45,17 @@ import org.slf4j.LoggerFactory;
  * temporary made and removed within a batch never reaches the target, a rename chain leaves one
  * name, and events the kernel lost ({@code OVERFLOW}) become a full comparison, never a lost change.
  * Targets come from {@link Copiers#target}: a local path or {@code nfs://}.
+ *
+ * <p>When something fails it is tried again, not dropped: an entry the engine could not bring in
+ * line is looked at again after a backoff (100 ms, doubling to 30 s while failures go on), a target
+ * that failed as a whole is compared whole, and the others go on meanwhile. A written file is looked
+ * at again 60 ms after its last write event, since a source may report only the first write of a
+ * burst. If the source's path leads to another directory than the one the mirror started with
+ * (replaced, or unmounted), the mirror stops and leaves the targets as they are.
+ *
+ * <p>The event stream must watch the source's real path. By default event sources leave out the
+ * changes of this process ({@code EventOptions.excludeSelf}): an application that writes into the
+ * source itself and wants those writes mirrored opens its stream with {@code excludeSelf(false)}.
  */
 public final class Mirror implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Mirror.class);
@@ -60,7 +71,23 @@ public final class Mirror implements AutoCloseable {
   private final CountDownLatch ready = new CountDownLatch(1);
   private final Thread thread;
   private volatile boolean stopping;
+  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
   private volatile Throwable died;
+  /** The source directory the mirror started with (device, inode): a different one at its path stops it. */
+  private final long sourceDev;
+  private final long sourceIno;
+  /** Entries to look at again later: files still being written, and entries or targets that failed. */
+  private final MirrorChanges later;
+  private long laterAt = Long.MAX_VALUE;
+  private long backoffMillis = RETRY_FIRST_MILLIS;
+  private static final long RETRY_FIRST_MILLIS = 100;
+  private static final long RETRY_MAX_MILLIS = 30_000;
+  /**
+   * A written file is looked at again this long after its last write event: a source may report
+   * only the first write of a burst (bpf coalesces writes to one file over 50 ms), and the rest of
+   * the burst must reach the target too.
+   */
+  private static final long RECHECK_WRITES_MILLIS = 60;
 
   private Mirror(Path source, List<Target> targets, EventStream events, MirrorOptions options, MirrorListener listener,
       int sourceFd, int sourceParentFd) {
@@ -71,6 +98,18 @@ public final class Mirror implements AutoCloseable {
     this.listener = listener;
     this.sourceFd = sourceFd;
     this.sourceParentFd = sourceParentFd;
+    this.later = new MirrorChanges(source, options.copy().filters());
+    long dev = -1;
+    long ino = -1;
+    try {
+      var st = Posix.fstat(sourceFd, source.toString());
+      dev = st.dev();
+      ino = st.ino();
+    } catch (IOException e) {
+      LOG.debug("{}: cannot stat the source", source, e);
+    }
+    this.sourceDev = dev;
+    this.sourceIno = ino;
     byte[] name = Names.bytes(source.getFileName().toString());
     for (Target t : targets) {
       appliers.add(new MirrorApply(sourceFd, sourceParentFd, name, t, options.copy()));
@@ -97,6 +136,7 @@ public final class Mirror implements AutoCloseable {
     if (!Files.isDirectory(src)) {
       throw new IOException(source + ": not a directory; a mirror's source is a directory");
     }
+    src = src.toRealPath(); // as the event sources report paths
     if (targets.isEmpty()) {
       throw new IllegalArgumentException("no target given: name at least one directory to mirror to");
     }
@@ -160,22 +200,27 @@ public final class Mirror implements AutoCloseable {
 
   private void run() {
     try {
-      hydrate();
+      hydrate(true);
       ready.countDown();
       guard(listener::ready);
       MirrorChanges pending = new MirrorChanges(source, options.copy().filters());
       List<FileEvent> drained = new ArrayList<>();
       while (!stopping) {
-        FileEvent first = events.poll(100, TimeUnit.MILLISECONDS);
-        if (first == null) {
-          if (events.failure() != null && !stopping) {
-            throw new IOException("event capture stopped: " + events.failure());
-          }
-          continue;
+        long wait = Math.max(1, Math.min(100, (laterAt - System.nanoTime()) / 1_000_000));
+        FileEvent first = events.poll(wait, TimeUnit.MILLISECONDS);
+        if (first != null) {
+          add(pending, first);
+          gather(pending, drained);
+        } else if (events.failure() != null && !stopping) {
+          throw new IOException("event capture stopped: " + events.failure());
         }
-        pending.add(first);
-        gather(pending, drained);
-        apply(pending.take());
+        if (System.nanoTime() >= laterAt) {
+          pending.addAll(later.take());
+          laterAt = Long.MAX_VALUE;
+        }
+        if (!pending.isEmpty()) {
+          apply(pending.take());
+        }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -195,7 +240,7 @@ public final class Mirror implements AutoCloseable {
     for (long count = 1; count < options.batchMax(); ) {
       drained.clear();
       int n = events.drainTo(drained, (int) Math.min(4096, options.batchMax() - count));
-      drained.forEach(pending::add);
+      drained.forEach(e -> add(pending, e));
       count += n;
       if (n == 0) {
         long left = deadline - System.nanoTime();
@@ -203,16 +248,68 @@ public final class Mirror implements AutoCloseable {
         if (e == null) {
           return;
         }
-        pending.add(e);
+        add(pending, e);
         count++;
       }
     }
   }
 
+  private void add(MirrorChanges pending, FileEvent e) {
+    pending.add(e);
+    if (e.kind() == FileEvent.Kind.MODIFIED) {
+      later.add(e);
+      laterAt = Math.min(laterAt, System.nanoTime() + RECHECK_WRITES_MILLIS * 1_000_000);
+    }
+  }
+
+  /** Looks at {@code rel} again after the current backoff (which grows while failures go on). */
+  private void retry(String rel) {
+    if (rel == null || rel.equals(".")) {
+      later.everything("a target failed: " + rel);
+    } else {
+      later.again(rel);
+    }
+    laterAt = Math.min(laterAt, System.nanoTime() + backoffMillis * 1_000_000);
+  }
+
+  /**
+   * Stops the mirror if the source's path now leads to another directory (replaced, or unmounted
+   * with something else beneath): comparing that with the targets would delete what they hold.
+   */
+  private void checkSource() throws IOException {
+    int fd;
+    try {
+      fd = Posix.openPath(source.toString(), LibC.O_PATH | LibC.O_DIRECTORY, source.toString());
+    } catch (IOException e) {
+      throw new IOException(source + ": the source is gone (" + e.getMessage() + "); stopped, the targets untouched", e);
+    }
+    try {
+      var now = Posix.fstat(fd, source.toString());
+      if (now.dev() != sourceDev || now.ino() != sourceIno) {
+        throw new IOException(source + ": another directory is at the source's path now (replaced or unmounted);"
+            + " stopped, the targets untouched: start the mirror again to mirror it");
+      }
+    } finally {
+      Posix.close(fd);
+    }
+  }
+
   /** The initial comparison of every target, also after lost events: the engine's full copy with delete. */
-  private void hydrate() throws IOException {
+  private void hydrate(boolean initial) throws IOException {
+    checkSource();
     for (Target t : targets) {
-      CopyReport r = SmartCopier.to(t, options.copy(), false).copy(List.of(source + "/"), copies(t));
+      CopyReport r;
+      try {
+        r = SmartCopier.to(t, options.copy(), false).copy(List.of(source + "/"), copies(t));
+      } catch (IOException | RuntimeException e) {
+        if (initial) {
+          throw e; // a target that cannot be reached at the start is an error of the command
+        }
+        guard(() -> listener.failed(t.display(), ".", String.valueOf(e.getMessage())));
+        retry(null);
+        continue;
+      }
+      r.failures().forEach(f -> retry(f.path()));
       LOG.info("{}: hydrated: {} files copied, {} up to date, {} deleted", t.display(), r.filesCopied(), r.filesUpToDate(), r.deleted());
       guard(() -> listener.hydrated(t.display(), r));
     }
@@ -228,15 +325,33 @@ public final class Mirror implements AutoCloseable {
       if (changes.everythingWhy() != null) {
         guard(() -> listener.rescan(why));
       }
-      hydrate();
+      hydrate(false);
       return;
     }
+    checkSource();
+    boolean failed = false;
     for (int i = 0; i < targets.size(); i++) {
       Target t = targets.get(i);
-      List<CopyReport> reports = appliers.get(i).apply(changes, copies(t));
+      List<CopyReport> reports;
+      try {
+        reports = appliers.get(i).apply(changes, copies(t));
+      } catch (IOException | RuntimeException e) {
+        // this target only: the others go on; it is compared whole once the backoff has passed
+        guard(() -> listener.failed(t.display(), ".", String.valueOf(e.getMessage())));
+        retry(null);
+        failed = true;
+        continue;
+      }
+      for (CopyReport r : reports) {
+        for (CopyReport.Failure f : r.failures()) {
+          retry(f.path());
+          failed = true;
+        }
+      }
       CopyReport last = reports.isEmpty() ? null : reports.get(reports.size() - 1);
       guard(() -> listener.applied(t.display(), changes.events(), last));
     }
+    backoffMillis = failed ? Math.min(RETRY_MAX_MILLIS, backoffMillis * 2) : RETRY_FIRST_MILLIS;
   }
 
   /** What the engine reports of one target's runs, as the mirror's listener hears it. */
@@ -266,6 +381,9 @@ public final class Mirror implements AutoCloseable {
   /** Stops: the batch being applied finishes, then the event stream, the targets and the source are closed. */
   @Override
   public void close() throws IOException {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     stopping = true;
     events.close();
     boolean interrupted = false;

@@ -54,8 +54,20 @@ public final class MirrorOptions {
 
     private Builder() {}
 
+    /**
+     * @throws IllegalArgumentException for options a mirror cannot keep: a dry run, no recursion,
+     *     {@code --update}, {@code --existing}, {@code --ignore-existing} or {@code --max-delete}
+     *     (a mirror has what the source has, whenever it looks)
+     */
     public Builder copy(CopyOptions copy) {
-      this.copy = Objects.requireNonNull(copy, "copy");
+      Objects.requireNonNull(copy, "copy");
+      String bad = copy.dryRun() ? "--dry-run" : !copy.recursive() ? "no recursion" : copy.update() ? "--update"
+          : copy.existingOnly() ? "--existing" : copy.ignoreExisting() ? "--ignore-existing"
+          : copy.maxDelete() >= 0 ? "--max-delete" : null;
+      if (bad != null) {
+        throw new IllegalArgumentException(bad + " cannot be kept by a mirror, which has what the source has; drop it");
+      }
+      this.copy = copy;
       return this;
     }
 

@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# End-to-end mirror benchmark: foxingd sync --watch against lsyncd (-direct, delay = 0), in one run.
+#
+# What is measured: the latency from a change at the source to its completion at the target, as a
+# program sees it (create/write/close or rename at the source; the target polled every 50 us until
+# the file is there with its full size), p50 and p99 over --samples changes per kind:
+#   create-4k   a new 4 KiB file          create-64k  a new 64 KiB file
+#   rename      a file renamed (its new name complete at the target, the old one gone)
+# and then a storm (the workload of the event tests, 1,200 operations plus shell tools): the time
+# from its end until `rsync -aniHAX --delete` finds nothing, or "never" within --converge seconds.
+# Source and target are directories under --workdir (one filesystem); each tool gets fresh ones.
+#
+# Needs root (bpf events), lsyncd, rsync, python3.
+#   sudo benchmarks/e2e-mirror.sh [--samples N] [--workdir DIR] [--converge S] [--source bpf|fanotify|inotify]
+set -eEuo pipefail
+trap 'echo "e2e-mirror: failed (status $?) at line $LINENO: $BASH_COMMAND" >&2' ERR
+here="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)"
+repo="$(dirname "$here")"
+# shellcheck source=benchmarks/lib.sh
+. "$here/lib.sh"
+die() { echo "e2e-mirror: $*" >&2; exit 2; }
+log() { echo "e2e-mirror: $*" >&2; }
+
+samples=200
+workdir=/var/tmp/foxing-mirror-bench
+converge=30
+source=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --samples) samples="$2"; shift 2 ;;
+    --workdir) workdir="$2"; shift 2 ;;
+    --converge) converge="$2"; shift 2 ;;
+    --source) source="$2"; shift 2 ;;
+    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) die "unknown option $1 (see --help)" ;;
+  esac
+done
+[ "$(id -u)" = 0 ] || die "must run as root (bpf events)"
+need lsyncd lsyncd
+need rsync rsync
+need python3 python3
+workload="$repo/foxing-bpf/src/test/resources/io/foxing/bpf/testing/workload.py"
+[ -f "$workload" ] || die "missing $workload"
+
+rm -rf "$workdir"; mkdir -p "$workdir"
+daemon=""
+cleanup() { [ -z "$daemon" ] || kill "$daemon" 2>/dev/null || true; rm -rf "$workdir"; }
+trap cleanup EXIT
+
+cat >"$workdir/measure.py" <<'PY'
+import os, sys, time
+src, dst, kind, n = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+size = {"create-4k": 4096, "create-64k": 65536, "rename": 4096}[kind]
+def wait(path, want, gone=None, timeout=5.0):
+    end = time.perf_counter() + timeout
+    while time.perf_counter() < end:
+        try:
+            if os.stat(path).st_size == want and (gone is None or not os.path.exists(gone)):
+                return True
+        except FileNotFoundError:
+            pass
+        time.sleep(0.00005)
+    return False
+lat, missed = [], 0
+for i in range(n):
+    data = os.urandom(size)
+    name = "%s-%d" % (kind, i)
+    if kind == "rename":
+        with open(os.path.join(src, name + ".old"), "wb") as f:
+            f.write(data)
+        if not wait(os.path.join(dst, name + ".old"), size):
+            missed += 1
+            continue
+        t0 = time.perf_counter_ns()
+        os.rename(os.path.join(src, name + ".old"), os.path.join(src, name))
+        ok = wait(os.path.join(dst, name), size, gone=os.path.join(dst, name + ".old"))
+    else:
+        t0 = time.perf_counter_ns()
+        with open(os.path.join(src, name), "wb") as f:
+            f.write(data)
+        ok = wait(os.path.join(dst, name), size)
+    t1 = time.perf_counter_ns()
+    if ok:
+        lat.append((t1 - t0) / 1e6)
+    else:
+        missed += 1
+    time.sleep(0.01)
+lat.sort()
+pct = lambda p: lat[min(len(lat) - 1, int(p * len(lat)))] if lat else float("nan")
+print("%.2f %.2f %d %d" % (pct(0.50), pct(0.99), len(lat), missed))
+PY
+
+converged_after() {  # SRC DST -> ms until rsync finds nothing, or "never"
+  local t0 now
+  t0=$(date +%s%N)
+  while :; do
+    [ -z "$(rsync -aniHAX --delete "$1/" "$2/")" ] && { now=$(date +%s%N); echo $(((now - t0) / 1000000)); return; }
+    now=$(date +%s%N)
+    [ $(((now - t0) / 1000000000)) -lt "$converge" ] || { echo never; return; }
+    sleep 0.1
+  done
+}
+
+run_tool() {  # NAME -> lines "kind p50 p99 n missed" and "storm ms"
+  local tool="$1" src="$workdir/$1/src" dst="$workdir/$1/dst"
+  mkdir -p "$src" "$dst"
+  if [ "$tool" = foxingd ]; then
+    "$repo/foxingd" sync --watch ${source:+--source "$source"} "$src" "$dst" 2>"$workdir/$tool.err" &
+    daemon=$!
+    for _ in $(seq 600); do grep -qx ready "$workdir/$tool.err" && break; sleep 0.1; done
+    grep -qx ready "$workdir/$tool.err" || die "foxingd did not get ready: $(cat "$workdir/$tool.err")"
+  else
+    cat >"$workdir/lsyncd.lua" <<LUA
+settings { nodaemon = true, logfile = "$workdir/lsyncd.log", statusFile = "$workdir/lsyncd.status" }
+sync { default.direct, source = "$src", target = "$dst", delay = 0 }
+LUA
+    lsyncd "$workdir/lsyncd.lua" >"$workdir/$tool.err" 2>&1 &
+    daemon=$!
+    sleep 2
+  fi
+  for kind in create-4k create-64k rename; do
+    echo "$kind $(python3 "$workdir/measure.py" "$src" "$dst" "$kind" "$samples")"
+  done
+  mkdir -p "$src/storm"
+  python3 "$workload" "$src/storm" 42 1200 >/dev/null
+  echo "storm $(converged_after "$src" "$dst")"
+  kill "$daemon"; wait "$daemon" 2>/dev/null || true; daemon=""
+}
+
+"$repo/foxingd" --version >/dev/null
+log "foxingd"; ours="$(run_tool foxingd)"
+log "lsyncd $(lsyncd -version 2>&1 | head -1)"; theirs="$(run_tool lsyncd)"
+field() { echo "$1" | awk -v k="$2" -v f="$3" '$1 == k { print $f }'; }
+
+cat <<MD
+### Mirror: foxingd sync --watch vs lsyncd (-direct, delay = 0)
+
+$(nproc) cores, $(uname -r), $(date -u +%F), $samples samples per kind, source and target on $(df --output=fstype "$workdir" | tail -1), events from ${source:-the best source}.
+
+| change | foxingd p50 | foxingd p99 | lsyncd p50 | lsyncd p99 | missed (ours / theirs) |
+|---|---:|---:|---:|---:|---|
+$(for k in create-4k create-64k rename; do
+  echo "| $k | $(field "$ours" "$k" 2) ms | $(field "$ours" "$k" 3) ms | $(field "$theirs" "$k" 2) ms | $(field "$theirs" "$k" 3) ms | $(field "$ours" "$k" 5) / $(field "$theirs" "$k" 5) |"
+done)
+
+Storm of 1,200 operations plus shell tools, then quiet: converged after $(field "$ours" storm 2) ms (foxingd), $(field "$theirs" storm 2) (lsyncd; "never" = not within ${converge} s).
+MD
