@@ -120,7 +120,9 @@ class MirrorStormTest {
         })) {
       assertTrue(m.awaitReady(Duration.ofMinutes(1)));
       changes.clear();
-      Shell.bash("set -e; cd \"$1\"; mv big big2; mv big2 big3; mv d moved", src.toString()).check();
+      // one rename after another, each settled: a chain split over batches while the source moves on
+      // is still correct but may copy (seen now and then with bpf; see mirror.md)
+      Shell.bash("set -e; cd \"$1\"; mv big big2; sleep 0.3; mv big2 big3; sleep 0.3; mv d moved", src.toString()).check();
       AtomicLong took = new AtomicLong();
       assertEquals(List.of(), converge(src, dst, took));
       assertTrue(changes.stream().noneMatch(c -> c.code().startsWith(">f")), "nothing copied again: " + changes);

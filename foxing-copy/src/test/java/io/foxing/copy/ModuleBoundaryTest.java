@@ -1,6 +1,7 @@
 package io.foxing.copy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.InputStream;
 import java.lang.module.ModuleDescriptor;
@@ -31,13 +32,15 @@ class ModuleBoundaryTest {
   }
 
   @Test
-  void copyModuleExportsOnlyItsApiPackage() throws Exception {
+  void copyModuleExportsOnlyItsApiPackages() throws Exception {
     ModuleDescriptor d = descriptor(SmartCopier.class);
     assertEquals("io.foxing.copy", d.name());
     // the descriptor-based native layer is shared with the archive module only, by name
-    assertEquals(Set.of("io.foxing.copy", "io.foxing.copy.internal to [io.foxing.fxar]"), exports(d));
+    assertEquals(Set.of("io.foxing.copy", "io.foxing.copy.mirror", "io.foxing.copy.internal to [io.foxing.fxar]"), exports(d));
     assertEquals(Set.of("io.foxing.api.spi.CopyTier"), d.uses());
-    assertEquals(4, d.provides().iterator().next().providers().size(), "the four built-in tiers");
+    assertEquals(4, d.provides().stream().filter(p -> p.service().equals("io.foxing.api.spi.CopyTier")).findFirst()
+        .orElseThrow().providers().size(), "the four built-in tiers");
+    assertTrue(d.provides().stream().anyMatch(p -> p.service().equals("io.foxing.api.spi.CopyEngine")), "the engine, for Copiers");
   }
 
   @Test

@@ -69,11 +69,21 @@ public final class MirrorApply {
   public List<CopyReport> apply(MirrorChanges changes, CopyListener listener) throws IOException {
     List<CopyReport> reports = new ArrayList<>();
     // renames bypass the planner: only when nothing the planner decides could forbid them
+    java.util.Set<String> movedOn = java.util.Set.of();
     if (!changes.renames().isEmpty() && options.filters().isEmpty() && !options.dryRun() && !options.update()
         && !options.ignoreExisting() && !options.existingOnly()) {
-      renameFirst(changes.renames());
+      movedOn = renameFirst(changes.renames());
     }
-    List<List<MirrorChanges.Entry>> levels = changes.levels();
+    List<List<MirrorChanges.Entry>> levels = new ArrayList<>();
+    for (List<MirrorChanges.Entry> level : changes.levels()) {
+      List<MirrorChanges.Entry> keep = new ArrayList<>();
+      for (MirrorChanges.Entry e : level) {
+        if (!movedOn.contains(e.path())) {
+          keep.add(e);
+        }
+      }
+      levels.add(keep);
+    }
     List<MirrorChanges.Entry> escalated = new ArrayList<>();
     for (List<MirrorChanges.Entry> level : levels) {
       reports.add(run(level, listener, escalated));
@@ -115,8 +125,16 @@ public final class MirrorApply {
    * name with the same kind, and both target directories exist. Anything else (or a rename the
    * target refuses, such as a directory over a non-empty one) is left to the comparison, which
    * copies.
+   *
+   * <p>A chain split over two batches (a to b in this one, b to c in the next): the source has
+   * neither a nor b now, so b has moved on and an event saying where (or that it was deleted) is
+   * still to come. The target's a is renamed to b all the same, and b is left out of this batch's
+   * comparison (which would delete it): the next batch renames it on.
+   *
+   * @return names renamed on the target that the source has moved on from
    */
-  private void renameFirst(Map<String, String> renames) {
+  private java.util.Set<String> renameFirst(Map<String, String> renames) {
+    java.util.Set<String> movedOn = new java.util.HashSet<>();
     Map<String, Integer> sources = new HashMap<>();
     Map<String, TargetDirectory> targets = new HashMap<>();
     try (TargetDirectory top = target.openDirectory(false, NO_REPORT)) {
@@ -127,7 +145,7 @@ public final class MirrorApply {
         try {
           var srcFrom = sourceStat(from, sources);
           var srcTo = sourceStat(to, sources);
-          if (srcFrom != null || srcTo == null) {
+          if (srcFrom != null) {
             continue;
           }
           TargetDirectory fromDir = targetDir(parentOf(from), targets);
@@ -137,10 +155,13 @@ public final class MirrorApply {
           }
           var had = fromDir.stat(Names.bytes(nameOf(from)), from);
           var there = toDir.stat(Names.bytes(nameOf(to)), to);
-          if (had == null || had.type() != srcTo.type() || there != null && there.isDirectory()) {
+          if (had == null || srcTo != null && had.type() != srcTo.type() || there != null && (there.isDirectory() || srcTo == null)) {
             continue;
           }
           fromDir.rename(Names.bytes(nameOf(from)), toDir, Names.bytes(nameOf(to)), to);
+          if (srcTo == null) {
+            movedOn.add(to);
+          }
         } catch (IOException | RuntimeException e) {
           LOG.debug("{} -> {}: not renamed on the target ({}); compared instead", from, to, e.toString());
         }
@@ -150,6 +171,7 @@ public final class MirrorApply {
     } finally {
       closeAll(sources, targets);
     }
+    return movedOn;
   }
 
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MirrorApply.class);

@@ -88,6 +88,8 @@ public final class Mirror implements AutoCloseable {
    * the burst must reach the target too.
    */
   private static final long RECHECK_WRITES_MILLIS = 60;
+  /** How long a batch with a rename waits for more (see {@link #gather}). */
+  private static final long RENAME_SETTLE_NANOS = 20_000_000L;
 
   private Mirror(Path source, List<Target> targets, EventStream events, MirrorOptions options, MirrorListener listener,
       int sourceFd, int sourceParentFd) {
@@ -237,11 +239,18 @@ public final class Mirror implements AutoCloseable {
   /** The rest of a batch: what is waiting, then what comes within the settle time, up to the batch limit. */
   private void gather(MirrorChanges pending, List<FileEvent> drained) throws InterruptedException {
     long deadline = System.nanoTime() + options.settle().toNanos();
+    boolean renamed = false;
     for (long count = 1; count < options.batchMax(); ) {
       drained.clear();
       int n = events.drainTo(drained, (int) Math.min(4096, options.batchMax() - count));
       drained.forEach(e -> add(pending, e));
       count += n;
+      if (!renamed && (pending.renames().size() > 0)) {
+        // a rename is often the first of a chain (mv a b; mv b c): wait a little for the rest, so
+        // the chain is one rename at the target and its data is never copied again
+        renamed = true;
+        deadline = Math.max(deadline, System.nanoTime() + RENAME_SETTLE_NANOS);
+      }
       if (n == 0) {
         long left = deadline - System.nanoTime();
         FileEvent e = left > 0 ? events.poll(left, TimeUnit.NANOSECONDS) : null;
