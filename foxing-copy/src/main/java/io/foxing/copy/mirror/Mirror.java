@@ -89,7 +89,7 @@ public final class Mirror implements AutoCloseable {
    */
   private static final long RECHECK_WRITES_MILLIS = 60;
   /** How long a batch with a rename waits for more (see {@link #gather}). */
-  private static final long RENAME_SETTLE_NANOS = 20_000_000L;
+  private static final long RENAME_SETTLE_NANOS = 5_000_000L;
 
   private Mirror(Path source, List<Target> targets, EventStream events, MirrorOptions options, MirrorListener listener,
       int sourceFd, int sourceParentFd) {
