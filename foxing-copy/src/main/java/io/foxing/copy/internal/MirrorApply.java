@@ -29,8 +29,12 @@ public final class MirrorApply {
   private final byte[] sourceName;
   private final Target target;
   private final CopyOptions options;
+  private final java.util.concurrent.ForkJoinPool pool;
 
-  public MirrorApply(int sourceRoot, int sourceParent, byte[] sourceName, Target target, CopyOptions options) {
+  /** @param pool the mirror's workers, kept across batches */
+  public MirrorApply(int sourceRoot, int sourceParent, byte[] sourceName, Target target, CopyOptions options,
+      java.util.concurrent.ForkJoinPool pool) {
+    this.pool = pool;
     this.sourceRoot = sourceRoot;
     this.sourceParent = sourceParent;
     this.sourceName = sourceName;
@@ -222,7 +226,7 @@ public final class MirrorApply {
   /** One engine run over {@code entries}, which must not contain each other. */
   private CopyReport run(List<MirrorChanges.Entry> entries, CopyListener listener, List<MirrorChanges.Entry> escalate)
       throws IOException {
-    TreeCopy copy = new TreeCopy(options, listener, target);
+    TreeCopy copy = new TreeCopy(options, listener, target, pool);
     Map<String, Integer> sources = new HashMap<>();
     Map<String, TargetDirectory> targets = new HashMap<>();
     List<TreeCopy.Root> roots = new ArrayList<>();
@@ -248,7 +252,7 @@ public final class MirrorApply {
 
   /** The mirrored directory's own metadata, through its parent on both sides. */
   private CopyReport rootMetadata(CopyListener listener) throws IOException {
-    TreeCopy copy = new TreeCopy(options, listener, target);
+    TreeCopy copy = new TreeCopy(options, listener, target, pool);
     try (TargetDirectory parent = target.openParent(copy.report())) {
       if (parent == null) {
         throw new IOException(target.display() + ": the target's parent directory is gone");

@@ -66,6 +66,7 @@ public final class TreeCopy {
   private final boolean hardLinks;
   private final byte[] optionsDigest; // the part of every directory record that depends on the options
   private ForkJoinPool pool;
+  private final ForkJoinPool shared; // a pool kept by the caller across runs (a mirror), or null: one per run
   private final Map<InodeKey, LinkGroup> links = new ConcurrentHashMap<>();
   private final AtomicInteger roots = new AtomicInteger();
   private final CountDownLatch finished = new CountDownLatch(1);
@@ -76,6 +77,16 @@ public final class TreeCopy {
    * @param target where the copy goes: its workers and capabilities count; its directories come with the roots
    */
   public TreeCopy(CopyOptions options, CopyListener listener, Target target) {
+    this(options, listener, target, null);
+  }
+
+  /**
+   * @param shared runs this copy's tasks on the caller's pool, which outlives the run: a mirror
+   *     applies a batch in a few milliseconds, and starting a pool's threads for each would cost
+   *     as much as the work
+   */
+  public TreeCopy(CopyOptions options, CopyListener listener, Target target, ForkJoinPool shared) {
+    this.shared = shared;
     this.options = options;
     this.listener = listener;
     this.targetWorkers = target.workers();
@@ -152,7 +163,7 @@ public final class TreeCopy {
     for (CopyReport.Failure f : rootFailures) {
       counters.failure(f.path(), new IOException(f.reason()));
     }
-    pool = new ForkJoinPool(threads(rootList), ForkJoinPool.defaultForkJoinWorkerThreadFactory, null, false);
+    pool = shared != null ? shared : new ForkJoinPool(threads(rootList), ForkJoinPool.defaultForkJoinWorkerThreadFactory, null, false);
     roots.set(rootList.size() + 1);
     for (Root r : rootList) {
       Dir parent = Dir.forRoot(r);
@@ -166,8 +177,10 @@ public final class TreeCopy {
       finished.await();
       return true;
     }, () -> cancelled = true);
-    pool.shutdown();
-    interrupted |= Waits.through(() -> pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES), () -> cancelled = true);
+    if (shared == null) {
+      pool.shutdown();
+      interrupted |= Waits.through(() -> pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES), () -> cancelled = true);
+    }
     if (interrupted) {
       Thread.currentThread().interrupt();
     }

@@ -63,6 +63,7 @@ public final class Mirror implements AutoCloseable {
   private final Path source;
   private final List<Target> targets;
   private final List<MirrorApply> appliers = new ArrayList<>();
+  private final java.util.concurrent.ForkJoinPool pool; // the batches' workers, for the mirror's life
   private final EventStream events;
   private final MirrorOptions options;
   private final MirrorListener listener;
@@ -73,6 +74,7 @@ public final class Mirror implements AutoCloseable {
   private volatile boolean stopping;
   private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
   private volatile Throwable died;
+  private volatile boolean hydrated;
   /** The source directory the mirror started with (device, inode): a different one at its path stops it. */
   private final long sourceDev;
   private final long sourceIno;
@@ -113,8 +115,10 @@ public final class Mirror implements AutoCloseable {
     this.sourceDev = dev;
     this.sourceIno = ino;
     byte[] name = Names.bytes(source.getFileName().toString());
+    int workers = options.copy().threads() > 0 ? options.copy().threads() : Math.max(2, Runtime.getRuntime().availableProcessors());
+    this.pool = new java.util.concurrent.ForkJoinPool(workers, java.util.concurrent.ForkJoinPool.defaultForkJoinWorkerThreadFactory, null, false);
     for (Target t : targets) {
-      appliers.add(new MirrorApply(sourceFd, sourceParentFd, name, t, options.copy()));
+      appliers.add(new MirrorApply(sourceFd, sourceParentFd, name, t, options.copy(), pool));
     }
     this.thread = new Thread(this::run, "foxing-mirror " + source);
   }
@@ -186,7 +190,7 @@ public final class Mirror implements AutoCloseable {
       }
     }
     failIfDead();
-    return true;
+    return hydrated; // false if it was closed before the targets were hydrated
   }
 
   /** The error that stopped the mirror, if one did (an event stream that failed, a target's root gone). */
@@ -203,12 +207,13 @@ public final class Mirror implements AutoCloseable {
   private void run() {
     try {
       hydrate(true);
+      hydrated = true;
       ready.countDown();
       guard(listener::ready);
       MirrorChanges pending = new MirrorChanges(source, options.copy().filters());
       List<FileEvent> drained = new ArrayList<>();
       while (!stopping) {
-        long wait = Math.max(1, Math.min(100, (laterAt - System.nanoTime()) / 1_000_000));
+        long wait = laterAt == Long.MAX_VALUE ? 100 : Math.max(1, Math.min(100, (laterAt - System.nanoTime()) / 1_000_000));
         FileEvent first = events.poll(wait, TimeUnit.MILLISECONDS);
         if (first != null) {
           add(pending, first);
@@ -216,7 +221,7 @@ public final class Mirror implements AutoCloseable {
         } else if (events.failure() != null && !stopping) {
           throw new IOException("event capture stopped: " + events.failure());
         }
-        if (System.nanoTime() >= laterAt) {
+        if (laterAt != Long.MAX_VALUE && System.nanoTime() - laterAt >= 0) {
           pending.addAll(later.take());
           laterAt = Long.MAX_VALUE;
         }
@@ -267,7 +272,15 @@ public final class Mirror implements AutoCloseable {
     pending.add(e);
     if (e.kind() == FileEvent.Kind.MODIFIED) {
       later.add(e);
-      laterAt = Math.min(laterAt, System.nanoTime() + RECHECK_WRITES_MILLIS * 1_000_000);
+      dueWithin(RECHECK_WRITES_MILLIS);
+    }
+  }
+
+  /** Makes the later entries due in {@code millis} at the latest. */
+  private void dueWithin(long millis) {
+    long at = System.nanoTime() + millis * 1_000_000;
+    if (laterAt == Long.MAX_VALUE || at - laterAt < 0) {
+      laterAt = at;
     }
   }
 
@@ -278,7 +291,7 @@ public final class Mirror implements AutoCloseable {
     } else {
       later.again(rel);
     }
-    laterAt = Math.min(laterAt, System.nanoTime() + backoffMillis * 1_000_000);
+    dueWithin(backoffMillis);
   }
 
   /**
@@ -403,6 +416,7 @@ public final class Mirror implements AutoCloseable {
         interrupted = true;
       }
     }
+    pool.shutdown();
     Posix.close(sourceFd);
     Posix.close(sourceParentFd);
     IOException first = null;
