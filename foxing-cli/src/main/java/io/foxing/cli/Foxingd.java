@@ -46,7 +46,7 @@ public final class Foxingd {
     return Fxcp.execute(new CommandLine(new Top()).addSubcommand(new Sync()).addSubcommand(new Events()), "foxingd", args, out, err);
   }
 
-  @Command(name = "foxingd", mixinStandardHelpOptions = true, versionProvider = Fxcp.Version.class,
+  @Command(name = "foxingd", mixinStandardHelpOptions = true, versionProvider = Fxcp.DaemonVersion.class,
       description = "Foxing's event-driven mirror daemon.", subcommandsRepeatable = false,
       footerHeading = "%nExit codes:%n", footer = {"  0  stopped normally", "  2  bad arguments, or capture could not start"})
   static final class Top implements Callable<Integer> {
@@ -59,7 +59,7 @@ public final class Foxingd {
     }
   }
 
-  @Command(name = "sync", mixinStandardHelpOptions = true, versionProvider = Fxcp.Version.class, sortOptions = false,
+  @Command(name = "sync", mixinStandardHelpOptions = true, versionProvider = Fxcp.DaemonVersion.class, sortOptions = false,
       description = {
         "Make each DST equal to SRC, as fxcp -a --delete SRC/ DST would (DST: a local path or nfs://HOST/export/dir).",
         "With --watch, keep them equal: capture file events first, compare everything once, print 'ready' on",
@@ -181,7 +181,7 @@ public final class Foxingd {
     }
   }
 
-  @Command(name = "events", mixinStandardHelpOptions = true, versionProvider = Fxcp.Version.class, sortOptions = false,
+  @Command(name = "events", mixinStandardHelpOptions = true, versionProvider = Fxcp.DaemonVersion.class, sortOptions = false,
       description = {
         "Print file events under PATH as they happen, one per line (a debugging tool like fatrace).",
         "The source is chosen automatically (bpf, then fanotify, then inotify) unless --source names one;",

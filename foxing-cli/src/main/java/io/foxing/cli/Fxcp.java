@@ -400,13 +400,26 @@ public final class Fxcp implements Callable<Integer> {
   }
 
   /** The version line; reads the jar manifest so it needs no native code (no warnings, fast). */
-  static final class Version implements CommandLine.IVersionProvider {
+  static class Version implements CommandLine.IVersionProvider {
+    /** The command the line names. */
+    String tool() {
+      return "fxcp";
+    }
+
     @Override
     public String[] getVersion() {
       String v = Fxcp.class.getPackage().getImplementationVersion();
       return new String[] {
-        "fxcp " + (v == null ? "0.1.0-SNAPSHOT" : v) + " (Foxing for the JVM; Java " + Runtime.version() + ")"
+        tool() + " " + (v == null ? "0.1.0-SNAPSHOT" : v) + " (Foxing for the JVM; Java " + Runtime.version() + ")"
       };
+    }
+  }
+
+  /** {@code foxingd --version} names foxingd. */
+  static final class DaemonVersion extends Version {
+    @Override
+    String tool() {
+      return "foxingd";
     }
   }
 }

@@ -69,6 +69,13 @@ class FoxingdCommandTest {
   }
 
   @Test
+  void versionNamesFoxingd() {
+    Run v = run("--version");
+    assertEquals(0, v.exit());
+    assertTrue(v.out().startsWith("foxingd 0."), v.out());
+  }
+
+  @Test
   void badInputIsOneLineAndExitTwo() {
     Run missing = run("events", tmp.resolve("nope").toString());
     assertEquals(2, missing.exit());
