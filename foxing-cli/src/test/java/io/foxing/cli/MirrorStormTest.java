@@ -186,6 +186,46 @@ class MirrorStormTest {
     assertEquals(1, r.err().lines().count(), r.err());
   }
 
+  /**
+   * Durability follows the source's: a file the source fsyncs is fdatasynced at the target once
+   * copied (strace of the daemon shows it); a file only written is not. bpf is the source that sees fsync.
+   */
+  @Test
+  void anFsyncAtTheSourceIsAnFdatasyncAtTheTarget() throws Exception {
+    source("bpf");
+    Prerequisites.requireCommand("strace");
+    Prerequisites.requireCommand("python3");
+    Path src = Files.createDirectories(tmp.resolve("src")).toRealPath();
+    Path dst = tmp.resolve("dst");
+    Path trace = tmp.resolve("strace.out");
+    Path err = tmp.resolve("traced.err");
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process p = new ProcessBuilder("strace", "-f", "-qq", "-e", "trace=fdatasync", "-y", "-o", trace.toString(),
+        java, "-cp", System.getProperty("java.class.path"), Foxingd.class.getName(), "sync", "--watch", "--source", "bpf",
+        src.toString(), dst.toString()).redirectOutput(tmp.resolve("traced.out").toFile()).redirectError(err.toFile()).start();
+    try {
+      waitForReady(p, err);
+      String write = "import os, sys\nfd = os.open(sys.argv[1], os.O_CREAT | os.O_WRONLY, 0o644)\nos.write(fd, b'data')\n"
+          + "if sys.argv[2] == 'sync':\n    os.fsync(fd)\nos.close(fd)";
+      Shell.run("python3", "-c", write, src.resolve("plain").toString(), "nosync").check();
+      Shell.run("python3", "-c", write, src.resolve("committed").toString(), "sync").check();
+      String synced = "fdatasync(";
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (!(Files.exists(dst.resolve("committed")) && Files.readString(trace).lines()
+          .anyMatch(l -> l.contains(synced) && l.contains(dst.resolve("committed") + ">")))) {
+        assertTrue(System.nanoTime() < deadline, "no fdatasync of the target file: " + Files.readString(trace));
+        Thread.sleep(50);
+      }
+      Thread.sleep(300);
+      assertTrue(Files.readString(trace).lines().noneMatch(l -> l.contains(synced) && l.contains(dst.resolve("plain") + ">")),
+          "a file the source did not sync is not synced: " + Files.readString(trace));
+      assertEquals("data", Files.readString(dst.resolve("plain")));
+    } finally {
+      p.destroy();
+      p.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
   /** foxingd killed (SIGKILL) in the middle of a storm, then started again: converged, nothing lost. */
   @Test
   void killedMidStormThenRestartedConverges() throws Exception {

@@ -80,6 +80,13 @@ public interface TargetDirectory extends Closeable {
    */
   int metadata(byte[] name, SourceEntry source, FileStat before, boolean apply, String where) throws IOException;
 
+  /**
+   * Flushes entry {@code name}'s data to stable storage ({@code fdatasync}; an NFS COMMIT): a mirror
+   * does this when the source's file was synced. A target whose published entries are already
+   * stable may do nothing.
+   */
+  default void sync(byte[] name, String where) throws IOException {}
+
   /** Whether {@code name} is a temporary an interrupted run of ours left, recognisable without guessing. */
   boolean isLeftover(byte[] name, String where) throws IOException;
 

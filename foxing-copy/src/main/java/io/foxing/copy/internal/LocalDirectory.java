@@ -367,6 +367,18 @@ final class LocalDirectory implements TargetDirectory {
   }
 
   @Override
+  public void sync(byte[] name, String where) throws IOException {
+    int fd = Posix.openat(this.fd, Posix.cstr(name), LibC.O_RDONLY | LibC.O_NOFOLLOW | LibC.O_NOCTTY, 0, where);
+    try {
+      if (LibC.fdatasync(fd) != 0) {
+        throw Posix.error("sync", where, Posix.lastError());
+      }
+    } finally {
+      Posix.close(fd);
+    }
+  }
+
+  @Override
   public boolean isLeftover(byte[] name, String where) throws IOException {
     return Temporaries.isOurs(fd, name, where);
   }

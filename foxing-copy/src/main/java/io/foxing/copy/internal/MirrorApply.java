@@ -103,6 +103,9 @@ public final class MirrorApply {
       }
       escalated = again;
     }
+    if (!changes.synced().isEmpty() && !options.dryRun()) {
+      sync(changes.synced());
+    }
     List<MirrorChanges.Entry> dirs = new ArrayList<>();
     boolean root = false;
     for (String d : metadataOf) {
@@ -220,6 +223,27 @@ public final class MirrorApply {
           LOG.debug("closing a target directory", e);
         }
       }
+    }
+  }
+
+  /**
+   * Durability follows the source's: a file the source synced (a database's commit, an editor's
+   * save) is synced at the target once it is there. One the target no longer has needs nothing.
+   */
+  private void sync(java.util.Set<String> paths) throws IOException {
+    Map<String, TargetDirectory> targets = new HashMap<>();
+    try (TargetDirectory top = target.openDirectory(false, NO_REPORT)) {
+      targets.put("", top);
+      for (String rel : paths) {
+        TargetDirectory dir = targetDir(parentOf(rel), targets);
+        byte[] name = Names.bytes(nameOf(rel));
+        var st = dir == null ? null : dir.stat(name, rel);
+        if (st != null && st.isRegular()) {
+          dir.sync(name, rel);
+        }
+      }
+    } finally {
+      closeAll(Map.of(), targets);
     }
   }
 

@@ -40,6 +40,8 @@ public final class MirrorChanges {
   private final Map<String, Boolean> directories = new LinkedHashMap<>();
   /** Renames seen, new name to the name it had at the start of the batch (a chain a, b, c is one rename a to c). */
   private final Map<String, String> renames = new LinkedHashMap<>();
+  /** Entries the source synced (fsync, fdatasync): synced at the target once brought in line. */
+  private final java.util.Set<String> synced = new java.util.LinkedHashSet<>();
   private boolean everything;
   private String everythingWhy;
   private long events;
@@ -75,6 +77,13 @@ public final class MirrorChanges {
         entry(to, true);
       }
       case DIRECTORY_CREATED, RENAMED_TO -> entry(relative(e.path()), true);
+      case SYNCED -> {
+        String rel = relative(e.path());
+        entry(rel, false);
+        if (rel != null && !rel.isEmpty()) {
+          synced.add(rel);
+        }
+      }
       default -> entry(relative(e.path()), false);
     }
   }
@@ -89,6 +98,7 @@ public final class MirrorChanges {
     other.entries.values().forEach(e -> entry(e.path(), e.walk()));
     other.directories.keySet().forEach(d -> directories.put(d, Boolean.TRUE));
     other.renames.forEach((to, from) -> renames.putIfAbsent(to, from));
+    synced.addAll(other.synced);
     if (other.everything) {
       everything(other.everythingWhy);
     }
@@ -151,6 +161,11 @@ public final class MirrorChanges {
     return renames;
   }
 
+  /** Entries the source synced, to be synced at the target after they are brought in line. */
+  public java.util.Set<String> synced() {
+    return synced;
+  }
+
   /** Whether the next batch compares the whole tree, and why. */
   public String everythingWhy() {
     return everything ? everythingWhy : null;
@@ -183,6 +198,8 @@ public final class MirrorChanges {
     t.directories.putAll(directories);
     t.renames.putAll(renames);
     renames.clear();
+    t.synced.addAll(synced);
+    synced.clear();
     t.everything = everything;
     t.everythingWhy = everythingWhy;
     t.events = events;

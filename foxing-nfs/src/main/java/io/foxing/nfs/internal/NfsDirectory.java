@@ -227,6 +227,11 @@ final class NfsDirectory implements TargetDirectory {
   }
 
   @Override
+  public void sync(byte[] name, String where) throws IOException {
+    remote.commit(remote.lookupFrom(fh, name(name, where), where), where);
+  }
+
+  @Override
   public boolean isLeftover(byte[] name, String where) {
     return false; // NFS carries no mark to tell our temporaries from a user's files: none is ever guessed at
   }

@@ -674,6 +674,14 @@ public final class Remote implements AutoCloseable {
     session().call(c).check();
   }
 
+  /** COMMIT of a whole file: what was written UNSTABLE is on the server's stable storage after it. */
+  public void commit(byte[] fh, String context) throws IOException {
+    Compound c = new Compound(context);
+    c.putFh(fh);
+    c.commit(0, 0);
+    session().call(c).check();
+  }
+
   public String readlink(byte[] fh, String context) throws IOException {
     Compound c = new Compound(context);
     c.putFh(fh);
