@@ -6,6 +6,7 @@ module io.foxing.cli {
   requires io.foxing.bpf;
   requires info.picocli;
   requires com.fasterxml.jackson.databind;
+  requires com.fasterxml.jackson.dataformat.toml;
   requires jdk.unsupported; // sun.misc.Signal: SIGTERM ends foxingd sync --watch with exit 0
 
   opens io.foxing.cli to info.picocli;

@@ -43,7 +43,8 @@ public final class Foxingd {
 
   /** Runs {@code foxingd ARGS} with the given output streams; returns the exit code. */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
-    return Fxcp.execute(new CommandLine(new Top()).addSubcommand(new Sync()).addSubcommand(new Events()), "foxingd", args, out, err);
+    return Fxcp.execute(new CommandLine(new Top()).addSubcommand(new Sync()).addSubcommand(new Daemon())
+        .addSubcommand(new Check()).addSubcommand(new Explain()).addSubcommand(new Events()), "foxingd", args, out, err);
   }
 
   @Command(name = "foxingd", mixinStandardHelpOptions = true, versionProvider = Fxcp.DaemonVersion.class,
@@ -118,57 +119,7 @@ public final class Foxingd {
         }
         return worst;
       }
-      EventSources.Opened opened = EventSources.open(eventSource, source, EventOptions.defaults());
-      MirrorListener listener = new MirrorListener() {
-        @Override
-        public void changed(String target, Change c) {
-          if (itemize) {
-            out.println(c.code() + " " + c.path() + (targets.size() > 1 ? "  [" + target + "]" : ""));
-          }
-        }
-
-        @Override
-        public void rescan(String why) {
-          err.println("foxingd: comparing everything again: " + why);
-        }
-
-        @Override
-        public void failed(String target, String path, String reason) {
-          err.println("foxingd: " + target + ": " + reason);
-        }
-      };
-      Mirror mirror;
-      try {
-        mirror = Mirror.start(source, targets, opened.stream(), options, listener);
-      } catch (IOException | RuntimeException e) {
-        opened.stream().close();
-        throw e;
-      }
-      err.println("foxingd: watching " + source + " with " + opened.source().name() + " (" + opened.reason() + ")");
-      CountDownLatch stop = new CountDownLatch(1);
-      // SIGTERM and Ctrl-C end the watch normally: the batch in flight finishes, then exit 0
-      for (String sig : new String[] {"TERM", "INT"}) {
-        sun.misc.Signal.handle(new sun.misc.Signal(sig), s -> stop.countDown());
-      }
-      try (mirror) {
-        // hydration may take long: a SIGTERM meanwhile stops it too
-        while (!mirror.awaitReady(java.time.Duration.ofMillis(200))) {
-          if (stop.getCount() == 0) {
-            err.println("foxingd: stopped before the targets were hydrated");
-            return ExitCode.PARTIAL;
-          }
-        }
-        err.println("ready");
-        err.flush();
-        while (!stop.await(200, java.util.concurrent.TimeUnit.MILLISECONDS)) {
-          if (mirror.failure() != null) {
-            err.println("foxingd: " + Fxcp.oneLine(mirror.failure()));
-            return ExitCode.PARTIAL;
-          }
-        }
-      }
-      err.println("foxingd: stopped");
-      return ExitCode.OK;
+      return watch(List.of(new Plan(source, targets, options, eventSource, EventOptions.defaults())), itemize, out, err);
     }
 
     private static CopyListener printer(PrintWriter out, String target) {
@@ -178,6 +129,160 @@ public final class Foxingd {
           out.println(c.code() + " " + c.path());
         }
       };
+    }
+  }
+
+  /** One source to mirror, with its targets and options. */
+  record Plan(Path source, List<String> targets, MirrorOptions options, String eventSource, EventOptions events) {}
+
+  /**
+   * Mirrors every plan until SIGTERM or Ctrl-C (exit 0), or until one stops on an error (exit 1).
+   * Each source's events are captured before it is hydrated; 'ready' is printed once all are live.
+   */
+  static int watch(List<Plan> plans, boolean itemize, PrintWriter out, PrintWriter err) throws Exception {
+    CountDownLatch stop = new CountDownLatch(1);
+    // SIGTERM and Ctrl-C end the watch normally: the batches in flight finish, then exit 0
+    for (String sig : new String[] {"TERM", "INT"}) {
+      sun.misc.Signal.handle(new sun.misc.Signal(sig), s -> stop.countDown());
+    }
+    List<Mirror> mirrors = new ArrayList<>();
+    try {
+      for (Plan p : plans) {
+        EventSources.Opened opened = EventSources.open(p.eventSource(), p.source(), p.events());
+        MirrorListener listener = new MirrorListener() {
+          @Override
+          public void changed(String target, Change c) {
+            if (itemize) {
+              out.println(c.code() + " " + c.path() + (plans.size() > 1 || p.targets().size() > 1 ? "  [" + target + "]" : ""));
+            }
+          }
+
+          @Override
+          public void rescan(String why) {
+            err.println("foxingd: " + p.source() + ": comparing everything again: " + why);
+          }
+
+          @Override
+          public void failed(String target, String path, String reason) {
+            err.println("foxingd: " + target + ": " + reason);
+          }
+        };
+        try {
+          mirrors.add(Mirror.start(p.source(), p.targets(), opened.stream(), p.options(), listener));
+        } catch (IOException | RuntimeException e) {
+          opened.stream().close();
+          throw e;
+        }
+        err.println("foxingd: watching " + p.source() + " with " + opened.source().name() + " (" + opened.reason() + ")");
+      }
+      for (Mirror m : mirrors) {
+        // hydration may take long: a SIGTERM meanwhile stops it too
+        while (!m.awaitReady(java.time.Duration.ofMillis(200))) {
+          if (stop.getCount() == 0) {
+            err.println("foxingd: stopped before the targets were hydrated");
+            return ExitCode.PARTIAL;
+          }
+        }
+      }
+      err.println("ready");
+      err.flush();
+      while (!stop.await(200, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        for (Mirror m : mirrors) {
+          if (m.failure() != null) {
+            err.println("foxingd: " + Fxcp.oneLine(m.failure()));
+            return ExitCode.PARTIAL;
+          }
+        }
+      }
+      err.println("foxingd: stopped");
+      return ExitCode.OK;
+    } finally {
+      for (Mirror m : mirrors) {
+        m.close();
+      }
+    }
+  }
+
+  @Command(name = "daemon", mixinStandardHelpOptions = true, versionProvider = Fxcp.DaemonVersion.class,
+      description = {"Mirror every source of a TOML configuration file to its targets until SIGTERM (see foxingd explain)."},
+      footerHeading = "%nExit codes:%n", footer = {"  0  stopped normally", "  1  a mirror stopped on an error (printed)",
+          "  2  the configuration has problems (each printed with its line), or nothing could start"})
+  static final class Daemon implements Callable<Integer> {
+    @Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--config", required = true, paramLabel = "FILE", description = "The configuration (TOML).")
+    Path config;
+
+    @Option(names = "-i", description = "Print each change applied, with rsync's itemize code.")
+    boolean itemize;
+
+    @Override
+    public Integer call() throws Exception {
+      PrintWriter err = spec.commandLine().getErr();
+      DaemonConfig c;
+      try {
+        c = DaemonConfig.load(config);
+      } catch (DaemonConfig.Invalid e) {
+        e.problems.forEach(err::println);
+        return ExitCode.NOTHING_DONE;
+      }
+      List<Plan> plans = new ArrayList<>();
+      for (DaemonConfig.Source s : c.sources()) {
+        FilterRules.Builder f = FilterRules.builder();
+        s.include().forEach(f::include);
+        s.exclude().forEach(f::exclude);
+        CopyOptions.Builder copy = CopyOptions.archive().toBuilder().filters(f.build());
+        if (c.workerCount() > 0) {
+          copy.threads(c.workerCount());
+        }
+        MirrorOptions options = MirrorOptions.builder().copy(copy.build()).settle(java.time.Duration.ofMillis(c.settleMs())).build();
+        plans.add(new Plan(s.path(), s.targets(), options, c.eventSource(), EventOptions.builder().queueCapacity(c.queueMax()).build()));
+      }
+      return watch(plans, itemize, spec.commandLine().getOut(), err);
+    }
+  }
+
+  @Command(name = "check", mixinStandardHelpOptions = true, versionProvider = Fxcp.DaemonVersion.class,
+      description = {"Check a daemon configuration: one line per problem, with its line number; nothing is started."},
+      footerHeading = "%nExit codes:%n", footer = {"  0  no problem", "  2  problems (each printed)"})
+  static final class Check implements Callable<Integer> {
+    @Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--config", required = true, paramLabel = "FILE", description = "The configuration (TOML).")
+    Path config;
+
+    @Override
+    public Integer call() throws Exception {
+      try {
+        DaemonConfig c = DaemonConfig.load(config);
+        spec.commandLine().getOut().println(config + ": ok, " + c.sources().size() + " source(s), "
+            + c.sources().stream().mapToInt(s -> s.targets().size()).sum() + " target(s)");
+        return ExitCode.OK;
+      } catch (DaemonConfig.Invalid e) {
+        e.problems.forEach(spec.commandLine().getErr()::println);
+        return ExitCode.NOTHING_DONE;
+      }
+    }
+  }
+
+  @Command(name = "explain", mixinStandardHelpOptions = true, versionProvider = Fxcp.DaemonVersion.class,
+      description = {"Print every key of the daemon's configuration file, its default and what it means."})
+  static final class Explain implements Callable<Integer> {
+    @Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      String table = null;
+      for (String[] k : DaemonConfig.KEYS) {
+        if (!k[0].equals(table)) {
+          table = k[0];
+          out.println(table.isEmpty() ? "# top level" : "\n[[" + table + "]]");
+        }
+        out.println(k[1] + "  (default: " + k[2] + ")");
+        out.println("    " + k[3]);
+      }
+      return ExitCode.OK;
     }
   }
 
