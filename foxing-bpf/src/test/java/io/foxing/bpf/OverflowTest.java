@@ -27,7 +27,7 @@ class OverflowTest {
   @ParameterizedTest
   @ValueSource(strings = {"bpf", "fanotify", "inotify"})
   void aSlowConsumerGetsAnOverflowAndCaptureGoesOn(String name) throws Exception {
-    var source = ReplayTest.source(name);
+    var source = io.foxing.bpf.testing.Sources.require(name);
     Prerequisites.requireCommand("python3");
     Path root = Files.createDirectories(tmp.resolve("root")).toRealPath();
     EventOptions options = EventOptions.builder().queueCapacity(16).kernelBufferBytes(16 * 1024).build();

@@ -8,6 +8,7 @@ import io.foxing.api.events.EventSource;
 import io.foxing.api.events.EventStream;
 import io.foxing.api.events.FileEvent;
 import io.foxing.bpf.testing.Mirror;
+import io.foxing.bpf.testing.Sources;
 import io.foxing.bpf.testing.Workload;
 import io.foxing.copy.testing.Prerequisites;
 import io.foxing.copy.testing.Shell;
@@ -35,23 +36,10 @@ class ReplayTest {
 
   @TempDir Path tmp;
 
-  static EventSource source(String name) {
-    EventSource s = switch (name) {
-      case "bpf" -> new BpfEventSource();
-      case "fanotify" -> new FanotifyEventSource();
-      default -> new InotifyEventSource();
-    };
-    if (!name.equals("inotify")) {
-      Prerequisites.requireRoot(name + " capture");
-    }
-    Prerequisites.require(s.isAvailable(), name + " source: " + s.unavailabilityCause());
-    return s;
-  }
-
   @ParameterizedTest
   @ValueSource(strings = {"bpf", "fanotify", "inotify"})
   void replayingTheEventsRebuildsTheTree(String name) throws Exception {
-    EventSource source = source(name);
+    EventSource source = Sources.require(name);
     Prerequisites.requireCommand("python3");
     Prerequisites.requireCommand("rsync");
     Prerequisites.requireCommand("inotifywait");

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.foxing.api.CopyReport;
 import io.foxing.api.events.EventOptions;
 import io.foxing.api.events.EventSource;
-import io.foxing.api.events.EventSources;
 import io.foxing.api.events.EventStream;
+import io.foxing.bpf.testing.Sources;
 import io.foxing.bpf.testing.Workload;
 import io.foxing.copy.mirror.Mirror;
 import io.foxing.copy.mirror.MirrorListener;
@@ -39,19 +39,6 @@ class MirrorStormTest {
 
   @TempDir Path tmp;
 
-  static EventSource source(String name) {
-    if (!name.equals("inotify")) {
-      Prerequisites.requireRoot(name + " capture");
-    }
-    for (EventSource s : EventSources.all()) {
-      if (s.name().equals(name)) {
-        Prerequisites.require(s.isAvailable(), name + " source: " + s.unavailabilityCause());
-        return s;
-      }
-    }
-    throw new AssertionError("no event source " + name);
-  }
-
   /** What rsync finds different, polled until nothing or the deadline; the time it took in {@code took}. */
   static List<String> converge(Path src, Path dst, AtomicLong took) throws InterruptedException {
     long start = System.nanoTime();
@@ -70,7 +57,7 @@ class MirrorStormTest {
   @ParameterizedTest
   @ValueSource(strings = {"bpf", "fanotify", "inotify"})
   void aStormConvergesOnceItIsQuiet(String name) throws Exception {
-    EventSource source = source(name);
+    EventSource source = Sources.require(name);
     Prerequisites.requireCommand("python3");
     Prerequisites.requireCommand("rsync");
     Path src = Files.createDirectories(tmp.resolve("src")).toRealPath();
@@ -105,7 +92,7 @@ class MirrorStormTest {
   @ParameterizedTest
   @ValueSource(strings = {"bpf", "fanotify"})
   void renamesAreRenamesNotCopies(String name) throws Exception {
-    EventSource source = source(name);
+    EventSource source = Sources.require(name);
     Path src = Files.createDirectories(tmp.resolve("src")).toRealPath();
     Path dst = tmp.resolve("dst");
     Shell.bash("set -e; head -c 20000000 /dev/urandom > \"$1/big\"; mkdir -p \"$1/d/e\"; head -c 5000000 /dev/urandom > \"$1/d/e/inner\"",
@@ -132,7 +119,7 @@ class MirrorStormTest {
 
   @Test
   void lostEventsBecomeAFullComparison() throws Exception {
-    EventSource source = source("inotify");
+    EventSource source = Sources.require("inotify");
     Path src = Files.createDirectories(tmp.resolve("src")).toRealPath();
     Path dst = tmp.resolve("dst");
     List<String> rescans = new CopyOnWriteArrayList<>();
@@ -156,7 +143,7 @@ class MirrorStormTest {
 
   @Test
   void aTargetMadeWithSignaturesHydratesWithoutCopying() throws Exception {
-    EventSource source = source("inotify");
+    EventSource source = Sources.require("inotify");
     Path src = Files.createDirectories(tmp.resolve("src")).toRealPath();
     Path dst = tmp.resolve("dst");
     Workload.run(src, 3, 300);
@@ -192,7 +179,7 @@ class MirrorStormTest {
    */
   @Test
   void anFsyncAtTheSourceIsAnFdatasyncAtTheTarget() throws Exception {
-    source("bpf");
+    Sources.require("bpf");
     Prerequisites.requireCommand("strace");
     Prerequisites.requireCommand("python3");
     Path src = Files.createDirectories(tmp.resolve("src")).toRealPath();

@@ -42,35 +42,16 @@ public final class MirrorApply {
     this.options = options;
   }
 
-  /**
-   * Whether a changed entry is a file with other hard links now. Its other names changed with it
-   * (contents, mode, owner) but no event names them, and a new link names only itself: the batch is
-   * then applied as a full comparison, whose hard-link groups see every name. Costly on big trees;
-   * an inode-to-names index is the way to do better.
-   */
-  public boolean touchesHardLinks(MirrorChanges changes) throws IOException {
-    if (!options.preserves(io.foxing.api.Preserve.HARD_LINKS)) {
-      return false;
-    }
-    Map<String, Integer> dirs = new HashMap<>();
-    try {
-      for (List<MirrorChanges.Entry> level : changes.levels()) {
-        for (MirrorChanges.Entry e : level) {
-          int dir = sourceDir(e.dir(), dirs);
-          var st = dir < 0 ? null : Posix.statIfExists(dir, Posix.cstr(Names.bytes(e.name())), e.path());
-          if (st != null && st.isRegular() && st.nlink() > 1) {
-            return true;
-          }
-        }
-      }
-      return false;
-    } finally {
-      closeAll(dirs, Map.of());
-    }
+  /** Whether the last {@link #apply} met a file with other hard links ({@link TreeCopy#touchedHardLinks}). */
+  public boolean touchedHardLinks() {
+    return touchedHardLinks;
   }
+
+  private boolean touchedHardLinks;
 
   /** Applies {@code changes}; the reports of its runs, in order. */
   public List<CopyReport> apply(MirrorChanges changes, CopyListener listener) throws IOException {
+    touchedHardLinks = false;
     List<CopyReport> reports = new ArrayList<>();
     // renames bypass the planner: only when nothing the planner decides could forbid them
     java.util.Set<String> movedOn = java.util.Set.of();
@@ -268,7 +249,9 @@ public final class MirrorApply {
         }
         roots.add(TreeCopy.Root.mirror(sfd, tdir, Names.bytes(e.name()), e.dir(), Names.raw(Names.bytes(e.dir())), e.walk()));
       }
-      return copy.run(roots, List.of());
+      CopyReport report = copy.run(roots, List.of());
+      touchedHardLinks |= copy.touchedHardLinks();
+      return report;
     } finally {
       closeAll(sources, targets);
     }

@@ -148,6 +148,18 @@ public final class TreeCopy {
     }
   }
 
+  /** A mirror's entry was a file with other hard links (see {@link #touchedHardLinks}). */
+  private volatile boolean linkedMirrorEntry;
+
+  /**
+   * Whether a mirror root named a file that has other hard links: its other names changed with it
+   * but no event names them, so the mirror follows with a full comparison, whose link groups see
+   * every name. Known from the stat the run takes anyway.
+   */
+  public boolean touchedHardLinks() {
+    return linkedMirrorEntry;
+  }
+
   /** Where the target reports to this run (its warnings count with the run's). */
   public TargetReport report() {
     return counters;
@@ -304,6 +316,9 @@ public final class TreeCopy {
           removeTree(parent.target, r.dstName, r.relPath, there.isDirectory(), true);
         }
         return;
+      }
+      if (r.mirrored && hardLinks && st.isRegular() && st.nlink() > 1) {
+        linkedMirrorEntry = true;
       }
       Entry e = new Entry(r.dstName, Posix.cstr(r.dstName), r.relPath, st);
       e.dst = there;

@@ -339,14 +339,8 @@ public final class Mirror implements AutoCloseable {
 
   private void apply(MirrorChanges changes) throws IOException {
     String everything = changes.everythingWhy();
-    if (everything == null && !appliers.isEmpty() && appliers.get(0).touchesHardLinks(changes)) {
-      everything = "a changed file has other hard links";
-    }
     if (everything != null) {
-      String why = everything;
-      if (changes.everythingWhy() != null) {
-        guard(() -> listener.rescan(why));
-      }
+      guard(() -> listener.rescan(everything));
       hydrate(false);
       return;
     }
@@ -374,6 +368,9 @@ public final class Mirror implements AutoCloseable {
       guard(() -> listener.applied(t.display(), changes.events(), last));
     }
     backoffMillis = failed ? Math.min(RETRY_MAX_MILLIS, backoffMillis * 2) : RETRY_FIRST_MILLIS;
+    if (appliers.stream().anyMatch(MirrorApply::touchedHardLinks)) {
+      hydrate(false); // a changed file's other names: only a full comparison sees them all
+    }
   }
 
   /** What the engine reports of one target's runs, as the mirror's listener hears it. */
