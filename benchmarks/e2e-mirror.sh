@@ -105,7 +105,7 @@ run_tool() {  # NAME -> lines "kind p50 p99 n missed" and "storm ms"
   local tool="$1" src="$workdir/$1/src" dst="$workdir/$1/dst"
   mkdir -p "$src" "$dst"
   if [ "$tool" = foxingd ]; then
-    "$repo/foxingd" sync --watch ${source:+--source "$source"} "$src" "$dst" 2>"$workdir/$tool.err" &
+    "$repo/foxingd" sync --watch ${source:+--source "$source"} --journal-dir "$workdir/journal" "$src" "$dst" 2>"$workdir/$tool.err" &
     daemon=$!
     for _ in $(seq 600); do grep -qx ready "$workdir/$tool.err" && break; sleep 0.1; done
     grep -qx ready "$workdir/$tool.err" || die "foxingd did not get ready: $(cat "$workdir/$tool.err")"

@@ -30,7 +30,8 @@ import java.util.regex.Pattern;
  *   path = "nfs://filer/export/data"
  * </pre>
  */
-record DaemonConfig(int workerCount, int queueMax, long settleMs, String eventSource, List<Source> sources) {
+record DaemonConfig(int workerCount, int queueMax, long settleMs, String eventSource, Path journalDir, long probeIntervalMs,
+    long probeTimeoutMs, List<Source> sources) {
   /** One mirrored directory and where its mirrors are. */
   record Source(Path path, List<String> exclude, List<String> include, List<String> targets) {}
 
@@ -51,6 +52,10 @@ record DaemonConfig(int workerCount, int queueMax, long settleMs, String eventSo
       new String[] {"", "queue_max", "65536", "Events held between the kernel and the mirror; past it, a full comparison."},
       new String[] {"", "settle_ms", "2", "After a change, how long to wait for more before applying them (milliseconds)."},
       new String[] {"", "event_source", "the best available (bpf, fanotify, inotify)", "Which event source to use; an unavailable one is an error."},
+      new String[] {"", "journal_dir", "$STATE_DIRECTORY, else /var/lib/foxingd (root) or ~/.local/state/foxingd",
+          "Where each target's outage journal is kept (its filesystem's identity, and changes made while it is away)."},
+      new String[] {"", "probe_interval_ms", "2000", "How often a target that is away (or full) is tried again (milliseconds)."},
+      new String[] {"", "probe_timeout_ms", "10000", "How long a target's probe (a small write, flushed) may take before it counts as away."},
       new String[] {"", "sources", "(required, one or more [[sources]])", "Each directory to mirror."},
       new String[] {"sources", "path", "(required)", "The directory to mirror."},
       new String[] {"sources", "exclude", "[]", "rsync filter patterns of entries to leave out."},
@@ -92,6 +97,9 @@ record DaemonConfig(int workerCount, int queueMax, long settleMs, String eventSo
     int queue = c.integer(root, "", "queue_max", 65_536, 16);
     int settle = c.integer(root, "", "settle_ms", 2, 0);
     String source = c.text(root, "", "event_source", null);
+    String journal = c.text(root, "", "journal_dir", null);
+    int probeInterval = c.integer(root, "", "probe_interval_ms", 2000, 10);
+    int probeTimeout = c.integer(root, "", "probe_timeout_ms", 10_000, 10);
     if (source != null && !SOURCES.contains(source)) {
       problems.add(c.at("", "event_source") + "event_source = \"" + source + "\" is not one of bpf, fanotify, inotify");
     }
@@ -129,7 +137,20 @@ record DaemonConfig(int workerCount, int queueMax, long settleMs, String eventSo
     if (!problems.isEmpty()) {
       throw new Invalid(problems);
     }
-    return new DaemonConfig(workers, queue, settle, source, List.copyOf(sources));
+    return new DaemonConfig(workers, queue, settle, source, journal == null ? defaultJournalDir() : Path.of(journal),
+        probeInterval, probeTimeout, List.copyOf(sources));
+  }
+
+  /** systemd's StateDirectory= when it gave one, else the usual place for root or for a user. */
+  static Path defaultJournalDir() {
+    String state = System.getenv("STATE_DIRECTORY");
+    if (state != null && !state.isEmpty()) {
+      return Path.of(state.split(":")[0]);
+    }
+    if ("root".equals(System.getProperty("user.name"))) {
+      return Path.of("/var/lib/foxingd");
+    }
+    return Path.of(System.getProperty("user.home"), ".local", "state", "foxingd");
   }
 
   /** Where each key is written: its line in the file, per table header. */

@@ -9,6 +9,7 @@ import io.foxing.api.FilterRules;
 import io.foxing.copy.mirror.Mirror;
 import io.foxing.copy.mirror.MirrorListener;
 import io.foxing.copy.mirror.MirrorOptions;
+import io.foxing.copy.mirror.TargetState;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -97,6 +98,10 @@ public final class Foxingd {
     @Option(names = "--settle", paramLabel = "MS", description = "With --watch: after a change, wait this long for more before applying them (default 2).")
     long settleMs = 2;
 
+    @Option(names = "--journal-dir", paramLabel = "DIR", description = {"With --watch: where each target's outage journal is kept",
+        "(default: $STATE_DIRECTORY, else /var/lib/foxingd as root, ~/.local/state/foxingd otherwise)."})
+    Path journalDir;
+
     @Option(names = "-i", description = "Print each change applied, with rsync's itemize code.")
     boolean itemize;
 
@@ -109,7 +114,8 @@ public final class Foxingd {
       excludes.forEach(f::exclude);
       MirrorOptions options = MirrorOptions.builder()
           .copy(CopyOptions.archive().toBuilder().filters(f.build()).build())
-          .settle(java.time.Duration.ofMillis(settleMs)).build();
+          .settle(java.time.Duration.ofMillis(settleMs))
+          .journalDirectory(journalDir != null ? journalDir : DaemonConfig.defaultJournalDir()).build();
       if (!watch) {
         int worst = ExitCode.OK;
         for (String t : targets) {
@@ -165,6 +171,11 @@ public final class Foxingd {
           @Override
           public void failed(String target, String path, String reason) {
             err.println("foxingd: " + target + ": " + reason);
+          }
+
+          @Override
+          public void state(String target, TargetState state, String why) {
+            err.println("foxingd: " + target + ": " + state.name().toLowerCase(java.util.Locale.ROOT) + ": " + why);
           }
         };
         try {
@@ -235,7 +246,9 @@ public final class Foxingd {
         if (c.workerCount() > 0) {
           copy.threads(c.workerCount());
         }
-        MirrorOptions options = MirrorOptions.builder().copy(copy.build()).settle(java.time.Duration.ofMillis(c.settleMs())).build();
+        MirrorOptions options = MirrorOptions.builder().copy(copy.build()).settle(java.time.Duration.ofMillis(c.settleMs()))
+            .journalDirectory(c.journalDir()).probeInterval(java.time.Duration.ofMillis(c.probeIntervalMs()))
+            .probeTimeout(java.time.Duration.ofMillis(c.probeTimeoutMs())).build();
         plans.add(new Plan(s.path(), s.targets(), options, c.eventSource(), EventOptions.builder().queueCapacity(c.queueMax()).build()));
       }
       return watch(plans, itemize, spec.commandLine().getOut(), err);

@@ -102,6 +102,7 @@ class DaemonConfigTest {
     Files.writeString(a.resolve("before"), "1");
     Path f = write("""
         event_source = "inotify"
+        journal_dir = "%s"
         [[sources]]
         path = "%s"
           [[sources.targets]]
@@ -112,7 +113,7 @@ class DaemonConfigTest {
         path = "%s"
           [[sources.targets]]
           path = "%s"
-        """.formatted(a, tmp.resolve("a1"), tmp.resolve("a2"), b, tmp.resolve("b1")));
+        """.formatted(tmp.resolve("journal"), a, tmp.resolve("a1"), tmp.resolve("a2"), b, tmp.resolve("b1")));
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Path err = tmp.resolve("daemon.err");
     Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Foxingd.class.getName(), "daemon", "--config", f.toString())

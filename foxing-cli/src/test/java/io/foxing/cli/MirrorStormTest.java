@@ -41,6 +41,10 @@ class MirrorStormTest {
 
   /** What rsync finds different, polled until nothing or the deadline; the time it took in {@code took}. */
   static List<String> converge(Path src, Path dst, AtomicLong took) throws InterruptedException {
+    return converge(src, dst, took, CONVERGE);
+  }
+
+  static List<String> converge(Path src, Path dst, AtomicLong took, Duration within) throws InterruptedException {
     long start = System.nanoTime();
     List<String> diff;
     do {
@@ -49,7 +53,7 @@ class MirrorStormTest {
         break;
       }
       Thread.sleep(100);
-    } while (System.nanoTime() - start < CONVERGE.toNanos());
+    } while (System.nanoTime() - start < within.toNanos());
     took.set((System.nanoTime() - start) / 1_000_000);
     return diff;
   }
@@ -167,7 +171,7 @@ class MirrorStormTest {
   @Test
   void aTargetInsideTheSourceIsRefused() throws Exception {
     Path src = Files.createDirectories(tmp.resolve("src")).toRealPath();
-    FoxingdCommandTest.Run r = FoxingdCommandTest.run("sync", "--watch", src.toString(), src.resolve("mirror").toString());
+    FoxingdCommandTest.Run r = FoxingdCommandTest.run("sync", "--watch", "--journal-dir", tmp.resolve("journal").toString(), src.toString(), src.resolve("mirror").toString());
     assertEquals(2, r.exit(), r.err());
     assertTrue(r.err().contains("the target is inside the source"), r.err());
     assertEquals(1, r.err().lines().count(), r.err());
@@ -189,7 +193,7 @@ class MirrorStormTest {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Process p = new ProcessBuilder("strace", "-f", "-qq", "-e", "trace=fdatasync", "-y", "-o", trace.toString(),
         java, "-cp", System.getProperty("java.class.path"), Foxingd.class.getName(), "sync", "--watch", "--source", "bpf",
-        src.toString(), dst.toString()).redirectOutput(tmp.resolve("traced.out").toFile()).redirectError(err.toFile()).start();
+        "--journal-dir", tmp.resolve("journal").toString(), src.toString(), dst.toString()).redirectOutput(tmp.resolve("traced.out").toFile()).redirectError(err.toFile()).start();
     try {
       waitForReady(p, err);
       String write = "import os, sys\nfd = os.open(sys.argv[1], os.O_CREAT | os.O_WRONLY, 0o644)\nos.write(fd, b'data')\n"
@@ -249,12 +253,12 @@ class MirrorStormTest {
   private Process daemon(Path src, Path dst, String name) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Foxingd.class.getName(),
-        "sync", "--watch", "--source", "inotify", src.toString(), dst.toString())
+        "sync", "--watch", "--source", "inotify", "--journal-dir", tmp.resolve("journal").toString(), src.toString(), dst.toString())
         .redirectOutput(File.createTempFile("foxingd", ".out", tmp.toFile()))
         .redirectError(tmp.resolve(name + ".err").toFile()).start();
   }
 
-  private static void waitForReady(Process p, Path err) throws Exception {
+  static void waitForReady(Process p, Path err) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (!Files.readString(err).lines().anyMatch("ready"::equals)) {
       assertTrue(p.isAlive(), "foxingd exited: " + Files.readString(err));

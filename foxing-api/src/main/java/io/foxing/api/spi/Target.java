@@ -86,6 +86,40 @@ public interface Target extends Closeable {
   /** The named target's last path element, as bytes. */
   byte[] name();
 
+  /**
+   * Which filesystem the named target is on now, as an opaque string that stays the same across
+   * remounts and reconnections of one filesystem and differs for another one mounted (or exported)
+   * at the same path. A mirror compares it before each batch, so that it never writes into a mount
+   * point whose filesystem went away, nor into another filesystem. The default names the target
+   * whenever something is there, which tells an outage from a working target but not one
+   * filesystem from another.
+   *
+   * @return null if nothing (or not a directory) is at the named target
+   * @throws IOException if the target cannot be reached
+   */
+  default String identity() throws IOException {
+    FileStat s = stat();
+    return s == null || !s.isDirectory() ? null : display();
+  }
+
+  /**
+   * Proves that the target works now, for a mirror's liveness checks: a local target writes a
+   * small unnamed file and flushes it to stable storage. It may block as long as the target does
+   * (a dying disk, a server that went away); callers bound the time they wait.
+   *
+   * @throws IOException if it does not
+   */
+  default void probe() throws IOException {
+    if (identity() == null) {
+      throw new IOException(display() + ": no directory there");
+    }
+  }
+
+  /** Bytes the named target's filesystem can still take, for the user running the copy; -1 if unknown. */
+  default long available() throws IOException {
+    return -1;
+  }
+
   /** Workers this target wants for a run when the options leave it open; 0 lets the engine choose. */
   default int workers() {
     return 0;

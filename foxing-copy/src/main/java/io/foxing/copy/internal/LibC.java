@@ -55,6 +55,8 @@ public final class LibC {
   public static final int STATX_BASIC_STATS = 0x7ff;
   public static final int FICLONE = 0x40049409;
   public static final int XATTR_CREATE = 1;
+  /** _IOR(0x15, 0, struct fsuuid2): the filesystem's UUID, 1 length byte then 16 bytes (Linux 6.5+). */
+  public static final long FS_IOC_GETFSUUID = 0x80111500L;
 
   public static native int openat(int dirfd, byte[] path, int flags, int mode);
 
@@ -100,6 +102,12 @@ public final class LibC {
   public static native long pwrite(int fd, Pointer buf, long count, long offset);
 
   public static native int ioctl(int fd, long request, long arg);
+
+  /** An ioctl that fills a buffer ({@code _IOR}). */
+  public static native int ioctl(int fd, long request, byte[] arg);
+
+  /** {@code struct statfs} (120 bytes on x86_64 and aarch64). */
+  public static native int fstatfs(int fd, ByteBuffer buf);
 
   public static native long copy_file_range(int fdIn, Pointer offIn, int fdOut, Pointer offOut, long len, int flags);
 

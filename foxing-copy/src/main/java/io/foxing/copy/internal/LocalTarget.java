@@ -67,6 +67,86 @@ public final class LocalTarget implements Target {
     }
   }
 
+  /**
+   * The filesystem's UUID where it has one (XFS, ext4, btrfs, tmpfs), so the same disk is known
+   * again under another device name; else its statfs id and device number.
+   */
+  @Override
+  public String identity() throws IOException {
+    int fd = openIfDirectory();
+    if (fd < 0) {
+      return null;
+    }
+    try {
+      byte[] uuid = Posix.fsUuid(fd);
+      if (uuid != null) {
+        return "uuid:" + java.util.HexFormat.of().formatHex(uuid);
+      }
+      return "fsid:" + Long.toHexString(Posix.statfs(fd, target).fsid()) + ",dev:" + Long.toHexString(Posix.fstat(fd, target).dev());
+    } finally {
+      Posix.close(fd);
+    }
+  }
+
+  /** An unnamed file (O_TMPFILE) written and synced, so no name ever appears; a directory sync where O_TMPFILE is not supported. */
+  @Override
+  public void probe() throws IOException {
+    int dir = openIfDirectory();
+    if (dir < 0) {
+      throw new IOException(target + ": no directory there");
+    }
+    try {
+      int fd = LibC.openat(dir, Posix.cstr(new byte[] {'.'}), LibC.O_TMPFILE | LibC.O_WRONLY | LibC.O_CLOEXEC, 0600);
+      if (fd < 0) {
+        int e = Posix.lastError();
+        if (e != Posix.EOPNOTSUPP && e != Posix.EISDIR && e != Posix.EINVAL) {
+          throw Posix.error("write a probe file in", target, e);
+        }
+        if (LibC.fsync(dir) != 0) {
+          throw Posix.error("sync", target, Posix.lastError());
+        }
+        return;
+      }
+      try {
+        Posix.pwriteFully(fd, new byte[] {'f'}, 0, 1, 0, target);
+        if (LibC.fsync(fd) != 0) {
+          throw Posix.error("sync a probe file in", target, Posix.lastError());
+        }
+      } finally {
+        Posix.close(fd);
+      }
+    } finally {
+      Posix.close(dir);
+    }
+  }
+
+  @Override
+  public long available() throws IOException {
+    int fd = openIfDirectory();
+    if (fd < 0) {
+      return -1;
+    }
+    try {
+      return Posix.statfs(fd, target).available();
+    } finally {
+      Posix.close(fd);
+    }
+  }
+
+  /** The named target opened as a directory (symlinks followed, as cp does); -1 if nothing or not a directory is there. */
+  private int openIfDirectory() throws ErrnoException {
+    try {
+      return Posix.openPath(target, LibC.O_RDONLY | LibC.O_DIRECTORY, target);
+    } catch (ErrnoException.NotFound e) {
+      return -1;
+    } catch (ErrnoException e) {
+      if (e.errno() == Posix.ENOTDIR) {
+        return -1;
+      }
+      throw e;
+    }
+  }
+
   @Override
   public TargetDirectory openDirectory(boolean create, TargetReport report) throws IOException {
     if (create) {

@@ -152,6 +152,20 @@ public final class MirrorChanges {
     return root.relativize(p).toString();
   }
 
+  /** How many entries are gathered (a bound on a target's queue counts these). */
+  public int size() {
+    return entries.size();
+  }
+
+  /** The entries' paths, and "" when the root's own metadata is to be applied: what an outage journal keeps. */
+  public List<String> paths() {
+    List<String> p = new ArrayList<>(entries.keySet());
+    if (directories.containsKey("")) {
+      p.add("");
+    }
+    return p;
+  }
+
   public boolean isEmpty() {
     return entries.isEmpty() && directories.isEmpty() && !everything;
   }

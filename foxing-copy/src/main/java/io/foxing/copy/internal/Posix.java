@@ -193,6 +193,33 @@ public final class Posix {
         (b.getInt(0) & 0x180) == 0x180 ? b.getInt(104) : -1);
   }
 
+  /** What statfs(2) says of a filesystem: its magic number, its id, and the bytes an unprivileged user may still write. */
+  public record FsInfo(long type, long fsid, long available) {}
+
+  public static FsInfo statfs(int fd, String where) throws ErrnoException {
+    ByteBuffer b = ByteBuffer.allocateDirect(120).order(java.nio.ByteOrder.nativeOrder());
+    if (LibC.fstatfs(fd, b) != 0) {
+      throw fail("statfs", where);
+    }
+    return new FsInfo(b.getLong(0), b.getLong(56), b.getLong(32) * b.getLong(8));
+  }
+
+  /** The filesystem's UUID (FS_IOC_GETFSUUID), or null where it has none (all zeros) or the kernel cannot tell. */
+  public static byte[] fsUuid(int fd) {
+    byte[] buf = new byte[17];
+    if (LibC.ioctl(fd, LibC.FS_IOC_GETFSUUID, buf) != 0) {
+      return null;
+    }
+    int len = Math.min(16, buf[0] & 0xff);
+    byte[] uuid = java.util.Arrays.copyOfRange(buf, 1, 1 + len);
+    for (byte x : uuid) {
+      if (x != 0) {
+        return uuid;
+      }
+    }
+    return null;
+  }
+
   /** glibc's makedev(3) encoding of a dev_t. */
   public static long makedev(int major, int minor) {
     long ma = major & 0xffffffffL;

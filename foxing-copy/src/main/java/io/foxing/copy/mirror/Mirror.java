@@ -12,6 +12,7 @@ import io.foxing.copy.internal.LibC;
 import io.foxing.copy.internal.MirrorApply;
 import io.foxing.copy.internal.MirrorChanges;
 import io.foxing.copy.internal.Names;
+import io.foxing.copy.internal.OutageJournal;
 import io.foxing.copy.internal.Posix;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -47,11 +48,17 @@ import org.slf4j.LoggerFactory;
  * Targets come from {@link Copiers#target}: a local path or {@code nfs://}.
  *
  * <p>When something fails it is tried again, not dropped: an entry the engine could not bring in
- * line is looked at again after a backoff (100 ms, doubling to 30 s while failures go on), a target
- * that failed as a whole is compared whole, and the others go on meanwhile. A written file is looked
- * at again 60 ms after its last write event, since a source may report only the first write of a
- * burst. If the source's path leads to another directory than the one the mirror started with
- * (replaced, or unmounted), the mirror stops and leaves the targets as they are.
+ * line is looked at again after a backoff (100 ms, doubling to 30 s while failures go on). A
+ * written file is looked at again 60 ms after its last write event, since a source may report only
+ * the first write of a burst. If the source's path leads to another directory than the one the
+ * mirror started with (replaced, or unmounted), the mirror stops and leaves the targets as they are.
+ *
+ * <p>Each target has its own thread and watches its own health ({@link TargetState}): one that is
+ * unmounted, pulled, not answering, replaced by another filesystem at its path, or out of space
+ * is paused while the others go on; its changes are kept in an outage journal
+ * ({@link MirrorOptions#journalDirectory()}), and when the same filesystem is back (or space has
+ * grown) the journaled entries are applied, then everything is compared once. See
+ * {@link #status()}.
  *
  * <p>The event stream must watch the source's real path. By default event sources leave out the
  * changes of this process ({@code EventOptions.excludeSelf}): an application that writes into the
@@ -61,8 +68,8 @@ public final class Mirror implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Mirror.class);
 
   private final Path source;
-  private final List<Target> targets;
-  private final List<MirrorApply> appliers = new ArrayList<>();
+  private final byte[] sourceName;
+  private final List<TargetLane> lanes = new ArrayList<>();
   private final java.util.concurrent.ForkJoinPool pool; // the batches' workers, for the mirror's life
   private final EventStream events;
   private final MirrorOptions options;
@@ -78,12 +85,9 @@ public final class Mirror implements AutoCloseable {
   /** The source directory the mirror started with (device, inode): a different one at its path stops it. */
   private final long sourceDev;
   private final long sourceIno;
-  /** Entries to look at again later: files still being written, and entries or targets that failed. */
-  private final MirrorChanges later;
-  private long laterAt = Long.MAX_VALUE;
-  private long backoffMillis = RETRY_FIRST_MILLIS;
-  private static final long RETRY_FIRST_MILLIS = 100;
-  private static final long RETRY_MAX_MILLIS = 30_000;
+  /** Written files to look at again shortly (see {@link #RECHECK_WRITES_MILLIS}); the mirror's thread only. */
+  private final MirrorChanges recheck;
+  private long recheckAt = Long.MAX_VALUE;
   /**
    * A written file is looked at again this long after its last write event: a source may report
    * only the first write of a burst (bpf coalesces writes to one file over 50 ms), and the rest of
@@ -93,16 +97,15 @@ public final class Mirror implements AutoCloseable {
   /** How long a batch with a rename waits for more (see {@link #gather}). */
   private static final long RENAME_SETTLE_NANOS = 5_000_000L;
 
-  private Mirror(Path source, List<Target> targets, EventStream events, MirrorOptions options, MirrorListener listener,
-      int sourceFd, int sourceParentFd) {
+  private Mirror(Path source, EventStream events, MirrorOptions options, MirrorListener listener, int sourceFd,
+      int sourceParentFd) {
     this.source = source;
-    this.targets = targets;
     this.events = events;
     this.options = options;
     this.listener = listener;
     this.sourceFd = sourceFd;
     this.sourceParentFd = sourceParentFd;
-    this.later = new MirrorChanges(source, options.copy().filters());
+    this.recheck = changes();
     long dev = -1;
     long ino = -1;
     try {
@@ -114,12 +117,9 @@ public final class Mirror implements AutoCloseable {
     }
     this.sourceDev = dev;
     this.sourceIno = ino;
-    byte[] name = Names.bytes(source.getFileName().toString());
+    this.sourceName = Names.bytes(source.getFileName().toString());
     int workers = options.copy().threads() > 0 ? options.copy().threads() : Math.max(2, Runtime.getRuntime().availableProcessors());
     this.pool = new java.util.concurrent.ForkJoinPool(workers, java.util.concurrent.ForkJoinPool.defaultForkJoinWorkerThreadFactory, null, false);
-    for (Target t : targets) {
-      appliers.add(new MirrorApply(sourceFd, sourceParentFd, name, t, options.copy(), pool));
-    }
     this.thread = new Thread(this::run, "foxing-mirror " + source);
   }
 
@@ -130,7 +130,7 @@ public final class Mirror implements AutoCloseable {
    * @param events a stream watching {@code source}, opened before this call (so nothing made
    *     during the initial comparison is missed)
    * @throws IllegalArgumentException if a target is inside the source (the mirror would copy its own copies)
-   * @throws IOException if the source or a target cannot be opened
+   * @throws IOException if the source or a target cannot be opened, or a target's outage journal cannot be read
    */
   public static Mirror start(Path source, List<String> targets, EventStream events, MirrorOptions options,
       MirrorListener listener) throws IOException {
@@ -157,12 +157,15 @@ public final class Mirror implements AutoCloseable {
     int fd = -1;
     int parentFd = -1;
     try {
-      for (String t : targets) {
-        opened.add(Copiers.target(t, options.copy()));
-      }
       fd = Posix.openPath(src.toString(), LibC.O_RDONLY | LibC.O_DIRECTORY, source.toString());
       parentFd = Posix.openPath(src.getParent().toString(), LibC.O_RDONLY | LibC.O_DIRECTORY, source.toString());
-      Mirror m = new Mirror(src, List.copyOf(opened), events, options, listener, fd, parentFd);
+      Mirror m = new Mirror(src, events, options, listener, fd, parentFd);
+      for (String t : targets) {
+        Target target = Copiers.target(t, options.copy());
+        opened.add(target);
+        Path file = options.journalDirectory() == null ? null : OutageJournal.fileFor(options.journalDirectory(), src, t);
+        m.lanes.add(new TargetLane(m, t, target, OutageJournal.open(file, src, t, options.journalMax())));
+      }
       m.thread.start();
       return m;
     } catch (IOException | RuntimeException e) {
@@ -176,7 +179,8 @@ public final class Mirror implements AutoCloseable {
   }
 
   /**
-   * Waits until every target is hydrated and the mirror is live.
+   * Waits until every target is hydrated (or, resumed from its outage journal, still away) and the
+   * mirror is live.
    *
    * @return false if that took longer than {@code timeout}
    * @throws IOException if the mirror stopped on an error before
@@ -193,9 +197,18 @@ public final class Mirror implements AutoCloseable {
     return hydrated; // false if it was closed before the targets were hydrated
   }
 
-  /** The error that stopped the mirror, if one did (an event stream that failed, a target's root gone). */
+  /** The error that stopped the mirror, if one did (an event stream that failed, the source replaced). */
   public Throwable failure() {
     return died;
+  }
+
+  /** Each target as it stands now, in the order given. */
+  public List<TargetStatus> status() {
+    List<TargetStatus> s = new ArrayList<>();
+    for (TargetLane l : lanes) {
+      s.add(l.status());
+    }
+    return s;
   }
 
   private void failIfDead() throws IOException {
@@ -206,38 +219,50 @@ public final class Mirror implements AutoCloseable {
 
   private void run() {
     try {
-      hydrate(true);
-      hydrated = true;
-      ready.countDown();
-      guard(listener::ready);
-      MirrorChanges pending = new MirrorChanges(source, options.copy().filters());
+      lanes.forEach(TargetLane::start);
+      MirrorChanges pending = changes();
       List<FileEvent> drained = new ArrayList<>();
-      while (!stopping) {
-        long wait = laterAt == Long.MAX_VALUE ? 100 : Math.max(1, Math.min(100, (laterAt - System.nanoTime()) / 1_000_000));
-        FileEvent first = events.poll(wait, TimeUnit.MILLISECONDS);
+      boolean live = false;
+      while (!stopping && died == null) {
+        if (!live && lanes.stream().allMatch(TargetLane::started)) {
+          live = true;
+          hydrated = died == null;
+          ready.countDown();
+          guard(listener::ready);
+        }
+        long wait = recheckAt == Long.MAX_VALUE ? 100 : Math.max(1, Math.min(100, (recheckAt - System.nanoTime()) / 1_000_000));
+        FileEvent first = events.poll(live ? wait : Math.min(wait, 20), TimeUnit.MILLISECONDS);
         if (first != null) {
           add(pending, first);
           gather(pending, drained);
         } else if (events.failure() != null && !stopping) {
           throw new IOException("event capture stopped: " + events.failure());
         }
-        if (laterAt != Long.MAX_VALUE && System.nanoTime() - laterAt >= 0) {
-          pending.addAll(later.take());
-          laterAt = Long.MAX_VALUE;
+        if (recheckAt != Long.MAX_VALUE && System.nanoTime() - recheckAt >= 0) {
+          pending.addAll(recheck.take());
+          recheckAt = Long.MAX_VALUE;
         }
         if (!pending.isEmpty()) {
-          apply(pending.take());
+          checkSource();
+          MirrorChanges batch = pending.take();
+          for (TargetLane l : lanes) {
+            l.offer(batch);
+          }
         }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (Throwable e) {
-      if (!stopping) {
-        died = e;
-        LOG.error("mirror of {} stopped: {}", source, e.toString(), e);
-      }
+      died(e);
     } finally {
       ready.countDown();
+    }
+  }
+
+  private void died(Throwable e) {
+    if (!stopping && died == null) {
+      died = e;
+      LOG.error("mirror of {} stopped: {}", source, e.toString(), e);
     }
   }
 
@@ -271,27 +296,19 @@ public final class Mirror implements AutoCloseable {
   private void add(MirrorChanges pending, FileEvent e) {
     pending.add(e);
     if (e.kind() == FileEvent.Kind.MODIFIED) {
-      later.add(e);
-      dueWithin(RECHECK_WRITES_MILLIS);
+      recheck.add(e);
+      long at = System.nanoTime() + RECHECK_WRITES_MILLIS * 1_000_000;
+      if (recheckAt == Long.MAX_VALUE || at - recheckAt < 0) {
+        recheckAt = at;
+      }
     }
   }
 
-  /** Makes the later entries due in {@code millis} at the latest. */
-  private void dueWithin(long millis) {
-    long at = System.nanoTime() + millis * 1_000_000;
-    if (laterAt == Long.MAX_VALUE || at - laterAt < 0) {
-      laterAt = at;
+  /** The source's path leads to another directory than the mirror's (replaced, or unmounted): nothing more may be applied. */
+  static final class SourceChangedException extends IOException {
+    SourceChangedException(String message, Throwable cause) {
+      super(message, cause);
     }
-  }
-
-  /** Looks at {@code rel} again after the current backoff (which grows while failures go on). */
-  private void retry(String rel) {
-    if (rel == null || rel.equals(".")) {
-      later.everything("a target failed: " + rel);
-    } else {
-      later.again(rel);
-    }
-    dueWithin(backoffMillis);
   }
 
   /**
@@ -303,79 +320,64 @@ public final class Mirror implements AutoCloseable {
     try {
       fd = Posix.openPath(source.toString(), LibC.O_PATH | LibC.O_DIRECTORY, source.toString());
     } catch (IOException e) {
-      throw new IOException(source + ": the source is gone (" + e.getMessage() + "); stopped, the targets untouched", e);
+      throw new SourceChangedException(source + ": the source is gone (" + e.getMessage() + "); stopped, the targets untouched", e);
     }
     try {
       var now = Posix.fstat(fd, source.toString());
       if (now.dev() != sourceDev || now.ino() != sourceIno) {
-        throw new IOException(source + ": another directory is at the source's path now (replaced or unmounted);"
-            + " stopped, the targets untouched: start the mirror again to mirror it");
+        throw new SourceChangedException(source + ": another directory is at the source's path now (replaced or unmounted);"
+            + " stopped, the targets untouched: start the mirror again to mirror it", null);
       }
     } finally {
       Posix.close(fd);
     }
   }
 
-  /** The initial comparison of every target, also after lost events: the engine's full copy with delete. */
-  private void hydrate(boolean initial) throws IOException {
-    checkSource();
-    for (Target t : targets) {
-      CopyReport r;
-      try {
-        r = SmartCopier.to(t, options.copy(), false).copy(List.of(source + "/"), copies(t));
-      } catch (IOException | RuntimeException e) {
-        if (initial) {
-          throw e; // a target that cannot be reached at the start is an error of the command
-        }
-        guard(() -> listener.failed(t.display(), ".", String.valueOf(e.getMessage())));
-        retry(null);
-        continue;
-      }
-      r.failures().forEach(f -> retry(f.path()));
-      LOG.info("{}: hydrated: {} files copied, {} up to date, {} deleted", t.display(), r.filesCopied(), r.filesUpToDate(), r.deleted());
-      guard(() -> listener.hydrated(t.display(), r));
-    }
+  // what the lanes use
+
+  MirrorOptions options() {
+    return options;
   }
 
-  private void apply(MirrorChanges changes) throws IOException {
-    String everything = changes.everythingWhy();
-    if (everything != null) {
-      guard(() -> listener.rescan(everything));
-      hydrate(false);
-      return;
-    }
+  MirrorChanges changes() {
+    return new MirrorChanges(source, options.copy().filters());
+  }
+
+  MirrorApply applier(Target t) {
+    return new MirrorApply(sourceFd, sourceParentFd, sourceName, t, options.copy(), pool);
+  }
+
+  /** A full comparison of one target: the engine's copy with delete (the initial one, and after lost events). */
+  CopyReport hydrate(Target t) throws IOException {
     checkSource();
-    boolean failed = false;
-    for (int i = 0; i < targets.size(); i++) {
-      Target t = targets.get(i);
-      List<CopyReport> reports;
-      try {
-        reports = appliers.get(i).apply(changes, copies(t));
-      } catch (IOException | RuntimeException e) {
-        // this target only: the others go on; it is compared whole once the backoff has passed
-        guard(() -> listener.failed(t.display(), ".", String.valueOf(e.getMessage())));
-        retry(null);
-        failed = true;
-        continue;
-      }
-      for (CopyReport r : reports) {
-        for (CopyReport.Failure f : r.failures()) {
-          retry(f.path());
-          failed = true;
-        }
-      }
-      CopyReport last = reports.isEmpty() ? null : reports.get(reports.size() - 1);
-      guard(() -> listener.applied(t.display(), changes.events(), last));
-    }
-    backoffMillis = failed ? Math.min(RETRY_MAX_MILLIS, backoffMillis * 2) : RETRY_FIRST_MILLIS;
-    if (appliers.stream().anyMatch(MirrorApply::touchedHardLinks)) {
-      hydrate(false); // a changed file's other names: only a full comparison sees them all
-    }
+    CopyReport r = SmartCopier.to(t, options.copy(), false).copy(List.of(source + "/"), copies(t.display(), why -> {}));
+    LOG.info("{}: compared whole: {} files copied, {} up to date, {} deleted", t.display(), r.filesCopied(), r.filesUpToDate(), r.deleted());
+    guard(() -> listener.hydrated(t.display(), r));
+    return r;
+  }
+
+  void laneFailed(TargetLane lane, Throwable e) {
+    died(e instanceof SourceChangedException ? e : new IOException(lane.display() + ": " + e.getMessage(), e));
+  }
+
+  void rescan(String why) {
+    guard(() -> listener.rescan(why));
+  }
+
+  void failed(String target, String path, String reason) {
+    guard(() -> listener.failed(target, path, reason));
+  }
+
+  void applied(String target, long count, CopyReport last) {
+    guard(() -> listener.applied(target, count, last));
+  }
+
+  void state(String target, TargetState state, String why) {
+    guard(() -> listener.state(target, state, why));
   }
 
   /** What the engine reports of one target's runs, as the mirror's listener hears it. */
-  private CopyListener copies(Target t) {
-    String name = t.display();
+  CopyListener copies(String name, java.util.function.Consumer<String> failures) {
     return new CopyListener() {
       @Override
       public void changed(Change change) {
@@ -384,6 +386,7 @@ public final class Mirror implements AutoCloseable {
 
       @Override
       public void fileFailed(String path, Exception cause) {
+        failures.accept(path + ": " + cause.getMessage());
         guard(() -> listener.failed(name, path, String.valueOf(cause.getMessage())));
       }
     };
@@ -397,7 +400,10 @@ public final class Mirror implements AutoCloseable {
     }
   }
 
-  /** Stops: the batch being applied finishes, then the event stream, the targets and the source are closed. */
+  /**
+   * Stops: each target's batch in flight finishes (changes for a target that is away stay in its
+   * journal), then the event stream, the targets and the source are closed.
+   */
   @Override
   public void close() throws IOException {
     if (!closed.compareAndSet(false, true)) {
@@ -413,22 +419,12 @@ public final class Mirror implements AutoCloseable {
         interrupted = true;
       }
     }
+    lanes.forEach(TargetLane::stop);
     pool.shutdown();
     Posix.close(sourceFd);
     Posix.close(sourceParentFd);
-    IOException first = null;
-    for (Target t : targets) {
-      try {
-        t.close();
-      } catch (IOException e) {
-        first = first == null ? e : first;
-      }
-    }
     if (interrupted) {
       Thread.currentThread().interrupt();
-    }
-    if (first != null) {
-      throw first;
     }
   }
 }

@@ -4,8 +4,9 @@ import io.foxing.api.Change;
 import io.foxing.api.CopyReport;
 
 /**
- * Hears what a {@link Mirror} does. Called from the mirror's thread: keep it quick. An exception
- * thrown here is logged and changes nothing.
+ * Hears what a {@link Mirror} does. Called from the mirror's threads (one per target, so calls
+ * about different targets may come at once): keep it quick and thread-safe. An exception thrown
+ * here is logged and changes nothing.
  */
 public interface MirrorListener {
   MirrorListener NONE = new MirrorListener() {};
@@ -24,6 +25,12 @@ public interface MirrorListener {
 
   /** Changes were lost (a queue overflowed), so the whole tree is compared again. */
   default void rescan(String why) {}
+
+  /**
+   * A target changed state: it went away ({@link TargetState#DOWN}), filled up
+   * ({@link TargetState#FULL}), came back ({@link TargetState#CATCHING_UP}) or is live again.
+   */
+  default void state(String target, TargetState state, String why) {}
 
   /** An entry could not be brought in line; the mirror goes on (a later change of it retries). */
   default void failed(String target, String path, String reason) {}
