@@ -7,6 +7,11 @@ module io.foxing.cli {
   requires info.picocli;
   requires com.fasterxml.jackson.databind;
   requires com.fasterxml.jackson.dataformat.toml;
+  requires io.prometheus.metrics.core;
+  requires io.prometheus.metrics.model;
+  requires io.prometheus.metrics.config;
+  requires io.prometheus.metrics.exporter.httpserver;
+  requires io.prometheus.writer.text;
   requires jdk.unsupported; // sun.misc.Signal: SIGTERM ends foxingd sync --watch with exit 0
 
   opens io.foxing.cli to info.picocli;

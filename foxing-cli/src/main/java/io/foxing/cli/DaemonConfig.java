@@ -31,7 +31,10 @@ import java.util.regex.Pattern;
  * </pre>
  */
 record DaemonConfig(int workerCount, int queueMax, long settleMs, String eventSource, Path journalDir, long probeIntervalMs,
-    long probeTimeoutMs, List<Source> sources) {
+    long probeTimeoutMs, String metrics, Path controlSocket, List<Source> sources) {
+  /** Where the metrics are served unless {@code metrics} says otherwise: this machine only. */
+  static final String DEFAULT_METRICS = "127.0.0.1:9100";
+
   /** One mirrored directory and where its mirrors are. */
   record Source(Path path, List<String> exclude, List<String> include, List<String> targets) {}
 
@@ -56,6 +59,9 @@ record DaemonConfig(int workerCount, int queueMax, long settleMs, String eventSo
           "Where each target's outage journal is kept (its filesystem's identity, and changes made while it is away)."},
       new String[] {"", "probe_interval_ms", "2000", "How often a target that is away (or full) is tried again (milliseconds)."},
       new String[] {"", "probe_timeout_ms", "10000", "How long a target's probe (a small write, flushed) may take before it counts as away."},
+      new String[] {"", "metrics", DEFAULT_METRICS, "Where Prometheus metrics are served (http://HOST:PORT/metrics), or \"off\"."},
+      new String[] {"", "control_socket", "$RUNTIME_DIRECTORY/control.sock, else /run/foxingd/control.sock (root)",
+          "The Unix socket foxingd status and foxingd metrics ask (mode 0600), or \"off\"."},
       new String[] {"", "sources", "(required, one or more [[sources]])", "Each directory to mirror."},
       new String[] {"sources", "path", "(required)", "The directory to mirror."},
       new String[] {"sources", "exclude", "[]", "rsync filter patterns of entries to leave out."},
@@ -100,6 +106,15 @@ record DaemonConfig(int workerCount, int queueMax, long settleMs, String eventSo
     String journal = c.text(root, "", "journal_dir", null);
     int probeInterval = c.integer(root, "", "probe_interval_ms", 2000, 10);
     int probeTimeout = c.integer(root, "", "probe_timeout_ms", 10_000, 10);
+    String metrics = c.text(root, "", "metrics", DEFAULT_METRICS);
+    if (!metrics.equals("off")) {
+      try {
+        metricsAddress(metrics);
+      } catch (IllegalArgumentException e) {
+        problems.add(c.at("", "metrics") + "metrics " + e.getMessage());
+      }
+    }
+    String control = c.text(root, "", "control_socket", null);
     if (source != null && !SOURCES.contains(source)) {
       problems.add(c.at("", "event_source") + "event_source = \"" + source + "\" is not one of bpf, fanotify, inotify");
     }
@@ -138,7 +153,31 @@ record DaemonConfig(int workerCount, int queueMax, long settleMs, String eventSo
       throw new Invalid(problems);
     }
     return new DaemonConfig(workers, queue, settle, source, journal == null ? defaultJournalDir() : Path.of(journal),
-        probeInterval, probeTimeout, List.copyOf(sources));
+        probeInterval, probeTimeout, metrics.equals("off") ? null : metrics,
+        control == null ? ControlSocket.defaultPath() : control.equals("off") ? null : Path.of(control), List.copyOf(sources));
+  }
+
+  /**
+   * {@code HOST:PORT} ({@code [v6]:PORT} for an IPv6 address; port 0: any free one) as an address, not yet resolved.
+   *
+   * @throws IllegalArgumentException naming what is wrong and the form expected
+   */
+  static java.net.InetSocketAddress metricsAddress(String hostPort) {
+    int colon = hostPort.lastIndexOf(':');
+    String host = colon > 0 ? hostPort.substring(0, colon) : "";
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    int port = -1;
+    try {
+      port = colon > 0 ? Integer.parseInt(hostPort.substring(colon + 1)) : -1;
+    } catch (NumberFormatException e) {
+      port = -1;
+    }
+    if (host.isEmpty() || port < 0 || port > 65_535) {
+      throw new IllegalArgumentException("\"" + hostPort + "\" is not HOST:PORT (e.g. 127.0.0.1:9100, [::1]:9100, 0.0.0.0:9100)");
+    }
+    return java.net.InetSocketAddress.createUnresolved(host, port);
   }
 
   /** systemd's StateDirectory= when it gave one, else the usual place for root or for a user. */

@@ -12,7 +12,9 @@ import io.foxing.copy.mirror.MirrorOptions;
 import io.foxing.copy.mirror.TargetState;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -20,7 +22,9 @@ import io.foxing.api.events.EventOptions;
 import io.foxing.api.events.EventSources;
 import io.foxing.api.events.EventStream;
 import io.foxing.api.events.FileEvent;
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -45,7 +49,8 @@ public final class Foxingd {
   /** Runs {@code foxingd ARGS} with the given output streams; returns the exit code. */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
     return Fxcp.execute(new CommandLine(new Top()).addSubcommand(new Sync()).addSubcommand(new Daemon())
-        .addSubcommand(new Check()).addSubcommand(new Explain()).addSubcommand(new Events()), "foxingd", args, out, err);
+        .addSubcommand(new Status()).addSubcommand(new Metrics()).addSubcommand(new Check()).addSubcommand(new Explain())
+        .addSubcommand(new Events()), "foxingd", args, out, err);
   }
 
   @Command(name = "foxingd", mixinStandardHelpOptions = true, versionProvider = Fxcp.DaemonVersion.class,
@@ -102,6 +107,12 @@ public final class Foxingd {
         "(default: $STATE_DIRECTORY, else /var/lib/foxingd as root, ~/.local/state/foxingd otherwise)."})
     Path journalDir;
 
+    @Option(names = "--metrics", paramLabel = "HOST:PORT", description = "With --watch: serve Prometheus metrics at http://HOST:PORT/metrics.")
+    String metrics;
+
+    @Option(names = "--control-socket", paramLabel = "PATH", description = "With --watch: answer foxingd status and foxingd metrics on this socket.")
+    Path controlSocket;
+
     @Option(names = "-i", description = "Print each change applied, with rsync's itemize code.")
     boolean itemize;
 
@@ -109,6 +120,14 @@ public final class Foxingd {
     public Integer call() throws Exception {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
+      if (metrics != null) {
+        try {
+          DaemonConfig.metricsAddress(metrics);
+        } catch (IllegalArgumentException e) {
+          err.println("foxingd sync: --metrics " + e.getMessage());
+          return ExitCode.NOTHING_DONE;
+        }
+      }
       FilterRules.Builder f = FilterRules.builder();
       includes.forEach(f::include);
       excludes.forEach(f::exclude);
@@ -125,7 +144,8 @@ public final class Foxingd {
         }
         return worst;
       }
-      return watch(List.of(new Plan(source, targets, options, eventSource, EventOptions.defaults())), itemize, out, err);
+      return watch(List.of(new Plan(source, targets, options, eventSource, EventOptions.defaults())),
+          new Services(metrics, controlSocket), itemize, out, err);
     }
 
     private static CopyListener printer(PrintWriter out, String target) {
@@ -141,18 +161,46 @@ public final class Foxingd {
   /** One source to mirror, with its targets and options. */
   record Plan(Path source, List<String> targets, MirrorOptions options, String eventSource, EventOptions events) {}
 
+  /** Where a watching daemon answers: its metrics' HOST:PORT and its control socket (either null: none). */
+  record Services(String metrics, Path controlSocket) {}
+
   /**
    * Mirrors every plan until SIGTERM or Ctrl-C (exit 0), or until one stops on an error (exit 1).
-   * Each source's events are captured before it is hydrated; 'ready' is printed once all are live.
+   * Each source's events are captured before it is hydrated; 'ready' is printed (and told to
+   * systemd) once all are live. Metrics and the control socket answer from the start, hydration
+   * included.
    */
-  static int watch(List<Plan> plans, boolean itemize, PrintWriter out, PrintWriter err) throws Exception {
+  static int watch(List<Plan> plans, Services services, boolean itemize, PrintWriter out, PrintWriter err) throws Exception {
     CountDownLatch stop = new CountDownLatch(1);
     // SIGTERM and Ctrl-C end the watch normally: the batches in flight finish, then exit 0
     for (String sig : new String[] {"TERM", "INT"}) {
       sun.misc.Signal.handle(new sun.misc.Signal(sig), s -> stop.countDown());
     }
-    List<Mirror> mirrors = new ArrayList<>();
+    List<Mirror> mirrors = new CopyOnWriteArrayList<>(); // read by scrapes and status while sources start
+    DaemonMetrics metrics = new DaemonMetrics(mirrors);
+    SystemdNotify systemd = SystemdNotify.fromEnvironment();
+    AtomicBoolean ready = new AtomicBoolean();
+    List<AutoCloseable> served = new ArrayList<>();
     try {
+      if (services.metrics() != null) {
+        InetSocketAddress at = DaemonConfig.metricsAddress(services.metrics());
+        try {
+          HTTPServer http = HTTPServer.builder().hostname(at.getHostString()).port(at.getPort())
+              .registry(metrics.registry()).buildAndStart();
+          served.add(http);
+          err.println("foxingd: metrics at http://" + at.getHostString() + ":" + http.getPort() + "/metrics");
+        } catch (IOException e) {
+          throw new IOException("metrics " + services.metrics() + ": cannot listen (" + Fxcp.oneLine(e)
+              + "); give another HOST:PORT, or \"off\"", e);
+        }
+      }
+      if (services.controlSocket() != null) {
+        served.add(ControlSocket.listen(services.controlSocket(), command -> switch (command) {
+          case "status" -> DaemonStatus.json(mirrors, ready.get());
+          case "metrics" -> metrics.text();
+          default -> "error: unknown command '" + command + "'; known: status, metrics\n";
+        }));
+      }
       for (Plan p : plans) {
         EventSources.Opened opened = EventSources.open(p.eventSource(), p.source(), p.events());
         MirrorListener listener = new MirrorListener() {
@@ -176,6 +224,12 @@ public final class Foxingd {
           @Override
           public void state(String target, TargetState state, String why) {
             err.println("foxingd: " + target + ": " + state.name().toLowerCase(java.util.Locale.ROOT) + ": " + why);
+            systemd.status(DaemonStatus.summary(mirrors));
+          }
+
+          @Override
+          public void applied(String target, long events, CopyReport report, java.time.Duration lag) {
+            metrics.applied(target, lag);
           }
         };
         try {
@@ -186,18 +240,24 @@ public final class Foxingd {
         }
         err.println("foxingd: watching " + p.source() + " with " + opened.source().name() + " (" + opened.reason() + ")");
       }
+      systemd.status("hydrating: " + DaemonStatus.summary(mirrors));
       for (Mirror m : mirrors) {
-        // hydration may take long: a SIGTERM meanwhile stops it too
+        // hydration may take long: a SIGTERM meanwhile stops it too, and systemd's watchdog hears from us
         while (!m.awaitReady(java.time.Duration.ofMillis(200))) {
+          systemd.watchdogIfDue();
           if (stop.getCount() == 0) {
             err.println("foxingd: stopped before the targets were hydrated");
             return ExitCode.PARTIAL;
           }
         }
       }
+      ready.set(true);
       err.println("ready");
       err.flush();
+      systemd.ready(DaemonStatus.summary(mirrors));
       while (!stop.await(200, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        // the watchdog is fed from the loop that would notice a dead mirror: a stuck daemon stops feeding it
+        systemd.watchdogIfDue();
         for (Mirror m : mirrors) {
           if (m.failure() != null) {
             err.println("foxingd: " + Fxcp.oneLine(m.failure()));
@@ -208,8 +268,12 @@ public final class Foxingd {
       err.println("foxingd: stopped");
       return ExitCode.OK;
     } finally {
+      systemd.stopping();
       for (Mirror m : mirrors) {
         m.close();
+      }
+      for (AutoCloseable c : served) {
+        c.close();
       }
     }
   }
@@ -251,7 +315,67 @@ public final class Foxingd {
             .probeTimeout(java.time.Duration.ofMillis(c.probeTimeoutMs())).build();
         plans.add(new Plan(s.path(), s.targets(), options, c.eventSource(), EventOptions.builder().queueCapacity(c.queueMax()).build()));
       }
-      return watch(plans, itemize, spec.commandLine().getOut(), err);
+      return watch(plans, new Services(c.metrics(), c.controlSocket()), itemize, spec.commandLine().getOut(), err);
+    }
+  }
+
+  @Command(name = "status", mixinStandardHelpOptions = true, versionProvider = Fxcp.DaemonVersion.class,
+      description = {"Ask the running daemon how each target stands: its state, lag, queues, journal and last error."},
+      footerHeading = "%nExit codes:%n", footer = {"  0  every target is live", "  1  some target is not live (hydrating, down, full or catching up)",
+          "  2  no daemon answers on the control socket"})
+  static final class Status implements Callable<Integer> {
+    @Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--control-socket", paramLabel = "PATH", description = "The daemon's control socket (default: its default, or control_socket).")
+    Path socket = ControlSocket.defaultPath();
+
+    @Option(names = "--json", description = "Print the daemon's answer as one JSON object (keys in the mirror guide).")
+    boolean json;
+
+    @Override
+    public Integer call() throws IOException {
+      String answer = ask(spec, socket, "status");
+      if (answer == null) {
+        return ExitCode.NOTHING_DONE;
+      }
+      if (json) {
+        spec.commandLine().getOut().print(answer);
+        spec.commandLine().getOut().flush();
+        return DaemonStatus.print(answer, new PrintWriter(java.io.Writer.nullWriter()));
+      }
+      return DaemonStatus.print(answer, spec.commandLine().getOut());
+    }
+  }
+
+  @Command(name = "metrics", mixinStandardHelpOptions = true, versionProvider = Fxcp.DaemonVersion.class,
+      description = {"Print the running daemon's metrics in Prometheus' text format (what its endpoint serves)."},
+      footerHeading = "%nExit codes:%n", footer = {"  0  printed", "  2  no daemon answers on the control socket"})
+  static final class Metrics implements Callable<Integer> {
+    @Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--control-socket", paramLabel = "PATH", description = "The daemon's control socket (default: its default, or control_socket).")
+    Path socket = ControlSocket.defaultPath();
+
+    @Override
+    public Integer call() {
+      String answer = ask(spec, socket, "metrics");
+      if (answer == null) {
+        return ExitCode.NOTHING_DONE;
+      }
+      spec.commandLine().getOut().print(answer);
+      spec.commandLine().getOut().flush();
+      return ExitCode.OK;
+    }
+  }
+
+  /** The daemon's answer to {@code command}, or null (and one line on standard error) when none answers. */
+  private static String ask(CommandLine.Model.CommandSpec spec, Path socket, String command) {
+    try {
+      return ControlSocket.ask(socket, command);
+    } catch (IOException e) {
+      spec.commandLine().getErr().println("foxingd " + command + ": " + socket + ": no daemon answers (" + Fxcp.oneLine(e)
+          + "); is foxingd running? give its --control-socket (control_socket in its configuration)");
+      return null;
     }
   }
 

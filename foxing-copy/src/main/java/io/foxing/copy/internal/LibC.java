@@ -131,6 +131,10 @@ public final class LibC {
 
   public static native int fsync(int fd);
 
+  public static native int socket(int domain, int type, int protocol);
+
+  public static native long sendto(int fd, byte[] buf, long len, int flags, byte[] addr, int addrlen);
+
   public static native int fdatasync(int fd);
 
   public static native int geteuid();

@@ -45,6 +45,8 @@ public final class MirrorChanges {
   private boolean everything;
   private String everythingWhy;
   private long events;
+  /** When the oldest change gathered happened (System.nanoTime clock); Long.MAX_VALUE when none. */
+  private long oldestNanos = Long.MAX_VALUE;
 
   public MirrorChanges(Path root, FilterRules filters) {
     this.root = root;
@@ -54,6 +56,10 @@ public final class MirrorChanges {
   /** Adds what one event touched. */
   public void add(FileEvent e) {
     events++;
+    long at = e.timestampNanos() != 0 ? e.timestampNanos() : System.nanoTime();
+    if (oldestNanos == Long.MAX_VALUE || at - oldestNanos < 0) {
+      oldestNanos = at;
+    }
     switch (e.kind()) {
       case OVERFLOW -> everything("events were lost: " + (e.detail() == null ? "overflow" : e.detail()));
       case RESCAN -> {
@@ -103,6 +109,9 @@ public final class MirrorChanges {
       everything(other.everythingWhy);
     }
     events += other.events;
+    if (other.oldestNanos != Long.MAX_VALUE && (oldestNanos == Long.MAX_VALUE || other.oldestNanos - oldestNanos < 0)) {
+      oldestNanos = other.oldestNanos;
+    }
   }
 
   /** Everything must be compared (lost events). */
@@ -189,6 +198,11 @@ public final class MirrorChanges {
     return events;
   }
 
+  /** When the oldest event gathered happened (System.nanoTime clock), Long.MAX_VALUE if none: how far behind a target is. */
+  public long oldestNanos() {
+    return oldestNanos;
+  }
+
   /** The entries by depth, shallowest first: a level's entries never contain each other, so they run side by side. */
   public List<List<Entry>> levels() {
     TreeMap<Integer, List<Entry>> by = new TreeMap<>();
@@ -217,6 +231,8 @@ public final class MirrorChanges {
     t.everything = everything;
     t.everythingWhy = everythingWhy;
     t.events = events;
+    t.oldestNanos = oldestNanos;
+    oldestNanos = Long.MAX_VALUE;
     entries.clear();
     directories.clear();
     everything = false;

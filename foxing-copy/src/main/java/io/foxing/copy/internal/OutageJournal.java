@@ -25,8 +25,8 @@ import java.util.zip.CRC32C;
  * meanwhile, so they are brought in line first when it is back. Bounded: past {@code maxEntries}
  * it stops listing entries and records that a full comparison is needed. Every append is flushed
  * to stable storage before the changes it lists count as kept. One file per source and target;
- * the format is specified in {@code src/site/markdown/formats/outage-journal-v1.md}. Not
- * thread-safe: one lane uses it.
+ * the format is specified in {@code src/site/markdown/formats/outage-journal-v1.md}.
+ * Thread-safe (a target's thread and the mirror's watchdog both write it).
  */
 public final class OutageJournal {
   static final byte[] MAGIC = {'F', 'X', 'O', 'J'};
@@ -99,35 +99,35 @@ public final class OutageJournal {
   }
 
   /** The target's identity recorded last; null if none was. */
-  public String identity() {
+  public synchronized String identity() {
     return identity;
   }
 
   /** Whether an outage is recorded (entries, or a full comparison, to catch up on). */
-  public boolean outage() {
+  public synchronized boolean outage() {
     return !entries.isEmpty() || rescan != null;
   }
 
-  public int size() {
+  public synchronized int size() {
     return entries.size();
   }
 
-  public long bytes() {
+  public synchronized long bytes() {
     return bytes;
   }
 
   /** Why a full comparison is needed when the target is back, if it is (more changes than the journal keeps). */
-  public String rescan() {
+  public synchronized String rescan() {
     return rescan;
   }
 
   /** The entries recorded, in no order. */
-  public List<String> entries() {
+  public synchronized List<String> entries() {
     return new ArrayList<>(entries);
   }
 
   /** Records the target's identity, with no outage: the file is replaced as a whole. */
-  public void reset(String identity) throws IOException {
+  public synchronized void reset(String identity) throws IOException {
     this.identity = identity;
     entries.clear();
     rescan = null;
@@ -151,7 +151,7 @@ public final class OutageJournal {
   }
 
   /** Adds entries changed while the target is away; past the bound, a full comparison instead. Flushed before it returns. */
-  public void add(List<String> paths, String rescanWhy) throws IOException {
+  public synchronized void add(List<String> paths, String rescanWhy) throws IOException {
     if (file != null && !Files.exists(file)) {
       writeHeader();
     }

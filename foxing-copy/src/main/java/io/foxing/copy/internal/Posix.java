@@ -220,6 +220,35 @@ public final class Posix {
     return null;
   }
 
+  /**
+   * Sends one datagram to the Unix socket at {@code address} ({@code @name}: the abstract
+   * namespace), as systemd's notify protocol wants; Java's own Unix sockets are streams only.
+   */
+  public static void sendDatagram(String address, byte[] message) throws ErrnoException {
+    byte[] path = address.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    boolean abstractName = path.length > 0 && path[0] == '@';
+    if (path.length == 0 || path.length > 107) {
+      throw error("send to", address, EINVAL);
+    }
+    byte[] addr = new byte[2 + path.length + (abstractName ? 0 : 1)];
+    addr[0] = 1; // AF_UNIX, little-endian sa_family_t
+    System.arraycopy(path, 0, addr, 2, path.length);
+    if (abstractName) {
+      addr[2] = 0;
+    }
+    int fd = LibC.socket(1, 2 | LibC.O_CLOEXEC, 0); // AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC
+    if (fd < 0) {
+      throw fail("socket", address);
+    }
+    try {
+      if (LibC.sendto(fd, message, message.length, 0x4000 /* MSG_NOSIGNAL */, addr, addr.length) < 0) {
+        throw fail("send to", address);
+      }
+    } finally {
+      close(fd);
+    }
+  }
+
   /** glibc's makedev(3) encoding of a dev_t. */
   public static long makedev(int major, int minor) {
     long ma = major & 0xffffffffL;

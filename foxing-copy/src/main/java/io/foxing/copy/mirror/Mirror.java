@@ -78,6 +78,8 @@ public final class Mirror implements AutoCloseable {
   private final int sourceParentFd;
   private final CountDownLatch ready = new CountDownLatch(1);
   private final Thread thread;
+  /** Looks at each target every probe interval for runs that hang ({@link TargetLane#watch}). */
+  private final java.util.concurrent.ScheduledExecutorService watchdog;
   private volatile boolean stopping;
   private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
   private volatile Throwable died;
@@ -121,6 +123,11 @@ public final class Mirror implements AutoCloseable {
     int workers = options.copy().threads() > 0 ? options.copy().threads() : Math.max(2, Runtime.getRuntime().availableProcessors());
     this.pool = new java.util.concurrent.ForkJoinPool(workers, java.util.concurrent.ForkJoinPool.defaultForkJoinWorkerThreadFactory, null, false);
     this.thread = new Thread(this::run, "foxing-mirror " + source);
+    this.watchdog = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "foxing-watchdog " + source);
+      t.setDaemon(true);
+      return t;
+    });
   }
 
   /**
@@ -202,6 +209,21 @@ public final class Mirror implements AutoCloseable {
     return died;
   }
 
+  /** The mirrored directory (its real path). */
+  public Path source() {
+    return source;
+  }
+
+  /** The event source's name ({@code bpf}, {@code fanotify}, {@code inotify}). */
+  public String eventSource() {
+    return events.source();
+  }
+
+  /** Events the event source could not hold (each loss became a full comparison, so no change was lost). */
+  public long eventsLost() {
+    return events.lost();
+  }
+
   /** Each target as it stands now, in the order given. */
   public List<TargetStatus> status() {
     List<TargetStatus> s = new ArrayList<>();
@@ -220,6 +242,8 @@ public final class Mirror implements AutoCloseable {
   private void run() {
     try {
       lanes.forEach(TargetLane::start);
+      long every = options.probeInterval().toMillis();
+      watchdog.scheduleWithFixedDelay(() -> lanes.forEach(TargetLane::watch), every, every, TimeUnit.MILLISECONDS);
       MirrorChanges pending = changes();
       List<FileEvent> drained = new ArrayList<>();
       boolean live = false;
@@ -368,8 +392,8 @@ public final class Mirror implements AutoCloseable {
     guard(() -> listener.failed(target, path, reason));
   }
 
-  void applied(String target, long count, CopyReport last) {
-    guard(() -> listener.applied(target, count, last));
+  void applied(String target, long count, CopyReport last, Duration lag) {
+    guard(() -> listener.applied(target, count, last, lag));
   }
 
   void state(String target, TargetState state, String why) {
@@ -419,6 +443,7 @@ public final class Mirror implements AutoCloseable {
         interrupted = true;
       }
     }
+    watchdog.shutdownNow();
     lanes.forEach(TargetLane::stop);
     pool.shutdown();
     Posix.close(sourceFd);

@@ -20,8 +20,11 @@ public interface MirrorListener {
   /** A change was applied to a target, with rsync's itemize code. */
   default void changed(String target, Change change) {}
 
-  /** A batch of {@code events} events was applied to a target. */
-  default void applied(String target, long events, CopyReport report) {}
+  /**
+   * A batch of {@code events} events was applied to a target; {@code lag}: from the oldest of them
+   * happening to the batch being complete at the target.
+   */
+  default void applied(String target, long events, CopyReport report, java.time.Duration lag) {}
 
   /** Changes were lost (a queue overflowed), so the whole tree is compared again. */
   default void rescan(String why) {}

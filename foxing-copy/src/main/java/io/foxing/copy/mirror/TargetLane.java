@@ -74,6 +74,22 @@ final class TargetLane {
   private volatile String lastError;
   private volatile Instant lastApplied;
   private volatile boolean started;
+  /** When the run in flight started (System.nanoTime), 0 when none: a run that hangs is noticed by {@link #watch}. */
+  private volatile long runningSince;
+  /** When the oldest change of the run in flight happened (System.nanoTime clock), Long.MAX_VALUE if none. */
+  private volatile long inFlightOldest = Long.MAX_VALUE;
+  private volatile int retrying;
+  private int retriesTaken;
+  // totals: written by this lane's thread only (hung runs: by the watchdog), read by status()
+  private volatile long events;
+  private volatile long batches;
+  private volatile long rescans;
+  private volatile long retriesQueued;
+  private volatile long retriesCompleted;
+  private final java.util.concurrent.atomic.AtomicLong hungRuns = new java.util.concurrent.atomic.AtomicLong();
+  private volatile long directoriesPruned;
+  private volatile long deltaFiles;
+  private volatile long deltaBytesSaved;
 
   TargetLane(Mirror mirror, String spec, Target target, OutageJournal journal) {
     this.mirror = mirror;
@@ -105,10 +121,35 @@ final class TargetLane {
 
   TargetStatus status() {
     int queued;
+    long oldest;
     synchronized (lock) {
       queued = pending.size();
+      oldest = pending.oldestNanos();
     }
-    return new TargetStatus(spec, state, reason, since, queued, journal.size(), journal.bytes(), lastError, lastApplied);
+    long inFlight = inFlightOldest;
+    if (inFlight != Long.MAX_VALUE && (oldest == Long.MAX_VALUE || inFlight - oldest < 0)) {
+      oldest = inFlight;
+    }
+    java.time.Duration lag = oldest == Long.MAX_VALUE ? java.time.Duration.ZERO
+        : java.time.Duration.ofNanos(Math.max(0, System.nanoTime() - oldest));
+    return new TargetStatus(spec, state, reason, since, lag, queued, retrying, runningSince != 0, journal.size(), journal.bytes(),
+        lastError, lastApplied, new TargetStatus.Totals(events, batches, rescans, retriesQueued, retriesCompleted, hungRuns.get(),
+            directoriesPruned, deltaFiles, deltaBytesSaved));
+  }
+
+  /** A full comparison of the target, counted. */
+  private CopyReport compareAll(boolean rescan) throws IOException {
+    if (rescan) {
+      rescans++;
+    }
+    return counted(mirror.hydrate(new Guarded(target)));
+  }
+
+  private CopyReport counted(CopyReport r) {
+    directoriesPruned += r.directoriesUnchanged();
+    deltaFiles += r.deltaFiles();
+    deltaBytesSaved += r.deltaBytesSaved();
+    return r;
   }
 
   /** Adds a batch (the mirror's thread); past the queue bound, a full comparison of this target instead. */
@@ -198,7 +239,7 @@ final class TargetLane {
       }
     }
     enter(TargetState.HYDRATING, "comparing everything");
-    CopyReport r = mirror.hydrate(new Guarded(target));
+    CopyReport r = compareAll(false);
     String id = target.identity();
     journal.reset(id);
     r.failures().forEach(f -> retry(f.path()));
@@ -210,6 +251,8 @@ final class TargetLane {
 
   /** The next batch: what was offered, plus retries that are due; waits until one of them or a probe is due. Null when stopping. */
   private MirrorChanges next() throws InterruptedException {
+    runningSince = 0;
+    inFlightOldest = Long.MAX_VALUE;
     long interval = mirror.options().probeInterval().toNanos();
     synchronized (lock) {
       while (true) {
@@ -223,9 +266,12 @@ final class TargetLane {
         if (!pending.isEmpty() || retryDue || now - probeDue >= 0) {
           MirrorChanges batch = pending.take();
           if (retryDue) {
+            retriesTaken = later.size();
             batch.addAll(later.take());
+            retrying = 0;
             laterAt = Long.MAX_VALUE;
           }
+          inFlightOldest = batch.oldestNanos();
           return batch;
         }
         long wait = probeDue - now;
@@ -250,12 +296,20 @@ final class TargetLane {
     }
     String everything = batch.everythingWhy();
     List<CopyReport> reports;
+    runningSince = System.nanoTime();
     try {
       if (everything != null) {
         mirror.rescan(everything);
-        reports = List.of(mirror.hydrate(new Guarded(target)));
+        reports = List.of(compareAll(true));
       } else {
         reports = apply.apply(batch, mirror.copies(target.display(), this::failed));
+        reports.forEach(this::counted);
+      }
+      if (state != TargetState.LIVE) {
+        // the watchdog found the target away while this run hung, and the run got through in the end:
+        // what it did is compared again when the target is caught up
+        keep(batch);
+        return;
       }
     } catch (Mirror.SourceChangedException e) {
       throw e;
@@ -270,16 +324,23 @@ final class TargetLane {
         goAway(TargetState.DOWN, p.why, batch);
         return;
       }
+      if (state != TargetState.LIVE) {
+        keep(batch); // found away by the watchdog meanwhile
+        return;
+      }
       // the target works: this batch failed for itself; it is compared whole after the backoff
       mirror.failed(target.display(), ".", String.valueOf(e.getMessage()));
       later.everything("a run on " + spec + " failed: " + e.getMessage());
+      retriesQueued++;
       backoff(true);
       return;
     }
     List<String> full = new ArrayList<>();
     boolean failed = false;
+    int failures = 0;
     for (CopyReport r : reports) {
       for (CopyReport.Failure f : r.failures()) {
+        failures++;
         if (f.kind() == CopyReport.FailureKind.NO_SPACE) {
           full.add(f.path());
         } else {
@@ -290,8 +351,14 @@ final class TargetLane {
     }
     lastAppliedNanos = System.nanoTime();
     lastApplied = Instant.now();
+    events += batch.events();
+    batches++;
+    retriesCompleted += Math.max(0, retriesTaken - failures);
+    retriesTaken = 0;
     CopyReport last = reports.isEmpty() ? null : reports.get(reports.size() - 1);
-    mirror.applied(target.display(), batch.events(), last);
+    long oldest = batch.oldestNanos();
+    mirror.applied(target.display(), batch.events(), last,
+        java.time.Duration.ofNanos(oldest == Long.MAX_VALUE ? 0 : Math.max(0, System.nanoTime() - oldest)));
     if (!full.isEmpty()) {
       MirrorChanges left = mirror.changes();
       full.forEach(left::again);
@@ -300,7 +367,7 @@ final class TargetLane {
     }
     backoff(failed);
     if (apply.touchedHardLinks()) {
-      reports = List.of(mirror.hydrate(new Guarded(target))); // a changed file's other names: only a full comparison sees them all
+      compareAll(true); // a changed file's other names: only a full comparison sees them all
     }
   }
 
@@ -332,6 +399,7 @@ final class TargetLane {
     TargetState was = state;
     int entries = journal.size();
     enter(TargetState.CATCHING_UP, "back: " + entries + " journaled entries, then a full comparison");
+    runningSince = System.nanoTime();
     try {
       if (journal.rescan() == null && entries > 0) {
         MirrorChanges c = mirror.changes();
@@ -342,9 +410,12 @@ final class TargetLane {
           }
         }
       }
-      CopyReport r = mirror.hydrate(new Guarded(target));
+      CopyReport r = compareAll(false);
       if (r.failures().stream().anyMatch(f -> f.kind() == CopyReport.FailureKind.NO_SPACE)) {
         throw stillFull();
+      }
+      if (state != TargetState.CATCHING_UP) {
+        return; // found away by the watchdog while it ran: caught up again when it is back
       }
       r.failures().forEach(f -> retry(f.path()));
       journal.reset(journal.identity() != null ? journal.identity() : target.identity());
@@ -360,6 +431,37 @@ final class TargetLane {
     }
   }
 
+  /**
+   * The watchdog's look at this target (the mirror calls it every probe interval from its own
+   * thread): a run that has taken longer than the probe timeout may be hanging on a target that
+   * went away (a server that died mid-call keeps a client reconnecting). If a probe through a fresh
+   * connection fails too, the target is away: its state says so, and what is queued meanwhile goes
+   * to its journal. The hung run goes on; whatever it does, the catch-up compares again.
+   */
+  void watch() {
+    long since = runningSince;
+    TargetState now = state;
+    if (since == 0 || now != TargetState.LIVE && now != TargetState.CATCHING_UP
+        || System.nanoTime() - since < mirror.options().probeTimeout().toNanos()) {
+      return;
+    }
+    Probe p = probe(true);
+    if (p.target != null) {
+      closeQuietly(p.target);
+    }
+    if (p.why == null || runningSince != since) {
+      return; // it answers (a long run, not a hung one), or the run ended meanwhile
+    }
+    synchronized (lock) {
+      if (state == TargetState.LIVE || state == TargetState.CATCHING_UP) {
+        hungRuns.incrementAndGet();
+        enter(TargetState.DOWN, p.why + " (a run has hung for " + (System.nanoTime() - since) / 1_000_000_000 + " s)");
+        probeAt = System.nanoTime() + mirror.options().probeInterval().toNanos();
+        keep(pending.take());
+      }
+    }
+  }
+
   private void goAway(TargetState to, String why, MirrorChanges batch) throws IOException {
     if (to == TargetState.FULL) {
       availableAtStall = availableOrUnknown();
@@ -367,6 +469,7 @@ final class TargetLane {
     }
     // what was queued for later goes in too: the catch-up sees it all
     batch.addAll(later.take());
+    retrying = 0;
     laterAt = Long.MAX_VALUE;
     keep(batch);
     enter(to, why);
@@ -405,11 +508,13 @@ final class TargetLane {
   }
 
   private void retry(String rel) {
+    retriesQueued++;
     if (rel == null || rel.equals(".")) {
       later.everything("a target failed: " + rel);
     } else {
       later.again(rel);
     }
+    retrying = later.size();
     long at = System.nanoTime() + backoffMillis * 1_000_000;
     if (laterAt == Long.MAX_VALUE || at - laterAt < 0) {
       laterAt = at;
@@ -468,11 +573,21 @@ final class TargetLane {
    * reconnects); the fresh one replaces the old if it passes.
    */
   private Probe probe() {
+    Probe p = probe(state != TargetState.LIVE);
+    if (p.why == null && p.target != target) {
+      Target old = target;
+      use(p.target);
+      closeQuietly(old);
+    }
+    return p;
+  }
+
+  /** One probe within the timeout; {@code fresh}: through a target opened anew, which the caller then owns. */
+  private synchronized Probe probe(boolean fresh) {
     if (probing != null && !probing.isDone()) {
       return new Probe(null, "the target has not answered a probe for " + mirror.options().probeTimeout().toSeconds()
           + " s or more (a dying disk, a server gone)");
     }
-    boolean fresh = state != TargetState.LIVE;
     String recorded = journal.identity();
     Target current = target;
     probing = prober.submit(() -> {
@@ -495,13 +610,7 @@ final class TargetLane {
       }
     });
     try {
-      Probe p = probing.get(mirror.options().probeTimeout().toMillis(), TimeUnit.MILLISECONDS);
-      if (p.why == null && p.target != target) {
-        Target old = target;
-        use(p.target);
-        closeQuietly(old);
-      }
-      return p;
+      return probing.get(mirror.options().probeTimeout().toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       return new Probe(null, "the target did not answer a probe within " + mirror.options().probeTimeout().toSeconds()
           + " s (a dying disk, a server gone)");
