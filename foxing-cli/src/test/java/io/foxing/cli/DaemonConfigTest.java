@@ -44,6 +44,25 @@ class DaemonConfigTest {
   }
 
   @Test
+  void metricsAndTheControlSocketAreOnByDefaultAndCanBeMovedOrSwitchedOff() throws Exception {
+    String source = "[[sources]]\npath = \"/srv\"\n  [[sources.targets]]\n  path = \"/b\"\n";
+    DaemonConfig byDefault = DaemonConfig.parse(source, tmp.resolve("a.toml"));
+    assertEquals("127.0.0.1:9100", byDefault.metrics());
+    assertEquals(ControlSocket.defaultPath(), byDefault.controlSocket());
+    DaemonConfig off = DaemonConfig.parse("metrics = \"off\"\ncontrol_socket = \"off\"\n" + source, tmp.resolve("b.toml"));
+    assertEquals(null, off.metrics());
+    assertEquals(null, off.controlSocket());
+    DaemonConfig moved = DaemonConfig.parse("metrics = \"[::1]:9200\"\ncontrol_socket = \"/tmp/c.sock\"\n" + source, tmp.resolve("c.toml"));
+    assertEquals("[::1]:9200", moved.metrics());
+    assertEquals("::1", DaemonConfig.metricsAddress(moved.metrics()).getHostString());
+    assertEquals(Path.of("/tmp/c.sock"), moved.controlSocket());
+    Path f = write("settle_ms = 1\nmetrics = \"localhost\"\n" + source);
+    FoxingdCommandTest.Run r = FoxingdCommandTest.run("check", "--config", f.toString());
+    assertEquals(2, r.exit());
+    assertEquals(f + ":2: metrics \"localhost\" is not HOST:PORT (e.g. 127.0.0.1:9100, [::1]:9100, 0.0.0.0:9100)", r.err().strip());
+  }
+
+  @Test
   void eachProblemIsOneLineWithItsLineNumber() throws Exception {
     Path f = write("""
         worker_cuont = 2
@@ -103,6 +122,8 @@ class DaemonConfigTest {
     Path f = write("""
         event_source = "inotify"
         journal_dir = "%s"
+        metrics = "off"
+        control_socket = "off"
         [[sources]]
         path = "%s"
           [[sources.targets]]
