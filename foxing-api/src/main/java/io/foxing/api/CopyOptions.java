@@ -36,6 +36,7 @@ public final class CopyOptions {
   private final boolean fsync;
   private final boolean mkpath;
   private final boolean oneFileSystem;
+  private final boolean throttle;
 
   private CopyOptions(Builder b) {
     this.preserve = Collections.unmodifiableSet(b.preserve.isEmpty() ? EnumSet.noneOf(Preserve.class) : EnumSet.copyOf(b.preserve));
@@ -59,6 +60,7 @@ public final class CopyOptions {
     this.fsync = b.fsync;
     this.mkpath = b.mkpath;
     this.oneFileSystem = b.oneFileSystem;
+    this.throttle = b.throttle;
   }
 
   /** A builder with the defaults: archive mode, recursive, atomic writes, automatic tiers. */
@@ -95,6 +97,7 @@ public final class CopyOptions {
     b.fsync = fsync;
     b.mkpath = mkpath;
     b.oneFileSystem = oneFileSystem;
+    b.throttle = throttle;
     return b;
   }
 
@@ -228,6 +231,16 @@ public final class CopyOptions {
     return oneFileSystem;
   }
 
+  /**
+   * Pace the copy by the machine's pressure stall information ({@code /proc/pressure}): while
+   * other work waits for the CPU, the disk or memory, each worker rests between files in
+   * proportion to the time it copied, down to a tenth of its time and never less, so the copy
+   * always progresses. For copies that can wait (backups, a mirror's hydration); off by default.
+   */
+  public boolean throttle() {
+    return throttle;
+  }
+
   @Override
   public String toString() {
     return "CopyOptions{preserve=" + preserve + ", recursive=" + recursive + ", delete=" + delete
@@ -236,7 +249,7 @@ public final class CopyOptions {
         + ", update=" + update + ", ignoreExisting=" + ignoreExisting + ", existingOnly=" + existingOnly
         + ", sizeOnly=" + sizeOnly + ", ignoreTimes=" + ignoreTimes + ", modifyWindow=" + modifyWindow
         + ", deleteExcluded=" + deleteExcluded + ", maxDelete=" + maxDelete + ", fsync=" + fsync + ", mkpath=" + mkpath
-        + ", oneFileSystem=" + oneFileSystem + "}";
+        + ", oneFileSystem=" + oneFileSystem + ", throttle=" + throttle + "}";
   }
 
   /** Mutable, not thread-safe; {@link #build()} checks and snapshots. */
@@ -262,6 +275,7 @@ public final class CopyOptions {
     private boolean fsync;
     private boolean mkpath;
     private boolean oneFileSystem;
+    private boolean throttle;
 
     private Builder() {}
 
@@ -385,6 +399,11 @@ public final class CopyOptions {
 
     public Builder oneFileSystem(boolean oneFileSystem) {
       this.oneFileSystem = oneFileSystem;
+      return this;
+    }
+
+    public Builder throttle(boolean throttle) {
+      this.throttle = throttle;
       return this;
     }
 

@@ -79,6 +79,7 @@ public final class CopyReport {
   private final Map<String, Long> xattrsNotPreserved;
   private final List<Failure> failures;
   private final Duration duration;
+  private final Duration throttled;
   private final boolean dryRun;
   private final boolean cancelled;
 
@@ -101,6 +102,7 @@ public final class CopyReport {
     xattrsNotPreserved = Collections.unmodifiableMap(new TreeMap<>(b.xattrsNotPreserved));
     failures = List.copyOf(b.failures);
     duration = b.duration;
+    throttled = b.throttled;
     dryRun = b.dryRun;
     cancelled = b.cancelled;
   }
@@ -199,6 +201,11 @@ public final class CopyReport {
     return duration;
   }
 
+  /** How long the copy's workers rested because the machine was under pressure ({@link CopyOptions#throttle()}). */
+  public Duration throttled() {
+    return throttled;
+  }
+
   public boolean dryRun() {
     return dryRun;
   }
@@ -243,6 +250,7 @@ public final class CopyReport {
     private final Map<String, Long> xattrsNotPreserved = new TreeMap<>();
     private final List<Failure> failures = new ArrayList<>();
     private Duration duration = Duration.ZERO;
+    private Duration throttled = Duration.ZERO;
     private boolean dryRun;
     private boolean cancelled;
 
@@ -269,6 +277,7 @@ public final class CopyReport {
     public Builder cancelled(boolean b) { cancelled = b; return this; }
     public Builder duration(Duration d) { duration = Objects.requireNonNull(d, "duration"); return this; }
     public Builder dryRun(boolean b) { dryRun = b; return this; }
+    public Builder throttled(Duration d) { throttled = Objects.requireNonNull(d, "throttled"); return this; }
 
     public CopyReport build() {
       return new CopyReport(this);

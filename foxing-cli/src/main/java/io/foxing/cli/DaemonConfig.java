@@ -31,7 +31,7 @@ import java.util.regex.Pattern;
  * </pre>
  */
 record DaemonConfig(int workerCount, int queueMax, long settleMs, String eventSource, Path journalDir, long probeIntervalMs,
-    long probeTimeoutMs, String metrics, Path controlSocket, List<Source> sources) {
+    long probeTimeoutMs, String metrics, Path controlSocket, boolean governor, List<Source> sources) {
   /** Where the metrics are served unless {@code metrics} says otherwise: this machine only. */
   static final String DEFAULT_METRICS = "127.0.0.1:9100";
 
@@ -59,6 +59,7 @@ record DaemonConfig(int workerCount, int queueMax, long settleMs, String eventSo
           "Where each target's outage journal is kept (its filesystem's identity, and changes made while it is away)."},
       new String[] {"", "probe_interval_ms", "2000", "How often a target that is away (or full) is tried again (milliseconds)."},
       new String[] {"", "probe_timeout_ms", "10000", "How long a target's probe (a small write, flushed) may take before it counts as away."},
+      new String[] {"", "governor", "true", "Pace hydration, rescans and catching up by the machine's pressure (/proc/pressure); live changes never are."},
       new String[] {"", "metrics", DEFAULT_METRICS, "Where Prometheus metrics are served (http://HOST:PORT/metrics), or \"off\"."},
       new String[] {"", "control_socket", "$RUNTIME_DIRECTORY/control.sock, else /run/foxingd/control.sock (root)",
           "The Unix socket foxingd status and foxingd metrics ask (mode 0600), or \"off\"."},
@@ -115,6 +116,7 @@ record DaemonConfig(int workerCount, int queueMax, long settleMs, String eventSo
       }
     }
     String control = c.text(root, "", "control_socket", null);
+    boolean governor = c.bool(root, "", "governor", true);
     if (source != null && !SOURCES.contains(source)) {
       problems.add(c.at("", "event_source") + "event_source = \"" + source + "\" is not one of bpf, fanotify, inotify");
     }
@@ -154,7 +156,7 @@ record DaemonConfig(int workerCount, int queueMax, long settleMs, String eventSo
     }
     return new DaemonConfig(workers, queue, settle, source, journal == null ? defaultJournalDir() : Path.of(journal),
         probeInterval, probeTimeout, metrics.equals("off") ? null : metrics,
-        control == null ? ControlSocket.defaultPath() : control.equals("off") ? null : Path.of(control), List.copyOf(sources));
+        control == null ? ControlSocket.defaultPath() : control.equals("off") ? null : Path.of(control), governor, List.copyOf(sources));
   }
 
   /**
@@ -262,6 +264,18 @@ record DaemonConfig(int workerCount, int queueMax, long settleMs, String eventSo
         return otherwise;
       }
       return v.asInt();
+    }
+
+    boolean bool(JsonNode node, String table, String key, boolean otherwise) {
+      JsonNode v = node.get(key);
+      if (v == null) {
+        return otherwise;
+      }
+      if (!v.isBoolean()) {
+        problems.add(at(table, key) + key + " must be true or false, got " + v);
+        return otherwise;
+      }
+      return v.asBoolean();
     }
 
     String text(JsonNode node, String table, String key, String otherwise) {

@@ -1,5 +1,6 @@
 package io.foxing.cli;
 
+import io.foxing.copy.internal.Governor;
 import io.foxing.copy.mirror.Mirror;
 import io.foxing.copy.mirror.TargetState;
 import io.foxing.copy.mirror.TargetStatus;
@@ -57,6 +58,23 @@ final class DaemonMetrics {
             cb.call(t.state() == s ? 1 : 0, t.target(), s.name().toLowerCase(Locale.ROOT));
           }
         })).register(registry);
+    Governor governor = Governor.system();
+    GaugeWithCallback.builder().name("foxing_governor_stressed")
+        .help("1 while background work (hydration, rescans, catching up) is paced because the machine is under pressure")
+        .callback(cb -> cb.call(governor.read().stressed() ? 1 : 0)).register(registry);
+    GaugeWithCallback.builder().name("foxing_pressure_ratio").labelNames("resource")
+        .help("Share of the last moments tasks stalled (/proc/pressure): cpu some, io full, memory some")
+        .callback(cb -> {
+          Governor.Reading r = governor.read();
+          if (r.available()) {
+            cb.call(r.cpu(), "cpu");
+            cb.call(r.io(), "io");
+            cb.call(r.memory(), "memory");
+          }
+        }).register(registry);
+    CounterWithCallback.builder().name("foxing_governor_paused_seconds")
+        .help("Time background work rested for the machine's pressure")
+        .callback(cb -> cb.call(governor.pausedNanos() / 1e9)).register(registry);
     latency = Histogram.builder().name("foxing_change_latency_seconds").labelNames("target").classicOnly()
         .classicUpperBounds(0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 30, 60)
         .help("From a change happening at the source to its batch being complete at a target").register(registry);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.foxing.copy.internal.Governor;
 import io.foxing.copy.mirror.Mirror;
 import io.foxing.copy.mirror.TargetState;
 import io.foxing.copy.mirror.TargetStatus;
@@ -24,6 +25,10 @@ final class DaemonStatus {
     ObjectNode o = JSON.createObjectNode();
     o.put("pid", ProcessHandle.current().pid());
     o.put("ready", ready);
+    Governor.Reading g = Governor.system().read();
+    o.putObject("governor").put("available", g.available()).put("stressed", g.stressed()).put("duty", g.duty())
+        .put("cpu", g.cpu()).put("io", g.io()).put("memory", g.memory())
+        .put("paused_seconds", Governor.system().pausedNanos() / 1e9);
     ArrayNode sources = o.putArray("sources");
     for (Mirror m : mirrors) {
       ObjectNode s = sources.addObject();
@@ -83,6 +88,12 @@ final class DaemonStatus {
     JsonNode o = JSON.readTree(json);
     boolean allLive = o.path("ready").asBoolean();
     out.println("foxingd " + o.path("pid").asLong() + (o.path("ready").asBoolean() ? ", ready" : ", hydrating"));
+    JsonNode g = o.path("governor");
+    if (g.path("available").asBoolean()) {
+      out.printf(Locale.ROOT, "pressure: cpu %.0f%%, io %.0f%%, memory %.0f%%; background work %s%n", g.path("cpu").asDouble() * 100,
+          g.path("io").asDouble() * 100, g.path("memory").asDouble() * 100,
+          g.path("stressed").asBoolean() ? "paced at " + Math.round(g.path("duty").asDouble() * 100) + "%" : "at full pace");
+    }
     for (JsonNode s : o.path("sources")) {
       out.println(s.path("source").asText() + "  (" + s.path("event_source").asText() + ", "
           + s.path("events_lost").asLong() + " events lost)");

@@ -312,7 +312,7 @@ public final class Foxingd {
         }
         MirrorOptions options = MirrorOptions.builder().copy(copy.build()).settle(java.time.Duration.ofMillis(c.settleMs()))
             .journalDirectory(c.journalDir()).probeInterval(java.time.Duration.ofMillis(c.probeIntervalMs()))
-            .probeTimeout(java.time.Duration.ofMillis(c.probeTimeoutMs())).build();
+            .probeTimeout(java.time.Duration.ofMillis(c.probeTimeoutMs())).paceBackground(c.governor()).build();
         plans.add(new Plan(s.path(), s.targets(), options, c.eventSource(), EventOptions.builder().queueCapacity(c.queueMax()).build()));
       }
       return watch(plans, new Services(c.metrics(), c.controlSocket()), itemize, spec.commandLine().getOut(), err);

@@ -94,6 +94,7 @@ public final class Fxcp implements Callable<Integer> {
   boolean mkpath;
   String info;
   boolean oneFileSystem;
+  boolean throttle;
   Integer threads;
   String cleanup;
   List<String> paths = new ArrayList<>();
@@ -129,6 +130,8 @@ public final class Fxcp implements Callable<Integer> {
     flag(s, "fsync each file before it appears under its name.", v -> fsync = v, "--fsync");
     flag(s, "Create the target's missing parent directories.", v -> mkpath = v, "--mkpath");
     flag(s, "Do not walk into other filesystems: their mount points are made, empty.", v -> oneFileSystem = v, "-x", "--one-file-system");
+    flag(s, "Yield to the machine: while others wait for CPU, disk or memory (/proc/pressure), rest between files, "
+        + "keeping at least a tenth of the pace.", v -> throttle = v, "--throttle");
     flag(s, "Owners and groups by number (always so for local copies; accepted for rsync's --numeric-ids).", v -> { }, "--numeric-ids");
     value(s, "FLAGS", "rsync's --info: progress2 is --progress; other flags are not supported.", v -> info = v, "--info");
     flag(s, "Skip files that are newer on the target.", v -> update = v, "-u", "--update");
@@ -256,6 +259,13 @@ public final class Fxcp implements Callable<Integer> {
     for (String m : options.filters().malformed()) {
       err.println("fxcp: warning: filter pattern " + m + " (as in rsync)");
     }
+    if (debug && throttle) {
+      io.foxing.copy.internal.Governor.Reading g = io.foxing.copy.internal.Governor.system().read();
+      err.println("fxcp: throttle: " + (g.available() ? String.format(java.util.Locale.ROOT,
+          "pressure now cpu %.0f%%, io %.0f%%, memory %.0f%%: %s", g.cpu() * 100, g.io() * 100, g.memory() * 100,
+          g.stressed() ? "pacing at " + Math.round(g.duty() * 100) + "%" : "not pacing")
+          : "no /proc/pressure here (a kernel without PSI, or booted with psi=0): nothing to pace by"));
+    }
     if (debug) {
       for (CopyTier t : SmartCopier.tiers()) {
         err.println("fxcp: tier " + t.name() + " (priority " + t.priority() + "): "
@@ -320,7 +330,7 @@ public final class Fxcp implements Callable<Integer> {
     }
     b.delete(delete).dryRun(dryRun).checksum(checksum).inplace(inplace).generateSignatures(generateSigs)
         .update(update).ignoreExisting(ignoreExisting).existingOnly(existingOnly).sizeOnly(sizeOnly).ignoreTimes(ignoreTimes)
-        .deleteExcluded(deleteExcluded).fsync(fsync).mkpath(mkpath).oneFileSystem(oneFileSystem);
+        .deleteExcluded(deleteExcluded).fsync(fsync).mkpath(mkpath).oneFileSystem(oneFileSystem).throttle(throttle);
     try {
       if (sizeOnly && ignoreTimes) {
         throw new IllegalArgumentException("--size-only and --ignore-times contradict each other: choose one");

@@ -35,6 +35,7 @@ final class JsonReport {
     o.put("delta_bytes_saved", r.deltaBytesSaved());
     o.put("directories_unchanged", r.directoriesUnchanged());
     o.put("duration_ms", r.duration().toMillis());
+    o.put("throttled_ms", r.throttled().toMillis());
     ObjectNode tiers = o.putObject("files_by_tier");
     r.filesByTier().forEach(tiers::put);
     ObjectNode xattrs = o.putObject("xattrs_not_preserved");

@@ -36,7 +36,7 @@ class DaemonObservabilityTest {
   private static final List<String> SEED_NAMES = List.of("foxing_events_dropped_total", "foxing_worker_copy_in_flight",
       "foxing_worker_retry_queue_size", "foxing_events_repair_queued_total", "foxing_events_repair_completed_total",
       "foxing_copy_timeout_total", "foxing_hydration_dir_pruned_total", "foxing_delta_copy_attempted_total",
-      "foxing_delta_bytes_saved_total");
+      "foxing_delta_bytes_saved_total", "foxing_governor_stressed");
   private static final List<String> OURS = List.of("foxing_change_latency_seconds_bucket", "foxing_target_lag_seconds",
       "foxing_target_state", "foxing_journal_entries", "foxing_journal_bytes", "foxing_target_queue_size",
       "foxing_events_applied_total");

@@ -26,6 +26,7 @@ final class Counters implements io.foxing.api.spi.TargetReport {
   final LongAdder deltaFiles = new LongAdder();
   final LongAdder deltaBytesSaved = new LongAdder();
   final LongAdder directoriesUnchanged = new LongAdder();
+  final LongAdder throttledNanos = new LongAdder();
   private final LongAdder issues = new LongAdder();
   private final Map<String, LongAdder> tiers = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> xattrsNotPreserved = new ConcurrentHashMap<>();
@@ -130,6 +131,7 @@ final class Counters implements io.foxing.api.spi.TargetReport {
         .deltaBytesSaved(deltaBytesSaved.sum())
         .directoriesUnchanged(directoriesUnchanged.sum())
         .duration(took)
+        .throttled(Duration.ofNanos(throttledNanos.sum()))
         .dryRun(dryRun)
         .cancelled(cancelled);
     tiers.forEach((k, v) -> b.tier(k, v.sum()));

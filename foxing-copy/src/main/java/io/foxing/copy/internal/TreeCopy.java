@@ -461,10 +461,18 @@ public final class TreeCopy {
   }
 
   private void runFile(Dir d, Entry f, byte[] srcCname) {
+    long started = options.throttle() ? System.nanoTime() : 0;
     try {
       copyFile(d, f, srcCname);
     } catch (IOException | RuntimeException ex) {
       counters.failure(f.rel, asIo(ex));
+    }
+    if (options.throttle()) {
+      try {
+        counters.throttledNanos.add(Governor.system().pace(System.nanoTime() - started, () -> cancelled));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt(); // the pool is being shut down: no more resting
+      }
     }
   }
 

@@ -367,14 +367,15 @@ public final class Mirror implements AutoCloseable {
     return new MirrorChanges(source, options.copy().filters());
   }
 
-  MirrorApply applier(Target t) {
-    return new MirrorApply(sourceFd, sourceParentFd, sourceName, t, options.copy(), pool);
+  /** Applies batches to {@code t}: the live path, or (background) a journal's entries when it is back. */
+  MirrorApply applier(Target t, boolean background) {
+    return new MirrorApply(sourceFd, sourceParentFd, sourceName, t, background ? options.background() : options.copy(), pool);
   }
 
   /** A full comparison of one target: the engine's copy with delete (the initial one, and after lost events). */
   CopyReport hydrate(Target t) throws IOException {
     checkSource();
-    CopyReport r = SmartCopier.to(t, options.copy(), false).copy(List.of(source + "/"), copies(t.display(), why -> {}));
+    CopyReport r = SmartCopier.to(t, options.background(), false).copy(List.of(source + "/"), copies(t.display(), why -> {}));
     LOG.info("{}: compared whole: {} files copied, {} up to date, {} deleted", t.display(), r.filesCopied(), r.filesUpToDate(), r.deleted());
     guard(() -> listener.hydrated(t.display(), r));
     return r;

@@ -20,9 +20,13 @@ public final class MirrorOptions {
   private final Duration probeTimeout;
   private final int journalMax;
   private final int queueMax;
+  private final boolean paceBackground;
+  private final CopyOptions background;
 
   private MirrorOptions(Builder b) {
-    this.copy = b.copy.toBuilder().delete(true).build();
+    this.copy = b.copy.toBuilder().delete(true).throttle(false).build();
+    this.paceBackground = b.paceBackground;
+    this.background = copy.toBuilder().throttle(b.paceBackground).build();
     this.settle = b.settle;
     this.batchMax = b.batchMax;
     this.journalDirectory = b.journalDirectory;
@@ -40,9 +44,26 @@ public final class MirrorOptions {
     return new Builder();
   }
 
-  /** The copy options of every run (initial and per batch); {@code delete} is always on. */
+  /**
+   * The copy options of every run (initial and per batch); {@code delete} is always on, and
+   * {@code throttle} is off: the live path is never paced (see {@link #paceBackground()}).
+   */
   public CopyOptions copy() {
     return copy;
+  }
+
+  /**
+   * Whether the background work (the first comparison, full comparisons after lost events, and
+   * the catching up of a target that was away) is paced by the machine's pressure, as
+   * {@link CopyOptions#throttle()} paces a copy. Changes as they happen never are. Default true.
+   */
+  public boolean paceBackground() {
+    return paceBackground;
+  }
+
+  /** The copy options of background work. */
+  CopyOptions background() {
+    return background;
   }
 
   /**
@@ -104,8 +125,14 @@ public final class MirrorOptions {
     private Duration probeTimeout = Duration.ofSeconds(10);
     private int journalMax = 100_000;
     private int queueMax = 100_000;
+    private boolean paceBackground = true;
 
     private Builder() {}
+
+    public Builder paceBackground(boolean pace) {
+      this.paceBackground = pace;
+      return this;
+    }
 
     /** See {@link MirrorOptions#journalDirectory()}; null keeps journals in memory. */
     public Builder journalDirectory(Path dir) {

@@ -191,7 +191,7 @@ final class TargetLane {
 
   private void use(Target t) {
     this.target = t;
-    this.apply = mirror.applier(new Guarded(t));
+    this.apply = mirror.applier(new Guarded(t), false);
   }
 
   private void run() {
@@ -404,7 +404,7 @@ final class TargetLane {
       if (journal.rescan() == null && entries > 0) {
         MirrorChanges c = mirror.changes();
         journal.entries().forEach(c::again);
-        for (CopyReport r : apply.apply(c, mirror.copies(target.display(), this::failed))) {
+        for (CopyReport r : mirror.applier(new Guarded(target), true).apply(c, mirror.copies(target.display(), this::failed))) {
           if (r.failures().stream().anyMatch(f -> f.kind() == CopyReport.FailureKind.NO_SPACE)) {
             throw stillFull();
           }
