@@ -8,9 +8,11 @@
 #   rename      a file renamed (its new name complete at the target, the old one gone)
 # and then a storm (the workload of the event tests, 1,200 operations plus shell tools): the time
 # from its end until `rsync -aniHAX --delete` finds nothing, or "never" within --converge seconds.
+# During the storm foxingd's Prometheus endpoint is scraped every 20 ms (time of each GET, p50/p99/max).
+# Last, create-4k again while stress-ng keeps 2 x cores + 2 CPU hogs busy: the live path under load.
 # Source and target are directories under --workdir (one filesystem); each tool gets fresh ones.
 #
-# Needs root (bpf events), lsyncd, rsync, python3.
+# Needs root (bpf events), lsyncd, rsync, python3, stress-ng.
 #   sudo benchmarks/e2e-mirror.sh [--samples N] [--workdir DIR] [--converge S] [--source bpf|fanotify|inotify]
 set -eEuo pipefail
 trap 'echo "e2e-mirror: failed (status $?) at line $LINENO: $BASH_COMMAND" >&2' ERR
@@ -39,17 +41,20 @@ done
 need lsyncd lsyncd
 need rsync rsync
 need python3 python3
+need stress-ng stress-ng
 workload="$repo/foxing-bpf/src/test/resources/io/foxing/bpf/testing/workload.py"
 [ -f "$workload" ] || die "missing $workload"
 
 rm -rf "$workdir"; mkdir -p "$workdir"
 daemon=""
-cleanup() { [ -z "$daemon" ] || kill "$daemon" 2>/dev/null || true; rm -rf "$workdir"; }
+stress=""
+cleanup() { for p in $daemon $stress; do kill "$p" 2>/dev/null || true; done; rm -rf "$workdir"; }
 trap cleanup EXIT
 
 cat >"$workdir/measure.py" <<'PY'
 import os, sys, time
 src, dst, kind, n = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+prefix = sys.argv[5] if len(sys.argv) > 5 else kind
 size = {"create-4k": 4096, "create-64k": 65536, "rename": 4096}[kind]
 def wait(path, want, gone=None, timeout=5.0):
     end = time.perf_counter() + timeout
@@ -64,7 +69,7 @@ def wait(path, want, gone=None, timeout=5.0):
 lat, missed = [], 0
 for i in range(n):
     data = os.urandom(size)
-    name = "%s-%d" % (kind, i)
+    name = "%s-%d" % (prefix, i)
     if kind == "rename":
         with open(os.path.join(src, name + ".old"), "wb") as f:
             f.write(data)
@@ -90,6 +95,21 @@ pct = lambda p: lat[min(len(lat) - 1, int(p * len(lat)))] if lat else float("nan
 print("%.2f %.2f %d %d" % (pct(0.50), pct(0.99), len(lat), missed))
 PY
 
+cat >"$workdir/scrape.py" <<'PY'
+import os, sys, time, urllib.request
+url, done = sys.argv[1], sys.argv[2]
+took = []
+while not os.path.exists(done):
+    t0 = time.perf_counter_ns()
+    with urllib.request.urlopen(url, timeout=10) as r:
+        r.read()
+    took.append((time.perf_counter_ns() - t0) / 1e6)
+    time.sleep(0.02)
+took.sort()
+pct = lambda p: took[min(len(took) - 1, int(p * len(took)))] if took else float("nan")
+print("%.2f %.2f %.2f %d" % (pct(0.50), pct(0.99), took[-1] if took else float("nan"), len(took)))
+PY
+
 converged_after() {  # SRC DST -> ms until rsync finds nothing, or "never"
   local t0 now
   t0=$(date +%s%N)
@@ -105,7 +125,8 @@ run_tool() {  # NAME -> lines "kind p50 p99 n missed" and "storm ms"
   local tool="$1" src="$workdir/$1/src" dst="$workdir/$1/dst"
   mkdir -p "$src" "$dst"
   if [ "$tool" = foxingd ]; then
-    "$repo/foxingd" sync --watch ${source:+--source "$source"} --journal-dir "$workdir/journal" "$src" "$dst" 2>"$workdir/$tool.err" &
+    "$repo/foxingd" sync --watch ${source:+--source "$source"} --journal-dir "$workdir/journal" --metrics 127.0.0.1:0 \
+      "$src" "$dst" 2>"$workdir/$tool.err" &
     daemon=$!
     for _ in $(seq 600); do grep -qx ready "$workdir/$tool.err" && break; sleep 0.1; done
     grep -qx ready "$workdir/$tool.err" || die "foxingd did not get ready: $(cat "$workdir/$tool.err")"
@@ -122,8 +143,22 @@ LUA
     echo "$kind $(python3 "$workdir/measure.py" "$src" "$dst" "$kind" "$samples")"
   done
   mkdir -p "$src/storm"
+  local scraper="" url
+  url="$(grep -o 'http://[^ ]*/metrics' "$workdir/$tool.err" || true)"
+  if [ -n "$url" ]; then
+    python3 "$workdir/scrape.py" "$url" "$workdir/storm.done" >"$workdir/scrape.txt" &
+    scraper=$!
+  fi
   python3 "$workload" "$src/storm" 42 1200 >/dev/null
+  touch "$workdir/storm.done"
+  [ -z "$scraper" ] || { wait "$scraper"; echo "scrape $(cat "$workdir/scrape.txt")"; }
+  rm -f "$workdir/storm.done"
   echo "storm $(converged_after "$src" "$dst")"
+  stress-ng --cpu $((2 * $(nproc) + 2)) --timeout 600 -q &
+  stress=$!
+  sleep 2
+  echo "create-4k-stressed $(python3 "$workdir/measure.py" "$src" "$dst" create-4k "$samples" stressed)"
+  kill "$stress"; wait "$stress" 2>/dev/null || true; stress=""
   kill "$daemon"; wait "$daemon" 2>/dev/null || true; daemon=""
 }
 
@@ -139,9 +174,13 @@ $(nproc) cores, $(uname -r), $(date -u +%F), $samples samples per kind, source a
 
 | change | foxingd p50 | foxingd p99 | lsyncd p50 | lsyncd p99 | missed (ours / theirs) |
 |---|---:|---:|---:|---:|---|
-$(for k in create-4k create-64k rename; do
+$(for k in create-4k create-64k rename create-4k-stressed; do
   echo "| $k | $(field "$ours" "$k" 2) ms | $(field "$ours" "$k" 3) ms | $(field "$theirs" "$k" 2) ms | $(field "$theirs" "$k" 3) ms | $(field "$ours" "$k" 5) / $(field "$theirs" "$k" 5) |"
 done)
 
+create-4k-stressed: the same as create-4k while stress-ng runs $((2 * $(nproc) + 2)) CPU hogs.
+
 Storm of 1,200 operations plus shell tools, then quiet: converged after $(field "$ours" storm 2) ms (foxingd), $(field "$theirs" storm 2) (lsyncd; "never" = not within ${converge} s).
+
+foxingd's metrics scraped every 20 ms during the storm ($(field "$ours" scrape 5) scrapes, HTTP GET from python3 included): p50 $(field "$ours" scrape 2) ms, p99 $(field "$ours" scrape 3) ms, max $(field "$ours" scrape 4) ms (lsyncd has no metrics endpoint).
 MD

@@ -3,6 +3,7 @@ package io.foxing.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import io.foxing.copy.internal.StorageStack;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +37,7 @@ record DaemonConfig(int workerCount, int queueMax, long settleMs, String eventSo
   static final String DEFAULT_METRICS = "127.0.0.1:9100";
 
   /** One mirrored directory and where its mirrors are. */
-  record Source(Path path, List<String> exclude, List<String> include, List<String> targets) {}
+  record Source(Path path, List<String> exclude, List<String> include, List<String> targets, StorageStack.Profile profile) {}
 
   /** A configuration with problems: each is one line, {@code FILE:LINE: what is wrong; what to do}. */
   static final class Invalid extends Exception {
@@ -67,6 +68,8 @@ record DaemonConfig(int workerCount, int queueMax, long settleMs, String eventSo
       new String[] {"sources", "path", "(required)", "The directory to mirror."},
       new String[] {"sources", "exclude", "[]", "rsync filter patterns of entries to leave out."},
       new String[] {"sources", "include", "[]", "rsync filter patterns kept even when an exclude matches (checked first)."},
+      new String[] {"sources", "profile", "Auto", "The kind of storage of its targets: NVMe, SSD, HDD, Network, NFS, SdCard, or Auto"
+          + " (detected and shown by foxingd status; the workers stay the default). Sets the workers unless worker_count does."},
       new String[] {"sources", "targets", "(required, one or more [[sources.targets]])", "Where the directory's mirrors are."},
       new String[] {"sources.targets", "path", "(required)", "A local directory or nfs://HOST[:PORT]/export/dir."});
 
@@ -146,8 +149,15 @@ record DaemonConfig(int workerCount, int queueMax, long settleMs, String eventSo
             }
           }
         }
+        String profileName = c.text(s, "sources", "profile", "Auto");
+        StorageStack.Profile profile = StorageStack.Profile.AUTO;
+        try {
+          profile = StorageStack.Profile.parse(profileName);
+        } catch (IllegalArgumentException e) {
+          problems.add(c.at("sources", "profile") + "profile " + e.getMessage());
+        }
         if (path != null) {
-          sources.add(new Source(Path.of(path), c.strings(s, "sources", "exclude"), c.strings(s, "sources", "include"), targets));
+          sources.add(new Source(Path.of(path), c.strings(s, "sources", "exclude"), c.strings(s, "sources", "include"), targets, profile));
         }
       }
     }

@@ -13,7 +13,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.function.BiConsumer;
 import java.util.function.ToDoubleFunction;
@@ -28,6 +30,9 @@ final class DaemonMetrics {
   private final PrometheusRegistry registry = new PrometheusRegistry();
   private final List<Mirror> mirrors;
   private final Histogram latency;
+  private static final long SNAPSHOT_TTL = 100_000_000L;
+  private Map<Mirror, List<TargetStatus>> snapshot;
+  private long snapshotAt;
 
   DaemonMetrics(List<Mirror> mirrors) {
     this.mirrors = mirrors;
@@ -101,11 +106,29 @@ final class DaemonMetrics {
   }
 
   private void each(BiConsumer<Mirror, TargetStatus> call) {
-    for (Mirror m : mirrors) {
-      for (TargetStatus t : m.status()) {
-        call.accept(m, t);
+    for (Map.Entry<Mirror, List<TargetStatus>> e : snapshot().entrySet()) {
+      for (TargetStatus t : e.getValue()) {
+        call.accept(e.getKey(), t);
       }
     }
+  }
+
+  /**
+   * Every target's status, taken once per scrape: a scrape asks for each metric in turn, and
+   * taking the status twenty times over would cost twenty walks and give numbers from different
+   * moments. Kept for 100 ms, shorter than any scrape interval.
+   */
+  private synchronized Map<Mirror, List<TargetStatus>> snapshot() {
+    long now = System.nanoTime();
+    if (snapshot == null || now - snapshotAt > SNAPSHOT_TTL) {
+      Map<Mirror, List<TargetStatus>> s = new LinkedHashMap<>();
+      for (Mirror m : mirrors) {
+        s.put(m, m.status());
+      }
+      snapshot = s;
+      snapshotAt = now;
+    }
+    return snapshot;
   }
 
   private void counter(String name, String help, ToDoubleFunction<TargetStatus> value) {

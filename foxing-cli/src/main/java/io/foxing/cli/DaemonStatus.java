@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.foxing.copy.internal.Governor;
+import io.foxing.copy.internal.StorageStack;
 import io.foxing.copy.mirror.Mirror;
 import io.foxing.copy.mirror.TargetState;
 import io.foxing.copy.mirror.TargetStatus;
@@ -50,6 +51,14 @@ final class DaemonStatus {
         n.put("journal_bytes", t.journalBytes());
         n.put("last_error", t.lastError());
         n.put("last_applied", t.lastApplied() == null ? null : t.lastApplied().toString());
+        try {
+          StorageStack stack = StorageStack.ofTarget(t.target());
+          n.put("storage", stack.describe());
+          n.put("profile", stack.profile().name());
+        } catch (java.io.IOException | RuntimeException e) {
+          n.put("storage", "not known: " + Fxcp.oneLine(e));
+          n.putNull("profile");
+        }
         TargetStatus.Totals c = t.totals();
         n.putObject("totals").put("events", c.events()).put("batches", c.batches()).put("rescans", c.rescans())
             .put("retries_queued", c.retriesQueued()).put("retries_completed", c.retriesCompleted())
@@ -106,6 +115,7 @@ final class DaemonStatus {
         if (!state.equals("live")) {
           out.println("    why: " + t.path("reason").asText());
         }
+        out.println("    storage: " + t.path("storage").asText());
         if (!t.path("last_error").isNull()) {
           out.println("    last error: " + t.path("last_error").asText());
         }

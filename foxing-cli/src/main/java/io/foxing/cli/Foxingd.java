@@ -6,6 +6,7 @@ import io.foxing.api.CopyListener;
 import io.foxing.api.CopyOptions;
 import io.foxing.api.CopyReport;
 import io.foxing.api.FilterRules;
+import io.foxing.copy.internal.StorageStack;
 import io.foxing.copy.mirror.Mirror;
 import io.foxing.copy.mirror.MirrorListener;
 import io.foxing.copy.mirror.MirrorOptions;
@@ -103,6 +104,11 @@ public final class Foxingd {
     @Option(names = "--settle", paramLabel = "MS", description = "With --watch: after a change, wait this long for more before applying them (default 2).")
     long settleMs = 2;
 
+    @Option(names = "--profile", paramLabel = "KIND", description = {"The targets' kind of storage: NVMe, SSD, HDD, Network, NFS, SdCard,",
+        "or Auto (the default: detected, shown by --debug of fxcp and foxingd status; workers stay the default).",
+        "HDD: 2 workers, SdCard: 1, NFS and Network: 4 per core (at least 8)."})
+    String profile = "Auto";
+
     @Option(names = "--journal-dir", paramLabel = "DIR", description = {"With --watch: where each target's outage journal is kept",
         "(default: $STATE_DIRECTORY, else /var/lib/foxingd as root, ~/.local/state/foxingd otherwise)."})
     Path journalDir;
@@ -128,11 +134,18 @@ public final class Foxingd {
           return ExitCode.NOTHING_DONE;
         }
       }
+      StorageStack.Profile kind;
+      try {
+        kind = StorageStack.Profile.parse(profile);
+      } catch (IllegalArgumentException e) {
+        err.println("foxingd sync: --profile " + e.getMessage());
+        return ExitCode.NOTHING_DONE;
+      }
       FilterRules.Builder f = FilterRules.builder();
       includes.forEach(f::include);
       excludes.forEach(f::exclude);
       MirrorOptions options = MirrorOptions.builder()
-          .copy(CopyOptions.archive().toBuilder().filters(f.build()).build())
+          .copy(CopyOptions.archive().toBuilder().filters(f.build()).threads(kind.workers(Runtime.getRuntime().availableProcessors())).build())
           .settle(java.time.Duration.ofMillis(settleMs))
           .journalDirectory(journalDir != null ? journalDir : DaemonConfig.defaultJournalDir()).build();
       if (!watch) {
@@ -309,6 +322,8 @@ public final class Foxingd {
         CopyOptions.Builder copy = CopyOptions.archive().toBuilder().filters(f.build());
         if (c.workerCount() > 0) {
           copy.threads(c.workerCount());
+        } else {
+          copy.threads(s.profile().workers(Runtime.getRuntime().availableProcessors()));
         }
         MirrorOptions options = MirrorOptions.builder().copy(copy.build()).settle(java.time.Duration.ofMillis(c.settleMs()))
             .journalDirectory(c.journalDir()).probeInterval(java.time.Duration.ofMillis(c.probeIntervalMs()))

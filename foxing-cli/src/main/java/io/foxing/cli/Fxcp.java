@@ -267,6 +267,13 @@ public final class Fxcp implements Callable<Integer> {
           : "no /proc/pressure here (a kernel without PSI, or booted with psi=0): nothing to pace by"));
     }
     if (debug) {
+      for (String p : paths) {
+        try {
+          err.println("fxcp: " + p + ": " + io.foxing.copy.internal.StorageStack.ofTarget(p).describe());
+        } catch (IOException | RuntimeException e) {
+          err.println("fxcp: " + p + ": storage not known: " + oneLine(e));
+        }
+      }
       for (CopyTier t : SmartCopier.tiers()) {
         err.println("fxcp: tier " + t.name() + " (priority " + t.priority() + "): "
             + (t.isAvailable() ? "available" : "unavailable: " + t.unavailabilityCause().getMessage()));

@@ -60,6 +60,11 @@ class DaemonConfigTest {
     FoxingdCommandTest.Run r = FoxingdCommandTest.run("check", "--config", f.toString());
     assertEquals(2, r.exit());
     assertEquals(f + ":2: metrics \"localhost\" is not HOST:PORT (e.g. 127.0.0.1:9100, [::1]:9100, 0.0.0.0:9100)", r.err().strip());
+    assertEquals(io.foxing.copy.internal.StorageStack.Profile.AUTO, byDefault.sources().get(0).profile());
+    Path g = write("governor = \"no\"\n[[sources]]\npath = \"/srv\"\nprofile = \"Floppy\"\n  [[sources.targets]]\n  path = \"/b\"\n");
+    FoxingdCommandTest.Run bad = FoxingdCommandTest.run("check", "--config", g.toString());
+    assertEquals(List.of(g + ":1: governor must be true or false, got \"no\"",
+        g + ":4: profile \"Floppy\" is not a profile; one of NVMe, SSD, HDD, Network, NFS, SdCard, Auto"), bad.err().strip().lines().toList());
   }
 
   @Test

@@ -185,6 +185,8 @@ class DaemonObservabilityTest {
       JsonNode target = s.path("targets").get(0);
       assertEquals(dst.toString(), target.path("target").asText());
       assertEquals("live", target.path("state").asText());
+      assertTrue(target.path("storage").asText().contains(" at /"), status.out());
+      assertTrue(doc.path("governor").has("stressed"), status.out());
       assertEquals(0, target.path("queued").asInt(), status.out());
       assertTrue(target.path("totals").path("events").asLong() > 0, status.out());
       // a storm makes entries vanish under a run (the last error says so); once converged, no retry waits
