@@ -12,6 +12,7 @@ module io.foxing.cli {
   requires io.prometheus.metrics.config;
   requires io.prometheus.metrics.exporter.httpserver;
   requires io.prometheus.writer.text;
+  requires org.jline.terminal;
   requires jdk.unsupported; // sun.misc.Signal: SIGTERM ends foxingd sync --watch with exit 0
 
   opens io.foxing.cli to info.picocli;

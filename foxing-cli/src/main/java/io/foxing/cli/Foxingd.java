@@ -50,7 +50,7 @@ public final class Foxingd {
   /** Runs {@code foxingd ARGS} with the given output streams; returns the exit code. */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
     return Fxcp.execute(new CommandLine(new Top()).addSubcommand(new Sync()).addSubcommand(new Daemon())
-        .addSubcommand(new Status()).addSubcommand(new Metrics()).addSubcommand(new Check()).addSubcommand(new Explain())
+        .addSubcommand(new Status()).addSubcommand(new TopView()).addSubcommand(new Metrics()).addSubcommand(new Check()).addSubcommand(new Explain())
         .addSubcommand(new Events()), "foxingd", args, out, err);
   }
 
@@ -359,6 +359,36 @@ public final class Foxingd {
         return DaemonStatus.print(answer, new PrintWriter(java.io.Writer.nullWriter()));
       }
       return DaemonStatus.print(answer, spec.commandLine().getOut());
+    }
+  }
+
+  @Command(name = "top", mixinStandardHelpOptions = true, versionProvider = Fxcp.DaemonVersion.class, sortOptions = false,
+      description = {"A live view of the running daemon: each target's state, events per second, lag, queues and journal,",
+        "and the machine's pressure, redrawn every second; q leaves. Not on a terminal, use --batch."},
+      footerHeading = "%nExit codes:%n", footer = {"  0  left with q (or the frames were printed)", "  2  not a terminal (without --batch)"})
+  static final class TopView implements Callable<Integer> {
+    @Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--control-socket", paramLabel = "PATH", description = "The daemon's control socket (default: its default, or control_socket).")
+    Path socket = ControlSocket.defaultPath();
+
+    @Option(names = "--batch", description = "Print frames as plain text, one after another, instead of redrawing (as top -b).")
+    boolean batch;
+
+    @Option(names = {"-n", "--frames"}, paramLabel = "N", description = "With --batch: how many frames (default 1).")
+    int frames = 1;
+
+    @Option(names = {"-d", "--delay"}, paramLabel = "MS", description = "Between frames (default 1000).")
+    long delayMs = 1000;
+
+    @Override
+    public Integer call() throws Exception {
+      if (frames < 1 || delayMs < 1) {
+        spec.commandLine().getErr().println("foxingd top: --frames and --delay must be at least 1");
+        return ExitCode.NOTHING_DONE;
+      }
+      DaemonTop top = new DaemonTop(socket);
+      return batch ? top.batch(spec.commandLine().getOut(), frames, delayMs) : top.interactive(spec.commandLine().getErr(), delayMs);
     }
   }
 

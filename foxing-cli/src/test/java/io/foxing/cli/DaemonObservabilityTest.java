@@ -252,6 +252,72 @@ class DaemonObservabilityTest {
     }
   }
 
+  /**
+   * foxingd top on a real pseudo-terminal (python3's pty, 30 x 100): it enters the alternate screen,
+   * draws the target live, redraws, leaves on q with exit 0 and gives the screen back; --batch
+   * prints frames as text; not on a terminal, it says to use --batch.
+   */
+  @Test
+  void topDrawsOnARealTerminalAndLeavesOnQ() throws Exception {
+    Prerequisites.requireCommand("python3");
+    Path src = Files.createDirectories(tmp.resolve("src")).toRealPath();
+    Files.writeString(src.resolve("a"), "a");
+    Path dst = tmp.resolve("dst");
+    Path control = tmp.resolve("control.sock");
+    Path err = tmp.resolve("daemon.err");
+    Process daemon = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+        System.getProperty("java.class.path"), Foxingd.class.getName(), "sync", "--watch", "--source", "inotify", "--journal-dir",
+        tmp.resolve("j").toString(), "--control-socket", control.toString(), src.toString(), dst.toString())
+        .redirectOutput(File.createTempFile("daemon", ".out", tmp.toFile())).redirectError(err.toFile()).start();
+    try {
+      MirrorStormTest.waitForReady(daemon, err);
+      Shell.Result r = Shell.run("python3", "-c", """
+          import fcntl, os, pty, select, signal, struct, sys, termios, time
+          pid, fd = pty.fork()
+          if pid == 0:
+              os.environ["TERM"] = "xterm-256color"
+              os.execv(sys.argv[1], sys.argv[1:])
+          fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
+          out, start, sent = b"", time.time(), False
+          while time.time() - start < 60:
+              if select.select([fd], [], [], 0.1)[0]:
+                  try:
+                      chunk = os.read(fd, 65536)
+                  except OSError:
+                      break
+                  if not chunk:
+                      break
+                  out += chunk
+              # two frames drawn (the second only rewrites what changed), then q
+              if not sent and out.count(b"\\x1b[?2026l") >= 2:
+                  os.write(fd, b"q")
+                  sent = True
+          else:
+              os.kill(pid, signal.SIGKILL)
+          status = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+          sys.stdout.write("exit %d\\n" % status)
+          sys.stdout.write(out.decode(errors="replace").replace("\\x1b", "ESC"))
+          """, Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", System.getProperty("java.class.path"),
+          Foxingd.class.getName(), "top", "--delay", "200", "--control-socket", control.toString()).check();
+      String screen = r.stdout();
+      assertTrue(screen.startsWith("exit 0\n"), screen);
+      assertTrue(screen.contains("ESC[?1049h") && screen.lastIndexOf("ESC[?1049l") > screen.indexOf("TARGET"),
+          "the alternate screen entered, and left at the end: " + screen);
+      assertTrue(screen.contains("/dst ") && screen.contains("live"), screen); // a long target is cut at its start
+
+      FoxingdCommandTest.Run batch = FoxingdCommandTest.run("top", "--batch", "-n", "2", "-d", "50", "--control-socket", control.toString());
+      assertEquals(0, batch.exit(), batch.err());
+      assertEquals(2, batch.out().lines().filter(l -> l.startsWith("  TARGET")).count(), batch.out());
+      assertTrue(batch.out().lines().anyMatch(l -> l.contains(dst.toString()) && l.contains(" live ")), batch.out());
+      Shell.Result piped = Shell.bash("\"$1\" -cp \"$2\" io.foxing.cli.Foxingd top --control-socket \"$3\" </dev/null | cat",
+          Path.of(System.getProperty("java.home"), "bin", "java").toString(), System.getProperty("java.class.path"), control.toString());
+      assertEquals("foxingd top: not a terminal that can be redrawn; use foxingd top --batch, or foxingd status", piped.stderr().strip());
+    } finally {
+      daemon.destroy();
+      assertTrue(daemon.waitFor(30, TimeUnit.SECONDS));
+    }
+  }
+
   private static void awaitLine(Path log, java.util.function.Predicate<String> what, String description) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (!Files.exists(log) || Files.readAllLines(log).stream().noneMatch(what)) {
