@@ -148,9 +148,8 @@ class MirrorOutageTest {
     }
   }
 
-  /** A target that fills up stalls safely: no partial file, nothing lost; grown, it converges by itself. */
-  @Test
-  void aFullTargetStallsWithoutPartialFilesAndResumesWhenGrown() throws Exception {
+  /** A 64 MiB XFS image on a loop device, mounted at {@code at}: small enough to fill, growable. */
+  private Path smallXfs(Path at) {
     Prerequisites.requireCommand("xfs_growfs");
     Prerequisites.requireCommand("mkfs.xfs");
     Path img = tmp.resolve("small.img");
@@ -158,37 +157,83 @@ class MirrorOutageTest {
     // mkfs.xfs makes filesystems under 300 MB only for xfstests, which it knows by these variables
     Shell.run("env", "TEST_DIR=1", "TEST_DEV=1", "QA_CHECK_FS=1", "mkfs.xfs", "-q", "-f", img.toString()).check();
     loop = Shell.run("losetup", "-f", "--show", img.toString()).check().stdout().strip();
-    Shell.run("mount", loop, mnt.toString()).check();
+    Shell.run("mount", loop, at.toString()).check();
+    return img;
+  }
+
+  /**
+   * 100 MiB of new files for a target on the 64 MiB {@code img}: FULL, every file at its final name
+   * whole, the earlier file intact; the image grown: converged by itself ({@code differences} empty).
+   */
+  private void fillsUpThenGrows(Mirror m, Path src, Path onDisk, Path img, Path mountPoint,
+      java.util.function.Supplier<List<String>> differences) throws Exception {
+    Random r = new Random(5);
+    Path staging = Files.createDirectories(tmp.resolve("staging"));
+    for (int i = 0; i < 20; i++) {
+      byte[] data = new byte[5 << 20];
+      r.nextBytes(data);
+      // each appears whole at the source (so a file at the target is either whole or wrong)
+      Files.write(staging.resolve("big-" + i), data);
+      Files.move(staging.resolve("big-" + i), src.resolve("big-" + i)); // 100 MiB in all, on a 64 MiB filesystem
+    }
+    TargetStatus full = await(m, s -> s.state() == TargetState.FULL, "full", Duration.ofSeconds(60));
+    assertTrue(full.reason().contains("space"), full.reason());
+    for (String name : entries(onDisk)) {
+      assertArrayEquals(Files.readAllBytes(src.resolve(name)), Files.readAllBytes(onDisk.resolve(name)),
+          name + ": every file at its final name is whole");
+    }
+    assertEquals("written before the disk filled up", Files.readString(onDisk.resolve("early")));
+
+    Shell.run("truncate", "-s", "256M", img.toString()).check();
+    Shell.run("losetup", "-c", loop).check();
+    Shell.run("xfs_growfs", mountPoint.toString()).check();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    List<String> diff;
+    while (!(diff = differences.get()).isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(200);
+    }
+    assertEquals(List.of(), diff, "grown: converged by itself; " + m.status());
+    await(m, x -> x.state() == TargetState.LIVE, "live", Duration.ofSeconds(10));
+  }
+
+  /** A target that fills up stalls safely: no partial file, nothing lost; grown, it converges by itself. */
+  @Test
+  void aFullTargetStallsWithoutPartialFilesAndResumesWhenGrown() throws Exception {
+    Path img = smallXfs(mnt);
     Path src = Files.createDirectories(tmp.resolve("src")).toRealPath();
     Path dst = mnt.resolve("mirror");
     Files.writeString(src.resolve("early"), "written before the disk filled up");
     EventStream events = Sources.require("inotify").open(src, EventOptions.defaults());
     try (Mirror m = Mirror.start(src, List.of(dst.toString()), events, options(), MirrorListener.NONE)) {
       assertTrue(m.awaitReady(Duration.ofMinutes(1)));
-      Random r = new Random(5);
-      Path staging = Files.createDirectories(tmp.resolve("staging"));
-      for (int i = 0; i < 20; i++) {
-        byte[] data = new byte[5 << 20];
-        r.nextBytes(data);
-        // each appears whole at the source (so a file at the target is either whole or wrong)
-        Files.write(staging.resolve("big-" + i), data);
-        Files.move(staging.resolve("big-" + i), src.resolve("big-" + i)); // 100 MiB in all, on a 64 MiB filesystem
-      }
-      TargetStatus full = await(m, s -> s.state() == TargetState.FULL, "full", Duration.ofSeconds(60));
-      assertTrue(full.reason().contains("space"), full.reason());
-      for (String name : entries(dst)) {
-        assertArrayEquals(Files.readAllBytes(src.resolve(name)), Files.readAllBytes(dst.resolve(name)),
-            name + ": every file at its final name is whole");
-      }
-      assertEquals("written before the disk filled up", Files.readString(dst.resolve("early")));
-
-      Shell.run("truncate", "-s", "256M", img.toString()).check();
-      Shell.run("losetup", "-c", loop).check();
-      Shell.run("xfs_growfs", mnt.toString()).check();
-      AtomicLong took = new AtomicLong();
-      assertEquals(List.of(), MirrorStormTest.converge(src, dst, took, Duration.ofSeconds(60)), "grown: converged by itself");
-      await(m, x -> x.state() == TargetState.LIVE, "live", Duration.ofSeconds(10));
+      fillsUpThenGrows(m, src, dst, img, mnt, () -> Shell.run("rsync", "-aniHAX", "--delete", src + "/", dst + "/").check()
+          .stdout().lines().filter(l -> !l.isBlank()).toList());
     }
+  }
+
+  /** The same with an nfs:// target whose export is the small XFS: the server's NFS4ERR_NOSPC is a full disk too. */
+  @Test
+  void aFullNfsServerStallsTheSameWayAndResumesWhenGrown() throws Exception {
+    Path export = Files.createDirectories(tmp.resolve("server/export"));
+    Path img = smallXfs(export);
+    try (Ganesha g = Ganesha.start(tmp.resolve("server"))) {
+      Path src = Files.createDirectories(tmp.resolve("src")).toRealPath();
+      Files.writeString(src.resolve("early"), "written before the disk filled up");
+      Path dst = g.exportDir().resolve("mirror");
+      EventStream events = Sources.require("inotify").open(src, EventOptions.defaults());
+      try (Mirror m = Mirror.start(src, List.of(g.uri("mirror").toString()), events, options(), MirrorListener.NONE)) {
+        assertTrue(m.awaitReady(Duration.ofMinutes(1)));
+        fillsUpThenGrows(m, src, dst, img, export, () -> nfsDifferences(src, dst));
+      }
+    } finally {
+      Shell.run("umount", "-l", export.toString());
+    }
+  }
+
+  /** rsync's differences on the export, less what NFSv4 as served here cannot carry (xattrs, ACLs, symlink times). */
+  private static List<String> nfsDifferences(Path src, Path dst) {
+    return Shell.run("rsync", "-aniH", "--delete", src + "/", dst + "/").check().stdout().lines()
+        .filter(l -> !l.isBlank() && !l.startsWith(".L..t")).toList();
   }
 
   /** An nfs:// target whose server is killed in the middle of a storm and started again: caught up, checked on the export. */
@@ -218,9 +263,7 @@ class MirrorOutageTest {
         List<String> diff;
         do {
           Thread.sleep(200);
-          // NFSv4 as served here carries no xattrs or ACLs, and symlink times are the server's
-          diff = Shell.run("rsync", "-aniH", "--delete", src + "/", dst + "/").check().stdout().lines()
-              .filter(l -> !l.isBlank() && !l.startsWith(".L..t")).toList();
+          diff = nfsDifferences(src, dst);
         } while (!diff.isEmpty() && System.nanoTime() < deadline);
         assertEquals(List.of(), diff, "the server back: caught up; " + m.status());
         await(m, x -> x.state() == TargetState.LIVE, "live", Duration.ofSeconds(10));

@@ -19,6 +19,13 @@ public class NfsException extends IOException {
     this.code = code;
     this.operation = operation;
     this.path = path;
+    if (status == NfsStatus.NOSPC || status == NfsStatus.DQUOT) {
+      // the server is full (or the quota is): callers that stall on a full disk recognise it as
+      // they do ENOSPC and EDQUOT from a local one
+      boolean quota = status == NfsStatus.DQUOT;
+      initCause(new io.foxing.api.ErrnoException.NoSpace(operation, path, quota ? 122 : 28, quota ? "EDQUOT" : "ENOSPC",
+          quota ? "quota exceeded on the NFS server" : "no space left on the NFS server"));
+    }
   }
 
   private static String name(int code) {

@@ -17,11 +17,27 @@ final class Attrs {
   static final int[] LIST = bitmap(A_TYPE, A_CHANGE, A_SIZE, A_RDATTR_ERROR, A_FILEHANDLE, A_FILEID, A_MODE, A_NUMLINKS,
       A_OWNER, A_OWNER_GROUP, A_RAWDEV, A_TIME_ACCESS, A_TIME_METADATA, A_TIME_MODIFY);
 
-  /** Attributes that are not file metadata: a READDIR entry's error and handle, the lease time. */
+  /** Which filesystem a handle is on, and its room: a mirror's identity and free-space checks of a target. */
+  static final int[] FILESYSTEM = bitmap(A_FSID, A_SPACE_AVAIL);
+
+  /**
+   * The filesystem an object is on, as the server tells it.
+   *
+   * @param fsidMajor the filesystem id's major part (RFC 8881 section 5.8.1.9)
+   * @param fsidMinor its minor part
+   * @param spaceAvail bytes this user may still write there (section 5.8.2.35)
+   */
+  record Filesystem(long fsidMajor, long fsidMinor, long spaceAvail) {}
+
+  /** Attributes that are not file metadata: a READDIR entry's error and handle, the lease time, the filesystem. */
   static final class Extra {
     int rdattrError;
     int leaseSeconds = -1;
     byte[] fileHandle;
+    boolean hasFsid;
+    long fsidMajor;
+    long fsidMinor;
+    long spaceAvail = -1;
   }
 
   static int[] bitmap(int... attrs) {
@@ -129,8 +145,19 @@ final class Attrs {
           case A_SIZE -> size = r.int64();
           case 5, 6, 7, 9 -> r.bool(); // link_support, symlink_support, named_attr, unique_handles
           case A_FSID -> {
-            r.int64();
-            r.int64();
+            long fsMajor = r.int64();
+            long fsMinor = r.int64();
+            if (extra != null) {
+              extra.hasFsid = true;
+              extra.fsidMajor = fsMajor;
+              extra.fsidMinor = fsMinor;
+            }
+          }
+          case A_SPACE_AVAIL -> {
+            long avail = r.int64();
+            if (extra != null) {
+              extra.spaceAvail = avail;
+            }
           }
           case A_RDATTR_ERROR -> {
             int e = r.int32();

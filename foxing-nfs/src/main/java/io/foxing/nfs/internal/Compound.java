@@ -337,6 +337,10 @@ public final class Compound {
       return (NfsAttributes) values[i];
     }
 
+    public Attrs.Filesystem filesystem(int i) {
+      return (Attrs.Filesystem) values[i];
+    }
+
     public int leaseSeconds(int i) {
       return (Integer) values[i];
     }
@@ -422,6 +426,9 @@ public final class Compound {
       case OP_GETATTR -> {
         Attrs.Extra extra = new Attrs.Extra();
         NfsAttributes a = Attrs.decode(r, extra);
+        if (extra.hasFsid) {
+          return new Attrs.Filesystem(extra.fsidMajor, extra.fsidMinor, extra.spaceAvail); // a filesystem query
+        }
         return extra.leaseSeconds >= 0 ? (Object) extra.leaseSeconds : a; // a lease-time query answers a number
       }
       case OP_OPEN -> {

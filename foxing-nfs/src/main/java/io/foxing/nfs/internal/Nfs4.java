@@ -97,6 +97,7 @@ final class Nfs4 {
   static final int A_OWNER = 36;
   static final int A_OWNER_GROUP = 37;
   static final int A_RAWDEV = 41;
+  static final int A_SPACE_AVAIL = 42;
   static final int A_SPACE_USED = 45;
   static final int A_TIME_ACCESS = 47;
   static final int A_TIME_ACCESS_SET = 48;

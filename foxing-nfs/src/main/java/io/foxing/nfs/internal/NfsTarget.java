@@ -90,6 +90,35 @@ final class NfsTarget implements Target {
     return a == null ? null : NfsDirectory.stat(a);
   }
 
+  /**
+   * The server (its scope and owner, which survive its restarts) and the filesystem id of the
+   * target directory: another server at the same address, or another filesystem exported at the
+   * same path, is told apart. Null when the directory is not there.
+   */
+  @Override
+  public String identity() throws IOException {
+    byte[] fh = lookupOrNull(path);
+    if (fh == null) {
+      return null;
+    }
+    Attrs.Filesystem fs = remote().filesystem(fh, "/" + path);
+    return "nfs:" + remote().server() + ",fsid:" + Long.toUnsignedString(fs.fsidMajor()) + "." + Long.toUnsignedString(fs.fsidMinor());
+  }
+
+  /** The server's space_avail for the target's filesystem; -1 if it does not say. */
+  @Override
+  public long available() throws IOException {
+    byte[] fh = lookupOrNull(path);
+    if (fh == null) {
+      byte[] parent = lookupOrNull(parentPath());
+      if (parent == null) {
+        return -1;
+      }
+      fh = parent;
+    }
+    return remote().filesystem(fh, "/" + path).spaceAvail();
+  }
+
   @Override
   public TargetDirectory openDirectory(boolean create, TargetReport report) throws IOException {
     byte[] fh = lookupOrNull(path);

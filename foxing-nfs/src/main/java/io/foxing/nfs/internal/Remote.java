@@ -225,6 +225,19 @@ public final class Remote implements AutoCloseable {
     return session().call(c).check().attributes(g);
   }
 
+  /** The filesystem {@code fh} is on, and the room left on it. */
+  public Attrs.Filesystem filesystem(byte[] fh, String context) throws IOException {
+    Compound c = new Compound(context);
+    c.putFh(fh);
+    int g = c.getAttr(Attrs.FILESYSTEM);
+    return session().call(c).check().filesystem(g);
+  }
+
+  /** The server answering: its scope and owner from the first session (see {@link Session#server()}). */
+  public String server() {
+    return sessions[0].server();
+  }
+
   /** LOOKUP and GETATTR of one name in a directory; null when it does not exist. */
   public NfsAttributes lookupAttrs(byte[] dirFh, String name, String context) throws IOException {
     Compound c = new Compound(context);

@@ -42,6 +42,7 @@ public final class Session implements AutoCloseable {
   private final AtomicLong roundTrips;
 
   private volatile State state;
+  private volatile String server; // the server's scope and owner (EXCHANGE_ID): who answers at the address
   private final State first;
   private volatile long lastUse = System.nanoTime();
   private volatile boolean closed;
@@ -105,6 +106,14 @@ public final class Session implements AutoCloseable {
     return System.nanoTime() - lastUse;
   }
 
+  /**
+   * Who answers at the address: the server scope and owner it gave when the session was made
+   * (RFC 8881 section 2.10.5), hex; the same server gives the same across its restarts.
+   */
+  public String server() {
+    return server;
+  }
+
   public String peer() {
     return address.getHostString() + ":" + address.getPort();
   }
@@ -133,6 +142,10 @@ public final class Session implements AutoCloseable {
       if (protect != SP4_NONE) {
         throw new RpcException("server " + peer() + " insists on state protection " + protect + ", which this client does not offer");
       }
+      r.int64(); // server_owner.so_minor_id
+      byte[] ownerMajor = r.opaque(1024, "server owner");
+      byte[] scope = r.opaque(1024, "server scope");
+      server = java.util.HexFormat.of().formatHex(scope) + "/" + java.util.HexFormat.of().formatHex(ownerMajor);
 
       // CREATE_SESSION (18.36): fore channel sized for our I/O, no back channel
       w = compoundCall(rpc, 1, 256);
