@@ -12,7 +12,8 @@ module io.foxing.copy {
   exports io.foxing.copy;
   exports io.foxing.copy.mirror;
   // the descriptor-based file system layer, shared with the archive module's tree export and import,
-  // and the one native binding, which the CLI uses for systemd's notify socket
+  // the one native binding, which the CLI uses for systemd's notify socket, and the governor and
+  // storage stack the CLI shows (fxcp --debug, foxingd status and metrics)
   exports io.foxing.copy.internal to io.foxing.fxar, io.foxing.cli;
 
   uses io.foxing.api.spi.CopyTier;
