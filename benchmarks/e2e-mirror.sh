@@ -6,14 +6,19 @@
 # the file is there with its full size), p50 and p99 over --samples changes per kind:
 #   create-4k   a new 4 KiB file          create-64k  a new 64 KiB file
 #   rename      a file renamed (its new name complete at the target, the old one gone)
+#   batch-10    ten new 4 KiB files written one after another (until the last is complete)
 # and then a storm (the workload of the event tests, 1,200 operations plus shell tools): the time
 # from its end until `rsync -aniHAX --delete` finds nothing, or "never" within --converge seconds.
 # During the storm foxingd's Prometheus endpoint is scraped every 20 ms (time of each GET, p50/p99/max).
 # Last, create-4k again while stress-ng keeps 2 x cores + 2 CPU hogs busy: the live path under load.
+# Also: each daemon's CPU time idle (5 s) and over the storm, its peak memory (VmHWM); how much slower a
+# program creating 5,000 files of 4 KiB runs in the mirrored source than in an unwatched directory;
+# and, first, hydration of --hydrate files (4 KiB each) by `foxingd sync` against `rsync -a`, page cache
+# dropped before each, checked by `rsync -aniHAX --delete`.
 # Source and target are directories under --workdir (one filesystem); each tool gets fresh ones.
 #
 # Needs root (bpf events), lsyncd, rsync, python3, stress-ng.
-#   sudo benchmarks/e2e-mirror.sh [--samples N] [--workdir DIR] [--converge S] [--source bpf|fanotify|inotify]
+#   sudo benchmarks/e2e-mirror.sh [--samples N] [--workdir DIR] [--converge S] [--source bpf|fanotify|inotify] [--hydrate N]
 set -eEuo pipefail
 trap 'echo "e2e-mirror: failed (status $?) at line $LINENO: $BASH_COMMAND" >&2' ERR
 here="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)"
@@ -27,13 +32,15 @@ samples=200
 workdir=/var/tmp/foxing-mirror-bench
 converge=30
 source=""
+hydrate=100000
 while [ $# -gt 0 ]; do
   case "$1" in
     --samples) samples="$2"; shift 2 ;;
     --workdir) workdir="$2"; shift 2 ;;
     --converge) converge="$2"; shift 2 ;;
     --source) source="$2"; shift 2 ;;
-    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --hydrate) hydrate="$2"; shift 2 ;;
+    -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option $1 (see --help)" ;;
   esac
 done
@@ -55,7 +62,7 @@ cat >"$workdir/measure.py" <<'PY'
 import os, sys, time
 src, dst, kind, n = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 prefix = sys.argv[5] if len(sys.argv) > 5 else kind
-size = {"create-4k": 4096, "create-64k": 65536, "rename": 4096}[kind]
+size = {"create-4k": 4096, "create-64k": 65536, "rename": 4096, "batch-10": 4096}[kind]
 def wait(path, want, gone=None, timeout=5.0):
     end = time.perf_counter() + timeout
     while time.perf_counter() < end:
@@ -70,7 +77,13 @@ lat, missed = [], 0
 for i in range(n):
     data = os.urandom(size)
     name = "%s-%d" % (prefix, i)
-    if kind == "rename":
+    if kind == "batch-10":
+        t0 = time.perf_counter_ns()
+        for j in range(10):
+            with open(os.path.join(src, "%s-%d" % (name, j)), "wb") as f:
+                f.write(data)
+        ok = all([wait(os.path.join(dst, "%s-%d" % (name, j)), size) for j in range(10)])
+    elif kind == "rename":
         with open(os.path.join(src, name + ".old"), "wb") as f:
             f.write(data)
         if not wait(os.path.join(dst, name + ".old"), size):
@@ -110,6 +123,26 @@ pct = lambda p: took[min(len(took) - 1, int(p * len(took)))] if took else float(
 print("%.2f %.2f %.2f %d" % (pct(0.50), pct(0.99), took[-1] if took else float("nan"), len(took)))
 PY
 
+cat >"$workdir/creates.py" <<'PY'
+import os, sys, time
+d, n = sys.argv[1], int(sys.argv[2])
+os.makedirs(d)
+data = os.urandom(4096)
+t0 = time.perf_counter()
+for i in range(n):
+    with open(os.path.join(d, "c%d" % i), "wb") as f:
+        f.write(data)
+print("%.0f" % ((time.perf_counter() - t0) * 1000))
+PY
+
+cpu_ms() {  # PID -> user + system CPU time so far, its waited-for children included (lsyncd spawns cp), ms
+  awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%d", ($12 + $13 + $14 + $15) * 1000 / hz }' "/proc/$1/stat"
+}
+peak_mib() {  # PID -> peak resident memory, MiB
+  awk '/^VmHWM:/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"
+}
+drop_caches() { sync; echo 3 >/proc/sys/vm/drop_caches; }
+
 converged_after() {  # SRC DST -> ms until rsync finds nothing, or "never"
   local t0 now
   t0=$(date +%s%N)
@@ -139,9 +172,12 @@ LUA
     daemon=$!
     sleep 2
   fi
-  for kind in create-4k create-64k rename; do
+  local c0
+  c0=$(cpu_ms "$daemon"); sleep 5; echo "idle-cpu $(( $(cpu_ms "$daemon") - c0 ))"
+  for kind in create-4k create-64k rename batch-10; do
     echo "$kind $(python3 "$workdir/measure.py" "$src" "$dst" "$kind" "$samples")"
   done
+  echo "creates $(python3 "$workdir/creates.py" "$src/creates" 5000)"
   mkdir -p "$src/storm"
   local scraper="" url
   url="$(grep -o 'http://[^ ]*/metrics' "$workdir/$tool.err" || true)"
@@ -149,11 +185,14 @@ LUA
     python3 "$workdir/scrape.py" "$url" "$workdir/storm.done" >"$workdir/scrape.txt" &
     scraper=$!
   fi
+  c0=$(cpu_ms "$daemon")
   python3 "$workload" "$src/storm" 42 1200 >/dev/null
   touch "$workdir/storm.done"
   [ -z "$scraper" ] || { wait "$scraper"; echo "scrape $(cat "$workdir/scrape.txt")"; }
   rm -f "$workdir/storm.done"
   echo "storm $(converged_after "$src" "$dst")"
+  echo "storm-cpu $(( $(cpu_ms "$daemon") - c0 ))"
+  echo "peak-mib $(peak_mib "$daemon")"
   stress-ng --cpu $((2 * $(nproc) + 2)) --timeout 600 -q &
   stress=$!
   sleep 2
@@ -163,6 +202,31 @@ LUA
 }
 
 "$repo/foxingd" --version >/dev/null
+baseline="$(python3 "$workdir/creates.py" "$workdir/unwatched" 5000)"
+rm -rf "$workdir/unwatched"
+hydrated="" rsynced=""
+if [ "$hydrate" -gt 0 ]; then
+  log "hydration of $hydrate files"
+  python3 - "$workdir/h-src" "$hydrate" <<'PY'
+import os, sys
+root, n = sys.argv[1], int(sys.argv[2])
+data = os.urandom(4096)
+for i in range(n):
+    d = os.path.join(root, "d%d" % (i // 1000), "e%d" % (i // 100 % 10))
+    if i % 100 == 0:
+        os.makedirs(d)
+    with open(os.path.join(d, "f%d" % i), "wb") as f:
+        f.write(data)
+PY
+  drop_caches; t0=$(date +%s%N)
+  "$repo/foxingd" sync "$workdir/h-src" "$workdir/h-dst1"
+  hydrated=$((($(date +%s%N) - t0) / 1000000))
+  [ -z "$(rsync -aniHAX --delete "$workdir/h-src/" "$workdir/h-dst1/")" ] || die "foxingd sync left differences"
+  drop_caches; t0=$(date +%s%N)
+  rsync -a "$workdir/h-src/" "$workdir/h-dst2/"
+  rsynced=$((($(date +%s%N) - t0) / 1000000))
+  rm -rf "$workdir/h-src" "$workdir/h-dst1" "$workdir/h-dst2"
+fi
 log "foxingd"; ours="$(run_tool foxingd)"
 log "lsyncd $(lsyncd -version 2>&1 | head -1)"; theirs="$(run_tool lsyncd)"
 field() { echo "$1" | awk -v k="$2" -v f="$3" '$1 == k { print $f }'; }
@@ -174,13 +238,22 @@ $(nproc) cores, $(uname -r), $(date -u +%F), $samples samples per kind, source a
 
 | change | foxingd p50 | foxingd p99 | lsyncd p50 | lsyncd p99 | missed (ours / theirs) |
 |---|---:|---:|---:|---:|---|
-$(for k in create-4k create-64k rename create-4k-stressed; do
+$(for k in create-4k create-64k rename batch-10 create-4k-stressed; do
   echo "| $k | $(field "$ours" "$k" 2) ms | $(field "$ours" "$k" 3) ms | $(field "$theirs" "$k" 2) ms | $(field "$theirs" "$k" 3) ms | $(field "$ours" "$k" 5) / $(field "$theirs" "$k" 5) |"
 done)
 
 create-4k-stressed: the same as create-4k while stress-ng runs $((2 * $(nproc) + 2)) CPU hogs.
 
 Storm of 1,200 operations plus shell tools, then quiet: converged after $(field "$ours" storm 2) ms (foxingd), $(field "$theirs" storm 2) (lsyncd; "never" = not within ${converge} s).
+
+| | foxingd | lsyncd |
+|---|---:|---:|
+| CPU time over 5 s idle | $(field "$ours" idle-cpu 2) ms | $(field "$theirs" idle-cpu 2) ms |
+| CPU time over the storm and until converged | $(field "$ours" storm-cpu 2) ms | $(field "$theirs" storm-cpu 2) ms |
+| peak resident memory | $(field "$ours" peak-mib 2) MiB | $(field "$theirs" peak-mib 2) MiB |
+| 5,000 new 4 KiB files by one program (unwatched: $baseline ms) | $(field "$ours" creates 2) ms ($(ratio "$(field "$ours" creates 2)" "$baseline")x) | $(field "$theirs" creates 2) ms ($(ratio "$(field "$theirs" creates 2)" "$baseline")x) |
+
+Hydration of $hydrate files of 4 KiB (page cache dropped first): foxingd sync ${hydrated:-not run} ms, rsync -a ${rsynced:-not run} ms.
 
 foxingd's metrics scraped every 20 ms during the storm ($(field "$ours" scrape 5) scrapes, HTTP GET from python3 included): p50 $(field "$ours" scrape 2) ms, p99 $(field "$ours" scrape 3) ms, max $(field "$ours" scrape 4) ms (lsyncd has no metrics endpoint).
 MD
