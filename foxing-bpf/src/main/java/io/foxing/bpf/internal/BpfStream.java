@@ -80,7 +80,7 @@ public final class BpfStream extends QueueStream {
     java.util.function.Consumer<ByteBuffer> sink = this::onRecord;
     long lastCheck = System.nanoTime();
     while (!stopping()) {
-      ring.poll(100, sink);
+      ring.poll(ring.idleTimeoutMs(), sink);
       long now = System.nanoTime();
       if (now - lastCheck >= DROP_CHECK_NANOS) {
         lastCheck = now;

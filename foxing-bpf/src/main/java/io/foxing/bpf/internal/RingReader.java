@@ -23,6 +23,15 @@ interface RingReader extends AutoCloseable {
   /** Makes a waiting {@link #poll} return early. */
   void wake();
 
+  /**
+   * How long an idle {@link #poll} may wait: each return costs a wakeup of the reader thread, so
+   * a reader that {@link #wake} really wakes waits long; one that it cannot wake returns often
+   * enough to see that it was stopped.
+   */
+  default int idleTimeoutMs() {
+    return 100;
+  }
+
   @Override
   void close();
 
@@ -163,6 +172,12 @@ interface RingReader extends AutoCloseable {
     public void wake() {
       stopped = true;
       LibC.signal(wakeFd);
+    }
+
+    /** Its eventfd ends the wait on stop: an idle daemon wakes once a second (it was 10 times). */
+    @Override
+    public int idleTimeoutMs() {
+      return 1000;
     }
 
     @Override
