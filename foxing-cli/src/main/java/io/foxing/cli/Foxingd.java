@@ -32,6 +32,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -341,15 +342,14 @@ public final class Foxingd {
   static final class Status implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--control-socket", paramLabel = "PATH", description = "The daemon's control socket (default: its default, or control_socket).")
-    Path socket = ControlSocket.defaultPath();
+    @Mixin RunningDaemon daemon;
 
     @Option(names = "--json", description = "Print the daemon's answer as one JSON object (keys in the mirror guide).")
     boolean json;
 
     @Override
     public Integer call() throws IOException {
-      String answer = ask(spec, socket, "status");
+      String answer = daemon.ask(spec, "status");
       if (answer == null) {
         return ExitCode.NOTHING_DONE;
       }
@@ -369,8 +369,7 @@ public final class Foxingd {
   static final class TopView implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--control-socket", paramLabel = "PATH", description = "The daemon's control socket (default: its default, or control_socket).")
-    Path socket = ControlSocket.defaultPath();
+    @Mixin RunningDaemon daemon;
 
     @Option(names = "--batch", description = "Print frames as plain text, one after another, instead of redrawing (as top -b).")
     boolean batch;
@@ -387,7 +386,7 @@ public final class Foxingd {
         spec.commandLine().getErr().println("foxingd top: --frames and --delay must be at least 1");
         return ExitCode.NOTHING_DONE;
       }
-      DaemonTop top = new DaemonTop(socket);
+      DaemonTop top = new DaemonTop(daemon.socket);
       return batch ? top.batch(spec.commandLine().getOut(), frames, delayMs) : top.interactive(spec.commandLine().getErr(), delayMs);
     }
   }
@@ -398,12 +397,11 @@ public final class Foxingd {
   static final class Metrics implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--control-socket", paramLabel = "PATH", description = "The daemon's control socket (default: its default, or control_socket).")
-    Path socket = ControlSocket.defaultPath();
+    @Mixin RunningDaemon daemon;
 
     @Override
     public Integer call() {
-      String answer = ask(spec, socket, "metrics");
+      String answer = daemon.ask(spec, "metrics");
       if (answer == null) {
         return ExitCode.NOTHING_DONE;
       }
@@ -413,14 +411,20 @@ public final class Foxingd {
     }
   }
 
-  /** The daemon's answer to {@code command}, or null (and one line on standard error) when none answers. */
-  private static String ask(CommandLine.Model.CommandSpec spec, Path socket, String command) {
-    try {
-      return ControlSocket.ask(socket, command);
-    } catch (IOException e) {
-      spec.commandLine().getErr().println("foxingd " + command + ": " + socket + ": no daemon answers (" + Fxcp.oneLine(e)
-          + "); is foxingd running? give its --control-socket (control_socket in its configuration)");
-      return null;
+  /** {@code --control-socket}, for the commands that ask the running daemon (status, top, metrics). */
+  static final class RunningDaemon {
+    @Option(names = "--control-socket", paramLabel = "PATH", description = "The daemon's control socket (default: its default, or control_socket).")
+    Path socket = ControlSocket.defaultPath();
+
+    /** The daemon's answer to {@code command}, or null (and one line on standard error) when none answers. */
+    String ask(CommandLine.Model.CommandSpec spec, String command) {
+      try {
+        return ControlSocket.ask(socket, command);
+      } catch (IOException e) {
+        spec.commandLine().getErr().println("foxingd " + command + ": " + socket + ": no daemon answers (" + Fxcp.oneLine(e)
+            + "); is foxingd running? give its --control-socket (control_socket in its configuration)");
+        return null;
+      }
     }
   }
 

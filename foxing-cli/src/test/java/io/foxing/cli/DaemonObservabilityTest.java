@@ -43,7 +43,17 @@ class DaemonObservabilityTest {
   private static final Pattern SAMPLE = Pattern.compile("^([a-z_]+(?:\\{[^}]*\\})?) (\\S+)$");
   private static final Pattern METRICS_AT = Pattern.compile("metrics at (http://\\S+/metrics)");
 
+  private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  private static final String CLASSPATH = System.getProperty("java.class.path");
+
   @TempDir Path tmp;
+
+  /** {@code foxingd ARGS} in a JVM of its own, its standard error to {@code err}. */
+  private ProcessBuilder foxingd(Path err, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of(JAVA, "-cp", CLASSPATH, Foxingd.class.getName()));
+    command.addAll(List.of(args));
+    return new ProcessBuilder(command).redirectOutput(File.createTempFile("daemon", ".out", tmp.toFile())).redirectError(err.toFile());
+  }
 
   /** A python3 receiver on an AF_UNIX datagram socket, as systemd's NOTIFY_SOCKET: one line per datagram in a file. */
   private Process notifyReceiver(Path socket, Path log) throws Exception {
@@ -107,9 +117,7 @@ class DaemonObservabilityTest {
     Path notifyLog = tmp.resolve("notify.log");
     Process receiver = notifyReceiver(notifySocket, notifyLog);
     Path err = tmp.resolve("daemon.err");
-    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-        System.getProperty("java.class.path"), Foxingd.class.getName(), "daemon", "--config", config.toString())
-        .redirectOutput(File.createTempFile("daemon", ".out", tmp.toFile())).redirectError(err.toFile());
+    ProcessBuilder pb = foxingd(err, "daemon", "--config", config.toString());
     pb.environment().put("NOTIFY_SOCKET", notifySocket.toString());
     pb.environment().put("WATCHDOG_USEC", "400000");
     pb.environment().remove("WATCHDOG_PID");
@@ -265,10 +273,8 @@ class DaemonObservabilityTest {
     Path dst = tmp.resolve("dst");
     Path control = tmp.resolve("control.sock");
     Path err = tmp.resolve("daemon.err");
-    Process daemon = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-        System.getProperty("java.class.path"), Foxingd.class.getName(), "sync", "--watch", "--source", "inotify", "--journal-dir",
-        tmp.resolve("j").toString(), "--control-socket", control.toString(), src.toString(), dst.toString())
-        .redirectOutput(File.createTempFile("daemon", ".out", tmp.toFile())).redirectError(err.toFile()).start();
+    Process daemon = foxingd(err, "sync", "--watch", "--source", "inotify", "--journal-dir", tmp.resolve("j").toString(),
+        "--control-socket", control.toString(), src.toString(), dst.toString()).start();
     try {
       MirrorStormTest.waitForReady(daemon, err);
       Shell.Result r = Shell.run("python3", "-c", """
@@ -297,8 +303,7 @@ class DaemonObservabilityTest {
           status = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
           sys.stdout.write("exit %d\\n" % status)
           sys.stdout.write(out.decode(errors="replace").replace("\\x1b", "ESC"))
-          """, Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", System.getProperty("java.class.path"),
-          Foxingd.class.getName(), "top", "--delay", "200", "--control-socket", control.toString()).check();
+          """, JAVA, "-cp", CLASSPATH, Foxingd.class.getName(), "top", "--delay", "200", "--control-socket", control.toString()).check();
       String screen = r.stdout();
       assertTrue(screen.startsWith("exit 0\n"), screen);
       assertTrue(screen.contains("ESC[?1049h") && screen.lastIndexOf("ESC[?1049l") > screen.indexOf("TARGET"),
@@ -310,7 +315,7 @@ class DaemonObservabilityTest {
       assertEquals(2, batch.out().lines().filter(l -> l.startsWith("  TARGET")).count(), batch.out());
       assertTrue(batch.out().lines().anyMatch(l -> l.contains(dst.toString()) && l.contains(" live ")), batch.out());
       Shell.Result piped = Shell.bash("\"$1\" -cp \"$2\" io.foxing.cli.Foxingd top --control-socket \"$3\" </dev/null | cat",
-          Path.of(System.getProperty("java.home"), "bin", "java").toString(), System.getProperty("java.class.path"), control.toString());
+          JAVA, CLASSPATH, control.toString());
       assertEquals("foxingd top: not a terminal that can be redrawn; use foxingd top --batch, or foxingd status", piped.stderr().strip());
     } finally {
       daemon.destroy();

@@ -83,6 +83,19 @@ class MirrorOutageTest {
     }
   }
 
+  /** A storm of 1,500 operations under {@code src/storm}, started on its own thread. */
+  private static Thread storm(Path src, long seed) {
+    Thread storm = new Thread(() -> {
+      try {
+        Workload.run(Files.createDirectories(src.resolve("storm")), seed, 1500);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    storm.start();
+    return storm;
+  }
+
   private static List<String> entries(Path dir) throws Exception {
     try (Stream<Path> s = Files.list(dir)) {
       return s.map(p -> p.getFileName().toString()).toList();
@@ -117,14 +130,7 @@ class MirrorOutageTest {
       }
     })) {
       assertTrue(m.awaitReady(Duration.ofMinutes(1)));
-      Thread storm = new Thread(() -> {
-        try {
-          Workload.run(Files.createDirectories(src.resolve("storm")), 11, 1500);
-        } catch (Exception e) {
-          throw new RuntimeException(e);
-        }
-      });
-      storm.start();
+      Thread storm = storm(src, 11);
       Thread.sleep(300);
       Shell.run("umount", "-l", mnt.toString()).check();
       await(m, s -> s.state() == TargetState.DOWN, "down", Duration.ofSeconds(15));
@@ -245,14 +251,7 @@ class MirrorOutageTest {
       EventStream events = Sources.require("inotify").open(src, EventOptions.defaults());
       try (Mirror m = Mirror.start(src, List.of(g.uri("mirror").toString()), events, options(), MirrorListener.NONE)) {
         assertTrue(m.awaitReady(Duration.ofMinutes(1)));
-        Thread storm = new Thread(() -> {
-          try {
-            Workload.run(Files.createDirectories(src.resolve("storm")), 12, 1500);
-          } catch (Exception e) {
-            throw new RuntimeException(e);
-          }
-        });
-        storm.start();
+        Thread storm = storm(src, 12);
         Thread.sleep(300);
         g.stop(); // SIGKILL: connections reset, nothing answers
         await(m, s -> s.state() == TargetState.DOWN, "down", Duration.ofSeconds(30));
