@@ -69,8 +69,11 @@ struct config {
   __u32 fork_child_pid_offset;
   __u64 coalesce_ns;
   /*
-   * 1 while the consumer sleeps in epoll and must be woken; 0 while it is polling on its own, when
-   * a wakeup per record (an irq_work and a scheduler wakeup each) would cost more than the record.
+   * 0 while the consumer is polling on its own, when a wakeup per record (an irq_work and a
+   * scheduler wakeup each) would cost more than the record; 2 while it sleeps in epoll: every record
+   * wakes it (the kernel's adaptive wakeup fires only for a record at the consumer position, so one
+   * record committed without a wakeup just before the switch would hold back every later one);
+   * 1 for libbpf's consumer, which reads after each wakeup: the kernel's adaptive wakeups.
    */
   __u32 wakeup;
   __u32 pad;
@@ -139,7 +142,9 @@ static __always_inline struct config *cfg(void) {
 
 static __always_inline __u64 wakeup_flags(void) {
   struct config *c = cfg();
-  return c && c->wakeup ? 0 : BPF_RB_NO_WAKEUP;
+  if (!c || !c->wakeup)
+    return BPF_RB_NO_WAKEUP;
+  return c->wakeup == 2 ? BPF_RB_FORCE_WAKEUP : 0;
 }
 
 static __always_inline int excluded(__u32 tgid) {

@@ -1,6 +1,7 @@
 /** File-event capture: eBPF through libbpf, fanotify and inotify, as {@link io.foxing.api.events.EventSource}s. */
 module io.foxing.bpf {
   requires transitive io.foxing.api;
+  requires io.foxing.posix;
   requires com.sun.jna;
 
   exports io.foxing.bpf;

@@ -6,15 +6,14 @@
 module io.foxing.copy {
   requires transitive io.foxing.api;
   requires io.foxing.merkle;
+  requires io.foxing.posix;
   requires com.sun.jna;
   requires org.slf4j;
 
   exports io.foxing.copy;
   exports io.foxing.copy.mirror;
-  // the descriptor-based file system layer, shared with the archive module's tree export and import,
-  // the one native binding, which the CLI uses for systemd's notify socket, and the governor and
-  // storage stack the CLI shows (fxcp --debug, foxingd status and metrics)
-  exports io.foxing.copy.internal to io.foxing.fxar, io.foxing.cli;
+  // the governor and storage stack the CLI shows (fxcp --debug, foxingd status and metrics)
+  exports io.foxing.copy.internal to io.foxing.cli;
 
   uses io.foxing.api.spi.CopyTier;
 

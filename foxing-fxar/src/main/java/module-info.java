@@ -5,12 +5,12 @@
 module io.foxing.fxar {
   requires transitive io.foxing.api;
   requires io.foxing.merkle;
-  requires io.foxing.copy;
+  requires io.foxing.posix;
+  requires com.sun.jna;
   requires com.github.luben.zstd_jni;
   requires org.lz4.java;
   requires org.tukaani.xz;
   requires org.apache.commons.compress;
-  requires org.slf4j;
 
   exports io.foxing.fxar;
 }

@@ -1,6 +1,5 @@
 /** BLAKE3 hashing: {@link io.foxing.merkle.Blake3}. */
 module io.foxing.merkle {
-  requires transitive io.foxing.api;
   requires static jdk.incubator.vector; // optional: used only when the JVM resolves it
 
   exports io.foxing.merkle;

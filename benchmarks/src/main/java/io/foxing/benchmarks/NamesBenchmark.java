@@ -1,6 +1,6 @@
 package io.foxing.benchmarks;
 
-import io.foxing.copy.internal.Names;
+import io.foxing.posix.Names;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

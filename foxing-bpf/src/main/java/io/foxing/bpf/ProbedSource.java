@@ -1,6 +1,7 @@
 package io.foxing.bpf;
 
 import io.foxing.api.events.EventSource;
+import io.foxing.posix.NativeSupport;
 
 /** A source whose availability is probed once, on first asking (the probe may touch the kernel). */
 abstract class ProbedSource implements EventSource {
@@ -18,7 +19,8 @@ abstract class ProbedSource implements EventSource {
   @Override
   public final String unavailabilityCause() {
     if (!probed) {
-      cause = probe();
+      String nativeProblem = NativeSupport.problem();
+      cause = nativeProblem != null ? nativeProblem : probe();
       probed = true;
     }
     return cause;

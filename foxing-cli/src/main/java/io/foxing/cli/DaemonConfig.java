@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -254,8 +253,8 @@ record DaemonConfig(int workerCount, int queueMax, long settleMs, String eventSo
         problems.add(at(table, null) + (table.isEmpty() ? "the file" : "[[" + table + "]]") + " must be a table");
         return;
       }
-      for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-        String key = it.next().getKey();
+      for (Map.Entry<String, JsonNode> entry : node.properties()) {
+        String key = entry.getKey();
         if (KEYS.stream().noneMatch(k -> k[0].equals(table) && k[1].equals(key))) {
           List<String> known = KEYS.stream().filter(k -> k[0].equals(table)).map(k -> k[1]).toList();
           problems.add(at(table, key) + "unknown key " + key + (table.isEmpty() ? "" : " in [[" + table + "]]")

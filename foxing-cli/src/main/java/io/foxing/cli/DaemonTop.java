@@ -55,7 +55,7 @@ final class DaemonTop {
           // a terminal that does not say its size (0 x 0, as a fresh pty) gets the classic 24 x 80
           int rows = size.getRows() > 0 ? size.getRows() : 24;
           int columns = size.getColumns() > 0 ? size.getColumns() : 80;
-          display.resize(rows, columns);
+          display.resize(Size.of(columns, rows));
           List<AttributedString> lines = frame(columns);
           display.update(lines.subList(0, Math.min(lines.size(), rows)), -1);
           terminal.flush();

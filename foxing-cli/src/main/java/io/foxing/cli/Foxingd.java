@@ -187,9 +187,7 @@ public final class Foxingd {
   static int watch(List<Plan> plans, Services services, boolean itemize, PrintWriter out, PrintWriter err) throws Exception {
     CountDownLatch stop = new CountDownLatch(1);
     // SIGTERM and Ctrl-C end the watch normally: the batches in flight finish, then exit 0
-    for (String sig : new String[] {"TERM", "INT"}) {
-      sun.misc.Signal.handle(new sun.misc.Signal(sig), s -> stop.countDown());
-    }
+    Signals.on(stop::countDown, "TERM", "INT");
     List<Mirror> mirrors = new CopyOnWriteArrayList<>(); // read by scrapes and status while sources start
     DaemonMetrics metrics = new DaemonMetrics(mirrors);
     SystemdNotify systemd = SystemdNotify.fromEnvironment();

@@ -1,6 +1,6 @@
 package io.foxing.cli;
 
-import io.foxing.copy.internal.Posix;
+import io.foxing.posix.Posix;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -1,5 +1,7 @@
 package io.foxing.copy;
 
+import io.foxing.posix.Metadata;
+import io.foxing.posix.NativeSupport;
 import io.foxing.api.Copier;
 import io.foxing.api.CopyListener;
 import io.foxing.api.CopyOptions;
@@ -122,6 +124,7 @@ public final class SmartCopier implements Copier {
    */
   @Override
   public CopyReport copy(List<String> sources, CopyListener listener) throws IOException {
+    NativeSupport.ensureAvailable();
     listener = CopyListener.guarded(listener); // once, here: a listener that throws changes nothing
     try {
       TreeCopy run = new TreeCopy(options, listener, target);

@@ -23,5 +23,10 @@ class ModuleBoundaryTest {
     Set<String> exports = new TreeSet<>();
     d.exports().forEach(e -> exports.add(e.source()));
     assertEquals(Set.of("io.foxing.fxar"), exports);
+    // a backup tool that embeds FXAR gets the native layer, not the copy engine
+    Set<String> requires = new TreeSet<>();
+    d.requires().forEach(r -> requires.add(r.name()));
+    assertEquals(Set.of("java.base", "io.foxing.api", "io.foxing.merkle", "io.foxing.posix", "com.sun.jna", "com.github.luben.zstd_jni",
+        "org.lz4.java", "org.tukaani.xz", "org.apache.commons.compress"), requires);
   }
 }

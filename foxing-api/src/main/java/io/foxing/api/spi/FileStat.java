@@ -66,6 +66,11 @@ public record FileStat(
     return mtimeSec == o.mtimeSec && mtimeNsec == o.mtimeNsec;
   }
 
+  /** Whether the modification times differ by at most {@code windowNanos} (rsync's {@code --modify-window}; 0: equal). */
+  public boolean sameMtime(FileStat o, long windowNanos) {
+    return windowNanos == 0 ? sameMtime(o) : Math.abs(mtimeNanos() - o.mtimeNanos()) <= windowNanos;
+  }
+
   /** The modification time in nanoseconds since the epoch. */
   public long mtimeNanos() {
     return mtimeSec * 1_000_000_000L + mtimeNsec;

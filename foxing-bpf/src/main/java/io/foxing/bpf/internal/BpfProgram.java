@@ -1,5 +1,7 @@
 package io.foxing.bpf.internal;
 
+import io.foxing.posix.LibC;
+import io.foxing.posix.Privileges;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
@@ -156,7 +158,7 @@ final class BpfProgram implements AutoCloseable {
 
   /** Whether the kernel wakes the consumer per record (it sleeps in epoll) or not (it is polling). */
   void wakeConsumer(boolean wake) throws IOException {
-    config.putInt(16, wake ? 1 : 0);
+    config.putInt(16, wake ? 2 : 0); // 2: every record wakes (see struct config in foxing.bpf.c)
     writeConfig();
   }
 

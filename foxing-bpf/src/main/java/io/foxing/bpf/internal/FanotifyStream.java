@@ -1,5 +1,8 @@
 package io.foxing.bpf.internal;
 
+import io.foxing.posix.LibC;
+import io.foxing.posix.Posix;
+import io.foxing.posix.Privileges;
 import static io.foxing.api.events.FileEvent.Kind.ATTRIBUTES_CHANGED;
 import static io.foxing.api.events.FileEvent.Kind.CLOSED_AFTER_WRITE;
 import static io.foxing.api.events.FileEvent.Kind.CREATED;
@@ -75,13 +78,13 @@ public final class FanotifyStream extends QueueStream {
     }
     int fd = LibC.fanotify_init(FAN_CLOEXEC | FAN_REPORT_DFID_NAME, LibC.O_RDONLY);
     if (fd < 0) {
-      return "fanotify_init(FAN_REPORT_DFID_NAME) failed: " + LibC.strerror(com.sun.jna.Native.getLastError())
+      return "fanotify_init(FAN_REPORT_DFID_NAME) failed: " + LibC.strerror(Posix.lastError())
           + " (needs Linux 5.9 or newer with CONFIG_FANOTIFY)";
     }
     try {
       // FAN_RENAME and the name-reporting flags on a filesystem mark: tried once on /, then dropped with the descriptor
-      if (LibC.fanotify_mark(fd, FAN_MARK_ADD | FAN_MARK_FILESYSTEM, MASK, LibC.AT_FDCWD, LibC.cpath("/")) < 0) {
-        return "fanotify_mark with FAN_RENAME failed: " + LibC.strerror(com.sun.jna.Native.getLastError())
+      if (LibC.fanotify_mark(fd, FAN_MARK_ADD | FAN_MARK_FILESYSTEM, MASK, LibC.AT_FDCWD, Posix.cpath("/")) < 0) {
+        return "fanotify_mark with FAN_RENAME failed: " + LibC.strerror(Posix.lastError())
             + " (needs Linux 5.17 or newer)";
       }
     } finally {
@@ -91,17 +94,17 @@ public final class FanotifyStream extends QueueStream {
   }
 
   public static FanotifyStream open(Path root, EventOptions options) throws IOException {
-    int fan = (int) LibC.check(LibC.fanotify_init(FAN_CLOEXEC | FAN_NONBLOCK | FAN_REPORT_DFID_NAME, LibC.O_RDONLY),
+    int fan = (int) Posix.check(LibC.fanotify_init(FAN_CLOEXEC | FAN_NONBLOCK | FAN_REPORT_DFID_NAME, LibC.O_RDONLY),
         "fanotify_init", root.toString());
     int mount = -1;
     int wake = -1;
     try {
-      LibC.check(LibC.fanotify_mark(fan, FAN_MARK_ADD | FAN_MARK_FILESYSTEM, MASK, LibC.AT_FDCWD, LibC.cpath(root.toString())),
+      Posix.check(LibC.fanotify_mark(fan, FAN_MARK_ADD | FAN_MARK_FILESYSTEM, MASK, LibC.AT_FDCWD, Posix.cpath(root.toString())),
           "fanotify_mark", root.toString());
-      mount = (int) LibC.check(LibC.open(LibC.cpath(root.toString()), LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_CLOEXEC, 0),
+      mount = (int) Posix.check(LibC.open(Posix.cpath(root.toString()), LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_CLOEXEC, 0),
           "open", root.toString());
-      wake = (int) LibC.check(LibC.eventfd(0, LibC.EFD_CLOEXEC | LibC.O_NONBLOCK), "eventfd", root.toString());
-      FanotifyStream s = new FanotifyStream(root, options, fan, mount, wake, LibC.epollOn(fan, wake));
+      wake = (int) Posix.check(LibC.eventfd(0, LibC.EFD_CLOEXEC | LibC.O_NONBLOCK), "eventfd", root.toString());
+      FanotifyStream s = new FanotifyStream(root, options, fan, mount, wake, Posix.epollOn(root.toString(), fan, wake));
       s.start();
       return s;
     } catch (IOException e) {
@@ -122,9 +125,9 @@ public final class FanotifyStream extends QueueStream {
       buffer.clear();
       long n = LibC.read(fanFd, buffer, buffer.capacity());
       if (n < 0) {
-        int errno = com.sun.jna.Native.getLastError();
-        if (errno != LibC.EAGAIN && errno != LibC.EINTR) {
-          throw new IOException(root + ": reading fanotify events failed: " + LibC.strerror(errno));
+        int errno = Posix.lastError();
+        if (errno != Posix.EAGAIN && errno != Posix.EINTR) {
+          throw Posix.error("read fanotify events", root.toString(), errno);
         }
         LibC.epoll_wait(epoll, epollEvents, 2, 1000);
         continue;
@@ -220,7 +223,7 @@ public final class FanotifyStream extends QueueStream {
       if (fd < 0) {
         return null;
       }
-      dir = LibC.readlink("/proc/self/fd/" + fd);
+      dir = Posix.readlink("/proc/self/fd/" + fd);
       LibC.close(fd);
       if (dir == null || !dir.startsWith("/") || dir.endsWith(" (deleted)")) {
         return null;
@@ -236,7 +239,7 @@ public final class FanotifyStream extends QueueStream {
 
   @Override
   protected void wake() {
-    LibC.signal(wakeFd);
+    Posix.signal(wakeFd);
   }
 
   @Override

@@ -1,5 +1,7 @@
 package io.foxing.bpf.internal;
 
+import io.foxing.posix.Posix;
+
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -38,7 +40,7 @@ final class ProcessPaths {
   }
 
   ProcessPaths() {
-    this(LibC::readlink);
+    this(Posix::readlink);
   }
 
   private static <K, V> Map<K, V> lru(int max) {

@@ -1,5 +1,7 @@
 package io.foxing.bpf.internal;
 
+import io.foxing.posix.LibC;
+import io.foxing.posix.Posix;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import java.io.IOException;
@@ -88,20 +90,20 @@ interface RingReader extends AutoCloseable {
       this.mask = ringBytes - 1L;
       consumerPage = LibC.mmap(null, PAGE, LibC.PROT_READ | LibC.PROT_WRITE, LibC.MAP_SHARED, ringFd, 0);
       if (Pointer.nativeValue(consumerPage) == -1L) {
-        throw new IOException("BPF ring buffer: mmap of the consumer page failed: " + LibC.strerror(Native.getLastError()));
+        throw Posix.error("mmap of the consumer page", "BPF ring buffer", Posix.lastError());
       }
       producerPages = LibC.mmap(null, PAGE + 2L * ringBytes, LibC.PROT_READ, LibC.MAP_SHARED, ringFd, PAGE);
       if (Pointer.nativeValue(producerPages) == -1L) {
         LibC.munmap(consumerPage, PAGE);
-        throw new IOException("BPF ring buffer: mmap of the data pages failed: " + LibC.strerror(Native.getLastError()));
+        throw Posix.error("mmap of the data pages", "BPF ring buffer", Posix.lastError());
       }
       consumer = consumerPage.getByteBuffer(0, PAGE).order(ByteOrder.nativeOrder());
       producer = producerPages.getByteBuffer(0, PAGE).order(ByteOrder.nativeOrder());
       data = producerPages.getByteBuffer(PAGE, 2L * ringBytes).order(ByteOrder.nativeOrder());
       int w = -1;
       try {
-        w = (int) LibC.check(LibC.eventfd(0, LibC.EFD_CLOEXEC | LibC.O_NONBLOCK), "eventfd", "BPF ring buffer");
-        epoll = LibC.epollOn(ringFd, w);
+        w = (int) Posix.check(LibC.eventfd(0, LibC.EFD_CLOEXEC | LibC.O_NONBLOCK), "eventfd", "BPF ring buffer");
+        epoll = Posix.epollOn("BPF ring buffer", ringFd, w);
       } catch (IOException e) {
         if (w >= 0) {
           LibC.close(w);
@@ -138,9 +140,13 @@ interface RingReader extends AutoCloseable {
           return n;
         }
       }
-      // A producer that read "no wakeup" just before the switch commits without waking us, and the
-      // kernel wakes only for a record at the consumer position: look again soon for a few ms.
-      LibC.epoll_wait(epoll, epollEvents, 2, now - wokenAt < 10_000_000 ? 1 : timeoutMs);
+      // A producer that read "no wakeup" just before the switch commits without waking us (a later
+      // record wakes us, as every record does now). It may commit late: preempted on a busy machine,
+      // seen in ReplayTest. So the wait grows with the time since the switch, a tenth of it: 1 ms
+      // after 10 ms, 100 ms after a second, the caller's timeout (1 s) after 10 s; such a record
+      // waits at most a tenth longer than its producer did, and an idle reader still wakes rarely.
+      long sinceSwitchMs = (now - wokenAt) / 1_000_000;
+      LibC.epoll_wait(epoll, epollEvents, 2, (int) Math.max(1, Math.min(timeoutMs, sinceSwitchMs / 10)));
       return drain(sink);
     }
 
@@ -171,7 +177,7 @@ interface RingReader extends AutoCloseable {
     @Override
     public void wake() {
       stopped = true;
-      LibC.signal(wakeFd);
+      Posix.signal(wakeFd);
     }
 
     /** Its eventfd ends the wait on stop: an idle daemon wakes once a second (it was 10 times). */
@@ -202,7 +208,7 @@ interface RingReader extends AutoCloseable {
     Libbpf(int ringFd) throws IOException {
       ring = LibBpf.ring_buffer__new(ringFd, callback, null, null);
       if (ring == null) {
-        throw new IOException("BPF ring buffer: ring_buffer__new failed: " + LibC.strerror(Native.getLastError()));
+        throw Posix.error("ring_buffer__new", "BPF ring buffer", Posix.lastError());
       }
     }
 
@@ -210,8 +216,8 @@ interface RingReader extends AutoCloseable {
     public int poll(int timeoutMs, Consumer<ByteBuffer> sink) throws IOException {
       this.sink = sink;
       int n = LibBpf.ring_buffer__poll(ring, timeoutMs);
-      if (n < 0 && n != -LibC.EINTR) {
-        throw new IOException("BPF ring buffer: ring_buffer__poll failed: " + LibC.strerror(-n));
+      if (n < 0 && n != -Posix.EINTR) {
+        throw Posix.error("ring_buffer__poll", "BPF ring buffer", (int) -n);
       }
       return Math.max(n, 0);
     }

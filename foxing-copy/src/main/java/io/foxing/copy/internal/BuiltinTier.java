@@ -1,5 +1,7 @@
 package io.foxing.copy.internal;
 
+import io.foxing.posix.NativeSupport;
+import io.foxing.posix.Posix;
 import io.foxing.api.CopyMethod;
 import io.foxing.api.spi.CopyTier;
 import io.foxing.api.spi.FileCopyRequest;
@@ -62,12 +64,7 @@ abstract class BuiltinTier implements CopyTier {
     if (Boolean.getBoolean("foxing.tier." + name + ".disable")) {
       return new IllegalStateException("tier " + name + " is switched off by -Dfoxing.tier." + name + ".disable=true");
     }
-    try {
-      LibC.geteuid(); // loads the binding; fails here, once, if JNA cannot reach libc
-      return null;
-    } catch (LinkageError e) {
-      return e;
-    }
+    return NativeSupport.unavailabilityCause();
   }
 
   private static long pairKey(FileCopyRequest r) {

@@ -1,5 +1,9 @@
 package io.foxing.copy.internal;
 
+import io.foxing.posix.LibC;
+import io.foxing.posix.Names;
+import io.foxing.posix.Posix;
+import io.foxing.posix.Temporaries;
 import io.foxing.api.spi.FileStat;
 import java.io.IOException;
 import java.util.function.Consumer;

@@ -1,5 +1,7 @@
 package io.foxing.copy.internal;
 
+import io.foxing.posix.LibC;
+import io.foxing.posix.Posix;
 import com.sun.jna.Memory;
 import io.foxing.api.CopyMethod;
 import io.foxing.api.spi.FileCopyRequest;

@@ -1,5 +1,6 @@
 package io.foxing.copy.internal;
 
+import io.foxing.posix.Posix;
 import io.foxing.api.CopyListener;
 import io.foxing.api.CopyReport;
 import io.foxing.api.ErrnoException;

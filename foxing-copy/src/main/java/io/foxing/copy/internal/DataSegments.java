@@ -1,5 +1,6 @@
 package io.foxing.copy.internal;
 
+import io.foxing.posix.Posix;
 import java.io.IOException;
 
 /**

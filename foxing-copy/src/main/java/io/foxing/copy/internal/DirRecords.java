@@ -1,5 +1,7 @@
 package io.foxing.copy.internal;
 
+import io.foxing.posix.Metadata;
+import io.foxing.posix.Posix;
 import io.foxing.api.spi.FileStat;
 import io.foxing.api.CopyOptions;
 import io.foxing.api.ErrnoException;
@@ -38,7 +40,7 @@ import org.slf4j.LoggerFactory;
  */
 final class DirRecords {
   private static final Logger LOG = LoggerFactory.getLogger(DirRecords.class);
-  static final byte[] XATTR = "user.foxing.dir\0".getBytes(StandardCharsets.US_ASCII);
+  static final byte[] XATTR = Metadata.DIR_RECORD_XATTR;
   private static final byte[] MAGIC = {'F', 'X', 'D', 'R', 1, 0, 0, 0}; // magic, version 1, reserved
   static final int DIGEST_LEN = 16;
   static final int LENGTH = MAGIC.length + 3 * DIGEST_LEN;

@@ -1,5 +1,10 @@
 package io.foxing.copy.internal;
 
+import io.foxing.posix.AtomicFile;
+import io.foxing.posix.LibC;
+import io.foxing.posix.Metadata;
+import io.foxing.posix.Posix;
+import io.foxing.posix.Temporaries;
 import io.foxing.api.CopyMethod;
 import io.foxing.api.CopyOptions;
 import io.foxing.api.ErrnoException;
@@ -25,7 +30,7 @@ import java.util.function.Predicate;
 
 /**
  * One open directory of a {@link LocalTarget}: a descriptor, and every change made relative to it
- * without following a symlink. New regular files are published by {@link TargetFile}; changed big
+ * without following a symlink. New regular files are published by {@link AtomicFile}; changed big
  * files may be patched by chunks (a delta update); bytes move through the copy tiers.
  */
 final class LocalDirectory implements TargetDirectory {
@@ -209,7 +214,7 @@ final class LocalDirectory implements TargetDirectory {
       }
     }
     int mode = options.preserves(Preserve.MODE) ? s.permissions() : 0600;
-    try (TargetFile out = TargetFile.open(fd, dev, name, cname, existing != null, options.inplace(), mode, run.noTmpfile, where)) {
+    try (AtomicFile out = AtomicFile.open(fd, dev, name, cname, existing != null, options.inplace(), mode, run.noTmpfile, where)) {
       String tier = moveBytes(source.fd(), out.fd, s, where);
       Metadata.Target t = new Metadata.Target(out.fd, fd, cname, options.inplace() ? existing : null, out.createdMode(mode),
           existing != null && existing.isRegular() ? existing.permissions() : -1);

@@ -1,5 +1,6 @@
 package io.foxing.copy.internal;
 
+import io.foxing.posix.Names;
 import io.foxing.api.FilterRules;
 import io.foxing.api.events.FileEvent;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package io.foxing.copy.internal;
 
+import io.foxing.posix.LibC;
 import io.foxing.api.spi.Itemize;
 import io.foxing.api.spi.FileStat;
 import io.foxing.api.CopyOptions;
@@ -95,7 +96,7 @@ final class Planner {
           // the same file (a hard link, a bind mount): nothing to copy, and --inplace would truncate the source
           return new Action(Step.MAYBE_UP_TO_DATE, way, null, null);
         }
-        if (options.update() && mtimeNanos(dst) > mtimeNanos(src) + windowNanos) {
+        if (options.update() && dst.mtimeNanos() > src.mtimeNanos() + windowNanos) {
           return LEAVE; // newer on the target (-u)
         }
         if (dst.size() == src.size() && (options.checksum() || options.sizeOnly() || !options.ignoreTimes() && sameMtime(src, dst))) {
@@ -139,17 +140,10 @@ final class Planner {
 
   /** Equal modification times, within {@code --modify-window}. */
   boolean sameMtime(FileStat a, FileStat b) {
-    return sameMtime(a, b, windowNanos);
+    return a.sameMtime(b, windowNanos);
   }
 
   /** Equal modification times, within {@code windowNanos} (0: to the nanosecond). */
-  static boolean sameMtime(FileStat a, FileStat b, long windowNanos) {
-    return windowNanos == 0 ? a.sameMtime(b) : Math.abs(mtimeNanos(a) - mtimeNanos(b)) <= windowNanos;
-  }
-
-  private static long mtimeNanos(FileStat s) {
-    return s.mtimeSec() * 1_000_000_000L + s.mtimeNsec();
-  }
 
   /**
    * Whether a changed file may be updated in place by changed chunks: a big enough regular file

@@ -1,5 +1,7 @@
 package io.foxing.copy.internal;
 
+import io.foxing.posix.LibC;
+import io.foxing.posix.Posix;
 import io.foxing.api.CopyMethod;
 import io.foxing.api.spi.FileCopyRequest;
 import java.io.IOException;

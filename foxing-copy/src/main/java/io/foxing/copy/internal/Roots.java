@@ -1,5 +1,8 @@
 package io.foxing.copy.internal;
 
+import io.foxing.posix.LibC;
+import io.foxing.posix.Names;
+import io.foxing.posix.Posix;
 import io.foxing.api.spi.FileStat;
 import io.foxing.api.spi.Target;
 import io.foxing.api.spi.TargetDirectory;

@@ -1,5 +1,9 @@
 package io.foxing.copy.internal;
 
+import io.foxing.posix.LibC;
+import io.foxing.posix.Metadata;
+import io.foxing.posix.Posix;
+import io.foxing.posix.Temporaries;
 import io.foxing.api.spi.FileStat;
 import com.sun.jna.Memory;
 import io.foxing.api.ErrnoException;
@@ -18,7 +22,7 @@ import java.util.Arrays;
  * trust a signature from elsewhere.
  */
 final class Signatures {
-  static final byte[] XATTR = ("user." + SignatureStore.XATTR + "\0").getBytes(StandardCharsets.US_ASCII);
+  static final byte[] XATTR = Metadata.SIGNATURE_XATTR; // "user." + SignatureStore.XATTR, as OwnXattrsTest checks
   static final byte[] SIDECAR_DIR = Posix.cstr(SignatureStore.SIDECAR_DIR.getBytes(StandardCharsets.US_ASCII));
   private static final byte[] SUFFIX = ".fxsig".getBytes(StandardCharsets.US_ASCII);
 

@@ -1,5 +1,10 @@
 package io.foxing.copy.internal;
 
+import io.foxing.posix.LibC;
+import io.foxing.posix.Metadata;
+import io.foxing.posix.Names;
+import io.foxing.posix.Posix;
+import io.foxing.posix.Privileges;
 import io.foxing.api.spi.Itemize;
 import io.foxing.api.spi.FileStat;
 import io.foxing.api.spi.SourceEntry;
@@ -56,7 +61,7 @@ public final class TreeCopy {
   private final CopyOptions options;
   private final CopyListener listener;
   private final Counters counters;
-  private final boolean root = Posix.geteuid() == 0; // only root may give files away
+  private final boolean root = Privileges.canChown(); // only root (CAP_CHOWN) may give files away
   private final int targetWorkers;
   private final boolean dropXattrs; // the target carries none: each one of the source is reported instead
   private final boolean dropAcls;

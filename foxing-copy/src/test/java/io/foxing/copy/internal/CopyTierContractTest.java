@@ -1,5 +1,8 @@
 package io.foxing.copy.internal;
 
+import io.foxing.posix.LibC;
+import io.foxing.posix.Names;
+import io.foxing.posix.Posix;
 import static io.foxing.copy.testing.LoopFilesystems.Kind.BTRFS;
 import static io.foxing.copy.testing.LoopFilesystems.Kind.XFS;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,5 +1,6 @@
 package io.foxing.copy.internal;
 
+import io.foxing.posix.Posix;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.foxing.api.CopyListener;

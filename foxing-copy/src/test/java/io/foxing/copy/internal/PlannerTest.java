@@ -1,5 +1,6 @@
 package io.foxing.copy.internal;
 
+import io.foxing.posix.LibC;
 import io.foxing.api.spi.Itemize;
 import io.foxing.api.spi.FileStat;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,11 +1,12 @@
 package io.foxing.fxar.internal;
 
+import io.foxing.posix.NativeSupport;
 import io.foxing.api.spi.FileStat;
 import io.foxing.api.ErrnoException;
-import io.foxing.copy.internal.LibC;
-import io.foxing.copy.internal.Metadata;
-import io.foxing.copy.internal.Names;
-import io.foxing.copy.internal.Posix;
+import io.foxing.posix.LibC;
+import io.foxing.posix.Metadata;
+import io.foxing.posix.Names;
+import io.foxing.posix.Posix;
 import io.foxing.api.spi.FileStat;
 import io.foxing.fxar.FxarEntry;
 import io.foxing.fxar.FxarEntry.Type;
@@ -48,6 +49,7 @@ public final class TreeExport {
 
   /** Adds {@code root} (as {@code .}) and everything under it. */
   public static void run(Path root, Target writer, Consumer<String> problems) throws IOException {
+    NativeSupport.ensureAvailable();
     TreeExport t = new TreeExport(writer, problems);
     int fd = Posix.openPath(root.toString(), LibC.O_RDONLY | LibC.O_DIRECTORY, root.toString());
     try {

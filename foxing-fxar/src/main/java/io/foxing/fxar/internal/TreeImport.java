@@ -1,10 +1,12 @@
 package io.foxing.fxar.internal;
 
+import io.foxing.posix.NativeSupport;
+import io.foxing.posix.Privileges;
 import io.foxing.api.spi.FileStat;
 import io.foxing.api.ErrnoException;
-import io.foxing.copy.internal.LibC;
-import io.foxing.copy.internal.Names;
-import io.foxing.copy.internal.Posix;
+import io.foxing.posix.LibC;
+import io.foxing.posix.Names;
+import io.foxing.posix.Posix;
 import io.foxing.fxar.DamagedArchiveException;
 import io.foxing.fxar.FxarEntry;
 import io.foxing.fxar.FxarEntry.Type;
@@ -44,7 +46,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class TreeImport implements AutoCloseable {
   private final int rootFd;
   private final String rootName;
-  private final boolean privileged = Posix.geteuid() == 0;
+  private final boolean privileged = Privileges.canChown();
   private final ExecutorService pool;
   private final Budget budget;
   private final List<String> failures = Collections.synchronizedList(new ArrayList<>());
@@ -70,6 +72,7 @@ public final class TreeImport implements AutoCloseable {
 
   /** Opens (creating if missing) the destination directory; it must be empty unless {@code allowExisting}. */
   public TreeImport(Path dest, int threads, long memoryBudget, boolean allowExisting) throws IOException {
+    NativeSupport.ensureAvailable();
     this.rootName = dest.toString();
     java.nio.file.Files.createDirectories(dest);
     this.rootFd = Posix.openPath(rootName, LibC.O_RDONLY | LibC.O_DIRECTORY, rootName);

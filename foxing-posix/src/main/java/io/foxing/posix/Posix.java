@@ -1,4 +1,4 @@
-package io.foxing.copy.internal;
+package io.foxing.posix;
 
 import io.foxing.api.spi.FileStat;
 import com.sun.jna.Memory;
@@ -43,6 +43,7 @@ public final class Posix {
   public static final int ENAMETOOLONG = 36;
   public static final int EBADF = 9;
   public static final int ENXIO = 6;
+  public static final int ESTALE = 116;
 
   private static final String[] NAMES = new String[134];
 
@@ -632,5 +633,51 @@ public final class Posix {
       throw fail("seek hole", where);
     }
     return r;
+  }
+
+  // ---- event sources: fanotify, epoll, eventfd ----
+
+  /**
+   * Returns {@code r}, or throws the typed exception for errno when it is negative; for the calls
+   * whose result is a descriptor or a count ({@code fanotify_init}, {@code eventfd}, ...).
+   */
+  public static long check(long r, String operation, String where) throws ErrnoException {
+    if (r < 0) {
+      throw fail(operation, where);
+    }
+    return r;
+  }
+
+  /** A NUL-terminated UTF-8 copy of a path given as text (a configured root, a /proc path). */
+  public static byte[] cpath(String path) {
+    return cstr(path.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  /** The target of a symlink such as {@code /proc/self/fd/N}, or {@code null} if it cannot be read. */
+  public static String readlink(String path) {
+    byte[] buf = new byte[4096];
+    long n = LibC.readlink(cpath(path), buf, buf.length);
+    return n < 0 ? null : new String(buf, 0, (int) n, java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  /** An epoll instance watching {@code fds} for input; {@code where} names the source in errors. */
+  public static int epollOn(String where, int... fds) throws ErrnoException {
+    int ep = (int) check(LibC.epoll_create1(LibC.O_CLOEXEC), "epoll_create1", where);
+    for (int fd : fds) {
+      byte[] ev = new byte[16]; // struct epoll_event: u32 events, then u64 data (unused here)
+      ev[0] = LibC.EPOLLIN;
+      if (LibC.epoll_ctl(ep, LibC.EPOLL_CTL_ADD, fd, ev) < 0) {
+        ErrnoException e = fail("epoll_ctl", where);
+        LibC.close(ep);
+        throw e;
+      }
+    }
+    return ep;
+  }
+
+  /** Wakes an epoll waiting on an eventfd (used to stop a reader thread). */
+  public static void signal(int eventFd) {
+    byte[] one = {1, 0, 0, 0, 0, 0, 0, 0};
+    LibC.write(eventFd, one, 8);
   }
 }

@@ -1,4 +1,4 @@
-package io.foxing.copy.internal;
+package io.foxing.posix;
 
 import io.foxing.api.spi.FileStat;
 import java.nio.charset.StandardCharsets;
@@ -18,20 +18,20 @@ import java.util.concurrent.ThreadLocalRandom;
  * filesystem without user xattrs, the instant between unmarking and the rename) is left alone:
  * a stray name is better than a lost file.
  */
-final class Temporaries {
+public final class Temporaries {
   private Temporaries() {}
 
   /** Prefix of our temporary names: {@code .fxcp~XXXXXXXX~NAME}. */
-  static final String PREFIX = ".fxcp~";
+  public static final String PREFIX = ".fxcp~";
   private static final int TAG_END = PREFIX.length() + 8; // 8 hex digits, then '~'
   private static final int NAME_MAX = 255;
 
   /** The mark on a temporary regular file (NUL-terminated for C). */
-  static final byte[] MARK = "user.foxing.tmp\0".getBytes(StandardCharsets.US_ASCII);
+  public static final byte[] MARK = "user.foxing.tmp\0".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] MARK_VALUE = {'1'};
 
   /** A fresh temporary name in the same directory as {@code name}, cut to NAME_MAX, NUL-terminated. */
-  static byte[] nameFor(byte[] name) {
+  public static byte[] nameFor(byte[] name) {
     String tag = PREFIX + String.format("%08x", ThreadLocalRandom.current().nextInt()) + "~";
     byte[] t = tag.getBytes(StandardCharsets.US_ASCII);
     int keep = Math.min(name.length, NAME_MAX - t.length);
@@ -41,7 +41,7 @@ final class Temporaries {
   }
 
   /** Whether {@code name} (without NUL) has the form of our temporaries; on its own, no proof. */
-  static boolean looksLike(byte[] name) {
+  public static boolean looksLike(byte[] name) {
     if (name.length <= TAG_END || name[TAG_END] != '~') {
       return false;
     }
@@ -59,17 +59,17 @@ final class Temporaries {
    *
    * @return whether it is marked: only then is there a mark to {@link #unmark}
    */
-  static boolean mark(int fd) {
+  public static boolean mark(int fd) {
     return LibC.fsetxattr(fd, MARK, MARK_VALUE, MARK_VALUE.length, 0) == 0;
   }
 
   /** Takes the mark off before the file gets its final name. */
-  static void unmark(int fd, String where) throws java.io.IOException {
+  public static void unmark(int fd, String where) throws java.io.IOException {
     Posix.removeXattr(fd, null, MARK, where);
   }
 
   /** Whether entry {@code name} (without NUL) of {@code dirfd} is a temporary fxcp left: the name and the mark. */
-  static boolean isOurs(int dirfd, byte[] name, String where) throws java.io.IOException {
+  public static boolean isOurs(int dirfd, byte[] name, String where) throws java.io.IOException {
     if (!looksLike(name)) {
       return false;
     }

@@ -1,4 +1,4 @@
-package io.foxing.copy.internal;
+package io.foxing.posix;
 
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
@@ -6,10 +6,13 @@ import com.sun.jna.Pointer;
 import java.nio.ByteBuffer;
 
 /**
- * The raw glibc binding, with C names and C types, x86_64/aarch64 Linux only. Direct-mapped
- * (registered natives) because a copy makes several calls per file and interface proxies cost
- * microseconds each. Paths are NUL-terminated byte arrays so names that are not UTF-8 survive.
- * Nothing here checks errors: {@link Posix} turns {@code -1} plus errno into exceptions.
+ * The one raw glibc binding of the house, with C names and C types, x86_64/aarch64 Linux only:
+ * the file calls of the copy engine and the archive's tree import, and the event calls of the
+ * capture sources (fanotify, epoll, eventfd, mmap). Direct-mapped (registered natives) because a
+ * copy makes several calls per file and interface proxies cost microseconds each. Paths are
+ * NUL-terminated byte arrays so names that are not UTF-8 survive. Nothing here checks errors:
+ * {@link Posix} turns {@code -1} plus errno into typed exceptions. Loading it is checked once by
+ * {@link NativeSupport}, whose message says what to do when it fails.
  */
 public final class LibC {
   static {
@@ -48,6 +51,14 @@ public final class LibC {
   public static final int S_IFDIR = 0040000;
   public static final int S_IFCHR = 0020000;
   public static final int S_IFIFO = 0010000;
+
+  public static final int EPOLLIN = 1;
+  public static final int EPOLL_CTL_ADD = 1;
+  public static final int EFD_CLOEXEC = 0x80000;
+
+  public static final int PROT_READ = 1;
+  public static final int PROT_WRITE = 2;
+  public static final int MAP_SHARED = 1;
 
   public static final int SEEK_DATA = 3;
   public static final int SEEK_HOLE = 4;
@@ -140,4 +151,35 @@ public final class LibC {
   public static native int geteuid();
 
   public static native String strerror(int errnum);
+
+  // ---- the event sources' calls ----
+
+  public static native long read(int fd, ByteBuffer buf, long count);
+
+  public static native long write(int fd, byte[] buf, long count);
+
+  public static native int open(byte[] path, int flags, int mode);
+
+  public static native long readlink(byte[] path, byte[] buf, long size);
+
+  public static native int fanotify_init(int flags, int eventFlags);
+
+  public static native int fanotify_mark(int fd, int flags, long mask, int dirfd, byte[] path);
+
+  public static native int open_by_handle_at(int mountFd, byte[] handle, int flags);
+
+  public static native int epoll_create1(int flags);
+
+  public static native int epoll_ctl(int epfd, int op, int fd, byte[] event);
+
+  public static native int epoll_wait(int epfd, byte[] events, int max, int timeoutMs);
+
+  public static native int eventfd(int initval, int flags);
+
+  public static native Pointer mmap(Pointer addr, long length, int prot, int flags, int fd, long offset);
+
+  public static native int munmap(Pointer addr, long length);
+
+  /** Formats libbpf's log messages (a {@code va_list} it hands to its print callback). */
+  public static native int vsnprintf(byte[] buf, long size, Pointer format, Pointer args);
 }

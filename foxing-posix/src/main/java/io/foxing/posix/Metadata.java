@@ -1,4 +1,4 @@
-package io.foxing.copy.internal;
+package io.foxing.posix;
 
 import io.foxing.api.spi.Itemize;
 import io.foxing.api.spi.FileStat;
@@ -25,30 +25,36 @@ public final class Metadata {
   private static final byte[] SYSTEM_PREFIX = "system.".getBytes(StandardCharsets.US_ASCII);
   /** XFS shows root its on-disk form of POSIX ACLs under these names; the ACL itself is copied as system.posix_acl_*. */
   private static final byte[] XFS_ACL_PREFIX = "trusted.SGI_ACL_".getBytes(StandardCharsets.US_ASCII);
+  /** Where the copy engine keeps a file's chunk signature (merkle's {@code SignatureStore.XATTR} under {@code user.}). */
+  public static final byte[] SIGNATURE_XATTR = "user.foxing.sig\0".getBytes(StandardCharsets.US_ASCII);
+
+  /** Where the copy engine keeps a directory's record (digests of both sides' entries). */
+  public static final byte[] DIR_RECORD_XATTR = "user.foxing.dir\0".getBytes(StandardCharsets.US_ASCII);
+
   /**
    * Our own state on a target (signatures, directory records, the temporaries' mark): never copied
    * from a source, never removed as extraneous. Exact names: a user's other {@code user.foxing.*}
    * attributes are data like any other.
    */
-  private static final List<byte[]> OWN = List.of(Signatures.XATTR, DirRecords.XATTR, Temporaries.MARK);
+  private static final List<byte[]> OWN = List.of(SIGNATURE_XATTR, DIR_RECORD_XATTR, Temporaries.MARK);
 
   private final CopyOptions options;
   private final io.foxing.api.spi.TargetReport counters;
-  final boolean root = Posix.geteuid() == 0; // only root may give files away
+  public final boolean root = Privileges.canChown(); // only root (CAP_CHOWN) may give files away
 
-  Metadata(CopyOptions options, io.foxing.api.spi.TargetReport counters) {
+  public Metadata(CopyOptions options, io.foxing.api.spi.TargetReport counters) {
     this.options = options;
     this.counters = counters;
   }
 
   /** Where a target entry is: a held descriptor (or -1) and its directory descriptor plus name. */
-  record Target(int fd, int dirfd, byte[] cname, FileStat before, int createdMode, int replacedMode) {
+  public record Target(int fd, int dirfd, byte[] cname, FileStat before, int createdMode, int replacedMode) {
     /** An entry that existed before ({@code before}), or one we made without knowing its mode yet. */
-    Target(int fd, int dirfd, byte[] cname, FileStat before) {
+    public Target(int fd, int dirfd, byte[] cname, FileStat before) {
       this(fd, dirfd, cname, before, -1, -1);
     }
 
-    Target(int fd, int dirfd, byte[] cname, FileStat before, int createdMode) {
+    public Target(int fd, int dirfd, byte[] cname, FileStat before, int createdMode) {
       this(fd, dirfd, cname, before, createdMode, -1);
     }
   }
@@ -57,10 +63,10 @@ public final class Metadata {
    * Where a source entry's xattrs are read: its open descriptor when there is one (cheaper),
    * else its directory's descriptor and name.
    */
-  record Source(int fd, int dirfd, byte[] cname, FileStat stat) {}
+  public record Source(int fd, int dirfd, byte[] cname, FileStat stat) {}
 
   /** Applies (or, with {@code dryRun}, only compares) everything but times. */
-  int applyAllButTimes(Source source, Target t, boolean dryRun, String where) throws ErrnoException {
+  public int applyAllButTimes(Source source, Target t, boolean dryRun, String where) throws ErrnoException {
     FileStat src = source.stat;
     int changed = 0;
     FileStat before = t.before;
@@ -119,11 +125,11 @@ public final class Metadata {
   }
 
   /** Sets atime and mtime if mtime differs (or the entry is new). Returns {@link Itemize#TIME} if they differed. */
-  int applyTimes(FileStat src, Target t, FileStat current, boolean dryRun, String where) throws ErrnoException {
+  public int applyTimes(FileStat src, Target t, FileStat current, boolean dryRun, String where) throws ErrnoException {
     if (!options.preserves(Preserve.TIMES)) {
       return 0;
     }
-    if (current != null && Planner.sameMtime(current, src, options.modifyWindow().toNanos())) {
+    if (current != null && current.sameMtime(src, options.modifyWindow().toNanos())) {
       return 0; // equal, or within --modify-window, as the planner judged
     }
     if (!dryRun) {
@@ -151,12 +157,12 @@ public final class Metadata {
   }
 
   /** Whether a (NUL-terminated) attribute name holds a POSIX ACL. */
-  static boolean isAcl(byte[] cname) {
+  public static boolean isAcl(byte[] cname) {
     return startsWith(cname, ACL_PREFIX);
   }
 
   /** Whether a (NUL-terminated) attribute name is one fxcp writes as its own state. */
-  static boolean isOwn(byte[] cname) {
+  public static boolean isOwn(byte[] cname) {
     for (byte[] own : OWN) {
       if (Arrays.equals(cname, own)) {
         return true;
@@ -214,7 +220,7 @@ public final class Metadata {
   }
 
   /** Set by the copier when any target directory carries a default ACL; then new entries are checked too. */
-  volatile boolean defaultAclHint;
+  public volatile boolean defaultAclHint;
 
   private List<byte[]> wantedOf(List<byte[]> all) {
     if (all.isEmpty()) {
@@ -250,7 +256,7 @@ public final class Metadata {
     return true;
   }
 
-  static byte[] trimNul(byte[] cname) {
+  public static byte[] trimNul(byte[] cname) {
     return cname.length > 0 && cname[cname.length - 1] == 0 ? Arrays.copyOf(cname, cname.length - 1) : cname;
   }
 

@@ -1,4 +1,4 @@
-package io.foxing.copy.internal;
+package io.foxing.posix;
 
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;

@@ -1,4 +1,4 @@
-package io.foxing.copy.internal;
+package io.foxing.posix;
 
 import io.foxing.api.ErrnoException;
 import java.io.IOException;
@@ -18,18 +18,18 @@ import java.util.Set;
  *   <li>With {@code --inplace} an existing file is truncated and rewritten where it is.
  * </ul>
  */
-final class TargetFile implements AutoCloseable {
+public final class AtomicFile implements AutoCloseable {
 
   private final int dirfd;
   private final byte[] cname;
   private final byte[] tmpName; // null: unnamed or in place
   private final boolean inPlace;
   private final String where;
-  final int fd;
+  public final int fd;
   private boolean published;
   private boolean marked; // the temporary carries the mark (see Temporaries): taken off before the rename
 
-  private TargetFile(int dirfd, byte[] cname, byte[] tmpName, boolean inPlace, int fd, String where) {
+  private AtomicFile(int dirfd, byte[] cname, byte[] tmpName, boolean inPlace, int fd, String where) {
     this.dirfd = dirfd;
     this.cname = cname;
     this.tmpName = tmpName;
@@ -43,16 +43,16 @@ final class TargetFile implements AutoCloseable {
    *
    * @param noTmpfile devices known not to support {@code O_TMPFILE}; updated when one refuses
    */
-  static TargetFile open(int dirfd, long dev, byte[] name, byte[] cname, boolean replaces, boolean inPlace, int mode,
+  public static AtomicFile open(int dirfd, long dev, byte[] name, byte[] cname, boolean replaces, boolean inPlace, int mode,
       Set<Long> noTmpfile, String where) throws ErrnoException {
     if (inPlace && replaces) {
       int fd = Posix.openat(dirfd, cname, LibC.O_WRONLY | LibC.O_TRUNC | LibC.O_NOFOLLOW, 0, where);
-      return new TargetFile(dirfd, cname, null, true, fd, where);
+      return new AtomicFile(dirfd, cname, null, true, fd, where);
     }
     if (!replaces && !noTmpfile.contains(dev)) {
       int fd = LibC.openat(dirfd, DOT, LibC.O_TMPFILE | LibC.O_WRONLY | LibC.O_CLOEXEC, mode);
       if (fd >= 0) {
-        return new TargetFile(dirfd, cname, null, false, fd, where);
+        return new AtomicFile(dirfd, cname, null, false, fd, where);
       }
       int e = Posix.lastError();
       if (e != Posix.EOPNOTSUPP && e != Posix.EISDIR && e != Posix.EINVAL) {
@@ -62,7 +62,7 @@ final class TargetFile implements AutoCloseable {
     }
     byte[] tmp = Temporaries.nameFor(name);
     int fd = Posix.openat(dirfd, tmp, LibC.O_WRONLY | LibC.O_CREAT | LibC.O_EXCL | LibC.O_NOFOLLOW, mode, where);
-    TargetFile t = new TargetFile(dirfd, cname, tmp, false, fd, where);
+    AtomicFile t = new AtomicFile(dirfd, cname, tmp, false, fd, where);
     t.marked = Temporaries.mark(fd);
     return t;
   }
@@ -74,12 +74,12 @@ final class TargetFile implements AutoCloseable {
    * created with its final mode (less the umask), usually saving a chmod; that is safe because
    * it cannot be opened by name before {@link #publish()}, or only as an unfinished temporary.
    */
-  int createdMode(int mode) {
+  public int createdMode(int mode) {
     return inPlace ? -1 : mode & ~Posix.umask() & 07777;
   }
 
   /** Makes the complete file visible under its name. */
-  void publish() throws IOException {
+  public void publish() throws IOException {
     if (inPlace) {
       published = true;
       return;
