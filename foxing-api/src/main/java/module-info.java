@@ -5,6 +5,7 @@
  * plug in ({@link io.foxing.api.spi}), and the file-event API ({@link io.foxing.api.events}).
  */
 module io.foxing.api {
+  requires static transitive org.jspecify; // @NullMarked, @Nullable: compile time only
   exports io.foxing.api;
   exports io.foxing.api.spi;
   exports io.foxing.api.events;

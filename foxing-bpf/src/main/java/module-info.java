@@ -1,5 +1,6 @@
 /** File-event capture: eBPF through libbpf, fanotify and inotify, as {@link io.foxing.api.events.EventSource}s. */
 module io.foxing.bpf {
+  requires static org.jspecify;
   requires transitive io.foxing.api;
   requires io.foxing.posix;
   requires com.sun.jna;

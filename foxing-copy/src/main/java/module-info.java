@@ -4,6 +4,7 @@
  * {@code io.foxing.copy.internal} package.
  */
 module io.foxing.copy {
+  requires static org.jspecify;
   requires transitive io.foxing.api;
   requires io.foxing.merkle;
   requires io.foxing.posix;

@@ -3,6 +3,7 @@
  * {@link io.foxing.fxar.FxarStreamReader}, and whole trees through {@link io.foxing.fxar.Snapshots}.
  */
 module io.foxing.fxar {
+  requires static org.jspecify;
   requires transitive io.foxing.api;
   requires io.foxing.merkle;
   requires io.foxing.posix;

@@ -3,6 +3,7 @@
  * target that lets {@code fxcp} write to an NFS export without a kernel mount.
  */
 module io.foxing.nfs {
+  requires static org.jspecify;
   requires transitive io.foxing.api;
   requires org.slf4j;
 

@@ -6,6 +6,7 @@ import io.foxing.api.spi.TargetProvider;
 import java.io.IOException;
 import java.net.URI;
 import java.util.ServiceLoader;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Opens a {@link Copier} for a target: a local path, or a URI ({@code nfs://host/export/dir})
@@ -62,7 +63,7 @@ public final class Copiers {
   }
 
   /** The URI scheme of {@code target} ({@code nfs} for {@code nfs://...}), or null for a local path. */
-  public static String scheme(String target) {
+  public static @Nullable String scheme(String target) {
     int colon = target.indexOf("://");
     return colon <= 0 || target.substring(0, colon).contains("/") ? null : target.substring(0, colon);
   }

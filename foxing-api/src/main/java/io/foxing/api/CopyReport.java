@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a copy did: counts, bytes, which tier served how many files, and every failure with its
@@ -48,7 +49,7 @@ public final class CopyReport {
    * A path that could not be copied, why, what kind of failure it was and, when a system call
    * failed, its errno name ({@code ENOSPC}); null otherwise.
    */
-  public record Failure(String path, String reason, FailureKind kind, String errno) {
+  public record Failure(String path, String reason, FailureKind kind, @Nullable String errno) {
     public Failure {
       Objects.requireNonNull(path, "path");
       Objects.requireNonNull(reason, "reason");

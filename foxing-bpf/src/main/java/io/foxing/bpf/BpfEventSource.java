@@ -5,6 +5,7 @@ import io.foxing.api.events.EventStream;
 import io.foxing.bpf.internal.BpfStream;
 import java.io.IOException;
 import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
 
 /**
  * File events from an eBPF program on the system-call tracepoints: every successful change by any
@@ -26,7 +27,7 @@ public final class BpfEventSource extends ProbedSource {
   }
 
   @Override
-  String probe() {
+  @Nullable String probe() {
     return BpfStream.unavailabilityCause();
   }
 

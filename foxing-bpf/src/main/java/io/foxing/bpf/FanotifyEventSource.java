@@ -5,6 +5,7 @@ import io.foxing.api.events.EventStream;
 import io.foxing.bpf.internal.FanotifyStream;
 import java.io.IOException;
 import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
 
 /**
  * File events from fanotify with a filesystem mark ({@code FAN_REPORT_DFID_NAME}, Linux 5.9+):
@@ -22,7 +23,7 @@ public final class FanotifyEventSource extends ProbedSource {
   }
 
   @Override
-  String probe() {
+  @Nullable String probe() {
     return FanotifyStream.unavailabilityCause();
   }
 

@@ -6,6 +6,7 @@ import io.foxing.api.events.EventStream;
 import io.foxing.bpf.internal.WatchServiceStream;
 import java.io.IOException;
 import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
 
 /**
  * File events from java.nio's WatchService (inotify), registered on every directory: works
@@ -28,7 +29,7 @@ public final class InotifyEventSource implements EventSource {
   }
 
   @Override
-  public String unavailabilityCause() {
+  public @Nullable String unavailabilityCause() {
     return null;
   }
 

@@ -4,4 +4,7 @@
  * {@link io.foxing.bpf.InotifyEventSource}. Usually not named directly: put this module on the
  * path and call {@code EventSources.choose(null)}.
  */
+@NullMarked
 package io.foxing.bpf;
+
+import org.jspecify.annotations.NullMarked;

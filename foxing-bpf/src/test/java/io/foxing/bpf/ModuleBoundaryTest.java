@@ -24,7 +24,7 @@ class ModuleBoundaryTest {
     assertEquals(Set.of("io.foxing.bpf"), exports);
     Set<String> requires = new TreeSet<>();
     d.requires().forEach(r -> requires.add(r.name()));
-    assertEquals(Set.of("java.base", "io.foxing.api", "io.foxing.posix", "com.sun.jna"), requires); // one libc binding, posix's
+    assertEquals(Set.of("java.base", "io.foxing.api", "io.foxing.posix", "com.sun.jna", "org.jspecify"), requires); // one libc binding, posix's
     assertEquals(3, d.provides().iterator().next().providers().size(), "bpf, fanotify, inotify");
   }
 }

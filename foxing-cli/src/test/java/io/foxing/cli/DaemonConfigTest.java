@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.foxing.copy.testing.Prerequisites;
-import io.foxing.copy.testing.Shell;
+import io.foxing.testkit.Prerequisites;
+import io.foxing.testkit.Shell;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;

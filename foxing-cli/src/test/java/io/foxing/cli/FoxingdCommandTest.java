@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.foxing.copy.testing.Prerequisites;
-import io.foxing.copy.testing.Shell;
+import io.foxing.testkit.Prerequisites;
+import io.foxing.testkit.Shell;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.foxing.copy.testing.LoopFilesystems;
-import io.foxing.copy.testing.Oracles;
-import io.foxing.copy.testing.Prerequisites;
-import io.foxing.copy.testing.Shell;
+import io.foxing.testkit.LoopFilesystems;
+import io.foxing.testkit.Oracles;
+import io.foxing.testkit.Prerequisites;
+import io.foxing.testkit.Shell;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

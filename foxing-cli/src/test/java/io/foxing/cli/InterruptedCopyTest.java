@@ -3,9 +3,9 @@ package io.foxing.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.foxing.copy.testing.Oracles;
-import io.foxing.copy.testing.Prerequisites;
-import io.foxing.copy.testing.Shell;
+import io.foxing.testkit.Oracles;
+import io.foxing.testkit.Prerequisites;
+import io.foxing.testkit.Shell;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;

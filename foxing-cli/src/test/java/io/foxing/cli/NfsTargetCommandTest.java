@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.foxing.cli.FxcpCommandTest.Run;
-import io.foxing.copy.testing.Shell;
+import io.foxing.testkit.Shell;
 import io.foxing.nfs.testing.Ganesha;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,8 +2,8 @@ package io.foxing.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.foxing.copy.testing.Oracles;
-import io.foxing.copy.testing.Shell;
+import io.foxing.testkit.Oracles;
+import io.foxing.testkit.Shell;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

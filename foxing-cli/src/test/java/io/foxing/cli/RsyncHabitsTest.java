@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.foxing.copy.testing.Oracles;
-import io.foxing.copy.testing.Prerequisites;
-import io.foxing.copy.testing.Shell;
+import io.foxing.testkit.Oracles;
+import io.foxing.testkit.Prerequisites;
+import io.foxing.testkit.Shell;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -272,7 +272,7 @@ class RsyncHabitsTest {
 
   @Test
   void aNewTargetOnAReadOnlyFilesystemIsNothingDoneNamingThePath() {
-    Path ro = io.foxing.copy.testing.LoopFilesystems.get(io.foxing.copy.testing.LoopFilesystems.Kind.TMPFS, "cli-ro");
+    Path ro = io.foxing.testkit.LoopFilesystems.get(io.foxing.testkit.LoopFilesystems.Kind.TMPFS, "cli-ro");
     Shell.run("mount", "-o", "remount,ro", ro.toString()).check();
     try {
       FxcpCommandTest.Run r = FxcpCommandTest.fxcp("-a", src.toString(), ro.resolve("new").toString());

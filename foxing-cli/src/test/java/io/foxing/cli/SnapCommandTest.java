@@ -3,7 +3,7 @@ package io.foxing.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.foxing.copy.testing.Oracles;
+import io.foxing.testkit.Oracles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -140,9 +140,9 @@ class SnapCommandTest {
   /** Import checks the free space first (the index's figure, or the size a piped export recorded) and writes nothing. */
   @Test
   void notEnoughRoomIsSaidBeforeAnythingIsWritten() throws IOException {
-    io.foxing.copy.testing.Prerequisites.requireRoot("mounting a small tmpfs");
+    io.foxing.testkit.Prerequisites.requireRoot("mounting a small tmpfs");
     Path small = Files.createDirectories(tmp.resolve("small"));
-    io.foxing.copy.testing.Shell.run("mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", small.toString()).check();
+    io.foxing.testkit.Shell.run("mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", small.toString()).check();
     try {
       Path archive = tmp.resolve("a.fxar");
       assertEquals(0, FxcpCommandTest.fxcp("snap", "export", src.toString(), "-o", archive.toString()).exit());
@@ -159,7 +159,7 @@ class SnapCommandTest {
       assertTrue(e.getMessage().contains("not enough free space"), e.getMessage());
       assertTrue(Files.notExists(small.resolve("p")));
     } finally {
-      io.foxing.copy.testing.Shell.run("umount", "-l", small.toString());
+      io.foxing.testkit.Shell.run("umount", "-l", small.toString());
     }
   }
 

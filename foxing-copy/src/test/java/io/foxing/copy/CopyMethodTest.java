@@ -1,7 +1,7 @@
 package io.foxing.copy;
 
-import static io.foxing.copy.testing.LoopFilesystems.Kind.BTRFS;
-import static io.foxing.copy.testing.LoopFilesystems.Kind.XFS;
+import static io.foxing.testkit.LoopFilesystems.Kind.BTRFS;
+import static io.foxing.testkit.LoopFilesystems.Kind.XFS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,9 +10,9 @@ import io.foxing.api.CopyMethod;
 import io.foxing.api.CopyOptions;
 import io.foxing.api.CopyReport;
 import io.foxing.api.spi.CopyTier;
-import io.foxing.copy.testing.LoopFilesystems;
-import io.foxing.copy.testing.Oracles;
-import io.foxing.copy.testing.Shell;
+import io.foxing.testkit.LoopFilesystems;
+import io.foxing.testkit.Oracles;
+import io.foxing.testkit.Shell;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -9,9 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.foxing.api.CopyListener;
 import io.foxing.api.CopyOptions;
 import io.foxing.api.CopyReport;
-import io.foxing.copy.testing.Oracles;
-import io.foxing.copy.testing.Prerequisites;
-import io.foxing.copy.testing.Shell;
+import io.foxing.testkit.Oracles;
+import io.foxing.testkit.Prerequisites;
+import io.foxing.testkit.Shell;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.RandomAccessFile;
@@ -274,7 +274,7 @@ class DataAtTheEdgesTest {
   /** ramfs has no extended attributes: temporaries cannot be marked, and replacing files must still work. */
   @Test
   void filesAreReplacedOnAFilesystemWithoutExtendedAttributes() throws IOException {
-    Path dst = io.foxing.copy.testing.LoopFilesystems.freshDir(io.foxing.copy.testing.LoopFilesystems.Kind.RAMFS, "edges", "replace");
+    Path dst = io.foxing.testkit.LoopFilesystems.freshDir(io.foxing.testkit.LoopFilesystems.Kind.RAMFS, "edges", "replace");
     Path src = Files.createDirectories(tmp.resolve("src"));
     Files.writeString(src.resolve("f"), "first");
     CopyOptions contents = CopyOptions.builder().preserve(java.util.EnumSet.of(io.foxing.api.Preserve.TIMES, io.foxing.api.Preserve.MODE)).build();

@@ -1,18 +1,18 @@
 package io.foxing.copy;
 
-import static io.foxing.copy.testing.LoopFilesystems.Kind.BTRFS;
-import static io.foxing.copy.testing.LoopFilesystems.Kind.TMPFS;
-import static io.foxing.copy.testing.LoopFilesystems.Kind.XFS;
+import static io.foxing.testkit.LoopFilesystems.Kind.BTRFS;
+import static io.foxing.testkit.LoopFilesystems.Kind.TMPFS;
+import static io.foxing.testkit.LoopFilesystems.Kind.XFS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.foxing.api.CopyListener;
 import io.foxing.api.CopyOptions;
 import io.foxing.api.CopyReport;
-import io.foxing.copy.testing.LoopFilesystems;
-import io.foxing.copy.testing.LoopFilesystems.Kind;
-import io.foxing.copy.testing.Oracles;
-import io.foxing.copy.testing.Trees;
+import io.foxing.testkit.LoopFilesystems;
+import io.foxing.testkit.LoopFilesystems.Kind;
+import io.foxing.testkit.Oracles;
+import io.foxing.testkit.Trees;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
@@ -40,7 +40,7 @@ class FaithfulCopyTest {
   void archiveCopyLeavesNothingForRsyncToDo(Kind srcKind, String srcName, Kind dstKind, String dstName) {
     Path src = LoopFilesystems.freshDir(srcKind, srcName, "src-" + dstKind);
     Path dst = LoopFilesystems.get(dstKind, dstName).resolve("dst-from-" + srcKind);
-    io.foxing.copy.testing.Shell.run("rm", "-rf", dst.toString()).check();
+    io.foxing.testkit.Shell.run("rm", "-rf", dst.toString()).check();
     Trees.adversarial(src);
 
     CopyReport report = copy(src, dst);

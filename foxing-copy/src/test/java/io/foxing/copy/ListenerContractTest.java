@@ -129,7 +129,7 @@ class ListenerContractTest {
     CopyReport report = SmartCopier.to(tmp.resolve("dst").toString(), CopyOptions.archive()).copy(List.of(src + "/"), hostile);
     assertEquals(CopyReport.Status.SUCCESS, report.status(), report.failures().toString());
     assertEquals(50, report.filesCopied());
-    io.foxing.copy.testing.Oracles.assertFaithful(src, tmp.resolve("dst"));
+    io.foxing.testkit.Oracles.assertFaithful(src, tmp.resolve("dst"));
   }
 
   /**
@@ -174,7 +174,7 @@ class ListenerContractTest {
     // and a rerun completes it
     CopyReport rerun = SmartCopier.to(tmp.resolve("dst").toString(), CopyOptions.archive()).copy(List.of(src + "/"), CopyListener.NONE);
     assertEquals(CopyReport.Status.SUCCESS, rerun.status());
-    io.foxing.copy.testing.Oracles.assertFaithful(src, tmp.resolve("dst"));
+    io.foxing.testkit.Oracles.assertFaithful(src, tmp.resolve("dst"));
   }
 
   private static long openDescriptors() throws IOException {
@@ -186,21 +186,21 @@ class ListenerContractTest {
   /** A failure says what kind it is and, for a failed system call, its errno name. */
   @Test
   void failuresCarryTheirKindAndErrno() throws IOException {
-    io.foxing.copy.testing.Prerequisites.requireRoot("chattr +i, to make a target directory refuse new entries");
-    io.foxing.copy.testing.Prerequisites.requireCommand("chattr");
+    io.foxing.testkit.Prerequisites.requireRoot("chattr +i, to make a target directory refuse new entries");
+    io.foxing.testkit.Prerequisites.requireCommand("chattr");
     Path src = tmp.resolve("src");
     Files.createDirectories(src.resolve("sub"));
     Files.writeString(src.resolve("sub/f"), "f");
     Path dst = tmp.resolve("dst");
     Files.createDirectories(dst.resolve("sub"));
-    io.foxing.copy.testing.Shell.run("chattr", "+i", dst.resolve("sub").toString()).check();
+    io.foxing.testkit.Shell.run("chattr", "+i", dst.resolve("sub").toString()).check();
     try {
       CopyReport r = SmartCopier.to(dst.toString(), CopyOptions.archive()).copy(List.of(src + "/"), CopyListener.NONE);
       CopyReport.Failure denied = r.failures().stream().filter(f -> f.path().equals("sub/f")).findFirst().orElseThrow();
       assertEquals(CopyReport.FailureKind.PERMISSION, denied.kind(), denied.toString());
       assertEquals("EPERM", denied.errno());
     } finally {
-      io.foxing.copy.testing.Shell.run("chattr", "-i", dst.resolve("sub").toString()).check();
+      io.foxing.testkit.Shell.run("chattr", "-i", dst.resolve("sub").toString()).check();
     }
   }
 

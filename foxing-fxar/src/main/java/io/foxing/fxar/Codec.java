@@ -1,6 +1,7 @@
 package io.foxing.fxar;
 
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /** How a chunk's bytes are stored. The numbers are the format's codec ids and never change. */
 public enum Codec {
@@ -29,7 +30,7 @@ public enum Codec {
   }
 
   /** The codec with this id, or null if the id is unknown. */
-  public static Codec ofId(int id) {
+  public static @Nullable Codec ofId(int id) {
     for (Codec c : values()) {
       if (c.id == id) {
         return c;

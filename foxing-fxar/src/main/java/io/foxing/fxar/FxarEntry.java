@@ -2,6 +2,7 @@ package io.foxing.fxar;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One archived tree entry: what it is, where it goes and its metadata. Paths and symlink targets
@@ -55,7 +56,7 @@ public record FxarEntry(
     }
 
     /** The type with this id, or null. */
-    public static Type ofId(int id) {
+    public static @Nullable Type ofId(int id) {
       return id >= 1 && id <= values().length ? values()[id - 1] : null;
     }
   }
@@ -89,7 +90,7 @@ public record FxarEntry(
    * {@code .} or relative, {@code /}-separated, without empty, {@code .} or {@code ..}
    * components and without NUL bytes. Anything else could land outside the destination.
    */
-  public static String checkPath(byte[] path) {
+  public static @Nullable String checkPath(byte[] path) {
     if (path.length == 1 && path[0] == '.') {
       return null;
     }

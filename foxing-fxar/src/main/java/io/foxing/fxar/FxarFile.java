@@ -19,6 +19,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Random access to an FXAR archive, in the manner of Commons Compress's {@code ZipFile}: opening
@@ -74,7 +75,7 @@ public final class FxarFile implements AutoCloseable {
   }
 
   /** The entry at {@code path}, or null. */
-  public FxarEntry entry(String path) {
+  public @Nullable FxarEntry entry(String path) {
     Integer e = index.byPath.get(ByteBuffer.wrap(path.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     return e == null ? null : index.entries[e];
   }

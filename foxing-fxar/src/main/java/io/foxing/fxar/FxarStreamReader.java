@@ -12,6 +12,7 @@ import java.io.InputStream;
 import java.io.PushbackInputStream;
 import java.util.HashSet;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads an FXAR archive front to back from a stream (a pipe, a socket), in the manner of Commons
@@ -131,7 +132,7 @@ public final class FxarStreamReader implements AutoCloseable {
    *
    * @throws FxarException naming what is damaged and where; calling again goes on after it
    */
-  public Item next() throws IOException {
+  public @Nullable Item next() throws IOException {
     while (!done) {
       try {
         Item item = read();

@@ -44,7 +44,7 @@ class DuplicateImportTest {
     for (int i = 0; i < contents.length; i++) {
       Path p = tmp.resolve("d/z" + i);
       assertArrayEquals(contents[i], Files.readAllBytes(p), p.toString());
-      long allocated = Long.parseLong(io.foxing.copy.testing.Shell.run("stat", "-c", "%b", p.toString()).check().stdout().strip()) * 512;
+      long allocated = Long.parseLong(io.foxing.testkit.Shell.run("stat", "-c", "%b", p.toString()).check().stdout().strip()) * 512;
       assertTrue(allocated < (1 << 20), p + " has " + allocated + " bytes allocated");
     }
   }

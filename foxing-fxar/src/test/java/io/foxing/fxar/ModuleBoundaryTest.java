@@ -27,6 +27,6 @@ class ModuleBoundaryTest {
     Set<String> requires = new TreeSet<>();
     d.requires().forEach(r -> requires.add(r.name()));
     assertEquals(Set.of("java.base", "io.foxing.api", "io.foxing.merkle", "io.foxing.posix", "com.sun.jna", "com.github.luben.zstd_jni",
-        "org.lz4.java", "org.tukaani.xz", "org.apache.commons.compress"), requires);
+        "org.lz4.java", "org.tukaani.xz", "org.apache.commons.compress", "org.jspecify"), requires);
   }
 }

@@ -61,7 +61,7 @@ class SeekableRestoreTest {
       assertTrue(afterOpen < 64 + Footer.SIZE + Frame.SIZE + f.stats().indexBytes() + 1, "open read " + afterOpen);
     } finally {
       Files.deleteIfExists(archive);
-      io.foxing.copy.testing.Shell.run("rm", "-rf", dest.toString());
+      io.foxing.testkit.Shell.run("rm", "-rf", dest.toString());
     }
   }
 

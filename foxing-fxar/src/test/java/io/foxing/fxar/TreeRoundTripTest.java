@@ -1,14 +1,14 @@
 package io.foxing.fxar;
 
-import static io.foxing.copy.testing.LoopFilesystems.Kind.BTRFS;
-import static io.foxing.copy.testing.LoopFilesystems.Kind.XFS;
+import static io.foxing.testkit.LoopFilesystems.Kind.BTRFS;
+import static io.foxing.testkit.LoopFilesystems.Kind.XFS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.foxing.copy.testing.LoopFilesystems;
-import io.foxing.copy.testing.Oracles;
-import io.foxing.copy.testing.Shell;
-import io.foxing.copy.testing.Trees;
+import io.foxing.testkit.LoopFilesystems;
+import io.foxing.testkit.Oracles;
+import io.foxing.testkit.Shell;
+import io.foxing.testkit.Trees;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

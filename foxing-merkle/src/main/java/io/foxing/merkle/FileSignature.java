@@ -10,6 +10,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.util.Arrays;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A file's Merkle signature: the BLAKE3 hash of each fixed-size chunk of its contents, a root over
@@ -255,7 +256,7 @@ public final class FileSignature {
   }
 
   @Override
-  public boolean equals(Object o) {
+  public boolean equals(@Nullable Object o) {
     return o instanceof FileSignature s && size == s.size && mtimeNanos == s.mtimeNanos && inode == s.inode
         && chunkShift == s.chunkShift && Arrays.equals(chunkHashes, s.chunkHashes);
   }

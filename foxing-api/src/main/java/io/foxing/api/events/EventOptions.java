@@ -1,6 +1,7 @@
 package io.foxing.api.events;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How an {@link EventStream} is opened. Immutable; start from {@link #defaults()} or
@@ -97,7 +98,7 @@ public final class EventOptions {
   }
 
   @Override
-  public boolean equals(Object o) {
+  public boolean equals(@Nullable Object o) {
     return o instanceof EventOptions e && e.queueCapacity == queueCapacity && e.kernelBufferBytes == kernelBufferBytes
         && e.excludeSelf == excludeSelf && e.coalesceNanos == coalesceNanos;
   }

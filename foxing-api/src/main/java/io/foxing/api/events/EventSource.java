@@ -2,6 +2,7 @@ package io.foxing.api.events;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A way to learn about changes from the kernel. Implementations are found through
@@ -19,7 +20,7 @@ public interface EventSource {
   boolean isAvailable();
 
   /** Why {@link #isAvailable()} is false, in one line with what to do; {@code null} when available. */
-  String unavailabilityCause();
+  @Nullable String unavailabilityCause();
 
   /**
    * Starts capturing changes under {@code root} (a directory). Events for paths outside it are

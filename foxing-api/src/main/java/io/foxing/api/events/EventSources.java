@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.ServiceLoader;
+import org.jspecify.annotations.Nullable;
 
 /** Finds the {@link EventSource}s on the module or class path and picks one. */
 public final class EventSources {
@@ -25,12 +26,12 @@ public final class EventSources {
    *
    * @throws IOException if the named source is unknown or unavailable, or none is available
    */
-  public static Choice choose(String name) throws IOException {
+  public static Choice choose(@Nullable String name) throws IOException {
     return choose(name, all());
   }
 
   /** As {@link #choose(String)}, among {@code sources} (most preferred first). */
-  public static Choice choose(String name, List<EventSource> sources) throws IOException {
+  public static Choice choose(@Nullable String name, List<EventSource> sources) throws IOException {
     StringBuilder passedOver = new StringBuilder();
     for (EventSource s : sources) {
       if (name != null && !s.name().equals(name)) {
@@ -62,12 +63,12 @@ public final class EventSources {
    *
    * @throws IOException if the named source, or every available one, fails to start
    */
-  public static Opened open(String name, Path root, EventOptions options) throws IOException {
+  public static Opened open(@Nullable String name, Path root, EventOptions options) throws IOException {
     return open(name, root, options, all());
   }
 
   /** As {@link #open(String, Path, EventOptions)}, among {@code sources} (most preferred first). */
-  public static Opened open(String name, Path root, EventOptions options, List<EventSource> sources) throws IOException {
+  public static Opened open(@Nullable String name, Path root, EventOptions options, List<EventSource> sources) throws IOException {
     Choice c = choose(name, sources);
     if (name != null) {
       return new Opened(c.source().open(root, options), c.source(), c.reason());

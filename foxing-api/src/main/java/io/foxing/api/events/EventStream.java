@@ -3,6 +3,7 @@ package io.foxing.api.events;
 import java.io.Closeable;
 import java.util.Collection;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Changes under one root, in the order the source saw them. Backed by a bounded queue: a consumer
@@ -14,10 +15,10 @@ public interface EventStream extends Closeable {
   String source();
 
   /** Waits for the next event; {@code null} once the stream is closed and drained. */
-  FileEvent take() throws InterruptedException;
+  @Nullable FileEvent take() throws InterruptedException;
 
   /** The next event, waiting at most {@code timeout}; {@code null} if none came. */
-  FileEvent poll(long timeout, TimeUnit unit) throws InterruptedException;
+  @Nullable FileEvent poll(long timeout, TimeUnit unit) throws InterruptedException;
 
   /** Moves up to {@code max} waiting events into {@code sink} without blocking; returns how many. */
   int drainTo(Collection<? super FileEvent> sink, int max);
@@ -29,7 +30,7 @@ public interface EventStream extends Closeable {
    * Why capture stopped on its own (the kernel side failed), or {@code null} while it runs or after
    * a normal {@link #close()}; the last event before the end is then an OVERFLOW saying the same.
    */
-  String failure();
+  @Nullable String failure();
 
   /** Stops capturing and releases kernel resources; a blocked {@link #take()} returns {@code null}. */
   @Override

@@ -2,6 +2,7 @@ package io.foxing.api.events;
 
 import java.nio.file.Path;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One change under a watched root, as the kernel reported it.
@@ -18,7 +19,7 @@ import java.util.Objects;
  * @param detail the extended attribute's name for {@link Kind#XATTR_CHANGED}, the reason for
  *     {@link Kind#RESCAN} and {@link Kind#OVERFLOW}; otherwise {@code null}
  */
-public record FileEvent(long sequence, long timestampNanos, Kind kind, Path path, Path from, int pid, String detail) {
+public record FileEvent(long sequence, long timestampNanos, Kind kind, Path path, @Nullable Path from, int pid, @Nullable String detail) {
   public FileEvent {
     Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(path, "path");

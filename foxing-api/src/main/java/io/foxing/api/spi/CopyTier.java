@@ -2,6 +2,7 @@ package io.foxing.api.spi;
 
 import io.foxing.api.CopyMethod;
 import java.io.IOException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One way to move a file's bytes. Found through {@link java.util.ServiceLoader}, so a module such
@@ -26,7 +27,7 @@ public interface CopyTier {
   boolean isAvailable();
 
   /** Why {@link #isAvailable()} is false, or null when it is available. */
-  Throwable unavailabilityCause();
+  @Nullable Throwable unavailabilityCause();
 
   /**
    * Copies the whole file.

@@ -4,6 +4,7 @@ import io.foxing.api.CopyOptions;
 import java.io.Closeable;
 import java.io.IOException;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where a copy goes: a local path or a remote location ({@code nfs://host/export/dir}). The copy
@@ -64,7 +65,7 @@ public interface Target extends Closeable {
    *
    * @throws IOException if it cannot be reached
    */
-  FileStat stat() throws IOException;
+  @Nullable FileStat stat() throws IOException;
 
   /**
    * Opens the named target as a directory for one run.
@@ -81,7 +82,7 @@ public interface Target extends Closeable {
    *
    * @return null if that directory does not exist (and was not to be made)
    */
-  TargetDirectory openParent(TargetReport report) throws IOException;
+  @Nullable TargetDirectory openParent(TargetReport report) throws IOException;
 
   /** The named target's last path element, as bytes. */
   byte[] name();
@@ -97,7 +98,7 @@ public interface Target extends Closeable {
    * @return null if nothing (or not a directory) is at the named target
    * @throws IOException if the target cannot be reached
    */
-  default String identity() throws IOException {
+  default @Nullable String identity() throws IOException {
     FileStat s = stat();
     return s == null || !s.isDirectory() ? null : display();
   }

@@ -4,6 +4,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.util.List;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One open directory of a {@link Target} during a copy run: the operations the copy engine carries
@@ -26,7 +27,7 @@ public interface TargetDirectory extends Closeable {
   FileStat stat(String where) throws IOException;
 
   /** The state of entry {@code name}, not following a symlink; null if there is none. */
-  FileStat stat(byte[] name, String where) throws IOException;
+  @Nullable FileStat stat(byte[] name, String where) throws IOException;
 
   /** Opens subdirectory {@code name}, never through a symlink. */
   TargetDirectory open(byte[] name, String where) throws IOException;
@@ -68,7 +69,7 @@ public interface TargetDirectory extends Closeable {
    *     (it has no other hard link, or {@code --inplace}); a target may ignore it
    * @param beforePublish called when the copy is complete, before it is published; if it throws, nothing is published
    */
-  Written writeFile(byte[] name, SourceEntry source, FileStat existing, boolean mayPatch, PublishCheck beforePublish,
+  Written writeFile(byte[] name, SourceEntry source, @Nullable FileStat existing, boolean mayPatch, PublishCheck beforePublish,
       String where) throws IOException;
 
   /**
@@ -78,7 +79,7 @@ public interface TargetDirectory extends Closeable {
    * @param before the entry's state before (null: the engine just made it)
    * @return what differed from {@code before}, as {@link Itemize} bits
    */
-  int metadata(byte[] name, SourceEntry source, FileStat before, boolean apply, String where) throws IOException;
+  int metadata(byte @Nullable [] name, SourceEntry source, @Nullable FileStat before, boolean apply, String where) throws IOException;
 
   /**
    * Flushes entry {@code name}'s data to stable storage ({@code fdatasync}; an NFS COMMIT): a mirror
@@ -96,7 +97,7 @@ public interface TargetDirectory extends Closeable {
   }
 
   /** Under {@link Target.Capability#SIGNATURES}: this directory's record, or null. */
-  default byte[] readRecord(String where) {
+  default byte @Nullable [] readRecord(String where) {
     return null;
   }
 

@@ -4,7 +4,7 @@ import io.foxing.api.events.EventSource;
 import io.foxing.bpf.BpfEventSource;
 import io.foxing.bpf.FanotifyEventSource;
 import io.foxing.bpf.InotifyEventSource;
-import io.foxing.copy.testing.Prerequisites;
+import io.foxing.testkit.Prerequisites;
 
 /** The event source a test names, with its prerequisites (root for bpf and fanotify) checked: under CI=true a missing one fails. */
 public final class Sources {

@@ -1,10 +1,9 @@
 package io.foxing.copy.internal;
 
 import io.foxing.posix.LibC;
-import io.foxing.posix.Names;
 import io.foxing.posix.Posix;
 import io.foxing.posix.Temporaries;
-import io.foxing.api.spi.FileStat;
+import io.foxing.posix.TreeWalker;
 import java.io.IOException;
 import java.util.function.Consumer;
 
@@ -19,35 +18,19 @@ public final class Cleanup {
   /** Removes every temporary under {@code target}; reports each removed path; returns how many. */
   public static long run(String target, Consumer<String> removed) throws IOException {
     int fd = Posix.openPath(target, LibC.O_RDONLY | LibC.O_DIRECTORY, target);
+    long[] n = {0};
     try {
-      return walk(fd, target, removed);
+      TreeWalker.walk(fd, target, false, e -> {
+        if (Temporaries.isOurs(e.dirfd(), e.name(), e.where())) {
+          Posix.unlinkat(e.dirfd(), e.cname(), false, e.where());
+          removed.accept(e.where());
+          n[0]++;
+        }
+        return true;
+      });
+      return n[0];
     } finally {
       Posix.close(fd);
     }
-  }
-
-  private static long walk(int dirfd, String where, Consumer<String> removed) throws IOException {
-    long n = 0;
-    for (Posix.Dirent de : Posix.readdir(dirfd, where)) {
-      byte[] c = Posix.cstr(de.name());
-      String rel = where + "/" + Names.display(de.name());
-      FileStat st = Posix.statIfExists(dirfd, c, rel);
-      if (st == null) {
-        continue;
-      }
-      if (Temporaries.isOurs(dirfd, de.name(), rel)) {
-        Posix.unlinkat(dirfd, c, false, rel);
-        removed.accept(rel);
-        n++;
-      } else if (st.isDirectory()) {
-        int fd = Posix.openat(dirfd, c, LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_NOFOLLOW, 0, rel);
-        try {
-          n += walk(fd, rel, removed);
-        } finally {
-          Posix.close(fd);
-        }
-      }
-    }
-    return n;
   }
 }

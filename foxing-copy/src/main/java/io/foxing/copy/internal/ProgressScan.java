@@ -3,11 +3,13 @@ package io.foxing.copy.internal;
 import io.foxing.posix.LibC;
 import io.foxing.posix.Names;
 import io.foxing.posix.Posix;
+import io.foxing.posix.TreeWalker;
 import io.foxing.api.spi.FileStat;
 import io.foxing.api.CopyListener;
 import io.foxing.api.CopyOptions;
 import io.foxing.api.FilterRules;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,37 +68,44 @@ public final class ProgressScan implements Runnable {
       if (!stopped) {
         listener.scanProgress(files, bytes, true);
       }
+    } catch (CancellationException e) {
+      // stopped: the copy ended first
     } catch (Exception e) {
       LOG.debug("progress scan ended early", e);
     }
   }
 
   private void visit(int dirfd, byte[] cname, String raw, FileStat st) throws Exception {
-    if (stopped) {
-      return;
-    }
     if (!st.isDirectory()) {
-      if (st.isRegular()) { // what the copy reports progress on: regular files and their bytes
-        files++;
-        bytes += st.size();
-        if ((files & 4095) == 0) {
-          listener.scanProgress(files, bytes, false);
-        }
-      }
+      count(st);
       return;
     }
     int fd = Posix.openat(dirfd, cname, LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_NOFOLLOW, 0, raw);
     try {
-      for (Posix.Dirent de : Posix.readdir(fd, raw)) {
-        byte[] c = Posix.cstr(de.name());
-        String childRaw = raw.isEmpty() ? Names.raw(de.name()) : raw + "/" + Names.raw(de.name());
-        FileStat cs = Posix.statIfExists(fd, c, childRaw);
-        if (cs != null && !filters.isExcluded(childRaw, cs.isDirectory())) {
-          visit(fd, c, childRaw, cs);
+      TreeWalker.walk(fd, raw, false, e -> {
+        if (stopped) {
+          throw new CancellationException();
         }
-      }
+        String childRaw = raw.isEmpty() ? Names.raw(e.path()) : raw + "/" + Names.raw(e.path());
+        if (filters.isExcluded(childRaw, e.stat().isDirectory())) {
+          return false;
+        }
+        count(e.stat());
+        return true;
+      });
     } finally {
       Posix.close(fd);
+    }
+  }
+
+  /** What the copy reports progress on: regular files and their bytes. */
+  private void count(FileStat st) {
+    if (st.isRegular()) {
+      files++;
+      bytes += st.size();
+      if ((files & 4095) == 0) {
+        listener.scanProgress(files, bytes, false);
+      }
     }
   }
 }

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,7 +83,7 @@ public final class Mirror implements AutoCloseable {
   private final java.util.concurrent.ScheduledExecutorService watchdog;
   private volatile boolean stopping;
   private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
-  private volatile Throwable died;
+  private volatile @Nullable Throwable died;
   private volatile boolean hydrated;
   /** The source directory the mirror started with (device, inode): a different one at its path stops it. */
   private final long sourceDev;
@@ -205,7 +206,7 @@ public final class Mirror implements AutoCloseable {
   }
 
   /** The error that stopped the mirror, if one did (an event stream that failed, the source replaced). */
-  public Throwable failure() {
+  public @Nullable Throwable failure() {
     return died;
   }
 
@@ -393,7 +394,7 @@ public final class Mirror implements AutoCloseable {
     guard(() -> listener.failed(target, path, reason));
   }
 
-  void applied(String target, long count, CopyReport last, Duration lag) {
+  void applied(String target, long count, @Nullable CopyReport last, Duration lag) {
     guard(() -> listener.applied(target, count, last, lag));
   }
 

@@ -2,6 +2,7 @@ package io.foxing.copy.mirror;
 
 import io.foxing.api.Change;
 import io.foxing.api.CopyReport;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Hears what a {@link Mirror} does. Called from the mirror's threads (one per target, so calls
@@ -24,7 +25,7 @@ public interface MirrorListener {
    * A batch of {@code events} events was applied to a target; {@code lag}: from the oldest of them
    * happening to the batch being complete at the target.
    */
-  default void applied(String target, long events, CopyReport report, java.time.Duration lag) {}
+  default void applied(String target, long events, @Nullable CopyReport report, java.time.Duration lag) {}
 
   /** Changes were lost (a queue overflowed), so the whole tree is compared again. */
   default void rescan(String why) {}

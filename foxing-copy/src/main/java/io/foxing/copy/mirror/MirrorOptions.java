@@ -4,6 +4,7 @@ import io.foxing.api.CopyOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How a {@link Mirror} runs: the copy options its changes are applied with (always with delete: a
@@ -15,7 +16,7 @@ public final class MirrorOptions {
   private final CopyOptions copy;
   private final Duration settle;
   private final int batchMax;
-  private final Path journalDirectory;
+  private final @Nullable Path journalDirectory;
   private final Duration probeInterval;
   private final Duration probeTimeout;
   private final int journalMax;
@@ -85,7 +86,7 @@ public final class MirrorOptions {
    * With it, a mirror restarted during an outage resumes it, and one started when another
    * filesystem is at a target's path never writes there. Null (the default): kept in memory only.
    */
-  public Path journalDirectory() {
+  public @Nullable Path journalDirectory() {
     return journalDirectory;
   }
 
@@ -120,7 +121,7 @@ public final class MirrorOptions {
     private CopyOptions copy = CopyOptions.archive();
     private Duration settle = Duration.ofMillis(2);
     private int batchMax = 10_000;
-    private Path journalDirectory;
+    private @Nullable Path journalDirectory;
     private Duration probeInterval = Duration.ofSeconds(2);
     private Duration probeTimeout = Duration.ofSeconds(10);
     private int journalMax = 100_000;
@@ -135,7 +136,7 @@ public final class MirrorOptions {
     }
 
     /** See {@link MirrorOptions#journalDirectory()}; null keeps journals in memory. */
-    public Builder journalDirectory(Path dir) {
+    public Builder journalDirectory(@Nullable Path dir) {
       this.journalDirectory = dir == null ? null : dir.toAbsolutePath().normalize();
       return this;
     }

@@ -23,6 +23,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,8 +72,8 @@ final class TargetLane {
   private volatile TargetState state = TargetState.HYDRATING;
   private volatile String reason = "starting";
   private volatile Instant since = Instant.now();
-  private volatile String lastError;
-  private volatile Instant lastApplied;
+  private volatile @Nullable String lastError;
+  private volatile @Nullable Instant lastApplied;
   private volatile boolean started;
   /** When the run in flight started (System.nanoTime), 0 when none: a run that hangs is noticed by {@link #watch}. */
   private volatile long runningSince;
@@ -675,7 +676,7 @@ final class TargetLane {
     }
 
     @Override
-    public TargetDirectory openParent(TargetReport report) throws IOException {
+    public @Nullable TargetDirectory openParent(TargetReport report) throws IOException {
       return checked(t.openParent(report));
     }
 
@@ -690,7 +691,7 @@ final class TargetLane {
     }
 
     @Override
-    public FileStat stat() throws IOException {
+    public @Nullable FileStat stat() throws IOException {
       return t.stat();
     }
 
@@ -705,7 +706,7 @@ final class TargetLane {
     }
 
     @Override
-    public String identity() throws IOException {
+    public @Nullable String identity() throws IOException {
       return t.identity();
     }
 

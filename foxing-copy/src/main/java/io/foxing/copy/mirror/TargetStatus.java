@@ -2,6 +2,7 @@ package io.foxing.copy.mirror;
 
 import java.time.Duration;
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One target of a {@link Mirror} as it stands now: what {@code foxingd status} prints and its
@@ -22,7 +23,7 @@ import java.time.Instant;
  * @param totals what happened to it since the mirror started
  */
 public record TargetStatus(String target, TargetState state, String reason, Instant since, Duration lag, int queued,
-    int retrying, boolean running, int journaled, long journalBytes, String lastError, Instant lastApplied, Totals totals) {
+    int retrying, boolean running, int journaled, long journalBytes, @Nullable String lastError, @Nullable Instant lastApplied, Totals totals) {
 
   /**
    * Counts since the mirror started, for one target.

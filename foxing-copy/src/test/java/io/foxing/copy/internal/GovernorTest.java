@@ -10,7 +10,7 @@ import io.foxing.api.CopyListener;
 import io.foxing.api.CopyOptions;
 import io.foxing.api.CopyReport;
 import io.foxing.copy.SmartCopier;
-import io.foxing.copy.testing.Prerequisites;
+import io.foxing.testkit.Prerequisites;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.foxing.copy.testing.Prerequisites;
-import io.foxing.copy.testing.Shell;
+import io.foxing.testkit.Prerequisites;
+import io.foxing.testkit.Shell;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,8 @@
 package io.foxing.copy.testing;
 
+import io.foxing.testkit.Prerequisites;
+import io.foxing.testkit.Shell;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -5,9 +5,8 @@ import io.foxing.api.spi.FileStat;
 import io.foxing.api.ErrnoException;
 import io.foxing.posix.LibC;
 import io.foxing.posix.Metadata;
-import io.foxing.posix.Names;
 import io.foxing.posix.Posix;
-import io.foxing.api.spi.FileStat;
+import io.foxing.posix.TreeWalker;
 import io.foxing.fxar.FxarEntry;
 import io.foxing.fxar.FxarEntry.Type;
 import io.foxing.fxar.FxarEntry.Xattr;
@@ -55,40 +54,34 @@ public final class TreeExport {
     try {
       FileStat st = Posix.fstat(fd, root.toString());
       writer.add(t.entry(Type.DIRECTORY, FxarEntry.ROOT, st, null, t.xattrs(fd, null, root.toString())));
-      t.walk(fd, new byte[0], root.toString());
+      TreeWalker.walk(fd, root.toString(), true, new TreeWalker.Visitor() { // sorted: archives are reproducible
+        @Override
+        public boolean visit(TreeWalker.Entry e) throws IOException {
+          return t.add(e);
+        }
+
+        @Override
+        public void failed(String where, ErrnoException e) {
+          problems.accept(e.getMessage());
+        }
+      });
     } finally {
       Posix.close(fd);
     }
   }
 
-  private void walk(int dirfd, byte[] prefix, String where) throws IOException {
-    List<Posix.Dirent> list = Posix.readdir(dirfd, where);
-    list.sort((a, b) -> Arrays.compareUnsigned(a.name(), b.name()));
-    for (Posix.Dirent d : list) {
-      byte[] path = join(prefix, d.name());
-      String at = where + "/" + Names.display(d.name());
-      byte[] cname = Posix.cstr(d.name());
-      try {
-        FileStat st = Posix.stat(dirfd, cname, at);
-        switch (st.type()) {
-          case LibC.S_IFDIR -> {
-            int fd = Posix.openat(dirfd, cname, LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_NOFOLLOW, 0, at);
-            try {
-              writer.add(entry(Type.DIRECTORY, path, st, null, xattrs(fd, null, at)));
-              walk(fd, path, at);
-            } finally {
-              Posix.close(fd);
-            }
-          }
-          case LibC.S_IFREG -> file(dirfd, cname, path, st, at);
-          case LibC.S_IFLNK -> writer.add(entry(Type.SYMLINK, path, st, Posix.readlinkat(dirfd, cname, st.size(), at),
-              xattrs(-1, Posix.procPath(dirfd, cname), at)));
-          default -> writer.add(entry(special(st), path, st, null, xattrs(-1, Posix.procPath(dirfd, cname), at)));
-        }
-      } catch (ErrnoException e) {
-        problems.accept(e.getMessage());
-      }
+  /** Adds one entry the walk met; a directory is walked into after its own entry. */
+  private boolean add(TreeWalker.Entry e) throws IOException {
+    FileStat st = e.stat();
+    String at = e.where();
+    switch (st.type()) {
+      case LibC.S_IFDIR -> writer.add(entry(Type.DIRECTORY, e.path(), st, null, xattrs(e.fd(), null, at)));
+      case LibC.S_IFREG -> file(e.dirfd(), e.cname(), e.path(), st, at);
+      case LibC.S_IFLNK -> writer.add(entry(Type.SYMLINK, e.path(), st, Posix.readlinkat(e.dirfd(), e.cname(), st.size(), at),
+          xattrs(-1, Posix.procPath(e.dirfd(), e.cname()), at)));
+      default -> writer.add(entry(special(st), e.path(), st, null, xattrs(-1, Posix.procPath(e.dirfd(), e.cname()), at)));
     }
+    return true;
   }
 
   private void file(int dirfd, byte[] cname, byte[] path, FileStat st, String at) throws IOException {
@@ -195,13 +188,4 @@ public final class TreeExport {
     return sec * 1_000_000_000L + nsec;
   }
 
-  private static byte[] join(byte[] prefix, byte[] name) {
-    if (prefix.length == 0) {
-      return name;
-    }
-    byte[] out = Arrays.copyOf(prefix, prefix.length + 1 + name.length);
-    out[prefix.length] = '/';
-    System.arraycopy(name, 0, out, prefix.length + 1, name.length);
-    return out;
-  }
 }

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.foxing.api.CopyOptions;
 import io.foxing.api.ErrnoException;
-import io.foxing.copy.testing.Shell;
+import io.foxing.testkit.Shell;
 import io.foxing.nfs.NfsException;
 import io.foxing.nfs.NfsStatus;
 import io.foxing.nfs.testing.Ganesha;

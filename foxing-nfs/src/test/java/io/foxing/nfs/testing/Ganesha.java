@@ -1,7 +1,7 @@
 package io.foxing.nfs.testing;
 
-import io.foxing.copy.testing.Prerequisites;
-import io.foxing.copy.testing.Shell;
+import io.foxing.testkit.Prerequisites;
+import io.foxing.testkit.Shell;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;

@@ -1,4 +1,4 @@
-package io.foxing.bpf.testing;
+package io.foxing.testkit;
 
 import io.foxing.api.events.FileEvent;
 import java.io.IOException;
@@ -29,7 +29,7 @@ import java.util.stream.Stream;
  * change inside it may have been reported under the old name); RESCAN, OVERFLOW and a rename
  * into the root compare the subtree they name. Hard links are rebuilt from inode numbers.
  */
-public final class Mirror {
+public final class EventReplay {
   private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
 
   private final Path src;
@@ -37,7 +37,7 @@ public final class Mirror {
   private final Map<Object, Path> inodes = new HashMap<>();
   private final Map<FileEvent.Kind, Integer> kinds = new HashMap<>();
 
-  public Mirror(Path src, Path dst) throws IOException {
+  public EventReplay(Path src, Path dst) throws IOException {
     this.src = src.toRealPath();
     this.dst = dst;
     Files.createDirectories(dst);

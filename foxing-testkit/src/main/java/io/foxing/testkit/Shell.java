@@ -1,4 +1,4 @@
-package io.foxing.copy.testing;
+package io.foxing.testkit;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,45 +1,61 @@
-package io.foxing.bpf;
+package io.foxing.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.foxing.api.events.EventOptions;
 import io.foxing.api.events.EventSource;
 import io.foxing.api.events.EventStream;
 import io.foxing.api.events.FileEvent;
-import io.foxing.bpf.testing.Mirror;
-import io.foxing.bpf.testing.Sources;
-import io.foxing.bpf.testing.Workload;
-import io.foxing.copy.testing.Prerequisites;
-import io.foxing.copy.testing.Shell;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The proof of each source: capture while a scripted workload of 1,200 random operations plus
- * shell tools runs in another process, then replay only the captured events onto an empty mirror;
- * rsync must then find the mirror equal to the tree (names, types, contents, modes, owners, hard
- * links, symlinks, xattrs). inotifywait runs beside as a peer: every path it reports must be among
- * the paths the source reported.
+ * What every {@link EventSource} must do, written once: subclass it with the source under test
+ * (bpf, fanotify and inotify each have one in foxing-bpf; an embedder's own source can have one
+ * too) and say which optional promises it keeps.
+ *
+ * <ul>
+ *   <li>Capture while a scripted workload of 1,200 random operations plus shell tools runs in
+ *       another process, then replay only the captured events onto an empty mirror: rsync must find
+ *       the mirror equal to the tree (names, types, contents, modes, owners, hard links, symlinks,
+ *       xattrs). inotifywait runs beside as a peer: every path it reports must be among the paths
+ *       the source reported.
+ *   <li>A consumer that does not keep up: the small queue fills, the reader waits, the kernel's
+ *       buffer fills, and what is dropped comes out as an OVERFLOW naming the root with a count,
+ *       never silently; capture goes on afterwards.
+ *   <li>A closed stream ends: {@code take()} returns null instead of waiting forever.
+ * </ul>
  */
-class ReplayTest {
+public abstract class EventSourceContract {
   private static final int OPS = 1200;
 
-  @TempDir Path tmp;
+  @TempDir protected Path tmp;
 
-  @ParameterizedTest
-  @ValueSource(strings = {"bpf", "fanotify", "inotify"})
-  void replayingTheEventsRebuildsTheTree(String name) throws Exception {
-    EventSource source = Sources.require(name);
+  /** The source under test, its prerequisites checked (under {@code CI=true} a missing one fails). */
+  protected abstract EventSource source();
+
+  /** Whether the source names every change from its own events, asking for no rescan in an ordinary workload. */
+  protected boolean namesEveryChange() {
+    return false;
+  }
+
+  @Test
+  void replayingTheEventsRebuildsTheTree() throws Exception {
+    EventSource source = source();
+    String name = source.name();
     Prerequisites.requireCommand("python3");
     Prerequisites.requireCommand("rsync");
     Prerequisites.requireCommand("inotifywait");
@@ -66,7 +82,7 @@ class ReplayTest {
     peer.destroy();
     peer.waitFor(5, TimeUnit.SECONDS);
 
-    Mirror m = new Mirror(root, mirror);
+    EventReplay m = new EventReplay(root, mirror);
     m.applyAll(events);
     System.out.println(name + ": " + events.size() + " events " + m.kinds() + ", lost " + lost + "; workload: "
         + mix.lines().filter(l -> !l.startsWith("renamed-dir")).collect(java.util.stream.Collectors.joining(" ")));
@@ -75,9 +91,9 @@ class ReplayTest {
     assertEquals("", diff.stdout(), "rsync finds the replayed mirror different from the tree (" + name + ")");
     assertEquals(0, lost, "events lost");
     assertTrue(events.size() >= OPS, "only " + events.size() + " events for " + OPS + " operations");
-    if (name.equals("bpf")) {
+    if (namesEveryChange()) {
       // every name in the workload, relative ones included, was resolved from the events themselves
-      assertEquals(null, m.kinds().get(FileEvent.Kind.RESCAN), "bpf asked for rescans");
+      assertEquals(null, m.kinds().get(FileEvent.Kind.RESCAN), name + " asked for rescans");
     }
 
     Set<String> ours = new TreeSet<>();
@@ -111,6 +127,47 @@ class ReplayTest {
     }
     assertTrue(compared > 300, "inotifywait reported only " + compared + " comparable paths");
     assertEquals(Set.of(), missed, name + " did not report paths inotifywait reported");
+  }
+
+  @Test
+  void aSlowConsumerGetsAnOverflowAndCaptureGoesOn() throws Exception {
+    EventSource source = source();
+    String name = source.name();
+    Prerequisites.requireCommand("python3");
+    Path root = Files.createDirectories(tmp.resolve("root")).toRealPath();
+    EventOptions options = EventOptions.builder().queueCapacity(16).kernelBufferBytes(16 * 1024).build();
+    try (EventStream stream = source.open(root, options)) {
+      // 30,000 creates while nobody reads: 60,000 events against a 16-event queue and small kernel buffers
+      Shell.run("python3", "-c", "import os, sys\nfor i in range(30000): os.close(os.open(sys.argv[1] + '/f%d' % i, os.O_CREAT | os.O_WRONLY))",
+          root.toString()).check();
+      FileEvent overflow = null;
+      int events = 0;
+      for (FileEvent e; (e = stream.poll(2, TimeUnit.SECONDS)) != null; events++) {
+        if (e.kind() == FileEvent.Kind.OVERFLOW && overflow == null) {
+          overflow = e;
+        }
+      }
+      assertNotNull(overflow, name + ": no OVERFLOW after " + events + " events");
+      assertEquals(root, overflow.path());
+      assertTrue(overflow.detail().contains("lost"), overflow.detail());
+      assertTrue(stream.lost() > 0, "lost() counts what was dropped");
+
+      Shell.run("touch", root.resolve("after").toString()).check();   // another process: bpf leaves out our own
+      FileEvent next = stream.poll(10, TimeUnit.SECONDS);
+      while (next != null && !next.path().equals(root.resolve("after"))) {
+        next = stream.poll(10, TimeUnit.SECONDS);
+      }
+      assertNotNull(next, name + ": capture stopped after the overflow");
+    }
+  }
+
+  @Test
+  void aClosedStreamEnds() throws Exception {
+    EventSource source = source();
+    Path root = Files.createDirectories(tmp.resolve("root")).toRealPath();
+    EventStream stream = source.open(root, EventOptions.defaults());
+    stream.close();
+    assertTimeoutPreemptively(Duration.ofSeconds(10), () -> assertNull(stream.take(), source.name() + ": take() after close"));
   }
 
   interface Check {

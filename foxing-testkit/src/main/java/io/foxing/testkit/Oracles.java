@@ -1,4 +1,4 @@
-package io.foxing.copy.testing;
+package io.foxing.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,6 +1,5 @@
-package io.foxing.bpf.testing;
+package io.foxing.testkit;
 
-import io.foxing.copy.testing.Shell;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

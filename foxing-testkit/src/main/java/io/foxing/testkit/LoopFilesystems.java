@@ -1,4 +1,4 @@
-package io.foxing.copy.testing;
+package io.foxing.testkit;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

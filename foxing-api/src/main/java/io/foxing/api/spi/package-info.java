@@ -1,0 +1,5 @@
+/** The service-provider interfaces through which the copy engine, copy tiers and targets plug in. */
+@NullMarked
+package io.foxing.api.spi;
+
+import org.jspecify.annotations.NullMarked;

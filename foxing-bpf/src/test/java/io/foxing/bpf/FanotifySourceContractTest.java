@@ -1,0 +1,13 @@
+package io.foxing.bpf;
+
+import io.foxing.api.events.EventSource;
+import io.foxing.bpf.testing.Sources;
+import io.foxing.testkit.EventSourceContract;
+
+/** The event-source contract, run against fanotify. */
+class FanotifySourceContractTest extends EventSourceContract {
+  @Override
+  protected EventSource source() {
+    return Sources.require("fanotify");
+  }
+}
