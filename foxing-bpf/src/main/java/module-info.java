@@ -1,4 +1,7 @@
-/** File-event capture: eBPF through libbpf, fanotify and inotify, as {@link io.foxing.api.events.EventSource}s. */
+/**
+ * File-event capture: eBPF through libbpf, fanotify and inotify, as {@link
+ * io.foxing.api.events.EventSource}s.
+ */
 module io.foxing.bpf {
   requires static org.jspecify;
   requires transitive io.foxing.api;

@@ -1,4 +1,7 @@
-/** The {@code fxcp} and {@code foxingd} command lines. Not an API: embed {@code io.foxing.copy} instead. */
+/**
+ * The {@code fxcp} and {@code foxingd} command lines. Not an API: embed {@code io.foxing.copy}
+ * instead.
+ */
 module io.foxing.cli {
   requires io.foxing.copy;
   requires io.foxing.posix;
@@ -13,9 +16,12 @@ module io.foxing.cli {
   requires io.prometheus.metrics.exporter.httpserver;
   requires io.prometheus.writer.text;
   requires org.jline.terminal;
-  requires jdk.unsupported; // sun.misc.Signal (see Signals): SIGTERM ends foxingd sync --watch with exit 0
+  requires jdk.unsupported; // sun.misc.Signal (see Signals): SIGTERM ends foxingd sync --watch with
 
-  opens io.foxing.cli to info.picocli;
+  // exit 0
+
+  opens io.foxing.cli to
+      info.picocli;
 
   uses io.foxing.api.spi.TargetProvider;
   uses io.foxing.api.events.EventSource;

@@ -1,7 +1,7 @@
 /**
- * The local copy engine: {@link io.foxing.copy.SmartCopier}. Copy tiers are found through
- * {@link io.foxing.api.spi.CopyTier} providers; the built-in ones live in the unexported
- * {@code io.foxing.copy.internal} package.
+ * The local copy engine: {@link io.foxing.copy.SmartCopier}. Copy tiers are found through {@link
+ * io.foxing.api.spi.CopyTier} providers; the built-in ones live in the unexported {@code
+ * io.foxing.copy.internal} package.
  */
 module io.foxing.copy {
   requires static org.jspecify;
@@ -14,12 +14,13 @@ module io.foxing.copy {
   exports io.foxing.copy;
   exports io.foxing.copy.mirror;
   // the governor and storage stack the CLI shows (fxcp --debug, foxingd status and metrics)
-  exports io.foxing.copy.internal to io.foxing.cli;
+  exports io.foxing.copy.internal to
+      io.foxing.cli;
 
   uses io.foxing.api.spi.CopyTier;
 
-  provides io.foxing.api.spi.CopyEngine with io.foxing.copy.internal.LocalEngine;
-
+  provides io.foxing.api.spi.CopyEngine with
+      io.foxing.copy.internal.LocalEngine;
   provides io.foxing.api.spi.CopyTier with
       io.foxing.copy.internal.ReflinkTier,
       io.foxing.copy.internal.CopyFileRangeTier,

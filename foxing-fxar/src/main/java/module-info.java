@@ -1,6 +1,6 @@
 /**
- * FXAR v2 archives: {@link io.foxing.fxar.FxarWriter}, {@link io.foxing.fxar.FxarFile},
- * {@link io.foxing.fxar.FxarStreamReader}, and whole trees through {@link io.foxing.fxar.Snapshots}.
+ * FXAR v2 archives: {@link io.foxing.fxar.FxarWriter}, {@link io.foxing.fxar.FxarFile}, {@link
+ * io.foxing.fxar.FxarStreamReader}, and whole trees through {@link io.foxing.fxar.Snapshots}.
  */
 module io.foxing.fxar {
   requires static org.jspecify;

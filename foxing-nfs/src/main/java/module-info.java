@@ -9,5 +9,6 @@ module io.foxing.nfs {
 
   exports io.foxing.nfs;
 
-  provides io.foxing.api.spi.TargetProvider with io.foxing.nfs.internal.NfsTargetProvider;
+  provides io.foxing.api.spi.TargetProvider with
+      io.foxing.nfs.internal.NfsTargetProvider;
 }

@@ -8,5 +8,9 @@ module io.foxing.posix {
   requires transitive io.foxing.api;
   requires transitive com.sun.jna;
 
-  exports io.foxing.posix to io.foxing.copy, io.foxing.fxar, io.foxing.bpf, io.foxing.cli;
+  exports io.foxing.posix to
+      io.foxing.copy,
+      io.foxing.fxar,
+      io.foxing.bpf,
+      io.foxing.cli;
 }

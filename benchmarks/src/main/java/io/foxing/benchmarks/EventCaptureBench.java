@@ -41,7 +41,7 @@ public final class EventCaptureBench {
     int rate = Integer.parseInt(args[5]);
     int runs = Integer.parseInt(args[6]);
     for (String s : sources) {
-      b.latency(s, latencyFiles / 4, rate, false);   // warm-up: the JIT compiles the event path first
+      b.latency(s, latencyFiles / 4, rate, false); // warm-up: the JIT compiles the event path first
       b.latency(s, latencyFiles, rate, true);
       b.throughput(s, creates);
     }
@@ -69,8 +69,10 @@ public final class EventCaptureBench {
     return Files.createDirectories(d).toRealPath();
   }
 
-  private long generate(Path dir, int count, String... paced) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>(List.of(generator.toString(), dir.toString(), Integer.toString(count)));
+  private long generate(Path dir, int count, String... paced)
+      throws IOException, InterruptedException {
+    List<String> cmd =
+        new ArrayList<>(List.of(generator.toString(), dir.toString(), Integer.toString(count)));
     cmd.addAll(List.of(paced));
     Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     String out = new String(p.getInputStream().readAllBytes()).strip();
@@ -80,45 +82,61 @@ public final class EventCaptureBench {
     return Long.parseLong(out);
   }
 
-  /** Creates {@code files} files at {@code rate}/s; latency of each CREATED from the generator's clock before open() to take(). */
+  /**
+   * Creates {@code files} files at {@code rate}/s; latency of each CREATED from the generator's
+   * clock before open() to take().
+   */
   private void latency(String source, int files, int rate, boolean report) throws Exception {
     Path dir = fresh("latency-" + source);
     Path log = base.resolve("latency-" + source + ".log");
     Map<String, Long> received = new HashMap<>();
     try (EventStream stream = open(source, dir)) {
-      Thread consumer = new Thread(() -> {
-        try {
-          for (FileEvent e; (e = stream.take()) != null; ) {
-            long t = System.nanoTime();
-            if (e.kind() == FileEvent.Kind.CREATED) {
-              synchronized (received) {
-                received.putIfAbsent(e.path().getFileName().toString(), t);
-              }
-            }
-          }
-        } catch (InterruptedException ie) {
-          Thread.currentThread().interrupt();
-        }
-      });
+      Thread consumer =
+          new Thread(
+              () -> {
+                try {
+                  for (FileEvent e; (e = stream.take()) != null; ) {
+                    long t = System.nanoTime();
+                    if (e.kind() == FileEvent.Kind.CREATED) {
+                      synchronized (received) {
+                        received.putIfAbsent(e.path().getFileName().toString(), t);
+                      }
+                    }
+                  }
+                } catch (InterruptedException ie) {
+                  Thread.currentThread().interrupt();
+                }
+              });
       consumer.start();
       generate(dir, files, Integer.toString(rate), log.toString());
       quiet(received, files);
       stream.close();
       consumer.join();
     }
-    long[] lat = Files.readAllLines(log).stream().mapToLong(l -> {
-      String[] f = l.split(" ");
-      Long t;
-      synchronized (received) {
-        t = received.get(f[0]);
-      }
-      return t == null ? -1 : t - Long.parseLong(f[1]);
-    }).filter(x -> x >= 0).sorted().toArray();
+    long[] lat =
+        Files.readAllLines(log).stream()
+            .mapToLong(
+                l -> {
+                  String[] f = l.split(" ");
+                  Long t;
+                  synchronized (received) {
+                    t = received.get(f[0]);
+                  }
+                  return t == null ? -1 : t - Long.parseLong(f[1]);
+                })
+            .filter(x -> x >= 0)
+            .sorted()
+            .toArray();
     if (!report) {
       return;
     }
     int missing = files - lat.length;
-    String note = files + " files at " + rate + "/s" + (missing > 0 ? ", " + missing + " never reported" : "");
+    String note =
+        files
+            + " files at "
+            + rate
+            + "/s"
+            + (missing > 0 ? ", " + missing + " never reported" : "");
     row(source, "latency_p50", us(lat[lat.length / 2]), "us", note);
     row(source, "latency_p99", us(lat[(int) (lat.length * 0.99)]), "us", note);
     row(source, "latency_max", us(lat[lat.length - 1]), "us", note);
@@ -136,7 +154,10 @@ public final class EventCaptureBench {
     }
   }
 
-  /** 100K creates as fast as make-files goes: events per second taken out of the stream, and whether any were lost. */
+  /**
+   * 100K creates as fast as make-files goes: events per second taken out of the stream, and whether
+   * any were lost.
+   */
   private void throughput(String source, int creates) throws Exception {
     Path dir = fresh("throughput-" + source);
     AtomicLong events = new AtomicLong();
@@ -144,54 +165,70 @@ public final class EventCaptureBench {
     AtomicLong last = new AtomicLong();
     long lost;
     try (EventStream stream = open(source, dir)) {
-      Thread consumer = new Thread(() -> {
-        List<FileEvent> batch = new ArrayList<>(4096);
-        try {
-          for (FileEvent e; (e = stream.take()) != null; ) {
-            long t = System.nanoTime();
-            first.compareAndSet(0, t);
-            batch.clear();
-            int n = 1 + stream.drainTo(batch, 4096);
-            events.addAndGet(n);
-            last.set(t);
-          }
-        } catch (InterruptedException ie) {
-          Thread.currentThread().interrupt();
-        }
-      });
+      Thread consumer =
+          new Thread(
+              () -> {
+                List<FileEvent> batch = new ArrayList<>(4096);
+                try {
+                  for (FileEvent e; (e = stream.take()) != null; ) {
+                    long t = System.nanoTime();
+                    first.compareAndSet(0, t);
+                    batch.clear();
+                    int n = 1 + stream.drainTo(batch, 4096);
+                    events.addAndGet(n);
+                    last.set(t);
+                  }
+                } catch (InterruptedException ie) {
+                  Thread.currentThread().interrupt();
+                }
+              });
       consumer.start();
       long gen = generate(dir, creates);
       for (long seen = -1; seen != events.get(); Thread.sleep(500)) {
-        seen = events.get();   // until half a second passes with no new event
+        seen = events.get(); // until half a second passes with no new event
       }
       lost = stream.lost();
       stream.close();
       consumer.join();
       double seconds = Math.max(1, last.get() - first.get()) / 1e9;
-      String note = creates + " creates in " + ms(gen) + " ms; " + events.get() + " events, " + lost + " lost";
+      String note =
+          creates
+              + " creates in "
+              + ms(gen)
+              + " ms; "
+              + events.get()
+              + " events, "
+              + lost
+              + " lost";
       row(source, "throughput", String.format("%.0f", events.get() / seconds), "events/s", note);
     }
   }
 
-  /** make-files' own time for the creates, capture off and on, alternated, median of {@code runs}. */
+  /**
+   * make-files' own time for the creates, capture off and on, alternated, median of {@code runs}.
+   */
   private void slowdown(List<String> sources, int creates, int runs) throws Exception {
     Map<String, List<Long>> times = new HashMap<>();
     for (int r = 0; r < runs; r++) {
-      times.computeIfAbsent("off", k -> new ArrayList<>()).add(generate(fresh("slowdown"), creates));
+      times
+          .computeIfAbsent("off", k -> new ArrayList<>())
+          .add(generate(fresh("slowdown"), creates));
       for (String s : sources) {
         Path dir = fresh("slowdown");
         try (EventStream stream = open(s, dir)) {
-          Thread consumer = new Thread(() -> {
-            List<FileEvent> sink = new ArrayList<>();
-            try {
-              while (stream.take() != null) {
-                sink.clear();
-                stream.drainTo(sink, 4096);
-              }
-            } catch (InterruptedException ie) {
-              Thread.currentThread().interrupt();
-            }
-          });
+          Thread consumer =
+              new Thread(
+                  () -> {
+                    List<FileEvent> sink = new ArrayList<>();
+                    try {
+                      while (stream.take() != null) {
+                        sink.clear();
+                        stream.drainTo(sink, 4096);
+                      }
+                    } catch (InterruptedException ie) {
+                      Thread.currentThread().interrupt();
+                    }
+                  });
           consumer.start();
           times.computeIfAbsent(s, k -> new ArrayList<>()).add(generate(dir, creates));
           stream.close();
@@ -204,7 +241,12 @@ public final class EventCaptureBench {
     for (String s : sources) {
       long on = median(times.get(s));
       row(s, "create_time", ms(on), "ms", creates + " creates, median of " + runs);
-      row(s, "slowdown", String.format("%.1f", 100.0 * (on - off) / off), "%", "versus capture off");
+      row(
+          s,
+          "slowdown",
+          String.format("%.1f", 100.0 * (on - off) / off),
+          "%",
+          "versus capture off");
     }
   }
 

@@ -24,9 +24,19 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class FilterBenchmark {
   private final FilterRules few = FilterRules.builder().exclude("*.o").exclude("/build/").build();
-  private final FilterRules many = FilterRules.builder()
-      .include("keep/***").exclude("*.tmp").exclude("*.o").exclude("**/node_modules/").exclude("/target/")
-      .exclude(".git/").exclude("*~").exclude("[#]*[#]").exclude("cache/**/*.bin").exclude("/dist").build();
+  private final FilterRules many =
+      FilterRules.builder()
+          .include("keep/***")
+          .exclude("*.tmp")
+          .exclude("*.o")
+          .exclude("**/node_modules/")
+          .exclude("/target/")
+          .exclude(".git/")
+          .exclude("*~")
+          .exclude("[#]*[#]")
+          .exclude("cache/**/*.bin")
+          .exclude("/dist")
+          .build();
   private final String path = "src/main/java/io/foxing/copy/internal/TreeCopy.java";
 
   @Benchmark

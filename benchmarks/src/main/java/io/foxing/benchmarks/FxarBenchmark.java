@@ -19,8 +19,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The FXAR kernels on one thread: finding cut points in 16 MiB (report MB/s as 16 MiB / time),
- * and compressing / decompressing one 64 KiB chunk of text-like data with each codec.
+ * The FXAR kernels on one thread: finding cut points in 16 MiB (report MB/s as 16 MiB / time), and
+ * compressing / decompressing one 64 KiB chunk of text-like data with each codec.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -46,17 +46,35 @@ public class FxarBenchmark {
     new Random(1).nextBytes(random);
     // words from a small vocabulary with numbers: compresses about 3x, like source and docs
     Random r = new Random(2);
-    String[] words = {"the", "file", "copy", "chunk", "archive", "metadata", "error", "return", "value", "index", "{", "}", ";"};
+    String[] words = {
+      "the",
+      "file",
+      "copy",
+      "chunk",
+      "archive",
+      "metadata",
+      "error",
+      "return",
+      "value",
+      "index",
+      "{",
+      "}",
+      ";"
+    };
     StringBuilder sb = new StringBuilder();
     while (sb.length() < 65536) {
-      sb.append(words[r.nextInt(words.length)]).append(r.nextInt(10) < 2 ? " " + r.nextInt(100000) : "").append(r.nextInt(12) == 0 ? "\n" : " ");
+      sb.append(words[r.nextInt(words.length)])
+          .append(r.nextInt(10) < 2 ? " " + r.nextInt(100000) : "")
+          .append(r.nextInt(12) == 0 ? "\n" : " ");
     }
     text = sb.substring(0, 65536).getBytes(StandardCharsets.US_ASCII);
     compression = Compression.parse(codec);
     packed = Codecs.compress(compression, text, 0, text.length);
   }
 
-  /** Cut points of 16 MiB of random data (the chunker's work per byte does not depend on content). */
+  /**
+   * Cut points of 16 MiB of random data (the chunker's work per byte does not depend on content).
+   */
   @Benchmark
   public int chunk16MiB() {
     int off = 0;
@@ -77,5 +95,4 @@ public class FxarBenchmark {
   public byte[] decompress64KiB() throws java.io.IOException {
     return Codecs.decompress(compression.codec(), packed, packed.length, text.length);
   }
-
 }

@@ -9,13 +9,14 @@ import java.util.Objects;
  * <p>{@link #code()} is the 11-character {@code YXcstpoguax} string rsync prints: {@code Y} is the
  * update type ({@code >} received, {@code c} created, {@code h} hard link, {@code .} metadata only,
  * {@code *} a message such as {@code *deleting}); {@code X} the file type ({@code f}, {@code d},
- * {@code L}, {@code D}, {@code S}); then one letter per changed attribute ({@code c}hecksum,
- * {@code s}ize, {@code t}ime, {@code p}ermissions, {@code o}wner, {@code g}roup, {@code u}se time,
- * {@code a}cl, {@code x}attrs), {@code +} for all of them on a new entry, {@code .} for unchanged.
+ * {@code L}, {@code D}, {@code S}); then one letter per changed attribute ({@code c}hecksum, {@code
+ * s}ize, {@code t}ime, {@code p}ermissions, {@code o}wner, {@code g}roup, {@code u}se time, {@code
+ * a}cl, {@code x}attrs), {@code +} for all of them on a new entry, {@code .} for unchanged.
  *
- * @param code the itemize code, e.g. {@code ">f+++++++++"} or {@code "*deleting  "}
+ * @param code the itemize code, e.g. {@code ">f+++++++++"} or {@code "*deleting "}
  * @param path the path relative to the transfer root, raw bytes decoded as UTF-8 where valid
- * @param detail for a symlink {@code "-> target"}, for a hard link {@code "=> first-path"}, else empty
+ * @param detail for a symlink {@code "-> target"}, for a hard link {@code "=> first-path"}, else
+ *     empty
  */
 public record Change(String code, String path, String detail) {
   public Change {

@@ -1,7 +1,6 @@
 package io.foxing.api;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -13,11 +12,11 @@ import java.util.List;
  */
 public interface Copier {
   /**
-   * Copies every source into the target and reports what happened. Failures of single entries
-   * are collected in the report, not thrown. The listener is {@link CopyListener#guarded guarded}:
-   * an exception it throws is logged and changes nothing. Interrupting the calling thread cancels
-   * the copy: nothing new starts, work in flight finishes, and the report's status is
-   * {@link CopyReport.Status#CANCELLED} (the thread's interrupt flag is set again on return).
+   * Copies every source into the target and reports what happened. Failures of single entries are
+   * collected in the report, not thrown. The listener is {@link CopyListener#guarded guarded}: an
+   * exception it throws is logged and changes nothing. Interrupting the calling thread cancels the
+   * copy: nothing new starts, work in flight finishes, and the report's status is {@link
+   * CopyReport.Status#CANCELLED} (the thread's interrupt flag is set again on return).
    *
    * @param sources paths as the user wrote them (the trailing {@code /} matters)
    * @throws IOException if nothing could start: the target cannot be created or opened

@@ -24,7 +24,8 @@ public final class Copiers {
   /**
    * A copier into {@code target}.
    *
-   * @throws UnsupportedOptionException if the target cannot honour an option (one line saying which)
+   * @throws UnsupportedOptionException if the target cannot honour an option (one line saying
+   *     which)
    * @throws IllegalArgumentException if no provider serves the target's scheme
    * @throws IOException if a remote target cannot be reached
    */
@@ -53,25 +54,36 @@ public final class Copiers {
     if (scheme == null) {
       return engine().localTarget(target, options);
     }
-    for (TargetProvider p : ServiceLoader.load(TargetProvider.class, Copiers.class.getClassLoader())) {
+    for (TargetProvider p :
+        ServiceLoader.load(TargetProvider.class, Copiers.class.getClassLoader())) {
       if (p.scheme().equalsIgnoreCase(scheme)) {
         return p.open(URI.create(target), options);
       }
     }
-    throw new IllegalArgumentException(target + ": no provider for " + scheme
-        + ":// targets; give a local path, or put the module that serves " + scheme + ":// on the class path");
+    throw new IllegalArgumentException(
+        target
+            + ": no provider for "
+            + scheme
+            + ":// targets; give a local path, or put the module that serves "
+            + scheme
+            + ":// on the class path");
   }
 
-  /** The URI scheme of {@code target} ({@code nfs} for {@code nfs://...}), or null for a local path. */
+  /**
+   * The URI scheme of {@code target} ({@code nfs} for {@code nfs://...}), or null for a local path.
+   */
   public static @Nullable String scheme(String target) {
     int colon = target.indexOf("://");
-    return colon <= 0 || target.substring(0, colon).contains("/") ? null : target.substring(0, colon);
+    return colon <= 0 || target.substring(0, colon).contains("/")
+        ? null
+        : target.substring(0, colon);
   }
 
   private static CopyEngine engine() {
     for (CopyEngine e : ServiceLoader.load(CopyEngine.class, Copiers.class.getClassLoader())) {
       return e;
     }
-    throw new IllegalStateException("no copy engine found: add io.foxing:foxing-copy to the class path");
+    throw new IllegalStateException(
+        "no copy engine found: add io.foxing:foxing-copy to the class path");
   }
 }

@@ -4,17 +4,17 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Hears what a copy does, for progress bars, logs and audits. Every method does nothing by
- * default: override the ones you need.
+ * Hears what a copy does, for progress bars, logs and audits. Every method does nothing by default:
+ * override the ones you need.
  *
  * <p>Rules: calls come from the copier's worker threads, several at once, so implementations must
  * be thread-safe; they must be fast (a slow listener slows the copy) and must not throw (an
  * exception is logged and otherwise ignored). Events come in pairs: {@link #copyStart} before
  * everything and {@link #copyEnd} after everything, once each (neither when the copy cannot start
  * at all, which the copier reports by throwing); for every file {@link #fileStart} is followed by
- * exactly one of {@link #fileEnd} or {@link #fileFailed}. A file that needs no copy gets
- * {@link #fileUpToDate} alone, and an entry that fails before its contents start moving (it
- * vanished, cannot be opened) gets {@link #fileFailed} alone.
+ * exactly one of {@link #fileEnd} or {@link #fileFailed}. A file that needs no copy gets {@link
+ * #fileUpToDate} alone, and an entry that fails before its contents start moving (it vanished,
+ * cannot be opened) gets {@link #fileFailed} alone.
  */
 public abstract class CopyListener {
   /** A listener that ignores everything. */
@@ -36,12 +36,14 @@ public abstract class CopyListener {
    * A file's contents and metadata are in place.
    *
    * @param tier what moved the bytes: one of {@link TierNames} ({@code reflink}, {@code cfr},
-   *     {@code sendfile}, {@code rw}, {@code delta}, {@code empty}, {@code dry-run}) or the name
-   *     of a tier or target from another module (NFS's)
+   *     {@code sendfile}, {@code rw}, {@code delta}, {@code empty}, {@code dry-run}) or the name of
+   *     a tier or target from another module (NFS's)
    */
   public void fileEnd(String path, long bytes, String tier) {}
 
-  /** A regular file was already up to date on the target (its metadata may still have been fixed). */
+  /**
+   * A regular file was already up to date on the target (its metadata may still have been fixed).
+   */
   public void fileUpToDate(String path, long size) {}
 
   /** A file could not be copied; the copy goes on with the others. */
@@ -65,11 +67,13 @@ public abstract class CopyListener {
   /**
    * {@code listener} with the rules above enforced: an exception it throws is logged (through
    * {@link System.Logger}, name {@code io.foxing.api.CopyListener}) and changes nothing else.
-   * Copiers wrap the listener they are given once, at the entry, so no part of a copy can be
-   * broken by it. Guarding a guarded listener returns it as it is.
+   * Copiers wrap the listener they are given once, at the entry, so no part of a copy can be broken
+   * by it. Guarding a guarded listener returns it as it is.
    */
   public static CopyListener guarded(CopyListener listener) {
     java.util.Objects.requireNonNull(listener, "listener");
-    return listener instanceof GuardedListener || listener == NONE ? listener : new GuardedListener(listener);
+    return listener instanceof GuardedListener || listener == NONE
+        ? listener
+        : new GuardedListener(listener);
   }
 }

@@ -4,8 +4,8 @@ import java.util.Locale;
 
 /**
  * How file contents are moved. {@link #AUTO} lets the copier pick the fastest tier that is correct
- * for each file and fall back on its own; the others force one tier (and fail the file rather
- * than fall back), which is what {@code fxcp --copy-method} is for.
+ * for each file and fall back on its own; the others force one tier (and fail the file rather than
+ * fall back), which is what {@code fxcp --copy-method} is for.
  */
 public enum CopyMethod {
   /** Pick per file: reflink, then copy_file_range, then sendfile or read/write. */

@@ -39,7 +39,9 @@ public final class CopyOptions {
   private final boolean throttle;
 
   private CopyOptions(Builder b) {
-    this.preserve = Collections.unmodifiableSet(b.preserve.isEmpty() ? EnumSet.noneOf(Preserve.class) : EnumSet.copyOf(b.preserve));
+    this.preserve =
+        Collections.unmodifiableSet(
+            b.preserve.isEmpty() ? EnumSet.noneOf(Preserve.class) : EnumSet.copyOf(b.preserve));
     this.recursive = b.recursive;
     this.delete = b.delete || b.deleteExcluded;
     this.dryRun = b.dryRun;
@@ -110,7 +112,9 @@ public final class CopyOptions {
     return preserve.contains(p);
   }
 
-  /** Descend into directories. Without it, directories among the sources are skipped and reported. */
+  /**
+   * Descend into directories. Without it, directories among the sources are skipped and reported.
+   */
   public boolean recursive() {
     return recursive;
   }
@@ -131,8 +135,8 @@ public final class CopyOptions {
   }
 
   /**
-   * Write changed files in place instead of to a temporary name renamed over the old file.
-   * Faster and keeps hard links on the target, but a reader or a crash can see a half-written file.
+   * Write changed files in place instead of to a temporary name renamed over the old file. Faster
+   * and keeps hard links on the target, but a reader or a crash can see a half-written file.
    */
   public boolean inplace() {
     return inplace;
@@ -171,7 +175,10 @@ public final class CopyOptions {
     return update;
   }
 
-  /** Leave every existing target entry's contents alone; only make what is missing (rsync's {@code --ignore-existing}). */
+  /**
+   * Leave every existing target entry's contents alone; only make what is missing (rsync's {@code
+   * --ignore-existing}).
+   */
   public boolean ignoreExisting() {
     return ignoreExisting;
   }
@@ -181,7 +188,10 @@ public final class CopyOptions {
     return existingOnly;
   }
 
-  /** A file whose size matches is up to date, whatever its modification time (rsync's {@code --size-only}). */
+  /**
+   * A file whose size matches is up to date, whatever its modification time (rsync's {@code
+   * --size-only}).
+   */
   public boolean sizeOnly() {
     return sizeOnly;
   }
@@ -192,21 +202,24 @@ public final class CopyOptions {
   }
 
   /**
-   * How far modification times may differ and still count as equal (rsync's
-   * {@code --modify-window}); zero, the default, compares to the nanosecond.
+   * How far modification times may differ and still count as equal (rsync's {@code
+   * --modify-window}); zero, the default, compares to the nanosecond.
    */
   public java.time.Duration modifyWindow() {
     return modifyWindow;
   }
 
-  /** Also delete target entries the filters exclude (rsync's {@code --delete-excluded}); implies {@link #delete()}. */
+  /**
+   * Also delete target entries the filters exclude (rsync's {@code --delete-excluded}); implies
+   * {@link #delete()}.
+   */
   public boolean deleteExcluded() {
     return deleteExcluded;
   }
 
   /**
-   * At most this many entries deleted by {@link #delete()} (rsync's {@code --max-delete}); the
-   * rest are kept and the run reports it as a failure. -1, the default: no limit.
+   * At most this many entries deleted by {@link #delete()} (rsync's {@code --max-delete}); the rest
+   * are kept and the run reports it as a failure. -1, the default: no limit.
    */
   public long maxDelete() {
     return maxDelete;
@@ -217,7 +230,9 @@ public final class CopyOptions {
     return fsync;
   }
 
-  /** Create the target's missing parent directories (rsync's {@code --mkpath}) instead of failing. */
+  /**
+   * Create the target's missing parent directories (rsync's {@code --mkpath}) instead of failing.
+   */
   public boolean mkpath() {
     return mkpath;
   }
@@ -232,10 +247,10 @@ public final class CopyOptions {
   }
 
   /**
-   * Pace the copy by the machine's pressure stall information ({@code /proc/pressure}): while
-   * other work waits for the CPU, the disk or memory, each worker rests between files in
-   * proportion to the time it copied, down to a tenth of its time and never less, so the copy
-   * always progresses. For copies that can wait (backups, a mirror's hydration); off by default.
+   * Pace the copy by the machine's pressure stall information ({@code /proc/pressure}): while other
+   * work waits for the CPU, the disk or memory, each worker rests between files in proportion to
+   * the time it copied, down to a tenth of its time and never less, so the copy always progresses.
+   * For copies that can wait (backups, a mirror's hydration); off by default.
    */
   public boolean throttle() {
     return throttle;
@@ -243,13 +258,51 @@ public final class CopyOptions {
 
   @Override
   public String toString() {
-    return "CopyOptions{preserve=" + preserve + ", recursive=" + recursive + ", delete=" + delete
-        + ", dryRun=" + dryRun + ", checksum=" + checksum + ", inplace=" + inplace
-        + ", copyMethod=" + copyMethod + ", filters=" + filters + ", threads=" + threads + ", generateSignatures=" + generateSignatures
-        + ", update=" + update + ", ignoreExisting=" + ignoreExisting + ", existingOnly=" + existingOnly
-        + ", sizeOnly=" + sizeOnly + ", ignoreTimes=" + ignoreTimes + ", modifyWindow=" + modifyWindow
-        + ", deleteExcluded=" + deleteExcluded + ", maxDelete=" + maxDelete + ", fsync=" + fsync + ", mkpath=" + mkpath
-        + ", oneFileSystem=" + oneFileSystem + ", throttle=" + throttle + "}";
+    return "CopyOptions{preserve="
+        + preserve
+        + ", recursive="
+        + recursive
+        + ", delete="
+        + delete
+        + ", dryRun="
+        + dryRun
+        + ", checksum="
+        + checksum
+        + ", inplace="
+        + inplace
+        + ", copyMethod="
+        + copyMethod
+        + ", filters="
+        + filters
+        + ", threads="
+        + threads
+        + ", generateSignatures="
+        + generateSignatures
+        + ", update="
+        + update
+        + ", ignoreExisting="
+        + ignoreExisting
+        + ", existingOnly="
+        + existingOnly
+        + ", sizeOnly="
+        + sizeOnly
+        + ", ignoreTimes="
+        + ignoreTimes
+        + ", modifyWindow="
+        + modifyWindow
+        + ", deleteExcluded="
+        + deleteExcluded
+        + ", maxDelete="
+        + maxDelete
+        + ", fsync="
+        + fsync
+        + ", mkpath="
+        + mkpath
+        + ", oneFileSystem="
+        + oneFileSystem
+        + ", throttle="
+        + throttle
+        + "}";
   }
 
   /** Mutable, not thread-safe; {@link #build()} checks and snapshots. */
@@ -327,7 +380,8 @@ public final class CopyOptions {
      */
     public Builder threads(int threads) {
       if (threads < 0 || threads > 1024) {
-        throw new IllegalArgumentException("threads must be between 1 and 1024 (or 0 for automatic), got " + threads);
+        throw new IllegalArgumentException(
+            "threads must be between 1 and 1024 (or 0 for automatic), got " + threads);
       }
       this.threads = threads;
       return this;
@@ -363,7 +417,9 @@ public final class CopyOptions {
       return this;
     }
 
-    /** @throws IllegalArgumentException if negative */
+    /**
+     * @throws IllegalArgumentException if negative
+     */
     public Builder modifyWindow(java.time.Duration window) {
       Objects.requireNonNull(window, "modifyWindow");
       if (window.isNegative()) {
@@ -378,10 +434,13 @@ public final class CopyOptions {
       return this;
     }
 
-    /** @throws IllegalArgumentException if below -1 (-1: no limit) */
+    /**
+     * @throws IllegalArgumentException if below -1 (-1: no limit)
+     */
     public Builder maxDelete(long max) {
       if (max < -1) {
-        throw new IllegalArgumentException("maxDelete must be 0 or more (or -1 for no limit), got " + max);
+        throw new IllegalArgumentException(
+            "maxDelete must be 0 or more (or -1 for no limit), got " + max);
       }
       this.maxDelete = max;
       return this;
@@ -407,10 +466,13 @@ public final class CopyOptions {
       return this;
     }
 
-    /** @throws IllegalArgumentException for options that contradict each other */
+    /**
+     * @throws IllegalArgumentException for options that contradict each other
+     */
     public CopyOptions build() {
       if (sizeOnly && ignoreTimes) {
-        throw new IllegalArgumentException("sizeOnly and ignoreTimes contradict each other: choose one");
+        throw new IllegalArgumentException(
+            "sizeOnly and ignoreTimes contradict each other: choose one");
       }
       return new CopyOptions(this);
     }

@@ -10,11 +10,14 @@ import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What a copy did: counts, bytes, which tier served how many files, and every failure with its
- * path and reason. Immutable and thread-safe; copiers make one with {@link #builder()}.
+ * What a copy did: counts, bytes, which tier served how many files, and every failure with its path
+ * and reason. Immutable and thread-safe; copiers make one with {@link #builder()}.
  */
 public final class CopyReport {
-  /** How a copy ended. (What a command makes of it, such as an exit code, is the command's business.) */
+  /**
+   * How a copy ended. (What a command makes of it, such as an exit code, is the command's
+   * business.)
+   */
   public enum Status {
     /** Everything was copied. */
     SUCCESS,
@@ -29,17 +32,27 @@ public final class CopyReport {
     CANCELLED
   }
 
-  /** What kind of failure, for callers that react to some (retry, wait for space) and report the rest. */
+  /**
+   * What kind of failure, for callers that react to some (retry, wait for space) and report the
+   * rest.
+   */
   public enum FailureKind {
     /** The target is out of space or quota ({@code ENOSPC}, {@code EDQUOT}). */
     NO_SPACE,
-    /** Something vanished while we worked ({@code ENOENT}); a rescan or rerun usually repairs it. */
+    /**
+     * Something vanished while we worked ({@code ENOENT}); a rescan or rerun usually repairs it.
+     */
     NOT_FOUND,
     /** Not allowed ({@code EACCES}, {@code EPERM}, {@code EROFS}). */
     PERMISSION,
-    /** Interrupted or would block, or the entry changed while it was copied: trying again may work. */
+    /**
+     * Interrupted or would block, or the entry changed while it was copied: trying again may work.
+     */
     RETRYABLE,
-    /** The filesystem or target cannot do what was asked ({@code EOPNOTSUPP}, {@code EXDEV}, a tier that cannot serve). */
+    /**
+     * The filesystem or target cannot do what was asked ({@code EOPNOTSUPP}, {@code EXDEV}, a tier
+     * that cannot serve).
+     */
     UNSUPPORTED,
     /** Anything else. */
     OTHER
@@ -184,7 +197,9 @@ public final class CopyReport {
     return directoriesUnchanged;
   }
 
-  /** Files served per tier name ({@code reflink}, {@code cfr}, {@code sendfile}, {@code rw}, ...). */
+  /**
+   * Files served per tier name ({@code reflink}, {@code cfr}, {@code sendfile}, {@code rw}, ...).
+   */
   public Map<String, Long> filesByTier() {
     return filesByTier;
   }
@@ -202,7 +217,10 @@ public final class CopyReport {
     return duration;
   }
 
-  /** How long the copy's workers rested because the machine was under pressure ({@link CopyOptions#throttle()}). */
+  /**
+   * How long the copy's workers rested because the machine was under pressure ({@link
+   * CopyOptions#throttle()}).
+   */
   public Duration throttled() {
     return throttled;
   }
@@ -211,7 +229,9 @@ public final class CopyReport {
     return dryRun;
   }
 
-  /** Failures decide: none is success; failures with some work done is partial; otherwise failed. */
+  /**
+   * Failures decide: none is success; failures with some work done is partial; otherwise failed.
+   */
   public Status status() {
     if (cancelled) {
       return Status.CANCELLED;
@@ -219,16 +239,43 @@ public final class CopyReport {
     if (failures.isEmpty()) {
       return Status.SUCCESS;
     }
-    long done = filesCopied + filesUpToDate + directories + symlinks + hardLinks + specials + metadataUpdated + deleted;
+    long done =
+        filesCopied
+            + filesUpToDate
+            + directories
+            + symlinks
+            + hardLinks
+            + specials
+            + metadataUpdated
+            + deleted;
     return done > 0 ? Status.PARTIAL : Status.FAILED;
   }
 
   @Override
   public String toString() {
-    return "CopyReport{files=" + filesCopied + ", bytes=" + bytesCopied + ", upToDate=" + filesUpToDate
-        + ", dirs=" + directories + ", symlinks=" + symlinks + ", hardLinks=" + hardLinks
-        + ", specials=" + specials + ", deleted=" + deleted + ", tiers=" + filesByTier
-        + ", failures=" + failures.size() + ", status=" + status() + "}";
+    return "CopyReport{files="
+        + filesCopied
+        + ", bytes="
+        + bytesCopied
+        + ", upToDate="
+        + filesUpToDate
+        + ", dirs="
+        + directories
+        + ", symlinks="
+        + symlinks
+        + ", hardLinks="
+        + hardLinks
+        + ", specials="
+        + specials
+        + ", deleted="
+        + deleted
+        + ", tiers="
+        + filesByTier
+        + ", failures="
+        + failures.size()
+        + ", status="
+        + status()
+        + "}";
   }
 
   /** Mutable, not thread-safe. */
@@ -257,28 +304,115 @@ public final class CopyReport {
 
     private Builder() {}
 
-    public Builder filesCopied(long n) { filesCopied = n; return this; }
-    public Builder bytesCopied(long n) { bytesCopied = n; return this; }
-    public Builder filesUpToDate(long n) { filesUpToDate = n; return this; }
-    public Builder directories(long n) { directories = n; return this; }
-    public Builder symlinks(long n) { symlinks = n; return this; }
-    public Builder hardLinks(long n) { hardLinks = n; return this; }
-    public Builder specials(long n) { specials = n; return this; }
-    public Builder metadataUpdated(long n) { metadataUpdated = n; return this; }
-    public Builder deleted(long n) { deleted = n; return this; }
-    public Builder excluded(long n) { excluded = n; return this; }
-    public Builder signaturesWritten(long n) { signaturesWritten = n; return this; }
-    public Builder deltaFiles(long n) { deltaFiles = n; return this; }
-    public Builder deltaBytesSaved(long n) { deltaBytesSaved = n; return this; }
-    public Builder directoriesUnchanged(long n) { directoriesUnchanged = n; return this; }
-    public Builder tier(String tier, long files) { filesByTier.merge(tier, files, Long::sum); return this; }
-    public Builder xattrNotPreserved(String name, long files) { xattrsNotPreserved.merge(name, files, Long::sum); return this; }
-    public Builder failure(String path, String reason) { failures.add(new Failure(path, reason)); return this; }
-    public Builder failure(Failure f) { failures.add(Objects.requireNonNull(f, "failure")); return this; }
-    public Builder cancelled(boolean b) { cancelled = b; return this; }
-    public Builder duration(Duration d) { duration = Objects.requireNonNull(d, "duration"); return this; }
-    public Builder dryRun(boolean b) { dryRun = b; return this; }
-    public Builder throttled(Duration d) { throttled = Objects.requireNonNull(d, "throttled"); return this; }
+    public Builder filesCopied(long n) {
+      filesCopied = n;
+      return this;
+    }
+
+    public Builder bytesCopied(long n) {
+      bytesCopied = n;
+      return this;
+    }
+
+    public Builder filesUpToDate(long n) {
+      filesUpToDate = n;
+      return this;
+    }
+
+    public Builder directories(long n) {
+      directories = n;
+      return this;
+    }
+
+    public Builder symlinks(long n) {
+      symlinks = n;
+      return this;
+    }
+
+    public Builder hardLinks(long n) {
+      hardLinks = n;
+      return this;
+    }
+
+    public Builder specials(long n) {
+      specials = n;
+      return this;
+    }
+
+    public Builder metadataUpdated(long n) {
+      metadataUpdated = n;
+      return this;
+    }
+
+    public Builder deleted(long n) {
+      deleted = n;
+      return this;
+    }
+
+    public Builder excluded(long n) {
+      excluded = n;
+      return this;
+    }
+
+    public Builder signaturesWritten(long n) {
+      signaturesWritten = n;
+      return this;
+    }
+
+    public Builder deltaFiles(long n) {
+      deltaFiles = n;
+      return this;
+    }
+
+    public Builder deltaBytesSaved(long n) {
+      deltaBytesSaved = n;
+      return this;
+    }
+
+    public Builder directoriesUnchanged(long n) {
+      directoriesUnchanged = n;
+      return this;
+    }
+
+    public Builder tier(String tier, long files) {
+      filesByTier.merge(tier, files, Long::sum);
+      return this;
+    }
+
+    public Builder xattrNotPreserved(String name, long files) {
+      xattrsNotPreserved.merge(name, files, Long::sum);
+      return this;
+    }
+
+    public Builder failure(String path, String reason) {
+      failures.add(new Failure(path, reason));
+      return this;
+    }
+
+    public Builder failure(Failure f) {
+      failures.add(Objects.requireNonNull(f, "failure"));
+      return this;
+    }
+
+    public Builder cancelled(boolean b) {
+      cancelled = b;
+      return this;
+    }
+
+    public Builder duration(Duration d) {
+      duration = Objects.requireNonNull(d, "duration");
+      return this;
+    }
+
+    public Builder dryRun(boolean b) {
+      dryRun = b;
+      return this;
+    }
+
+    public Builder throttled(Duration d) {
+      throttled = Objects.requireNonNull(d, "throttled");
+      return this;
+    }
 
     public CopyReport build() {
       return new CopyReport(this);

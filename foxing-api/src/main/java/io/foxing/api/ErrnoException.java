@@ -3,8 +3,8 @@ package io.foxing.api;
 import java.io.IOException;
 
 /**
- * A system call failed. Carries the errno value and its C name ({@code ENOENT}, {@code EACCES})
- * so callers can react without parsing messages; the message names the operation and the path.
+ * A system call failed. Carries the errno value and its C name ({@code ENOENT}, {@code EACCES}) so
+ * callers can react without parsing messages; the message names the operation and the path.
  * Subclasses mark the failures callers usually treat differently.
  */
 public class ErrnoException extends IOException {
@@ -13,7 +13,8 @@ public class ErrnoException extends IOException {
   private final String errnoName;
   private final String path;
 
-  public ErrnoException(String operation, String path, int errno, String errnoName, String description) {
+  public ErrnoException(
+      String operation, String path, int errno, String errnoName, String description) {
     super(path + ": " + operation + " failed: " + description + " (" + errnoName + ")");
     this.errno = errno;
     this.errnoName = errnoName;
@@ -35,7 +36,10 @@ public class ErrnoException extends IOException {
     return path;
   }
 
-  /** The target ran out of space or quota ({@code ENOSPC}, {@code EDQUOT}); retrying will not help until space is freed. */
+  /**
+   * The target ran out of space or quota ({@code ENOSPC}, {@code EDQUOT}); retrying will not help
+   * until space is freed.
+   */
   public static final class NoSpace extends ErrnoException {
     private static final long serialVersionUID = 1L;
 
@@ -48,7 +52,8 @@ public class ErrnoException extends IOException {
   public static final class NotFound extends ErrnoException {
     private static final long serialVersionUID = 1L;
 
-    public NotFound(String operation, String path, int errno, String errnoName, String description) {
+    public NotFound(
+        String operation, String path, int errno, String errnoName, String description) {
       super(operation, path, errno, errnoName, description);
     }
   }
@@ -57,7 +62,8 @@ public class ErrnoException extends IOException {
   public static final class Retryable extends ErrnoException {
     private static final long serialVersionUID = 1L;
 
-    public Retryable(String operation, String path, int errno, String errnoName, String description) {
+    public Retryable(
+        String operation, String path, int errno, String errnoName, String description) {
       super(operation, path, errno, errnoName, description);
     }
   }

@@ -22,12 +22,12 @@ import java.util.Objects;
  *   <li>{@code *} matches within one component, {@code **} across components, {@code ?} one
  *       character other than {@code /}, {@code [...]} a character class; {@code dir/***} matches
  *       {@code dir} and everything under it.
- *   <li>An excluded directory is not descended into, so nothing below it is copied, and with
- *       {@code --delete} nothing below it on the target is deleted.
+ *   <li>An excluded directory is not descended into, so nothing below it is copied, and with {@code
+ *       --delete} nothing below it on the target is deleted.
  * </ul>
  *
- * <p>Matching works on the raw bytes of names (decoded one byte per character), as rsync's does,
- * so names that are not valid UTF-8 can still be matched. Instances are immutable and thread-safe.
+ * <p>Matching works on the raw bytes of names (decoded one byte per character), as rsync's does, so
+ * names that are not valid UTF-8 can still be matched. Instances are immutable and thread-safe.
  */
 public final class FilterRules {
   /** No rules: everything is included. */
@@ -105,12 +105,16 @@ public final class FilterRules {
 
     private Builder() {}
 
-    /** Adds an exclude rule; a {@code "+ "} or {@code "- "} prefix overrides the kind, as in rsync. */
+    /**
+     * Adds an exclude rule; a {@code "+ "} or {@code "- "} prefix overrides the kind, as in rsync.
+     */
     public Builder exclude(String pattern) {
       return add(false, pattern);
     }
 
-    /** Adds an include rule; a {@code "+ "} or {@code "- "} prefix overrides the kind, as in rsync. */
+    /**
+     * Adds an include rule; a {@code "+ "} or {@code "- "} prefix overrides the kind, as in rsync.
+     */
     public Builder include(String pattern) {
       return add(true, pattern);
     }
@@ -120,7 +124,8 @@ public final class FilterRules {
      * {@code ;} are ignored.
      */
     public Builder addFrom(Reader reader, boolean include) throws IOException {
-      BufferedReader in = reader instanceof BufferedReader ? (BufferedReader) reader : new BufferedReader(reader);
+      BufferedReader in =
+          reader instanceof BufferedReader ? (BufferedReader) reader : new BufferedReader(reader);
       String line;
       while ((line = in.readLine()) != null) {
         if (line.isEmpty() || line.startsWith("#") || line.startsWith(";")) {
@@ -141,14 +146,17 @@ public final class FilterRules {
         pattern = pattern.substring(2);
       }
       if (pattern.isEmpty()) {
-        throw new IllegalArgumentException("empty filter pattern: give a name or glob such as '*.tmp'");
+        throw new IllegalArgumentException(
+            "empty filter pattern: give a name or glob such as '*.tmp'");
       }
       rules.add(Rule.compile(include, pattern));
       return this;
     }
 
     public FilterRules build() {
-      return rules.isEmpty() ? NONE : new FilterRules(Collections.unmodifiableList(new ArrayList<>(rules)));
+      return rules.isEmpty()
+          ? NONE
+          : new FilterRules(Collections.unmodifiableList(new ArrayList<>(rules)));
     }
   }
 
@@ -163,10 +171,20 @@ public final class FilterRules {
     final boolean directoryOnly;
     final boolean wholePath;
     final Glob glob;
-    /** For {@code dir/***}: everything under dir; dir itself matches through {@link #glob}, as a directory only. */
+
+    /**
+     * For {@code dir/***}: everything under dir; dir itself matches through {@link #glob}, as a
+     * directory only.
+     */
     final Glob under;
 
-    private Rule(boolean include, String source, boolean directoryOnly, boolean wholePath, Glob glob, Glob under) {
+    private Rule(
+        boolean include,
+        String source,
+        boolean directoryOnly,
+        boolean wholePath,
+        Glob glob,
+        Glob under) {
       this.include = include;
       this.source = source;
       this.directoryOnly = directoryOnly;
@@ -218,7 +236,11 @@ public final class FilterRules {
     private final int[] kind;
     private final char[] literal;
     private final CharClass[] classes;
-    /** Why the pattern is malformed (an unclosed or bad bracket, a trailing backslash), or null: rsync's wildmatch never matches such a pattern. */
+
+    /**
+     * Why the pattern is malformed (an unclosed or bad bracket, a trailing backslash), or null:
+     * rsync's wildmatch never matches such a pattern.
+     */
     private final String problem;
 
     private Glob(int[] kind, char[] literal, CharClass[] classes, String problem) {
@@ -259,14 +281,21 @@ public final class FilterRules {
           int[] end = new int[1];
           CharClass cc = CharClass.parse(p, i, end);
           if (cc == null) {
-            return new Glob(new int[0], new char[0], new CharClass[0],
+            return new Glob(
+                new int[0],
+                new char[0],
+                new CharClass[0],
                 "a '[' with no ']' or an unknown [:class:] (write \\[ for a literal bracket); it matches nothing");
           }
           add(kinds, lits, cls, CLASS, '\0', cc);
           i = end[0];
         } else if (c == '\\') {
           if (i + 1 == p.length()) {
-            return new Glob(new int[0], new char[0], new CharClass[0], "a trailing backslash escapes nothing; it matches nothing");
+            return new Glob(
+                new int[0],
+                new char[0],
+                new CharClass[0],
+                "a trailing backslash escapes nothing; it matches nothing");
           }
           add(kinds, lits, cls, LITERAL, p.charAt(++i), null);
         } else {
@@ -277,10 +306,20 @@ public final class FilterRules {
         add(kinds, lits, cls, LITERAL, '/', null);
         add(kinds, lits, cls, DOUBLE_STAR, '\0', null);
       }
-      return new Glob(kinds.stream().mapToInt(Integer::intValue).toArray(), lits.toString().toCharArray(), cls.toArray(new CharClass[0]), null);
+      return new Glob(
+          kinds.stream().mapToInt(Integer::intValue).toArray(),
+          lits.toString().toCharArray(),
+          cls.toArray(new CharClass[0]),
+          null);
     }
 
-    private static void add(List<Integer> kinds, StringBuilder lits, List<CharClass> cls, int kind, char c, CharClass cc) {
+    private static void add(
+        List<Integer> kinds,
+        StringBuilder lits,
+        List<CharClass> cls,
+        int kind,
+        char c,
+        CharClass cc) {
       kinds.add(kind);
       lits.append(c);
       cls.add(cc);
@@ -311,7 +350,10 @@ public final class FilterRules {
             default:
               if (j > 0 && cur[j - 1]) {
                 char c = text.charAt(j - 1);
-                next[j] = kind[t] == LITERAL ? c == literal[t] : kind[t] == ONE ? c != '/' : classes[t].contains(c);
+                next[j] =
+                    kind[t] == LITERAL
+                        ? c == literal[t]
+                        : kind[t] == ONE ? c != '/' : classes[t].contains(c);
               }
           }
           seen |= cur[j];
@@ -326,31 +368,34 @@ public final class FilterRules {
 
   /**
    * A bracket expression as rsync's wildmatch reads it: single characters, ranges, POSIX classes
-   * ({@code [:digit:]}), negated by a leading {@code !} or {@code ^}; a {@code ]} first in the
-   * set is a member, {@code -} first or last is a member, backslash escapes the next character;
-   * never matches {@code /}. Checked against rsync's own test vectors (FilterRulesWildmatchTest).
+   * ({@code [:digit:]}), negated by a leading {@code !} or {@code ^}; a {@code ]} first in the set
+   * is a member, {@code -} first or last is a member, backslash escapes the next character; never
+   * matches {@code /}. Checked against rsync's own test vectors (FilterRulesWildmatchTest).
    */
   private static final class CharClass {
-    private static final java.util.Map<String, java.util.function.IntPredicate> POSIX = java.util.Map.ofEntries(
-        java.util.Map.entry("alnum", c -> isAlpha(c) || isDigit(c)),
-        java.util.Map.entry("alpha", CharClass::isAlpha),
-        java.util.Map.entry("blank", c -> c == ' ' || c == '\t'),
-        java.util.Map.entry("cntrl", c -> c < 32 || c == 127),
-        java.util.Map.entry("digit", CharClass::isDigit),
-        java.util.Map.entry("graph", c -> c > 32 && c < 127),
-        java.util.Map.entry("lower", c -> c >= 'a' && c <= 'z'),
-        java.util.Map.entry("print", c -> c >= 32 && c < 127),
-        java.util.Map.entry("punct", c -> c > 32 && c < 127 && !isAlpha(c) && !isDigit(c)),
-        java.util.Map.entry("space", c -> c == ' ' || c >= '\t' && c <= '\r'),
-        java.util.Map.entry("upper", c -> c >= 'A' && c <= 'Z'),
-        java.util.Map.entry("xdigit", c -> isDigit(c) || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'));
+    private static final java.util.Map<String, java.util.function.IntPredicate> POSIX =
+        java.util.Map.ofEntries(
+            java.util.Map.entry("alnum", c -> isAlpha(c) || isDigit(c)),
+            java.util.Map.entry("alpha", CharClass::isAlpha),
+            java.util.Map.entry("blank", c -> c == ' ' || c == '\t'),
+            java.util.Map.entry("cntrl", c -> c < 32 || c == 127),
+            java.util.Map.entry("digit", CharClass::isDigit),
+            java.util.Map.entry("graph", c -> c > 32 && c < 127),
+            java.util.Map.entry("lower", c -> c >= 'a' && c <= 'z'),
+            java.util.Map.entry("print", c -> c >= 32 && c < 127),
+            java.util.Map.entry("punct", c -> c > 32 && c < 127 && !isAlpha(c) && !isDigit(c)),
+            java.util.Map.entry("space", c -> c == ' ' || c >= '\t' && c <= '\r'),
+            java.util.Map.entry("upper", c -> c >= 'A' && c <= 'Z'),
+            java.util.Map.entry(
+                "xdigit", c -> isDigit(c) || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'));
 
     private final boolean negated;
     private final char[] from;
     private final char[] to;
     private final java.util.function.IntPredicate[] named;
 
-    private CharClass(boolean negated, char[] from, char[] to, java.util.function.IntPredicate[] named) {
+    private CharClass(
+        boolean negated, char[] from, char[] to, java.util.function.IntPredicate[] named) {
       this.negated = negated;
       this.from = from;
       this.to = to;
@@ -442,7 +487,10 @@ public final class FilterRules {
         }
       }
       end[0] = i;
-      return new CharClass(neg, f.toString().toCharArray(), t.toString().toCharArray(),
+      return new CharClass(
+          neg,
+          f.toString().toCharArray(),
+          t.toString().toCharArray(),
           named.toArray(new java.util.function.IntPredicate[0]));
     }
 

@@ -3,7 +3,10 @@ package io.foxing.api;
 import java.nio.file.Path;
 import java.util.List;
 
-/** See {@link CopyListener#guarded}: every call passed on, every exception it throws logged and dropped. */
+/**
+ * See {@link CopyListener#guarded}: every call passed on, every exception it throws logged and
+ * dropped.
+ */
 final class GuardedListener extends CopyListener {
   private static final System.Logger LOG = System.getLogger(CopyListener.class.getName());
   private final CopyListener inner;
@@ -20,7 +23,10 @@ final class GuardedListener extends CopyListener {
     try {
       call.run();
     } catch (RuntimeException e) {
-      LOG.log(System.Logger.Level.WARNING, "listener failed on " + event + (path == null ? "" : " of " + path) + "; ignored", e);
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "listener failed on " + event + (path == null ? "" : " of " + path) + "; ignored",
+          e);
     }
   }
 

@@ -3,7 +3,9 @@ package io.foxing.api;
 import java.util.EnumSet;
 import java.util.Set;
 
-/** One kind of metadata or file type the copier keeps. {@link #ARCHIVE} is what {@code -a} means. */
+/**
+ * One kind of metadata or file type the copier keeps. {@link #ARCHIVE} is what {@code -a} means.
+ */
 public enum Preserve {
   /** Permission bits, including setuid/setgid/sticky. */
   MODE,
@@ -27,5 +29,6 @@ public enum Preserve {
   SPECIALS;
 
   /** Everything: what {@code cp -a} keeps and what {@code rsync -aHAX} checks. */
-  public static final Set<Preserve> ARCHIVE = java.util.Collections.unmodifiableSet(EnumSet.allOf(Preserve.class));
+  public static final Set<Preserve> ARCHIVE =
+      java.util.Collections.unmodifiableSet(EnumSet.allOf(Preserve.class));
 }

@@ -22,7 +22,8 @@ class CopyOptionsTest {
 
   @Test
   void toBuilderChangesOnlyWhatItIsTold() {
-    CopyOptions a = CopyOptions.builder().delete(true).threads(3).preserve(EnumSet.of(Preserve.MODE)).build();
+    CopyOptions a =
+        CopyOptions.builder().delete(true).threads(3).preserve(EnumSet.of(Preserve.MODE)).build();
     CopyOptions b = a.toBuilder().dryRun(true).build();
     assertTrue(b.delete() && b.dryRun());
     assertEquals(3, b.threads());
@@ -41,10 +42,13 @@ class CopyOptionsTest {
 
   @Test
   void badValuesAreRejectedWithTheValue() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CopyOptions.builder().threads(-1));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> CopyOptions.builder().threads(-1));
     assertTrue(e.getMessage().contains("-1"), e.getMessage());
-    IllegalArgumentException m = assertThrows(IllegalArgumentException.class, () -> CopyMethod.fromCliName("warp"));
-    assertTrue(m.getMessage().contains("'warp'") && m.getMessage().contains("reflink"), m.getMessage());
+    IllegalArgumentException m =
+        assertThrows(IllegalArgumentException.class, () -> CopyMethod.fromCliName("warp"));
+    assertTrue(
+        m.getMessage().contains("'warp'") && m.getMessage().contains("reflink"), m.getMessage());
     assertEquals(CopyMethod.COPY_FILE_RANGE, CopyMethod.fromCliName("cfr"));
   }
 }

@@ -7,8 +7,8 @@ import java.io.StringReader;
 
 /**
  * Filter rules come from users and files: whatever the text, building rules either succeeds or
- * throws {@link IllegalArgumentException} naming the pattern, and matching never throws.
- * Runs its corpus in every {@code mvn verify}; {@code JAZZER_FUZZ=1} fuzzes for real.
+ * throws {@link IllegalArgumentException} naming the pattern, and matching never throws. Runs its
+ * corpus in every {@code mvn verify}; {@code JAZZER_FUZZ=1} fuzzes for real.
  */
 class FilterRulesFuzzTest {
   @FuzzTest(maxDuration = "60s")
@@ -18,10 +18,12 @@ class FilterRulesFuzzTest {
     boolean dir = data.consumeBoolean();
     FilterRules rules;
     try {
-      rules = FilterRules.builder().addFrom(new StringReader(rulesText), data.consumeBoolean()).build();
+      rules =
+          FilterRules.builder().addFrom(new StringReader(rulesText), data.consumeBoolean()).build();
     } catch (IllegalArgumentException expected) {
       if (expected.getMessage() == null || !expected.getMessage().contains("pattern")) {
-        throw new AssertionError("rejection must name the pattern: " + expected.getMessage(), expected);
+        throw new AssertionError(
+            "rejection must name the pattern: " + expected.getMessage(), expected);
       }
       return;
     }

@@ -10,7 +10,10 @@ import java.io.StringReader;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** rsync's filter semantics, case by case (the rsync oracle test in foxing-copy covers combinations). */
+/**
+ * rsync's filter semantics, case by case (the rsync oracle test in foxing-copy covers
+ * combinations).
+ */
 class FilterRulesTest {
   private static FilterRules ex(String... patterns) {
     FilterRules.Builder b = FilterRules.builder();
@@ -53,7 +56,9 @@ class FilterRulesTest {
     assertFalse(ex("a/*/z").isExcluded("a/b/c/z", false));
     assertTrue(ex("a/*/z").isExcluded("a/b/z", false));
     assertTrue(ex("a/**/z").isExcluded("a/b/c/z", false));
-    assertFalse(ex("a/**/z").isExcluded("a/z", false), "inside a pattern ** needs at least one character, as in rsync");
+    assertFalse(
+        ex("a/**/z").isExcluded("a/z", false),
+        "inside a pattern ** needs at least one character, as in rsync");
     assertTrue(ex("**/a/z").isExcluded("a/z", false), "a leading **/ matches zero directories");
     assertFalse(ex("/**/z").isExcluded("z", false), "but not in an anchored pattern");
     assertTrue(ex("/**/z").isExcluded("a/z", false));
@@ -81,7 +86,8 @@ class FilterRulesTest {
     assertTrue(ex("\\*").isExcluded("*", false));
     assertFalse(ex("\\*").isExcluded("x", false));
     assertTrue(ex("[]]").isExcluded("]", false));
-    assertTrue(ex("a.(b)+{c}$^|").isExcluded("a.(b)+{c}$^|", false), "regex metacharacters are literal");
+    assertTrue(
+        ex("a.(b)+{c}$^|").isExcluded("a.(b)+{c}$^|", false), "regex metacharacters are literal");
   }
 
   @Test
@@ -93,27 +99,36 @@ class FilterRulesTest {
 
   @Test
   void rulesFromAFileSkipCommentsAndBlankLines() throws IOException {
-    FilterRules r = FilterRules.builder().addFrom(new StringReader("# comment\n; also\n\n*.o\n+ main.o\n"), false).build();
+    FilterRules r =
+        FilterRules.builder()
+            .addFrom(new StringReader("# comment\n; also\n\n*.o\n+ main.o\n"), false)
+            .build();
     assertEquals(List.of("- *.o", "+ main.o"), r.describe());
   }
 
   @Test
   void malformedPatternsMatchNothingAsInRsyncAndEmptyOnesAreRejected() {
-    // rsync's wildmatch gives up on an unclosed bracket or a trailing backslash: such a rule never matches
+    // rsync's wildmatch gives up on an unclosed bracket or a trailing backslash: such a rule never
+    // matches
     assertFalse(ex("[abc").isExcluded("[abc", false));
     assertFalse(ex("[abc").isExcluded("a", false));
     assertFalse(ex("x\\").isExcluded("x\\", false));
     assertThrows(IllegalArgumentException.class, () -> ex(""));
     // and they are named, so a command can warn: an exclude that matches nothing protects nothing
-    FilterRules rules = FilterRules.builder().exclude("keep[").exclude("*.tmp").exclude("[[:ALPHA:]]*").build();
+    FilterRules rules =
+        FilterRules.builder().exclude("keep[").exclude("*.tmp").exclude("[[:ALPHA:]]*").build();
     assertEquals(2, rules.malformed().size(), rules.malformed().toString());
-    assertTrue(rules.malformed().get(0).startsWith("'keep[': a '[' with no ']'"), rules.malformed().toString());
+    assertTrue(
+        rules.malformed().get(0).startsWith("'keep[': a '[' with no ']'"),
+        rules.malformed().toString());
     assertEquals(List.of(), ex("*.tmp").malformed());
   }
 
   @Test
   void namesThatAreNotUtf8MatchByteForByte() {
-    String raw = new String(new byte[] {'b', (byte) 0xff, '.', 't'}, java.nio.charset.StandardCharsets.ISO_8859_1);
+    String raw =
+        new String(
+            new byte[] {'b', (byte) 0xff, '.', 't'}, java.nio.charset.StandardCharsets.ISO_8859_1);
     assertTrue(ex("b?.t").isExcluded(raw, false));
     assertTrue(ex("*.t").isExcluded(raw, false));
   }

@@ -26,7 +26,16 @@ class FilterRulesWildmatchTest {
     List<String> wrong = new ArrayList<>();
     for (Vector v : vectors) {
       if (FilterRules.wildmatch(v.pattern, v.text) != v.match) {
-        wrong.add("line " + v.line + ": '" + v.text + "' " + (v.match ? "must" : "must not") + " match '" + v.pattern + "'");
+        wrong.add(
+            "line "
+                + v.line
+                + ": '"
+                + v.text
+                + "' "
+                + (v.match ? "must" : "must not")
+                + " match '"
+                + v.pattern
+                + "'");
       }
     }
     assertEquals(List.of(), wrong);
@@ -34,8 +43,12 @@ class FilterRulesWildmatchTest {
 
   private static List<Vector> vectors() throws IOException {
     String file;
-    try (InputStream in = FilterRulesWildmatchTest.class.getResourceAsStream("/rsync-wildtest/wildtest.txt")) {
-      file = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1); // bytes as chars, as names are matched
+    try (InputStream in =
+        FilterRulesWildmatchTest.class.getResourceAsStream("/rsync-wildtest/wildtest.txt")) {
+      file =
+          new String(
+              in.readAllBytes(),
+              StandardCharsets.ISO_8859_1); // bytes as chars, as names are matched
     }
     List<Vector> out = new ArrayList<>();
     String[] lines = file.split("\n", -1);

@@ -13,7 +13,10 @@ import org.jspecify.annotations.Nullable;
  * tracefs and libbpf 1.x. See the "File events" guide for what it sees and where it can be wrong.
  */
 public final class BpfEventSource extends ProbedSource {
-  /** {@code foxing.bpf.consumer=libbpf} reads the ring buffer through libbpf's callback instead of mapped memory. */
+  /**
+   * {@code foxing.bpf.consumer=libbpf} reads the ring buffer through libbpf's callback instead of
+   * mapped memory.
+   */
   static final String CONSUMER = System.getProperty("foxing.bpf.consumer", "mmap");
 
   @Override

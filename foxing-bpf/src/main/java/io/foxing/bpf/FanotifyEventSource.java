@@ -8,8 +8,8 @@ import java.nio.file.Path;
 import org.jspecify.annotations.Nullable;
 
 /**
- * File events from fanotify with a filesystem mark ({@code FAN_REPORT_DFID_NAME}, Linux 5.9+):
- * no BPF needed, still root. Does not see fsync; xattr changes arrive as attribute changes.
+ * File events from fanotify with a filesystem mark ({@code FAN_REPORT_DFID_NAME}, Linux 5.9+): no
+ * BPF needed, still root. Does not see fsync; xattr changes arrive as attribute changes.
  */
 public final class FanotifyEventSource extends ProbedSource {
   @Override

@@ -6,7 +6,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 
-/** The root every source watches: an existing directory, named by its real path (events carry real paths). */
+/**
+ * The root every source watches: an existing directory, named by its real path (events carry real
+ * paths).
+ */
 final class Roots {
   private Roots() {}
 
@@ -15,7 +18,8 @@ final class Roots {
       throw new NoSuchFileException(root.toString(), null, "no such directory to watch");
     }
     if (!Files.isDirectory(root)) {
-      throw new NotDirectoryException(root + ": not a directory; watch the directory that holds it");
+      throw new NotDirectoryException(
+          root + ": not a directory; watch the directory that holds it");
     }
     return root.toRealPath();
   }

@@ -32,15 +32,22 @@ class FallbackTest {
   }
 
   @Test
-  void aSourceThatFailsToStartIsPassedOverWithItsReason(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+  void aSourceThatFailsToStartIsPassedOverWithItsReason(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws IOException {
     EventSource broken = new Fake("bpf", 30, null);
-    EventSources.Opened o = EventSources.open(null, dir, EventOptions.defaults(), List.of(broken, new InotifyEventSource()));
+    EventSources.Opened o =
+        EventSources.open(
+            null, dir, EventOptions.defaults(), List.of(broken, new InotifyEventSource()));
     try (EventStream s = o.stream()) {
       assertEquals("inotify", s.source());
       assertEquals("bpf failed to start: bpf refused to start", o.reason());
     }
-    assertEquals("bpf refused to start",
-        assertThrows(IOException.class, () -> EventSources.open("bpf", dir, EventOptions.defaults(), List.of(broken))).getMessage());
+    assertEquals(
+        "bpf refused to start",
+        assertThrows(
+                IOException.class,
+                () -> EventSources.open("bpf", dir, EventOptions.defaults(), List.of(broken)))
+            .getMessage());
   }
 
   @Test
@@ -51,12 +58,16 @@ class FallbackTest {
     List<EventSource> all = List.of(bpf, fanotify, inotify);
     EventSources.Choice c = EventSources.choose(null, all);
     assertSame(inotify, c.source());
-    assertEquals("bpf unavailable: tracefs is not mounted; fanotify unavailable: needs root", c.reason());
+    assertEquals(
+        "bpf unavailable: tracefs is not mounted; fanotify unavailable: needs root", c.reason());
     assertEquals("the best source", EventSources.choose(null, List.of(inotify)).reason());
     assertEquals("asked for", EventSources.choose("inotify", all).reason());
-    assertEquals("event source bpf is not available: tracefs is not mounted",
+    assertEquals(
+        "event source bpf is not available: tracefs is not mounted",
         assertThrows(IOException.class, () -> EventSources.choose("bpf", all)).getMessage());
-    assertEquals("no event source available: bpf unavailable: tracefs is not mounted; fanotify unavailable: needs root",
-        assertThrows(IOException.class, () -> EventSources.choose(null, List.of(bpf, fanotify))).getMessage());
+    assertEquals(
+        "no event source available: bpf unavailable: tracefs is not mounted; fanotify unavailable: needs root",
+        assertThrows(IOException.class, () -> EventSources.choose(null, List.of(bpf, fanotify)))
+            .getMessage());
   }
 }

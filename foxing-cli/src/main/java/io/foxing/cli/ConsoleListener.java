@@ -10,8 +10,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * What fxcp prints while copying: itemized changes (-i), entry names (-v), tiers and fallbacks
- * (--debug), and progress (--progress: 5 Hz status line on a terminal, 1 Hz lines otherwise,
- * 1 Hz JSON lines with --json). Thread-safe: the copier's workers call it concurrently.
+ * (--debug), and progress (--progress: 5 Hz status line on a terminal, 1 Hz lines otherwise, 1 Hz
+ * JSON lines with --json). Thread-safe: the copier's workers call it concurrently.
  */
 final class ConsoleListener extends CopyListener implements AutoCloseable {
   private final PrintWriter out;
@@ -31,7 +31,14 @@ final class ConsoleListener extends CopyListener implements AutoCloseable {
   private volatile boolean closed;
   private final boolean terminal = System.console() != null;
 
-  ConsoleListener(PrintWriter out, PrintWriter err, boolean itemize, boolean verbose, boolean debug, boolean progress, boolean json) {
+  ConsoleListener(
+      PrintWriter out,
+      PrintWriter err,
+      boolean itemize,
+      boolean verbose,
+      boolean debug,
+      boolean progress,
+      boolean json) {
     this.out = out;
     this.err = err;
     this.itemize = itemize;
@@ -79,7 +86,8 @@ final class ConsoleListener extends CopyListener implements AutoCloseable {
     n.increment();
     if (debug || verbose && n.sum() == 1) {
       synchronized (err) {
-        err.println("fxcp: fallback " + key + (debug ? " [" + path + "]" : " (first: " + path + ")"));
+        err.println(
+            "fxcp: fallback " + key + (debug ? " [" + path + "]" : " (first: " + path + ")"));
       }
     }
   }
@@ -92,7 +100,8 @@ final class ConsoleListener extends CopyListener implements AutoCloseable {
       }
     } else if (verbose) {
       synchronized (out) {
-        out.println(change.code().startsWith("*deleting") ? "deleting " + change.path() : change.path());
+        out.println(
+            change.code().startsWith("*deleting") ? "deleting " + change.path() : change.path());
       }
     }
   }
@@ -125,19 +134,41 @@ final class ConsoleListener extends CopyListener implements AutoCloseable {
     long bytes = bytesDone.sum();
     long rate = (long) (bytes / secs);
     long totalB = bytesTotal.get();
-    long eta = scanComplete && rate > 0 && totalB >= bytes ? (totalB - bytes) / Math.max(1, rate) : -1;
+    long eta =
+        scanComplete && rate > 0 && totalB >= bytes ? (totalB - bytes) / Math.max(1, rate) : -1;
     if (json) {
       synchronized (out) {
-        out.println("{\"type\":\"progress\",\"files_done\":" + files + ",\"bytes_done\":" + bytes
-            + ",\"files_total\":" + filesTotal.get() + ",\"bytes_total\":" + totalB
-            + ",\"scan_complete\":" + scanComplete + ",\"bytes_per_second\":" + rate
-            + ",\"eta_seconds\":" + eta + "}");
+        out.println(
+            "{\"type\":\"progress\",\"files_done\":"
+                + files
+                + ",\"bytes_done\":"
+                + bytes
+                + ",\"files_total\":"
+                + filesTotal.get()
+                + ",\"bytes_total\":"
+                + totalB
+                + ",\"scan_complete\":"
+                + scanComplete
+                + ",\"bytes_per_second\":"
+                + rate
+                + ",\"eta_seconds\":"
+                + eta
+                + "}");
       }
       return;
     }
-    String total = filesTotal.get() < 0 ? "" : String.format("/%,d%s", filesTotal.get(), scanComplete ? "" : "+");
-    String line = String.format("%,d%s files  %s  %s/s  ETA %s", files, total, Summary.bytes(bytes), Summary.bytes(rate),
-        eta < 0 ? "--:--" : String.format("%d:%02d", eta / 60, eta % 60));
+    String total =
+        filesTotal.get() < 0
+            ? ""
+            : String.format("/%,d%s", filesTotal.get(), scanComplete ? "" : "+");
+    String line =
+        String.format(
+            "%,d%s files  %s  %s/s  ETA %s",
+            files,
+            total,
+            Summary.bytes(bytes),
+            Summary.bytes(rate),
+            eta < 0 ? "--:--" : String.format("%d:%02d", eta / 60, eta % 60));
     synchronized (err) {
       if (terminal) {
         err.print("\r\033[K" + line + (last ? "\n" : ""));
@@ -161,11 +192,12 @@ final class ConsoleListener extends CopyListener implements AutoCloseable {
       printProgress(true);
     }
     if (verbose && !debug) {
-      fallbacks.forEach((k, n) -> {
-        if (n.sum() > 1) {
-          err.println("fxcp: fallback " + k + " (" + n.sum() + " files)");
-        }
-      });
+      fallbacks.forEach(
+          (k, n) -> {
+            if (n.sum() > 1) {
+              err.println("fxcp: fallback " + k + " (" + n.sum() + " files)");
+            }
+          });
     }
     out.flush();
     err.flush();

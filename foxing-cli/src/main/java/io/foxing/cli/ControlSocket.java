@@ -25,7 +25,8 @@ final class ControlSocket implements Closeable {
   private final Path path;
   private final ServerSocketChannel server;
   private final Thread acceptor;
-  private final Semaphore clients = new Semaphore(4); // a client that never writes holds one, not the daemon
+  private final Semaphore clients =
+      new Semaphore(4); // a client that never writes holds one, not the daemon
 
   private ControlSocket(Path path, ServerSocketChannel server, Function<String, String> handler) {
     this.path = path;
@@ -34,7 +35,10 @@ final class ControlSocket implements Closeable {
     acceptor.setDaemon(true);
   }
 
-  /** systemd's RuntimeDirectory= when it gave one, else /run/foxingd as root, else the user's runtime directory. */
+  /**
+   * systemd's RuntimeDirectory= when it gave one, else /run/foxingd as root, else the user's
+   * runtime directory.
+   */
   static Path defaultPath() {
     String runtime = System.getenv("RUNTIME_DIRECTORY");
     if (runtime != null && !runtime.isEmpty()) {
@@ -44,22 +48,29 @@ final class ControlSocket implements Closeable {
       return Path.of("/run/foxingd/control.sock");
     }
     String xdg = System.getenv("XDG_RUNTIME_DIR");
-    return xdg != null && !xdg.isEmpty() ? Path.of(xdg, "foxingd", "control.sock")
-        : Path.of(System.getProperty("java.io.tmpdir"), "foxingd-" + System.getProperty("user.name"), "control.sock");
+    return xdg != null && !xdg.isEmpty()
+        ? Path.of(xdg, "foxingd", "control.sock")
+        : Path.of(
+            System.getProperty("java.io.tmpdir"),
+            "foxingd-" + System.getProperty("user.name"),
+            "control.sock");
   }
 
   /**
    * Listens at {@code path}, answering each command with {@code handler}.
    *
-   * @throws IOException if another daemon answers there, or the socket cannot be made (the message names it)
+   * @throws IOException if another daemon answers there, or the socket cannot be made (the message
+   *     names it)
    */
   static ControlSocket listen(Path path, Function<String, String> handler) throws IOException {
     Files.createDirectories(path.toAbsolutePath().getParent());
     if (Files.exists(path)) {
       try {
         ask(path, "ping");
-        throw new IOException(path + ": another foxingd answers on this control socket; stop it, or give another"
-            + " --control-socket / control_socket");
+        throw new IOException(
+            path
+                + ": another foxingd answers on this control socket; stop it, or give another"
+                + " --control-socket / control_socket");
       } catch (IOException stale) {
         if (stale.getMessage() != null && stale.getMessage().contains("another foxingd")) {
           throw stale;
@@ -92,20 +103,23 @@ final class ControlSocket implements Closeable {
         close(client);
         continue;
       }
-      Thread t = new Thread(() -> {
-        try (client) {
-          String command = readLine(client);
-          String reply = "ping".equals(command) ? "pong\n" : handler.apply(command);
-          ByteBuffer out = ByteBuffer.wrap(reply.getBytes(StandardCharsets.UTF_8));
-          while (out.hasRemaining()) {
-            client.write(out);
-          }
-        } catch (IOException | RuntimeException e) {
-          // a client that went away: nothing to answer
-        } finally {
-          clients.release();
-        }
-      }, "foxingd-control-client");
+      Thread t =
+          new Thread(
+              () -> {
+                try (client) {
+                  String command = readLine(client);
+                  String reply = "ping".equals(command) ? "pong\n" : handler.apply(command);
+                  ByteBuffer out = ByteBuffer.wrap(reply.getBytes(StandardCharsets.UTF_8));
+                  while (out.hasRemaining()) {
+                    client.write(out);
+                  }
+                } catch (IOException | RuntimeException e) {
+                  // a client that went away: nothing to answer
+                } finally {
+                  clients.release();
+                }
+              },
+              "foxingd-control-client");
       t.setDaemon(true);
       t.start();
     }

@@ -15,9 +15,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * {@code foxingd daemon --config FILE.toml}: what to mirror where. Parsed by Jackson's TOML
- * format, then checked key by key: an unknown key, a wrong type or a missing path is one line
- * naming the file, the line and what to do. {@link #KEYS} is what {@code foxingd explain} prints.
+ * {@code foxingd daemon --config FILE.toml}: what to mirror where. Parsed by Jackson's TOML format,
+ * then checked key by key: an unknown key, a wrong type or a missing path is one line naming the
+ * file, the line and what to do. {@link #KEYS} is what {@code foxingd explain} prints.
  *
  * <pre>
  * worker_count = 2
@@ -30,15 +30,32 @@ import java.util.regex.Pattern;
  *   path = "nfs://filer/export/data"
  * </pre>
  */
-record DaemonConfig(int workerCount, int queueMax, long settleMs, String eventSource, Path journalDir, long probeIntervalMs,
-    long probeTimeoutMs, String metrics, Path controlSocket, boolean governor, List<Source> sources) {
+record DaemonConfig(
+    int workerCount,
+    int queueMax,
+    long settleMs,
+    String eventSource,
+    Path journalDir,
+    long probeIntervalMs,
+    long probeTimeoutMs,
+    String metrics,
+    Path controlSocket,
+    boolean governor,
+    List<Source> sources) {
   /** Where the metrics are served unless {@code metrics} says otherwise: this machine only. */
   static final String DEFAULT_METRICS = "127.0.0.1:9100";
 
   /** One mirrored directory and where its mirrors are. */
-  record Source(Path path, List<String> exclude, List<String> include, List<String> targets, StorageStack.Profile profile) {}
+  record Source(
+      Path path,
+      List<String> exclude,
+      List<String> include,
+      List<String> targets,
+      StorageStack.Profile profile) {}
 
-  /** A configuration with problems: each is one line, {@code FILE:LINE: what is wrong; what to do}. */
+  /**
+   * A configuration with problems: each is one line, {@code FILE:LINE: what is wrong; what to do}.
+   */
   static final class Invalid extends Exception {
     private static final long serialVersionUID = 1L;
     final List<String> problems;
@@ -49,28 +66,104 @@ record DaemonConfig(int workerCount, int queueMax, long settleMs, String eventSo
     }
   }
 
-  /** Every key: where it goes, its default, what it means (for {@code foxingd explain} and the checks). */
-  static final List<String[]> KEYS = List.of(
-      new String[] {"", "worker_count", "the number of cores (at least 2)", "Workers that apply changes, per daemon."},
-      new String[] {"", "queue_max", "65536", "Events held between the kernel and the mirror; past it, a full comparison."},
-      new String[] {"", "settle_ms", "2", "After a change, how long to wait for more before applying them (milliseconds)."},
-      new String[] {"", "event_source", "the best available (bpf, fanotify, inotify)", "Which event source to use; an unavailable one is an error."},
-      new String[] {"", "journal_dir", "$STATE_DIRECTORY, else /var/lib/foxingd (root) or ~/.local/state/foxingd",
-          "Where each target's outage journal is kept (its filesystem's identity, and changes made while it is away)."},
-      new String[] {"", "probe_interval_ms", "2000", "How often a target that is away (or full) is tried again (milliseconds)."},
-      new String[] {"", "probe_timeout_ms", "10000", "How long a target's probe (a small write, flushed) may take before it counts as away."},
-      new String[] {"", "governor", "true", "Pace hydration, rescans and catching up by the machine's pressure (/proc/pressure); live changes never are."},
-      new String[] {"", "metrics", DEFAULT_METRICS, "Where Prometheus metrics are served (http://HOST:PORT/metrics), or \"off\"."},
-      new String[] {"", "control_socket", "$RUNTIME_DIRECTORY/control.sock, else /run/foxingd/control.sock (root)",
-          "The Unix socket foxingd status and foxingd metrics ask (mode 0600), or \"off\"."},
-      new String[] {"", "sources", "(required, one or more [[sources]])", "Each directory to mirror."},
-      new String[] {"sources", "path", "(required)", "The directory to mirror."},
-      new String[] {"sources", "exclude", "[]", "rsync filter patterns of entries to leave out."},
-      new String[] {"sources", "include", "[]", "rsync filter patterns kept even when an exclude matches (checked first)."},
-      new String[] {"sources", "profile", "Auto", "The kind of storage of its targets: NVMe, SSD, HDD, Network, NFS, SdCard, or Auto"
-          + " (detected and shown by foxingd status; the workers stay the default). Sets the workers unless worker_count does."},
-      new String[] {"sources", "targets", "(required, one or more [[sources.targets]])", "Where the directory's mirrors are."},
-      new String[] {"sources.targets", "path", "(required)", "A local directory or nfs://HOST[:PORT]/export/dir."});
+  /**
+   * Every key: where it goes, its default, what it means (for {@code foxingd explain} and the
+   * checks).
+   */
+  static final List<String[]> KEYS =
+      List.of(
+          new String[] {
+            "",
+            "worker_count",
+            "the number of cores (at least 2)",
+            "Workers that apply changes, per daemon."
+          },
+          new String[] {
+            "",
+            "queue_max",
+            "65536",
+            "Events held between the kernel and the mirror; past it, a full comparison."
+          },
+          new String[] {
+            "",
+            "settle_ms",
+            "2",
+            "After a change, how long to wait for more before applying them (milliseconds)."
+          },
+          new String[] {
+            "",
+            "event_source",
+            "the best available (bpf, fanotify, inotify)",
+            "Which event source to use; an unavailable one is an error."
+          },
+          new String[] {
+            "",
+            "journal_dir",
+            "$STATE_DIRECTORY, else /var/lib/foxingd (root) or ~/.local/state/foxingd",
+            "Where each target's outage journal is kept (its filesystem's identity, and changes made while it is away)."
+          },
+          new String[] {
+            "",
+            "probe_interval_ms",
+            "2000",
+            "How often a target that is away (or full) is tried again (milliseconds)."
+          },
+          new String[] {
+            "",
+            "probe_timeout_ms",
+            "10000",
+            "How long a target's probe (a small write, flushed) may take before it counts as away."
+          },
+          new String[] {
+            "",
+            "governor",
+            "true",
+            "Pace hydration, rescans and catching up by the machine's pressure (/proc/pressure); live changes never are."
+          },
+          new String[] {
+            "",
+            "metrics",
+            DEFAULT_METRICS,
+            "Where Prometheus metrics are served (http://HOST:PORT/metrics), or \"off\"."
+          },
+          new String[] {
+            "",
+            "control_socket",
+            "$RUNTIME_DIRECTORY/control.sock, else /run/foxingd/control.sock (root)",
+            "The Unix socket foxingd status and foxingd metrics ask (mode 0600), or \"off\"."
+          },
+          new String[] {
+            "", "sources", "(required, one or more [[sources]])", "Each directory to mirror."
+          },
+          new String[] {"sources", "path", "(required)", "The directory to mirror."},
+          new String[] {
+            "sources", "exclude", "[]", "rsync filter patterns of entries to leave out."
+          },
+          new String[] {
+            "sources",
+            "include",
+            "[]",
+            "rsync filter patterns kept even when an exclude matches (checked first)."
+          },
+          new String[] {
+            "sources",
+            "profile",
+            "Auto",
+            "The kind of storage of its targets: NVMe, SSD, HDD, Network, NFS, SdCard, or Auto"
+                + " (detected and shown by foxingd status; the workers stay the default). Sets the workers unless worker_count does."
+          },
+          new String[] {
+            "sources",
+            "targets",
+            "(required, one or more [[sources.targets]])",
+            "Where the directory's mirrors are."
+          },
+          new String[] {
+            "sources.targets",
+            "path",
+            "(required)",
+            "A local directory or nfs://HOST[:PORT]/export/dir."
+          });
 
   private static final Set<String> SOURCES = Set.of("bpf", "fanotify", "inotify");
 
@@ -79,7 +172,8 @@ record DaemonConfig(int workerCount, int queueMax, long settleMs, String eventSo
     try {
       text = Files.readString(file);
     } catch (java.nio.file.NoSuchFileException e) {
-      throw new Invalid(List.of(file + ": no such file; give the path of the daemon's TOML configuration"));
+      throw new Invalid(
+          List.of(file + ": no such file; give the path of the daemon's TOML configuration"));
     }
     return parse(text, file);
   }
@@ -91,12 +185,21 @@ record DaemonConfig(int workerCount, int queueMax, long settleMs, String eventSo
       root = new TomlMapper().readTree(text);
     } catch (JsonProcessingException e) {
       int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
-      throw new Invalid(List.of(file + ":" + line + ": not valid TOML: " + String.valueOf(e.getOriginalMessage()).replace('\n', ' ')));
+      throw new Invalid(
+          List.of(
+              file
+                  + ":"
+                  + line
+                  + ": not valid TOML: "
+                  + String.valueOf(e.getOriginalMessage()).replace('\n', ' ')));
     } catch (IOException | RuntimeException e) {
-      throw new Invalid(List.of(file + ": not valid TOML: " + String.valueOf(e.getMessage()).replace('\n', ' ')));
+      throw new Invalid(
+          List.of(file + ": not valid TOML: " + String.valueOf(e.getMessage()).replace('\n', ' ')));
     }
     if (root == null || root.isMissingNode()) {
-      throw new Invalid(List.of(file + ":1: empty; add at least one [[sources]] (foxingd explain lists every key)"));
+      throw new Invalid(
+          List.of(
+              file + ":1: empty; add at least one [[sources]] (foxingd explain lists every key)"));
     }
     Lines lines = new Lines(text);
     List<String> problems = new ArrayList<>();
@@ -120,29 +223,41 @@ record DaemonConfig(int workerCount, int queueMax, long settleMs, String eventSo
     String control = c.text(root, "", "control_socket", null);
     boolean governor = c.bool(root, "", "governor", true);
     if (source != null && !SOURCES.contains(source)) {
-      problems.add(c.at("", "event_source") + "event_source = \"" + source + "\" is not one of bpf, fanotify, inotify");
+      problems.add(
+          c.at("", "event_source")
+              + "event_source = \""
+              + source
+              + "\" is not one of bpf, fanotify, inotify");
     }
     List<Source> sources = new ArrayList<>();
     JsonNode list = root.get("sources");
     if (list == null || !list.isArray() || list.isEmpty()) {
-      problems.add(file + ":1: no [[sources]]: add one with a path and at least one [[sources.targets]]");
+      problems.add(
+          file + ":1: no [[sources]]: add one with a path and at least one [[sources.targets]]");
     } else {
       for (JsonNode s : list) {
         c.keys(s, "sources");
         String path = c.text(s, "sources", "path", null);
         if (path == null) {
-          problems.add(c.at("sources", null) + "a [[sources]] without path; add path = \"/the/directory\"");
+          problems.add(
+              c.at("sources", null) + "a [[sources]] without path; add path = \"/the/directory\"");
         }
         List<String> targets = new ArrayList<>();
         JsonNode ts = s.get("targets");
         if (ts == null || !ts.isArray() || ts.isEmpty()) {
-          problems.add(c.at("sources", "path") + "source " + path + " has no [[sources.targets]]; add one with a path");
+          problems.add(
+              c.at("sources", "path")
+                  + "source "
+                  + path
+                  + " has no [[sources.targets]]; add one with a path");
         } else {
           for (JsonNode t : ts) {
             c.keys(t, "sources.targets");
             String tp = c.text(t, "sources.targets", "path", null);
             if (tp == null) {
-              problems.add(c.at("sources.targets", null) + "a [[sources.targets]] without path; add path = \"/where/the/mirror/goes\"");
+              problems.add(
+                  c.at("sources.targets", null)
+                      + "a [[sources.targets]] without path; add path = \"/where/the/mirror/goes\"");
             } else {
               targets.add(tp);
             }
@@ -156,20 +271,38 @@ record DaemonConfig(int workerCount, int queueMax, long settleMs, String eventSo
           problems.add(c.at("sources", "profile") + "profile " + e.getMessage());
         }
         if (path != null) {
-          sources.add(new Source(Path.of(path), c.strings(s, "sources", "exclude"), c.strings(s, "sources", "include"), targets, profile));
+          sources.add(
+              new Source(
+                  Path.of(path),
+                  c.strings(s, "sources", "exclude"),
+                  c.strings(s, "sources", "include"),
+                  targets,
+                  profile));
         }
       }
     }
     if (!problems.isEmpty()) {
       throw new Invalid(problems);
     }
-    return new DaemonConfig(workers, queue, settle, source, journal == null ? defaultJournalDir() : Path.of(journal),
-        probeInterval, probeTimeout, metrics.equals("off") ? null : metrics,
-        control == null ? ControlSocket.defaultPath() : control.equals("off") ? null : Path.of(control), governor, List.copyOf(sources));
+    return new DaemonConfig(
+        workers,
+        queue,
+        settle,
+        source,
+        journal == null ? defaultJournalDir() : Path.of(journal),
+        probeInterval,
+        probeTimeout,
+        metrics.equals("off") ? null : metrics,
+        control == null
+            ? ControlSocket.defaultPath()
+            : control.equals("off") ? null : Path.of(control),
+        governor,
+        List.copyOf(sources));
   }
 
   /**
-   * {@code HOST:PORT} ({@code [v6]:PORT} for an IPv6 address; port 0: any free one) as an address, not yet resolved.
+   * {@code HOST:PORT} ({@code [v6]:PORT} for an IPv6 address; port 0: any free one) as an address,
+   * not yet resolved.
    *
    * @throws IllegalArgumentException naming what is wrong and the form expected
    */
@@ -186,7 +319,8 @@ record DaemonConfig(int workerCount, int queueMax, long settleMs, String eventSo
       port = -1;
     }
     if (host.isEmpty() || port < 0 || port > 65_535) {
-      throw new IllegalArgumentException("\"" + hostPort + "\" is not HOST:PORT (e.g. 127.0.0.1:9100, [::1]:9100, 0.0.0.0:9100)");
+      throw new IllegalArgumentException(
+          "\"" + hostPort + "\" is not HOST:PORT (e.g. 127.0.0.1:9100, [::1]:9100, 0.0.0.0:9100)");
     }
     return java.net.InetSocketAddress.createUnresolved(host, port);
   }
@@ -206,7 +340,8 @@ record DaemonConfig(int workerCount, int queueMax, long settleMs, String eventSo
   /** Where each key is written: its line in the file, per table header. */
   private static final class Lines {
     private static final Pattern KEY = Pattern.compile("^\\s*([A-Za-z0-9_-]+)\\s*=");
-    private static final Pattern TABLE = Pattern.compile("^\\s*\\[\\[?\\s*([A-Za-z0-9_.-]+)\\s*\\]\\]?");
+    private static final Pattern TABLE =
+        Pattern.compile("^\\s*\\[\\[?\\s*([A-Za-z0-9_.-]+)\\s*\\]\\]?");
     private final List<String[]> keys = new ArrayList<>(); // table, key, line
     private final List<String[]> tables = new ArrayList<>(); // table, line
 
@@ -250,15 +385,25 @@ record DaemonConfig(int workerCount, int queueMax, long settleMs, String eventSo
 
     void keys(JsonNode node, String table) {
       if (!node.isObject()) {
-        problems.add(at(table, null) + (table.isEmpty() ? "the file" : "[[" + table + "]]") + " must be a table");
+        problems.add(
+            at(table, null)
+                + (table.isEmpty() ? "the file" : "[[" + table + "]]")
+                + " must be a table");
         return;
       }
       for (Map.Entry<String, JsonNode> entry : node.properties()) {
         String key = entry.getKey();
         if (KEYS.stream().noneMatch(k -> k[0].equals(table) && k[1].equals(key))) {
-          List<String> known = KEYS.stream().filter(k -> k[0].equals(table)).map(k -> k[1]).toList();
-          problems.add(at(table, key) + "unknown key " + key + (table.isEmpty() ? "" : " in [[" + table + "]]")
-              + "; known: " + String.join(", ", known) + " (foxingd explain)");
+          List<String> known =
+              KEYS.stream().filter(k -> k[0].equals(table)).map(k -> k[1]).toList();
+          problems.add(
+              at(table, key)
+                  + "unknown key "
+                  + key
+                  + (table.isEmpty() ? "" : " in [[" + table + "]]")
+                  + "; known: "
+                  + String.join(", ", known)
+                  + " (foxingd explain)");
         }
       }
     }
@@ -269,7 +414,8 @@ record DaemonConfig(int workerCount, int queueMax, long settleMs, String eventSo
         return otherwise;
       }
       if (!v.canConvertToInt() || !v.isIntegralNumber() || v.asInt() < min) {
-        problems.add(at(table, key) + key + " must be a whole number of at least " + min + ", got " + v);
+        problems.add(
+            at(table, key) + key + " must be a whole number of at least " + min + ", got " + v);
         return otherwise;
       }
       return v.asInt();

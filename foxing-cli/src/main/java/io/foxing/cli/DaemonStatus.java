@@ -27,8 +27,13 @@ final class DaemonStatus {
     o.put("pid", ProcessHandle.current().pid());
     o.put("ready", ready);
     Governor.Reading g = Governor.system().read();
-    o.putObject("governor").put("available", g.available()).put("stressed", g.stressed()).put("duty", g.duty())
-        .put("cpu", g.cpu()).put("io", g.io()).put("memory", g.memory())
+    o.putObject("governor")
+        .put("available", g.available())
+        .put("stressed", g.stressed())
+        .put("duty", g.duty())
+        .put("cpu", g.cpu())
+        .put("io", g.io())
+        .put("memory", g.memory())
         .put("paused_seconds", Governor.system().pausedNanos() / 1e9);
     ArrayNode sources = o.putArray("sources");
     for (Mirror m : mirrors) {
@@ -60,10 +65,16 @@ final class DaemonStatus {
           n.putNull("profile");
         }
         TargetStatus.Totals c = t.totals();
-        n.putObject("totals").put("events", c.events()).put("batches", c.batches()).put("rescans", c.rescans())
-            .put("retries_queued", c.retriesQueued()).put("retries_completed", c.retriesCompleted())
-            .put("hung_runs", c.hungRuns()).put("directories_pruned", c.directoriesPruned())
-            .put("delta_files", c.deltaFiles()).put("delta_bytes_saved", c.deltaBytesSaved());
+        n.putObject("totals")
+            .put("events", c.events())
+            .put("batches", c.batches())
+            .put("rescans", c.rescans())
+            .put("retries_queued", c.retriesQueued())
+            .put("retries_completed", c.retriesCompleted())
+            .put("hung_runs", c.hungRuns())
+            .put("directories_pruned", c.directoriesPruned())
+            .put("delta_files", c.deltaFiles())
+            .put("delta_bytes_saved", c.deltaBytesSaved());
       }
     }
     return o.toString() + "\n";
@@ -80,7 +91,10 @@ final class DaemonStatus {
         if (t.state() == TargetState.LIVE) {
           live++;
         } else {
-          others.append(others.length() == 0 ? "; " : ", ").append(t.target()).append(' ')
+          others
+              .append(others.length() == 0 ? "; " : ", ")
+              .append(t.target())
+              .append(' ')
               .append(t.state().name().toLowerCase(Locale.ROOT));
         }
       }
@@ -96,22 +110,43 @@ final class DaemonStatus {
   static int print(String json, PrintWriter out) throws java.io.IOException {
     JsonNode o = JSON.readTree(json);
     boolean allLive = o.path("ready").asBoolean();
-    out.println("foxingd " + o.path("pid").asLong() + (o.path("ready").asBoolean() ? ", ready" : ", hydrating"));
+    out.println(
+        "foxingd "
+            + o.path("pid").asLong()
+            + (o.path("ready").asBoolean() ? ", ready" : ", hydrating"));
     JsonNode g = o.path("governor");
     if (g.path("available").asBoolean()) {
-      out.printf(Locale.ROOT, "pressure: cpu %.0f%%, io %.0f%%, memory %.0f%%; background work %s%n", g.path("cpu").asDouble() * 100,
-          g.path("io").asDouble() * 100, g.path("memory").asDouble() * 100,
-          g.path("stressed").asBoolean() ? "paced at " + Math.round(g.path("duty").asDouble() * 100) + "%" : "at full pace");
+      out.printf(
+          Locale.ROOT,
+          "pressure: cpu %.0f%%, io %.0f%%, memory %.0f%%; background work %s%n",
+          g.path("cpu").asDouble() * 100,
+          g.path("io").asDouble() * 100,
+          g.path("memory").asDouble() * 100,
+          g.path("stressed").asBoolean()
+              ? "paced at " + Math.round(g.path("duty").asDouble() * 100) + "%"
+              : "at full pace");
     }
     for (JsonNode s : o.path("sources")) {
-      out.println(s.path("source").asText() + "  (" + s.path("event_source").asText() + ", "
-          + s.path("events_lost").asLong() + " events lost)");
+      out.println(
+          s.path("source").asText()
+              + "  ("
+              + s.path("event_source").asText()
+              + ", "
+              + s.path("events_lost").asLong()
+              + " events lost)");
       for (JsonNode t : s.path("targets")) {
         String state = t.path("state").asText();
         allLive &= state.equals("live");
-        out.printf(Locale.ROOT, "  %-40s %-11s lag %.3f s, queued %d, retrying %d, journaled %d, since %s%n",
-            t.path("target").asText(), state, t.path("lag_seconds").asDouble(), t.path("queued").asInt(),
-            t.path("retrying").asInt(), t.path("journaled").asInt(), t.path("since").asText());
+        out.printf(
+            Locale.ROOT,
+            "  %-40s %-11s lag %.3f s, queued %d, retrying %d, journaled %d, since %s%n",
+            t.path("target").asText(),
+            state,
+            t.path("lag_seconds").asDouble(),
+            t.path("queued").asInt(),
+            t.path("retrying").asInt(),
+            t.path("journaled").asInt(),
+            t.path("since").asText());
         if (!state.equals("live")) {
           out.println("    why: " + t.path("reason").asText());
         }

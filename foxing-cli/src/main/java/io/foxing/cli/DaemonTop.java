@@ -24,8 +24,8 @@ import org.jline.utils.NonBlockingReader;
 /**
  * {@code foxingd top}: the running daemon's targets, redrawn every second from its control socket
  * (the same status {@code foxingd status --json} prints), with rates from one frame to the next.
- * Drawn with JLine's {@link Display}, which rewrites only what changed; {@code q} or Ctrl-C
- * leaves. Not on a terminal (or with {@code --batch}), frames are printed one after another.
+ * Drawn with JLine's {@link Display}, which rewrites only what changed; {@code q} or Ctrl-C leaves.
+ * Not on a terminal (or with {@code --batch}), frames are printed one after another.
  */
 final class DaemonTop {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -39,8 +39,10 @@ final class DaemonTop {
   /** Frames to a terminal until q; returns the exit code. */
   int interactive(PrintWriter err, long intervalMs) throws IOException {
     try (Terminal terminal = TerminalBuilder.builder().system(true).build()) {
-      if (Terminal.TYPE_DUMB.equals(terminal.getType()) || Terminal.TYPE_DUMB_COLOR.equals(terminal.getType())) {
-        err.println("foxingd top: not a terminal that can be redrawn; use foxingd top --batch, or foxingd status");
+      if (Terminal.TYPE_DUMB.equals(terminal.getType())
+          || Terminal.TYPE_DUMB_COLOR.equals(terminal.getType())) {
+        err.println(
+            "foxingd top: not a terminal that can be redrawn; use foxingd top --batch, or foxingd status");
         return ExitCode.NOTHING_DONE;
       }
       Attributes saved = terminal.enterRawMode();
@@ -60,7 +62,10 @@ final class DaemonTop {
           display.update(lines.subList(0, Math.min(lines.size(), rows)), -1);
           terminal.flush();
           int c = keys.read(intervalMs);
-          if (c == 'q' || c == 'Q' || c == 3 /* Ctrl-C in raw mode */ || c == NonBlockingReader.EOF) {
+          if (c == 'q'
+              || c == 'Q'
+              || c == 3 /* Ctrl-C in raw mode */
+              || c == NonBlockingReader.EOF) {
             return ExitCode.OK;
           }
         }
@@ -95,47 +100,100 @@ final class DaemonTop {
     try {
       o = JSON.readTree(ControlSocket.ask(socket, "status"));
     } catch (IOException e) {
-      lines.add(new AttributedString("foxingd top: " + socket + ": no daemon answers (" + Fxcp.oneLine(e) + "); q to leave",
-          AttributedStyle.DEFAULT.foreground(AttributedStyle.RED)));
+      lines.add(
+          new AttributedString(
+              "foxingd top: "
+                  + socket
+                  + ": no daemon answers ("
+                  + Fxcp.oneLine(e)
+                  + "); q to leave",
+              AttributedStyle.DEFAULT.foreground(AttributedStyle.RED)));
       return lines;
     }
     JsonNode g = o.path("governor");
-    lines.add(line(width, AttributedStyle.BOLD, String.format(Locale.ROOT, "foxingd %d  %s  pressure cpu %.0f%% io %.0f%% mem %.0f%%  %s",
-        o.path("pid").asLong(), o.path("ready").asBoolean() ? "ready" : "hydrating", g.path("cpu").asDouble() * 100,
-        g.path("io").asDouble() * 100, g.path("memory").asDouble() * 100,
-        g.path("stressed").asBoolean() ? "background paced at " + Math.round(g.path("duty").asDouble() * 100) + "%" : "background at full pace")));
+    lines.add(
+        line(
+            width,
+            AttributedStyle.BOLD,
+            String.format(
+                Locale.ROOT,
+                "foxingd %d  %s  pressure cpu %.0f%% io %.0f%% mem %.0f%%  %s",
+                o.path("pid").asLong(),
+                o.path("ready").asBoolean() ? "ready" : "hydrating",
+                g.path("cpu").asDouble() * 100,
+                g.path("io").asDouble() * 100,
+                g.path("memory").asDouble() * 100,
+                g.path("stressed").asBoolean()
+                    ? "background paced at " + Math.round(g.path("duty").asDouble() * 100) + "%"
+                    : "background at full pace")));
     lines.add(new AttributedString(""));
-    int tw = Math.max(20, Math.min(60, width - 68)); // the target column takes what the numbers leave
+    int tw =
+        Math.max(20, Math.min(60, width - 68)); // the target column takes what the numbers leave
     for (JsonNode s : o.path("sources")) {
-      lines.add(line(width, AttributedStyle.BOLD, s.path("source").asText() + "  (" + s.path("event_source").asText() + ", "
-          + s.path("events_lost").asLong() + " events lost)"));
-      lines.add(line(width, AttributedStyle.DEFAULT.inverse(), String.format(Locale.ROOT, "  %-" + tw + "s %-11s %9s %9s %7s %7s %8s",
-          "TARGET", "STATE", "EVENTS/S", "LAG", "QUEUED", "RETRY", "JOURNAL")));
+      lines.add(
+          line(
+              width,
+              AttributedStyle.BOLD,
+              s.path("source").asText()
+                  + "  ("
+                  + s.path("event_source").asText()
+                  + ", "
+                  + s.path("events_lost").asLong()
+                  + " events lost)"));
+      lines.add(
+          line(
+              width,
+              AttributedStyle.DEFAULT.inverse(),
+              String.format(
+                  Locale.ROOT,
+                  "  %-" + tw + "s %-11s %9s %9s %7s %7s %8s",
+                  "TARGET",
+                  "STATE",
+                  "EVENTS/S",
+                  "LAG",
+                  "QUEUED",
+                  "RETRY",
+                  "JOURNAL")));
       for (JsonNode t : s.path("targets")) {
         String target = t.path("target").asText();
         String state = t.path("state").asText();
-        AttributedStyle style = switch (state) {
-          case "live" -> AttributedStyle.DEFAULT.foreground(AttributedStyle.GREEN);
-          case "down", "full" -> AttributedStyle.DEFAULT.foreground(AttributedStyle.RED).bold();
-          default -> AttributedStyle.DEFAULT.foreground(AttributedStyle.YELLOW);
-        };
+        AttributedStyle style =
+            switch (state) {
+              case "live" -> AttributedStyle.DEFAULT.foreground(AttributedStyle.GREEN);
+              case "down", "full" -> AttributedStyle.DEFAULT.foreground(AttributedStyle.RED).bold();
+              default -> AttributedStyle.DEFAULT.foreground(AttributedStyle.YELLOW);
+            };
         AttributedStringBuilder b = new AttributedStringBuilder();
         b.append(String.format(Locale.ROOT, "  %-" + tw + "s ", cut(target, tw)));
         b.styled(style, String.format(Locale.ROOT, "%-11s", state));
-        b.append(String.format(Locale.ROOT, " %9s %8.3fs %7d %7d %8d", rate(s.path("source").asText() + target,
-            t.path("totals").path("events").asLong()), t.path("lag_seconds").asDouble(), t.path("queued").asInt(),
-            t.path("retrying").asInt(), t.path("journaled").asInt()));
+        b.append(
+            String.format(
+                Locale.ROOT,
+                " %9s %8.3fs %7d %7d %8d",
+                rate(s.path("source").asText() + target, t.path("totals").path("events").asLong()),
+                t.path("lag_seconds").asDouble(),
+                t.path("queued").asInt(),
+                t.path("retrying").asInt(),
+                t.path("journaled").asInt()));
         lines.add(b.toAttributedString().columnSubSequence(0, width));
         if (!state.equals("live")) {
           lines.add(line(width, AttributedStyle.DEFAULT, "      " + t.path("reason").asText()));
         }
         if (!t.path("last_error").isNull()) {
-          lines.add(line(width, AttributedStyle.DEFAULT.faint(), "      last error: " + t.path("last_error").asText()));
+          lines.add(
+              line(
+                  width,
+                  AttributedStyle.DEFAULT.faint(),
+                  "      last error: " + t.path("last_error").asText()));
         }
       }
       lines.add(new AttributedString(""));
     }
-    lines.add(line(width, AttributedStyle.DEFAULT.faint(), "q: quit   (foxingd status --json for everything)"));
+    lines.add(
+        line(
+            width,
+            AttributedStyle.DEFAULT.faint(),
+            "q: quit   (foxingd status --json for everything)"));
     return lines;
   }
 

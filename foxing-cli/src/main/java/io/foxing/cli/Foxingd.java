@@ -1,35 +1,34 @@
 package io.foxing.cli;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import io.foxing.api.Change;
 import io.foxing.api.Copiers;
 import io.foxing.api.CopyListener;
 import io.foxing.api.CopyOptions;
 import io.foxing.api.CopyReport;
 import io.foxing.api.FilterRules;
+import io.foxing.api.events.EventOptions;
+import io.foxing.api.events.EventSources;
+import io.foxing.api.events.EventStream;
+import io.foxing.api.events.FileEvent;
 import io.foxing.copy.internal.StorageStack;
 import io.foxing.copy.mirror.Mirror;
 import io.foxing.copy.mirror.MirrorListener;
 import io.foxing.copy.mirror.MirrorOptions;
 import io.foxing.copy.mirror.TargetState;
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
-
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import io.foxing.api.events.EventOptions;
-import io.foxing.api.events.EventSources;
-import io.foxing.api.events.EventStream;
-import io.foxing.api.events.FileEvent;
-import io.prometheus.metrics.exporter.httpserver.HTTPServer;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -50,14 +49,30 @@ public final class Foxingd {
 
   /** Runs {@code foxingd ARGS} with the given output streams; returns the exit code. */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
-    return Fxcp.execute(new CommandLine(new Top()).addSubcommand(new Sync()).addSubcommand(new Daemon())
-        .addSubcommand(new Status()).addSubcommand(new TopView()).addSubcommand(new Metrics()).addSubcommand(new Check()).addSubcommand(new Explain())
-        .addSubcommand(new Events()), "foxingd", args, out, err);
+    return Fxcp.execute(
+        new CommandLine(new Top())
+            .addSubcommand(new Sync())
+            .addSubcommand(new Daemon())
+            .addSubcommand(new Status())
+            .addSubcommand(new TopView())
+            .addSubcommand(new Metrics())
+            .addSubcommand(new Check())
+            .addSubcommand(new Explain())
+            .addSubcommand(new Events()),
+        "foxingd",
+        args,
+        out,
+        err);
   }
 
-  @Command(name = "foxingd", mixinStandardHelpOptions = true, versionProvider = Fxcp.DaemonVersion.class,
-      description = "Foxing's event-driven mirror daemon.", subcommandsRepeatable = false,
-      footerHeading = "%nExit codes:%n", footer = {"  0  stopped normally", "  2  bad arguments, or capture could not start"})
+  @Command(
+      name = "foxingd",
+      mixinStandardHelpOptions = true,
+      versionProvider = Fxcp.DaemonVersion.class,
+      description = "Foxing's event-driven mirror daemon.",
+      subcommandsRepeatable = false,
+      footerHeading = "%nExit codes:%n",
+      footer = {"  0  stopped normally", "  2  bad arguments, or capture could not start"})
   static final class Top implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
 
@@ -68,7 +83,11 @@ public final class Foxingd {
     }
   }
 
-  @Command(name = "sync", mixinStandardHelpOptions = true, versionProvider = Fxcp.DaemonVersion.class, sortOptions = false,
+  @Command(
+      name = "sync",
+      mixinStandardHelpOptions = true,
+      versionProvider = Fxcp.DaemonVersion.class,
+      sortOptions = false,
       description = {
         "Make each DST equal to SRC, as fxcp -a --delete SRC/ DST would (DST: a local path or nfs://HOST/export/dir).",
         "With --watch, keep them equal: capture file events first, compare everything once, print 'ready' on",
@@ -76,48 +95,87 @@ public final class Foxingd {
         "in flight and exits 0. Events that are lost (a full queue) make it compare everything again."
       },
       footerHeading = "%nExit codes:%n",
-      footer = {"  0  the targets are equal to the source (or --watch stopped normally)", "  1  some entries failed (each is listed)",
-          "  2  bad arguments, or nothing could start"})
+      footer = {
+        "  0  the targets are equal to the source (or --watch stopped normally)",
+        "  1  some entries failed (each is listed)",
+        "  2  bad arguments, or nothing could start"
+      })
   static final class Sync implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "SRC", description = "The directory to mirror.")
     Path source;
 
-    @Parameters(index = "1..*", arity = "1..*", paramLabel = "DST", description = "Where its mirror is kept (one or more).")
+    @Parameters(
+        index = "1..*",
+        arity = "1..*",
+        paramLabel = "DST",
+        description = "Where its mirror is kept (one or more).")
     List<String> targets;
 
-    @Option(names = {"-a", "--archive"}, description = "Keep everything (the default; as fxcp -a).")
+    @Option(
+        names = {"-a", "--archive"},
+        description = "Keep everything (the default; as fxcp -a).")
     boolean archive = true;
 
     @Option(names = "--watch", description = "Keep mirroring changes until stopped.")
     boolean watch;
 
-    @Option(names = "--exclude", paramLabel = "PATTERN", description = "Leave out entries matching PATTERN (rsync's rules; repeatable).")
+    @Option(
+        names = "--exclude",
+        paramLabel = "PATTERN",
+        description = "Leave out entries matching PATTERN (rsync's rules; repeatable).")
     List<String> excludes = new ArrayList<>();
 
-    @Option(names = "--include", paramLabel = "PATTERN", description = "Do not leave out entries matching PATTERN (before the excludes it precedes).")
+    @Option(
+        names = "--include",
+        paramLabel = "PATTERN",
+        description =
+            "Do not leave out entries matching PATTERN (before the excludes it precedes).")
     List<String> includes = new ArrayList<>();
 
-    @Option(names = "--source", paramLabel = "bpf|fanotify|inotify", description = "With --watch: the event source; fail if it cannot run.")
+    @Option(
+        names = "--source",
+        paramLabel = "bpf|fanotify|inotify",
+        description = "With --watch: the event source; fail if it cannot run.")
     String eventSource;
 
-    @Option(names = "--settle", paramLabel = "MS", description = "With --watch: after a change, wait this long for more before applying them (default 2).")
+    @Option(
+        names = "--settle",
+        paramLabel = "MS",
+        description =
+            "With --watch: after a change, wait this long for more before applying them (default 2).")
     long settleMs = 2;
 
-    @Option(names = "--profile", paramLabel = "KIND", description = {"The targets' kind of storage: NVMe, SSD, HDD, Network, NFS, SdCard,",
-        "or Auto (the default: detected, shown by --debug of fxcp and foxingd status; workers stay the default).",
-        "HDD: 2 workers, SdCard: 1, NFS and Network: 4 per core (at least 8)."})
+    @Option(
+        names = "--profile",
+        paramLabel = "KIND",
+        description = {
+          "The targets' kind of storage: NVMe, SSD, HDD, Network, NFS, SdCard,",
+          "or Auto (the default: detected, shown by --debug of fxcp and foxingd status; workers stay the default).",
+          "HDD: 2 workers, SdCard: 1, NFS and Network: 4 per core (at least 8)."
+        })
     String profile = "Auto";
 
-    @Option(names = "--journal-dir", paramLabel = "DIR", description = {"With --watch: where each target's outage journal is kept",
-        "(default: $STATE_DIRECTORY, else /var/lib/foxingd as root, ~/.local/state/foxingd otherwise)."})
+    @Option(
+        names = "--journal-dir",
+        paramLabel = "DIR",
+        description = {
+          "With --watch: where each target's outage journal is kept",
+          "(default: $STATE_DIRECTORY, else /var/lib/foxingd as root, ~/.local/state/foxingd otherwise)."
+        })
     Path journalDir;
 
-    @Option(names = "--metrics", paramLabel = "HOST:PORT", description = "With --watch: serve Prometheus metrics at http://HOST:PORT/metrics.")
+    @Option(
+        names = "--metrics",
+        paramLabel = "HOST:PORT",
+        description = "With --watch: serve Prometheus metrics at http://HOST:PORT/metrics.")
     String metrics;
 
-    @Option(names = "--control-socket", paramLabel = "PATH", description = "With --watch: answer foxingd status and foxingd metrics on this socket.")
+    @Option(
+        names = "--control-socket",
+        paramLabel = "PATH",
+        description = "With --watch: answer foxingd status and foxingd metrics on this socket.")
     Path controlSocket;
 
     @Option(names = "-i", description = "Print each change applied, with rsync's itemize code.")
@@ -145,21 +203,33 @@ public final class Foxingd {
       FilterRules.Builder f = FilterRules.builder();
       includes.forEach(f::include);
       excludes.forEach(f::exclude);
-      MirrorOptions options = MirrorOptions.builder()
-          .copy(CopyOptions.archive().toBuilder().filters(f.build()).threads(kind.workers(Runtime.getRuntime().availableProcessors())).build())
-          .settle(java.time.Duration.ofMillis(settleMs))
-          .journalDirectory(journalDir != null ? journalDir : DaemonConfig.defaultJournalDir()).build();
+      MirrorOptions options =
+          MirrorOptions.builder()
+              .copy(
+                  CopyOptions.archive().toBuilder()
+                      .filters(f.build())
+                      .threads(kind.workers(Runtime.getRuntime().availableProcessors()))
+                      .build())
+              .settle(java.time.Duration.ofMillis(settleMs))
+              .journalDirectory(journalDir != null ? journalDir : DaemonConfig.defaultJournalDir())
+              .build();
       if (!watch) {
         int worst = ExitCode.OK;
         for (String t : targets) {
-          CopyReport r = Copiers.open(t, options.copy()).copy(List.of(source + "/"), itemize ? printer(out, t) : CopyListener.NONE);
+          CopyReport r =
+              Copiers.open(t, options.copy())
+                  .copy(List.of(source + "/"), itemize ? printer(out, t) : CopyListener.NONE);
           r.failures().forEach(x -> err.println("foxingd: " + x.path() + ": " + x.reason()));
           worst = Math.max(worst, ExitCode.of(r.status()));
         }
         return worst;
       }
-      return watch(List.of(new Plan(source, targets, options, eventSource, EventOptions.defaults())),
-          new Services(metrics, controlSocket), itemize, out, err);
+      return watch(
+          List.of(new Plan(source, targets, options, eventSource, EventOptions.defaults())),
+          new Services(metrics, controlSocket),
+          itemize,
+          out,
+          err);
     }
 
     private static CopyListener printer(PrintWriter out, String target) {
@@ -173,9 +243,17 @@ public final class Foxingd {
   }
 
   /** One source to mirror, with its targets and options. */
-  record Plan(Path source, List<String> targets, MirrorOptions options, String eventSource, EventOptions events) {}
+  record Plan(
+      Path source,
+      List<String> targets,
+      MirrorOptions options,
+      String eventSource,
+      EventOptions events) {}
 
-  /** Where a watching daemon answers: its metrics' HOST:PORT and its control socket (either null: none). */
+  /**
+   * Where a watching daemon answers: its metrics' HOST:PORT and its control socket (either null:
+   * none).
+   */
   record Services(String metrics, Path controlSocket) {}
 
   /**
@@ -184,11 +262,14 @@ public final class Foxingd {
    * systemd) once all are live. Metrics and the control socket answer from the start, hydration
    * included.
    */
-  static int watch(List<Plan> plans, Services services, boolean itemize, PrintWriter out, PrintWriter err) throws Exception {
+  static int watch(
+      List<Plan> plans, Services services, boolean itemize, PrintWriter out, PrintWriter err)
+      throws Exception {
     CountDownLatch stop = new CountDownLatch(1);
     // SIGTERM and Ctrl-C end the watch normally: the batches in flight finish, then exit 0
     Signals.on(stop::countDown, "TERM", "INT");
-    List<Mirror> mirrors = new CopyOnWriteArrayList<>(); // read by scrapes and status while sources start
+    List<Mirror> mirrors =
+        new CopyOnWriteArrayList<>(); // read by scrapes and status while sources start
     DaemonMetrics metrics = new DaemonMetrics(mirrors);
     SystemdNotify systemd = SystemdNotify.fromEnvironment();
     AtomicBoolean ready = new AtomicBoolean();
@@ -197,64 +278,106 @@ public final class Foxingd {
       if (services.metrics() != null) {
         InetSocketAddress at = DaemonConfig.metricsAddress(services.metrics());
         try {
-          HTTPServer http = HTTPServer.builder().hostname(at.getHostString()).port(at.getPort())
-              .registry(metrics.registry()).buildAndStart();
+          HTTPServer http =
+              HTTPServer.builder()
+                  .hostname(at.getHostString())
+                  .port(at.getPort())
+                  .registry(metrics.registry())
+                  .buildAndStart();
           served.add(http);
-          err.println("foxingd: metrics at http://" + at.getHostString() + ":" + http.getPort() + "/metrics");
+          err.println(
+              "foxingd: metrics at http://"
+                  + at.getHostString()
+                  + ":"
+                  + http.getPort()
+                  + "/metrics");
         } catch (IOException e) {
-          throw new IOException("metrics " + services.metrics() + ": cannot listen (" + Fxcp.oneLine(e)
-              + "); give another HOST:PORT, or \"off\"", e);
+          throw new IOException(
+              "metrics "
+                  + services.metrics()
+                  + ": cannot listen ("
+                  + Fxcp.oneLine(e)
+                  + "); give another HOST:PORT, or \"off\"",
+              e);
         }
       }
       if (services.controlSocket() != null) {
-        served.add(ControlSocket.listen(services.controlSocket(), command -> switch (command) {
-          case "status" -> DaemonStatus.json(mirrors, ready.get());
-          case "metrics" -> metrics.text();
-          default -> "error: unknown command '" + command + "'; known: status, metrics\n";
-        }));
+        served.add(
+            ControlSocket.listen(
+                services.controlSocket(),
+                command ->
+                    switch (command) {
+                      case "status" -> DaemonStatus.json(mirrors, ready.get());
+                      case "metrics" -> metrics.text();
+                      default ->
+                          "error: unknown command '" + command + "'; known: status, metrics\n";
+                    }));
       }
       for (Plan p : plans) {
         EventSources.Opened opened = EventSources.open(p.eventSource(), p.source(), p.events());
-        MirrorListener listener = new MirrorListener() {
-          @Override
-          public void changed(String target, Change c) {
-            if (itemize) {
-              out.println(c.code() + " " + c.path() + (plans.size() > 1 || p.targets().size() > 1 ? "  [" + target + "]" : ""));
-            }
-          }
+        MirrorListener listener =
+            new MirrorListener() {
+              @Override
+              public void changed(String target, Change c) {
+                if (itemize) {
+                  out.println(
+                      c.code()
+                          + " "
+                          + c.path()
+                          + (plans.size() > 1 || p.targets().size() > 1
+                              ? "  [" + target + "]"
+                              : ""));
+                }
+              }
 
-          @Override
-          public void rescan(String why) {
-            err.println("foxingd: " + p.source() + ": comparing everything again: " + why);
-          }
+              @Override
+              public void rescan(String why) {
+                err.println("foxingd: " + p.source() + ": comparing everything again: " + why);
+              }
 
-          @Override
-          public void failed(String target, String path, String reason) {
-            err.println("foxingd: " + target + ": " + reason);
-          }
+              @Override
+              public void failed(String target, String path, String reason) {
+                err.println("foxingd: " + target + ": " + reason);
+              }
 
-          @Override
-          public void state(String target, TargetState state, String why) {
-            err.println("foxingd: " + target + ": " + state.name().toLowerCase(java.util.Locale.ROOT) + ": " + why);
-            systemd.status(DaemonStatus.summary(mirrors));
-          }
+              @Override
+              public void state(String target, TargetState state, String why) {
+                err.println(
+                    "foxingd: "
+                        + target
+                        + ": "
+                        + state.name().toLowerCase(java.util.Locale.ROOT)
+                        + ": "
+                        + why);
+                systemd.status(DaemonStatus.summary(mirrors));
+              }
 
-          @Override
-          public void applied(String target, long events, CopyReport report, java.time.Duration lag) {
-            metrics.applied(target, lag);
-          }
-        };
+              @Override
+              public void applied(
+                  String target, long events, CopyReport report, java.time.Duration lag) {
+                metrics.applied(target, lag);
+              }
+            };
         try {
-          mirrors.add(Mirror.start(p.source(), p.targets(), opened.stream(), p.options(), listener));
+          mirrors.add(
+              Mirror.start(p.source(), p.targets(), opened.stream(), p.options(), listener));
         } catch (IOException | RuntimeException e) {
           opened.stream().close();
           throw e;
         }
-        err.println("foxingd: watching " + p.source() + " with " + opened.source().name() + " (" + opened.reason() + ")");
+        err.println(
+            "foxingd: watching "
+                + p.source()
+                + " with "
+                + opened.source().name()
+                + " ("
+                + opened.reason()
+                + ")");
       }
       systemd.status("hydrating: " + DaemonStatus.summary(mirrors));
       for (Mirror m : mirrors) {
-        // hydration may take long: a SIGTERM meanwhile stops it too, and systemd's watchdog hears from us
+        // hydration may take long: a SIGTERM meanwhile stops it too, and systemd's watchdog hears
+        // from us
         while (!m.awaitReady(java.time.Duration.ofMillis(200))) {
           systemd.watchdogIfDue();
           if (stop.getCount() == 0) {
@@ -268,7 +391,8 @@ public final class Foxingd {
       err.flush();
       systemd.ready(DaemonStatus.summary(mirrors));
       while (!stop.await(200, java.util.concurrent.TimeUnit.MILLISECONDS)) {
-        // the watchdog is fed from the loop that would notice a dead mirror: a stuck daemon stops feeding it
+        // the watchdog is fed from the loop that would notice a dead mirror: a stuck daemon stops
+        // feeding it
         systemd.watchdogIfDue();
         for (Mirror m : mirrors) {
           if (m.failure() != null) {
@@ -290,14 +414,27 @@ public final class Foxingd {
     }
   }
 
-  @Command(name = "daemon", mixinStandardHelpOptions = true, versionProvider = Fxcp.DaemonVersion.class,
-      description = {"Mirror every source of a TOML configuration file to its targets until SIGTERM (see foxingd explain)."},
-      footerHeading = "%nExit codes:%n", footer = {"  0  stopped normally", "  1  a mirror stopped on an error (printed)",
-          "  2  the configuration has problems (each printed with its line), or nothing could start"})
+  @Command(
+      name = "daemon",
+      mixinStandardHelpOptions = true,
+      versionProvider = Fxcp.DaemonVersion.class,
+      description = {
+        "Mirror every source of a TOML configuration file to its targets until SIGTERM (see foxingd explain)."
+      },
+      footerHeading = "%nExit codes:%n",
+      footer = {
+        "  0  stopped normally",
+        "  1  a mirror stopped on an error (printed)",
+        "  2  the configuration has problems (each printed with its line), or nothing could start"
+      })
   static final class Daemon implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--config", required = true, paramLabel = "FILE", description = "The configuration (TOML).")
+    @Option(
+        names = "--config",
+        required = true,
+        paramLabel = "FILE",
+        description = "The configuration (TOML).")
     Path config;
 
     @Option(names = "-i", description = "Print each change applied, with rsync's itemize code.")
@@ -324,25 +461,53 @@ public final class Foxingd {
         } else {
           copy.threads(s.profile().workers(Runtime.getRuntime().availableProcessors()));
         }
-        MirrorOptions options = MirrorOptions.builder().copy(copy.build()).settle(java.time.Duration.ofMillis(c.settleMs()))
-            .journalDirectory(c.journalDir()).probeInterval(java.time.Duration.ofMillis(c.probeIntervalMs()))
-            .probeTimeout(java.time.Duration.ofMillis(c.probeTimeoutMs())).paceBackground(c.governor()).build();
-        plans.add(new Plan(s.path(), s.targets(), options, c.eventSource(), EventOptions.builder().queueCapacity(c.queueMax()).build()));
+        MirrorOptions options =
+            MirrorOptions.builder()
+                .copy(copy.build())
+                .settle(java.time.Duration.ofMillis(c.settleMs()))
+                .journalDirectory(c.journalDir())
+                .probeInterval(java.time.Duration.ofMillis(c.probeIntervalMs()))
+                .probeTimeout(java.time.Duration.ofMillis(c.probeTimeoutMs()))
+                .paceBackground(c.governor())
+                .build();
+        plans.add(
+            new Plan(
+                s.path(),
+                s.targets(),
+                options,
+                c.eventSource(),
+                EventOptions.builder().queueCapacity(c.queueMax()).build()));
       }
-      return watch(plans, new Services(c.metrics(), c.controlSocket()), itemize, spec.commandLine().getOut(), err);
+      return watch(
+          plans,
+          new Services(c.metrics(), c.controlSocket()),
+          itemize,
+          spec.commandLine().getOut(),
+          err);
     }
   }
 
-  @Command(name = "status", mixinStandardHelpOptions = true, versionProvider = Fxcp.DaemonVersion.class,
-      description = {"Ask the running daemon how each target stands: its state, lag, queues, journal and last error."},
-      footerHeading = "%nExit codes:%n", footer = {"  0  every target is live", "  1  some target is not live (hydrating, down, full or catching up)",
-          "  2  no daemon answers on the control socket"})
+  @Command(
+      name = "status",
+      mixinStandardHelpOptions = true,
+      versionProvider = Fxcp.DaemonVersion.class,
+      description = {
+        "Ask the running daemon how each target stands: its state, lag, queues, journal and last error."
+      },
+      footerHeading = "%nExit codes:%n",
+      footer = {
+        "  0  every target is live",
+        "  1  some target is not live (hydrating, down, full or catching up)",
+        "  2  no daemon answers on the control socket"
+      })
   static final class Status implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
 
     @Mixin RunningDaemon daemon;
 
-    @Option(names = "--json", description = "Print the daemon's answer as one JSON object (keys in the mirror guide).")
+    @Option(
+        names = "--json",
+        description = "Print the daemon's answer as one JSON object (keys in the mirror guide).")
     boolean json;
 
     @Override
@@ -360,22 +525,41 @@ public final class Foxingd {
     }
   }
 
-  @Command(name = "top", mixinStandardHelpOptions = true, versionProvider = Fxcp.DaemonVersion.class, sortOptions = false,
-      description = {"A live view of the running daemon: each target's state, events per second, lag, queues and journal,",
-        "and the machine's pressure, redrawn every second; q leaves. Not on a terminal, use --batch."},
-      footerHeading = "%nExit codes:%n", footer = {"  0  left with q (or the frames were printed)", "  2  not a terminal (without --batch)"})
+  @Command(
+      name = "top",
+      mixinStandardHelpOptions = true,
+      versionProvider = Fxcp.DaemonVersion.class,
+      sortOptions = false,
+      description = {
+        "A live view of the running daemon: each target's state, events per second, lag, queues and journal,",
+        "and the machine's pressure, redrawn every second; q leaves. Not on a terminal, use --batch."
+      },
+      footerHeading = "%nExit codes:%n",
+      footer = {
+        "  0  left with q (or the frames were printed)",
+        "  2  not a terminal (without --batch)"
+      })
   static final class TopView implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
 
     @Mixin RunningDaemon daemon;
 
-    @Option(names = "--batch", description = "Print frames as plain text, one after another, instead of redrawing (as top -b).")
+    @Option(
+        names = "--batch",
+        description =
+            "Print frames as plain text, one after another, instead of redrawing (as top -b).")
     boolean batch;
 
-    @Option(names = {"-n", "--frames"}, paramLabel = "N", description = "With --batch: how many frames (default 1).")
+    @Option(
+        names = {"-n", "--frames"},
+        paramLabel = "N",
+        description = "With --batch: how many frames (default 1).")
     int frames = 1;
 
-    @Option(names = {"-d", "--delay"}, paramLabel = "MS", description = "Between frames (default 1000).")
+    @Option(
+        names = {"-d", "--delay"},
+        paramLabel = "MS",
+        description = "Between frames (default 1000).")
     long delayMs = 1000;
 
     @Override
@@ -385,13 +569,21 @@ public final class Foxingd {
         return ExitCode.NOTHING_DONE;
       }
       DaemonTop top = new DaemonTop(daemon.socket);
-      return batch ? top.batch(spec.commandLine().getOut(), frames, delayMs) : top.interactive(spec.commandLine().getErr(), delayMs);
+      return batch
+          ? top.batch(spec.commandLine().getOut(), frames, delayMs)
+          : top.interactive(spec.commandLine().getErr(), delayMs);
     }
   }
 
-  @Command(name = "metrics", mixinStandardHelpOptions = true, versionProvider = Fxcp.DaemonVersion.class,
-      description = {"Print the running daemon's metrics in Prometheus' text format (what its endpoint serves)."},
-      footerHeading = "%nExit codes:%n", footer = {"  0  printed", "  2  no daemon answers on the control socket"})
+  @Command(
+      name = "metrics",
+      mixinStandardHelpOptions = true,
+      versionProvider = Fxcp.DaemonVersion.class,
+      description = {
+        "Print the running daemon's metrics in Prometheus' text format (what its endpoint serves)."
+      },
+      footerHeading = "%nExit codes:%n",
+      footer = {"  0  printed", "  2  no daemon answers on the control socket"})
   static final class Metrics implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
 
@@ -409,38 +601,71 @@ public final class Foxingd {
     }
   }
 
-  /** {@code --control-socket}, for the commands that ask the running daemon (status, top, metrics). */
+  /**
+   * {@code --control-socket}, for the commands that ask the running daemon (status, top, metrics).
+   */
   static final class RunningDaemon {
-    @Option(names = "--control-socket", paramLabel = "PATH", description = "The daemon's control socket (default: its default, or control_socket).")
+    @Option(
+        names = "--control-socket",
+        paramLabel = "PATH",
+        description = "The daemon's control socket (default: its default, or control_socket).")
     Path socket = ControlSocket.defaultPath();
 
-    /** The daemon's answer to {@code command}, or null (and one line on standard error) when none answers. */
+    /**
+     * The daemon's answer to {@code command}, or null (and one line on standard error) when none
+     * answers.
+     */
     String ask(CommandLine.Model.CommandSpec spec, String command) {
       try {
         return ControlSocket.ask(socket, command);
       } catch (IOException e) {
-        spec.commandLine().getErr().println("foxingd " + command + ": " + socket + ": no daemon answers (" + Fxcp.oneLine(e)
-            + "); is foxingd running? give its --control-socket (control_socket in its configuration)");
+        spec.commandLine()
+            .getErr()
+            .println(
+                "foxingd "
+                    + command
+                    + ": "
+                    + socket
+                    + ": no daemon answers ("
+                    + Fxcp.oneLine(e)
+                    + "); is foxingd running? give its --control-socket (control_socket in its configuration)");
         return null;
       }
     }
   }
 
-  @Command(name = "check", mixinStandardHelpOptions = true, versionProvider = Fxcp.DaemonVersion.class,
-      description = {"Check a daemon configuration: one line per problem, with its line number; nothing is started."},
-      footerHeading = "%nExit codes:%n", footer = {"  0  no problem", "  2  problems (each printed)"})
+  @Command(
+      name = "check",
+      mixinStandardHelpOptions = true,
+      versionProvider = Fxcp.DaemonVersion.class,
+      description = {
+        "Check a daemon configuration: one line per problem, with its line number; nothing is started."
+      },
+      footerHeading = "%nExit codes:%n",
+      footer = {"  0  no problem", "  2  problems (each printed)"})
   static final class Check implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--config", required = true, paramLabel = "FILE", description = "The configuration (TOML).")
+    @Option(
+        names = "--config",
+        required = true,
+        paramLabel = "FILE",
+        description = "The configuration (TOML).")
     Path config;
 
     @Override
     public Integer call() throws Exception {
       try {
         DaemonConfig c = DaemonConfig.load(config);
-        spec.commandLine().getOut().println(config + ": ok, " + c.sources().size() + " source(s), "
-            + c.sources().stream().mapToInt(s -> s.targets().size()).sum() + " target(s)");
+        spec.commandLine()
+            .getOut()
+            .println(
+                config
+                    + ": ok, "
+                    + c.sources().size()
+                    + " source(s), "
+                    + c.sources().stream().mapToInt(s -> s.targets().size()).sum()
+                    + " target(s)");
         return ExitCode.OK;
       } catch (DaemonConfig.Invalid e) {
         e.problems.forEach(spec.commandLine().getErr()::println);
@@ -449,8 +674,13 @@ public final class Foxingd {
     }
   }
 
-  @Command(name = "explain", mixinStandardHelpOptions = true, versionProvider = Fxcp.DaemonVersion.class,
-      description = {"Print every key of the daemon's configuration file, its default and what it means."})
+  @Command(
+      name = "explain",
+      mixinStandardHelpOptions = true,
+      versionProvider = Fxcp.DaemonVersion.class,
+      description = {
+        "Print every key of the daemon's configuration file, its default and what it means."
+      })
   static final class Explain implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
 
@@ -470,24 +700,38 @@ public final class Foxingd {
     }
   }
 
-  @Command(name = "events", mixinStandardHelpOptions = true, versionProvider = Fxcp.DaemonVersion.class, sortOptions = false,
+  @Command(
+      name = "events",
+      mixinStandardHelpOptions = true,
+      versionProvider = Fxcp.DaemonVersion.class,
+      sortOptions = false,
       description = {
         "Print file events under PATH as they happen, one per line (a debugging tool like fatrace).",
         "The source is chosen automatically (bpf, then fanotify, then inotify) unless --source names one;",
         "the choice and the reason go to standard error, then 'ready' once capture is running.",
         "Stops on Ctrl-C, SIGTERM or after --count events, then prints how many events were seen and lost."
       },
-      footerHeading = "%nExit codes:%n", footer = {"  0  stopped normally", "  1  capture stopped by an error (printed)", "  2  bad arguments, or capture could not start"})
+      footerHeading = "%nExit codes:%n",
+      footer = {
+        "  0  stopped normally",
+        "  1  capture stopped by an error (printed)",
+        "  2  bad arguments, or capture could not start"
+      })
   static final class Events implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
 
     @Parameters(paramLabel = "PATH", description = "The directory to watch (everything below it).")
     Path root;
 
-    @Option(names = "--source", paramLabel = "bpf|fanotify|inotify", description = "Use this source; fail if it cannot run.")
+    @Option(
+        names = "--source",
+        paramLabel = "bpf|fanotify|inotify",
+        description = "Use this source; fail if it cannot run.")
     String source;
 
-    @Option(names = "--json", description = "One JSON object per line: seq, time_ns, kind, path, from, pid, detail.")
+    @Option(
+        names = "--json",
+        description = "One JSON object per line: seq, time_ns, kind, path, from, pid, detail.")
     boolean json;
 
     @Option(names = "--count", paramLabel = "N", description = "Stop after N events.")
@@ -496,7 +740,10 @@ public final class Foxingd {
     @Option(names = "--include-self", description = "Also report changes made by foxingd itself.")
     boolean includeSelf;
 
-    @Option(names = "--buffer", paramLabel = "BYTES", description = "Kernel ring buffer size for bpf (power of two, default 16 MiB).")
+    @Option(
+        names = "--buffer",
+        paramLabel = "BYTES",
+        description = "Kernel ring buffer size for bpf (power of two, default 16 MiB).")
     int buffer = EventOptions.defaults().kernelBufferBytes();
 
     @Override
@@ -505,14 +752,22 @@ public final class Foxingd {
       PrintWriter err = spec.commandLine().getErr();
       EventOptions options;
       try {
-        options = EventOptions.builder().excludeSelf(!includeSelf).kernelBufferBytes(buffer).build();
+        options =
+            EventOptions.builder().excludeSelf(!includeSelf).kernelBufferBytes(buffer).build();
       } catch (IllegalArgumentException e) {
         err.println("foxingd events: --buffer: " + e.getMessage());
         return ExitCode.NOTHING_DONE;
       }
       EventSources.Opened opened = EventSources.open(source, root, options);
       EventStream stream = opened.stream();
-      err.println("foxingd: watching " + root + " with " + opened.source().name() + " (" + opened.reason() + ")");
+      err.println(
+          "foxingd: watching "
+              + root
+              + " with "
+              + opened.source().name()
+              + " ("
+              + opened.reason()
+              + ")");
       err.println("ready");
       err.flush();
       long seen = 0;

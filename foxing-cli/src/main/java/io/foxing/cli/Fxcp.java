@@ -12,7 +12,6 @@ import io.foxing.copy.SmartCopier;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Reader;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -27,49 +26,54 @@ import picocli.CommandLine;
  * {@code fxcp}: copy trees like {@code cp -a} / {@code rsync -aHAX}, faster and without surprises.
  *
  * <p>The picocli model is built by hand rather than from annotations: reading annotations
- * reflectively cost ~45 ms of every start (74 ms against 28 ms, measured), and a copy tool
- * starts often. {@code fxcp sum} is dispatched before any of this is built.
+ * reflectively cost ~45 ms of every start (74 ms against 28 ms, measured), and a copy tool starts
+ * often. {@code fxcp sum} is dispatched before any of this is built.
  */
 public final class Fxcp implements Callable<Integer> {
   private static final String[] DESCRIPTION = {
-      "Copy files and trees faithfully and fast: reflink where the filesystem can share extents,",
-      "in-kernel copies elsewhere, every bit of metadata kept (owner, mode, ns times, xattrs, ACLs,",
-      "hard links, symlinks, devices, FIFOs, sockets, sparse holes).",
-      "",
-      "Sources and target, as with cp and rsync:",
-      "  SRC/   (trailing slash) copies the directory's contents into DEST.",
-      "  SRC    goes into DEST under its own name if DEST is a directory, ends with '/',",
-      "         or several sources are given (DEST is created); otherwise DEST becomes",
-      "         the copy of SRC, as with cp -a SRC DEST.",
-      "  A source that is a symlink is copied as a symlink; SRC/ follows it.",
-      "",
-      "Files whose size and modification time match on the target are skipped (--checksum",
-      "compares contents). Files appear only when complete: new ones are linked into place,",
-      "changed ones renamed over the old (temporaries: .fxcp~XXXXXXXX~NAME, marked with",
-      "the user.foxing.tmp xattr; only marked ones are ever removed); rerunning an",
-      "interrupted copy finishes it. A file onto itself, a directory into itself, and a",
-      "non-empty directory replaced by a file (without --delete) are refused."
+    "Copy files and trees faithfully and fast: reflink where the filesystem can share extents,",
+    "in-kernel copies elsewhere, every bit of metadata kept (owner, mode, ns times, xattrs, ACLs,",
+    "hard links, symlinks, devices, FIFOs, sockets, sparse holes).",
+    "",
+    "Sources and target, as with cp and rsync:",
+    "  SRC/   (trailing slash) copies the directory's contents into DEST.",
+    "  SRC    goes into DEST under its own name if DEST is a directory, ends with '/',",
+    "         or several sources are given (DEST is created); otherwise DEST becomes",
+    "         the copy of SRC, as with cp -a SRC DEST.",
+    "  A source that is a symlink is copied as a symlink; SRC/ follows it.",
+    "",
+    "Files whose size and modification time match on the target are skipped (--checksum",
+    "compares contents). Files appear only when complete: new ones are linked into place,",
+    "changed ones renamed over the old (temporaries: .fxcp~XXXXXXXX~NAME, marked with",
+    "the user.foxing.tmp xattr; only marked ones are ever removed); rerunning an",
+    "interrupted copy finishes it. A file onto itself, a directory into itself, and a",
+    "non-empty directory replaced by a file (without --delete) are refused."
   };
 
   private static final String[] FOOTER = {
-      "  0  everything was copied",
-      "  1  partial: some entries failed, each is listed on stderr (and in --json)",
-      "  2  nothing done: bad arguments, unreachable target, or every entry failed",
-      "",
-      "Examples:",
-      "  fxcp -a /data/ /backup/data          mirror contents (like rsync -a /data/ /backup/data)",
-      "  fxcp -a --delete -i src/ dst/        and remove extraneous files, itemizing changes",
-      "  fxcp -a -e '*.tmp' --include 'keep.tmp' src dst/",
-      "",
-      "fxcp sum --help: BLAKE3 checksums in b3sum's format.",
-      "fxcp snap --help: FXAR/tar snapshot archives (export, import, inspect, restore, verify)."
+    "  0  everything was copied",
+    "  1  partial: some entries failed, each is listed on stderr (and in --json)",
+    "  2  nothing done: bad arguments, unreachable target, or every entry failed",
+    "",
+    "Examples:",
+    "  fxcp -a /data/ /backup/data          mirror contents (like rsync -a /data/ /backup/data)",
+    "  fxcp -a --delete -i src/ dst/        and remove extraneous files, itemizing changes",
+    "  fxcp -a -e '*.tmp' --include 'keep.tmp' src dst/",
+    "",
+    "fxcp sum --help: BLAKE3 checksums in b3sum's format.",
+    "fxcp snap --help: FXAR/tar snapshot archives (export, import, inspect, restore, verify)."
   };
 
   private CommandLine.Model.CommandSpec spec;
   boolean archive;
   boolean recursive;
-  /** -l -p -t -g -o -D -H -A -X: rsync's letters, each adding what it keeps to what -a or nothing gives. */
+
+  /**
+   * -l -p -t -g -o -D -H -A -X: rsync's letters, each adding what it keeps to what -a or nothing
+   * gives.
+   */
   private final EnumSet<Preserve> letters = EnumSet.noneOf(Preserve.class);
+
   boolean quiet;
   boolean delete;
   boolean dryRun;
@@ -98,6 +102,7 @@ public final class Fxcp implements Callable<Integer> {
   Integer threads;
   String cleanup;
   List<String> paths = new ArrayList<>();
+
   /** --exclude, --include, --exclude-from, --include-from in the order given: first match wins. */
   private final List<String[]> filterArgs = new ArrayList<>();
 
@@ -105,99 +110,292 @@ public final class Fxcp implements Callable<Integer> {
   private CommandLine.Model.CommandSpec model() {
     CommandLine.Model.CommandSpec s = CommandLine.Model.CommandSpec.wrapWithoutInspection(this);
     s.name("fxcp").versionProvider(new Version());
-    s.usageMessage().description(DESCRIPTION).footerHeading("%nExit codes:%n").footer(FOOTER)
-        .sortOptions(false).autoWidth(true);
-    flag(s, "Archive mode: recursive, keep everything (cp -a, rsync -aHAX).", v -> archive = v, "-a", "--archive");
+    s.usageMessage()
+        .description(DESCRIPTION)
+        .footerHeading("%nExit codes:%n")
+        .footer(FOOTER)
+        .sortOptions(false)
+        .autoWidth(true);
+    flag(
+        s,
+        "Archive mode: recursive, keep everything (cp -a, rsync -aHAX).",
+        v -> archive = v,
+        "-a",
+        "--archive");
     flag(s, "Recurse into directories (implied by -a).", v -> recursive = v, "-r", "--recursive");
-    letter(s, "Copy symlinks as symlinks (else they are skipped).", "-l", "--links", Preserve.LINKS);
-    letter(s, "Keep permissions (else new entries get the source's less the umask, existing ones keep theirs).", "-p", "--perms", Preserve.MODE);
+    letter(
+        s, "Copy symlinks as symlinks (else they are skipped).", "-l", "--links", Preserve.LINKS);
+    letter(
+        s,
+        "Keep permissions (else new entries get the source's less the umask, existing ones keep theirs).",
+        "-p",
+        "--perms",
+        Preserve.MODE);
     letter(s, "Keep modification times.", "-t", "--times", Preserve.TIMES);
     letter(s, "Keep the group.", "-g", "--group", Preserve.GROUP);
     letter(s, "Keep the owner (root only).", "-o", "--owner", Preserve.OWNER);
-    letter(s, "Copy devices and special files (FIFOs, sockets).", "-D", null, Preserve.DEVICES, Preserve.SPECIALS);
+    letter(
+        s,
+        "Copy devices and special files (FIFOs, sockets).",
+        "-D",
+        null,
+        Preserve.DEVICES,
+        Preserve.SPECIALS);
     letter(s, "Keep hard links (in -a).", "-H", "--hard-links", Preserve.HARD_LINKS);
     letter(s, "Keep POSIX ACLs (in -a; implies -p).", "-A", "--acls", Preserve.ACLS, Preserve.MODE);
     letter(s, "Keep extended attributes (in -a).", "-X", "--xattrs", Preserve.XATTRS);
-    flag(s, "Delete target entries the source does not have (excluded ones are kept).", v -> delete = v, "--delete");
-    flag(s, "Also delete target entries the filters exclude (implies --delete).", v -> deleteExcluded = v, "--delete-excluded");
-    s.addOption(CommandLine.Model.OptionSpec.builder("--max-delete").paramLabel("N").type(Long.class)
-        .description("Delete at most N entries; the rest are kept and the run ends with exit code 1.")
-        .setter(bind(v -> maxDelete = (Long) v)).build());
+    flag(
+        s,
+        "Delete target entries the source does not have (excluded ones are kept).",
+        v -> delete = v,
+        "--delete");
+    flag(
+        s,
+        "Also delete target entries the filters exclude (implies --delete).",
+        v -> deleteExcluded = v,
+        "--delete-excluded");
+    s.addOption(
+        CommandLine.Model.OptionSpec.builder("--max-delete")
+            .paramLabel("N")
+            .type(Long.class)
+            .description(
+                "Delete at most N entries; the rest are kept and the run ends with exit code 1.")
+            .setter(bind(v -> maxDelete = (Long) v))
+            .build());
     flag(s, "Show what would change; change nothing.", v -> dryRun = v, "-n", "--dry-run");
-    flag(s, "Print a change summary per entry in rsync's YXcstpoguax format.", v -> itemize = v, "-i", "--itemize-changes");
-    flag(s, "Decide up-to-date by contents, not size and mtime.", v -> checksum = v, "-c", "--checksum");
-    flag(s, "Write changed files in place instead of temp + rename.", v -> inplace = v, "--inplace");
+    flag(
+        s,
+        "Print a change summary per entry in rsync's YXcstpoguax format.",
+        v -> itemize = v,
+        "-i",
+        "--itemize-changes");
+    flag(
+        s,
+        "Decide up-to-date by contents, not size and mtime.",
+        v -> checksum = v,
+        "-c",
+        "--checksum");
+    flag(
+        s, "Write changed files in place instead of temp + rename.", v -> inplace = v, "--inplace");
     flag(s, "fsync each file before it appears under its name.", v -> fsync = v, "--fsync");
     flag(s, "Create the target's missing parent directories.", v -> mkpath = v, "--mkpath");
-    flag(s, "Do not walk into other filesystems: their mount points are made, empty.", v -> oneFileSystem = v, "-x", "--one-file-system");
-    flag(s, "Yield to the machine: while others wait for CPU, disk or memory (/proc/pressure), rest between files, "
-        + "keeping at least a tenth of the pace.", v -> throttle = v, "--throttle");
-    flag(s, "Owners and groups by number (always so for local copies; accepted for rsync's --numeric-ids).", v -> { }, "--numeric-ids");
-    value(s, "FLAGS", "rsync's --info: progress2 is --progress; other flags are not supported.", v -> info = v, "--info");
+    flag(
+        s,
+        "Do not walk into other filesystems: their mount points are made, empty.",
+        v -> oneFileSystem = v,
+        "-x",
+        "--one-file-system");
+    flag(
+        s,
+        "Yield to the machine: while others wait for CPU, disk or memory (/proc/pressure), rest between files, "
+            + "keeping at least a tenth of the pace.",
+        v -> throttle = v,
+        "--throttle");
+    flag(
+        s,
+        "Owners and groups by number (always so for local copies; accepted for rsync's --numeric-ids).",
+        v -> {},
+        "--numeric-ids");
+    value(
+        s,
+        "FLAGS",
+        "rsync's --info: progress2 is --progress; other flags are not supported.",
+        v -> info = v,
+        "--info");
     flag(s, "Skip files that are newer on the target.", v -> update = v, "-u", "--update");
-    flag(s, "Leave existing target entries' contents alone; only make what is missing.", v -> ignoreExisting = v, "--ignore-existing");
-    flag(s, "Make nothing new; only update what the target already has.", v -> existingOnly = v, "--existing");
-    flag(s, "A file whose size matches is up to date, whatever its time.", v -> sizeOnly = v, "--size-only");
-    flag(s, "Copy files even when size and time match.", v -> ignoreTimes = v, "-I", "--ignore-times");
-    s.addOption(CommandLine.Model.OptionSpec.builder("--modify-window").paramLabel("SECONDS").type(Integer.class)
-        .description("Times this many seconds apart count as equal (default 0: to the nanosecond).")
-        .setter(bind(v -> modifyWindow = (Integer) v)).build());
-    value(s, "METHOD", "Force one tier: reflink, cfr (copy_file_range), sendfile, rw (read/write). Default: auto.",
-        v -> copyMethod = v, "--copy-method");
-    value(s, "PATTERN", "Exclude matching paths (rsync rules: first match wins, '/' anchors, '**', trailing '/' = directories).",
-        v -> filterArgs.add(new String[] {"exclude", v}), "-e", "--exclude");
-    value(s, "PATTERN", "Include matching paths even if a later rule excludes them.",
-        v -> filterArgs.add(new String[] {"include", v}), "--include");
-    value(s, "FILE", "Read exclude patterns from FILE (one per line, # comments).",
-        v -> filterArgs.add(new String[] {"exclude-from", v}), "--exclude-from");
-    value(s, "FILE", "Read include patterns from FILE.", v -> filterArgs.add(new String[] {"include-from", v}), "--include-from");
-    flag(s, "Print one JSON report on stdout (with --progress: JSON lines at 1 Hz first).", v -> json = v, "--json");
-    flag(s, "Show progress: files, bytes, rate and ETA (5 Hz on a terminal).", v -> progress = v, "--progress");
-    flag(s, "List copied entries, fallbacks and metadata that could not be kept.", v -> verbose = v, "-v", "--verbose");
-    flag(s, "Like -v, plus the tier that served each file and every fallback.", v -> debug = v, "--debug");
+    flag(
+        s,
+        "Leave existing target entries' contents alone; only make what is missing.",
+        v -> ignoreExisting = v,
+        "--ignore-existing");
+    flag(
+        s,
+        "Make nothing new; only update what the target already has.",
+        v -> existingOnly = v,
+        "--existing");
+    flag(
+        s,
+        "A file whose size matches is up to date, whatever its time.",
+        v -> sizeOnly = v,
+        "--size-only");
+    flag(
+        s,
+        "Copy files even when size and time match.",
+        v -> ignoreTimes = v,
+        "-I",
+        "--ignore-times");
+    s.addOption(
+        CommandLine.Model.OptionSpec.builder("--modify-window")
+            .paramLabel("SECONDS")
+            .type(Integer.class)
+            .description(
+                "Times this many seconds apart count as equal (default 0: to the nanosecond).")
+            .setter(bind(v -> modifyWindow = (Integer) v))
+            .build());
+    value(
+        s,
+        "METHOD",
+        "Force one tier: reflink, cfr (copy_file_range), sendfile, rw (read/write). Default: auto.",
+        v -> copyMethod = v,
+        "--copy-method");
+    value(
+        s,
+        "PATTERN",
+        "Exclude matching paths (rsync rules: first match wins, '/' anchors, '**', trailing '/' = directories).",
+        v -> filterArgs.add(new String[] {"exclude", v}),
+        "-e",
+        "--exclude");
+    value(
+        s,
+        "PATTERN",
+        "Include matching paths even if a later rule excludes them.",
+        v -> filterArgs.add(new String[] {"include", v}),
+        "--include");
+    value(
+        s,
+        "FILE",
+        "Read exclude patterns from FILE (one per line, # comments).",
+        v -> filterArgs.add(new String[] {"exclude-from", v}),
+        "--exclude-from");
+    value(
+        s,
+        "FILE",
+        "Read include patterns from FILE.",
+        v -> filterArgs.add(new String[] {"include-from", v}),
+        "--include-from");
+    flag(
+        s,
+        "Print one JSON report on stdout (with --progress: JSON lines at 1 Hz first).",
+        v -> json = v,
+        "--json");
+    flag(
+        s,
+        "Show progress: files, bytes, rate and ETA (5 Hz on a terminal).",
+        v -> progress = v,
+        "--progress");
+    flag(
+        s,
+        "List copied entries, fallbacks and metadata that could not be kept.",
+        v -> verbose = v,
+        "-v",
+        "--verbose");
+    flag(
+        s,
+        "Like -v, plus the tier that served each file and every fallback.",
+        v -> debug = v,
+        "--debug");
     flag(s, "Print nothing but errors.", v -> quiet = v, "-q", "--quiet");
-    flag(s, "Sizes in human units (always so; accepted for rsync's -h).", v -> { }, "-h", "--human-readable");
-    flag(s, "Progress, and keep partial files resumable (rsync's -P): fxcp never shows a partial file under its "
-        + "final name, so this is --progress.", v -> progress |= v, "-P");
-    flag(s, "Keep BLAKE3 signatures of target files (user.foxing.sig, or .foxing_meta/ beside large ones) and a record on each target directory (user.foxing.dir): later runs update big files by changed chunks and leave unchanged directories' entries unexamined.", v -> generateSigs = v, "--generate-sigs");
-    s.addOption(CommandLine.Model.OptionSpec.builder("--threads").paramLabel("N").type(Integer.class)
-        .description("Worker threads (default: one per core within a filesystem, two per core across).")
-        .setter(bind(v -> threads = (Integer) v)).build());
-    value(s, "TARGET", "Remove temporaries an interrupted copy left under TARGET, then exit.", v -> cleanup = v, "--cleanup");
-    s.addOption(CommandLine.Model.OptionSpec.builder("--help").usageHelp(true).description("Show this help and exit (-h is rsync's --human-readable).").build());
-    s.addOption(CommandLine.Model.OptionSpec.builder("-V", "--version").versionHelp(true).description("Print the version and exit.").build());
-    s.addPositional(CommandLine.Model.PositionalParamSpec.builder().paramLabel("SRC... DEST").hideParamSyntax(true).arity("0..*")
-        .type(List.class).auxiliaryTypes(String.class).description("Sources, then the target.")
-        .setter(bind(v -> {
-          @SuppressWarnings("unchecked")
-          List<String> list = (List<String>) v;
-          paths = list == null ? new ArrayList<>() : list;
-        })).build());
+    flag(
+        s,
+        "Sizes in human units (always so; accepted for rsync's -h).",
+        v -> {},
+        "-h",
+        "--human-readable");
+    flag(
+        s,
+        "Progress, and keep partial files resumable (rsync's -P): fxcp never shows a partial file under its "
+            + "final name, so this is --progress.",
+        v -> progress |= v,
+        "-P");
+    flag(
+        s,
+        "Keep BLAKE3 signatures of target files (user.foxing.sig, or .foxing_meta/ beside large ones) and a record on each target directory (user.foxing.dir): later runs update big files by changed chunks and leave unchanged directories' entries unexamined.",
+        v -> generateSigs = v,
+        "--generate-sigs");
+    s.addOption(
+        CommandLine.Model.OptionSpec.builder("--threads")
+            .paramLabel("N")
+            .type(Integer.class)
+            .description(
+                "Worker threads (default: one per core within a filesystem, two per core across).")
+            .setter(bind(v -> threads = (Integer) v))
+            .build());
+    value(
+        s,
+        "TARGET",
+        "Remove temporaries an interrupted copy left under TARGET, then exit.",
+        v -> cleanup = v,
+        "--cleanup");
+    s.addOption(
+        CommandLine.Model.OptionSpec.builder("--help")
+            .usageHelp(true)
+            .description("Show this help and exit (-h is rsync's --human-readable).")
+            .build());
+    s.addOption(
+        CommandLine.Model.OptionSpec.builder("-V", "--version")
+            .versionHelp(true)
+            .description("Print the version and exit.")
+            .build());
+    s.addPositional(
+        CommandLine.Model.PositionalParamSpec.builder()
+            .paramLabel("SRC... DEST")
+            .hideParamSyntax(true)
+            .arity("0..*")
+            .type(List.class)
+            .auxiliaryTypes(String.class)
+            .description("Sources, then the target.")
+            .setter(
+                bind(
+                    v -> {
+                      @SuppressWarnings("unchecked")
+                      List<String> list = (List<String>) v;
+                      paths = list == null ? new ArrayList<>() : list;
+                    }))
+            .build());
     return s;
   }
 
-  private static void flag(CommandLine.Model.CommandSpec s, String description, java.util.function.Consumer<Boolean> set, String... names) {
-    s.addOption(CommandLine.Model.OptionSpec.builder(names).arity("0").type(boolean.class).description(description)
-        .setter(bind(v -> set.accept(Boolean.TRUE.equals(v)))).build());
+  private static void flag(
+      CommandLine.Model.CommandSpec s,
+      String description,
+      java.util.function.Consumer<Boolean> set,
+      String... names) {
+    s.addOption(
+        CommandLine.Model.OptionSpec.builder(names)
+            .arity("0")
+            .type(boolean.class)
+            .description(description)
+            .setter(bind(v -> set.accept(Boolean.TRUE.equals(v))))
+            .build());
   }
 
-  private void letter(CommandLine.Model.CommandSpec s, String description, String letter, String name, Preserve... kept) {
+  private void letter(
+      CommandLine.Model.CommandSpec s,
+      String description,
+      String letter,
+      String name,
+      Preserve... kept) {
     String[] names = name == null ? new String[] {letter} : new String[] {letter, name};
-    flag(s, description, v -> {
-      if (v) {
-        letters.addAll(List.of(kept));
-      }
-    }, names);
+    flag(
+        s,
+        description,
+        v -> {
+          if (v) {
+            letters.addAll(List.of(kept));
+          }
+        },
+        names);
   }
 
-  private static void value(CommandLine.Model.CommandSpec s, String label, String description,
-      java.util.function.Consumer<String> set, String... names) {
-    s.addOption(CommandLine.Model.OptionSpec.builder(names).paramLabel(label).type(String.class).description(description)
-        .setter(bind(v -> {
-          if (v != null) { // picocli may reset an option to its (absent) initial value
-            set.accept((String) v);
-          }
-        })).build());
+  private static void value(
+      CommandLine.Model.CommandSpec s,
+      String label,
+      String description,
+      java.util.function.Consumer<String> set,
+      String... names) {
+    s.addOption(
+        CommandLine.Model.OptionSpec.builder(names)
+            .paramLabel(label)
+            .type(String.class)
+            .description(description)
+            .setter(
+                bind(
+                    v -> {
+                      if (v != null) { // picocli may reset an option to its (absent) initial value
+                        set.accept((String) v);
+                      }
+                    }))
+            .build());
   }
 
   /** picocli's setter interface has a generic method, so a lambda needs this adapter. */
@@ -235,16 +433,21 @@ public final class Fxcp implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     if (cleanup != null) {
-      long n = SmartCopier.cleanup(cleanup, p -> {
-        if (verbose || debug) {
-          out.println("removed " + p);
-        }
-      });
-      err.println("fxcp: removed " + n + " temporar" + (n == 1 ? "y" : "ies") + " under " + cleanup);
+      long n =
+          SmartCopier.cleanup(
+              cleanup,
+              p -> {
+                if (verbose || debug) {
+                  out.println("removed " + p);
+                }
+              });
+      err.println(
+          "fxcp: removed " + n + " temporar" + (n == 1 ? "y" : "ies") + " under " + cleanup);
       return ExitCode.OK;
     }
     if (paths.size() < 2) {
-      err.println("fxcp: give at least one source and a target, e.g. fxcp -a SRC/ DEST (see fxcp --help)");
+      err.println(
+          "fxcp: give at least one source and a target, e.g. fxcp -a SRC/ DEST (see fxcp --help)");
       return ExitCode.NOTHING_DONE;
     }
     if (quiet) { // errors only, as rsync -q
@@ -261,35 +464,54 @@ public final class Fxcp implements Callable<Integer> {
     }
     if (debug && throttle) {
       io.foxing.copy.internal.Governor.Reading g = io.foxing.copy.internal.Governor.system().read();
-      err.println("fxcp: throttle: " + (g.available() ? String.format(java.util.Locale.ROOT,
-          "pressure now cpu %.0f%%, io %.0f%%, memory %.0f%%: %s", g.cpu() * 100, g.io() * 100, g.memory() * 100,
-          g.stressed() ? "pacing at " + Math.round(g.duty() * 100) + "%" : "not pacing")
-          : "no /proc/pressure here (a kernel without PSI, or booted with psi=0): nothing to pace by"));
+      err.println(
+          "fxcp: throttle: "
+              + (g.available()
+                  ? String.format(
+                      java.util.Locale.ROOT,
+                      "pressure now cpu %.0f%%, io %.0f%%, memory %.0f%%: %s",
+                      g.cpu() * 100,
+                      g.io() * 100,
+                      g.memory() * 100,
+                      g.stressed() ? "pacing at " + Math.round(g.duty() * 100) + "%" : "not pacing")
+                  : "no /proc/pressure here (a kernel without PSI, or booted with psi=0): nothing to pace by"));
     }
     if (debug) {
       for (String p : paths) {
         try {
-          err.println("fxcp: " + p + ": " + io.foxing.copy.internal.StorageStack.ofTarget(p).describe());
+          err.println(
+              "fxcp: " + p + ": " + io.foxing.copy.internal.StorageStack.ofTarget(p).describe());
         } catch (IOException | RuntimeException e) {
           err.println("fxcp: " + p + ": storage not known: " + oneLine(e));
         }
       }
       for (CopyTier t : SmartCopier.tiers()) {
-        err.println("fxcp: tier " + t.name() + " (priority " + t.priority() + "): "
-            + (t.isAvailable() ? "available" : "unavailable: " + t.unavailabilityCause().getMessage()));
+        err.println(
+            "fxcp: tier "
+                + t.name()
+                + " (priority "
+                + t.priority()
+                + "): "
+                + (t.isAvailable() ? "available" : "unavailable: " + t.unavailabilityCause()));
       }
     }
     List<String> sources = paths.subList(0, paths.size() - 1);
     String target = paths.get(paths.size() - 1);
     for (String p : paths) {
       if (isRemoteShellPath(p)) {
-        err.println("fxcp: " + p + ": HOST:PATH is a remote shell path, which fxcp does not copy to or from; "
-            + "use rsync for that, nfs://HOST/export/path for an NFS server, or ./" + p + " for a local name with a colon");
+        err.println(
+            "fxcp: "
+                + p
+                + ": HOST:PATH is a remote shell path, which fxcp does not copy to or from; "
+                + "use rsync for that, nfs://HOST/export/path for an NFS server, or ./"
+                + p
+                + " for a local name with a colon");
         return ExitCode.NOTHING_DONE;
       }
     }
     Copier copier = copierFor(target, options);
-    ConsoleListener listener = new ConsoleListener(out, err, itemize || dryRun, verbose || debug, debug, progress, json);
+    ConsoleListener listener =
+        new ConsoleListener(out, err, itemize || dryRun, verbose || debug, debug, progress, json);
     CopyReport report;
     try {
       report = copier.copy(sources, listener);
@@ -302,11 +524,17 @@ public final class Fxcp implements Callable<Integer> {
       err.println("fxcp: " + Summary.of(report));
     }
     for (CopyReport.Failure f : report.failures()) {
-      err.println("fxcp: failed: " + f.reason() + (f.reason().startsWith(f.path()) ? "" : " [" + f.path() + "]"));
+      err.println(
+          "fxcp: failed: "
+              + f.reason()
+              + (f.reason().startsWith(f.path()) ? "" : " [" + f.path() + "]"));
     }
     if (!report.xattrsNotPreserved().isEmpty() && !json && !quiet) {
-      err.println("fxcp: warning: " + report.xattrsNotPreserved().values().stream().mapToLong(Long::longValue).sum()
-          + " extended attribute(s) could not be set on the target" + (verbose || debug ? ": " + report.xattrsNotPreserved() : " (-v names them)"));
+      err.println(
+          "fxcp: warning: "
+              + report.xattrsNotPreserved().values().stream().mapToLong(Long::longValue).sum()
+              + " extended attribute(s) could not be set on the target"
+              + (verbose || debug ? ": " + report.xattrsNotPreserved() : " (-v names them)"));
     }
     return ExitCode.of(report.status());
   }
@@ -319,7 +547,9 @@ public final class Fxcp implements Callable<Integer> {
   static boolean isRemoteShellPath(String p) {
     int colon = p.indexOf(':');
     int slash = p.indexOf('/');
-    return colon > 0 && (slash < 0 || colon < slash) && !p.startsWith(p.substring(0, colon) + "://");
+    return colon > 0
+        && (slash < 0 || colon < slash)
+        && !p.startsWith(p.substring(0, colon) + "://");
   }
 
   /** The copier for a local path or a URI ({@code nfs://...}); the same engine either way. */
@@ -335,16 +565,30 @@ public final class Fxcp implements Callable<Integer> {
       // directories only with -r
       b.preserve(letters).recursive(recursive);
     }
-    b.delete(delete).dryRun(dryRun).checksum(checksum).inplace(inplace).generateSignatures(generateSigs)
-        .update(update).ignoreExisting(ignoreExisting).existingOnly(existingOnly).sizeOnly(sizeOnly).ignoreTimes(ignoreTimes)
-        .deleteExcluded(deleteExcluded).fsync(fsync).mkpath(mkpath).oneFileSystem(oneFileSystem).throttle(throttle);
+    b.delete(delete)
+        .dryRun(dryRun)
+        .checksum(checksum)
+        .inplace(inplace)
+        .generateSignatures(generateSigs)
+        .update(update)
+        .ignoreExisting(ignoreExisting)
+        .existingOnly(existingOnly)
+        .sizeOnly(sizeOnly)
+        .ignoreTimes(ignoreTimes)
+        .deleteExcluded(deleteExcluded)
+        .fsync(fsync)
+        .mkpath(mkpath)
+        .oneFileSystem(oneFileSystem)
+        .throttle(throttle);
     try {
       if (sizeOnly && ignoreTimes) {
-        throw new IllegalArgumentException("--size-only and --ignore-times contradict each other: choose one");
+        throw new IllegalArgumentException(
+            "--size-only and --ignore-times contradict each other: choose one");
       }
       if (info != null) {
         if (!info.equals("progress2")) {
-          throw new IllegalArgumentException("--info=" + info + ": only progress2 is supported (it is --progress)");
+          throw new IllegalArgumentException(
+              "--info=" + info + ": only progress2 is supported (it is --progress)");
         }
         progress = true;
       }
@@ -356,7 +600,8 @@ public final class Fxcp implements Callable<Integer> {
       }
       if (modifyWindow != null) {
         if (modifyWindow < 0) {
-          throw new IllegalArgumentException("--modify-window must be 0 or more seconds, got " + modifyWindow);
+          throw new IllegalArgumentException(
+              "--modify-window must be 0 or more seconds, got " + modifyWindow);
         }
         b.modifyWindow(java.time.Duration.ofSeconds(modifyWindow));
       }
@@ -385,7 +630,8 @@ public final class Fxcp implements Callable<Integer> {
           try (Reader r = Files.newBufferedReader(Path.of(f[1]), StandardCharsets.UTF_8)) {
             fb.addFrom(r, f[0].equals("include-from"));
           } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException(f[1] + ": --" + f[0] + " file does not exist; check the path");
+            throw new IllegalArgumentException(
+                f[1] + ": --" + f[0] + " file does not exist; check the path");
           }
         }
       }
@@ -400,14 +646,16 @@ public final class Fxcp implements Callable<Integer> {
   static int execute(CommandLine cl, String name, String[] args, PrintWriter out, PrintWriter err) {
     cl.setOut(out);
     cl.setErr(err);
-    cl.setParameterExceptionHandler((ex, a) -> {
-      err.println(name + ": " + ex.getMessage() + " (see " + name + " --help)");
-      return ExitCode.NOTHING_DONE;
-    });
-    cl.setExecutionExceptionHandler((ex, c, r) -> {
-      err.println(name + ": " + oneLine(ex));
-      return ExitCode.NOTHING_DONE;
-    });
+    cl.setParameterExceptionHandler(
+        (ex, a) -> {
+          err.println(name + ": " + ex.getMessage() + " (see " + name + " --help)");
+          return ExitCode.NOTHING_DONE;
+        });
+    cl.setExecutionExceptionHandler(
+        (ex, c, r) -> {
+          err.println(name + ": " + oneLine(ex));
+          return ExitCode.NOTHING_DONE;
+        });
     return cl.execute(args);
   }
 
@@ -427,7 +675,12 @@ public final class Fxcp implements Callable<Integer> {
     public String[] getVersion() {
       String v = Fxcp.class.getPackage().getImplementationVersion();
       return new String[] {
-        tool() + " " + (v == null ? "0.1.0-SNAPSHOT" : v) + " (Foxing for the JVM; Java " + Runtime.version() + ")"
+        tool()
+            + " "
+            + (v == null ? "0.1.0-SNAPSHOT" : v)
+            + " (Foxing for the JVM; Java "
+            + Runtime.version()
+            + ")"
       };
     }
   }

@@ -6,7 +6,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.foxing.api.CopyReport;
 import java.util.List;
 
-/** The {@code --json} document: one object, stable snake_case keys, documented in the site's fxcp guide. */
+/**
+ * The {@code --json} document: one object, stable snake_case keys, documented in the site's fxcp
+ * guide.
+ */
 final class JsonReport {
   private JsonReport() {}
 
@@ -42,8 +45,12 @@ final class JsonReport {
     r.xattrsNotPreserved().forEach(xattrs::put);
     ArrayNode failures = o.putArray("failures");
     for (CopyReport.Failure f : r.failures()) {
-      ObjectNode failure = failures.addObject().put("path", f.path()).put("reason", f.reason())
-          .put("kind", f.kind().name().toLowerCase(java.util.Locale.ROOT));
+      ObjectNode failure =
+          failures
+              .addObject()
+              .put("path", f.path())
+              .put("reason", f.reason())
+              .put("kind", f.kind().name().toLowerCase(java.util.Locale.ROOT));
       if (f.errno() != null) {
         failure.put("errno", f.errno());
       }

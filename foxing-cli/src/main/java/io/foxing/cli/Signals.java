@@ -7,9 +7,9 @@ import java.lang.reflect.Proxy;
  * after the batches in flight, where the JVM's own handling would exit 143 at once.
  *
  * <p>{@code sun.misc.Signal} is the JDK's only API for this, exported by {@code jdk.unsupported}
- * for exactly such uses. It is reached by reflection because javac, compiling with
- * {@code --release}, calls every use of it proprietary with a warning no lint key turns off, and
- * the build treats warnings as errors.
+ * for exactly such uses. It is reached by reflection because javac, compiling with {@code
+ * --release}, calls every use of it proprietary with a warning no lint key turns off, and the build
+ * treats warnings as errors.
  */
 final class Signals {
   private Signals() {}
@@ -19,22 +19,29 @@ final class Signals {
     try {
       Class<?> signal = Class.forName("sun.misc.Signal");
       Class<?> handler = Class.forName("sun.misc.SignalHandler");
-      Object h = Proxy.newProxyInstance(Signals.class.getClassLoader(), new Class<?>[] {handler}, (proxy, method, args) -> {
-        if (method.getName().equals("handle")) {
-          action.run();
-          return null;
-        }
-        return switch (method.getName()) {
-          case "hashCode" -> System.identityHashCode(proxy);
-          case "equals" -> proxy == args[0];
-          default -> "foxingd signal handler";
-        };
-      });
+      Object h =
+          Proxy.newProxyInstance(
+              Signals.class.getClassLoader(),
+              new Class<?>[] {handler},
+              (proxy, method, args) -> {
+                if (method.getName().equals("handle")) {
+                  action.run();
+                  return null;
+                }
+                return switch (method.getName()) {
+                  case "hashCode" -> System.identityHashCode(proxy);
+                  case "equals" -> proxy == args[0];
+                  default -> "foxingd signal handler";
+                };
+              });
       for (String name : names) {
-        signal.getMethod("handle", signal, handler).invoke(null, signal.getConstructor(String.class).newInstance(name), h);
+        signal
+            .getMethod("handle", signal, handler)
+            .invoke(null, signal.getConstructor(String.class).newInstance(name), h);
       }
     } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException("cannot handle signals " + String.join(", ", names) + ": " + e, e);
+      throw new IllegalStateException(
+          "cannot handle signals " + String.join(", ", names) + ": " + e, e);
     }
   }
 }

@@ -18,7 +18,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code fxcp sum}: BLAKE3 checksums with b3sum's output, so the two can check each other's lists. */
+/**
+ * {@code fxcp sum}: BLAKE3 checksums with b3sum's output, so the two can check each other's lists.
+ */
 @Command(
     name = "fxcp sum",
     mixinStandardHelpOptions = true,
@@ -30,26 +32,45 @@ import picocli.CommandLine.Spec;
       "With no FILE, or FILE -, reads standard input. Large files are hashed as a tree on several cores."
     },
     footerHeading = "%nExit codes:%n",
-    footer = {"  0  all hashed (with -c: all matched)", "  1  a file could not be read (with -c: or did not match)", "  2  bad arguments"})
+    footer = {
+      "  0  all hashed (with -c: all matched)",
+      "  1  a file could not be read (with -c: or did not match)",
+      "  2  bad arguments"
+    })
 public final class Sum implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--threads", paramLabel = "N", description = "Cores to hash one large file on (default: all).")
+  @Option(
+      names = "--threads",
+      paramLabel = "N",
+      description = "Cores to hash one large file on (default: all).")
   int threads = Runtime.getRuntime().availableProcessors();
 
-  @Option(names = "--keyed", paramLabel = "KEYFILE", description = "Keyed mode; the key is the 32 raw bytes of KEYFILE (b3sum reads them from stdin).")
+  @Option(
+      names = "--keyed",
+      paramLabel = "KEYFILE",
+      description =
+          "Keyed mode; the key is the 32 raw bytes of KEYFILE (b3sum reads them from stdin).")
   Path keyFile;
 
-  @Option(names = "--derive-key", paramLabel = "CONTEXT", description = "Key derivation mode with this context string.")
+  @Option(
+      names = "--derive-key",
+      paramLabel = "CONTEXT",
+      description = "Key derivation mode with this context string.")
   String context;
 
-  @Option(names = {"-l", "--length"}, paramLabel = "N", description = "Output bytes (default 32).")
+  @Option(
+      names = {"-l", "--length"},
+      paramLabel = "N",
+      description = "Output bytes (default 32).")
   int length = Blake3.OUT_LEN;
 
   @Option(names = "--no-names", description = "Print only the hashes.")
   boolean noNames;
 
-  @Option(names = {"-c", "--check"}, description = "Read HEX  PATH lines from the FILEs and check them.")
+  @Option(
+      names = {"-c", "--check"},
+      description = "Read HEX  PATH lines from the FILEs and check them.")
   boolean check;
 
   @Parameters(paramLabel = "FILE", description = "Files to hash (or, with -c, checksum lists).")
@@ -77,14 +98,19 @@ public final class Sum implements Callable<Integer> {
       try {
         key = Files.readAllBytes(keyFile);
       } catch (NoSuchFileException e) {
-        err.println("fxcp sum: " + keyFile + ": no such key file; give a file of exactly 32 raw bytes");
+        err.println(
+            "fxcp sum: " + keyFile + ": no such key file; give a file of exactly 32 raw bytes");
         return ExitCode.NOTHING_DONE;
       } catch (IOException e) {
         err.println("fxcp sum: " + keyFile + ": cannot read the key file (" + e.getMessage() + ")");
         return ExitCode.NOTHING_DONE;
       }
       if (key.length != Blake3.KEY_LEN) {
-        err.println("fxcp sum: " + keyFile + ": a key file holds exactly 32 raw bytes, this one " + key.length);
+        err.println(
+            "fxcp sum: "
+                + keyFile
+                + ": a key file holds exactly 32 raw bytes, this one "
+                + key.length);
         return ExitCode.NOTHING_DONE;
       }
     }
@@ -129,7 +155,11 @@ public final class Sum implements Callable<Integer> {
           out.println(hex);
         } else {
           boolean escape = f.indexOf('\n') >= 0 || f.indexOf('\\') >= 0;
-          out.println((escape ? "\\" : "") + hex + "  " + (escape ? f.replace("\\", "\\\\").replace("\n", "\\n") : f));
+          out.println(
+              (escape ? "\\" : "")
+                  + hex
+                  + "  "
+                  + (escape ? f.replace("\\", "\\\\").replace("\n", "\\n") : f));
         }
       } catch (IOException e) {
         err.println("fxcp sum: " + e.getMessage());
@@ -140,13 +170,17 @@ public final class Sum implements Callable<Integer> {
     return exit;
   }
 
-  private int check(List<String> lists, byte[] key, PrintWriter out, PrintWriter err) throws IOException {
+  private int check(List<String> lists, byte[] key, PrintWriter out, PrintWriter err)
+      throws IOException {
     int failed = 0;
     int unreadable = 0;
     for (String list : lists) {
       List<String> lines;
       if (list.equals("-")) {
-        lines = new BufferedReader(new java.io.InputStreamReader(System.in, StandardCharsets.UTF_8)).lines().toList();
+        lines =
+            new BufferedReader(new java.io.InputStreamReader(System.in, StandardCharsets.UTF_8))
+                .lines()
+                .toList();
       } else {
         try {
           lines = Files.readAllLines(Path.of(list), StandardCharsets.UTF_8);
@@ -182,23 +216,35 @@ public final class Sum implements Callable<Integer> {
       }
     }
     if (failed > 0) {
-      err.println("fxcp sum: WARNING: " + failed + " computed checksum" + (failed == 1 ? "" : "s") + " did NOT match");
+      err.println(
+          "fxcp sum: WARNING: "
+              + failed
+              + " computed checksum"
+              + (failed == 1 ? "" : "s")
+              + " did NOT match");
     }
     return failed + unreadable == 0 ? ExitCode.OK : ExitCode.PARTIAL;
   }
 
   /**
-   * One line of a checksum list, as b3sum writes it: {@code HEX  PATH}, or {@code \HEX  PATH}
-   * with {@code \\} and {@code \n} escapes in the path.
+   * One line of a checksum list, as b3sum writes it: {@code HEX PATH}, or {@code \HEX PATH} with
+   * {@code \\} and {@code \n} escapes in the path.
    */
   record ChecksumLine(String hex, String path) {
-    /** @throws IllegalArgumentException saying what is wrong with the line */
+    /**
+     * @throws IllegalArgumentException saying what is wrong with the line
+     */
     static ChecksumLine parse(String line) {
       boolean escaped = line.startsWith("\\");
       String l = escaped ? line.substring(1) : line;
       int sep = l.indexOf("  ");
-      if (sep <= 0 || sep % 2 != 0 || !l.substring(0, sep).chars().allMatch(ch -> ch >= '0' && ch <= '9' || ch >= 'a' && ch <= 'f')) {
-        throw new IllegalArgumentException("not a checksum line (expected HEX, two spaces, a path)");
+      if (sep <= 0
+          || sep % 2 != 0
+          || !l.substring(0, sep)
+              .chars()
+              .allMatch(ch -> ch >= '0' && ch <= '9' || ch >= 'a' && ch <= 'f')) {
+        throw new IllegalArgumentException(
+            "not a checksum line (expected HEX, two spaces, a path)");
       }
       String path = l.substring(sep + 2);
       if (path.isEmpty()) {

@@ -7,10 +7,25 @@ final class Summary {
   private Summary() {}
 
   static String of(CopyReport r) {
-    return String.format("%s%d files copied (%s), %d up to date, %d dirs, %d symlinks, %d hard links, %d special, %d deleted, %d excluded in %.2fs; tiers %s",
-        r.dryRun() ? "dry run: " : "", r.filesCopied(), bytes(r.bytesCopied()), r.filesUpToDate(), r.directories(), r.symlinks(),
-        r.hardLinks(), r.specials(), r.deleted(), r.excluded(), r.duration().toNanos() / 1e9, r.filesByTier())
-        + (r.throttled().isZero() ? "" : String.format("; workers rested %.2fs for the machine's pressure", r.throttled().toNanos() / 1e9));
+    return String.format(
+            "%s%d files copied (%s), %d up to date, %d dirs, %d symlinks, %d hard links, %d special, %d deleted, %d excluded in %.2fs; tiers %s",
+            r.dryRun() ? "dry run: " : "",
+            r.filesCopied(),
+            bytes(r.bytesCopied()),
+            r.filesUpToDate(),
+            r.directories(),
+            r.symlinks(),
+            r.hardLinks(),
+            r.specials(),
+            r.deleted(),
+            r.excluded(),
+            r.duration().toNanos() / 1e9,
+            r.filesByTier())
+        + (r.throttled().isZero()
+            ? ""
+            : String.format(
+                "; workers rested %.2fs for the machine's pressure",
+                r.throttled().toNanos() / 1e9));
   }
 
   static String bytes(long n) {

@@ -7,10 +7,10 @@ import java.time.Duration;
 
 /**
  * systemd's notify protocol ({@code sd_notify(3)}): datagrams of {@code KEY=VALUE} lines to the
- * socket named by {@code $NOTIFY_SOCKET}: {@code READY=1} once the targets are hydrated,
- * {@code STATUS=} lines, {@code WATCHDOG=1} at half the interval systemd asks for
- * ({@code $WATCHDOG_USEC}, when {@code $WATCHDOG_PID} is unset or this process), {@code STOPPING=1}.
- * Does nothing when not started by systemd (no {@code $NOTIFY_SOCKET}).
+ * socket named by {@code $NOTIFY_SOCKET}: {@code READY=1} once the targets are hydrated, {@code
+ * STATUS=} lines, {@code WATCHDOG=1} at half the interval systemd asks for ({@code $WATCHDOG_USEC},
+ * when {@code $WATCHDOG_PID} is unset or this process), {@code STOPPING=1}. Does nothing when not
+ * started by systemd (no {@code $NOTIFY_SOCKET}).
  */
 final class SystemdNotify {
   private final String socket;
@@ -40,7 +40,10 @@ final class SystemdNotify {
     return new SystemdNotify(socket == null || socket.isEmpty() ? null : socket, watchdog);
   }
 
-  /** How often {@code WATCHDOG=1} is due (half what systemd asked for), or null when no watchdog is set. */
+  /**
+   * How often {@code WATCHDOG=1} is due (half what systemd asked for), or null when no watchdog is
+   * set.
+   */
   Duration watchdogInterval() {
     return socket == null ? null : watchdog;
   }
@@ -53,7 +56,10 @@ final class SystemdNotify {
     send("STATUS=" + oneLine(status));
   }
 
-  /** Sends {@code WATCHDOG=1} if a watchdog is set and half its interval has passed since the last one. */
+  /**
+   * Sends {@code WATCHDOG=1} if a watchdog is set and half its interval has passed since the last
+   * one.
+   */
   void watchdogIfDue() {
     Duration every = watchdogInterval();
     long now = System.nanoTime();

@@ -6,7 +6,10 @@ import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import org.junit.jupiter.api.Test;
 
-/** Checksum lists come from anywhere: any line parses or is rejected with a message, never anything else. */
+/**
+ * Checksum lists come from anywhere: any line parses or is rejected with a message, never anything
+ * else.
+ */
 class ChecksumLineFuzzTest {
   @FuzzTest(maxDuration = "60s")
   void anyLineParsesOrIsRejectedCleanly(FuzzedDataProvider data) {
@@ -25,7 +28,9 @@ class ChecksumLineFuzzTest {
 
   @Test
   void b3sumEscapesRoundTrip() {
-    assertEquals(new Sum.ChecksumLine("ab01", "a\nb\\c"), Sum.ChecksumLine.parse("\\ab01  a\\nb\\\\c"));
-    assertEquals(new Sum.ChecksumLine("ab01", "two  spaces"), Sum.ChecksumLine.parse("ab01  two  spaces"));
+    assertEquals(
+        new Sum.ChecksumLine("ab01", "a\nb\\c"), Sum.ChecksumLine.parse("\\ab01  a\\nb\\\\c"));
+    assertEquals(
+        new Sum.ChecksumLine("ab01", "two  spaces"), Sum.ChecksumLine.parse("ab01  two  spaces"));
   }
 }

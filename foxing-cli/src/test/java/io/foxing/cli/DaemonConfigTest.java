@@ -15,7 +15,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** foxingd's configuration file: checked key by key with line numbers, explained, and run by foxingd daemon. */
+/**
+ * foxingd's configuration file: checked key by key with line numbers, explained, and run by foxingd
+ * daemon.
+ */
 class DaemonConfigTest {
   @TempDir Path tmp;
 
@@ -27,7 +30,9 @@ class DaemonConfigTest {
 
   @Test
   void aGoodFileChecksOk() throws Exception {
-    Path f = write("""
+    Path f =
+        write(
+            """
         worker_count = 2
         settle_ms = 5
         [[sources]]
@@ -49,27 +54,44 @@ class DaemonConfigTest {
     DaemonConfig byDefault = DaemonConfig.parse(source, tmp.resolve("a.toml"));
     assertEquals("127.0.0.1:9100", byDefault.metrics());
     assertEquals(ControlSocket.defaultPath(), byDefault.controlSocket());
-    DaemonConfig off = DaemonConfig.parse("metrics = \"off\"\ncontrol_socket = \"off\"\n" + source, tmp.resolve("b.toml"));
+    DaemonConfig off =
+        DaemonConfig.parse(
+            "metrics = \"off\"\ncontrol_socket = \"off\"\n" + source, tmp.resolve("b.toml"));
     assertEquals(null, off.metrics());
     assertEquals(null, off.controlSocket());
-    DaemonConfig moved = DaemonConfig.parse("metrics = \"[::1]:9200\"\ncontrol_socket = \"/tmp/c.sock\"\n" + source, tmp.resolve("c.toml"));
+    DaemonConfig moved =
+        DaemonConfig.parse(
+            "metrics = \"[::1]:9200\"\ncontrol_socket = \"/tmp/c.sock\"\n" + source,
+            tmp.resolve("c.toml"));
     assertEquals("[::1]:9200", moved.metrics());
     assertEquals("::1", DaemonConfig.metricsAddress(moved.metrics()).getHostString());
     assertEquals(Path.of("/tmp/c.sock"), moved.controlSocket());
     Path f = write("settle_ms = 1\nmetrics = \"localhost\"\n" + source);
     FoxingdCommandTest.Run r = FoxingdCommandTest.run("check", "--config", f.toString());
     assertEquals(2, r.exit());
-    assertEquals(f + ":2: metrics \"localhost\" is not HOST:PORT (e.g. 127.0.0.1:9100, [::1]:9100, 0.0.0.0:9100)", r.err().strip());
-    assertEquals(io.foxing.copy.internal.StorageStack.Profile.AUTO, byDefault.sources().get(0).profile());
-    Path g = write("governor = \"no\"\n[[sources]]\npath = \"/srv\"\nprofile = \"Floppy\"\n  [[sources.targets]]\n  path = \"/b\"\n");
+    assertEquals(
+        f
+            + ":2: metrics \"localhost\" is not HOST:PORT (e.g. 127.0.0.1:9100, [::1]:9100, 0.0.0.0:9100)",
+        r.err().strip());
+    assertEquals(
+        io.foxing.copy.internal.StorageStack.Profile.AUTO, byDefault.sources().get(0).profile());
+    Path g =
+        write(
+            "governor = \"no\"\n[[sources]]\npath = \"/srv\"\nprofile = \"Floppy\"\n  [[sources.targets]]\n  path = \"/b\"\n");
     FoxingdCommandTest.Run bad = FoxingdCommandTest.run("check", "--config", g.toString());
-    assertEquals(List.of(g + ":1: governor must be true or false, got \"no\"",
-        g + ":4: profile \"Floppy\" is not a profile; one of NVMe, SSD, HDD, Network, NFS, SdCard, Auto"), bad.err().strip().lines().toList());
+    assertEquals(
+        List.of(
+            g + ":1: governor must be true or false, got \"no\"",
+            g
+                + ":4: profile \"Floppy\" is not a profile; one of NVMe, SSD, HDD, Network, NFS, SdCard, Auto"),
+        bad.err().strip().lines().toList());
   }
 
   @Test
   void eachProblemIsOneLineWithItsLineNumber() throws Exception {
-    Path f = write("""
+    Path f =
+        write(
+            """
         worker_cuont = 2
         queue_max = "big"
         [[sources]]
@@ -79,14 +101,18 @@ class DaemonConfigTest {
     assertEquals(2, r.exit());
     List<String> lines = r.err().strip().lines().toList();
     assertEquals(3, lines.size(), r.err());
-    assertTrue(lines.get(0).startsWith(f + ":1: unknown key worker_cuont; known: worker_count,"), r.err());
+    assertTrue(
+        lines.get(0).startsWith(f + ":1: unknown key worker_cuont; known: worker_count,"), r.err());
     assertTrue(lines.get(1).startsWith(f + ":2: queue_max must be a whole number"), r.err());
-    assertTrue(lines.get(2).startsWith(f + ":4: source /srv/data has no [[sources.targets]]"), r.err());
-    FoxingdCommandTest.Run broken = FoxingdCommandTest.run("check", "--config", write("[[sources]\npath = 1\n").toString());
+    assertTrue(
+        lines.get(2).startsWith(f + ":4: source /srv/data has no [[sources.targets]]"), r.err());
+    FoxingdCommandTest.Run broken =
+        FoxingdCommandTest.run("check", "--config", write("[[sources]\npath = 1\n").toString());
     assertEquals(2, broken.exit());
     assertEquals(1, broken.err().strip().lines().count(), broken.err());
     assertTrue(broken.err().contains("not valid TOML"), broken.err());
-    FoxingdCommandTest.Run missing = FoxingdCommandTest.run("check", "--config", tmp.resolve("nope.toml").toString());
+    FoxingdCommandTest.Run missing =
+        FoxingdCommandTest.run("check", "--config", tmp.resolve("nope.toml").toString());
     assertEquals(2, missing.exit());
     assertTrue(missing.err().contains("nope.toml: no such file"), missing.err());
   }
@@ -124,7 +150,9 @@ class DaemonConfigTest {
     Path a = Files.createDirectories(tmp.resolve("a")).toRealPath();
     Path b = Files.createDirectories(tmp.resolve("b")).toRealPath();
     Files.writeString(a.resolve("before"), "1");
-    Path f = write("""
+    Path f =
+        write(
+            """
         event_source = "inotify"
         journal_dir = "%s"
         metrics = "off"
@@ -139,21 +167,44 @@ class DaemonConfigTest {
         path = "%s"
           [[sources.targets]]
           path = "%s"
-        """.formatted(tmp.resolve("journal"), a, tmp.resolve("a1"), tmp.resolve("a2"), b, tmp.resolve("b1")));
+        """
+                .formatted(
+                    tmp.resolve("journal"),
+                    a,
+                    tmp.resolve("a1"),
+                    tmp.resolve("a2"),
+                    b,
+                    tmp.resolve("b1")));
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Path err = tmp.resolve("daemon.err");
-    Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Foxingd.class.getName(), "daemon", "--config", f.toString())
-        .redirectOutput(File.createTempFile("daemon", ".out", tmp.toFile())).redirectError(err.toFile()).start();
+    Process p =
+        new ProcessBuilder(
+                java,
+                "-cp",
+                System.getProperty("java.class.path"),
+                Foxingd.class.getName(),
+                "daemon",
+                "--config",
+                f.toString())
+            .redirectOutput(File.createTempFile("daemon", ".out", tmp.toFile()))
+            .redirectError(err.toFile())
+            .start();
     try {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       while (!Files.readString(err).lines().anyMatch("ready"::equals)) {
         assertTrue(p.isAlive() && System.nanoTime() < deadline, Files.readString(err));
         Thread.sleep(50);
       }
-      Shell.bash("set -e; echo 2 > \"$1/after\"; mkdir \"$2/d\"; echo 3 > \"$2/d/f\"", a.toString(), b.toString()).check();
-      for (Path[] pair : new Path[][] {{a, tmp.resolve("a1")}, {a, tmp.resolve("a2")}, {b, tmp.resolve("b1")}}) {
+      Shell.bash(
+              "set -e; echo 2 > \"$1/after\"; mkdir \"$2/d\"; echo 3 > \"$2/d/f\"",
+              a.toString(),
+              b.toString())
+          .check();
+      for (Path[] pair :
+          new Path[][] {{a, tmp.resolve("a1")}, {a, tmp.resolve("a2")}, {b, tmp.resolve("b1")}}) {
         java.util.concurrent.atomic.AtomicLong took = new java.util.concurrent.atomic.AtomicLong();
-        assertEquals(List.of(), MirrorStormTest.converge(pair[0], pair[1], took), pair[1].toString());
+        assertEquals(
+            List.of(), MirrorStormTest.converge(pair[0], pair[1], took), pair[1].toString());
       }
     } finally {
       p.destroy();

@@ -30,8 +30,11 @@ class DeltaCrashTest {
     byte[] data = new byte[64 << 20]; // 8,192 chunks of 8 KiB
     r.nextBytes(data);
     Files.write(src.resolve("big"), data);
-    assertEquals(0, FxcpCommandTest.fxcp("-a", "--generate-sigs", src + "/", dst.toString()).exit());
-    assertTrue(SignatureStore.readFresh(dst.resolve("big")).isPresent(), "the first copy signs the target");
+    assertEquals(
+        0, FxcpCommandTest.fxcp("-a", "--generate-sigs", src + "/", dst.toString()).exit());
+    assertTrue(
+        SignatureStore.readFresh(dst.resolve("big")).isPresent(),
+        "the first copy signs the target");
 
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     for (int round = 0; round < 4; round++) {
@@ -43,14 +46,27 @@ class DeltaCrashTest {
           f.write(p);
         }
       }
-      Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Fxcp.class.getName(), "-a", src + "/", dst.toString())
-          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      Process p =
+          new ProcessBuilder(
+                  java,
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  Fxcp.class.getName(),
+                  "-a",
+                  src + "/",
+                  dst.toString())
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start();
       Thread.sleep(150 + r.nextInt(500));
       p.destroyForcibly();
       assertTrue(p.waitFor(30, TimeUnit.SECONDS));
       Optional<FileSignature> claimed = SignatureStore.readFresh(dst.resolve("big"));
       if (claimed.isPresent()) {
-        assertEquals(FileSignature.compute(dst.resolve("big")), claimed.get(), "round " + round + ": a fresh signature must describe the contents");
+        assertEquals(
+            FileSignature.compute(dst.resolve("big")),
+            claimed.get(),
+            "round " + round + ": a fresh signature must describe the contents");
       }
     }
     FxcpCommandTest.Run done = FxcpCommandTest.fxcp("-a", "--json", src + "/", dst.toString());

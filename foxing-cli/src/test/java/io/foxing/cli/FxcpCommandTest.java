@@ -68,14 +68,23 @@ class FxcpCommandTest {
 
   @Test
   void usageErrorsAreOneLineAndExitTwo() {
-    for (String[] args : List.of(new String[] {"-a"}, new String[] {"--bogus", "a", "b"}, new String[] {"--copy-method", "teleport", "a", "b"},
-        new String[] {"--threads", "0", "a", "b"})) { // a malformed --exclude is a warning now, as rsync matches it to nothing
+    for (String[] args :
+        List.of(
+            new String[] {"-a"},
+            new String[] {"--bogus", "a", "b"},
+            new String[] {"--copy-method", "teleport", "a", "b"},
+            new String[] {
+              "--threads", "0", "a", "b"
+            })) { // a malformed --exclude is a warning now, as rsync matches it to nothing
       Run r = fxcp(args);
       assertEquals(2, r.exit(), String.join(" ", args) + ": " + r.err());
       assertEquals(1, r.errLines().size(), String.join(" ", args) + ": " + r.err());
       assertTrue(r.err().startsWith("fxcp: "), r.err());
     }
-    assertTrue(fxcp("--copy-method", "teleport", "a", "b").err().contains("auto, reflink, cfr, sendfile, rw"));
+    assertTrue(
+        fxcp("--copy-method", "teleport", "a", "b")
+            .err()
+            .contains("auto, reflink, cfr, sendfile, rw"));
   }
 
   @Test
@@ -103,7 +112,17 @@ class FxcpCommandTest {
     Files.writeString(src.resolve("dir/keep.log"), "k");
     Path list = tmp.resolve("excludes.txt");
     Files.writeString(list, "# logs\n*.log\n");
-    Run r = fxcp("-a", "--include", "keep.log", "--exclude-from", list.toString(), "-e", "sub/", src + "/", tmp.resolve("d").toString());
+    Run r =
+        fxcp(
+            "-a",
+            "--include",
+            "keep.log",
+            "--exclude-from",
+            list.toString(),
+            "-e",
+            "sub/",
+            src + "/",
+            tmp.resolve("d").toString());
     assertEquals(0, r.exit(), r.err());
     assertTrue(Files.exists(tmp.resolve("d/dir/keep.log")));
     assertFalse(Files.exists(tmp.resolve("d/dir/b.log")));
@@ -113,7 +132,13 @@ class FxcpCommandTest {
 
   @Test
   void missingFilterFileNamesThePath() {
-    Run r = fxcp("-a", "--exclude-from", tmp.resolve("nope.txt").toString(), src + "/", tmp.resolve("d").toString());
+    Run r =
+        fxcp(
+            "-a",
+            "--exclude-from",
+            tmp.resolve("nope.txt").toString(),
+            src + "/",
+            tmp.resolve("d").toString());
     assertEquals(2, r.exit());
     assertTrue(r.err().contains("nope.txt") && r.err().contains("does not exist"), r.err());
     assertFalse(Files.exists(tmp.resolve("d")), "nothing touched");
@@ -146,7 +171,10 @@ class FxcpCommandTest {
     assertTrue(lines.size() >= 2, "at least the final progress line and the report: " + lines);
     JsonNode last = m.readTree(lines.get(lines.size() - 1));
     assertEquals("report", last.get("type").asText());
-    assertEquals(3, m.readTree(lines.get(lines.size() - 2)).get("files_done").asLong(), "final progress counts every file");
+    assertEquals(
+        3,
+        m.readTree(lines.get(lines.size() - 2)).get("files_done").asLong(),
+        "final progress counts every file");
   }
 
   @Test
@@ -155,17 +183,31 @@ class FxcpCommandTest {
     Run r = fxcp("-ai", src + "/", tmp.resolve("fx").toString());
     assertEquals(0, r.exit(), r.err());
     String rsync = Shell.run("rsync", "-ai", src + "/", tmp.resolve("rs") + "/").check().stdout();
-    assertEquals(new TreeSet<>(rsync.lines().filter(l -> !l.startsWith("created directory")).toList()), new TreeSet<>(r.out().lines().toList()));
+    assertEquals(
+        new TreeSet<>(rsync.lines().filter(l -> !l.startsWith("created directory")).toList()),
+        new TreeSet<>(r.out().lines().toList()));
 
     // and for an update: a changed file, a mode change, an extraneous file deleted. Times are set
     // seconds apart because rsync compares whole seconds and fxcp nanoseconds.
-    Shell.run("bash", "-c", "cd \"$1\" && echo more >> a.txt && touch -d 2002-02-02 a.txt && chmod 600 dir/b.log && touch -d 2001-01-01 dir/sub/c",
-        "bash", src.toString()).check();
+    Shell.run(
+            "bash",
+            "-c",
+            "cd \"$1\" && echo more >> a.txt && touch -d 2002-02-02 a.txt && chmod 600 dir/b.log && touch -d 2001-01-01 dir/sub/c",
+            "bash",
+            src.toString())
+        .check();
     for (String d : List.of("fx", "rs")) {
-      Shell.run("bash", "-c", "echo x > \"$1/extra\" && touch -d 2000-01-01 \"$1\"", "bash", tmp.resolve(d).toString()).check();
+      Shell.run(
+              "bash",
+              "-c",
+              "echo x > \"$1/extra\" && touch -d 2000-01-01 \"$1\"",
+              "bash",
+              tmp.resolve(d).toString())
+          .check();
     }
     Run u = fxcp("-ai", "--delete", src + "/", tmp.resolve("fx").toString());
-    String ru = Shell.run("rsync", "-ai", "--delete", src + "/", tmp.resolve("rs") + "/").check().stdout();
+    String ru =
+        Shell.run("rsync", "-ai", "--delete", src + "/", tmp.resolve("rs") + "/").check().stdout();
     assertEquals(new TreeSet<>(ru.lines().toList()), new TreeSet<>(u.out().lines().toList()));
   }
 
@@ -179,7 +221,8 @@ class FxcpCommandTest {
 
   @Test
   void someFailuresExitOneAndListEachPath() {
-    Run r = fxcp("-a", src.toString(), tmp.resolve("missing").toString(), tmp.resolve("d").toString());
+    Run r =
+        fxcp("-a", src.toString(), tmp.resolve("missing").toString(), tmp.resolve("d").toString());
     assertEquals(1, r.exit(), r.err());
     assertTrue(r.err().contains("failed:") && r.err().contains("missing"), r.err());
     assertTrue(Files.exists(tmp.resolve("d/src/a.txt")));
@@ -198,8 +241,16 @@ class FxcpCommandTest {
     assertEquals(0, fxcp("-a", src + "/", d.toString()).exit());
     Files.writeString(d.resolve("dir/.fxcp~abcdef01~b.log"), "partial");
     Prerequisites.requireCommand("setfattr");
-    Shell.run("setfattr", "-n", "user.foxing.tmp", "-v", "1", d.resolve("dir/.fxcp~abcdef01~b.log").toString()).check();
-    Files.writeString(d.resolve("dir/.fxcp~abcdef02~mine"), "a user's file with a name like ours, unmarked");
+    Shell.run(
+            "setfattr",
+            "-n",
+            "user.foxing.tmp",
+            "-v",
+            "1",
+            d.resolve("dir/.fxcp~abcdef01~b.log").toString())
+        .check();
+    Files.writeString(
+        d.resolve("dir/.fxcp~abcdef02~mine"), "a user's file with a name like ours, unmarked");
     Run r = fxcp("--cleanup", d.toString());
     assertEquals(0, r.exit());
     assertTrue(r.err().contains("removed 1 temporary"), r.err());
@@ -211,15 +262,28 @@ class FxcpCommandTest {
   void xattrsTheTargetRefusesAreCountedNamedAndInTheJson() throws IOException {
     Prerequisites.requireCommand("setfattr");
     Path from = LoopFilesystems.freshDir(LoopFilesystems.Kind.TMPFS, "cli", "xattr-src");
-    Shell.bash("cd \"$1\" && echo x > f && setfattr -n user.color -v blue f && setfattr -n user.size -v 9 f", from.toString()).check();
+    Shell.bash(
+            "cd \"$1\" && echo x > f && setfattr -n user.color -v blue f && setfattr -n user.size -v 9 f",
+            from.toString())
+        .check();
     Path to = LoopFilesystems.get(LoopFilesystems.Kind.RAMFS, "cli").resolve("xattr-dst");
     Shell.run("rm", "-rf", to.toString()).check();
     Run plain = fxcp("-a", from + "/", to.toString());
-    assertEquals(0, plain.exit(), "contents were copied; the loss is a warning, not a failure: " + plain.err());
-    assertTrue(plain.err().contains("fxcp: warning: 2 extended attribute(s) could not be set on the target (-v names them)"), plain.err());
+    assertEquals(
+        0,
+        plain.exit(),
+        "contents were copied; the loss is a warning, not a failure: " + plain.err());
+    assertTrue(
+        plain
+            .err()
+            .contains(
+                "fxcp: warning: 2 extended attribute(s) could not be set on the target (-v names them)"),
+        plain.err());
     Shell.run("rm", "-rf", to.toString()).check();
     Run verbose = fxcp("-a", "-v", from + "/", to.toString());
-    assertTrue(verbose.err().contains("fxcp: warning: f: xattr user.color not preserved: EOPNOTSUPP"), verbose.err());
+    assertTrue(
+        verbose.err().contains("fxcp: warning: f: xattr user.color not preserved: EOPNOTSUPP"),
+        verbose.err());
     Shell.run("rm", "-rf", to.toString()).check();
     JsonNode j = new ObjectMapper().readTree(fxcp("-a", "--json", from + "/", to.toString()).out());
     assertEquals(1, j.get("xattrs_not_preserved").get("user.color").asLong());
@@ -234,8 +298,18 @@ class FxcpCommandTest {
     Shell.run("rm", "-rf", to.toString()).check();
     Run v = fxcp("-a", "-v", from + "/", to.toString());
     assertEquals(0, v.exit(), v.err());
-    assertTrue(v.err().contains("fxcp: fallback reflink -> cfr: reflink not supported between these filesystems (EXDEV)"), v.err());
-    assertEquals(1, v.err().lines().filter(l -> l.contains("fallback reflink -> cfr:") && l.contains("(first:")).count(), v.err());
+    assertTrue(
+        v.err()
+            .contains(
+                "fxcp: fallback reflink -> cfr: reflink not supported between these filesystems (EXDEV)"),
+        v.err());
+    assertEquals(
+        1,
+        v.err()
+            .lines()
+            .filter(l -> l.contains("fallback reflink -> cfr:") && l.contains("(first:"))
+            .count(),
+        v.err());
     Oracles.assertFaithful(from, to);
     Shell.run("rm", "-rf", to.toString()).check();
     Run d = fxcp("-a", "--debug", from + "/", to.toString());

@@ -7,15 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.foxing.api.events.EventOptions;
 import io.foxing.api.events.EventStream;
 import io.foxing.bpf.testing.Sources;
-import io.foxing.testkit.Workload;
 import io.foxing.copy.mirror.Mirror;
 import io.foxing.copy.mirror.MirrorListener;
 import io.foxing.copy.mirror.MirrorOptions;
 import io.foxing.copy.mirror.TargetState;
 import io.foxing.copy.mirror.TargetStatus;
+import io.foxing.nfs.testing.Ganesha;
 import io.foxing.testkit.Prerequisites;
 import io.foxing.testkit.Shell;
-import io.foxing.nfs.testing.Ganesha;
+import io.foxing.testkit.Workload;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,27 +71,32 @@ class MirrorOutageTest {
     Shell.run("mount", "-o", "loop", img.toString(), mnt.toString()).check();
   }
 
-  private static TargetStatus await(Mirror m, Predicate<TargetStatus> what, String description, Duration within) throws Exception {
+  private static TargetStatus await(
+      Mirror m, Predicate<TargetStatus> what, String description, Duration within)
+      throws Exception {
     long deadline = System.nanoTime() + within.toNanos();
     while (true) {
       TargetStatus s = m.status().get(0);
       if (what.test(s)) {
         return s;
       }
-      assertTrue(System.nanoTime() < deadline, "not " + description + " within " + within + ": " + s);
+      assertTrue(
+          System.nanoTime() < deadline, "not " + description + " within " + within + ": " + s);
       Thread.sleep(20);
     }
   }
 
   /** A storm of 1,500 operations under {@code src/storm}, started on its own thread. */
   private static Thread storm(Path src, long seed) {
-    Thread storm = new Thread(() -> {
-      try {
-        Workload.run(Files.createDirectories(src.resolve("storm")), seed, 1500);
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    });
+    Thread storm =
+        new Thread(
+            () -> {
+              try {
+                Workload.run(Files.createDirectories(src.resolve("storm")), seed, 1500);
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
     storm.start();
     return storm;
   }
@@ -103,7 +108,10 @@ class MirrorOutageTest {
   }
 
   private MirrorOptions options() {
-    return MirrorOptions.builder().journalDirectory(tmp.resolve("journal")).probeInterval(Duration.ofMillis(200)).build();
+    return MirrorOptions.builder()
+        .journalDirectory(tmp.resolve("journal"))
+        .probeInterval(Duration.ofMillis(200))
+        .build();
   }
 
   /**
@@ -111,7 +119,8 @@ class MirrorOutageTest {
    * to, nor another filesystem mounted there meanwhile; the same one mounted again is caught up.
    */
   @Test
-  void anUnmountedTargetIsCaughtUpWhenTheSameFilesystemIsBackAndNoOtherIsWritten() throws Exception {
+  void anUnmountedTargetIsCaughtUpWhenTheSameFilesystemIsBackAndNoOtherIsWritten()
+      throws Exception {
     Path a = image("a", "mkfs.xfs", "320M");
     Path b = image("b", "mkfs.xfs", "320M");
     mount(b);
@@ -123,12 +132,18 @@ class MirrorOutageTest {
     Workload.run(src, 3, 200);
     List<String> states = new CopyOnWriteArrayList<>();
     EventStream events = Sources.require("inotify").open(src, EventOptions.defaults());
-    try (Mirror m = Mirror.start(src, List.of(dst.toString()), events, options(), new MirrorListener() {
-      @Override
-      public void state(String target, TargetState state, String why) {
-        states.add(state + ": " + why);
-      }
-    })) {
+    try (Mirror m =
+        Mirror.start(
+            src,
+            List.of(dst.toString()),
+            events,
+            options(),
+            new MirrorListener() {
+              @Override
+              public void state(String target, TargetState state, String why) {
+                states.add(state + ": " + why);
+              }
+            })) {
       assertTrue(m.awaitReady(Duration.ofMinutes(1)));
       Thread storm = storm(src, 11);
       Thread.sleep(300);
@@ -141,14 +156,19 @@ class MirrorOutageTest {
       TargetStatus s = m.status().get(0);
       assertEquals(TargetState.DOWN, s.state(), s.toString());
       assertTrue(s.reason().contains("another filesystem"), s.reason());
-      assertEquals(List.of(), entries(dst), "nothing written to another filesystem at the target's path");
+      assertEquals(
+          List.of(), entries(dst), "nothing written to another filesystem at the target's path");
       Shell.run("umount", mnt.toString()).check();
 
       storm.join();
-      assertTrue(m.status().get(0).journaled() > 0, "the storm's changes are journaled: " + m.status());
+      assertTrue(
+          m.status().get(0).journaled() > 0, "the storm's changes are journaled: " + m.status());
       mount(a);
       AtomicLong took = new AtomicLong();
-      assertEquals(List.of(), MirrorStormTest.converge(src, dst, took), "the same filesystem back: caught up");
+      assertEquals(
+          List.of(),
+          MirrorStormTest.converge(src, dst, took),
+          "the same filesystem back: caught up");
       await(m, x -> x.state() == TargetState.LIVE, "live", Duration.ofSeconds(10));
       assertTrue(states.stream().anyMatch(x -> x.startsWith("CATCHING_UP")), states.toString());
     }
@@ -161,7 +181,16 @@ class MirrorOutageTest {
     Path img = tmp.resolve("small.img");
     Shell.run("truncate", "-s", "64M", img.toString()).check();
     // mkfs.xfs makes filesystems under 300 MB only for xfstests, which it knows by these variables
-    Shell.run("env", "TEST_DIR=1", "TEST_DEV=1", "QA_CHECK_FS=1", "mkfs.xfs", "-q", "-f", img.toString()).check();
+    Shell.run(
+            "env",
+            "TEST_DIR=1",
+            "TEST_DEV=1",
+            "QA_CHECK_FS=1",
+            "mkfs.xfs",
+            "-q",
+            "-f",
+            img.toString())
+        .check();
     loop = Shell.run("losetup", "-f", "--show", img.toString()).check().stdout().strip();
     Shell.run("mount", loop, at.toString()).check();
     return img;
@@ -169,10 +198,17 @@ class MirrorOutageTest {
 
   /**
    * 100 MiB of new files for a target on the 64 MiB {@code img}: FULL, every file at its final name
-   * whole, the earlier file intact; the image grown: converged by itself ({@code differences} empty).
+   * whole, the earlier file intact; the image grown: converged by itself ({@code differences}
+   * empty).
    */
-  private void fillsUpThenGrows(Mirror m, Path src, Path onDisk, Path img, Path mountPoint,
-      java.util.function.Supplier<List<String>> differences) throws Exception {
+  private void fillsUpThenGrows(
+      Mirror m,
+      Path src,
+      Path onDisk,
+      Path img,
+      Path mountPoint,
+      java.util.function.Supplier<List<String>> differences)
+      throws Exception {
     Random r = new Random(5);
     Path staging = Files.createDirectories(tmp.resolve("staging"));
     for (int i = 0; i < 20; i++) {
@@ -180,12 +216,17 @@ class MirrorOutageTest {
       r.nextBytes(data);
       // each appears whole at the source (so a file at the target is either whole or wrong)
       Files.write(staging.resolve("big-" + i), data);
-      Files.move(staging.resolve("big-" + i), src.resolve("big-" + i)); // 100 MiB in all, on a 64 MiB filesystem
+      Files.move(
+          staging.resolve("big-" + i),
+          src.resolve("big-" + i)); // 100 MiB in all, on a 64 MiB filesystem
     }
-    TargetStatus full = await(m, s -> s.state() == TargetState.FULL, "full", Duration.ofSeconds(60));
+    TargetStatus full =
+        await(m, s -> s.state() == TargetState.FULL, "full", Duration.ofSeconds(60));
     assertTrue(full.reason().contains("space"), full.reason());
     for (String name : entries(onDisk)) {
-      assertArrayEquals(Files.readAllBytes(src.resolve(name)), Files.readAllBytes(onDisk.resolve(name)),
+      assertArrayEquals(
+          Files.readAllBytes(src.resolve(name)),
+          Files.readAllBytes(onDisk.resolve(name)),
           name + ": every file at its final name is whole");
     }
     assertEquals("written before the disk filled up", Files.readString(onDisk.resolve("early")));
@@ -202,7 +243,10 @@ class MirrorOutageTest {
     await(m, x -> x.state() == TargetState.LIVE, "live", Duration.ofSeconds(10));
   }
 
-  /** A target that fills up stalls safely: no partial file, nothing lost; grown, it converges by itself. */
+  /**
+   * A target that fills up stalls safely: no partial file, nothing lost; grown, it converges by
+   * itself.
+   */
   @Test
   void aFullTargetStallsWithoutPartialFilesAndResumesWhenGrown() throws Exception {
     Path img = smallXfs(mnt);
@@ -210,14 +254,29 @@ class MirrorOutageTest {
     Path dst = mnt.resolve("mirror");
     Files.writeString(src.resolve("early"), "written before the disk filled up");
     EventStream events = Sources.require("inotify").open(src, EventOptions.defaults());
-    try (Mirror m = Mirror.start(src, List.of(dst.toString()), events, options(), MirrorListener.NONE)) {
+    try (Mirror m =
+        Mirror.start(src, List.of(dst.toString()), events, options(), MirrorListener.NONE)) {
       assertTrue(m.awaitReady(Duration.ofMinutes(1)));
-      fillsUpThenGrows(m, src, dst, img, mnt, () -> Shell.run("rsync", "-aniHAX", "--delete", src + "/", dst + "/").check()
-          .stdout().lines().filter(l -> !l.isBlank()).toList());
+      fillsUpThenGrows(
+          m,
+          src,
+          dst,
+          img,
+          mnt,
+          () ->
+              Shell.run("rsync", "-aniHAX", "--delete", src + "/", dst + "/")
+                  .check()
+                  .stdout()
+                  .lines()
+                  .filter(l -> !l.isBlank())
+                  .toList());
     }
   }
 
-  /** The same with an nfs:// target whose export is the small XFS: the server's NFS4ERR_NOSPC is a full disk too. */
+  /**
+   * The same with an nfs:// target whose export is the small XFS: the server's NFS4ERR_NOSPC is a
+   * full disk too.
+   */
   @Test
   void aFullNfsServerStallsTheSameWayAndResumesWhenGrown() throws Exception {
     Path export = Files.createDirectories(tmp.resolve("server/export"));
@@ -227,7 +286,9 @@ class MirrorOutageTest {
       Files.writeString(src.resolve("early"), "written before the disk filled up");
       Path dst = g.exportDir().resolve("mirror");
       EventStream events = Sources.require("inotify").open(src, EventOptions.defaults());
-      try (Mirror m = Mirror.start(src, List.of(g.uri("mirror").toString()), events, options(), MirrorListener.NONE)) {
+      try (Mirror m =
+          Mirror.start(
+              src, List.of(g.uri("mirror").toString()), events, options(), MirrorListener.NONE)) {
         assertTrue(m.awaitReady(Duration.ofMinutes(1)));
         fillsUpThenGrows(m, src, dst, img, export, () -> nfsDifferences(src, dst));
       }
@@ -236,20 +297,32 @@ class MirrorOutageTest {
     }
   }
 
-  /** rsync's differences on the export, less what NFSv4 as served here cannot carry (xattrs, ACLs, symlink times). */
+  /**
+   * rsync's differences on the export, less what NFSv4 as served here cannot carry (xattrs, ACLs,
+   * symlink times).
+   */
   private static List<String> nfsDifferences(Path src, Path dst) {
-    return Shell.run("rsync", "-aniH", "--delete", src + "/", dst + "/").check().stdout().lines()
-        .filter(l -> !l.isBlank() && !l.startsWith(".L..t")).toList();
+    return Shell.run("rsync", "-aniH", "--delete", src + "/", dst + "/")
+        .check()
+        .stdout()
+        .lines()
+        .filter(l -> !l.isBlank() && !l.startsWith(".L..t"))
+        .toList();
   }
 
-  /** An nfs:// target whose server is killed in the middle of a storm and started again: caught up, checked on the export. */
+  /**
+   * An nfs:// target whose server is killed in the middle of a storm and started again: caught up,
+   * checked on the export.
+   */
   @Test
   void anNfsServerThatWentAwayIsCaughtUpWhenItIsBack() throws Exception {
     try (Ganesha g = Ganesha.start(tmp.resolve("server"))) {
       Path src = Files.createDirectories(tmp.resolve("src")).toRealPath();
       Workload.run(Files.createDirectories(src.resolve("before")), 6, 200);
       EventStream events = Sources.require("inotify").open(src, EventOptions.defaults());
-      try (Mirror m = Mirror.start(src, List.of(g.uri("mirror").toString()), events, options(), MirrorListener.NONE)) {
+      try (Mirror m =
+          Mirror.start(
+              src, List.of(g.uri("mirror").toString()), events, options(), MirrorListener.NONE)) {
         assertTrue(m.awaitReady(Duration.ofMinutes(1)));
         Thread storm = storm(src, 12);
         Thread.sleep(300);
@@ -270,7 +343,10 @@ class MirrorOutageTest {
     }
   }
 
-  /** foxingd SIGKILLed while its target is away, started again: it resumes the outage from its journal. */
+  /**
+   * foxingd SIGKILLed while its target is away, started again: it resumes the outage from its
+   * journal.
+   */
   @Test
   void aDaemonKilledDuringAnOutageResumesItFromItsJournal() throws Exception {
     Path a = image("a", "mkfs.xfs", "320M");
@@ -284,13 +360,18 @@ class MirrorOutageTest {
       MirrorStormTest.waitForReady(first, tmp.resolve("first.err"));
       Shell.run("umount", "-l", mnt.toString()).check();
       Workload.run(Files.createDirectories(src.resolve("during")), 21, 300);
-      waitFor(() -> Files.readString(tmp.resolve("first.err")).contains(": down: "), "the first daemon saw the outage");
+      waitFor(
+          () -> Files.readString(tmp.resolve("first.err")).contains(": down: "),
+          "the first daemon saw the outage");
       waitFor(() -> journalSize(journals) > 200, "changes journaled");
     } finally {
       first.destroyForcibly(); // SIGKILL
       first.waitFor(10, TimeUnit.SECONDS);
     }
-    Workload.run(Files.createDirectories(src.resolve("between")), 22, 300); // more changes while no daemon runs
+    Workload.run(
+        Files.createDirectories(src.resolve("between")),
+        22,
+        300); // more changes while no daemon runs
     Process second = daemon(src, dst, "second");
     try {
       MirrorStormTest.waitForReady(second, tmp.resolve("second.err"));
@@ -312,7 +393,9 @@ class MirrorOutageTest {
       return 0;
     }
     try (Stream<Path> s = Files.list(dir)) {
-      return s.filter(p -> p.toString().endsWith(".fxoj")).mapToLong(p -> p.toFile().length()).sum();
+      return s.filter(p -> p.toString().endsWith(".fxoj"))
+          .mapToLong(p -> p.toFile().length())
+          .sum();
     }
   }
 
@@ -330,9 +413,21 @@ class MirrorOutageTest {
 
   private Process daemon(Path src, Path dst, String name) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Foxingd.class.getName(), "sync", "--watch",
-        "--source", "inotify", "--journal-dir", tmp.resolve("journal").toString(), src.toString(), dst.toString())
+    return new ProcessBuilder(
+            java,
+            "-cp",
+            System.getProperty("java.class.path"),
+            Foxingd.class.getName(),
+            "sync",
+            "--watch",
+            "--source",
+            "inotify",
+            "--journal-dir",
+            tmp.resolve("journal").toString(),
+            src.toString(),
+            dst.toString())
         .redirectOutput(File.createTempFile("foxingd", ".out", tmp.toFile()))
-        .redirectError(tmp.resolve(name + ".err").toFile()).start();
+        .redirectError(tmp.resolve(name + ".err").toFile())
+        .start();
   }
 }

@@ -42,7 +42,8 @@ class RsyncHabitsTest {
     FxcpCommandTest.Run r = FxcpCommandTest.fxcp(flags, src + "/", ours.toString());
     Shell.run("rsync", rsyncFlags, src + "/", theirs.toString()).check();
     assertEquals(0, r.exit(), flags + ": " + r.err());
-    assertEquals(List.of(), Oracles.rsyncDifferences(theirs, ours), flags + " vs rsync " + rsyncFlags);
+    assertEquals(
+        List.of(), Oracles.rsyncDifferences(theirs, ours), flags + " vs rsync " + rsyncFlags);
   }
 
   @Test
@@ -73,23 +74,52 @@ class RsyncHabitsTest {
     FxcpCommandTest.Run r = FxcpCommandTest.fxcp("-r", src + "/", dst.toString());
     Shell.run("rsync", "-r", src + "/", theirs.toString()).check();
     assertEquals(0, r.exit(), r.err());
-    assertFalse(Files.exists(dst.resolve("link"), java.nio.file.LinkOption.NOFOLLOW_LINKS), "-r alone skips symlinks, as rsync");
-    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dst.resolve("x"))),
+    assertFalse(
+        Files.exists(dst.resolve("link"), java.nio.file.LinkOption.NOFOLLOW_LINKS),
+        "-r alone skips symlinks, as rsync");
+    assertEquals(
+        "rw-------",
+        PosixFilePermissions.toString(Files.getPosixFilePermissions(dst.resolve("x"))),
         "an existing file keeps its permissions without -p");
-    // the rest (new files' modes under the umask) as rsync left its copy; times are not kept by either
-    assertEquals(List.of(), Shell.run("rsync", "-rlpgoDni", "--size-only", theirs + "/", dst + "/").check().stdout().lines().toList());
+    // the rest (new files' modes under the umask) as rsync left its copy; times are not kept by
+    // either
+    assertEquals(
+        List.of(),
+        Shell.run("rsync", "-rlpgoDni", "--size-only", theirs + "/", dst + "/")
+            .check()
+            .stdout()
+            .lines()
+            .toList());
   }
 
-  /** rsync -aHAXi and fxcp -ai on the same changes print the same lines (rsync's "created directory" aside). */
+  /**
+   * rsync -aHAXi and fxcp -ai on the same changes print the same lines (rsync's "created directory"
+   * aside).
+   */
   @Test
   void itemizeIsRsyncsCharacterForCharacter() throws IOException {
     Prerequisites.requireCommand("setfattr");
     Path ours = tmp.resolve("ours");
     Path theirs = tmp.resolve("theirs");
-    java.util.function.Supplier<List<String>> both = () -> List.of(
-        String.join("\n", Shell.run("rsync", "-aHAXi", src + "/", theirs + "/").check().stdout().lines()
-            .filter(l -> !l.startsWith("created directory")).sorted().toList()),
-        String.join("\n", FxcpCommandTest.fxcp("-ai", src + "/", ours + "/").out().lines().sorted().toList()));
+    java.util.function.Supplier<List<String>> both =
+        () ->
+            List.of(
+                String.join(
+                    "\n",
+                    Shell.run("rsync", "-aHAXi", src + "/", theirs + "/")
+                        .check()
+                        .stdout()
+                        .lines()
+                        .filter(l -> !l.startsWith("created directory"))
+                        .sorted()
+                        .toList()),
+                String.join(
+                    "\n",
+                    FxcpCommandTest.fxcp("-ai", src + "/", ours + "/")
+                        .out()
+                        .lines()
+                        .sorted()
+                        .toList()));
     List<String> first = both.get();
     assertTrue(first.get(0).contains("cd+++++++++ ./"), first.get(0));
     assertEquals(first.get(0), first.get(1), "a new tree");
@@ -97,11 +127,18 @@ class RsyncHabitsTest {
     Files.setPosixFilePermissions(src.resolve("x"), PosixFilePermissions.fromString("rw-------"));
     Files.writeString(src.resolve("dir/f"), "changed f");
     Shell.run("setfattr", "-n", "user.note", "-v", "1", src.resolve("dir/f").toString()).check();
-    for (String f : new String[] {"x", "dir/f"}) { // a later second: rsync compares whole seconds, fxcp nanoseconds
-      Files.setLastModifiedTime(src.resolve(f), java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 10_000));
+    for (String f :
+        new String[] {
+          "x", "dir/f"
+        }) { // a later second: rsync compares whole seconds, fxcp nanoseconds
+      Files.setLastModifiedTime(
+          src.resolve(f),
+          java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 10_000));
     }
     List<String> changed = both.get();
-    assertTrue(changed.get(0).contains(">f.stp..... x") && changed.get(0).contains(">f.st.....x dir/f"), changed.get(0));
+    assertTrue(
+        changed.get(0).contains(">f.stp..... x") && changed.get(0).contains(">f.st.....x dir/f"),
+        changed.get(0));
     assertEquals(changed.get(0), changed.get(1), "contents with mode, contents with an xattr");
   }
 
@@ -114,35 +151,62 @@ class RsyncHabitsTest {
     long now = System.currentTimeMillis() / 1000 * 1000;
     Path dst = Files.createDirectories(tmp.resolve("dst-base"));
     Files.writeString(dst.resolve("x"), "newer on the target"); // src/x is older
-    Files.setLastModifiedTime(dst.resolve("x"), java.nio.file.attribute.FileTime.fromMillis(now + 60_000));
+    Files.setLastModifiedTime(
+        dst.resolve("x"), java.nio.file.attribute.FileTime.fromMillis(now + 60_000));
     Files.setLastModifiedTime(src.resolve("x"), java.nio.file.attribute.FileTime.fromMillis(now));
     Files.createDirectories(dst.resolve("dir"));
     Files.writeString(dst.resolve("dir/f"), "F"); // same size as src/dir/f, a second older
-    Files.setLastModifiedTime(src.resolve("dir/f"), java.nio.file.attribute.FileTime.fromMillis(now));
-    Files.setLastModifiedTime(dst.resolve("dir/f"), java.nio.file.attribute.FileTime.fromMillis(now - 1000));
+    Files.setLastModifiedTime(
+        src.resolve("dir/f"), java.nio.file.attribute.FileTime.fromMillis(now));
+    Files.setLastModifiedTime(
+        dst.resolve("dir/f"), java.nio.file.attribute.FileTime.fromMillis(now - 1000));
     Files.writeString(src.resolve("only-in-src"), "new");
-    for (String opt : new String[] {"-u", "--existing", "--ignore-existing", "--size-only", "-I", "--modify-window=2"}) {
+    for (String opt :
+        new String[] {
+          "-u", "--existing", "--ignore-existing", "--size-only", "-I", "--modify-window=2"
+        }) {
       Path theirs = tmp.resolve("theirs" + opt);
       Path ours = tmp.resolve("ours" + opt);
       Shell.run("cp", "-a", dst.toString(), theirs.toString()).check();
       Shell.run("cp", "-a", dst.toString(), ours.toString()).check();
-      String rsyncLines = Shell.run("rsync", "-aHAXi", opt, src + "/", theirs + "/").check().stdout().lines()
-          .filter(l -> !l.startsWith(".d")).sorted().toList().toString(); // directory times: rsync sets them later
+      String rsyncLines =
+          Shell.run("rsync", "-aHAXi", opt, src + "/", theirs + "/")
+              .check()
+              .stdout()
+              .lines()
+              .filter(l -> !l.startsWith(".d"))
+              .sorted()
+              .toList()
+              .toString(); // directory times: rsync sets them later
       FxcpCommandTest.Run r = FxcpCommandTest.fxcp("-ai", opt, src + "/", ours + "/");
       assertEquals(0, r.exit(), opt + ": " + r.err());
-      assertEquals(rsyncLines, r.out().lines().filter(l -> !l.startsWith(".d")).sorted().toList().toString(), opt);
-      // with a window, rsync leaves a new symlink's time unset when it is within it (fxcp sets it): compared within it
-      List<String> differences = opt.startsWith("--modify-window")
-          ? Shell.run("rsync", "-aniHAX", "--delete", opt, theirs + "/", ours + "/").check().stdout().lines().toList()
-          : Oracles.rsyncDifferences(theirs, ours);
+      assertEquals(
+          rsyncLines,
+          r.out().lines().filter(l -> !l.startsWith(".d")).sorted().toList().toString(),
+          opt);
+      // with a window, rsync leaves a new symlink's time unset when it is within it (fxcp sets it):
+      // compared within it
+      List<String> differences =
+          opt.startsWith("--modify-window")
+              ? Shell.run("rsync", "-aniHAX", "--delete", opt, theirs + "/", ours + "/")
+                  .check()
+                  .stdout()
+                  .lines()
+                  .toList()
+              : Oracles.rsyncDifferences(theirs, ours);
       assertEquals(List.of(), differences, opt + ": the trees");
     }
-    FxcpCommandTest.Run both = FxcpCommandTest.fxcp("-a", "--size-only", "-I", src + "/", tmp.resolve("z").toString());
+    FxcpCommandTest.Run both =
+        FxcpCommandTest.fxcp("-a", "--size-only", "-I", src + "/", tmp.resolve("z").toString());
     assertEquals(2, both.exit());
-    assertEquals("fxcp: --size-only and --ignore-times contradict each other: choose one\n", both.err());
+    assertEquals(
+        "fxcp: --size-only and --ignore-times contradict each other: choose one\n", both.err());
   }
 
-  /** --delete-excluded, --max-delete, --mkpath, --fsync, --numeric-ids and --info=progress2 beside rsync on the same target. */
+  /**
+   * --delete-excluded, --max-delete, --mkpath, --fsync, --numeric-ids and --info=progress2 beside
+   * rsync on the same target.
+   */
   @Test
   void deletionLimitsMkpathAndTheAcceptedLettersAsRsync() throws IOException {
     Path base = Files.createDirectories(tmp.resolve("base"));
@@ -159,7 +223,8 @@ class RsyncHabitsTest {
       {"--numeric-ids"},
     };
     for (String[] opts : cases) {
-      Path theirs = tmp.resolve("theirs" + String.join("", opts).replace('=', '_').replace('*', 'x'));
+      Path theirs =
+          tmp.resolve("theirs" + String.join("", opts).replace('=', '_').replace('*', 'x'));
       Path ours = tmp.resolve("ours" + String.join("", opts).replace('=', '_').replace('*', 'x'));
       Shell.run("cp", "-a", base.toString(), theirs.toString()).check();
       Shell.run("cp", "-a", base.toString(), ours.toString()).check();
@@ -175,10 +240,14 @@ class RsyncHabitsTest {
       if (what.contains("--max-delete")) {
         assertEquals(25, rs.exitCode(), "rsync stops deleting with exit 25");
         assertEquals(1, r.exit(), "fxcp: partial, with one line saying why: " + r.err());
-        // six entries the source does not have (five extras and dir/f.tmp): two go, four stay, as with rsync
-        assertTrue(r.err().contains("deletions stopped at the --max-delete limit of 2: 4 entries kept"), r.err());
+        // six entries the source does not have (five extras and dir/f.tmp): two go, four stay, as
+        // with rsync
+        assertTrue(
+            r.err().contains("deletions stopped at the --max-delete limit of 2: 4 entries kept"),
+            r.err());
         assertEquals(2, r.out().lines().filter(l -> l.startsWith("*deleting")).count(), r.out());
-        assertEquals(2, rs.stdout().lines().filter(l -> l.startsWith("*deleting")).count(), rs.stdout());
+        assertEquals(
+            2, rs.stdout().lines().filter(l -> l.startsWith("*deleting")).count(), rs.stdout());
         assertEquals(4, countFiles(ours) - countFiles(src));
         assertEquals(4, countFiles(theirs) - countFiles(src));
         continue;
@@ -189,27 +258,45 @@ class RsyncHabitsTest {
       assertEquals(List.of(), Oracles.rsyncDifferences(theirs, ours), what + ": the trees");
     }
     // --mkpath makes the target's missing parents, as mkdir -p
-    FxcpCommandTest.Run missing = FxcpCommandTest.fxcp("-a", src + "/", tmp.resolve("no/such/parent/dst").toString());
+    FxcpCommandTest.Run missing =
+        FxcpCommandTest.fxcp("-a", src + "/", tmp.resolve("no/such/parent/dst").toString());
     assertEquals(2, missing.exit());
     assertTrue(missing.err().contains("create it first (or give --mkpath)"), missing.err());
-    assertEquals(0, FxcpCommandTest.fxcp("-a", "--mkpath", src + "/", tmp.resolve("no/such/parent/dst").toString()).exit());
+    assertEquals(
+        0,
+        FxcpCommandTest.fxcp(
+                "-a", "--mkpath", src + "/", tmp.resolve("no/such/parent/dst").toString())
+            .exit());
     Oracles.assertFaithful(src, tmp.resolve("no/such/parent/dst"));
-    FxcpCommandTest.Run dry = FxcpCommandTest.fxcp("-an", "--mkpath", src.resolve("x").toString(), tmp.resolve("dry/new/x").toString());
+    FxcpCommandTest.Run dry =
+        FxcpCommandTest.fxcp(
+            "-an", "--mkpath", src.resolve("x").toString(), tmp.resolve("dry/new/x").toString());
     assertEquals(0, dry.exit(), dry.err());
     assertTrue(!Files.exists(tmp.resolve("dry")), "a dry run makes nothing, not even the path");
-    FxcpCommandTest.Run warned = FxcpCommandTest.fxcp("-a", "--exclude", "keep[", src + "/", tmp.resolve("w").toString());
+    FxcpCommandTest.Run warned =
+        FxcpCommandTest.fxcp("-a", "--exclude", "keep[", src + "/", tmp.resolve("w").toString());
     assertEquals(0, warned.exit(), warned.err());
-    assertTrue(warned.err().startsWith("fxcp: warning: filter pattern 'keep[': a '[' with no ']'"), warned.err());
-    FxcpCommandTest.Run progress2 = FxcpCommandTest.fxcp("-a", "--info=progress2", src + "/", tmp.resolve("p2").toString());
+    assertTrue(
+        warned.err().startsWith("fxcp: warning: filter pattern 'keep[': a '[' with no ']'"),
+        warned.err());
+    FxcpCommandTest.Run progress2 =
+        FxcpCommandTest.fxcp("-a", "--info=progress2", src + "/", tmp.resolve("p2").toString());
     assertEquals(0, progress2.exit(), progress2.err());
-    FxcpCommandTest.Run other = FxcpCommandTest.fxcp("-a", "--info=stats2", src + "/", tmp.resolve("p3").toString());
+    FxcpCommandTest.Run other =
+        FxcpCommandTest.fxcp("-a", "--info=stats2", src + "/", tmp.resolve("p3").toString());
     assertEquals(2, other.exit());
-    assertEquals("fxcp: --info=stats2: only progress2 is supported (it is --progress)\n", other.err());
+    assertEquals(
+        "fxcp: --info=stats2: only progress2 is supported (it is --progress)\n", other.err());
   }
 
   private static String sortedLines(String out) {
-    // directory times: rsync sets them later; "created directory": rsync's note, not an itemized change
-    return out.lines().filter(l -> !l.startsWith(".d") && !l.startsWith("created directory")).sorted().toList().toString();
+    // directory times: rsync sets them later; "created directory": rsync's note, not an itemized
+    // change
+    return out.lines()
+        .filter(l -> !l.startsWith(".d") && !l.startsWith("created directory"))
+        .sorted()
+        .toList()
+        .toString();
   }
 
   private static long countFiles(Path dir) throws IOException {
@@ -218,7 +305,10 @@ class RsyncHabitsTest {
     }
   }
 
-  /** -x: a filesystem mounted inside the source is not walked; its mount point is made, empty, as rsync makes it. */
+  /**
+   * -x: a filesystem mounted inside the source is not walked; its mount point is made, empty, as
+   * rsync makes it.
+   */
   @Test
   void oneFileSystemStopsAtMountPointsAsRsync() throws IOException {
     Prerequisites.requireRoot("mounting a tmpfs inside the source");
@@ -228,11 +318,14 @@ class RsyncHabitsTest {
       Files.writeString(mnt.resolve("on-another-fs"), "not copied under -x");
       Path theirs = tmp.resolve("theirs");
       Path ours = tmp.resolve("ours");
-      String rsyncLines = sortedLines(Shell.run("rsync", "-aHAXix", src + "/", theirs + "/").check().stdout());
+      String rsyncLines =
+          sortedLines(Shell.run("rsync", "-aHAXix", src + "/", theirs + "/").check().stdout());
       FxcpCommandTest.Run r = FxcpCommandTest.fxcp("-aix", src + "/", ours + "/");
       assertEquals(0, r.exit(), r.err());
       assertEquals(rsyncLines, sortedLines(r.out()));
-      assertTrue(Files.isDirectory(ours.resolve("mnt")) && !Files.exists(ours.resolve("mnt/on-another-fs")));
+      assertTrue(
+          Files.isDirectory(ours.resolve("mnt"))
+              && !Files.exists(ours.resolve("mnt/on-another-fs")));
       assertEquals(List.of(), Oracles.rsyncDifferences(theirs, ours));
       // and without -x it is walked like any directory
       assertEquals(0, FxcpCommandTest.fxcp("-a", src + "/", tmp.resolve("all").toString()).exit());
@@ -249,8 +342,12 @@ class RsyncHabitsTest {
    */
   @Test
   void optionsAnNfsTargetCannotHonourAreRefusedBeforeItIsReached() {
-    for (String opt : new String[] {"--fsync", "--checksum", "--generate-sigs", "--inplace", "--copy-method=reflink"}) {
-      FxcpCommandTest.Run r = FxcpCommandTest.fxcp("-a", opt, src + "/", "nfs://127.0.0.1:1/export/x");
+    for (String opt :
+        new String[] {
+          "--fsync", "--checksum", "--generate-sigs", "--inplace", "--copy-method=reflink"
+        }) {
+      FxcpCommandTest.Run r =
+          FxcpCommandTest.fxcp("-a", opt, src + "/", "nfs://127.0.0.1:1/export/x");
       assertEquals(2, r.exit(), opt);
       assertEquals(1, r.errLines().size(), r.err());
       assertTrue(r.err().contains("is not supported for this target; drop it"), r.err());
@@ -265,20 +362,26 @@ class RsyncHabitsTest {
 
   @Test
   void aDirectoryWithoutRecursionIsAnError() {
-    FxcpCommandTest.Run r = FxcpCommandTest.fxcp(src.resolve("dir").toString(), tmp.resolve("dst").toString());
+    FxcpCommandTest.Run r =
+        FxcpCommandTest.fxcp(src.resolve("dir").toString(), tmp.resolve("dst").toString());
     assertEquals(2, r.exit(), "nothing copied: " + r.err());
     assertTrue(r.err().contains("is a directory; omitted (give -r or -a"), r.err());
   }
 
   @Test
   void aNewTargetOnAReadOnlyFilesystemIsNothingDoneNamingThePath() {
-    Path ro = io.foxing.testkit.LoopFilesystems.get(io.foxing.testkit.LoopFilesystems.Kind.TMPFS, "cli-ro");
+    Path ro =
+        io.foxing.testkit.LoopFilesystems.get(
+            io.foxing.testkit.LoopFilesystems.Kind.TMPFS, "cli-ro");
     Shell.run("mount", "-o", "remount,ro", ro.toString()).check();
     try {
-      FxcpCommandTest.Run r = FxcpCommandTest.fxcp("-a", src.toString(), ro.resolve("new").toString());
+      FxcpCommandTest.Run r =
+          FxcpCommandTest.fxcp("-a", src.toString(), ro.resolve("new").toString());
       assertEquals(2, r.exit(), r.err());
       assertEquals(1, r.errLines().size(), r.err());
-      assertTrue(r.err().contains(ro.resolve("new") + ": mkdir failed: Read-only file system (EROFS)"), r.err());
+      assertTrue(
+          r.err().contains(ro.resolve("new") + ": mkdir failed: Read-only file system (EROFS)"),
+          r.err());
     } finally {
       Shell.run("mount", "-o", "remount,rw", ro.toString()).check();
     }
@@ -292,7 +395,11 @@ class RsyncHabitsTest {
     assertEquals(1, r.errLines().size(), r.err());
     assertTrue(r.err().contains("backuphost:dst: HOST:PATH is a remote shell path"), r.err());
     assertFalse(Files.exists(cwd.resolve("backuphost:dst")));
-    assertTrue(Fxcp.isRemoteShellPath("host:/x") && !Fxcp.isRemoteShellPath("./host:x")
-        && !Fxcp.isRemoteShellPath("/a/b:c") && !Fxcp.isRemoteShellPath("nfs://h/e") && !Fxcp.isRemoteShellPath("plain"));
+    assertTrue(
+        Fxcp.isRemoteShellPath("host:/x")
+            && !Fxcp.isRemoteShellPath("./host:x")
+            && !Fxcp.isRemoteShellPath("/a/b:c")
+            && !Fxcp.isRemoteShellPath("nfs://h/e")
+            && !Fxcp.isRemoteShellPath("plain"));
   }
 }

@@ -57,16 +57,23 @@ class SumCommandTest {
 
   @Test
   void lengthAndDeriveKeyMatchB3sum() {
-    assertEquals(b3sum(with(new String[] {"--length", "77"}, files)), FxcpCommandTest.fxcp(with(new String[] {"sum", "--length", "77"}, files)).out());
-    assertEquals(b3sum(with(new String[] {"--derive-key", "foxing 2026 test"}, files)),
-        FxcpCommandTest.fxcp(with(new String[] {"sum", "--derive-key", "foxing 2026 test"}, files)).out());
+    assertEquals(
+        b3sum(with(new String[] {"--length", "77"}, files)),
+        FxcpCommandTest.fxcp(with(new String[] {"sum", "--length", "77"}, files)).out());
+    assertEquals(
+        b3sum(with(new String[] {"--derive-key", "foxing 2026 test"}, files)),
+        FxcpCommandTest.fxcp(with(new String[] {"sum", "--derive-key", "foxing 2026 test"}, files))
+            .out());
   }
 
   @Test
   void keyedModeMatchesB3sumWhichReadsTheKeyFromStdin() throws IOException {
     Path key = tmp.resolve("key");
     Files.write(key, "0123456789abcdef0123456789abcdef".getBytes());
-    String expected = Shell.run("bash", "-c", "b3sum --keyed \"$1\" < \"$2\"", "bash", files[1], key.toString()).check().stdout();
+    String expected =
+        Shell.run("bash", "-c", "b3sum --keyed \"$1\" < \"$2\"", "bash", files[1], key.toString())
+            .check()
+            .stdout();
     assertEquals(expected, FxcpCommandTest.fxcp("sum", "--keyed", key.toString(), files[1]).out());
     Files.write(key, new byte[5]);
     FxcpCommandTest.Run bad = FxcpCommandTest.fxcp("sum", "--keyed", key.toString(), files[1]);
@@ -99,22 +106,29 @@ class SumCommandTest {
     new Random(9).nextBytes(data);
     Path fifo = tmp.resolve("fifo");
     Shell.run("mkfifo", fifo.toString()).check();
-    Thread writer = new Thread(() -> {
-      try {
-        Files.write(fifo, data); // blocks until fxcp opens the other end
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    });
+    Thread writer =
+        new Thread(
+            () -> {
+              try {
+                Files.write(fifo, data); // blocks until fxcp opens the other end
+              } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            });
     writer.start();
     FxcpCommandTest.Run r = FxcpCommandTest.fxcp("sum", "--no-names", fifo.toString());
     writer.join();
     Path plain = tmp.resolve("plain");
     Files.write(plain, data);
     assertEquals(0, r.exit(), r.err());
-    assertEquals(b3sum("--no-names", plain.toString()), r.out(), "a FIFO reports size 0; its bytes are hashed");
-    for (String proc : new String[] {"/proc/version", "/proc/filesystems"}) { // size 0, the same for every reader
-      assertEquals(b3sum("--no-names", proc), FxcpCommandTest.fxcp("sum", "--no-names", proc).out(), proc);
+    assertEquals(
+        b3sum("--no-names", plain.toString()),
+        r.out(),
+        "a FIFO reports size 0; its bytes are hashed");
+    for (String proc :
+        new String[] {"/proc/version", "/proc/filesystems"}) { // size 0, the same for every reader
+      assertEquals(
+          b3sum("--no-names", proc), FxcpCommandTest.fxcp("sum", "--no-names", proc).out(), proc);
     }
   }
 
@@ -124,16 +138,19 @@ class SumCommandTest {
     try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(big.toFile(), "rw")) {
       f.setLength(2L << 30); // sparse: two GiB of zeros take seconds to hash, nothing to write
     }
-    Thread truncator = new Thread(() -> {
-      try {
-        Thread.sleep(300);
-        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(big.toFile(), "rw")) {
-          f.setLength(4096);
-        }
-      } catch (IOException | InterruptedException e) {
-        throw new IllegalStateException(e);
-      }
-    });
+    Thread truncator =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(300);
+                try (java.io.RandomAccessFile f =
+                    new java.io.RandomAccessFile(big.toFile(), "rw")) {
+                  f.setLength(4096);
+                }
+              } catch (IOException | InterruptedException e) {
+                throw new IllegalStateException(e);
+              }
+            });
     truncator.start();
     FxcpCommandTest.Run r = FxcpCommandTest.fxcp("sum", "--threads", "1", big.toString());
     truncator.join();
@@ -144,7 +161,8 @@ class SumCommandTest {
 
   @Test
   void aMissingKeyFileIsOneLine() {
-    FxcpCommandTest.Run r = FxcpCommandTest.fxcp("sum", "--keyed", tmp.resolve("no-key").toString(), files[1]);
+    FxcpCommandTest.Run r =
+        FxcpCommandTest.fxcp("sum", "--keyed", tmp.resolve("no-key").toString(), files[1]);
     assertEquals(2, r.exit());
     assertEquals(1, r.err().lines().count(), r.err());
     assertTrue(r.err().contains("no-key: no such key file"), r.err());
@@ -152,7 +170,8 @@ class SumCommandTest {
 
   @Test
   void unreadableFilesAreReportedAndTheRestHashed() {
-    FxcpCommandTest.Run r = FxcpCommandTest.fxcp("sum", tmp.resolve("missing").toString(), files[1]);
+    FxcpCommandTest.Run r =
+        FxcpCommandTest.fxcp("sum", tmp.resolve("missing").toString(), files[1]);
     assertEquals(1, r.exit());
     assertTrue(r.err().contains("missing: no such file"), r.err());
     assertEquals(1, r.out().lines().count());

@@ -12,7 +12,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** packaging/foxingd.service, judged by systemd's own tools: valid, hardened, and no more capabilities than it says. */
+/**
+ * packaging/foxingd.service, judged by systemd's own tools: valid, hardened, and no more
+ * capabilities than it says.
+ */
 class SystemdUnitTest {
   private static final Path UNIT = Path.of("..", "packaging", "foxingd.service");
 
@@ -21,15 +24,19 @@ class SystemdUnitTest {
   @Test
   void theUnitVerifiesCleanlyAndItsExposureStaysLow() throws Exception {
     Prerequisites.requireCommand("systemd-analyze");
-    // verify wants ExecStart's program to exist: the checkout's launcher stands in for the installed one
+    // verify wants ExecStart's program to exist: the checkout's launcher stands in for the
+    // installed one
     Path launcher = Path.of("..", "foxingd").toRealPath();
     Path unit = tmp.resolve("foxingd.service");
-    Files.writeString(unit, Files.readString(UNIT).replace("/usr/local/bin/foxingd", launcher.toString()));
+    Files.writeString(
+        unit, Files.readString(UNIT).replace("/usr/local/bin/foxingd", launcher.toString()));
     Shell.Result verify = Shell.run("systemd-analyze", "verify", "--man=no", unit.toString());
     assertEquals(0, verify.exitCode(), verify.stderr());
     assertEquals("", verify.stderr().strip(), "systemd-analyze verify warns");
     // 5.0 today ("MEDIUM"): a change that loosens the sandbox fails here
-    Shell.Result security = Shell.run("systemd-analyze", "security", "--offline=yes", "--threshold=50", unit.toString());
+    Shell.Result security =
+        Shell.run(
+            "systemd-analyze", "security", "--offline=yes", "--threshold=50", unit.toString());
     assertEquals(0, security.exitCode(), security.stdout() + security.stderr());
   }
 
@@ -43,6 +50,8 @@ class SystemdUnitTest {
       assertTrue(caps.contains("CAP_BPF") && caps.contains("CAP_PERFMON"), caps);
       assertFalse(caps.contains("CAP_SYS_ADMIN"), caps);
     }
-    assertTrue(lines.contains("StateDirectory=foxingd") && lines.contains("RuntimeDirectory=foxingd"), lines.toString());
+    assertTrue(
+        lines.contains("StateDirectory=foxingd") && lines.contains("RuntimeDirectory=foxingd"),
+        lines.toString());
   }
 }

@@ -1,28 +1,27 @@
 package io.foxing.copy;
 
-import io.foxing.posix.Metadata;
-import io.foxing.posix.NativeSupport;
 import io.foxing.api.Copier;
 import io.foxing.api.CopyListener;
+import io.foxing.api.CopyMethod;
 import io.foxing.api.CopyOptions;
 import io.foxing.api.CopyReport;
-import io.foxing.api.CopyMethod;
 import io.foxing.api.Preserve;
 import io.foxing.api.UnsupportedOptionException;
 import io.foxing.api.spi.CopyTier;
 import io.foxing.api.spi.Target;
-import java.util.Set;
-import io.foxing.copy.internal.LocalTarget;
 import io.foxing.copy.internal.Cleanup;
+import io.foxing.copy.internal.LocalTarget;
 import io.foxing.copy.internal.ProgressScan;
 import io.foxing.copy.internal.Roots;
 import io.foxing.copy.internal.TreeCopy;
+import io.foxing.posix.NativeSupport;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -33,15 +32,16 @@ import java.util.function.Consumer;
  * CopyReport report = copier.copy(List.of("/home/ann/"), CopyListener.NONE);
  * }</pre>
  *
- * <p>Each regular file is moved by the best tier that works for it (reflink within one
- * filesystem, then copy_file_range, sendfile, read/write), with automatic, reported fallback;
- * {@link CopyOptions#copyMethod()} forces one. Metadata follows {@link CopyOptions#preserve()}.
- * New files are written as unnamed inodes and linked into place when complete; changed files
- * under a temporary name renamed over the old one (unless {@link CopyOptions#inplace()}).
- * Rerunning an interrupted copy finishes it and removes its temporaries. Sources follow rsync's trailing-slash rule (see {@link #copy}).
+ * <p>Each regular file is moved by the best tier that works for it (reflink within one filesystem,
+ * then copy_file_range, sendfile, read/write), with automatic, reported fallback; {@link
+ * CopyOptions#copyMethod()} forces one. Metadata follows {@link CopyOptions#preserve()}. New files
+ * are written as unnamed inodes and linked into place when complete; changed files under a
+ * temporary name renamed over the old one (unless {@link CopyOptions#inplace()}). Rerunning an
+ * interrupted copy finishes it and removes its temporaries. Sources follow rsync's trailing-slash
+ * rule (see {@link #copy}).
  *
- * <p>Instances are immutable and thread-safe; each {@link #copy} call is an independent run
- * with its own worker pool ({@link CopyOptions#threads()}).
+ * <p>Instances are immutable and thread-safe; each {@link #copy} call is an independent run with
+ * its own worker pool ({@link CopyOptions#threads()}).
  */
 public final class SmartCopier implements Copier {
   private static volatile List<CopyTier> tiers;
@@ -60,14 +60,19 @@ public final class SmartCopier implements Copier {
 
   /** A copier into {@code target}, a local path. */
   public static SmartCopier to(String target, CopyOptions options) {
-    return new SmartCopier(new LocalTarget(Objects.requireNonNull(target, "target"), options, tiers()), options, false, false);
+    return new SmartCopier(
+        new LocalTarget(Objects.requireNonNull(target, "target"), options, tiers()),
+        options,
+        false,
+        false);
   }
 
   /**
    * A copier into any target (see {@link io.foxing.api.Copiers#open}, which picks it by scheme).
    *
    * @param closeTarget close the target when the first copy ends (the copier is then single-use)
-   * @throws UnsupportedOptionException if an option needs what the target cannot do; nothing was written
+   * @throws UnsupportedOptionException if an option needs what the target cannot do; nothing was
+   *     written
    */
   public static SmartCopier to(Target target, CopyOptions options, boolean closeTarget) {
     refuseUnsupported(target, options);
@@ -75,8 +80,8 @@ public final class SmartCopier implements Copier {
   }
 
   /**
-   * The same copier, also scanning the sources concurrently so the listener hears
-   * {@link CopyListener#scanProgress} (for an ETA). Costs one more stat per entry.
+   * The same copier, also scanning the sources concurrently so the listener hears {@link
+   * CopyListener#scanProgress} (for an ETA). Costs one more stat per entry.
    */
   public SmartCopier withScanAhead() {
     return new SmartCopier(target, options, true, closeTarget);
@@ -92,17 +97,19 @@ public final class SmartCopier implements Copier {
   private static void refuseUnsupported(Target target, CopyOptions o) {
     Set<Target.Capability> can = target.capabilities();
     for (Target.Capability c : Target.Capability.values()) {
-      boolean wanted = switch (c) {
-        // -a keeps xattrs and ACLs: a target without them reports each one it cannot carry instead
-        case XATTRS, ACLS -> false;
-        case DEVICES -> o.preserves(Preserve.DEVICES);
-        case SPECIALS -> o.preserves(Preserve.SPECIALS);
-        case SIGNATURES -> o.generateSignatures();
-        case CHECKSUM -> o.checksum();
-        case IN_PLACE -> o.inplace();
-        case COPY_METHODS -> o.copyMethod() != CopyMethod.AUTO;
-        case FSYNC -> o.fsync();
-      };
+      boolean wanted =
+          switch (c) {
+            // -a keeps xattrs and ACLs: a target without them reports each one it cannot carry
+            // instead
+            case XATTRS, ACLS -> false;
+            case DEVICES -> o.preserves(Preserve.DEVICES);
+            case SPECIALS -> o.preserves(Preserve.SPECIALS);
+            case SIGNATURES -> o.generateSignatures();
+            case CHECKSUM -> o.checksum();
+            case IN_PLACE -> o.inplace();
+            case COPY_METHODS -> o.copyMethod() != CopyMethod.AUTO;
+            case FSYNC -> o.fsync();
+          };
       if (wanted && !can.contains(c)) {
         throw new UnsupportedOptionException(target.display(), c.option());
       }
@@ -129,7 +136,8 @@ public final class SmartCopier implements Copier {
     try {
       TreeCopy run = new TreeCopy(options, listener, target);
       try (Roots roots = Roots.resolve(sources, target, options, run.report())) {
-        listener.copyStart(sources.stream().map(java.nio.file.Path::of).toList(), target.display(), options);
+        listener.copyStart(
+            sources.stream().map(java.nio.file.Path::of).toList(), target.display(), options);
         ProgressScan scan = scanAhead ? ProgressScan.start(roots.roots(), options, listener) : null;
         try {
           CopyReport report = run.run(roots.roots(), roots.failures());
@@ -149,8 +157,8 @@ public final class SmartCopier implements Copier {
   }
 
   /**
-   * Every copy tier on the class path or module path, highest priority first, available or not
-   * (ask each {@link CopyTier#isAvailable()}). Loaded once.
+   * Every copy tier on the class path or module path, highest priority first, available or not (ask
+   * each {@link CopyTier#isAvailable()}). Loaded once.
    */
   public static List<CopyTier> tiers() {
     List<CopyTier> t = tiers;

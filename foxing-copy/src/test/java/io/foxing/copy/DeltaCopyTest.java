@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.foxing.api.CopyListener;
 import io.foxing.api.CopyOptions;
 import io.foxing.api.CopyReport;
-import io.foxing.testkit.LoopFilesystems;
-import io.foxing.testkit.Shell;
 import io.foxing.merkle.FileSignature;
 import io.foxing.merkle.SignatureStore;
+import io.foxing.testkit.LoopFilesystems;
+import io.foxing.testkit.Shell;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
  * place, only those chunks written, and ends byte for byte equal with a fresh signature again.
  */
 class DeltaCopyTest {
-  private static CopyReport copy(Path src, Path dst, boolean sign, CopyListener listener) throws IOException {
+  private static CopyReport copy(Path src, Path dst, boolean sign, CopyListener listener)
+      throws IOException {
     return SmartCopier.to(dst.toString(), CopyOptions.builder().generateSignatures(sign).build())
         .copy(List.of(src + "/"), listener);
   }
@@ -64,25 +65,48 @@ class DeltaCopyTest {
     }
 
     List<String> changes = new java.util.concurrent.CopyOnWriteArrayList<>();
-    CopyReport again = copy(src, dst, false, new CopyListener() {
-      @Override
-      public void changed(io.foxing.api.Change change) {
-        changes.add(change.itemizeLine());
-      }
-    });
-    assertEquals(4, changes.stream().filter(l -> l.startsWith(">f")).count(), "one change line per file: " + changes);
+    CopyReport again =
+        copy(
+            src,
+            dst,
+            false,
+            new CopyListener() {
+              @Override
+              public void changed(io.foxing.api.Change change) {
+                changes.add(change.itemizeLine());
+              }
+            });
+    assertEquals(
+        4,
+        changes.stream().filter(l -> l.startsWith(">f")).count(),
+        "one change line per file: " + changes);
     assertEquals(List.of(), again.failures());
     assertEquals(4, again.filesCopied());
     assertEquals(3, again.deltaFiles(), "inplace, append and truncate: " + again.filesByTier());
-    assertTrue(again.deltaBytesSaved() > 14L << 20, "most of two 8 MiB files not rewritten: " + again.deltaBytesSaved());
+    assertTrue(
+        again.deltaBytesSaved() > 14L << 20,
+        "most of two 8 MiB files not rewritten: " + again.deltaBytesSaved());
     for (String n : names) {
       assertEquals(-1, Files.mismatch(src.resolve(n), dst.resolve(n)), n + " differs");
     }
     for (String n : new String[] {"inplace", "append", "truncate"}) {
-      assertEquals(FileSignature.compute(dst.resolve(n)), SignatureStore.readFresh(dst.resolve(n)).orElseThrow(), n);
+      assertEquals(
+          FileSignature.compute(dst.resolve(n)),
+          SignatureStore.readFresh(dst.resolve(n)).orElseThrow(),
+          n);
     }
-    String diff = Shell.run("rsync", "-aniHAX", "--delete", "--filter=-x user.foxing.*", "--filter=-x trusted.SGI_ACL_*", "--exclude=.foxing_meta/",
-        src + "/", dst + "/").check().stdout();
+    String diff =
+        Shell.run(
+                "rsync",
+                "-aniHAX",
+                "--delete",
+                "--filter=-x user.foxing.*",
+                "--filter=-x trusted.SGI_ACL_*",
+                "--exclude=.foxing_meta/",
+                src + "/",
+                dst + "/")
+            .check()
+            .stdout();
     assertEquals("", diff);
   }
 }

@@ -1,7 +1,6 @@
 package io.foxing.copy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.foxing.api.CopyListener;
@@ -27,7 +26,8 @@ import org.junit.jupiter.api.Test;
  * exactly the changed directory must have been examined entry by entry.
  */
 class DirRecordsTest {
-  private static final CopyOptions SIGNED = CopyOptions.builder().generateSignatures(true).delete(true).build();
+  private static final CopyOptions SIGNED =
+      CopyOptions.builder().generateSignatures(true).delete(true).build();
 
   private Path src;
   private Path dst;
@@ -38,9 +38,12 @@ class DirRecordsTest {
     src = LoopFilesystems.freshDir(LoopFilesystems.Kind.BTRFS, "a", "records-src");
     dst = LoopFilesystems.get(LoopFilesystems.Kind.XFS, "a").resolve("records-dst");
     Shell.run("rm", "-rf", dst.toString()).check();
-    Shell.bash("cd \"$1\" && mkdir -p a b/c/d && echo one > a/f1 && echo two > a/f2 && ln -s f1 a/l"
-        + " && echo deep > b/c/d/g && echo top > h && echo linked > b/x && ln b/x b/c/y"
-        + " && setfattr -n user.k -v v a/f2 && head -c 2000000 /dev/urandom > b/big", src.toString()).check();
+    Shell.bash(
+            "cd \"$1\" && mkdir -p a b/c/d && echo one > a/f1 && echo two > a/f2 && ln -s f1 a/l"
+                + " && echo deep > b/c/d/g && echo top > h && echo linked > b/x && ln b/x b/c/y"
+                + " && setfattr -n user.k -v v a/f2 && head -c 2000000 /dev/urandom > b/big",
+            src.toString())
+        .check();
     try (Stream<Path> s = Files.walk(src)) {
       dirs = s.filter(Files::isDirectory).count();
     }
@@ -51,7 +54,10 @@ class DirRecordsTest {
     assertFaithful();
   }
 
-  /** Entries changed within the last 50 ms get no record (their ctime might repeat): let changes age. */
+  /**
+   * Entries changed within the last 50 ms get no record (their ctime might repeat): let changes
+   * age.
+   */
   private static void settle() {
     try {
       Thread.sleep(120);
@@ -65,14 +71,32 @@ class DirRecordsTest {
   }
 
   private void assertFaithful() {
-    String diff = Shell.run("rsync", "-aniHAX", "--delete", "--filter=-x user.foxing.*", "--filter=-x trusted.SGI_ACL_*",
-        "--exclude=.foxing_meta/", src + "/", dst + "/").check().stdout();
+    String diff =
+        Shell.run(
+                "rsync",
+                "-aniHAX",
+                "--delete",
+                "--filter=-x user.foxing.*",
+                "--filter=-x trusted.SGI_ACL_*",
+                "--exclude=.foxing_meta/",
+                src + "/",
+                dst + "/")
+            .check()
+            .stdout();
     assertEquals("", diff, "rsync -aniHAX --delete finds the target different");
   }
 
-  /** Runs again after {@code change} (a shell script run in the tree's parent) and checks what was examined. */
+  /**
+   * Runs again after {@code change} (a shell script run in the tree's parent) and checks what was
+   * examined.
+   */
   private CopyReport afterChange(String change, long examined) throws IOException {
-    Shell.bash("cd \"$1\" && " + change, src.getParent().toString(), src.getFileName().toString(), dst.toString()).check();
+    Shell.bash(
+            "cd \"$1\" && " + change,
+            src.getParent().toString(),
+            src.getFileName().toString(),
+            dst.toString())
+        .check();
     settle();
     CopyReport r = copy(SIGNED);
     assertEquals(List.of(), r.failures(), change);
@@ -84,15 +108,24 @@ class DirRecordsTest {
   @Test
   void anUnchangedTreeIsTrustedDirectoryByDirectory() throws IOException {
     for (Path d : List.of(dst, dst.resolve("a"), dst.resolve("b/c/d"))) {
-      String attr = Shell.run("getfattr", "--only-values", "-n", "user.foxing.dir", d.toString()).check().stdout();
+      String attr =
+          Shell.run("getfattr", "--only-values", "-n", "user.foxing.dir", d.toString())
+              .check()
+              .stdout();
       assertTrue(attr.startsWith("FXDR"), d + " carries a record");
     }
     CopyReport plain = copy(CopyOptions.builder().build());
     assertEquals(dirs, plain.directoriesUnchanged(), "a later plain fxcp -a uses the records too");
     assertEquals(0, plain.filesCopied());
     assertEquals(0, plain.metadataUpdated());
-    assertEquals(6, plain.filesUpToDate(), "f1, f2, g, h, big left alone, and the first of the hard-linked pair checked");
-    assertEquals(0, copy(CopyOptions.builder().checksum(true).build()).directoriesUnchanged(), "--checksum compares contents");
+    assertEquals(
+        6,
+        plain.filesUpToDate(),
+        "f1, f2, g, h, big left alone, and the first of the hard-linked pair checked");
+    assertEquals(
+        0,
+        copy(CopyOptions.builder().checksum(true).build()).directoriesUnchanged(),
+        "--checksum compares contents");
     assertFaithful();
   }
 
@@ -106,7 +139,8 @@ class DirRecordsTest {
     afterChange("echo stray > \"$3/b/c/stray\"", 1);
     afterChange("rm \"$3/a/l\" && ln -s f2 \"$3/a/l\" && touch -h -r \"$2/a/l\" \"$3/a/l\"", 1);
     afterChange("chown 1:1 \"$3/b/big\"", 1);
-    // a sidecar signature removed: the file's own ctime does not move, the sidecar directory's mtime does
+    // a sidecar signature removed: the file's own ctime does not move, the sidecar directory's
+    // mtime does
     afterChange("rm \"$3/b/.foxing_meta/big.fxsig\"", 1);
     assertTrue(Files.exists(dst.resolve("b/.foxing_meta/big.fxsig")), "big signed again");
     // source side
@@ -117,7 +151,8 @@ class DirRecordsTest {
     dirs++;
     afterChange("mkdir \"$2/b/e\"", 2);
     // contents of a large file: a delta copy inside an otherwise trusted tree
-    CopyReport delta = afterChange("printf X | dd of=\"$2/b/big\" bs=1 seek=4096 conv=notrunc status=none", 1);
+    CopyReport delta =
+        afterChange("printf X | dd of=\"$2/b/big\" bs=1 seek=4096 conv=notrunc status=none", 1);
     assertEquals(1, delta.deltaFiles());
     // and with nothing changed, everything is trusted again
     assertEquals(dirs, copy(SIGNED).directoriesUnchanged());
@@ -125,11 +160,15 @@ class DirRecordsTest {
 
   @Test
   void otherOptionsOrAWarningMeanNoShortcut() throws IOException {
-    CopyOptions filtered = SIGNED.toBuilder().filters(FilterRules.builder().exclude("*.tmp").build()).build();
-    assertEquals(0, copy(filtered).directoriesUnchanged(), "filters shape the target: other records");
-    assertEquals(dirs, copy(filtered).directoriesUnchanged(), "and those hold for the next run with them");
+    CopyOptions filtered =
+        SIGNED.toBuilder().filters(FilterRules.builder().exclude("*.tmp").build()).build();
+    assertEquals(
+        0, copy(filtered).directoriesUnchanged(), "filters shape the target: other records");
+    assertEquals(
+        dirs, copy(filtered).directoriesUnchanged(), "and those hold for the next run with them");
 
-    // a warning anywhere (a FIFO not copied in a/) means no record for any directory open meanwhile:
+    // a warning anywhere (a FIFO not copied in a/) means no record for any directory open
+    // meanwhile:
     // a/ itself, and its ancestor, the root, whose own entries all look copied
     Shell.bash("mkfifo \"$1/a/fifo\"", src.toString()).check();
     settle();
@@ -138,7 +177,9 @@ class DirRecordsTest {
     CopyOptions withoutSpecials = SIGNED.toBuilder().preserve(noSpecials).build();
     assertEquals(0, copy(withoutSpecials).directoriesUnchanged(), "other options");
     long trusted = copy(withoutSpecials).directoriesUnchanged();
-    assertTrue(trusted <= dirs - 2, "a/ and the root were examined again: " + trusted + " of " + dirs + " trusted");
+    assertTrue(
+        trusted <= dirs - 2,
+        "a/ and the root were examined again: " + trusted + " of " + dirs + " trusted");
     // without the warning, the same options give records everywhere
     Shell.bash("rm \"$1/a/fifo\"", src.toString()).check();
     settle();
@@ -148,8 +189,10 @@ class DirRecordsTest {
 
   @Test
   void aRecordThatCannotBeWrittenIsNoFailure() throws IOException {
-    // a/ loses its record and becomes immutable: nothing to copy there, and storing the record fails (EPERM)
-    Shell.bash("setfattr -x user.foxing.dir \"$1/a\" && chattr +i \"$1/a\"", dst.toString()).check();
+    // a/ loses its record and becomes immutable: nothing to copy there, and storing the record
+    // fails (EPERM)
+    Shell.bash("setfattr -x user.foxing.dir \"$1/a\" && chattr +i \"$1/a\"", dst.toString())
+        .check();
     try {
       CopyReport r = copy(SIGNED);
       assertEquals(List.of(), r.failures(), "a record is never worth a failure");

@@ -21,8 +21,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The promise of {@code fxcp -a}: after a copy between real filesystems, rsync finds nothing to
- * do, holes stay holes, and within btrfs or XFS the copy shares extents with its source.
+ * The promise of {@code fxcp -a}: after a copy between real filesystems, rsync finds nothing to do,
+ * holes stay holes, and within btrfs or XFS the copy shares extents with its source.
  */
 class FaithfulCopyTest {
   static Stream<Arguments> filesystemPairs() {
@@ -37,7 +37,8 @@ class FaithfulCopyTest {
 
   @ParameterizedTest(name = "{0} -> {2}")
   @MethodSource("filesystemPairs")
-  void archiveCopyLeavesNothingForRsyncToDo(Kind srcKind, String srcName, Kind dstKind, String dstName) {
+  void archiveCopyLeavesNothingForRsyncToDo(
+      Kind srcKind, String srcName, Kind dstKind, String dstName) {
     Path src = LoopFilesystems.freshDir(srcKind, srcName, "src-" + dstKind);
     Path dst = LoopFilesystems.get(dstKind, dstName).resolve("dst-from-" + srcKind);
     io.foxing.testkit.Shell.run("rm", "-rf", dst.toString()).check();
@@ -48,16 +49,24 @@ class FaithfulCopyTest {
     assertEquals(List.of(), report.failures(), "failures");
     assertEquals(CopyReport.Status.SUCCESS, report.status());
     Oracles.assertFaithful(src, dst);
-    for (String sparse : List.of("sparse-middle", "sparse-leading-hole", "sparse-trailing-hole", "sparse-all-hole")) {
-      assertTrue(Oracles.blocks(dst.resolve(sparse)) <= Oracles.blocks(src.resolve(sparse)),
+    for (String sparse :
+        List.of(
+            "sparse-middle", "sparse-leading-hole", "sparse-trailing-hole", "sparse-all-hole")) {
+      assertTrue(
+          Oracles.blocks(dst.resolve(sparse)) <= Oracles.blocks(src.resolve(sparse)),
           sparse + " uses more blocks on the target than on the source");
     }
     boolean sameFs = srcKind == dstKind && srcName.equals(dstName);
     if (sameFs && srcKind != TMPFS) {
-      assertTrue(Oracles.sharesAllExtents(dst.resolve("nine-MiB")), "a copy within " + srcKind + " must be a reflink");
-      assertTrue(report.filesByTier().getOrDefault("reflink", 0L) > 0, "report names the reflink tier: " + report.filesByTier());
+      assertTrue(
+          Oracles.sharesAllExtents(dst.resolve("nine-MiB")),
+          "a copy within " + srcKind + " must be a reflink");
+      assertTrue(
+          report.filesByTier().getOrDefault("reflink", 0L) > 0,
+          "report names the reflink tier: " + report.filesByTier());
     } else {
-      assertEquals(0L, report.filesByTier().getOrDefault("reflink", 0L), "no reflink across filesystems");
+      assertEquals(
+          0L, report.filesByTier().getOrDefault("reflink", 0L), "no reflink across filesystems");
     }
     // hard links: 2 groups of 3 and 2 paths -> 3 links made, not copies
     assertEquals(3, report.hardLinks(), "hard links created");
@@ -70,7 +79,8 @@ class FaithfulCopyTest {
 
   private static CopyReport copy(Path src, Path dst) {
     try {
-      return SmartCopier.to(dst.toString(), CopyOptions.archive()).copy(List.of(src + "/"), CopyListener.NONE);
+      return SmartCopier.to(dst.toString(), CopyOptions.archive())
+          .copy(List.of(src + "/"), CopyListener.NONE);
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }

@@ -22,14 +22,37 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Seeded property test with rsync as the oracle: for random trees and random include/exclude
- * lists, fxcp transfers exactly the paths {@code rsync -an} would.
+ * Seeded property test with rsync as the oracle: for random trees and random include/exclude lists,
+ * fxcp transfers exactly the paths {@code rsync -an} would.
  */
 class FilterOracleTest {
-  private static final String[] NAMES = {"a", "b", "c.log", "d.txt", "tmp", "x1", "ab", "keep.log", "[x]", "sp ace"};
+  private static final String[] NAMES = {
+    "a", "b", "c.log", "d.txt", "tmp", "x1", "ab", "keep.log", "[x]", "sp ace"
+  };
   private static final String[] PATTERNS = {
-    "*.log", "/a", "b/", "a/**/c.log", "**/x*", "tmp/***", "[ab]*", "?.txt", "/b/tmp", "keep.log",
-    "*", "a/*", "**/ab/", "d.*", "\\[x]", "sp ace", "a/b/", "/*.txt", "**", "x?", "**/a/c.log", "/**/x1", "*/tmp/"
+    "*.log",
+    "/a",
+    "b/",
+    "a/**/c.log",
+    "**/x*",
+    "tmp/***",
+    "[ab]*",
+    "?.txt",
+    "/b/tmp",
+    "keep.log",
+    "*",
+    "a/*",
+    "**/ab/",
+    "d.*",
+    "\\[x]",
+    "sp ace",
+    "a/b/",
+    "/*.txt",
+    "**",
+    "x?",
+    "**/a/c.log",
+    "/**/x1",
+    "*/tmp/"
   };
 
   @TempDir Path tmp;
@@ -62,21 +85,29 @@ class FilterOracleTest {
     cmd.addAll(args);
     cmd.add(src + "/");
     cmd.add(tmp.resolve("rsync-dst") + "/");
-    Set<String> expected = new TreeSet<>(Shell.run(cmd.toArray(new String[0])).check().stdout().lines().toList());
+    Set<String> expected =
+        new TreeSet<>(Shell.run(cmd.toArray(new String[0])).check().stdout().lines().toList());
 
     Set<String> actual = new ConcurrentSkipListSet<>();
-    SmartCopier.to(tmp.resolve("fxcp-dst").toString(), CopyOptions.builder().dryRun(true).filters(rules.build()).build())
-        .copy(List.of(src + "/"), new CopyListener() {
-          @Override
-          public void changed(Change change) {
-            actual.add(change.path());
-          }
-        });
+    SmartCopier.to(
+            tmp.resolve("fxcp-dst").toString(),
+            CopyOptions.builder().dryRun(true).filters(rules.build()).build())
+        .copy(
+            List.of(src + "/"),
+            new CopyListener() {
+              @Override
+              public void changed(Change change) {
+                actual.add(change.path());
+              }
+            });
     Set<String> missing = new TreeSet<>(expected);
     missing.removeAll(actual);
     Set<String> extra = new TreeSet<>(actual);
     extra.removeAll(expected);
-    assertEquals(expected, new TreeSet<>(actual), "rules " + args + ": fxcp lacks " + missing + ", fxcp adds " + extra);
+    assertEquals(
+        expected,
+        new TreeSet<>(actual),
+        "rules " + args + ": fxcp lacks " + missing + ", fxcp adds " + extra);
   }
 
   private static void build(Path dir, Random rnd, int depth) throws IOException {

@@ -20,7 +20,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Re-running a copy: what is skipped, what is redone, what --delete and --dry-run do. Needs no root. */
+/**
+ * Re-running a copy: what is skipped, what is redone, what --delete and --dry-run do. Needs no
+ * root.
+ */
 class IncrementalCopyTest {
   @TempDir Path tmp;
   Path src;
@@ -76,7 +79,8 @@ class IncrementalCopyTest {
     Files.setLastModifiedTime(f, t);
     assertEquals(0, copy(archive().build()).filesCopied(), "size+mtime match: skipped, like rsync");
     assertEquals("alpha", Files.readString(dst.resolve("a.txt")));
-    assertEquals(1, copy(archive().checksum(true).build()).filesCopied(), "--checksum reads contents");
+    assertEquals(
+        1, copy(archive().checksum(true).build()).filesCopied(), "--checksum reads contents");
     assertEquals("ALPHA", Files.readString(dst.resolve("a.txt")));
   }
 
@@ -96,7 +100,9 @@ class IncrementalCopyTest {
     assertFalse(Files.exists(dst.resolve("extra.txt")));
     assertFalse(Files.exists(dst.resolve("extra-dir")));
     assertTrue(Files.exists(dst.resolve("kept.log")));
-    assertTrue(Files.exists(dst.resolve("sub/b.log")), "excluded from the transfer, so not deleted either");
+    assertTrue(
+        Files.exists(dst.resolve("sub/b.log")),
+        "excluded from the transfer, so not deleted either");
     assertEquals(4, r.deleted(), "extra.txt, extra-dir, extra-dir/inner, extra-dir/inner/f");
   }
 
@@ -166,10 +172,14 @@ class IncrementalCopyTest {
     Files.createDirectories(dst);
     Files.createDirectories(dst.resolve("a.txt")); // a directory where the source has a file
     Files.writeString(dst.resolve("link"), "file where the source has a symlink");
-    Files.createSymbolicLink(dst.resolve("sub"), outside); // a symlink where the source has a directory
+    Files.createSymbolicLink(
+        dst.resolve("sub"), outside); // a symlink where the source has a directory
     CopyReport r = copy(archive().build());
     assertEquals(List.of(), r.failures());
-    assertEquals(List.of(), Shell.run("ls", "-A", outside.toString()).stdout().lines().toList(), "nothing written through the symlink");
+    assertEquals(
+        List.of(),
+        Shell.run("ls", "-A", outside.toString()).stdout().lines().toList(),
+        "nothing written through the symlink");
     Oracles.assertFaithful(src, dst);
   }
 
@@ -190,6 +200,13 @@ class IncrementalCopyTest {
   }
 
   private static String listing(Path dir) {
-    return Shell.run("bash", "-c", "cd \"$1\" && find . -printf '%p %y %s %m %T@\\n' | sort && find . -type f -exec md5sum {} + | sort", "bash", dir.toString()).check().stdout();
+    return Shell.run(
+            "bash",
+            "-c",
+            "cd \"$1\" && find . -printf '%p %y %s %m %T@\\n' | sort && find . -type f -exec md5sum {} + | sort",
+            "bash",
+            dir.toString())
+        .check()
+        .stdout();
   }
 }

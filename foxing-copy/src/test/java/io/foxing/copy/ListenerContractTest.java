@@ -74,25 +74,35 @@ class ListenerContractTest {
       Files.writeString(src.resolve((i % 2 == 0 ? "d/" : "") + "f" + i), "x".repeat(i));
     }
     Recorder r = new Recorder();
-    CopyReport report = SmartCopier.to(tmp.resolve("dst").toString(), CopyOptions.archive()).copy(List.of(src + "/"), r);
+    CopyReport report =
+        SmartCopier.to(tmp.resolve("dst").toString(), CopyOptions.archive())
+            .copy(List.of(src + "/"), r);
     assertEquals(List.of(), r.errors);
     assertEquals(1, r.starts.get());
     assertEquals(1, r.ends.get());
     assertEquals(report, r.end);
-    assertEquals(200, r.state.values().stream().filter("ended"::equals).count(), "every file, the empty one too");
+    assertEquals(
+        200,
+        r.state.values().stream().filter("ended"::equals).count(),
+        "every file, the empty one too");
   }
 
   @Test
   void aRunThatCannotStartThrowsWithoutEvents() {
     Recorder r = new Recorder();
     Path target = Paths.get("/proc/no-such-dir/target");
-    org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
-        () -> SmartCopier.to(target + "/", CopyOptions.archive()).copy(List.of("/etc/hostname", "/etc/hosts"), r));
+    org.junit.jupiter.api.Assertions.assertThrows(
+        IOException.class,
+        () ->
+            SmartCopier.to(target + "/", CopyOptions.archive())
+                .copy(List.of("/etc/hostname", "/etc/hosts"), r));
     assertEquals(0, r.starts.get());
     assertEquals(0, r.ends.get());
   }
 
-  /** A listener that throws from every method changes nothing: same tree, same report, no failure. */
+  /**
+   * A listener that throws from every method changes nothing: same tree, same report, no failure.
+   */
   @Test
   void aListenerThatThrowsEverywhereChangesNothing() throws IOException {
     Path src = tmp.resolve("src");
@@ -100,33 +110,36 @@ class ListenerContractTest {
     for (int i = 0; i < 50; i++) {
       Files.writeString(src.resolve("d/f" + i), "x".repeat(i));
     }
-    CopyListener hostile = new CopyListener() {
-      @Override
-      public void copyStart(List<Path> sources, String target, CopyOptions options) {
-        throw new IllegalStateException("copyStart");
-      }
+    CopyListener hostile =
+        new CopyListener() {
+          @Override
+          public void copyStart(List<Path> sources, String target, CopyOptions options) {
+            throw new IllegalStateException("copyStart");
+          }
 
-      @Override
-      public void fileStart(String path, long size) {
-        throw new IllegalStateException("fileStart");
-      }
+          @Override
+          public void fileStart(String path, long size) {
+            throw new IllegalStateException("fileStart");
+          }
 
-      @Override
-      public void fileEnd(String path, long bytes, String tier) {
-        throw new IllegalStateException("fileEnd");
-      }
+          @Override
+          public void fileEnd(String path, long bytes, String tier) {
+            throw new IllegalStateException("fileEnd");
+          }
 
-      @Override
-      public void changed(io.foxing.api.Change change) {
-        throw new IllegalStateException("changed");
-      }
+          @Override
+          public void changed(io.foxing.api.Change change) {
+            throw new IllegalStateException("changed");
+          }
 
-      @Override
-      public void copyEnd(CopyReport report) {
-        throw new IllegalStateException("copyEnd");
-      }
-    };
-    CopyReport report = SmartCopier.to(tmp.resolve("dst").toString(), CopyOptions.archive()).copy(List.of(src + "/"), hostile);
+          @Override
+          public void copyEnd(CopyReport report) {
+            throw new IllegalStateException("copyEnd");
+          }
+        };
+    CopyReport report =
+        SmartCopier.to(tmp.resolve("dst").toString(), CopyOptions.archive())
+            .copy(List.of(src + "/"), hostile);
     assertEquals(CopyReport.Status.SUCCESS, report.status(), report.failures().toString());
     assertEquals(50, report.filesCopied());
     io.foxing.testkit.Oracles.assertFaithful(src, tmp.resolve("dst"));
@@ -146,33 +159,46 @@ class ListenerContractTest {
       }
     }
     long before = openDescriptors();
-    java.util.concurrent.atomic.AtomicBoolean returned = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicBoolean returned =
+        new java.util.concurrent.atomic.AtomicBoolean();
     List<String> afterReturn = new java.util.concurrent.CopyOnWriteArrayList<>();
     AtomicInteger started = new AtomicInteger();
     Thread caller = Thread.currentThread();
-    CopyListener interrupter = new CopyListener() {
-      @Override
-      public void fileStart(String path, long size) {
-        if (returned.get()) {
-          afterReturn.add(path);
-        }
-        if (started.incrementAndGet() == 100) {
-          caller.interrupt();
-        }
-      }
-    };
-    CopyReport report = SmartCopier.to(tmp.resolve("dst").toString(), CopyOptions.builder().threads(2).build())
-        .copy(List.of(src + "/"), interrupter);
+    CopyListener interrupter =
+        new CopyListener() {
+          @Override
+          public void fileStart(String path, long size) {
+            if (returned.get()) {
+              afterReturn.add(path);
+            }
+            if (started.incrementAndGet() == 100) {
+              caller.interrupt();
+            }
+          }
+        };
+    CopyReport report =
+        SmartCopier.to(tmp.resolve("dst").toString(), CopyOptions.builder().threads(2).build())
+            .copy(List.of(src + "/"), interrupter);
     returned.set(true);
     assertTrue(Thread.interrupted(), "the interrupt flag is set again (and cleared here)");
     assertEquals(CopyReport.Status.CANCELLED, report.status());
-    assertTrue(report.filesCopied() >= 100 && report.filesCopied() < 2000, "stopped early: " + report.filesCopied());
+    assertTrue(
+        report.filesCopied() >= 100 && report.filesCopied() < 2000,
+        "stopped early: " + report.filesCopied());
     Thread.sleep(200);
     assertEquals(List.of(), afterReturn, "no work after the copy returned");
     long after = openDescriptors();
-    assertTrue(after <= before, "every descriptor closed: " + before + " open before, " + after + " after"); // the JVM may close one of its own meanwhile
+    assertTrue(
+        after <= before,
+        "every descriptor closed: "
+            + before
+            + " open before, "
+            + after
+            + " after"); // the JVM may close one of its own meanwhile
     // and a rerun completes it
-    CopyReport rerun = SmartCopier.to(tmp.resolve("dst").toString(), CopyOptions.archive()).copy(List.of(src + "/"), CopyListener.NONE);
+    CopyReport rerun =
+        SmartCopier.to(tmp.resolve("dst").toString(), CopyOptions.archive())
+            .copy(List.of(src + "/"), CopyListener.NONE);
     assertEquals(CopyReport.Status.SUCCESS, rerun.status());
     io.foxing.testkit.Oracles.assertFaithful(src, tmp.resolve("dst"));
   }
@@ -186,7 +212,8 @@ class ListenerContractTest {
   /** A failure says what kind it is and, for a failed system call, its errno name. */
   @Test
   void failuresCarryTheirKindAndErrno() throws IOException {
-    io.foxing.testkit.Prerequisites.requireRoot("chattr +i, to make a target directory refuse new entries");
+    io.foxing.testkit.Prerequisites.requireRoot(
+        "chattr +i, to make a target directory refuse new entries");
     io.foxing.testkit.Prerequisites.requireCommand("chattr");
     Path src = tmp.resolve("src");
     Files.createDirectories(src.resolve("sub"));
@@ -195,8 +222,11 @@ class ListenerContractTest {
     Files.createDirectories(dst.resolve("sub"));
     io.foxing.testkit.Shell.run("chattr", "+i", dst.resolve("sub").toString()).check();
     try {
-      CopyReport r = SmartCopier.to(dst.toString(), CopyOptions.archive()).copy(List.of(src + "/"), CopyListener.NONE);
-      CopyReport.Failure denied = r.failures().stream().filter(f -> f.path().equals("sub/f")).findFirst().orElseThrow();
+      CopyReport r =
+          SmartCopier.to(dst.toString(), CopyOptions.archive())
+              .copy(List.of(src + "/"), CopyListener.NONE);
+      CopyReport.Failure denied =
+          r.failures().stream().filter(f -> f.path().equals("sub/f")).findFirst().orElseThrow();
       assertEquals(CopyReport.FailureKind.PERMISSION, denied.kind(), denied.toString());
       assertEquals("EPERM", denied.errno());
     } finally {
@@ -207,8 +237,12 @@ class ListenerContractTest {
   /** The names a report uses for tiers are the API's constants, one per built-in tier. */
   @Test
   void builtInTiersAreNamedByTheApiConstants() {
-    assertEquals(List.of(io.foxing.api.TierNames.REFLINK, io.foxing.api.TierNames.COPY_FILE_RANGE,
-        io.foxing.api.TierNames.SENDFILE, io.foxing.api.TierNames.READ_WRITE),
+    assertEquals(
+        List.of(
+            io.foxing.api.TierNames.REFLINK,
+            io.foxing.api.TierNames.COPY_FILE_RANGE,
+            io.foxing.api.TierNames.SENDFILE,
+            io.foxing.api.TierNames.READ_WRITE),
         SmartCopier.tiers().stream().map(CopyTier::name).toList());
   }
 
@@ -218,7 +252,9 @@ class ListenerContractTest {
     try {
       CopyTier t = new ReflinkTier();
       assertTrue(!t.isAvailable());
-      assertTrue(t.unavailabilityCause().getMessage().contains("-Dfoxing.tier.reflink.disable=true"), t.unavailabilityCause().getMessage());
+      assertTrue(
+          t.unavailabilityCause().contains("-Dfoxing.tier.reflink.disable=true"),
+          t.unavailabilityCause());
       assertEquals(CopyMethod.REFLINK, t.method());
     } finally {
       System.clearProperty("foxing.tier.reflink.disable");

@@ -15,12 +15,15 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Source/target rules like cp and rsync, names that are not text, and trees deeper than PATH_MAX. */
+/**
+ * Source/target rules like cp and rsync, names that are not text, and trees deeper than PATH_MAX.
+ */
 class PathsAndNamesTest {
   @TempDir Path tmp;
 
   private CopyReport copy(Path target, String... sources) throws IOException {
-    return SmartCopier.to(target.toString(), CopyOptions.archive()).copy(List.of(sources), CopyListener.NONE);
+    return SmartCopier.to(target.toString(), CopyOptions.archive())
+        .copy(List.of(sources), CopyListener.NONE);
   }
 
   private Path dir(String name, String... files) throws IOException {
@@ -71,14 +74,18 @@ class PathsAndNamesTest {
   void aSourceGivenTwiceIsCopiedOnce() throws IOException {
     Path a = dir("a", "x");
     List<String> changes = new java.util.ArrayList<>();
-    // a dry run shows it best: nothing is made, so a second copy of the same source would itemize again
-    CopyReport r = SmartCopier.to(tmp.resolve("out").toString(), CopyOptions.builder().dryRun(true).build()).copy(
-        List.of(a.toString(), a + "/../a", a.toString()), new io.foxing.api.CopyListener() {
-          @Override
-          public void changed(io.foxing.api.Change c) {
-            changes.add(c.itemizeLine());
-          }
-        });
+    // a dry run shows it best: nothing is made, so a second copy of the same source would itemize
+    // again
+    CopyReport r =
+        SmartCopier.to(tmp.resolve("out").toString(), CopyOptions.builder().dryRun(true).build())
+            .copy(
+                List.of(a.toString(), a + "/../a", a.toString()),
+                new io.foxing.api.CopyListener() {
+                  @Override
+                  public void changed(io.foxing.api.Change c) {
+                    changes.add(c.itemizeLine());
+                  }
+                });
     assertEquals(List.of(), r.failures());
     assertEquals(1, r.filesCopied());
     assertEquals(1, changes.stream().filter(l -> l.endsWith("a/x")).count(), changes.toString());
@@ -112,7 +119,9 @@ class PathsAndNamesTest {
     Files.writeString(file, "keep me");
     CopyReport r = copy(file, a + "/");
     assertEquals(CopyReport.Status.FAILED, r.status());
-    assertTrue(r.failures().get(0).reason().contains("cannot overwrite non-directory with a directory"), r.failures().toString());
+    assertTrue(
+        r.failures().get(0).reason().contains("cannot overwrite non-directory with a directory"),
+        r.failures().toString());
     assertEquals("keep me", Files.readString(file));
   }
 
@@ -121,25 +130,34 @@ class PathsAndNamesTest {
     Path a = dir("a", "x");
     CopyReport r = copy(a.resolve("inside"), a.toString());
     assertEquals(CopyReport.Status.FAILED, r.status());
-    assertTrue(r.failures().get(0).reason().contains("cannot copy a directory into itself"), r.failures().toString());
-    assertEquals(List.of("x"), Shell.run("ls", a.toString()).stdout().lines().toList(), "nothing created");
+    assertTrue(
+        r.failures().get(0).reason().contains("cannot copy a directory into itself"),
+        r.failures().toString());
+    assertEquals(
+        List.of("x"), Shell.run("ls", a.toString()).stdout().lines().toList(), "nothing created");
   }
 
   @Test
   void namesThatAreNotUtf8OrContainNewlinesSurvive() throws IOException {
     Path src = dir("src");
-    Shell.bash("cd \"$1\" && echo 1 > $'bad\\xff\\xfe' && echo 2 > $'new\\nline' && mkdir $'d\\x01ir' && echo 3 > $'d\\x01ir/\\xc3\\x28'", src.toString()).check();
+    Shell.bash(
+            "cd \"$1\" && echo 1 > $'bad\\xff\\xfe' && echo 2 > $'new\\nline' && mkdir $'d\\x01ir' && echo 3 > $'d\\x01ir/\\xc3\\x28'",
+            src.toString())
+        .check();
     CopyReport r = copy(tmp.resolve("dst"), src + "/");
     assertEquals(List.of(), r.failures());
-    assertEquals(5, r.filesCopied() + r.directories(), "3 files, 2 directories (the target and d\\x01ir)");
+    assertEquals(
+        5, r.filesCopied() + r.directories(), "3 files, 2 directories (the target and d\\x01ir)");
     Oracles.assertFaithful(src, tmp.resolve("dst"));
   }
 
   @Test
   void treesDeeperThanPathMaxAreCopied() throws IOException {
     Path src = dir("deep-src");
-    // 40 levels of 200-byte names: ~8 KiB of path, twice PATH_MAX; built with cd so no tool needs the full path
-    String script = "cd \"$1\" && n=$(printf 'd%.0s' $(seq 200)) && for i in $(seq 40); do mkdir $n && cd $n; done && echo bottom > file && chmod 640 file";
+    // 40 levels of 200-byte names: ~8 KiB of path, twice PATH_MAX; built with cd so no tool needs
+    // the full path
+    String script =
+        "cd \"$1\" && n=$(printf 'd%.0s' $(seq 200)) && for i in $(seq 40); do mkdir $n && cd $n; done && echo bottom > file && chmod 640 file";
     Shell.bash(script, src.toString()).check();
     try {
       copyDeepTree(src);
@@ -153,9 +171,11 @@ class PathsAndNamesTest {
     CopyReport r = copy(tmp.resolve("deep-dst"), src + "/");
     assertEquals(List.of(), r.failures());
     assertEquals(41, r.directories(), "the target and 40 levels");
-    // each level's mode, mtime and owner, then the file at the bottom, listed by walking down with relative cds
-    String levels = "n=$(printf 'd%.0s' $(seq 200)); cd \"$1\" && for i in $(seq 40); do stat -c '%a %Y %U' $n; cd $n; done"
-        + " && stat -c '%a %Y %s' file && cat file";
+    // each level's mode, mtime and owner, then the file at the bottom, listed by walking down with
+    // relative cds
+    String levels =
+        "n=$(printf 'd%.0s' $(seq 200)); cd \"$1\" && for i in $(seq 40); do stat -c '%a %Y %U' $n; cd $n; done"
+            + " && stat -c '%a %Y %s' file && cat file";
     String expected = Shell.bash(levels, src.toString()).check().stdout();
     assertEquals(42, expected.lines().count());
     assertEquals(expected, Shell.bash(levels, tmp.resolve("deep-dst").toString()).check().stdout());

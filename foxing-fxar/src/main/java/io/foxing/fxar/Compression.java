@@ -3,8 +3,8 @@ package io.foxing.fxar;
 import java.util.Locale;
 
 /**
- * A codec and its level, as users write it: {@code zstd}, {@code zstd:19}, {@code lz4},
- * {@code gzip:9}, {@code xz}, {@code none}.
+ * A codec and its level, as users write it: {@code zstd}, {@code zstd:19}, {@code lz4}, {@code
+ * gzip:9}, {@code xz}, {@code none}.
  */
 public record Compression(Codec codec, int level) {
   /** zstd at level 3: close to lz4's speed at a much better ratio. */
@@ -14,12 +14,13 @@ public record Compression(Codec codec, int level) {
     if (codec == null) {
       throw new IllegalArgumentException("codec is required");
     }
-    int[] range = switch (codec) {
-      case ZSTD -> new int[] {-7, 22};
-      case GZIP -> new int[] {1, 9};
-      case XZ -> new int[] {0, 9};
-      case NONE, LZ4 -> new int[] {0, 0};
-    };
+    int[] range =
+        switch (codec) {
+          case ZSTD -> new int[] {-7, 22};
+          case GZIP -> new int[] {1, 9};
+          case XZ -> new int[] {0, 9};
+          case NONE, LZ4 -> new int[] {0, 0};
+        };
     if (level < range[0] || level > range[1]) {
       throw new IllegalArgumentException(
           codec.label() + " level " + level + " is out of range " + range[0] + ".." + range[1]);
@@ -29,7 +30,8 @@ public record Compression(Codec codec, int level) {
   /**
    * Parses {@code CODEC[:LEVEL]}.
    *
-   * @throws IllegalArgumentException naming the codecs or the level range when {@code text} is wrong
+   * @throws IllegalArgumentException naming the codecs or the level range when {@code text} is
+   *     wrong
    */
   public static Compression parse(String text) {
     String[] parts = text.trim().toLowerCase(Locale.ROOT).split(":", 2);
@@ -41,7 +43,9 @@ public record Compression(Codec codec, int level) {
     }
     if (codec == null) {
       throw new IllegalArgumentException(
-          "unknown codec '" + parts[0] + "' (use zstd, lz4, gzip, xz or none, optionally with :LEVEL)");
+          "unknown codec '"
+              + parts[0]
+              + "' (use zstd, lz4, gzip, xz or none, optionally with :LEVEL)");
     }
     if (parts.length == 1) {
       return new Compression(codec, codec.defaultLevel());

@@ -86,9 +86,9 @@ public record FxarEntry(
   }
 
   /**
-   * Returns why {@code path} may not appear in an archive, or null if it may: it must be
-   * {@code .} or relative, {@code /}-separated, without empty, {@code .} or {@code ..}
-   * components and without NUL bytes. Anything else could land outside the destination.
+   * Returns why {@code path} may not appear in an archive, or null if it may: it must be {@code .}
+   * or relative, {@code /}-separated, without empty, {@code .} or {@code ..} components and without
+   * NUL bytes. Anything else could land outside the destination.
    */
   public static @Nullable String checkPath(byte[] path) {
     if (path.length == 1 && path[0] == '.') {

@@ -23,9 +23,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Random access to an FXAR archive, in the manner of Commons Compress's {@code ZipFile}: opening
- * reads the header, the footer and the index, and nothing else; reading a file's content then
- * reads only its chunks. Every chunk is checked against its BLAKE3 id as it is read. Safe for
- * concurrent reads from several threads.
+ * reads the header, the footer and the index, and nothing else; reading a file's content then reads
+ * only its chunks. Every chunk is checked against its BLAKE3 id as it is read. Safe for concurrent
+ * reads from several threads.
  */
 public final class FxarFile implements AutoCloseable {
   private final SeekableByteChannel channel;
@@ -41,11 +41,14 @@ public final class FxarFile implements AutoCloseable {
     byte[] head = readAt(0, (int) Math.min(ArchiveHeader.SIZE, length));
     this.header = ArchiveHeader.decode(head, head.length);
     if (length < ArchiveHeader.SIZE + Frame.SIZE + Footer.SIZE) {
-      throw new DamagedArchiveException(length, "archive: truncated (no room for index and footer)");
+      throw new DamagedArchiveException(
+          length, "archive: truncated (no room for index and footer)");
     }
-    this.indexOffset = Footer.decode(readAt(length - Footer.SIZE, Footer.SIZE), length - Footer.SIZE, length);
+    this.indexOffset =
+        Footer.decode(readAt(length - Footer.SIZE, Footer.SIZE), length - Footer.SIZE, length);
     Frame f = frameAt(indexOffset);
-    if (f.kind() != Frame.INDEX || indexOffset + Frame.SIZE + f.storedLen() != length - Footer.SIZE) {
+    if (f.kind() != Frame.INDEX
+        || indexOffset + Frame.SIZE + f.storedLen() != length - Footer.SIZE) {
       throw new DamagedArchiveException(indexOffset, "index frame: not where the footer says");
     }
     byte[] raw = Chunks.decode(f, readAt(indexOffset + Frame.SIZE, f.storedLen()), indexOffset);
@@ -76,7 +79,8 @@ public final class FxarFile implements AutoCloseable {
 
   /** The entry at {@code path}, or null. */
   public @Nullable FxarEntry entry(String path) {
-    Integer e = index.byPath.get(ByteBuffer.wrap(path.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    Integer e =
+        index.byPath.get(ByteBuffer.wrap(path.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     return e == null ? null : index.entries[e];
   }
 
@@ -109,8 +113,17 @@ public final class FxarFile implements AutoCloseable {
       stored += f.storedLen();
       byCodec.merge(f.codec(), 1L, Long::sum);
     }
-    return new ArchiveStats(index.entries.length, files, content, refs, index.chunkLens.length, distinct,
-        stored, Map.copyOf(byCodec), length - Footer.SIZE - indexOffset - Frame.SIZE, length);
+    return new ArchiveStats(
+        index.entries.length,
+        files,
+        content,
+        refs,
+        index.chunkLens.length,
+        distinct,
+        stored,
+        Map.copyOf(byCodec),
+        length - Footer.SIZE - indexOffset - Frame.SIZE,
+        length);
   }
 
   /** The content of a file entry (or of the file a hard link joins), checked as it is read. */
@@ -154,7 +167,8 @@ public final class FxarFile implements AutoCloseable {
     List<String> problems = new ArrayList<>();
     Map<Integer, List<String>> users = new java.util.HashMap<>();
     for (int e = 0; e < index.entries.length; e++) {
-      for (int c : index.entryChunks[contentOwner(e)]) { // hard links are affected as much as their file
+      for (int c :
+          index.entryChunks[contentOwner(e)]) { // hard links are affected as much as their file
         users.computeIfAbsent(c, k -> new ArrayList<>()).add(index.entries[e].pathString());
       }
     }
@@ -164,15 +178,29 @@ public final class FxarFile implements AutoCloseable {
       } catch (IOException ex) {
         List<String> who = users.getOrDefault(c, List.of());
         Set<String> distinct = new java.util.LinkedHashSet<>(who);
-        problems.add(ex.getMessage() + "; used by " + (distinct.isEmpty() ? "no file" : String.join(", ", distinct)));
+        problems.add(
+            ex.getMessage()
+                + "; used by "
+                + (distinct.isEmpty() ? "no file" : String.join(", ", distinct)));
       }
     }
     for (int e = 0; e < index.entries.length; e++) {
       try {
         Frame f = frameAt(index.entryOffsets[e]);
-        byte[] record = Chunks.decode(f, readAt(index.entryOffsets[e] + Frame.SIZE, f.storedLen()), index.entryOffsets[e]);
-        if (f.kind() != Frame.ENTRY || !java.util.Arrays.equals(record, io.foxing.fxar.internal.EntryRecords.encode(index.entries[e]))) {
-          problems.add("entry frame of " + index.entries[e].pathString() + " at offset " + index.entryOffsets[e] + " differs from the index");
+        byte[] record =
+            Chunks.decode(
+                f,
+                readAt(index.entryOffsets[e] + Frame.SIZE, f.storedLen()),
+                index.entryOffsets[e]);
+        if (f.kind() != Frame.ENTRY
+            || !java.util.Arrays.equals(
+                record, io.foxing.fxar.internal.EntryRecords.encode(index.entries[e]))) {
+          problems.add(
+              "entry frame of "
+                  + index.entries[e].pathString()
+                  + " at offset "
+                  + index.entryOffsets[e]
+                  + " differs from the index");
         }
       } catch (IOException ex) {
         problems.add(ex.getMessage() + " (entry " + index.entries[e].pathString() + ")");
@@ -180,8 +208,12 @@ public final class FxarFile implements AutoCloseable {
     }
     // REF frames are in no table of the index, but import reads them: walk the frame headers in
     // order (those the index names were checked above); after damage, go on at the next it names
-    long[] named = java.util.stream.LongStream.concat(java.util.Arrays.stream(index.entryOffsets),
-        java.util.Arrays.stream(index.chunkOffsets)).sorted().toArray();
+    long[] named =
+        java.util.stream.LongStream.concat(
+                java.util.Arrays.stream(index.entryOffsets),
+                java.util.Arrays.stream(index.chunkOffsets))
+            .sorted()
+            .toArray();
     int entry = -1;
     for (long at = ArchiveHeader.SIZE; at < indexOffset; ) {
       while (entry + 1 < index.entries.length && index.entryOffsets[entry + 1] <= at) {
@@ -206,10 +238,14 @@ public final class FxarFile implements AutoCloseable {
     return problems;
   }
 
-  /** A frame the index does not name must refer to a chunk stored before it, as a streaming reader requires. */
+  /**
+   * A frame the index does not name must refer to a chunk stored before it, as a streaming reader
+   * requires.
+   */
   private void checkReference(Frame f, long at) throws DamagedArchiveException {
     if (f.kind() != Frame.REF) {
-      throw new DamagedArchiveException(at, "frame: not a reference, and the index does not name it");
+      throw new DamagedArchiveException(
+          at, "frame: not a reference, and the index does not name it");
     }
     ChunkId id = ChunkId.of(f.id(), 0);
     int lo = 0;
@@ -274,8 +310,11 @@ public final class FxarFile implements AutoCloseable {
   byte[] chunk(int c) throws IOException {
     long at = index.chunkOffsets[c];
     Frame f = frameAt(at);
-    if (f.kind() != Frame.DATA || !java.util.Arrays.equals(f.id(), index.id(c)) || f.rawLen() != index.chunkLens[c]) {
-      throw new DamagedArchiveException(at, "chunk " + chunkName(c) + ": the frame there is not the chunk the index names");
+    if (f.kind() != Frame.DATA
+        || !java.util.Arrays.equals(f.id(), index.id(c))
+        || f.rawLen() != index.chunkLens[c]) {
+      throw new DamagedArchiveException(
+          at, "chunk " + chunkName(c) + ": the frame there is not the chunk the index names");
     }
     return Chunks.decode(f, readAt(at + Frame.SIZE, f.storedLen()), at);
   }

@@ -1,8 +1,8 @@
 package io.foxing.fxar;
 
 /**
- * How archives are written and read: codec, parallelism and memory. Immutable; start from
- * {@link #defaults()} or {@link #builder()}.
+ * How archives are written and read: codec, parallelism and memory. Immutable; start from {@link
+ * #defaults()} or {@link #builder()}.
  */
 public final class FxarOptions {
   private final Compression compression;
@@ -26,7 +26,11 @@ public final class FxarOptions {
   }
 
   public Builder toBuilder() {
-    return new Builder().compression(compression).threads(threads).memoryBudget(memoryBudget).sizeHint(sizeHint);
+    return new Builder()
+        .compression(compression)
+        .threads(threads)
+        .memoryBudget(memoryBudget)
+        .sizeHint(sizeHint);
   }
 
   public Compression compression() {
@@ -48,7 +52,10 @@ public final class FxarOptions {
     return memoryBudget;
   }
 
-  /** Total content bytes the writer expects, recorded in the header for import's space check; 0 = unknown. */
+  /**
+   * Total content bytes the writer expects, recorded in the header for import's space check; 0 =
+   * unknown.
+   */
   public long sizeHint() {
     return sizeHint;
   }
@@ -80,7 +87,8 @@ public final class FxarOptions {
 
     public Builder memoryBudget(long bytes) {
       if (bytes < (4L << 20)) {
-        throw new IllegalArgumentException("memory budget must be at least 4 MiB (two maximal chunks)");
+        throw new IllegalArgumentException(
+            "memory budget must be at least 4 MiB (two maximal chunks)");
       }
       this.memoryBudget = bytes;
       return this;

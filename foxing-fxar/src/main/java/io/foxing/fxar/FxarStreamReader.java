@@ -18,8 +18,8 @@ import org.jspecify.annotations.Nullable;
  * Reads an FXAR archive front to back from a stream (a pipe, a socket), in the manner of Commons
  * Compress's {@code ArchiveInputStream}: {@link #next()} yields each entry, then the chunks of its
  * content in order. A {@link Chunk} that {@linkplain Chunk#isReference() refers} to an earlier
- * chunk carries no bytes: the reader does not keep content, so the consumer resolves it from
- * what it did with that chunk before (an importer reads it back from the file it restored).
+ * chunk carries no bytes: the reader does not keep content, so the consumer resolves it from what
+ * it did with that chunk before (an importer reads it back from the file it restored).
  *
  * <p>Structural rules are checked as the frames pass: frame order, offsets counting up without
  * gaps, sizes adding up, references only to chunks already seen, the index (decoded and checked as
@@ -27,13 +27,14 @@ import org.jspecify.annotations.Nullable;
  * {@link Chunk#decode()}, so a consumer can do that on other threads.
  *
  * <p>Damage does not end the stream: after {@link #next()} throws an {@link FxarException}, the
- * next call goes on with the next frame that can be trusted (after a damaged header, the next
- * frame magic whose header checksum holds, as a scanner finds it). The entry under way when the
- * damage was met gets no more chunks, and entries whose frames were lost are skipped.
+ * next call goes on with the next frame that can be trusted (after a damaged header, the next frame
+ * magic whose header checksum holds, as a scanner finds it). The entry under way when the damage
+ * was met gets no more chunks, and entries whose frames were lost are skipped.
  */
 public final class FxarStreamReader implements AutoCloseable {
   /** The frame magic as {@link #resync()} sees the last four bytes read. */
   private static final int MAGIC = (int) In.le(Frame.MAGIC, 0, 4);
+
   private final PushbackInputStream in;
   private final ArchiveHeader header;
   private final byte[] frameBuf = new byte[Frame.SIZE];
@@ -43,8 +44,10 @@ public final class FxarStreamReader implements AutoCloseable {
   private FxarEntry current;
   private long expectedOffset;
   private boolean done;
+
   /** The bytes at {@code pos} are not known to start a frame: the next frame is looked for. */
   private boolean lost;
+
   /** Damage was met: entries may be missing, and chunks of no entry under way are skipped. */
   private boolean damaged;
 
@@ -121,7 +124,10 @@ public final class FxarStreamReader implements AutoCloseable {
     this.pos = n;
   }
 
-  /** Content bytes the writer expected to archive (0 if unknown); an importer checks free space against it. */
+  /**
+   * Content bytes the writer expected to archive (0 if unknown); an importer checks free space
+   * against it.
+   */
   public long sizeHint() {
     return header.sizeHint();
   }
@@ -149,7 +155,10 @@ public final class FxarStreamReader implements AutoCloseable {
     return null;
   }
 
-  /** Reads one frame: its item, or null for a chunk skipped after damage or for the index (then done is set). */
+  /**
+   * Reads one frame: its item, or null for a chunk skipped after damage or for the index (then done
+   * is set).
+   */
   private Item read() throws IOException {
     long at = pos;
     Frame f;
@@ -179,11 +188,13 @@ public final class FxarStreamReader implements AutoCloseable {
     switch (f.kind()) {
       case Frame.ENTRY -> {
         if (f.entry() < entries || (f.entry() > entries && !damaged)) {
-          throw new DamagedArchiveException(at, "entry frame: sequence " + f.entry() + " where " + entries + " was expected");
+          throw new DamagedArchiveException(
+              at, "entry frame: sequence " + f.entry() + " where " + entries + " was expected");
         }
         entries = f.entry(); // after damage, the entries whose frames it took are skipped
         byte[] record = Chunks.decode(f, stored, at);
-        FxarEntry e = EntryRecords.read(new In(record, 0, record.length, at + Frame.SIZE, "entry record"));
+        FxarEntry e =
+            EntryRecords.read(new In(record, 0, record.length, at + Frame.SIZE, "entry record"));
         if (e.isRoot() && entries != 0) {
           throw new DamagedArchiveException(at, "entry record: root entry is not the first");
         }
@@ -193,15 +204,26 @@ public final class FxarStreamReader implements AutoCloseable {
       }
       case Frame.DATA, Frame.REF -> {
         if (current == null && damaged) {
-          return null; // a chunk of an entry lost to damage, or of the one under way when it was met
+          return null; // a chunk of an entry lost to damage, or of the one under way when it was
+          // met
         }
         io.foxing.fxar.internal.ChunkId id = io.foxing.fxar.internal.ChunkId.of(f.id(), 0);
-        if (current == null || f.entry() != entries - 1 || f.offset() != expectedOffset
-            || current.type() != FxarEntry.Type.FILE || expectedOffset + f.rawLen() > current.size() || f.rawLen() == 0) {
-          throw new DamagedArchiveException(at, "chunk frame: does not continue the current entry's content");
+        if (current == null
+            || f.entry() != entries - 1
+            || f.offset() != expectedOffset
+            || current.type() != FxarEntry.Type.FILE
+            || expectedOffset + f.rawLen() > current.size()
+            || f.rawLen() == 0) {
+          throw new DamagedArchiveException(
+              at, "chunk frame: does not continue the current entry's content");
         }
         if (f.kind() == Frame.REF ? !seen.contains(id) : !seen.add(id)) {
-          throw new DamagedArchiveException(at, "chunk frame: " + (f.kind() == Frame.REF ? "refers to a chunk not stored before" : "stores a chunk twice"));
+          throw new DamagedArchiveException(
+              at,
+              "chunk frame: "
+                  + (f.kind() == Frame.REF
+                      ? "refers to a chunk not stored before"
+                      : "stores a chunk twice"));
         }
         expectedOffset += f.rawLen();
         return new Chunk(entries - 1, at, f, stored);
@@ -209,14 +231,17 @@ public final class FxarStreamReader implements AutoCloseable {
       case Frame.INDEX -> {
         done = true; // only the footer follows: whatever is wrong from here ends the stream
         if (f.entry() < entries || (f.entry() > entries && !damaged)) {
-          throw new DamagedArchiveException(at, "index frame: counts " + f.entry() + " entries, the stream had " + entries);
+          throw new DamagedArchiveException(
+              at, "index frame: counts " + f.entry() + " entries, the stream had " + entries);
         }
-        // checked as FxarFile checks it: an index that verify, inspect and restore refuse is damaged here too
+        // checked as FxarFile checks it: an index that verify, inspect and restore refuse is
+        // damaged here too
         Index.decode(Chunks.decode(f, stored, at), at, at, header.maxChunk(), f.entry());
         byte[] footer = new byte[Footer.SIZE];
         readFully(footer, Footer.SIZE, pos, "footer");
         if (Footer.decode(footer, pos - Footer.SIZE, Long.MAX_VALUE) != at) {
-          throw new DamagedArchiveException(pos - Footer.SIZE, "footer: does not point to the index");
+          throw new DamagedArchiveException(
+              pos - Footer.SIZE, "footer: does not point to the index");
         }
         return null;
       }
@@ -226,17 +251,26 @@ public final class FxarStreamReader implements AutoCloseable {
 
   /** Before an ENTRY or INDEX frame's payload: the file under way must have had all its content. */
   private void endEntry(long at) throws IOException {
-    if (current != null && current.type() == FxarEntry.Type.FILE && expectedOffset != current.size()) {
+    if (current != null
+        && current.type() == FxarEntry.Type.FILE
+        && expectedOffset != current.size()) {
       in.unread(frameBuf); // the frame itself is intact: the next call reads it again
       pos = at;
-      throw new DamagedArchiveException(at, current.pathString() + ": content ends after " + expectedOffset + " of " + current.size() + " bytes");
+      throw new DamagedArchiveException(
+          at,
+          current.pathString()
+              + ": content ends after "
+              + expectedOffset
+              + " of "
+              + current.size()
+              + " bytes");
     }
     current = null;
   }
 
   /**
-   * After a damaged header: reads on to the next frame magic whose header checks hold, as a
-   * scanner does (spec: "Frames"), and returns that header, its bytes in {@code frameBuf}.
+   * After a damaged header: reads on to the next frame magic whose header checks hold, as a scanner
+   * does (spec: "Frames"), and returns that header, its bytes in {@code frameBuf}.
    */
   private Frame resync() throws IOException {
     int last4 = 0;
@@ -244,7 +278,8 @@ public final class FxarStreamReader implements AutoCloseable {
       int b = in.read();
       if (b < 0) {
         done = true;
-        throw new DamagedArchiveException(pos, "index: not found after the damage (the stream ended)");
+        throw new DamagedArchiveException(
+            pos, "index: not found after the damage (the stream ended)");
       }
       pos++;
       last4 = (last4 >>> 8) | (b << 24);

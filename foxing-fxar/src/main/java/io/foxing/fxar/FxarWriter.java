@@ -33,12 +33,12 @@ import java.util.concurrent.TimeUnit;
 /**
  * Writes an FXAR v2 archive front to back, without seeking, so {@code out} may be a pipe.
  *
- * <p>Entries are written in the order they are added; directories must come before their
- * contents and the root ({@code .}) first if present. File contents are read, chunked, hashed
- * and compressed by worker threads while later entries are being added; an ordered writer thread
- * emits the frames. The memory in flight is bounded by {@link FxarOptions#memoryBudget()}; what
- * grows with the archive is the chunk table kept for dedup and the index (about 100 bytes per
- * distinct chunk and per entry).
+ * <p>Entries are written in the order they are added; directories must come before their contents
+ * and the root ({@code .}) first if present. File contents are read, chunked, hashed and compressed
+ * by worker threads while later entries are being added; an ordered writer thread emits the frames.
+ * The memory in flight is bounded by {@link FxarOptions#memoryBudget()}; what grows with the
+ * archive is the chunk table kept for dedup and the index (about 100 bytes per distinct chunk and
+ * per entry).
  *
  * <pre>{@code
  * try (FxarWriter w = new FxarWriter(out, FxarOptions.defaults())) {
@@ -50,8 +50,10 @@ import java.util.concurrent.TimeUnit;
  */
 public final class FxarWriter implements AutoCloseable {
   private static final Object END = new Object();
+
   /** Entries queued ahead of the writer thread; bounds open channels and queued records. */
   private static final int WINDOW = 256;
+
   private static final int READ_SIZE = 1 << 20;
 
   private final Counting out;
@@ -83,8 +85,16 @@ public final class FxarWriter implements AutoCloseable {
     this.readers = fifoPool(threads, "fxar-read");
     this.compressors = fifoPool(threads, "fxar-compress");
     Compression c = options.compression();
-    this.out.write(new ArchiveHeader(Chunker.MIN, Chunker.AVG, Chunker.MAX, c.codec(), c.level(),
-        System.currentTimeMillis() * 1_000_000L, options.sizeHint()).encode());
+    this.out.write(
+        new ArchiveHeader(
+                Chunker.MIN,
+                Chunker.AVG,
+                Chunker.MAX,
+                c.codec(),
+                c.level(),
+                System.currentTimeMillis() * 1_000_000L,
+                options.sizeHint())
+            .encode());
     this.writerThread = new Thread(this::writeLoop, "fxar-writer");
     this.writerThread.setDaemon(true);
     this.writerThread.start();
@@ -92,27 +102,38 @@ public final class FxarWriter implements AutoCloseable {
 
   /** A pool that starts tasks in submission order: the head job's reader is always running. */
   private static ExecutorService fifoPool(int threads, String name) {
-    ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-      Thread t = new Thread(r, name);
-      t.setDaemon(true);
-      return t;
-    });
+    ThreadPoolExecutor pool =
+        new ThreadPoolExecutor(
+            threads,
+            threads,
+            30,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            r -> {
+              Thread t = new Thread(r, name);
+              t.setDaemon(true);
+              return t;
+            });
     pool.allowCoreThreadTimeOut(true);
     return pool;
   }
 
-  /** Adds an entry without content: a directory, symlink, hard link, device, fifo or socket, or an empty file. */
+  /**
+   * Adds an entry without content: a directory, symlink, hard link, device, fifo or socket, or an
+   * empty file.
+   */
   public void add(FxarEntry entry) throws IOException {
     if (entry.type() == FxarEntry.Type.FILE && entry.size() != 0) {
-      throw new IllegalArgumentException(entry.pathString() + ": a file with content goes through addFile");
+      throw new IllegalArgumentException(
+          entry.pathString() + ": a file with content goes through addFile");
     }
     enqueue(new Job(entry, null));
   }
 
   /**
-   * Adds a regular file whose content {@code content} yields; it is read later by a worker and
-   * then closed. Exactly {@code entry.size()} bytes are archived: if the file shrank meanwhile the
-   * rest is zeros and a warning says so (as tar does), if it grew the excess is not read.
+   * Adds a regular file whose content {@code content} yields; it is read later by a worker and then
+   * closed. Exactly {@code entry.size()} bytes are archived: if the file shrank meanwhile the rest
+   * is zeros and a warning says so (as tar does), if it grew the excess is not read.
    */
   public void addFile(FxarEntry entry, ReadableByteChannel content) throws IOException {
     if (entry.type() != FxarEntry.Type.FILE) {
@@ -127,7 +148,8 @@ public final class FxarWriter implements AutoCloseable {
     check();
     String bad = FxarEntry.checkPath(job.entry.path());
     if (bad != null) {
-      throw new IllegalArgumentException("refused entry path '" + job.entry.pathString() + "': " + bad);
+      throw new IllegalArgumentException(
+          "refused entry path '" + job.entry.pathString() + "': " + bad);
     }
     job.seq = seq++;
     if (job.entry.type() == FxarEntry.Type.FILE) {
@@ -173,7 +195,8 @@ public final class FxarWriter implements AutoCloseable {
       boolean eof = false;
       boolean shrank = false;
       while (left > 0 && failure == null) {
-        // keep at least max bytes ahead of the cut (or all that is left) so cuts do not depend on reads
+        // keep at least max bytes ahead of the cut (or all that is left) so cuts do not depend on
+        // reads
         if (!eof && end - start < Math.min(chunker.max(), left)) {
           if (start > 0) {
             System.arraycopy(buf, start, buf, 0, end - start);
@@ -190,10 +213,15 @@ public final class FxarWriter implements AutoCloseable {
           continue;
         }
         if (eof && end - start < left) {
-          // the file shrank since it was listed: archive zeros for the rest (as tar does), and say so
+          // the file shrank since it was listed: archive zeros for the rest (as tar does), and say
+          // so
           if (!shrank) {
             shrank = true;
-            warnings.add(job.entry.pathString() + ": file shrank by " + (left - (end - start)) + " bytes while being archived; padded with zeros");
+            warnings.add(
+                job.entry.pathString()
+                    + ": file shrank by "
+                    + (left - (end - start))
+                    + " bytes while being archived; padded with zeros");
           }
           if (end == buf.length && start > 0) {
             System.arraycopy(buf, start, buf, 0, end - start);
@@ -209,7 +237,8 @@ public final class FxarWriter implements AutoCloseable {
         // the head job may overdraw the shared budget (later jobs may hold it all), but never
         // beyond a budget of its own: its chunks leave as the writer writes them
         long own = len;
-        budget.acquire(len, () -> head == job && job.inFlight.get() + own <= options.memoryBudget());
+        budget.acquire(
+            len, () -> head == job && job.inFlight.get() + own <= options.memoryBudget());
         job.inFlight.addAndGet(len);
         byte[] chunk = Arrays.copyOfRange(buf, start, start + len);
         Piece piece = new Piece(offset, len);
@@ -221,7 +250,10 @@ public final class FxarWriter implements AutoCloseable {
       }
       job.pieces.add(END);
     } catch (Throwable t) {
-      fail(t instanceof IOException io ? new IOException(job.entry.pathString() + ": " + io.getMessage(), io) : t);
+      fail(
+          t instanceof IOException io
+              ? new IOException(job.entry.pathString() + ": " + io.getMessage(), io)
+              : t);
       job.pieces.add(END);
     }
   }
@@ -237,7 +269,8 @@ public final class FxarWriter implements AutoCloseable {
         s = fresh;
         Compression c = options.compression();
         byte[] packed = Codecs.compress(c, chunk, 0, chunk.length);
-        s.payload.complete(packed == null ? new Sealed(Codec.NONE, chunk) : new Sealed(c.codec(), packed));
+        s.payload.complete(
+            packed == null ? new Sealed(Codec.NONE, chunk) : new Sealed(c.codec(), packed));
       }
       piece.stored.complete(s);
     } catch (Throwable t) {
@@ -264,7 +297,17 @@ public final class FxarWriter implements AutoCloseable {
         head = job;
         long at = out.count;
         byte[] record = EntryRecords.encode(job.entry);
-        frame(header, new Frame(Frame.ENTRY, Codec.NONE, job.seq, 0, record.length, record.length, Blake3.hash(record)), record);
+        frame(
+            header,
+            new Frame(
+                Frame.ENTRY,
+                Codec.NONE,
+                job.seq,
+                0,
+                record.length,
+                record.length,
+                Blake3.hash(record)),
+            record);
         EntryOut eo = new EntryOut(at, record);
         entriesOut.add(eo);
         if (job.content != null) {
@@ -280,10 +323,23 @@ public final class FxarWriter implements AutoCloseable {
               s.codec = sealed.codec;
               s.storedLen = sealed.bytes.length;
               written.add(s);
-              frame(header, new Frame(Frame.DATA, sealed.codec, job.seq, p.offset, p.len, sealed.bytes.length, s.idBytes), sealed.bytes);
+              frame(
+                  header,
+                  new Frame(
+                      Frame.DATA,
+                      sealed.codec,
+                      job.seq,
+                      p.offset,
+                      p.len,
+                      sealed.bytes.length,
+                      s.idBytes),
+                  sealed.bytes);
               s.payload = null; // written: the bytes are no longer needed
             } else {
-              frame(header, new Frame(Frame.REF, Codec.NONE, job.seq, p.offset, p.len, 0, s.idBytes), null);
+              frame(
+                  header,
+                  new Frame(Frame.REF, Codec.NONE, job.seq, p.offset, p.len, 0, s.idBytes),
+                  null);
             }
             eo.add(s.serial);
             n++;
@@ -315,7 +371,8 @@ public final class FxarWriter implements AutoCloseable {
    * Waits for every entry to be written, then writes the index and footer and flushes. The
    * underlying stream stays open.
    *
-   * @throws IOException if reading a file or writing the archive failed; the archive is then incomplete
+   * @throws IOException if reading a file or writing the archive failed; the archive is then
+   *     incomplete
    */
   public ArchiveStats finish() throws IOException {
     if (stats != null) {
@@ -362,11 +419,25 @@ public final class FxarWriter implements AutoCloseable {
     Codec ic = packed == null ? Codec.NONE : Codec.ZSTD;
     byte[] payload = packed == null ? raw : packed;
     long indexAt = out.count;
-    frame(new Bytes(Frame.SIZE), new Frame(Frame.INDEX, ic, entriesOut.size(), 0, raw.length, payload.length, Blake3.hash(raw)), payload);
+    frame(
+        new Bytes(Frame.SIZE),
+        new Frame(
+            Frame.INDEX, ic, entriesOut.size(), 0, raw.length, payload.length, Blake3.hash(raw)),
+        payload);
     out.write(Footer.encode(indexAt));
     out.flush();
-    stats = new ArchiveStats(entriesOut.size(), files, contentBytes, chunkRefs, n, distinctBytes, storedBytes,
-        Map.copyOf(byCodec), payload.length, out.count);
+    stats =
+        new ArchiveStats(
+            entriesOut.size(),
+            files,
+            contentBytes,
+            chunkRefs,
+            n,
+            distinctBytes,
+            storedBytes,
+            Map.copyOf(byCodec),
+            payload.length,
+            out.count);
     return stats;
   }
 
@@ -390,7 +461,8 @@ public final class FxarWriter implements AutoCloseable {
     final FxarEntry entry;
     final ReadableByteChannel content;
     final BlockingQueue<Object> pieces = new LinkedBlockingQueue<>();
-    final java.util.concurrent.atomic.AtomicLong inFlight = new java.util.concurrent.atomic.AtomicLong();
+    final java.util.concurrent.atomic.AtomicLong inFlight =
+        new java.util.concurrent.atomic.AtomicLong();
     long seq;
 
     Job(FxarEntry entry, ReadableByteChannel content) {
@@ -413,7 +485,10 @@ public final class FxarWriter implements AutoCloseable {
     }
   }
 
-  /** A distinct chunk: compressed once by whoever saw it first, written at its first place in the output. */
+  /**
+   * A distinct chunk: compressed once by whoever saw it first, written at its first place in the
+   * output.
+   */
   private static final class Stored {
     final ChunkId id;
     final byte[] idBytes;

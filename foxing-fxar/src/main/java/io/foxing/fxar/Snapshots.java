@@ -54,45 +54,56 @@ public final class Snapshots {
    *
    * @return the archive's counts; for tar only entries and content bytes are counted
    */
-  public static ArchiveStats export(Path source, OutputStream out, Format format, FxarOptions options, Consumer<String> problems)
+  public static ArchiveStats export(
+      Path source, OutputStream out, Format format, FxarOptions options, Consumer<String> problems)
       throws IOException {
     if (format == Format.TAR) {
       long[] counts = new long[2];
       try (Tar.Writer tar = new Tar.Writer(new KeepOpen(out), options.compression())) {
-        TreeExport.run(source, new TreeExport.Target() {
-          @Override
-          public void add(FxarEntry entry) throws IOException {
-            if (entry.type() == FxarEntry.Type.SOCKET) {
-              problems.accept(entry.pathString() + ": socket ignored (tar has no socket type; use the FXAR format)");
-              return;
-            }
-            counts[0]++;
-            tar.add(entry);
-          }
+        TreeExport.run(
+            source,
+            new TreeExport.Target() {
+              @Override
+              public void add(FxarEntry entry) throws IOException {
+                if (entry.type() == FxarEntry.Type.SOCKET) {
+                  problems.accept(
+                      entry.pathString()
+                          + ": socket ignored (tar has no socket type; use the FXAR format)");
+                  return;
+                }
+                counts[0]++;
+                tar.add(entry);
+              }
 
-          @Override
-          public void addFile(FxarEntry entry, java.nio.channels.ReadableByteChannel content) throws IOException {
-            counts[0]++;
-            counts[1] += entry.size();
-            tar.addFile(entry, content);
-          }
-        }, problems);
+              @Override
+              public void addFile(FxarEntry entry, java.nio.channels.ReadableByteChannel content)
+                  throws IOException {
+                counts[0]++;
+                counts[1] += entry.size();
+                tar.addFile(entry, content);
+              }
+            },
+            problems);
       }
       out.flush();
       return new ArchiveStats(counts[0], 0, counts[1], 0, 0, 0, 0, java.util.Map.of(), 0, 0);
     }
     try (FxarWriter w = new FxarWriter(out, options)) {
-      TreeExport.run(source, new TreeExport.Target() {
-        @Override
-        public void add(FxarEntry entry) throws IOException {
-          w.add(entry);
-        }
+      TreeExport.run(
+          source,
+          new TreeExport.Target() {
+            @Override
+            public void add(FxarEntry entry) throws IOException {
+              w.add(entry);
+            }
 
-        @Override
-        public void addFile(FxarEntry entry, java.nio.channels.ReadableByteChannel content) throws IOException {
-          w.addFile(entry, content);
-        }
-      }, problems);
+            @Override
+            public void addFile(FxarEntry entry, java.nio.channels.ReadableByteChannel content)
+                throws IOException {
+              w.addFile(entry, content);
+            }
+          },
+          problems);
       ArchiveStats stats = w.finish();
       w.warnings().forEach(problems);
       return stats;
@@ -105,34 +116,40 @@ public final class Snapshots {
    */
   public static long contentSize(Path source) throws IOException {
     long[] total = new long[1];
-    Files.walkFileTree(source, new java.nio.file.SimpleFileVisitor<>() {
-      @Override
-      public java.nio.file.FileVisitResult visitFile(Path file, java.nio.file.attribute.BasicFileAttributes attrs) {
-        if (attrs.isRegularFile()) {
-          total[0] += attrs.size();
-        }
-        return java.nio.file.FileVisitResult.CONTINUE;
-      }
+    Files.walkFileTree(
+        source,
+        new java.nio.file.SimpleFileVisitor<>() {
+          @Override
+          public java.nio.file.FileVisitResult visitFile(
+              Path file, java.nio.file.attribute.BasicFileAttributes attrs) {
+            if (attrs.isRegularFile()) {
+              total[0] += attrs.size();
+            }
+            return java.nio.file.FileVisitResult.CONTINUE;
+          }
 
-      @Override
-      public java.nio.file.FileVisitResult visitFileFailed(Path file, IOException e) {
-        return java.nio.file.FileVisitResult.CONTINUE; // the export itself reports what it cannot read
-      }
-    });
+          @Override
+          public java.nio.file.FileVisitResult visitFileFailed(Path file, IOException e) {
+            return java.nio.file.FileVisitResult
+                .CONTINUE; // the export itself reports what it cannot read
+          }
+        });
     return total[0];
   }
 
   /**
-   * Imports an archive read from {@code in} (FXAR, or tar plain or compressed with zstd, gzip,
-   * xz or lz4, told apart by their first bytes) into {@code dest}, which must not exist or be
-   * empty. For FXAR the free space is checked first against the size the writer recorded. Damage
-   * after the archive header does not stop it: every file it does not reach is restored, and the
-   * result lists the files it cut short and what else it found damaged (the index, the footer).
+   * Imports an archive read from {@code in} (FXAR, or tar plain or compressed with zstd, gzip, xz
+   * or lz4, told apart by their first bytes) into {@code dest}, which must not exist or be empty.
+   * For FXAR the free space is checked first against the size the writer recorded. Damage after the
+   * archive header does not stop it: every file it does not reach is restored, and the result lists
+   * the files it cut short and what else it found damaged (the index, the footer).
    *
    * @throws FxarException if the archive header is damaged or of another version
    */
-  public static Result importArchive(InputStream in, Path dest, FxarOptions options) throws IOException {
-    BufferedInputStream buffered = in instanceof BufferedInputStream b ? b : new BufferedInputStream(in, 1 << 20);
+  public static Result importArchive(InputStream in, Path dest, FxarOptions options)
+      throws IOException {
+    BufferedInputStream buffered =
+        in instanceof BufferedInputStream b ? b : new BufferedInputStream(in, 1 << 20);
     buffered.mark(ArchiveHeader.SIZE);
     byte[] magic = buffered.readNBytes(ArchiveHeader.MAGIC.length);
     buffered.reset();
@@ -142,7 +159,8 @@ public final class Snapshots {
       reader = new FxarStreamReader(buffered);
       checkSpace(dest, reader.sizeHint()); // before the destination is even created
     }
-    try (TreeImport sink = new TreeImport(dest, options.effectiveThreads(), options.memoryBudget(), false)) {
+    try (TreeImport sink =
+        new TreeImport(dest, options.effectiveThreads(), options.memoryBudget(), false)) {
       if (reader == null) {
         List<String> refused = new ArrayList<>();
         Tar.extract(Tar.decompressing(buffered), sink, refused);
@@ -187,8 +205,8 @@ public final class Snapshots {
   }
 
   /**
-   * Fails early, before anything is written, when the file system {@code dest} is (or will be)
-   * on cannot hold {@code bytes} more.
+   * Fails early, before anything is written, when the file system {@code dest} is (or will be) on
+   * cannot hold {@code bytes} more.
    *
    * @throws IOException naming both figures and what to do
    */
@@ -205,17 +223,24 @@ public final class Snapshots {
     }
     long free = Files.getFileStore(existing).getUsableSpace();
     if (free < bytes) {
-      throw new IOException(dest + ": not enough free space: the archive holds " + bytes + " bytes of files, "
-          + free + " bytes are free; free space or import elsewhere");
+      throw new IOException(
+          dest
+              + ": not enough free space: the archive holds "
+              + bytes
+              + " bytes of files, "
+              + free
+              + " bytes are free; free space or import elsewhere");
     }
   }
 
   /**
-   * Restores the entries of {@code archive} that {@code select} accepts into {@code dest}
-   * (created if missing; existing entries are not overwritten), reading only their chunks. The
-   * parents of a chosen entry are restored too, and everything under a chosen directory.
+   * Restores the entries of {@code archive} that {@code select} accepts into {@code dest} (created
+   * if missing; existing entries are not overwritten), reading only their chunks. The parents of a
+   * chosen entry are restored too, and everything under a chosen directory.
    */
-  public static Result restore(FxarFile archive, Predicate<FxarEntry> select, Path dest, FxarOptions options) throws IOException {
+  public static Result restore(
+      FxarFile archive, Predicate<FxarEntry> select, Path dest, FxarOptions options)
+      throws IOException {
     List<FxarEntry> all = archive.entries();
     boolean[] needed = chosen(all, select);
     long bytes = 0;
@@ -223,7 +248,8 @@ public final class Snapshots {
       bytes += needed[i] ? all.get(i).size() : 0;
     }
     checkSpace(dest, bytes);
-    try (TreeImport sink = new TreeImport(dest, options.effectiveThreads(), options.memoryBudget(), true)) {
+    try (TreeImport sink =
+        new TreeImport(dest, options.effectiveThreads(), options.memoryBudget(), true)) {
       for (int i = 0; i < all.size(); i++) {
         FxarEntry e = all.get(i);
         if (!needed[i]) {
@@ -232,8 +258,19 @@ public final class Snapshots {
         int owner = archive.contentOwner(i);
         if (e.type() == FxarEntry.Type.HARDLINK && !needed[owner]) {
           FxarEntry t = all.get(owner); // its file is not restored: restore this name as a copy
-          e = new FxarEntry(FxarEntry.Type.FILE, e.path(), t.mode(), t.uid(), t.gid(), t.mtimeNanos(), t.atimeNanos(),
-              t.size(), 0, null, t.xattrs());
+          e =
+              new FxarEntry(
+                  FxarEntry.Type.FILE,
+                  e.path(),
+                  t.mode(),
+                  t.uid(),
+                  t.gid(),
+                  t.mtimeNanos(),
+                  t.atimeNanos(),
+                  t.size(),
+                  0,
+                  null,
+                  t.xattrs());
         }
         sink.begin(e);
         if (e.type() == FxarEntry.Type.FILE) {
@@ -294,7 +331,9 @@ public final class Snapshots {
   }
 
   private static boolean isUnder(byte[] path, byte[] dir) {
-    return path.length > dir.length && path[dir.length] == '/' && Arrays.equals(path, 0, dir.length, dir, 0, dir.length);
+    return path.length > dir.length
+        && path[dir.length] == '/'
+        && Arrays.equals(path, 0, dir.length, dir, 0, dir.length);
   }
 
   /**
@@ -304,7 +343,8 @@ public final class Snapshots {
    */
   public static Result salvage(Path archive, Path dest, FxarOptions options) throws IOException {
     try (FileChannel ch = FileChannel.open(archive, StandardOpenOption.READ);
-        TreeImport sink = new TreeImport(dest, options.effectiveThreads(), options.memoryBudget(), false)) {
+        TreeImport sink =
+            new TreeImport(dest, options.effectiveThreads(), options.memoryBudget(), false)) {
       List<String> lost = new ArrayList<>();
       long size = ch.size();
       byte[] head = read(ch, 0, (int) Math.min(ArchiveHeader.SIZE, size));
@@ -312,7 +352,9 @@ public final class Snapshots {
       try {
         maxChunk = ArchiveHeader.decode(head, head.length).maxChunk();
       } catch (DamagedArchiveException e) {
-        maxChunk = io.foxing.fxar.internal.Chunker.MAX; // the writer's; a damaged header does not stop a scan
+        maxChunk =
+            io.foxing.fxar.internal.Chunker
+                .MAX; // the writer's; a damaged header does not stop a scan
         lost.add("archive header: " + e.getMessage());
       }
       long pos = ArchiveHeader.SIZE;
@@ -352,7 +394,8 @@ public final class Snapshots {
           case Frame.ENTRY -> {
             finishEntry(sink, current, expected);
             byte[] rec = Chunks.decode(f, stored, at);
-            current = EntryRecords.read(new In(rec, 0, rec.length, at + Frame.SIZE, "entry record"));
+            current =
+                EntryRecords.read(new In(rec, 0, rec.length, at + Frame.SIZE, "entry record"));
             entrySeq = f.entry();
             expected = 0;
             sink.begin(current);
@@ -381,7 +424,8 @@ public final class Snapshots {
 
   private static void finishEntry(TreeImport sink, FxarEntry current, long got) {
     if (current != null && current.type() == FxarEntry.Type.FILE && got != current.size()) {
-      sink.damaged("content damaged in the archive (" + got + " of " + current.size() + " bytes intact)");
+      sink.damaged(
+          "content damaged in the archive (" + got + " of " + current.size() + " bytes intact)");
     }
     sink.endFile();
   }

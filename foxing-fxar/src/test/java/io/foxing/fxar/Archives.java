@@ -17,23 +17,58 @@ final class Archives {
   private Archives() {}
 
   static FxarEntry dir(String path) {
-    return new FxarEntry(FxarEntry.Type.DIRECTORY, bytes(path), 0755, 0, 0, 1_700_000_000_123_456_789L, 1_700_000_000_000_000_001L, 0, 0, null, List.of());
+    return new FxarEntry(
+        FxarEntry.Type.DIRECTORY,
+        bytes(path),
+        0755,
+        0,
+        0,
+        1_700_000_000_123_456_789L,
+        1_700_000_000_000_000_001L,
+        0,
+        0,
+        null,
+        List.of());
   }
 
   static FxarEntry file(String path, long size) {
-    return new FxarEntry(FxarEntry.Type.FILE, bytes(path), 0640, 1000, 1000, 1_600_000_000_987_654_321L, 1_600_000_000_000_000_000L, size, 0, null,
+    return new FxarEntry(
+        FxarEntry.Type.FILE,
+        bytes(path),
+        0640,
+        1000,
+        1000,
+        1_600_000_000_987_654_321L,
+        1_600_000_000_000_000_000L,
+        size,
+        0,
+        null,
         List.of(new FxarEntry.Xattr(bytes("user.k"), bytes("v"))));
   }
 
   static FxarEntry link(String path, FxarEntry.Type type, String target) {
-    return new FxarEntry(type, bytes(path), 0777, 0, 0, 1_600_000_000_000_000_000L, 1_600_000_000_000_000_000L, 0, 0, bytes(target), List.of());
+    return new FxarEntry(
+        type,
+        bytes(path),
+        0777,
+        0,
+        0,
+        1_600_000_000_000_000_000L,
+        1_600_000_000_000_000_000L,
+        0,
+        0,
+        bytes(target),
+        List.of());
   }
 
   static byte[] bytes(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
   }
 
-  /** Path to content, in archive order; a tree with duplicates, a repeated block, empty and large files. */
+  /**
+   * Path to content, in archive order; a tree with duplicates, a repeated block, empty and large
+   * files.
+   */
   static Map<String, byte[]> contents(long seed) {
     Random r = new Random(seed);
     Map<String, byte[]> files = new LinkedHashMap<>();
@@ -53,10 +88,11 @@ final class Archives {
   }
 
   /**
-   * A channel yielding {@code size} pseudo-random bytes (fast: the tests are about the archive,
-   * not the generator); {@code onRead} hears each read's count.
+   * A channel yielding {@code size} pseudo-random bytes (fast: the tests are about the archive, not
+   * the generator); {@code onRead} hears each read's count.
    */
-  static java.nio.channels.ReadableByteChannel generated(long size, long seed, java.util.function.LongConsumer onRead) {
+  static java.nio.channels.ReadableByteChannel generated(
+      long size, long seed, java.util.function.LongConsumer onRead) {
     java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
     return new java.nio.channels.ReadableByteChannel() {
       long left = size;

@@ -13,9 +13,9 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * The chunker's cut points are part of the format (archives dedup against each other only if
- * they agree), so fixed inputs pin them: a change to the gear table, the masks or the rule
- * fails here. java.util.Random's sequence is specified, so the inputs are the same on every JDK.
+ * The chunker's cut points are part of the format (archives dedup against each other only if they
+ * agree), so fixed inputs pin them: a change to the gear table, the masks or the rule fails here.
+ * java.util.Random's sequence is specified, so the inputs are the same on every JDK.
  */
 class ChunkerTest {
   static byte[] data(long seed, int len) {
@@ -49,7 +49,9 @@ class ChunkerTest {
     for (int i = 0; text.length() < (1 << 20); i++) {
       text.append("line ").append(i).append(": the quick brown fox jumps over the lazy dog\n");
     }
-    assertEquals(GOLDEN_TEXT, cuts(text.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII)).hashCode());
+    assertEquals(
+        GOLDEN_TEXT,
+        cuts(text.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII)).hashCode());
     // no content, no cut points: zeros are cut at the maximum
     List<Integer> zeros = cuts(new byte[5 << 20]);
     assertEquals(List.of(Chunker.MAX, Chunker.MAX, (5 << 20) - 2 * Chunker.MAX), zeros);
@@ -83,7 +85,9 @@ class ChunkerTest {
       Set<String> before = chunkSet(a);
       Set<String> after = chunkSet(b);
       after.removeAll(before);
-      assertTrue(after.size() <= 5, "round " + round + ": " + after.size() + " new chunks after one insertion");
+      assertTrue(
+          after.size() <= 5,
+          "round " + round + ": " + after.size() + " new chunks after one insertion");
     }
   }
 
@@ -98,7 +102,8 @@ class ChunkerTest {
   }
 
   // pinned from the first implementation (2026-11-24); a change here is a format change
-  static final List<Integer> GOLDEN_FIRST = List.of(77908, 100330, 74471, 68710, 66478, 111324, 67483, 4083, 67045, 90531, 73942, 74247);
+  static final List<Integer> GOLDEN_FIRST =
+      List.of(77908, 100330, 74471, 68710, 66478, 111324, 67483, 4083, 67045, 90531, 73942, 74247);
   static final int GOLDEN_COUNT = 116;
   static final int GOLDEN_HASH = -881451385;
   static final int GOLDEN_TEXT = 1942651241;

@@ -24,7 +24,10 @@ import org.junit.jupiter.api.io.TempDir;
 class DuplicateImportTest {
   @TempDir Path tmp;
 
-  /** Chunks of zeros are not written: they come back as holes, and references to them still read zeros. */
+  /**
+   * Chunks of zeros are not written: they come back as holes, and references to them still read
+   * zeros.
+   */
   @org.junit.jupiter.api.Test
   void zeroChunksComeBackAsHoles() throws IOException {
     byte[] tail = Archives.random(new Random(5), 100_000);
@@ -35,16 +38,26 @@ class DuplicateImportTest {
     try (FxarWriter w = new FxarWriter(out, FxarOptions.defaults())) {
       w.add(Archives.dir("."));
       for (int i = 0; i < contents.length; i++) {
-        w.addFile(Archives.file("z" + i, contents[i].length), Channels.newChannel(new ByteArrayInputStream(contents[i])));
+        w.addFile(
+            Archives.file("z" + i, contents[i].length),
+            Channels.newChannel(new ByteArrayInputStream(contents[i])));
       }
       w.finish();
     }
-    Snapshots.Result result = Snapshots.importArchive(new ByteArrayInputStream(out.toByteArray()), tmp.resolve("d"), FxarOptions.defaults());
+    Snapshots.Result result =
+        Snapshots.importArchive(
+            new ByteArrayInputStream(out.toByteArray()), tmp.resolve("d"), FxarOptions.defaults());
     assertEquals(List.of(), result.failures());
     for (int i = 0; i < contents.length; i++) {
       Path p = tmp.resolve("d/z" + i);
       assertArrayEquals(contents[i], Files.readAllBytes(p), p.toString());
-      long allocated = Long.parseLong(io.foxing.testkit.Shell.run("stat", "-c", "%b", p.toString()).check().stdout().strip()) * 512;
+      long allocated =
+          Long.parseLong(
+                  io.foxing.testkit.Shell.run("stat", "-c", "%b", p.toString())
+                      .check()
+                      .stdout()
+                      .strip())
+              * 512;
       assertTrue(allocated < (1 << 20), p + " has " + allocated + " bytes allocated");
     }
   }
@@ -58,12 +71,19 @@ class DuplicateImportTest {
     try (FxarWriter w = new FxarWriter(out, FxarOptions.defaults())) {
       w.add(Archives.dir("."));
       for (int i = 0; i < n; i++) {
-        contents[i] = i % 2 == 1 && r.nextBoolean() ? contents[i - 1 - r.nextInt(Math.min(i, 5))] : Archives.random(r, 50 + r.nextInt(3000));
-        w.addFile(Archives.file("f" + i, contents[i].length), Channels.newChannel(new ByteArrayInputStream(contents[i])));
+        contents[i] =
+            i % 2 == 1 && r.nextBoolean()
+                ? contents[i - 1 - r.nextInt(Math.min(i, 5))]
+                : Archives.random(r, 50 + r.nextInt(3000));
+        w.addFile(
+            Archives.file("f" + i, contents[i].length),
+            Channels.newChannel(new ByteArrayInputStream(contents[i])));
       }
       w.finish();
     }
-    Snapshots.Result result = Snapshots.importArchive(new ByteArrayInputStream(out.toByteArray()), tmp.resolve("d"), FxarOptions.defaults());
+    Snapshots.Result result =
+        Snapshots.importArchive(
+            new ByteArrayInputStream(out.toByteArray()), tmp.resolve("d"), FxarOptions.defaults());
     assertEquals(List.of(), result.failures());
     for (int i = 0; i < n; i++) {
       assertArrayEquals(contents[i], Files.readAllBytes(tmp.resolve("d/f" + i)), "f" + i);

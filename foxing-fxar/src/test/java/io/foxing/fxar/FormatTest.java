@@ -14,9 +14,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32C;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /** Writer and both readers agree, for every codec; dedup stores each chunk once. */
 class FormatTest {
@@ -24,9 +24,25 @@ class FormatTest {
   @ValueSource(strings = {"zstd", "zstd:19", "lz4", "gzip:1", "xz:1", "none"})
   void randomAccessReaderReturnsWhatWasWritten(String codec) throws IOException {
     Map<String, byte[]> files = Archives.contents(1);
-    byte[] archive = Archives.write(files, FxarOptions.builder().compression(Compression.parse(codec)).threads(2).build());
+    byte[] archive =
+        Archives.write(
+            files, FxarOptions.builder().compression(Compression.parse(codec)).threads(2).build());
     try (FxarFile f = Archives.open(archive)) {
-      assertEquals(List.of(".", "d", "d/empty", "d/one", "d/small", "d/shared-1", "d/shared-2", "d/e", "d/e/big", "d/e/zeros", "d/e/text", "d/sym", "d/hard"),
+      assertEquals(
+          List.of(
+              ".",
+              "d",
+              "d/empty",
+              "d/one",
+              "d/small",
+              "d/shared-1",
+              "d/shared-2",
+              "d/e",
+              "d/e/big",
+              "d/e/zeros",
+              "d/e/text",
+              "d/sym",
+              "d/hard"),
           Archives.paths(f.entries()));
       for (Map.Entry<String, byte[]> e : files.entrySet()) {
         FxarEntry entry = f.entry(e.getKey());
@@ -37,7 +53,8 @@ class FormatTest {
         assertArrayEquals(e.getValue(), Archives.read(f.content(entry)), e.getKey());
       }
       assertArrayEquals(files.get("d/small"), Archives.read(f.content(f.entry("d/hard"))));
-      assertEquals("e/big", new String(f.entry("d/sym").target(), java.nio.charset.StandardCharsets.UTF_8));
+      assertEquals(
+          "e/big", new String(f.entry("d/sym").target(), java.nio.charset.StandardCharsets.UTF_8));
       assertEquals(List.of(), f.verify());
       ArchiveStats s = f.stats();
       assertTrue(s.distinctChunks() < s.chunkRefs(), "duplicates stored once: " + s);
@@ -48,7 +65,9 @@ class FormatTest {
     }
   }
 
-  /** The streaming reader sees each entry, then its chunks; references name chunks it saw before. */
+  /**
+   * The streaming reader sees each entry, then its chunks; references name chunks it saw before.
+   */
   @Test
   void streamingReaderReconstructsEveryFile() throws IOException {
     Map<String, byte[]> files = Archives.contents(2);
@@ -87,7 +106,9 @@ class FormatTest {
     byte[] a = Archives.write(Archives.contents(3), FxarOptions.builder().threads(1).build());
     byte[] b = Archives.write(Archives.contents(3), FxarOptions.builder().threads(2).build());
     assertEquals(a.length, b.length);
-    assertArrayEquals(java.util.Arrays.copyOfRange(a, 64, a.length), java.util.Arrays.copyOfRange(b, 64, b.length));
+    assertArrayEquals(
+        java.util.Arrays.copyOfRange(a, 64, a.length),
+        java.util.Arrays.copyOfRange(b, 64, b.length));
   }
 
   @Test
@@ -95,11 +116,14 @@ class FormatTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     List<String> warnings;
     try (FxarWriter w = new FxarWriter(out, FxarOptions.defaults())) {
-      w.addFile(Archives.file("f", 100_000), Archives.generated(30_000, 1, n -> { })); // the file now ends early
+      w.addFile(
+          Archives.file("f", 100_000),
+          Archives.generated(30_000, 1, n -> {})); // the file now ends early
       w.finish();
       warnings = w.warnings();
     }
-    assertEquals(List.of("f: file shrank by 70000 bytes while being archived; padded with zeros"), warnings);
+    assertEquals(
+        List.of("f: file shrank by 70000 bytes while being archived; padded with zeros"), warnings);
     try (FxarFile f = Archives.open(out.toByteArray())) {
       assertEquals(100_000, Archives.read(f.content(f.entry("f"))).length);
     }
@@ -125,8 +149,13 @@ class FormatTest {
   void codecSpecsAreParsedAndBounded() {
     assertEquals(new Compression(Codec.ZSTD, 19), Compression.parse("ZSTD:19"));
     assertEquals(new Compression(Codec.LZ4, 0), Compression.parse("lz4"));
-    assertEquals("unknown codec 'brotli' (use zstd, lz4, gzip, xz or none, optionally with :LEVEL)",
-        assertThrows(IllegalArgumentException.class, () -> Compression.parse("brotli")).getMessage());
-    assertEquals("gzip level 12 is out of range 1..9", assertThrows(IllegalArgumentException.class, () -> Compression.parse("gzip:12")).getMessage());
+    assertEquals(
+        "unknown codec 'brotli' (use zstd, lz4, gzip, xz or none, optionally with :LEVEL)",
+        assertThrows(IllegalArgumentException.class, () -> Compression.parse("brotli"))
+            .getMessage());
+    assertEquals(
+        "gzip level 12 is out of range 1..9",
+        assertThrows(IllegalArgumentException.class, () -> Compression.parse("gzip:12"))
+            .getMessage());
   }
 }

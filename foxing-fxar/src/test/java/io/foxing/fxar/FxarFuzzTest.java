@@ -9,13 +9,14 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * Archives come from anywhere: whatever the bytes, both readers either work or throw an
- * {@link FxarException} (damaged, foreign, other version); nothing else escapes, nothing hangs,
- * and no declared size is allocated before it is bounded. Runs its corpus in every
- * {@code mvn verify}; {@code JAZZER_FUZZ=1} fuzzes for real.
+ * Archives come from anywhere: whatever the bytes, both readers either work or throw an {@link
+ * FxarException} (damaged, foreign, other version); nothing else escapes, nothing hangs, and no
+ * declared size is allocated before it is bounded. Runs its corpus in every {@code mvn verify};
+ * {@code JAZZER_FUZZ=1} fuzzes for real.
  */
 class FxarFuzzTest {
-  private static final int READ_LIMIT = 1 << 20; // a fuzzed index may repeat one chunk a billion times
+  private static final int READ_LIMIT =
+      1 << 20; // a fuzzed index may repeat one chunk a billion times
 
   @FuzzTest(maxDuration = "60s")
   void streamingReaderAcceptsOrRejectsCleanly(byte[] archive) throws IOException {
@@ -41,7 +42,8 @@ class FxarFuzzTest {
     try (FxarStreamReader r = new FxarStreamReader(new ByteArrayInputStream(archive))) {
       for (long calls = 0; ; calls++) {
         if (calls > 2L * archive.length + 16) {
-          throw new AssertionError("no end after " + calls + " calls on " + archive.length + " bytes");
+          throw new AssertionError(
+              "no end after " + calls + " calls on " + archive.length + " bytes");
         }
         try {
           if (r.next() == null) {

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 class ModuleBoundaryTest {
   @Test
   void exportsOnlyTheApiPackage() throws Exception {
-    Path classes = Path.of(FxarFile.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    Path classes =
+        Path.of(FxarFile.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     ModuleDescriptor d;
     try (InputStream in = Files.newInputStream(classes.resolve("module-info.class"))) {
       d = ModuleDescriptor.read(in);
@@ -26,7 +27,18 @@ class ModuleBoundaryTest {
     // a backup tool that embeds FXAR gets the native layer, not the copy engine
     Set<String> requires = new TreeSet<>();
     d.requires().forEach(r -> requires.add(r.name()));
-    assertEquals(Set.of("java.base", "io.foxing.api", "io.foxing.merkle", "io.foxing.posix", "com.sun.jna", "com.github.luben.zstd_jni",
-        "org.lz4.java", "org.tukaani.xz", "org.apache.commons.compress", "org.jspecify"), requires);
+    assertEquals(
+        Set.of(
+            "java.base",
+            "io.foxing.api",
+            "io.foxing.merkle",
+            "io.foxing.posix",
+            "com.sun.jna",
+            "com.github.luben.zstd_jni",
+            "org.lz4.java",
+            "org.tukaani.xz",
+            "org.apache.commons.compress",
+            "org.jspecify"),
+        requires);
   }
 }

@@ -18,26 +18,33 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * Restoring one file from a 1 GiB archive reads the header, the footer, the index and that
- * file's chunks: nothing else. The bytes read through the channel are counted.
+ * Restoring one file from a 1 GiB archive reads the header, the footer, the index and that file's
+ * chunks: nothing else. The bytes read through the channel are counted.
  */
 class SeekableRestoreTest {
   static final long GIB = 1L << 30;
 
   @Test
   void oneFileFromAGibibyteArchiveReadsOnlyIndexAndItsChunks() throws IOException {
-    Path dir = Path.of(System.getenv().getOrDefault("FOXING_TEST_WORKDIR", System.getProperty("java.io.tmpdir")), "seekable");
+    Path dir =
+        Path.of(
+            System.getenv()
+                .getOrDefault("FOXING_TEST_WORKDIR", System.getProperty("java.io.tmpdir")),
+            "seekable");
     Files.createDirectories(dir);
     Path archive = dir.resolve("big.fxar");
     byte[] wanted = new byte[150_000];
     new SplittableRandom(9).nextBytes(wanted);
     try (OutputStream out = Files.newOutputStream(archive)) {
-      FxarWriter w = new FxarWriter(out, FxarOptions.builder().compression(Compression.parse("none")).build());
+      FxarWriter w =
+          new FxarWriter(out, FxarOptions.builder().compression(Compression.parse("none")).build());
       w.add(Archives.dir("."));
       for (int i = 0; i < 16; i++) {
-        w.addFile(Archives.file("bulk-" + i, GIB / 16), Archives.generated(GIB / 16, i, n -> { }));
+        w.addFile(Archives.file("bulk-" + i, GIB / 16), Archives.generated(GIB / 16, i, n -> {}));
         if (i == 8) {
-          w.addFile(Archives.file("wanted", wanted.length), java.nio.channels.Channels.newChannel(new java.io.ByteArrayInputStream(wanted)));
+          w.addFile(
+              Archives.file("wanted", wanted.length),
+              java.nio.channels.Channels.newChannel(new java.io.ByteArrayInputStream(wanted)));
         }
       }
       w.finish();
@@ -49,16 +56,21 @@ class SeekableRestoreTest {
     Path dest = dir.resolve("restored");
     try (FxarFile f = FxarFile.open(counted)) {
       long afterOpen = counted.read;
-      Snapshots.Result r = Snapshots.restore(f, e -> e.pathString().equals("wanted"), dest, FxarOptions.defaults());
+      Snapshots.Result r =
+          Snapshots.restore(f, e -> e.pathString().equals("wanted"), dest, FxarOptions.defaults());
       assertEquals(java.util.List.of(), r.failures());
       assertArrayEquals(wanted, Files.readAllBytes(dest.resolve("wanted")));
       long chunks = counted.read - afterOpen;
       // the wanted file's chunks, each a 68-byte header and its payload (stored raw: codec none)
       int frames = f.chunksOf(f.position(f.entry("wanted"))).length;
-      assertEquals(wanted.length + (long) frames * Frame.SIZE, chunks, "bytes read for the file's chunks");
-      System.out.printf("one file from a %d-byte archive: %d bytes read to open (header, footer, index), %d for its %d chunks%n",
+      assertEquals(
+          wanted.length + (long) frames * Frame.SIZE, chunks, "bytes read for the file's chunks");
+      System.out.printf(
+          "one file from a %d-byte archive: %d bytes read to open (header, footer, index), %d for its %d chunks%n",
           size, afterOpen, chunks, frames);
-      assertTrue(afterOpen < 64 + Footer.SIZE + Frame.SIZE + f.stats().indexBytes() + 1, "open read " + afterOpen);
+      assertTrue(
+          afterOpen < 64 + Footer.SIZE + Frame.SIZE + f.stats().indexBytes() + 1,
+          "open read " + afterOpen);
     } finally {
       Files.deleteIfExists(archive);
       io.foxing.testkit.Shell.run("rm", "-rf", dest.toString());

@@ -12,13 +12,13 @@ import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Sparse files in every layout GNU tar writes ({@code tar -S}: old GNU, and PAX 0.0, 0.1, 1.0)
- * come back byte for byte and still sparse. GNU tar itself writes the archives.
+ * Sparse files in every layout GNU tar writes ({@code tar -S}: old GNU, and PAX 0.0, 0.1, 1.0) come
+ * back byte for byte and still sparse. GNU tar itself writes the archives.
  */
 class TarSparseImportTest {
   @TempDir Path tmp;
@@ -41,8 +41,13 @@ class TarSparseImportTest {
     }
     Files.writeString(src.resolve("plain"), "plain");
     Path tar = tmp.resolve("a.tar");
-    List<String> format = layout.equals("gnu") ? List.of("--format=gnu") : List.of("--format=posix", "--sparse-version=" + layout);
-    List<String> cmd = new java.util.ArrayList<>(List.of("tar", "-S", "-cf", tar.toString(), "-C", src.toString()));
+    List<String> format =
+        layout.equals("gnu")
+            ? List.of("--format=gnu")
+            : List.of("--format=posix", "--sparse-version=" + layout);
+    List<String> cmd =
+        new java.util.ArrayList<>(
+            List.of("tar", "-S", "-cf", tar.toString(), "-C", src.toString()));
     cmd.addAll(format);
     cmd.add(".");
     Shell.run(cmd.toArray(new String[0])).check();
@@ -55,6 +60,8 @@ class TarSparseImportTest {
     for (String name : new String[] {"sparse", "hole-at-end", "plain"}) {
       assertEquals(-1, Files.mismatch(src.resolve(name), dst.resolve(name)), layout + ": " + name);
     }
-    assertTrue(Oracles.blocks(dst.resolve("sparse")) < 1024, layout + ": holes kept, " + Oracles.blocks(dst.resolve("sparse")) + " blocks");
+    assertTrue(
+        Oracles.blocks(dst.resolve("sparse")) < 1024,
+        layout + ": holes kept, " + Oracles.blocks(dst.resolve("sparse")) + " blocks");
   }
 }

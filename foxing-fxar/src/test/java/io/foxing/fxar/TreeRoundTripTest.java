@@ -36,7 +36,8 @@ class TreeRoundTripTest {
     Path archive = LoopFilesystems.get(BTRFS, "a").resolve("tree.fxar");
     List<String> problems = new ArrayList<>();
     try (OutputStream out = Files.newOutputStream(archive)) {
-      ArchiveStats s = Snapshots.export(src, out, Snapshots.Format.FXAR, FxarOptions.defaults(), problems::add);
+      ArchiveStats s =
+          Snapshots.export(src, out, Snapshots.Format.FXAR, FxarOptions.defaults(), problems::add);
       assertTrue(s.files() > 0 && s.distinctChunks() > 0, s.toString());
     }
     assertEquals(List.of(), problems);
@@ -58,16 +59,23 @@ class TreeRoundTripTest {
     Trees.adversarial(src);
     Path dst = LoopFilesystems.get(BTRFS, "a").resolve("fxar-pipe-dst");
     Shell.run("rm", "-rf", dst.toString()).check();
-    FxarOptions opts = FxarOptions.builder().threads(1).compression(Compression.parse("lz4")).memoryBudget(4 << 20).build();
+    FxarOptions opts =
+        FxarOptions.builder()
+            .threads(1)
+            .compression(Compression.parse("lz4"))
+            .memoryBudget(4 << 20)
+            .build();
     PipedInputStream in = new PipedInputStream(1 << 16);
     PipedOutputStream out = new PipedOutputStream(in);
-    CompletableFuture<ArchiveStats> writer = CompletableFuture.supplyAsync(() -> {
-      try (out) {
-        return Snapshots.export(src, out, Snapshots.Format.FXAR, opts, p -> { });
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    });
+    CompletableFuture<ArchiveStats> writer =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try (out) {
+                return Snapshots.export(src, out, Snapshots.Format.FXAR, opts, p -> {});
+              } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            });
     Snapshots.Result r = Snapshots.importArchive(in, dst, opts);
     writer.get();
     assertEquals(List.of(), r.failures());
@@ -86,18 +94,35 @@ class TreeRoundTripTest {
     for (String codec : new String[] {"zstd", "gzip", "xz", "lz4", "none"}) {
       ByteArrayOutputStream bytes = new ByteArrayOutputStream();
       List<String> problems = new ArrayList<>();
-      Snapshots.export(src, bytes, Snapshots.Format.TAR, FxarOptions.builder().compression(Compression.parse(codec)).build(), problems::add);
-      assertEquals(List.of("special/socket: socket ignored (tar has no socket type; use the FXAR format)"), problems);
+      Snapshots.export(
+          src,
+          bytes,
+          Snapshots.Format.TAR,
+          FxarOptions.builder().compression(Compression.parse(codec)).build(),
+          problems::add);
+      assertEquals(
+          List.of("special/socket: socket ignored (tar has no socket type; use the FXAR format)"),
+          problems);
       Path dst = LoopFilesystems.get(XFS, "a").resolve("tar-dst-" + codec);
       Shell.run("rm", "-rf", dst.toString()).check();
-      Snapshots.Result r = Snapshots.importArchive(new ByteArrayInputStream(bytes.toByteArray()), dst, FxarOptions.defaults());
+      Snapshots.Result r =
+          Snapshots.importArchive(
+              new ByteArrayInputStream(bytes.toByteArray()), dst, FxarOptions.defaults());
       assertEquals(List.of(), r.failures(), codec);
-      assertEquals(List.of(".f........x meta/xattrs", "cS+++++++++ special/socket"), Oracles.rsyncDifferences(src, dst), codec);
+      assertEquals(
+          List.of(".f........x meta/xattrs", "cS+++++++++ special/socket"),
+          Oracles.rsyncDifferences(src, dst),
+          codec);
       // and of meta/xattrs's attributes only the empty one is missing
-      String before = Shell.run(src.resolve("meta"), "getfattr", "-d", "-m", "-", "-e", "hex", "xattrs").check().stdout();
-      String after = Shell.run(dst.resolve("meta"), "getfattr", "-d", "-m", "-", "-e", "hex", "xattrs").check().stdout();
+      String before =
+          Shell.run(src.resolve("meta"), "getfattr", "-d", "-m", "-", "-e", "hex", "xattrs")
+              .check()
+              .stdout();
+      String after =
+          Shell.run(dst.resolve("meta"), "getfattr", "-d", "-m", "-", "-e", "hex", "xattrs")
+              .check()
+              .stdout();
       assertEquals(before.replaceAll("(?m)^user\\.empty=0x\\n", ""), after, codec);
-
     }
   }
 }

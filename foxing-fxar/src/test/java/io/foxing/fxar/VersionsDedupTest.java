@@ -13,10 +13,10 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * A slowly changing data set: ten versions of a tree, each changing 1-5% of its files in place,
- * by insertion or by append, archived together. Every distinct chunk is stored once (the
- * streaming reader rejects a chunk stored twice), and the dedup ratio shows what content-defined
- * chunking saves over whole-file dedup.
+ * A slowly changing data set: ten versions of a tree, each changing 1-5% of its files in place, by
+ * insertion or by append, archived together. Every distinct chunk is stored once (the streaming
+ * reader rejects a chunk stored twice), and the dedup ratio shows what content-defined chunking
+ * saves over whole-file dedup.
  */
 class VersionsDedupTest {
   static final int FILES = 150;
@@ -39,25 +39,26 @@ class VersionsDedupTest {
         byte[] old = next.get(i);
         byte[] edit = Archives.random(r, 1 + r.nextInt(4096));
         int at = r.nextInt(old.length);
-        byte[] changed = switch (c % 3) {
-          case 0 -> { // in place
-            byte[] b = old.clone();
-            System.arraycopy(edit, 0, b, at, Math.min(edit.length, b.length - at));
-            yield b;
-          }
-          case 1 -> { // insertion
-            byte[] b = new byte[old.length + edit.length];
-            System.arraycopy(old, 0, b, 0, at);
-            System.arraycopy(edit, 0, b, at, edit.length);
-            System.arraycopy(old, at, b, at + edit.length, old.length - at);
-            yield b;
-          }
-          default -> { // append
-            byte[] b = java.util.Arrays.copyOf(old, old.length + edit.length);
-            System.arraycopy(edit, 0, b, old.length, edit.length);
-            yield b;
-          }
-        };
+        byte[] changed =
+            switch (c % 3) {
+              case 0 -> { // in place
+                byte[] b = old.clone();
+                System.arraycopy(edit, 0, b, at, Math.min(edit.length, b.length - at));
+                yield b;
+              }
+              case 1 -> { // insertion
+                byte[] b = new byte[old.length + edit.length];
+                System.arraycopy(old, 0, b, 0, at);
+                System.arraycopy(edit, 0, b, at, edit.length);
+                System.arraycopy(old, at, b, at + edit.length, old.length - at);
+                yield b;
+              }
+              default -> { // append
+                byte[] b = java.util.Arrays.copyOf(old, old.length + edit.length);
+                System.arraycopy(edit, 0, b, old.length, edit.length);
+                yield b;
+              }
+            };
         next.set(i, changed);
       }
       versions.add(next);
@@ -66,7 +67,8 @@ class VersionsDedupTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ArchiveStats stats;
     long changedFilesBytes = 0;
-    try (FxarWriter w = new FxarWriter(out, FxarOptions.builder().compression(Compression.parse("none")).build())) {
+    try (FxarWriter w =
+        new FxarWriter(out, FxarOptions.builder().compression(Compression.parse("none")).build())) {
       w.add(Archives.dir("."));
       for (int v = 0; v < VERSIONS; v++) {
         w.add(Archives.dir("v" + v));
@@ -75,7 +77,9 @@ class VersionsDedupTest {
           if (v > 0 && content != versions.get(v - 1).get(i)) {
             changedFilesBytes += content.length;
           }
-          w.addFile(Archives.file("v" + v + "/f" + i, content.length), Channels.newChannel(new ByteArrayInputStream(content)));
+          w.addFile(
+              Archives.file("v" + v + "/f" + i, content.length),
+              Channels.newChannel(new ByteArrayInputStream(content)));
         }
       }
       stats = w.finish();
@@ -83,22 +87,33 @@ class VersionsDedupTest {
     long firstVersion = versions.get(0).stream().mapToLong(b -> b.length).sum();
     // whole-file dedup would store version 0 plus every changed file again
     double wholeFile = (double) stats.contentBytes() / (firstVersion + changedFilesBytes);
-    System.out.printf("fxar dedup of %d versions: %.2fx (%d of %d bytes distinct, %d of them for changes to %d bytes of"
-        + " changed files); whole-file dedup would give %.2fx%n", VERSIONS, stats.dedupRatio(), stats.distinctBytes(),
-        stats.contentBytes(), stats.distinctBytes() - firstVersion, changedFilesBytes, wholeFile);
+    System.out.printf(
+        "fxar dedup of %d versions: %.2fx (%d of %d bytes distinct, %d of them for changes to %d bytes of"
+            + " changed files); whole-file dedup would give %.2fx%n",
+        VERSIONS,
+        stats.dedupRatio(),
+        stats.distinctBytes(),
+        stats.contentBytes(),
+        stats.distinctBytes() - firstVersion,
+        changedFilesBytes,
+        wholeFile);
     assertTrue(stats.dedupRatio() > 8.0, "dedup " + stats.dedupRatio());
     // files here average 216 KB, about three chunks: a change stores one or two of them again
     long stored = stats.distinctBytes() - firstVersion;
-    assertTrue(stored < changedFilesBytes / 2, "changes stored " + stored + " bytes of " + changedFilesBytes + " in changed files");
+    assertTrue(
+        stored < changedFilesBytes / 2,
+        "changes stored " + stored + " bytes of " + changedFilesBytes + " in changed files");
     // each distinct chunk once: the streaming reader refuses a chunk stored twice
-    try (FxarStreamReader reader = new FxarStreamReader(new ByteArrayInputStream(out.toByteArray()))) {
+    try (FxarStreamReader reader =
+        new FxarStreamReader(new ByteArrayInputStream(out.toByteArray()))) {
       while (reader.next() != null) {
         // structure checked as it passes
       }
     }
     try (FxarFile f = Archives.open(out.toByteArray())) {
       for (int i = 0; i < FILES; i += 7) {
-        assertArrayEquals(versions.get(VERSIONS - 1).get(i), Archives.read(f.content(f.entry("v9/f" + i))));
+        assertArrayEquals(
+            versions.get(VERSIONS - 1).get(i), Archives.read(f.content(f.entry("v9/f" + i))));
       }
     }
   }

@@ -27,13 +27,14 @@ import java.util.concurrent.ForkJoinPool;
  * byte[] fileDigest = Blake3.newHasher().hashFile(path, 4);            // a file, on 4 cores
  * }</pre>
  *
- * <p>A hasher is not thread-safe; reuse one with {@link #reset()} (nothing is allocated per
- * {@code update}). {@link #hashAll} and {@link #hashFile} hash a whole input as a tree on several
- * cores and give the same bytes as streaming it.
+ * <p>A hasher is not thread-safe; reuse one with {@link #reset()} (nothing is allocated per {@code
+ * update}). {@link #hashAll} and {@link #hashFile} hash a whole input as a tree on several cores
+ * and give the same bytes as streaming it.
  */
 public final class Blake3 {
   /** Length of the default output and of keys. */
   public static final int OUT_LEN = 32;
+
   public static final int KEY_LEN = 32;
 
   private final int[] key;
@@ -60,7 +61,8 @@ public final class Blake3 {
    */
   public static Blake3 newKeyedHasher(byte[] key) {
     if (key == null || key.length != KEY_LEN) {
-      throw new IllegalArgumentException("a BLAKE3 key is exactly 32 bytes, got " + (key == null ? "none" : key.length));
+      throw new IllegalArgumentException(
+          "a BLAKE3 key is exactly 32 bytes, got " + (key == null ? "none" : key.length));
     }
     return new Blake3(words(key), Compress.KEYED_HASH);
   }
@@ -84,7 +86,11 @@ public final class Blake3 {
   private static int[] words(byte[] key32) {
     int[] w = new int[8];
     for (int i = 0; i < 8; i++) {
-      w[i] = (key32[4 * i] & 0xff) | (key32[4 * i + 1] & 0xff) << 8 | (key32[4 * i + 2] & 0xff) << 16 | (key32[4 * i + 3] & 0xff) << 24;
+      w[i] =
+          (key32[4 * i] & 0xff)
+              | (key32[4 * i + 1] & 0xff) << 8
+              | (key32[4 * i + 2] & 0xff) << 16
+              | (key32[4 * i + 3] & 0xff) << 24;
     }
     return w;
   }
@@ -135,7 +141,10 @@ public final class Blake3 {
     return finalizeBytes(OUT_LEN);
   }
 
-  /** Output bytes {@code [position, position + len)} of the extendable output into {@code out[off..]}. */
+  /**
+   * Output bytes {@code [position, position + len)} of the extendable output into {@code
+   * out[off..]}.
+   */
   public void finalizeTo(long position, byte[] out, int off, int len) {
     java.util.Objects.checkFromIndexSize(off, len, out.length);
     if (position < 0) {
@@ -151,8 +160,8 @@ public final class Blake3 {
   }
 
   /**
-   * Hashes all of {@code data} (whatever was streamed into this hasher is ignored) as a tree on
-   * up to {@code threads} cores, writing {@code out.length} bytes of output.
+   * Hashes all of {@code data} (whatever was streamed into this hasher is ignored) as a tree on up
+   * to {@code threads} cores, writing {@code out.length} bytes of output.
    */
   public byte[] hashAll(ByteBuffer data, int threads, int outLen) {
     return root(ParallelTree.of(data), threads, outLen);
@@ -166,8 +175,8 @@ public final class Blake3 {
   /**
    * Like {@link #hashAll} for a file. A regular file of 64 KiB or more is read through memory
    * mappings on up to {@code threads} cores; anything else is read to its end, whatever size it
-   * claims: small files, and pipes, FIFOs, {@code /dev/stdin} and {@code /proc} files, which
-   * report a size of 0 (or 4096 in {@code /sys}) that has nothing to do with what they hold.
+   * claims: small files, and pipes, FIFOs, {@code /dev/stdin} and {@code /proc} files, which report
+   * a size of 0 (or 4096 in {@code /sys}) that has nothing to do with what they hold.
    *
    * @throws IOException also when the file shrank while it was mapped (it "changed while hashed")
    */
@@ -185,10 +194,17 @@ public final class Blake3 {
       try {
         return root(new MappedSource(ch, size), threads, outLen);
       } catch (RuntimeException | InternalError e) {
-        // a mapped page past the new end of a truncated file faults (SIGBUS), which the JVM throws here
+        // a mapped page past the new end of a truncated file faults (SIGBUS), which the JVM throws
+        // here
         if (ch.size() < size) {
-          throw new IOException(file + ": changed while it was hashed (shrank from " + size + " to " + ch.size()
-              + " bytes); hash it again when nothing writes to it", e);
+          throw new IOException(
+              file
+                  + ": changed while it was hashed (shrank from "
+                  + size
+                  + " to "
+                  + ch.size()
+                  + " bytes); hash it again when nothing writes to it",
+              e);
         }
         throw e;
       }
@@ -213,7 +229,9 @@ public final class Blake3 {
     return HexFormat.of().formatHex(digest);
   }
 
-  /** A file as 1 GiB mappings (a mapping holds at most 2 GiB); chunks never straddle two of them. */
+  /**
+   * A file as 1 GiB mappings (a mapping holds at most 2 GiB); chunks never straddle two of them.
+   */
   private static final class MappedSource implements ParallelTree.Source {
     private static final long SEGMENT = 1L << 30;
     private final List<ByteBuffer> segments = new ArrayList<>();

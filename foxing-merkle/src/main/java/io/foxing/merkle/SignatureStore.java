@@ -13,25 +13,31 @@ import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.util.Optional;
 
 /**
- * Keeps a file's signature beside it: in the extended attribute {@code user.foxing.sig} when it
- * is at most {@link #XATTR_MAX} bytes (small enough for ext4's single xattr block), otherwise, and
+ * Keeps a file's signature beside it: in the extended attribute {@code user.foxing.sig} when it is
+ * at most {@link #XATTR_MAX} bytes (small enough for ext4's single xattr block), otherwise, and
  * where the filesystem has no user xattrs, in {@code .foxing_meta/NAME.fxsig} in the file's
  * directory (written atomically). {@link #readFresh} returns a signature only while it still
- * describes the file (size, nanosecond mtime and inode unchanged), so a stale one is never
- * trusted. Thread-safe (stateless).
+ * describes the file (size, nanosecond mtime and inode unchanged), so a stale one is never trusted.
+ * Thread-safe (stateless).
  */
 public final class SignatureStore {
   /** The extended attribute name, without the {@code user.} namespace NIO adds. */
   public static final String XATTR = "foxing.sig";
+
   public static final String SIDECAR_DIR = ".foxing_meta";
+
   /** Largest signature kept in the extended attribute. */
   public static final int XATTR_MAX = 2048 + 128;
+
   private static final String SIDECAR_SUFFIX = ".fxsig";
 
   private SignatureStore() {}
 
   /** Where a signature was stored. */
-  public enum Location { XATTR, SIDECAR }
+  public enum Location {
+    XATTR,
+    SIDECAR
+  }
 
   /** Stores the signature of {@code file}; returns where it went. */
   public static Location write(Path file, FileSignature sig) throws IOException {
@@ -53,7 +59,11 @@ public final class SignatureStore {
       Path tmp = Files.createTempFile(dir, ".sig", ".tmp");
       try {
         Files.write(tmp, data);
-        Files.move(tmp, sidecar(file), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(
+            tmp,
+            sidecar(file),
+            StandardCopyOption.ATOMIC_MOVE,
+            StandardCopyOption.REPLACE_EXISTING);
       } finally {
         Files.deleteIfExists(tmp);
       }
@@ -67,8 +77,10 @@ public final class SignatureStore {
     if (sig.isEmpty()) {
       return sig;
     }
-    BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-    long inode = ((Number) Files.getAttribute(file, "unix:ino", LinkOption.NOFOLLOW_LINKS)).longValue();
+    BasicFileAttributes a =
+        Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    long inode =
+        ((Number) Files.getAttribute(file, "unix:ino", LinkOption.NOFOLLOW_LINKS)).longValue();
     java.time.Instant m = a.lastModifiedTime().toInstant();
     long mtime = m.getEpochSecond() * 1_000_000_000L + m.getNano();
     return sig.get().isFreshFor(a.size(), mtime, inode) ? sig : Optional.empty();
@@ -103,7 +115,9 @@ public final class SignatureStore {
     return Optional.of(FileSignature.decode(Files.readAllBytes(side)));
   }
 
-  /** Removes the stored signature (before a file is changed in place, so none claims old contents). */
+  /**
+   * Removes the stored signature (before a file is changed in place, so none claims old contents).
+   */
   public static void remove(Path file) throws IOException {
     try {
       UserDefinedFileAttributeView v = view(file);
@@ -123,7 +137,9 @@ public final class SignatureStore {
   }
 
   private static UserDefinedFileAttributeView view(Path file) {
-    UserDefinedFileAttributeView v = Files.getFileAttributeView(file, UserDefinedFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
+    UserDefinedFileAttributeView v =
+        Files.getFileAttributeView(
+            file, UserDefinedFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
     if (v == null) {
       throw new UnsupportedOperationException("no user-defined attributes on this file system");
     }

@@ -1,6 +1,7 @@
 /**
- * BLAKE3 hashing ({@link io.foxing.merkle.Blake3}) and per-file Merkle signatures
- * ({@link io.foxing.merkle.FileSignature}), kept beside their files by {@link io.foxing.merkle.SignatureStore}.
+ * BLAKE3 hashing ({@link io.foxing.merkle.Blake3}) and per-file Merkle signatures ({@link
+ * io.foxing.merkle.FileSignature}), kept beside their files by {@link
+ * io.foxing.merkle.SignatureStore}.
  */
 @NullMarked
 package io.foxing.merkle;

@@ -17,13 +17,36 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** b3sum (Debian's package, the Rust reference) as a second oracle, on random data around every boundary. */
+/**
+ * b3sum (Debian's package, the Rust reference) as a second oracle, on random data around every
+ * boundary.
+ */
 class Blake3AgainstB3sumTest {
   @TempDir Path tmp;
 
   static Stream<Long> sizes() {
-    Stream<Long> small = LongStream.of(0, 1, 63, 64, 65, 1023, 1024, 1025, 2048, 4095, 4096, 4097,
-        8191, 8193, 65535, 65537, 1048575, 1048577, (16L << 20) + 1).boxed();
+    Stream<Long> small =
+        LongStream.of(
+                0,
+                1,
+                63,
+                64,
+                65,
+                1023,
+                1024,
+                1025,
+                2048,
+                4095,
+                4096,
+                4097,
+                8191,
+                8193,
+                65535,
+                65537,
+                1048575,
+                1048577,
+                (16L << 20) + 1)
+            .boxed();
     return small;
   }
 
@@ -82,7 +105,10 @@ class Blake3AgainstB3sumTest {
     byte[] data = Files.readAllBytes(f);
     assertEquals(expected, Blake3.hex(Blake3.hash(data)), "streaming");
     assertEquals(expected, Blake3.hex(Blake3.newHasher().hashFile(f, 4)), "mapped file, 4 threads");
-    assertEquals(b3sum(f, "--length", "200"), Blake3.hex(Blake3.newHasher().update(data).finalizeBytes(200)), "extendable output");
+    assertEquals(
+        b3sum(f, "--length", "200"),
+        Blake3.hex(Blake3.newHasher().update(data).finalizeBytes(200)),
+        "extendable output");
   }
 
   @Test
@@ -99,10 +125,19 @@ class Blake3AgainstB3sumTest {
   }
 
   private static String freshJvmHash(Path f, int threads) {
-    List<String> cmd = new java.util.ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-        "--add-modules", "jdk.incubator.vector", "-XX:+UseSerialGC",
-        "-Dfoxing.blake3.vector=" + System.getProperty("foxing.blake3.vector", "true"),
-        "-cp", System.getProperty("java.class.path"), HashFileMain.class.getName(), f.toString(), String.valueOf(threads)));
+    List<String> cmd =
+        new java.util.ArrayList<>(
+            List.of(
+                ProcessHandle.current().info().command().orElse("java"),
+                "--add-modules",
+                "jdk.incubator.vector",
+                "-XX:+UseSerialGC",
+                "-Dfoxing.blake3.vector=" + System.getProperty("foxing.blake3.vector", "true"),
+                "-cp",
+                System.getProperty("java.class.path"),
+                HashFileMain.class.getName(),
+                f.toString(),
+                String.valueOf(threads)));
     return output(cmd, "hashing in a fresh JVM");
   }
 }

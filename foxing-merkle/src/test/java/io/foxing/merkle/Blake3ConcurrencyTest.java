@@ -12,10 +12,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Hashers on several threads at once, small and large inputs mixed, long enough for the JIT to
- * compile every path: each result must equal the one computed alone before. This is how the
- * archive writer uses BLAKE3. It caught a JDK 17 C2 miscompilation (stores through a byte-array
- * view into a scratch array dropped, digests of zeros) that single-threaded tests never hit;
- * see Output.rootBytes.
+ * compile every path: each result must equal the one computed alone before. This is how the archive
+ * writer uses BLAKE3. It caught a JDK 17 C2 miscompilation (stores through a byte-array view into a
+ * scratch array dropped, digests of zeros) that single-threaded tests never hit; see
+ * Output.rootBytes.
  */
 class Blake3ConcurrencyTest {
   @Test
@@ -32,19 +32,25 @@ class Blake3ConcurrencyTest {
     try {
       List<Future<?>> runs = new ArrayList<>();
       for (int t = 0; t < 3; t++) {
-        boolean large = t > 0; // two threads on inputs of many chunks (the vector path), one on small ones
+        boolean large =
+            t > 0; // two threads on inputs of many chunks (the vector path), one on small ones
         int seed = t;
-        runs.add(pool.submit(() -> {
-          Random r = new Random(seed);
-          for (int n = 0; n < (large ? 8000 : 400_000); n++) {
-            int i = 2 * r.nextInt(inputs.length / 2) + (large ? 1 : 0);
-            byte[] got = Blake3.hash(inputs[i]);
-            if (!java.util.Arrays.equals(expected[i], got)) {
-              assertArrayEquals(expected[i], got, "input " + i + " (" + inputs[i].length + " bytes), round " + n);
-            }
-          }
-          return null;
-        }));
+        runs.add(
+            pool.submit(
+                () -> {
+                  Random r = new Random(seed);
+                  for (int n = 0; n < (large ? 8000 : 400_000); n++) {
+                    int i = 2 * r.nextInt(inputs.length / 2) + (large ? 1 : 0);
+                    byte[] got = Blake3.hash(inputs[i]);
+                    if (!java.util.Arrays.equals(expected[i], got)) {
+                      assertArrayEquals(
+                          expected[i],
+                          got,
+                          "input " + i + " (" + inputs[i].length + " bytes), round " + n);
+                    }
+                  }
+                  return null;
+                }));
       }
       for (Future<?> f : runs) {
         f.get();

@@ -36,7 +36,12 @@ class Blake3VectorsTest {
   static Stream<Case> cases() throws IOException {
     List<Case> out = new ArrayList<>();
     for (JsonNode c : vectors().get("cases")) {
-      out.add(new Case(c.get("input_len").asInt(), c.get("hash").asText(), c.get("keyed_hash").asText(), c.get("derive_key").asText()));
+      out.add(
+          new Case(
+              c.get("input_len").asInt(),
+              c.get("hash").asText(),
+              c.get("keyed_hash").asText(),
+              c.get("derive_key").asText()));
     }
     return out.stream();
   }
@@ -49,19 +54,29 @@ class Blake3VectorsTest {
     return b;
   }
 
-  private static void checkAllWays(java.util.function.Supplier<Blake3> mode, byte[] data, String expectedHex) {
+  private static void checkAllWays(
+      java.util.function.Supplier<Blake3> mode, byte[] data, String expectedHex) {
     int n = expectedHex.length() / 2;
-    assertEquals(expectedHex, Blake3.hex(mode.get().update(data).finalizeBytes(n)), "streaming, one update");
+    assertEquals(
+        expectedHex, Blake3.hex(mode.get().update(data).finalizeBytes(n)), "streaming, one update");
     Blake3 h = mode.get();
     for (byte b : data) {
       h.update(b);
     }
     assertEquals(expectedHex, Blake3.hex(h.finalizeBytes(n)), "streaming, byte by byte");
-    assertEquals(expectedHex, Blake3.hex(mode.get().hashAll(ByteBuffer.wrap(data), 1, n)), "tree, 1 thread");
-    assertEquals(expectedHex, Blake3.hex(mode.get().hashAll(ByteBuffer.wrap(data), 4, n)), "tree, 4 threads");
+    assertEquals(
+        expectedHex, Blake3.hex(mode.get().hashAll(ByteBuffer.wrap(data), 1, n)), "tree, 1 thread");
+    assertEquals(
+        expectedHex,
+        Blake3.hex(mode.get().hashAll(ByteBuffer.wrap(data), 4, n)),
+        "tree, 4 threads");
     ByteBuffer direct = ByteBuffer.allocateDirect(data.length).put(data).flip();
-    assertEquals(expectedHex, Blake3.hex(mode.get().hashAll(direct, 2, n)), "tree over a direct buffer");
-    assertEquals(expectedHex.substring(0, 64), Blake3.hex(mode.get().update(data).digest()), "default length is the prefix");
+    assertEquals(
+        expectedHex, Blake3.hex(mode.get().hashAll(direct, 2, n)), "tree over a direct buffer");
+    assertEquals(
+        expectedHex.substring(0, 64),
+        Blake3.hex(mode.get().update(data).digest()),
+        "default length is the prefix");
     byte[] tail = new byte[n - 37];
     mode.get().update(data).finalizeTo(37, tail, 0, tail.length);
     assertEquals(expectedHex.substring(74), Blake3.hex(tail), "output read from a position");

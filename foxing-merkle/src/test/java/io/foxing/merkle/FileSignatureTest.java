@@ -35,8 +35,10 @@ class FileSignatureTest {
     assertEquals(13, FileSignature.chunkShiftFor(128L << 20), "128 MiB: 16,384 chunks of 8 KiB");
     assertEquals(14, FileSignature.chunkShiftFor((128L << 20) + 1));
     assertEquals(16, FileSignature.chunkShiftFor(1L << 30), "1 GiB: 16,384 chunks of 64 KiB");
-    assertEquals(49, FileSignature.chunkShiftFor(Long.MAX_VALUE), "the largest size has a chunk size too");
-    for (long size : new long[] {1, 8192, 8193, 100L << 20, 1L << 40, Long.MAX_VALUE / 2, Long.MAX_VALUE}) {
+    assertEquals(
+        49, FileSignature.chunkShiftFor(Long.MAX_VALUE), "the largest size has a chunk size too");
+    for (long size :
+        new long[] {1, 8192, 8193, 100L << 20, 1L << 40, Long.MAX_VALUE / 2, Long.MAX_VALUE}) {
       int shift = FileSignature.chunkShiftFor(size);
       assertTrue(FileSignature.chunkCount(size, shift) <= FileSignature.MAX_CHUNKS, "size " + size);
     }
@@ -79,7 +81,9 @@ class FileSignatureTest {
     byte[] data = FileSignature.compute(file(10, 2)).encode();
     data[4] = 9;
     SignatureException e = assertThrows(SignatureException.class, () -> FileSignature.decode(data));
-    assertTrue(e.getMessage().contains("version 9 is not supported (this reader knows version 1)"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("version 9 is not supported (this reader knows version 1)"),
+        e.getMessage());
   }
 
   @Test
@@ -88,7 +92,8 @@ class FileSignatureTest {
     byte[] good = s.encode();
     for (int len = 0; len < good.length; len++) {
       byte[] cut = Arrays.copyOf(good, len);
-      assertThrows(SignatureException.class, () -> FileSignature.decode(cut), "truncated to " + len);
+      assertThrows(
+          SignatureException.class, () -> FileSignature.decode(cut), "truncated to " + len);
     }
     Random r = new Random(42);
     for (int trial = 0; trial < 2000; trial++) {
@@ -96,7 +101,8 @@ class FileSignatureTest {
       int bit = r.nextInt(bad.length * 8);
       bad[bit / 8] ^= (byte) (1 << (bit % 8));
       try {
-        // a flip in the staleness fields gives a signature of another file state: never trusted for this one
+        // a flip in the staleness fields gives a signature of another file state: never trusted for
+        // this one
         assertNotEquals(s, FileSignature.decode(bad), "bit " + bit);
       } catch (SignatureException expected) {
         // damage detected
@@ -109,9 +115,11 @@ class FileSignatureTest {
     Path f = file(70000, 4);
     FileSignature s = FileSignature.compute(f);
     SignatureStore.Location where = SignatureStore.write(f, s);
-    assertEquals(SignatureStore.Location.XATTR, where, "/tmp-backed test directories have user xattrs");
+    assertEquals(
+        SignatureStore.Location.XATTR, where, "/tmp-backed test directories have user xattrs");
     assertEquals(s, SignatureStore.readFresh(f).orElseThrow());
-    Files.setLastModifiedTime(f, FileTime.fromMillis(Files.getLastModifiedTime(f).toMillis() + 1000));
+    Files.setLastModifiedTime(
+        f, FileTime.fromMillis(Files.getLastModifiedTime(f).toMillis() + 1000));
     assertTrue(SignatureStore.readFresh(f).isEmpty(), "a changed mtime makes it stale");
     assertEquals(s, SignatureStore.read(f).orElseThrow(), "still readable, just not trusted");
     SignatureStore.remove(f);
@@ -123,7 +131,8 @@ class FileSignatureTest {
     Path f = file(2 << 20, 5); // 256 chunks: 4,165 bytes, more than fits an ext4 attribute
     FileSignature s = FileSignature.compute(f);
     assertEquals(SignatureStore.Location.SIDECAR, SignatureStore.write(f, s));
-    assertTrue(Files.isRegularFile(f.resolveSibling(".foxing_meta").resolve(f.getFileName() + ".fxsig")));
+    assertTrue(
+        Files.isRegularFile(f.resolveSibling(".foxing_meta").resolve(f.getFileName() + ".fxsig")));
     assertEquals(s, SignatureStore.readFresh(f).orElseThrow());
     SignatureStore.remove(f);
     assertTrue(SignatureStore.read(f).isEmpty());

@@ -3,7 +3,10 @@ package io.foxing.merkle;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
-/** Stored signatures come from disks we do not control: decoding anything gives a signature or a SignatureException. */
+/**
+ * Stored signatures come from disks we do not control: decoding anything gives a signature or a
+ * SignatureException.
+ */
 class SignatureDecodeFuzzTest {
   @FuzzTest(maxDuration = "60s")
   void anyBytesDecodeOrAreRejected(FuzzedDataProvider data) {

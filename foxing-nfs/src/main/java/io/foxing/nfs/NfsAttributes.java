@@ -2,8 +2,8 @@ package io.foxing.nfs;
 
 /**
  * What the server says about a file (from GETATTR or READDIR). Owners are numeric when the server
- * sends numeric owner strings (ganesha: {@code Only_Numeric_Owners = true}); otherwise
- * {@link #uid()}/{@link #gid()} are -1 and {@link #owner()}/{@link #group()} hold the names.
+ * sends numeric owner strings (ganesha: {@code Only_Numeric_Owners = true}); otherwise {@link
+ * #uid()}/{@link #gid()} are -1 and {@link #owner()}/{@link #group()} hold the names.
  *
  * @param type the file type
  * @param size bytes
@@ -40,7 +40,14 @@ public record NfsAttributes(
 
   /** File types as NFSv4 names them ({@code nfs_ftype4}). */
   public enum Type {
-    REGULAR, DIRECTORY, BLOCK_DEVICE, CHARACTER_DEVICE, SYMLINK, SOCKET, FIFO, OTHER;
+    REGULAR,
+    DIRECTORY,
+    BLOCK_DEVICE,
+    CHARACTER_DEVICE,
+    SYMLINK,
+    SOCKET,
+    FIFO,
+    OTHER;
   }
 
   public boolean isDirectory() {

@@ -15,15 +15,15 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A user-space NFSv4.2 client (4.1 sessions, no kernel mount) for one export, opened from
- * {@code nfs://host[:port]/export/path}. Paths given to its methods are relative to that path
- * and may not contain {@code ..}. Thread-safe: calls from many threads run in parallel over a
- * pool of sessions ({@link NfsOptions#sessions()}).
+ * A user-space NFSv4.2 client (4.1 sessions, no kernel mount) for one export, opened from {@code
+ * nfs://host[:port]/export/path}. Paths given to its methods are relative to that path and may not
+ * contain {@code ..}. Thread-safe: calls from many threads run in parallel over a pool of sessions
+ * ({@link NfsOptions#sessions()}).
  *
  * <p>Files are written atomically: under a temporary name beside the target, renamed over it when
  * complete. A file that fits one request goes in a single round trip; larger files are streamed
- * with pipelined WRITEs and a COMMIT. A server restart is ridden out: the client reconnects,
- * builds a new session and repeats what was cut off, until {@link NfsOptions#recoveryTimeout()}.
+ * with pipelined WRITEs and a COMMIT. A server restart is ridden out: the client reconnects, builds
+ * a new session and repeats what was cut off, until {@link NfsOptions#recoveryTimeout()}.
  *
  * <pre>{@code
  * try (NfsClient nfs = NfsClient.connect(URI.create("nfs://10.0.0.5/export/backups"))) {
@@ -113,7 +113,10 @@ public final class NfsClient implements AutoCloseable {
     return p.isEmpty() || remote.lookupAttrs(dir(parent(p)), name(p), p) != null;
   }
 
-  /** A directory's entries with their attributes, in the server's order (READDIR, a page per round trip). */
+  /**
+   * A directory's entries with their attributes, in the server's order (READDIR, a page per round
+   * trip).
+   */
   public List<NfsDirEntry> list(String path) throws IOException {
     String p = Remote.normalize(path);
     List<NfsDirEntry> out = new ArrayList<>();
@@ -206,7 +209,8 @@ public final class NfsClient implements AutoCloseable {
   /** Creates (or replaces) a symbolic link at {@code path} pointing to {@code target}. */
   public void symlink(String path, String target, NfsMetadata meta) throws IOException {
     String p = Remote.normalize(path);
-    remote.createSpecial(dir(parent(p)), name(p), NfsAttributes.Type.SYMLINK, target, 0, 0, meta, p);
+    remote.createSpecial(
+        dir(parent(p)), name(p), NfsAttributes.Type.SYMLINK, target, 0, 0, meta, p);
   }
 
   /** The target of a symbolic link. */
@@ -223,8 +227,8 @@ public final class NfsClient implements AutoCloseable {
   }
 
   /**
-   * Copies a file within the export: server-side (NFSv4.2 COPY) where the server offers it, else
-   * by READ and WRITE through this client. The copy gets the source's permission bits.
+   * Copies a file within the export: server-side (NFSv4.2 COPY) where the server offers it, else by
+   * READ and WRITE through this client. The copy gets the source's permission bits.
    *
    * @return true if the server did the copy
    */

@@ -3,9 +3,9 @@ package io.foxing.nfs;
 import java.io.IOException;
 
 /**
- * The server answered an operation with an error status. The message names the operation, the
- * path it was about and the protocol name of the status ({@code NFS4ERR_NOENT}), so it reads
- * well on its own in a log or a copy report.
+ * The server answered an operation with an error status. The message names the operation, the path
+ * it was about and the protocol name of the status ({@code NFS4ERR_NOENT}), so it reads well on its
+ * own in a log or a copy report.
  */
 public class NfsException extends IOException {
   private final NfsStatus status;
@@ -23,8 +23,13 @@ public class NfsException extends IOException {
       // the server is full (or the quota is): callers that stall on a full disk recognise it as
       // they do ENOSPC and EDQUOT from a local one
       boolean quota = status == NfsStatus.DQUOT;
-      initCause(new io.foxing.api.ErrnoException.NoSpace(operation, path, quota ? 122 : 28, quota ? "EDQUOT" : "ENOSPC",
-          quota ? "quota exceeded on the NFS server" : "no space left on the NFS server"));
+      initCause(
+          new io.foxing.api.ErrnoException.NoSpace(
+              operation,
+              path,
+              quota ? 122 : 28,
+              quota ? "EDQUOT" : "ENOSPC",
+              quota ? "quota exceeded on the NFS server" : "no space left on the NFS server"));
     }
   }
 

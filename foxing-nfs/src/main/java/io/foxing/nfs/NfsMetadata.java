@@ -1,8 +1,8 @@
 package io.foxing.nfs;
 
 /**
- * Metadata to set on a file: any of mode, owner, group, access and modification time. Unset
- * fields are left as the server makes them. Immutable; build with {@link #builder()}.
+ * Metadata to set on a file: any of mode, owner, group, access and modification time. Unset fields
+ * are left as the server makes them. Immutable; build with {@link #builder()}.
  */
 public final class NfsMetadata {
   /** Sets nothing. */
@@ -70,7 +70,10 @@ public final class NfsMetadata {
     return builder().mode(mode).owner(uid, gid).build();
   }
 
-  /** The same without the mode (a change of owner after it would clear set-id bits; symlinks have none). */
+  /**
+   * The same without the mode (a change of owner after it would clear set-id bits; symlinks have
+   * none).
+   */
   public NfsMetadata withoutMode() {
     return copy().mode(-1).build();
   }
@@ -91,8 +94,15 @@ public final class NfsMetadata {
 
   @Override
   public String toString() {
-    return "NfsMetadata[mode=" + (mode < 0 ? "-" : Integer.toOctalString(mode)) + ", uid=" + uid + ", gid=" + gid
-        + (hasMtime ? ", mtime=" + mtimeNanos : "") + (hasAtime ? ", atime=" + atimeNanos : "") + "]";
+    return "NfsMetadata[mode="
+        + (mode < 0 ? "-" : Integer.toOctalString(mode))
+        + ", uid="
+        + uid
+        + ", gid="
+        + gid
+        + (hasMtime ? ", mtime=" + mtimeNanos : "")
+        + (hasAtime ? ", atime=" + atimeNanos : "")
+        + "]";
   }
 
   public static final class Builder {

@@ -14,7 +14,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The high-level client against a real ganesha; every result is checked in the export directory on disk. */
+/**
+ * The high-level client against a real ganesha; every result is checked in the export directory on
+ * disk.
+ */
 class NfsClientTest {
   @TempDir static Path tmp;
   static Ganesha server;
@@ -42,7 +45,10 @@ class NfsClientTest {
     byte[] data = "hello, export\n".getBytes(StandardCharsets.UTF_8);
     long mtime = 1_700_000_000_123_456_789L;
     long before = nfs.roundTrips();
-    nfs.writeFile("small/a/b/hello.txt", data, NfsMetadata.builder().mode(0640).owner(1234, 5678).mtimeNanos(mtime).build());
+    nfs.writeFile(
+        "small/a/b/hello.txt",
+        data,
+        NfsMetadata.builder().mode(0640).owner(1234, 5678).mtimeNanos(mtime).build());
     assertEquals(1, nfs.roundTrips() - before, "a small file is one compound");
 
     Path onDisk = server.exportDir().resolve("small/a/b/hello.txt");
@@ -53,7 +59,10 @@ class NfsClientTest {
     java.time.Instant m = Files.getLastModifiedTime(onDisk).toInstant();
     assertEquals(mtime, m.getEpochSecond() * 1_000_000_000L + m.getNano());
     try (var names = Files.list(onDisk.getParent())) {
-      assertEquals(List.of("hello.txt"), names.map(p -> p.getFileName().toString()).toList(), "no temporary name left");
+      assertEquals(
+          List.of("hello.txt"),
+          names.map(p -> p.getFileName().toString()).toList(),
+          "no temporary name left");
     }
 
     NfsAttributes a = nfs.stat("small/a/b/hello.txt");
@@ -91,12 +100,21 @@ class NfsClientTest {
     Path d = server.exportDir().resolve("ns/d");
     assertEquals("f", Files.readSymbolicLink(d.resolve("link")).toString());
     assertEquals("f", nfs.readlink("ns/d/link"));
-    assertEquals(Files.getAttribute(d.resolve("f"), "unix:ino"), Files.getAttribute(d.resolve("hard"), "unix:ino"));
+    assertEquals(
+        Files.getAttribute(d.resolve("f"), "unix:ino"),
+        Files.getAttribute(d.resolve("hard"), "unix:ino"));
     assertEquals(2, nfs.stat("ns/d/f").links());
 
     List<String> names = nfs.list("ns/d").stream().map(NfsDirEntry::name).sorted().toList();
     assertEquals(List.of("f", "hard", "link"), names);
-    assertEquals(NfsAttributes.Type.SYMLINK, nfs.list("ns/d").stream().filter(e -> e.name().equals("link")).findFirst().orElseThrow().attributes().type());
+    assertEquals(
+        NfsAttributes.Type.SYMLINK,
+        nfs.list("ns/d").stream()
+            .filter(e -> e.name().equals("link"))
+            .findFirst()
+            .orElseThrow()
+            .attributes()
+            .type());
 
     nfs.rename("ns/d/f", "ns/d/g");
     assertTrue(Files.exists(d.resolve("g")));
@@ -115,7 +133,9 @@ class NfsClientTest {
     nfs.mkdirs("cp");
     nfs.writeFile("cp/src", data, NfsMetadata.builder().mode(0604).build());
     boolean serverSide = nfs.copyFile("cp/src", "cp/dst");
-    assertFalse(serverSide, "ganesha 4.3 answers NOTSUPP to COPY; if it now copies, this test should say so");
+    assertFalse(
+        serverSide,
+        "ganesha 4.3 answers NOTSUPP to COPY; if it now copies, this test should say so");
     Path dst = server.exportDir().resolve("cp/dst");
     assertArrayEquals(data, Files.readAllBytes(dst));
     assertEquals("rw----r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(dst)));
@@ -126,7 +146,8 @@ class NfsClientTest {
     String deep = String.join("/", java.util.Collections.nCopies(30, "d"));
     nfs.mkdirs(deep);
     nfs.writeFile(deep + "/f", new byte[] {42}, NfsMetadata.NONE);
-    try (NfsClient fresh = NfsClient.connect(server.uri(""))) { // no cached handles: one long lookup
+    try (NfsClient fresh =
+        NfsClient.connect(server.uri(""))) { // no cached handles: one long lookup
       assertEquals(1, fresh.stat(deep + "/f").size());
     }
     assertTrue(Files.exists(server.exportDir().resolve(deep + "/f")));

@@ -8,9 +8,9 @@ import io.foxing.api.CopyListener;
 import io.foxing.api.CopyOptions;
 import io.foxing.api.CopyReport;
 import io.foxing.copy.testing.CopierContract;
+import io.foxing.nfs.testing.Ganesha;
 import io.foxing.testkit.Prerequisites;
 import io.foxing.testkit.Shell;
-import io.foxing.nfs.testing.Ganesha;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,8 +22,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The copier contract for {@code nfs://} targets: the same engine and rules as a local copy, checked
- * on ganesha's export directory. Each test works in its own directory of one export.
+ * The copier contract for {@code nfs://} targets: the same engine and rules as a local copy,
+ * checked on ganesha's export directory. Each test works in its own directory of one export.
  */
 class NfsCopierContractTest extends CopierContract {
   private static Ganesha ganesha;
@@ -61,7 +61,10 @@ class NfsCopierContractTest extends CopierContract {
     return ganesha.exportDir().resolve(area).resolve(sub);
   }
 
-  /** Through the server: ganesha caches directories, so files made behind its back show up only later. */
+  /**
+   * Through the server: ganesha caches directories, so files made behind its back show up only
+   * later.
+   */
   @Override
   protected void makeOnTarget(String relPath, String contents) throws Exception {
     try (NfsClient nfs = NfsClient.connect(ganesha.uri(area))) {
@@ -80,7 +83,10 @@ class NfsCopierContractTest extends CopierContract {
     }
   }
 
-  /** NFS here carries no xattrs: each one of a copied file is in the report and warned about, never dropped silently. */
+  /**
+   * NFS here carries no xattrs: each one of a copied file is in the report and warned about, never
+   * dropped silently.
+   */
   @Test
   void extendedAttributesItCannotCarryAreReported() throws Exception {
     Path src = tmp.resolve("x");
@@ -88,14 +94,20 @@ class NfsCopierContractTest extends CopierContract {
     Files.writeString(src.resolve("f"), "data");
     Shell.run("setfattr", "-n", "user.colour", "-v", "blue", src.resolve("f").toString()).check();
     List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
-    CopyReport r = copier("dst", CopyOptions.archive()).copy(List.of(src + "/"), new CopyListener() {
-      @Override
-      public void warning(String path, String message) {
-        warnings.add(path + ": " + message);
-      }
-    });
+    CopyReport r =
+        copier("dst", CopyOptions.archive())
+            .copy(
+                List.of(src + "/"),
+                new CopyListener() {
+                  @Override
+                  public void warning(String path, String message) {
+                    warnings.add(path + ": " + message);
+                  }
+                });
     assertEquals(java.util.Map.of("user.colour", 1L), r.xattrsNotPreserved(), r.toString());
-    assertEquals(List.of("f: xattr user.colour not preserved: the target carries no extended attributes"), warnings);
+    assertEquals(
+        List.of("f: xattr user.colour not preserved: the target carries no extended attributes"),
+        warnings);
     assertEquals("data", Files.readString(onDisk("dst/f")));
   }
 

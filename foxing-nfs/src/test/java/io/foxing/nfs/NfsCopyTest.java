@@ -7,9 +7,9 @@ import io.foxing.api.Copiers;
 import io.foxing.api.CopyListener;
 import io.foxing.api.CopyOptions;
 import io.foxing.api.CopyReport;
+import io.foxing.nfs.testing.Ganesha;
 import io.foxing.testkit.Prerequisites;
 import io.foxing.testkit.Shell;
-import io.foxing.nfs.testing.Ganesha;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -43,9 +43,12 @@ class NfsCopyTest {
     return r.stdout().lines().filter(l -> !l.isBlank() && !l.startsWith(".L..t...... ")).toList();
   }
 
-  /** Every file type, modes with set-id and sticky bits, owners, ns times, hard links, odd sizes. */
+  /**
+   * Every file type, modes with set-id and sticky bits, owners, ns times, hard links, odd sizes.
+   */
   static void tree(Path dir) {
-    Shell.bash("""
+    Shell.bash(
+            """
         set -e
         d="$1"; mkdir -p "$d/sub/deeper" "$d/empty" "$d/sticky"
         chmod 1777 "$d/sticky"
@@ -69,7 +72,9 @@ class NfsCopyTest {
         touch -h -d '2001-02-03 04:05:06.123456789' "$d/rel-link"
         touch -d '1999-12-31 23:59:59.987654321' "$d/hello.txt" "$d/sub/4k"
         touch -d '2010-01-01 00:00:00.5' "$d/sub"
-        """, dir.toString()).check();
+        """,
+            dir.toString())
+        .check();
   }
 
   @Test
@@ -78,39 +83,52 @@ class NfsCopyTest {
     try (Ganesha g = Ganesha.start(tmp.resolve("server"))) {
       Path src = tmp.resolve("src");
       tree(src);
-      CopyReport first = copier(g, "dst", CopyOptions.archive()).copy(List.of(src + "/"), CopyListener.NONE);
+      CopyReport first =
+          copier(g, "dst", CopyOptions.archive()).copy(List.of(src + "/"), CopyListener.NONE);
       assertEquals(List.of(), first.failures());
       Path dst = g.exportDir().resolve("dst");
-      assertEquals(List.of(), rsyncDifferences(src, dst), "rsync -aniH --delete after fxcp -a to nfs://");
+      assertEquals(
+          List.of(), rsyncDifferences(src, dst), "rsync -aniH --delete after fxcp -a to nfs://");
       assertTrue(first.filesCopied() >= 9, first.toString());
       assertEquals(2, first.hardLinks());
 
       // unchanged: nothing is written again
-      CopyReport second = copier(g, "dst", CopyOptions.archive()).copy(List.of(src + "/"), CopyListener.NONE);
+      CopyReport second =
+          copier(g, "dst", CopyOptions.archive()).copy(List.of(src + "/"), CopyListener.NONE);
       assertEquals(0, second.filesCopied(), second.toString());
       assertEquals(first.filesCopied(), second.filesUpToDate(), second.toString());
 
       // edits, a type change, deletions: --delete makes the target equal again
-      Shell.bash("""
+      Shell.bash(
+              """
           set -e; d="$1"
           printf 'changed' > "$d/sub/4k"
           rm -r "$d/sub/deeper" "$d/zero"
           rm "$d/rel-link"; mkdir "$d/rel-link"
           chmod 700 "$d/empty"
           head -c 2000000 /dev/urandom > "$d/sub/1m"
-          """, src.toString()).check();
+          """,
+              src.toString())
+          .check();
       // through the server (ganesha caches directories; files made behind its back show up later)
       try (NfsClient nfs = NfsClient.connect(g.uri("dst"))) {
-        nfs.writeFile("only-on-target", "stale".getBytes(java.nio.charset.StandardCharsets.UTF_8), NfsMetadata.NONE);
+        nfs.writeFile(
+            "only-on-target",
+            "stale".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            NfsMetadata.NONE);
         nfs.mkdirs("stale-dir/inner");
         nfs.writeFile("stale-dir/inner/f", new byte[10], NfsMetadata.NONE);
       }
-      CopyReport third = copier(g, "dst", CopyOptions.archive().toBuilder().delete(true).build())
-          .copy(List.of(src + "/"), CopyListener.NONE);
+      CopyReport third =
+          copier(g, "dst", CopyOptions.archive().toBuilder().delete(true).build())
+              .copy(List.of(src + "/"), CopyListener.NONE);
       assertEquals(List.of(), third.failures());
       assertEquals(List.of(), rsyncDifferences(src, dst));
       try (Stream<Path> all = Files.walk(dst)) {
-        assertEquals(List.of(), all.filter(p -> p.getFileName().toString().contains(".fxtmp-")).toList(), "no temporary files left");
+        assertEquals(
+            List.of(),
+            all.filter(p -> p.getFileName().toString().contains(".fxtmp-")).toList(),
+            "no temporary files left");
       }
     }
   }
@@ -120,33 +138,42 @@ class NfsCopyTest {
     Prerequisites.requireRoot("ganesha");
     try (Ganesha g = Ganesha.start(tmp.resolve("server"))) {
       Path src = tmp.resolve("src");
-      Shell.bash("""
+      Shell.bash(
+              """
           set -e; d="$1"
           for i in $(seq 1 40); do mkdir -p "$d/dir$i"; for j in $(seq 1 50); do head -c $((i * 37 + j * 11)) /dev/urandom > "$d/dir$i/f$j"; done; done
           for i in 1 2 3; do head -c 20000000 /dev/urandom > "$d/dir$i/large$i"; done
-          """, src.toString()).check();
+          """,
+              src.toString())
+          .check();
       Copier c = copier(g, "dst", CopyOptions.archive());
-      CompletableFuture<CopyReport> copy = CompletableFuture.supplyAsync(() -> {
-        try {
-          return c.copy(List.of(src + "/"), CopyListener.NONE);
-        } catch (Exception e) {
-          throw new RuntimeException(e);
-        }
-      });
+      CompletableFuture<CopyReport> copy =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return c.copy(List.of(src + "/"), CopyListener.NONE);
+                } catch (Exception e) {
+                  throw new RuntimeException(e);
+                }
+              });
       Path dst = g.exportDir().resolve("dst");
       // restart once a few hundred files have landed
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       while (countFiles(dst) < 300 && !copy.isDone() && System.nanoTime() < deadline) {
         Thread.sleep(5);
       }
-      assertFalse(copy.isDone(), "the copy finished before the restart could happen; make the tree larger");
+      assertFalse(
+          copy.isDone(), "the copy finished before the restart could happen; make the tree larger");
       g.restart();
       CopyReport report = copy.get(120, TimeUnit.SECONDS);
       assertEquals(List.of(), report.failures());
       assertEquals(2003, report.filesCopied());
       assertEquals(List.of(), rsyncDifferences(src, dst));
       try (Stream<Path> all = Files.walk(dst)) {
-        assertEquals(List.of(), all.filter(p -> p.getFileName().toString().contains(".fxtmp-")).toList(), "no temporary files left");
+        assertEquals(
+            List.of(),
+            all.filter(p -> p.getFileName().toString().contains(".fxtmp-")).toList(),
+            "no temporary files left");
       }
     }
   }

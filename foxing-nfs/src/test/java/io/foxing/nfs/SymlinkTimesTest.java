@@ -18,13 +18,23 @@ class SymlinkTimesTest {
 
   @Test
   void ganeshaVfsIgnoresTimesOnSymlinksAndLeavesTheTargetAlone() throws Exception {
-    try (Ganesha g = Ganesha.start(tmp.resolve("server")); NfsClient nfs = NfsClient.connect(g.uri(""))) {
-      nfs.writeFile("target", new byte[] {1}, NfsMetadata.builder().mtimeNanos(1_500_000_000_000_000_000L).build());
+    try (Ganesha g = Ganesha.start(tmp.resolve("server"));
+        NfsClient nfs = NfsClient.connect(g.uri(""))) {
+      nfs.writeFile(
+          "target",
+          new byte[] {1},
+          NfsMetadata.builder().mtimeNanos(1_500_000_000_000_000_000L).build());
       long wanted = 1_000_000_000_000_000_000L;
       nfs.symlink("link", "target", NfsMetadata.builder().mtimeNanos(wanted).build());
       Path link = g.exportDir().resolve("link");
-      assertNotEquals(wanted / 1_000_000, Files.getLastModifiedTime(link, LinkOption.NOFOLLOW_LINKS).toMillis(), "the server now sets symlink times");
-      assertEquals(1_500_000_000_000L, Files.getLastModifiedTime(g.exportDir().resolve("target")).toMillis(), "the symlink's target was touched");
+      assertNotEquals(
+          wanted / 1_000_000,
+          Files.getLastModifiedTime(link, LinkOption.NOFOLLOW_LINKS).toMillis(),
+          "the server now sets symlink times");
+      assertEquals(
+          1_500_000_000_000L,
+          Files.getLastModifiedTime(g.exportDir().resolve("target")).toMillis(),
+          "the symlink's target was touched");
     }
   }
 }

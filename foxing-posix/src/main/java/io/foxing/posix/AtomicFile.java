@@ -27,9 +27,11 @@ public final class AtomicFile implements AutoCloseable {
   private final String where;
   public final int fd;
   private boolean published;
-  private boolean marked; // the temporary carries the mark (see Temporaries): taken off before the rename
+  private boolean
+      marked; // the temporary carries the mark (see Temporaries): taken off before the rename
 
-  private AtomicFile(int dirfd, byte[] cname, byte[] tmpName, boolean inPlace, int fd, String where) {
+  private AtomicFile(
+      int dirfd, byte[] cname, byte[] tmpName, boolean inPlace, int fd, String where) {
     this.dirfd = dirfd;
     this.cname = cname;
     this.tmpName = tmpName;
@@ -43,8 +45,17 @@ public final class AtomicFile implements AutoCloseable {
    *
    * @param noTmpfile devices known not to support {@code O_TMPFILE}; updated when one refuses
    */
-  public static AtomicFile open(int dirfd, long dev, byte[] name, byte[] cname, boolean replaces, boolean inPlace, int mode,
-      Set<Long> noTmpfile, String where) throws ErrnoException {
+  public static AtomicFile open(
+      int dirfd,
+      long dev,
+      byte[] name,
+      byte[] cname,
+      boolean replaces,
+      boolean inPlace,
+      int mode,
+      Set<Long> noTmpfile,
+      String where)
+      throws ErrnoException {
     if (inPlace && replaces) {
       int fd = Posix.openat(dirfd, cname, LibC.O_WRONLY | LibC.O_TRUNC | LibC.O_NOFOLLOW, 0, where);
       return new AtomicFile(dirfd, cname, null, true, fd, where);
@@ -61,7 +72,9 @@ public final class AtomicFile implements AutoCloseable {
       noTmpfile.add(dev);
     }
     byte[] tmp = Temporaries.nameFor(name);
-    int fd = Posix.openat(dirfd, tmp, LibC.O_WRONLY | LibC.O_CREAT | LibC.O_EXCL | LibC.O_NOFOLLOW, mode, where);
+    int fd =
+        Posix.openat(
+            dirfd, tmp, LibC.O_WRONLY | LibC.O_CREAT | LibC.O_EXCL | LibC.O_NOFOLLOW, mode, where);
     AtomicFile t = new AtomicFile(dirfd, cname, tmp, false, fd, where);
     t.marked = Temporaries.mark(fd);
     return t;
@@ -71,8 +84,8 @@ public final class AtomicFile implements AutoCloseable {
 
   /**
    * The permission bits the file has now, or -1 when it was rewritten in place. A new file is
-   * created with its final mode (less the umask), usually saving a chmod; that is safe because
-   * it cannot be opened by name before {@link #publish()}, or only as an unfinished temporary.
+   * created with its final mode (less the umask), usually saving a chmod; that is safe because it
+   * cannot be opened by name before {@link #publish()}, or only as an unfinished temporary.
    */
   public int createdMode(int mode) {
     return inPlace ? -1 : mode & ~Posix.umask() & 07777;
@@ -96,7 +109,8 @@ public final class AtomicFile implements AutoCloseable {
         // someone created the name meanwhile: replace it atomically like any other file
       }
       byte[] tmp = Temporaries.nameFor(Metadata.trimNul(cname));
-      Posix.linkFd(fd, dirfd, tmp, where); // unmarked: it has its name for the instant before the rename
+      Posix.linkFd(
+          fd, dirfd, tmp, where); // unmarked: it has its name for the instant before the rename
       renameOver(tmp);
       return;
     }
@@ -116,7 +130,9 @@ public final class AtomicFile implements AutoCloseable {
     }
   }
 
-  /** Closes the descriptor; an unpublished temporary is removed (an unnamed one vanishes by itself). */
+  /**
+   * Closes the descriptor; an unpublished temporary is removed (an unnamed one vanishes by itself).
+   */
   @Override
   public void close() {
     Posix.close(fd);

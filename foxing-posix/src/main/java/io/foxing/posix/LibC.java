@@ -6,13 +6,13 @@ import com.sun.jna.Pointer;
 import java.nio.ByteBuffer;
 
 /**
- * The one raw glibc binding of the house, with C names and C types, x86_64/aarch64 Linux only:
- * the file calls of the copy engine and the archive's tree import, and the event calls of the
- * capture sources (fanotify, epoll, eventfd, mmap). Direct-mapped (registered natives) because a
- * copy makes several calls per file and interface proxies cost microseconds each. Paths are
- * NUL-terminated byte arrays so names that are not UTF-8 survive. Nothing here checks errors:
- * {@link Posix} turns {@code -1} plus errno into typed exceptions. Loading it is checked once by
- * {@link NativeSupport}, whose message says what to do when it fails.
+ * The one raw glibc binding of the house, with C names and C types, x86_64/aarch64 Linux only: the
+ * file calls of the copy engine and the archive's tree import, and the event calls of the capture
+ * sources (fanotify, epoll, eventfd, mmap). Direct-mapped (registered natives) because a copy makes
+ * several calls per file and interface proxies cost microseconds each. Paths are NUL-terminated
+ * byte arrays so names that are not UTF-8 survive. Nothing here checks errors: {@link Posix} turns
+ * {@code -1} plus errno into typed exceptions. Loading it is checked once by {@link NativeSupport},
+ * whose message says what to do when it fails.
  */
 public final class LibC {
   static {
@@ -40,6 +40,7 @@ public final class LibC {
   public static final int O_NOATIME = 0x40000;
   public static final int O_CLOEXEC = 0x80000;
   public static final int O_PATH = 0x200000;
+
   /** __O_TMPFILE | O_DIRECTORY: an unnamed file in the given directory. */
   public static final int O_TMPFILE = 0x410000;
 
@@ -66,7 +67,10 @@ public final class LibC {
   public static final int STATX_BASIC_STATS = 0x7ff;
   public static final int FICLONE = 0x40049409;
   public static final int XATTR_CREATE = 1;
-  /** _IOR(0x15, 0, struct fsuuid2): the filesystem's UUID, 1 length byte then 16 bytes (Linux 6.5+). */
+
+  /**
+   * _IOR(0x15, 0, struct fsuuid2): the filesystem's UUID, 1 length byte then 16 bytes (Linux 6.5+).
+   */
   public static final long FS_IOC_GETFSUUID = 0x80111500L;
 
   public static native int openat(int dirfd, byte[] path, int flags, int mode);
@@ -85,7 +89,8 @@ public final class LibC {
 
   public static native long readlinkat(int dirfd, byte[] path, byte[] buf, long size);
 
-  public static native int linkat(int olddirfd, byte[] oldpath, int newdirfd, byte[] newpath, int flags);
+  public static native int linkat(
+      int olddirfd, byte[] oldpath, int newdirfd, byte[] newpath, int flags);
 
   public static native int unlinkat(int dirfd, byte[] path, int flags);
 
@@ -120,7 +125,8 @@ public final class LibC {
   /** {@code struct statfs} (120 bytes on x86_64 and aarch64). */
   public static native int fstatfs(int fd, ByteBuffer buf);
 
-  public static native long copy_file_range(int fdIn, Pointer offIn, int fdOut, Pointer offOut, long len, int flags);
+  public static native long copy_file_range(
+      int fdIn, Pointer offIn, int fdOut, Pointer offOut, long len, int flags);
 
   public static native long sendfile(int outFd, int inFd, Pointer offset, long count);
 
@@ -144,7 +150,8 @@ public final class LibC {
 
   public static native int socket(int domain, int type, int protocol);
 
-  public static native long sendto(int fd, byte[] buf, long len, int flags, byte[] addr, int addrlen);
+  public static native long sendto(
+      int fd, byte[] buf, long len, int flags, byte[] addr, int addrlen);
 
   public static native int fdatasync(int fd);
 
@@ -176,7 +183,8 @@ public final class LibC {
 
   public static native int eventfd(int initval, int flags);
 
-  public static native Pointer mmap(Pointer addr, long length, int prot, int flags, int fd, long offset);
+  public static native Pointer mmap(
+      Pointer addr, long length, int prot, int flags, int fd, long offset);
 
   public static native int munmap(Pointer addr, long length);
 

@@ -1,42 +1,54 @@
 package io.foxing.posix;
 
-import io.foxing.api.spi.Itemize;
-import io.foxing.api.spi.FileStat;
 import io.foxing.api.CopyOptions;
 import io.foxing.api.ErrnoException;
 import io.foxing.api.Preserve;
+import io.foxing.api.spi.FileStat;
+import io.foxing.api.spi.Itemize;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * Brings one target entry's metadata in line with its source: owner, mode, xattrs and ACLs,
- * then times (last, since every other change moves ctime and some move mtime). Works on a held
- * descriptor where there is one; symlinks and special files, which cannot be opened for writing,
- * go through their directory's descriptor and never follow a final symlink.
+ * Brings one target entry's metadata in line with its source: owner, mode, xattrs and ACLs, then
+ * times (last, since every other change moves ctime and some move mtime). Works on a held
+ * descriptor where there is one; symlinks and special files, which cannot be opened for writing, go
+ * through their directory's descriptor and never follow a final symlink.
  *
- * <p>Returns which attributes changed, as rsync's itemize letters, so a dry run and an update
- * print the same thing.
+ * <p>Returns which attributes changed, as rsync's itemize letters, so a dry run and an update print
+ * the same thing.
  */
 public final class Metadata {
 
   private static final byte[] ACL_PREFIX = "system.posix_acl_".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] SYSTEM_PREFIX = "system.".getBytes(StandardCharsets.US_ASCII);
-  /** XFS shows root its on-disk form of POSIX ACLs under these names; the ACL itself is copied as system.posix_acl_*. */
-  private static final byte[] XFS_ACL_PREFIX = "trusted.SGI_ACL_".getBytes(StandardCharsets.US_ASCII);
-  /** Where the copy engine keeps a file's chunk signature (merkle's {@code SignatureStore.XATTR} under {@code user.}). */
-  public static final byte[] SIGNATURE_XATTR = "user.foxing.sig\0".getBytes(StandardCharsets.US_ASCII);
+
+  /**
+   * XFS shows root its on-disk form of POSIX ACLs under these names; the ACL itself is copied as
+   * system.posix_acl_*.
+   */
+  private static final byte[] XFS_ACL_PREFIX =
+      "trusted.SGI_ACL_".getBytes(StandardCharsets.US_ASCII);
+
+  /**
+   * Where the copy engine keeps a file's chunk signature (merkle's {@code SignatureStore.XATTR}
+   * under {@code user.}).
+   */
+  public static final byte[] SIGNATURE_XATTR =
+      "user.foxing.sig\0".getBytes(StandardCharsets.US_ASCII);
 
   /** Where the copy engine keeps a directory's record (digests of both sides' entries). */
-  public static final byte[] DIR_RECORD_XATTR = "user.foxing.dir\0".getBytes(StandardCharsets.US_ASCII);
+  public static final byte[] DIR_RECORD_XATTR =
+      "user.foxing.dir\0".getBytes(StandardCharsets.US_ASCII);
 
   /**
    * Our own state on a target (signatures, directory records, the temporaries' mark): never copied
    * from a source, never removed as extraneous. Exact names: a user's other {@code user.foxing.*}
    * attributes are data like any other.
    */
-  private static final List<byte[]> OWN = List.of(SIGNATURE_XATTR, DIR_RECORD_XATTR, Temporaries.MARK);
+  private static final List<byte[]> OWN =
+      List.of(SIGNATURE_XATTR, DIR_RECORD_XATTR, Temporaries.MARK);
 
   private final CopyOptions options;
   private final io.foxing.api.spi.TargetReport counters;
@@ -48,8 +60,11 @@ public final class Metadata {
   }
 
   /** Where a target entry is: a held descriptor (or -1) and its directory descriptor plus name. */
-  public record Target(int fd, int dirfd, byte[] cname, FileStat before, int createdMode, int replacedMode) {
-    /** An entry that existed before ({@code before}), or one we made without knowing its mode yet. */
+  public record Target(
+      int fd, int dirfd, byte[] cname, FileStat before, int createdMode, int replacedMode) {
+    /**
+     * An entry that existed before ({@code before}), or one we made without knowing its mode yet.
+     */
     public Target(int fd, int dirfd, byte[] cname, FileStat before) {
       this(fd, dirfd, cname, before, -1, -1);
     }
@@ -60,13 +75,14 @@ public final class Metadata {
   }
 
   /**
-   * Where a source entry's xattrs are read: its open descriptor when there is one (cheaper),
-   * else its directory's descriptor and name.
+   * Where a source entry's xattrs are read: its open descriptor when there is one (cheaper), else
+   * its directory's descriptor and name.
    */
   public record Source(int fd, int dirfd, byte[] cname, FileStat stat) {}
 
   /** Applies (or, with {@code dryRun}, only compares) everything but times. */
-  public int applyAllButTimes(Source source, Target t, boolean dryRun, String where) throws ErrnoException {
+  public int applyAllButTimes(Source source, Target t, boolean dryRun, String where)
+      throws ErrnoException {
     FileStat src = source.stat;
     int changed = 0;
     FileStat before = t.before;
@@ -99,10 +115,15 @@ public final class Metadata {
     // without MODE, as rsync and cp without -p: an existing entry keeps its permissions, a new one
     // gets the source's less the umask, without setuid/setgid/sticky
     if (!symlink && (options.preserves(Preserve.MODE) || before == null)) {
-      int want = options.preserves(Preserve.MODE) ? src.permissions()
-          : t.replacedMode >= 0 ? t.replacedMode // a new file in place of an old one keeps the old one's permissions
-          : src.permissions() & 0777 & ~Posix.umask();
-      int current = before != null ? before.permissions() : t.createdMode; // -1: not known, so set it
+      int want =
+          options.preserves(Preserve.MODE)
+              ? src.permissions()
+              : t.replacedMode >= 0
+                  ? t.replacedMode // a new file in place of an old one keeps the old one's
+                  // permissions
+                  : src.permissions() & 0777 & ~Posix.umask();
+      int current =
+          before != null ? before.permissions() : t.createdMode; // -1: not known, so set it
       boolean chownClearedBits = (uidDiffers || gidDiffers) && (want & 06000) != 0;
       boolean modeDiffers = current != want || chownClearedBits;
       if (modeDiffers) {
@@ -124,8 +145,12 @@ public final class Metadata {
     return changed;
   }
 
-  /** Sets atime and mtime if mtime differs (or the entry is new). Returns {@link Itemize#TIME} if they differed. */
-  public int applyTimes(FileStat src, Target t, FileStat current, boolean dryRun, String where) throws ErrnoException {
+  /**
+   * Sets atime and mtime if mtime differs (or the entry is new). Returns {@link Itemize#TIME} if
+   * they differed.
+   */
+  public int applyTimes(FileStat src, Target t, FileStat current, boolean dryRun, String where)
+      throws ErrnoException {
     if (!options.preserves(Preserve.TIMES)) {
       return 0;
     }
@@ -143,7 +168,9 @@ public final class Metadata {
   }
 
   private boolean wanted(byte[] cname) {
-    return startsWith(cname, ACL_PREFIX) ? options.preserves(Preserve.ACLS) : options.preserves(Preserve.XATTRS) && isCopied(cname);
+    return startsWith(cname, ACL_PREFIX)
+        ? options.preserves(Preserve.ACLS)
+        : options.preserves(Preserve.XATTRS) && isCopied(cname);
   }
 
   /**
@@ -153,7 +180,9 @@ public final class Metadata {
    */
   public static boolean isCopied(byte[] cname) {
     return startsWith(cname, ACL_PREFIX)
-        || (!startsWith(cname, SYSTEM_PREFIX) && !startsWith(cname, XFS_ACL_PREFIX) && !isOwn(cname));
+        || (!startsWith(cname, SYSTEM_PREFIX)
+            && !startsWith(cname, XFS_ACL_PREFIX)
+            && !isOwn(cname));
   }
 
   /** Whether a (NUL-terminated) attribute name holds a POSIX ACL. */
@@ -171,7 +200,8 @@ public final class Metadata {
     return false;
   }
 
-  private int syncXattrs(Source source, Target t, boolean dryRun, String where) throws ErrnoException {
+  private int syncXattrs(Source source, Target t, boolean dryRun, String where)
+      throws ErrnoException {
     byte[] srcPath = source.fd >= 0 ? null : Posix.procPath(source.dirfd, source.cname);
     List<byte[]> names = wantedOf(Posix.listXattrs(source.fd, srcPath, where));
     boolean targetMayHave = t.before != null || inheritsAcl(t);
@@ -180,7 +210,10 @@ public final class Metadata {
     }
     boolean targetExists = !(dryRun && t.before == null);
     byte[] dstPath = targetExists && t.fd < 0 ? Posix.procPath(t.dirfd, t.cname) : null;
-    List<byte[]> existing = targetMayHave && targetExists ? wantedOf(Posix.listXattrs(t.fd, dstPath, where)) : List.of();
+    List<byte[]> existing =
+        targetMayHave && targetExists
+            ? wantedOf(Posix.listXattrs(t.fd, dstPath, where))
+            : List.of();
     int changed = 0;
     for (byte[] name : names) {
       byte[] value = Posix.getXattr(source.fd, srcPath, name, where);
@@ -214,12 +247,17 @@ public final class Metadata {
     return t.before == null ? 0 : changed;
   }
 
-  /** A new entry may have been given ACLs by its directory's default ACL; only then must we look. */
+  /**
+   * A new entry may have been given ACLs by its directory's default ACL; only then must we look.
+   */
   private boolean inheritsAcl(Target t) {
     return t.before == null && options.preserves(Preserve.ACLS) && defaultAclHint;
   }
 
-  /** Set by the copier when any target directory carries a default ACL; then new entries are checked too. */
+  /**
+   * Set by the copier when any target directory carries a default ACL; then new entries are checked
+   * too.
+   */
   public volatile boolean defaultAclHint;
 
   private List<byte[]> wantedOf(List<byte[]> all) {
@@ -257,7 +295,8 @@ public final class Metadata {
   }
 
   public static byte[] trimNul(byte[] cname) {
-    return cname.length > 0 && cname[cname.length - 1] == 0 ? Arrays.copyOf(cname, cname.length - 1) : cname;
+    return cname.length > 0 && cname[cname.length - 1] == 0
+        ? Arrays.copyOf(cname, cname.length - 1)
+        : cname;
   }
-
 }

@@ -15,10 +15,13 @@ import java.nio.charset.StandardCharsets;
 public final class Names {
   private Names() {}
 
-  private static final ThreadLocal<CharsetDecoder> UTF8 = ThreadLocal.withInitial(() ->
-      StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT));
+  private static final ThreadLocal<CharsetDecoder> UTF8 =
+      ThreadLocal.withInitial(
+          () ->
+              StandardCharsets.UTF_8
+                  .newDecoder()
+                  .onMalformedInput(CodingErrorAction.REPORT)
+                  .onUnmappableCharacter(CodingErrorAction.REPORT));
 
   /** A name or path for messages, reports and itemized output. */
   public static String display(byte[] name) {
@@ -32,7 +35,8 @@ public final class Names {
       ascii &= b >= 0;
     }
     if (plain && ascii) {
-      return new String(name, StandardCharsets.ISO_8859_1); // the common case: one byte per char, no decoder
+      return new String(
+          name, StandardCharsets.ISO_8859_1); // the common case: one byte per char, no decoder
     }
     if (plain) {
       try {
@@ -79,7 +83,10 @@ public final class Names {
   }
 
   private static void escape(StringBuilder sb, int b) {
-    sb.append("\\#").append((char) ('0' + (b >> 6))).append((char) ('0' + ((b >> 3) & 7))).append((char) ('0' + (b & 7)));
+    sb.append("\\#")
+        .append((char) ('0' + (b >> 6)))
+        .append((char) ('0' + ((b >> 3) & 7)))
+        .append((char) ('0' + (b & 7)));
   }
 
   /** One char per byte, for filter matching (rsync matches bytes, not characters). */

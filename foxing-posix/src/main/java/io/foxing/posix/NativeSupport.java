@@ -32,11 +32,6 @@ public final class NativeSupport {
     return CAUSE == null;
   }
 
-  /** Why libc cannot be called, or {@code null} when it can. */
-  public static Throwable unavailabilityCause() {
-    return CAUSE;
-  }
-
   /** The one line that says what to do when libc cannot be called, or {@code null} when it can. */
   public static String problem() {
     return CAUSE == null ? null : message(CAUSE);
@@ -50,7 +45,9 @@ public final class NativeSupport {
   }
 
   private static String message(Throwable cause) {
-    return "Foxing cannot call the C library (" + cause.getMessage() + "): it needs Linux on x86_64 or aarch64"
+    return "Foxing cannot call the C library ("
+        + cause.getMessage()
+        + "): it needs Linux on x86_64 or aarch64"
         + " with glibc; if JNA cannot unpack its native library, point -Djna.tmpdir at a writable directory"
         + " not mounted noexec, or -Djna.boot.library.path at JNA's linux-x86-64 (or linux-aarch64) directory";
   }

@@ -1,10 +1,9 @@
 package io.foxing.posix;
 
-import io.foxing.api.spi.FileStat;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import io.foxing.api.ErrnoException;
-import java.io.IOException;
+import io.foxing.api.spi.FileStat;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -12,10 +11,10 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The facade over {@link LibC}: every call checks its result and turns errno into a typed
- * {@link ErrnoException} whose message names the operation and the path. Paths in messages are
- * what the caller passes as {@code where} (the user's path), since the call itself only sees a
- * descriptor and a name. Thread-safe; scratch buffers are per thread.
+ * The facade over {@link LibC}: every call checks its result and turns errno into a typed {@link
+ * ErrnoException} whose message names the operation and the path. Paths in messages are what the
+ * caller passes as {@code where} (the user's path), since the call itself only sees a descriptor
+ * and a name. Thread-safe; scratch buffers are per thread.
  */
 public final class Posix {
   private Posix() {}
@@ -49,13 +48,37 @@ public final class Posix {
 
   static {
     String[][] known = {
-      {"1", "EPERM"}, {"2", "ENOENT"}, {"4", "EINTR"}, {"5", "EIO"}, {"6", "ENXIO"}, {"9", "EBADF"},
-      {"11", "EAGAIN"}, {"12", "ENOMEM"}, {"13", "EACCES"}, {"16", "EBUSY"}, {"17", "EEXIST"},
-      {"18", "EXDEV"}, {"19", "ENODEV"}, {"20", "ENOTDIR"}, {"21", "EISDIR"}, {"22", "EINVAL"},
-      {"24", "EMFILE"}, {"26", "ETXTBSY"}, {"27", "EFBIG"}, {"28", "ENOSPC"}, {"30", "EROFS"},
-      {"31", "EMLINK"}, {"34", "ERANGE"}, {"36", "ENAMETOOLONG"}, {"38", "ENOSYS"},
-      {"39", "ENOTEMPTY"}, {"40", "ELOOP"}, {"61", "ENODATA"}, {"95", "EOPNOTSUPP"},
-      {"116", "ESTALE"}, {"122", "EDQUOT"}
+      {"1", "EPERM"},
+      {"2", "ENOENT"},
+      {"4", "EINTR"},
+      {"5", "EIO"},
+      {"6", "ENXIO"},
+      {"9", "EBADF"},
+      {"11", "EAGAIN"},
+      {"12", "ENOMEM"},
+      {"13", "EACCES"},
+      {"16", "EBUSY"},
+      {"17", "EEXIST"},
+      {"18", "EXDEV"},
+      {"19", "ENODEV"},
+      {"20", "ENOTDIR"},
+      {"21", "EISDIR"},
+      {"22", "EINVAL"},
+      {"24", "EMFILE"},
+      {"26", "ETXTBSY"},
+      {"27", "EFBIG"},
+      {"28", "ENOSPC"},
+      {"30", "EROFS"},
+      {"31", "EMLINK"},
+      {"34", "ERANGE"},
+      {"36", "ENAMETOOLONG"},
+      {"38", "ENOSYS"},
+      {"39", "ENOTEMPTY"},
+      {"40", "ELOOP"},
+      {"61", "ENODATA"},
+      {"95", "EOPNOTSUPP"},
+      {"116", "ESTALE"},
+      {"122", "EDQUOT"}
     };
     for (String[] k : known) {
       NAMES[Integer.parseInt(k[0])] = k[1];
@@ -64,14 +87,18 @@ public final class Posix {
 
   /** The C name of an errno value, or {@code errno N}. */
   public static String errnoName(int errno) {
-    return errno > 0 && errno < NAMES.length && NAMES[errno] != null ? NAMES[errno] : "errno " + errno;
+    return errno > 0 && errno < NAMES.length && NAMES[errno] != null
+        ? NAMES[errno]
+        : "errno " + errno;
   }
 
   public static int lastError() {
     return Native.getLastError();
   }
 
-  /** The typed exception for a failed call: no-space, not-found and retryable get their own types. */
+  /**
+   * The typed exception for a failed call: no-space, not-found and retryable get their own types.
+   */
   public static ErrnoException error(String operation, String where, int errno) {
     String name = errnoName(errno);
     String text = LibC.strerror(errno);
@@ -104,7 +131,8 @@ public final class Posix {
 
   // ---- descriptors ----
 
-  public static int openat(int dirfd, byte[] cname, int flags, int mode, String where) throws ErrnoException {
+  public static int openat(int dirfd, byte[] cname, int flags, int mode, String where)
+      throws ErrnoException {
     int fd = LibC.openat(dirfd, cname, flags | LibC.O_CLOEXEC, mode);
     if (fd < 0) {
       throw fail("open", where);
@@ -112,9 +140,16 @@ public final class Posix {
     return fd;
   }
 
-  /** Opens {@code path} as given on the command line (following symlinks in it, as cp and rsync do). */
+  /**
+   * Opens {@code path} as given on the command line (following symlinks in it, as cp and rsync do).
+   */
   public static int openPath(String path, int flags, String where) throws ErrnoException {
-    return openat(LibC.AT_FDCWD, cstr(path.getBytes(java.nio.charset.StandardCharsets.UTF_8)), flags, 0, where);
+    return openat(
+        LibC.AT_FDCWD,
+        cstr(path.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+        flags,
+        0,
+        where);
   }
 
   public static void close(int fd) {
@@ -128,7 +163,10 @@ public final class Posix {
   private static final ThreadLocal<ByteBuffer> STATX_BUF =
       ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(256).order(ByteOrder.nativeOrder()));
 
-  /** statx of {@code cname} under {@code dirfd}, not following a final symlink; null if it does not exist. */
+  /**
+   * statx of {@code cname} under {@code dirfd}, not following a final symlink; null if it does not
+   * exist.
+   */
   public static FileStat statIfExists(int dirfd, byte[] cname, String where) throws ErrnoException {
     ByteBuffer b = STATX_BUF.get();
     if (LibC.statx(dirfd, cname, LibC.AT_SYMLINK_NOFOLLOW, LibC.STATX_BASIC_STATS, b) != 0) {
@@ -151,7 +189,9 @@ public final class Posix {
 
   public static FileStat fstat(int fd, String where) throws ErrnoException {
     ByteBuffer b = STATX_BUF.get();
-    if (LibC.statx(fd, EMPTY, LibC.AT_EMPTY_PATH | LibC.AT_SYMLINK_NOFOLLOW, LibC.STATX_BASIC_STATS, b) != 0) {
+    if (LibC.statx(
+            fd, EMPTY, LibC.AT_EMPTY_PATH | LibC.AT_SYMLINK_NOFOLLOW, LibC.STATX_BASIC_STATS, b)
+        != 0) {
       throw fail("stat", where);
     }
     return parseStatx(b);
@@ -190,11 +230,15 @@ public final class Posix {
         b.getLong(112),
         b.getInt(120),
         b.getLong(96),
-        // -1: the filesystem did not say (stx_mask lacks STATX_CTIME or STATX_INO); see DirRecords.racy
+        // -1: the filesystem did not say (stx_mask lacks STATX_CTIME or STATX_INO); see
+        // DirRecords.racy
         (b.getInt(0) & 0x180) == 0x180 ? b.getInt(104) : -1);
   }
 
-  /** What statfs(2) says of a filesystem: its magic number, its id, and the bytes an unprivileged user may still write. */
+  /**
+   * What statfs(2) says of a filesystem: its magic number, its id, and the bytes an unprivileged
+   * user may still write.
+   */
   public record FsInfo(long type, long fsid, long available) {}
 
   public static FsInfo statfs(int fd, String where) throws ErrnoException {
@@ -205,7 +249,10 @@ public final class Posix {
     return new FsInfo(b.getLong(0), b.getLong(56), b.getLong(32) * b.getLong(8));
   }
 
-  /** The filesystem's UUID (FS_IOC_GETFSUUID), or null where it has none (all zeros) or the kernel cannot tell. */
+  /**
+   * The filesystem's UUID (FS_IOC_GETFSUUID), or null where it has none (all zeros) or the kernel
+   * cannot tell.
+   */
   public static byte[] fsUuid(int fd) {
     byte[] buf = new byte[17];
     if (LibC.ioctl(fd, LibC.FS_IOC_GETFSUUID, buf) != 0) {
@@ -242,7 +289,8 @@ public final class Posix {
       throw fail("socket", address);
     }
     try {
-      if (LibC.sendto(fd, message, message.length, 0x4000 /* MSG_NOSIGNAL */, addr, addr.length) < 0) {
+      if (LibC.sendto(fd, message, message.length, 0x4000 /* MSG_NOSIGNAL */, addr, addr.length)
+          < 0) {
         throw fail("send to", address);
       }
     } finally {
@@ -254,16 +302,22 @@ public final class Posix {
   public static long makedev(int major, int minor) {
     long ma = major & 0xffffffffL;
     long mi = minor & 0xffffffffL;
-    return ((ma & 0xfffff000L) << 32) | ((ma & 0xfffL) << 8) | ((mi & 0xffffff00L) << 12) | (mi & 0xffL);
+    return ((ma & 0xfffff000L) << 32)
+        | ((ma & 0xfffL) << 8)
+        | ((mi & 0xffffff00L) << 12)
+        | (mi & 0xffL);
   }
 
   // ---- directories ----
 
-  /** One directory entry: its name's bytes and the d_type hint (0 when the filesystem gives none). */
+  /**
+   * One directory entry: its name's bytes and the d_type hint (0 when the filesystem gives none).
+   */
   public record Dirent(byte[] name, int type) {}
 
   private static final ThreadLocal<ByteBuffer> DENTS_BUF =
-      ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(64 * 1024).order(ByteOrder.nativeOrder()));
+      ThreadLocal.withInitial(
+          () -> ByteBuffer.allocateDirect(64 * 1024).order(ByteOrder.nativeOrder()));
 
   /** Every entry of the open directory except {@code .} and {@code ..}. */
   public static List<Dirent> readdir(int dirfd, String where) throws ErrnoException {
@@ -290,7 +344,9 @@ public final class Posix {
           end++;
         }
         int len = end - start;
-        boolean dot = (len == 1 && b.get(start) == '.') || (len == 2 && b.get(start) == '.' && b.get(start + 1) == '.');
+        boolean dot =
+            (len == 1 && b.get(start) == '.')
+                || (len == 2 && b.get(start) == '.' && b.get(start + 1) == '.');
         if (!dot) {
           byte[] name = new byte[len];
           b.get(start, name);
@@ -301,32 +357,39 @@ public final class Posix {
     }
   }
 
-  public static void mkdirat(int dirfd, byte[] cname, int mode, String where) throws ErrnoException {
+  public static void mkdirat(int dirfd, byte[] cname, int mode, String where)
+      throws ErrnoException {
     if (LibC.mkdirat(dirfd, cname, mode) != 0) {
       throw fail("mkdir", where);
     }
   }
 
-  public static void unlinkat(int dirfd, byte[] cname, boolean directory, String where) throws ErrnoException {
+  public static void unlinkat(int dirfd, byte[] cname, boolean directory, String where)
+      throws ErrnoException {
     if (LibC.unlinkat(dirfd, cname, directory ? LibC.AT_REMOVEDIR : 0) != 0) {
       throw fail(directory ? "rmdir" : "unlink", where);
     }
   }
 
   /** A new name for an existing entry, never following a final symlink. */
-  public static void linkat(int olddirfd, byte[] oldname, int newdirfd, byte[] newname, String where) throws ErrnoException {
+  public static void linkat(
+      int olddirfd, byte[] oldname, int newdirfd, byte[] newname, String where)
+      throws ErrnoException {
     if (LibC.linkat(olddirfd, oldname, newdirfd, newname, 0) != 0) {
       throw fail("link", where);
     }
   }
 
-  public static void renameat(int olddirfd, byte[] oldname, int newdirfd, byte[] newname, String where) throws ErrnoException {
+  public static void renameat(
+      int olddirfd, byte[] oldname, int newdirfd, byte[] newname, String where)
+      throws ErrnoException {
     if (LibC.renameat(olddirfd, oldname, newdirfd, newname) != 0) {
       throw fail("rename", where);
     }
   }
 
-  public static byte[] readlinkat(int dirfd, byte[] cname, long sizeHint, String where) throws ErrnoException {
+  public static byte[] readlinkat(int dirfd, byte[] cname, long sizeHint, String where)
+      throws ErrnoException {
     int cap = (int) Math.max(64, Math.min(sizeHint + 1, 1 << 20));
     while (true) {
       byte[] buf = new byte[cap];
@@ -341,27 +404,32 @@ public final class Posix {
     }
   }
 
-  public static void symlinkat(byte[] target, int dirfd, byte[] cname, String where) throws ErrnoException {
+  public static void symlinkat(byte[] target, int dirfd, byte[] cname, String where)
+      throws ErrnoException {
     if (LibC.symlinkat(cstr(target), dirfd, cname) != 0) {
       throw fail("symlink", where);
     }
   }
 
-  public static void mknodat(int dirfd, byte[] cname, int mode, long dev, String where) throws ErrnoException {
+  public static void mknodat(int dirfd, byte[] cname, int mode, long dev, String where)
+      throws ErrnoException {
     if (LibC.mknodat(dirfd, cname, mode, dev) != 0) {
       throw fail("mknod", where);
     }
   }
 
-  /** Whether linkat(AT_EMPTY_PATH) works for us (it needs CAP_DAC_READ_SEARCH); probed on first use. */
+  /**
+   * Whether linkat(AT_EMPTY_PATH) works for us (it needs CAP_DAC_READ_SEARCH); probed on first use.
+   */
   private static volatile boolean emptyPathLink = true;
 
   /**
-   * Gives the inode behind a descriptor (an {@code O_PATH} one, or an unnamed {@code O_TMPFILE})
-   * a name. With the capability, straight from the descriptor; otherwise through its /proc link,
+   * Gives the inode behind a descriptor (an {@code O_PATH} one, or an unnamed {@code O_TMPFILE}) a
+   * name. With the capability, straight from the descriptor; otherwise through its /proc link,
    * which needs no privilege but costs a path walk.
    */
-  public static void linkFd(int fd, int newdirfd, byte[] cname, String where) throws ErrnoException {
+  public static void linkFd(int fd, int newdirfd, byte[] cname, String where)
+      throws ErrnoException {
     if (emptyPathLink) {
       if (LibC.linkat(fd, EMPTY, newdirfd, cname, LibC.AT_EMPTY_PATH) == 0) {
         return;
@@ -372,7 +440,8 @@ public final class Posix {
       }
       emptyPathLink = false;
     }
-    byte[] proc = cstr(("/proc/self/fd/" + fd).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    byte[] proc =
+        cstr(("/proc/self/fd/" + fd).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     if (LibC.linkat(LibC.AT_FDCWD, proc, newdirfd, cname, LibC.AT_SYMLINK_FOLLOW) != 0) {
       throw fail("link", where);
     }
@@ -386,7 +455,8 @@ public final class Posix {
     }
   }
 
-  public static void fchmodat(int dirfd, byte[] cname, int mode, String where) throws ErrnoException {
+  public static void fchmodat(int dirfd, byte[] cname, int mode, String where)
+      throws ErrnoException {
     if (LibC.fchmodat(dirfd, cname, mode, 0) != 0) {
       throw fail("chmod", where);
     }
@@ -398,7 +468,8 @@ public final class Posix {
     }
   }
 
-  public static void lchownat(int dirfd, byte[] cname, int uid, int gid, String where) throws ErrnoException {
+  public static void lchownat(int dirfd, byte[] cname, int uid, int gid, String where)
+      throws ErrnoException {
     if (LibC.fchownat(dirfd, cname, uid, gid, LibC.AT_SYMLINK_NOFOLLOW) != 0) {
       throw fail("chown", where);
     }
@@ -410,7 +481,8 @@ public final class Posix {
     }
   }
 
-  public static void lutimensat(int dirfd, byte[] cname, long[] times, String where) throws ErrnoException {
+  public static void lutimensat(int dirfd, byte[] cname, long[] times, String where)
+      throws ErrnoException {
     if (LibC.utimensat(dirfd, cname, times, LibC.AT_SYMLINK_NOFOLLOW) != 0) {
       throw fail("set times", where);
     }
@@ -429,15 +501,16 @@ public final class Posix {
   private static volatile int umask = -1;
 
   /**
-   * The process's umask, read once from /proc/self/status (umask(2) can only be read by setting
-   * it, which would race with other threads); 022 if that line is missing.
+   * The process's umask, read once from /proc/self/status (umask(2) can only be read by setting it,
+   * which would race with other threads); 022 if that line is missing.
    */
   public static int umask() {
     int u = umask;
     if (u < 0) {
       u = 022;
       try {
-        for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+        for (String line :
+            java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
           if (line.startsWith("Umask:")) {
             u = Integer.parseInt(line.substring(6).trim(), 8);
             break;
@@ -455,8 +528,8 @@ public final class Posix {
 
   /**
    * The path that reaches entry {@code name} of the directory open as {@code dirfd} without
-   * resolving anything but that held descriptor; used with the l*xattr calls, which have no
-   * *at variants and must not follow a final symlink.
+   * resolving anything but that held descriptor; used with the l*xattr calls, which have no *at
+   * variants and must not follow a final symlink.
    */
   public static byte[] procPath(int dirfd, byte[] name) {
     int len = name.length > 0 && name[name.length - 1] == 0 ? name.length - 1 : name.length;
@@ -474,13 +547,15 @@ public final class Posix {
     return out; // the last byte stays 0: NUL-terminated for C
   }
 
-  private static final byte[] PROC_FD = "/proc/self/fd/".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  private static final byte[] PROC_FD =
+      "/proc/self/fd/".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
   /**
    * Extended attribute names of an entry (list order): of the open descriptor {@code fd} when it is
    * {@code >= 0}, else of {@code procPath} without following a final symlink.
    */
-  public static List<byte[]> listXattrs(int fd, byte[] procPath, String where) throws ErrnoException {
+  public static List<byte[]> listXattrs(int fd, byte[] procPath, String where)
+      throws ErrnoException {
     long n = fd >= 0 ? LibC.flistxattr(fd, null, 0) : LibC.llistxattr(procPath, null, 0);
     if (n < 0) {
       int e = lastError();
@@ -521,18 +596,22 @@ public final class Posix {
    * The value of one attribute (name NUL-terminated), by descriptor or path as {@link #listXattrs};
    * null if absent or the filesystem has no extended attributes.
    */
-  public static byte[] getXattr(int fd, byte[] procPath, byte[] cname, String where) throws ErrnoException {
+  public static byte[] getXattr(int fd, byte[] procPath, byte[] cname, String where)
+      throws ErrnoException {
     while (true) {
-      long n = fd >= 0 ? LibC.fgetxattr(fd, cname, null, 0) : LibC.lgetxattr(procPath, cname, null, 0);
+      long n =
+          fd >= 0 ? LibC.fgetxattr(fd, cname, null, 0) : LibC.lgetxattr(procPath, cname, null, 0);
       if (n < 0) {
         int e = lastError();
-        if (e == ENODATA || e == EOPNOTSUPP) { // absent, or a filesystem without xattrs (as listXattrs)
+        if (e == ENODATA
+            || e == EOPNOTSUPP) { // absent, or a filesystem without xattrs (as listXattrs)
           return null;
         }
         throw error("get xattr " + xattrName(cname), where, e);
       }
       byte[] buf = new byte[(int) n];
-      long got = fd >= 0 ? LibC.fgetxattr(fd, cname, buf, n) : LibC.lgetxattr(procPath, cname, buf, n);
+      long got =
+          fd >= 0 ? LibC.fgetxattr(fd, cname, buf, n) : LibC.lgetxattr(procPath, cname, buf, n);
       if (got >= 0) {
         return got == n ? buf : Arrays.copyOf(buf, (int) got);
       }
@@ -542,17 +621,22 @@ public final class Posix {
     }
   }
 
-  /** Sets one attribute; on a held descriptor when {@code fd >= 0}, else through {@code procPath}. */
-  public static void setXattr(int fd, byte[] procPath, byte[] cname, byte[] value, String where) throws ErrnoException {
-    int r = fd >= 0
-        ? LibC.fsetxattr(fd, cname, value, value.length, 0)
-        : LibC.lsetxattr(procPath, cname, value, value.length, 0);
+  /**
+   * Sets one attribute; on a held descriptor when {@code fd >= 0}, else through {@code procPath}.
+   */
+  public static void setXattr(int fd, byte[] procPath, byte[] cname, byte[] value, String where)
+      throws ErrnoException {
+    int r =
+        fd >= 0
+            ? LibC.fsetxattr(fd, cname, value, value.length, 0)
+            : LibC.lsetxattr(procPath, cname, value, value.length, 0);
     if (r != 0) {
       throw fail("set xattr " + xattrName(cname), where);
     }
   }
 
-  public static void removeXattr(int fd, byte[] procPath, byte[] cname, String where) throws ErrnoException {
+  public static void removeXattr(int fd, byte[] procPath, byte[] cname, String where)
+      throws ErrnoException {
     int r = fd >= 0 ? LibC.fremovexattr(fd, cname) : LibC.lremovexattr(procPath, cname);
     if (r != 0 && lastError() != ENODATA) {
       throw fail("remove xattr " + xattrName(cname), where);
@@ -566,10 +650,14 @@ public final class Posix {
 
   // ---- data ----
 
-  /** A native scratch buffer per thread for read/write copies: bounded memory, no per-file allocation. */
+  /**
+   * A native scratch buffer per thread for read/write copies: bounded memory, no per-file
+   * allocation.
+   */
   public static final int RW_BUFFER = 1 << 20;
 
-  private static final ThreadLocal<Memory> RW_MEM = ThreadLocal.withInitial(() -> new Memory(RW_BUFFER));
+  private static final ThreadLocal<Memory> RW_MEM =
+      ThreadLocal.withInitial(() -> new Memory(RW_BUFFER));
   private static final ThreadLocal<Memory> OFFSETS = ThreadLocal.withInitial(() -> new Memory(16));
 
   public static Memory rwBuffer() {
@@ -580,7 +668,8 @@ public final class Posix {
    * Reads up to {@code len} bytes at {@code offset} into {@code b[off..]} through the thread's
    * native buffer; returns the count read, 0 at the end of the file.
    */
-  public static int pread(int fd, byte[] b, int off, int len, long offset, String where) throws ErrnoException {
+  public static int pread(int fd, byte[] b, int off, int len, long offset, String where)
+      throws ErrnoException {
     Memory m = RW_MEM.get();
     long n = LibC.pread(fd, m, Math.min(len, RW_BUFFER), offset);
     if (n < 0) {
@@ -590,8 +679,11 @@ public final class Posix {
     return (int) n;
   }
 
-  /** Writes all of {@code b[off, off + len)} at {@code offset}, through the thread's native buffer. */
-  public static void pwriteFully(int fd, byte[] b, int off, int len, long offset, String where) throws ErrnoException {
+  /**
+   * Writes all of {@code b[off, off + len)} at {@code offset}, through the thread's native buffer.
+   */
+  public static void pwriteFully(int fd, byte[] b, int off, int len, long offset, String where)
+      throws ErrnoException {
     Memory m = RW_MEM.get();
     while (len > 0) {
       int n = Math.min(len, RW_BUFFER);
@@ -653,7 +745,9 @@ public final class Posix {
     return cstr(path.getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 
-  /** The target of a symlink such as {@code /proc/self/fd/N}, or {@code null} if it cannot be read. */
+  /**
+   * The target of a symlink such as {@code /proc/self/fd/N}, or {@code null} if it cannot be read.
+   */
   public static String readlink(String path) {
     byte[] buf = new byte[4096];
     long n = LibC.readlink(cpath(path), buf, buf.length);

@@ -6,7 +6,8 @@ import java.nio.file.Path;
 
 /**
  * What this process may do, from its effective capabilities in {@code /proc/self/status}: the one
- * privilege check of the house (the copy engine, the archive import and the event sources ask here).
+ * privilege check of the house (the copy engine, the archive import and the event sources ask
+ * here).
  */
 public final class Privileges {
   public static final int CAP_CHOWN = 0;
@@ -20,8 +21,8 @@ public final class Privileges {
   private static final boolean CAN_CHOWN = has(CAP_CHOWN);
 
   /**
-   * Whether files may be given to other owners: root, or a service that runs with
-   * {@code CAP_CHOWN} (foxingd's systemd unit). Asked once: capabilities do not grow at run time.
+   * Whether files may be given to other owners: root, or a service that runs with {@code CAP_CHOWN}
+   * (foxingd's systemd unit). Asked once: capabilities do not grow at run time.
    */
   public static boolean canChown() {
     return CAN_CHOWN;

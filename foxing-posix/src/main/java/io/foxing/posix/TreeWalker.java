@@ -14,8 +14,8 @@ import java.util.List;
  * source and target side by side on a pool, planning as it goes; that walk is its own.)
  *
  * <ul>
- *   <li>Each directory is opened {@code O_NOFOLLOW} under its parent's descriptor: a symlink is
- *       an entry, never followed, so a walk cannot leave the tree however the tree changes under it.
+ *   <li>Each directory is opened {@code O_NOFOLLOW} under its parent's descriptor: a symlink is an
+ *       entry, never followed, so a walk cannot leave the tree however the tree changes under it.
  *   <li>No recursion: a tree of any depth walks in constant stack, holding one descriptor per level
  *       it is inside (running out is one {@code EMFILE} error naming the path).
  *   <li>An entry that vanishes between the listing and its stat is passed over: it is gone.
@@ -26,8 +26,11 @@ import java.util.List;
 public final class TreeWalker {
   private TreeWalker() {}
 
-  /** One entry met by the walk. Descriptors in it belong to the walk: valid only during the call. */
-  public record Entry(int dirfd, byte[] name, byte[] path, String where, FileStat stat, int fd, int depth) {
+  /**
+   * One entry met by the walk. Descriptors in it belong to the walk: valid only during the call.
+   */
+  public record Entry(
+      int dirfd, byte[] name, byte[] path, String where, FileStat stat, int fd, int depth) {
     /** The name NUL-terminated, for the calls on {@link #dirfd}. */
     public byte[] cname() {
       return Posix.cstr(name);
@@ -43,7 +46,9 @@ public final class TreeWalker {
      */
     boolean visit(Entry entry) throws IOException;
 
-    /** A call about {@code where} failed; rethrow to end the walk (the default), return to go on. */
+    /**
+     * A call about {@code where} failed; rethrow to end the walk (the default), return to go on.
+     */
     default void failed(String where, ErrnoException e) throws IOException {
       throw e;
     }
@@ -55,7 +60,8 @@ public final class TreeWalker {
    *
    * @param sorted entries of each directory by name (bytewise), as archives want; else as listed
    */
-  public static void walk(int rootFd, String rootWhere, boolean sorted, Visitor visitor) throws IOException {
+  public static void walk(int rootFd, String rootWhere, boolean sorted, Visitor visitor)
+      throws IOException {
     Deque<Level> levels = new ArrayDeque<>();
     try {
       Level root = Level.of(rootFd, -1, new byte[0], rootWhere, sorted, visitor);
@@ -82,7 +88,9 @@ public final class TreeWalker {
             visitor.visit(new Entry(level.fd, name, path, where, st, -1, levels.size()));
             continue;
           }
-          int fd = Posix.openat(level.fd, cname, LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_NOFOLLOW, 0, where);
+          int fd =
+              Posix.openat(
+                  level.fd, cname, LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_NOFOLLOW, 0, where);
           boolean descend;
           try {
             descend = visitor.visit(new Entry(level.fd, name, path, where, st, fd, levels.size()));
@@ -114,7 +122,10 @@ public final class TreeWalker {
     return p;
   }
 
-  /** A directory being walked: its descriptor (owned unless it is the root), names, and where we are. */
+  /**
+   * A directory being walked: its descriptor (owned unless it is the root), names, and where we
+   * are.
+   */
   private static final class Level {
     final int fd;
     final int owned;
@@ -131,11 +142,17 @@ public final class TreeWalker {
       this.names = names;
     }
 
-    /** The listing of {@code fd}; null (and reported) if it cannot be read and the visitor goes on. */
-    static Level of(int fd, int owned, byte[] prefix, String where, boolean sorted, Visitor visitor) throws IOException {
+    /**
+     * The listing of {@code fd}; null (and reported) if it cannot be read and the visitor goes on.
+     */
+    static Level of(int fd, int owned, byte[] prefix, String where, boolean sorted, Visitor visitor)
+        throws IOException {
       List<byte[]> names;
       try {
-        names = Posix.readdir(fd, where).stream().map(Posix.Dirent::name).collect(java.util.stream.Collectors.toList());
+        names =
+            Posix.readdir(fd, where).stream()
+                .map(Posix.Dirent::name)
+                .collect(java.util.stream.Collectors.toList());
       } catch (ErrnoException e) {
         visitor.failed(where, e);
         return null;

@@ -19,7 +19,10 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The one native layer: its boundary, its availability check, typed errors, privileges and temporaries. */
+/**
+ * The one native layer: its boundary, its availability check, typed errors, privileges and
+ * temporaries.
+ */
 class PosixLayerTest {
 
   @Test
@@ -33,7 +36,8 @@ class PosixLayerTest {
     assertEquals(1, d.exports().size());
     ModuleDescriptor.Exports e = d.exports().iterator().next();
     assertEquals("io.foxing.posix", e.source());
-    assertEquals(Set.of("io.foxing.copy", "io.foxing.fxar", "io.foxing.bpf", "io.foxing.cli"), e.targets());
+    assertEquals(
+        Set.of("io.foxing.copy", "io.foxing.fxar", "io.foxing.bpf", "io.foxing.cli"), e.targets());
     Set<String> requires = new TreeSet<>();
     d.requires().forEach(r -> requires.add(r.name()));
     assertEquals(Set.of("java.base", "io.foxing.api", "com.sun.jna"), requires);
@@ -49,8 +53,14 @@ class PosixLayerTest {
   @Test
   void failedCallsAreTypedAndNameThePathAndTheErrno(@TempDir Path dir) {
     String missing = dir.resolve("missing").toString();
-    ErrnoException e = assertThrows(ErrnoException.NotFound.class,
-        () -> Posix.check(LibC.open(Posix.cpath(missing), LibC.O_RDONLY | LibC.O_CLOEXEC, 0), "open", missing));
+    ErrnoException e =
+        assertThrows(
+            ErrnoException.NotFound.class,
+            () ->
+                Posix.check(
+                    LibC.open(Posix.cpath(missing), LibC.O_RDONLY | LibC.O_CLOEXEC, 0),
+                    "open",
+                    missing));
     assertEquals("ENOENT", e.errnoName());
     assertEquals(missing, e.path());
     assertTrue(e.getMessage().startsWith(missing + ": open failed: "), e.getMessage());
@@ -60,7 +70,8 @@ class PosixLayerTest {
 
   @Test
   void anEventfdWakesItsEpoll() throws Exception {
-    int wake = (int) Posix.check(LibC.eventfd(0, LibC.EFD_CLOEXEC | LibC.O_NONBLOCK), "eventfd", "a test");
+    int wake =
+        (int) Posix.check(LibC.eventfd(0, LibC.EFD_CLOEXEC | LibC.O_NONBLOCK), "eventfd", "a test");
     int ep = Posix.epollOn("a test", wake);
     try {
       byte[] events = new byte[16];
@@ -96,13 +107,22 @@ class PosixLayerTest {
 
     int dirfd = Posix.openPath(dir.toString(), LibC.O_RDONLY | LibC.O_DIRECTORY, dir.toString());
     try {
-      Files.writeString(dir.resolve(new String(bare, StandardCharsets.UTF_8)), "a user's file with our kind of name");
+      Files.writeString(
+          dir.resolve(new String(bare, StandardCharsets.UTF_8)),
+          "a user's file with our kind of name");
       assertFalse(Temporaries.isOurs(dirfd, bare, dir.toString()), "a name alone proves nothing");
       byte[] marked = Arrays.copyOf(Temporaries.nameFor(name), tmp.length - 1);
-      int fd = Posix.openat(dirfd, Posix.cstr(marked), LibC.O_WRONLY | LibC.O_CREAT | LibC.O_EXCL, 0600, dir.toString());
+      int fd =
+          Posix.openat(
+              dirfd,
+              Posix.cstr(marked),
+              LibC.O_WRONLY | LibC.O_CREAT | LibC.O_EXCL,
+              0600,
+              dir.toString());
       boolean canMark = Temporaries.mark(fd);
       Posix.close(fd);
-      assertEquals(canMark, Temporaries.isOurs(dirfd, marked, dir.toString()), "the name and the mark");
+      assertEquals(
+          canMark, Temporaries.isOurs(dirfd, marked, dir.toString()), "the name and the mark");
     } finally {
       Posix.close(dirfd);
     }
@@ -110,11 +130,15 @@ class PosixLayerTest {
 
   @Test
   void ourOwnXattrsAreNeverCopiedAndOthersAre() {
-    for (byte[] own : new byte[][] {Metadata.SIGNATURE_XATTR, Metadata.DIR_RECORD_XATTR, Temporaries.MARK}) {
+    for (byte[] own :
+        new byte[][] {Metadata.SIGNATURE_XATTR, Metadata.DIR_RECORD_XATTR, Temporaries.MARK}) {
       assertTrue(Metadata.isOwn(own));
       assertFalse(Metadata.isCopied(own));
     }
-    assertTrue(Metadata.isCopied("user.foxing.test\0".getBytes(StandardCharsets.US_ASCII)), "a user's user.foxing.* is data");
-    assertArrayEquals("user.foxing.sig\0".getBytes(StandardCharsets.US_ASCII), Metadata.SIGNATURE_XATTR);
+    assertTrue(
+        Metadata.isCopied("user.foxing.test\0".getBytes(StandardCharsets.US_ASCII)),
+        "a user's user.foxing.* is data");
+    assertArrayEquals(
+        "user.foxing.sig\0".getBytes(StandardCharsets.US_ASCII), Metadata.SIGNATURE_XATTR);
   }
 }

@@ -1,7 +1,6 @@
 package io.foxing.posix;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
 import java.nio.charset.StandardCharsets;
@@ -12,7 +11,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The walk every whole-tree pass but the copy shares: depth without recursion, symlinks as entries, descriptors given back. */
+/**
+ * The walk every whole-tree pass but the copy shares: depth without recursion, symlinks as entries,
+ * descriptors given back.
+ */
 class TreeWalkerTest {
 
   private static int openDescriptors() {
@@ -37,14 +39,25 @@ class TreeWalkerTest {
     List<String> seen = new ArrayList<>();
     int fd = open(root);
     try {
-      TreeWalker.walk(fd, root.toString(), true, e -> {
-        seen.add(new String(e.path(), StandardCharsets.UTF_8) + (e.stat().isDirectory() ? "/" : "") + ":" + e.depth());
-        return true;
-      });
+      TreeWalker.walk(
+          fd,
+          root.toString(),
+          true,
+          e -> {
+            seen.add(
+                new String(e.path(), StandardCharsets.UTF_8)
+                    + (e.stat().isDirectory() ? "/" : "")
+                    + ":"
+                    + e.depth());
+            return true;
+          });
     } finally {
       Posix.close(fd);
     }
-    assertEquals(List.of("Z:1", "a:1", "b/:1", "b/c/:2", "b/c/f:3", "b/out:2"), seen, "the symlink is an entry, never walked into");
+    assertEquals(
+        List.of("Z:1", "a:1", "b/:1", "b/c/:2", "b/c/f:3", "b/out:2"),
+        seen,
+        "the symlink is an entry, never walked into");
   }
 
   @Test
@@ -63,22 +76,31 @@ class TreeWalkerTest {
     int before = openDescriptors();
     long[] count = {0};
     int[] maxDepth = {0};
-    Thread t = new Thread(null, () -> {
-      try {
-        int root = open(dir);
-        try {
-          TreeWalker.walk(root, dir.toString(), false, e -> {
-            count[0]++;
-            maxDepth[0] = Math.max(maxDepth[0], e.depth());
-            return true;
-          });
-        } finally {
-          Posix.close(root);
-        }
-      } catch (Exception e) {
-        throw new RuntimeException(e);
-      }
-    }, "small-stack", 256 * 1024);
+    Thread t =
+        new Thread(
+            null,
+            () -> {
+              try {
+                int root = open(dir);
+                try {
+                  TreeWalker.walk(
+                      root,
+                      dir.toString(),
+                      false,
+                      e -> {
+                        count[0]++;
+                        maxDepth[0] = Math.max(maxDepth[0], e.depth());
+                        return true;
+                      });
+                } finally {
+                  Posix.close(root);
+                }
+              } catch (Exception e) {
+                throw new RuntimeException(e);
+              }
+            },
+            "small-stack",
+            256 * 1024);
     t.start();
     t.join();
     assertEquals(levels, count[0]);
@@ -98,22 +120,26 @@ class TreeWalkerTest {
     int before = openDescriptors();
     int fd = open(dir);
     try {
-      TreeWalker.walk(fd, dir.toString(), true, new TreeWalker.Visitor() {
-        @Override
-        public boolean visit(TreeWalker.Entry e) throws java.io.IOException {
-          String path = new String(e.path(), StandardCharsets.UTF_8);
-          if (path.equals("keep/f")) {
-            throw Posix.error("read", e.where(), Posix.EACCES);
-          }
-          seen.add(path);
-          return !path.equals("skip");
-        }
+      TreeWalker.walk(
+          fd,
+          dir.toString(),
+          true,
+          new TreeWalker.Visitor() {
+            @Override
+            public boolean visit(TreeWalker.Entry e) throws java.io.IOException {
+              String path = new String(e.path(), StandardCharsets.UTF_8);
+              if (path.equals("keep/f")) {
+                throw Posix.error("read", e.where(), Posix.EACCES);
+              }
+              seen.add(path);
+              return !path.equals("skip");
+            }
 
-        @Override
-        public void failed(String where, io.foxing.api.ErrnoException e) {
-          failed.add(where.substring(dir.toString().length()) + " " + e.errnoName());
-        }
-      });
+            @Override
+            public void failed(String where, io.foxing.api.ErrnoException e) {
+              failed.add(where.substring(dir.toString().length()) + " " + e.errnoName());
+            }
+          });
     } finally {
       Posix.close(fd);
     }

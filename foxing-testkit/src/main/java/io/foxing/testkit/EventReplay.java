@@ -22,12 +22,12 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * Replays events onto a mirror of a source tree, touching only the paths events name: what a
- * mirror daemon does, and the test of a source (any change it fails to report leaves the mirror
- * different). Content events for a path that no longer exists are skipped (a later rename or
- * delete says where it went); a renamed directory is moved and then compared as a subtree (a
- * change inside it may have been reported under the old name); RESCAN, OVERFLOW and a rename
- * into the root compare the subtree they name. Hard links are rebuilt from inode numbers.
+ * Replays events onto a mirror of a source tree, touching only the paths events name: what a mirror
+ * daemon does, and the test of a source (any change it fails to report leaves the mirror
+ * different). Content events for a path that no longer exists are skipped (a later rename or delete
+ * says where it went); a renamed directory is moved and then compared as a subtree (a change inside
+ * it may have been reported under the old name); RESCAN, OVERFLOW and a rename into the root
+ * compare the subtree they name. Hard links are rebuilt from inode numbers.
  */
 public final class EventReplay {
   private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
@@ -57,7 +57,7 @@ public final class EventReplay {
     switch (e.kind()) {
       case DELETED, DIRECTORY_REMOVED, RENAMED_FROM -> {
         if (exists(src.resolve(rel))) {
-          syncTree(rel);   // something new took the name since
+          syncTree(rel); // something new took the name since
         } else {
           delete(dst.resolve(rel));
         }
@@ -114,12 +114,17 @@ public final class EventReplay {
         return;
       }
       // in place, so hard links in the mirror stay links
-      try (OutputStream out = Files.newOutputStream(d, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-          StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS)) {
+      try (OutputStream out =
+          Files.newOutputStream(
+              d,
+              StandardOpenOption.CREATE,
+              StandardOpenOption.WRITE,
+              StandardOpenOption.TRUNCATE_EXISTING,
+              LinkOption.NOFOLLOW_LINKS)) {
         out.write(content);
       }
     } else {
-      return;   // the workload makes no devices, FIFOs or sockets
+      return; // the workload makes no devices, FIFOs or sockets
     }
     Files.setAttribute(d, "unix:uid", Files.getAttribute(s, "unix:uid", NOFOLLOW), NOFOLLOW);
     Files.setAttribute(d, "unix:gid", Files.getAttribute(s, "unix:gid", NOFOLLOW), NOFOLLOW);
@@ -154,8 +159,10 @@ public final class EventReplay {
   }
 
   private static void copyXattrs(Path s, Path d) throws IOException {
-    UserDefinedFileAttributeView from = Files.getFileAttributeView(s, UserDefinedFileAttributeView.class, NOFOLLOW);
-    UserDefinedFileAttributeView to = Files.getFileAttributeView(d, UserDefinedFileAttributeView.class, NOFOLLOW);
+    UserDefinedFileAttributeView from =
+        Files.getFileAttributeView(s, UserDefinedFileAttributeView.class, NOFOLLOW);
+    UserDefinedFileAttributeView to =
+        Files.getFileAttributeView(d, UserDefinedFileAttributeView.class, NOFOLLOW);
     Set<String> names = new HashSet<>(from.list());
     for (String n : to.list()) {
       if (!names.contains(n)) {
@@ -205,19 +212,22 @@ public final class EventReplay {
     if (!exists(p)) {
       return;
     }
-    Files.walkFileTree(p, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-        Files.delete(file);
-        return FileVisitResult.CONTINUE;
-      }
+    Files.walkFileTree(
+        p,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+              throws IOException {
+            Files.delete(file);
+            return FileVisitResult.CONTINUE;
+          }
 
-      @Override
-      public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-        Files.delete(dir);
-        return FileVisitResult.CONTINUE;
-      }
-    });
+          @Override
+          public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+            Files.delete(dir);
+            return FileVisitResult.CONTINUE;
+          }
+        });
   }
 
   /** The events of a list, applied in order. */

@@ -44,10 +44,15 @@ public abstract class EventSourceContract {
 
   @TempDir protected Path tmp;
 
-  /** The source under test, its prerequisites checked (under {@code CI=true} a missing one fails). */
+  /**
+   * The source under test, its prerequisites checked (under {@code CI=true} a missing one fails).
+   */
   protected abstract EventSource source();
 
-  /** Whether the source names every change from its own events, asking for no rescan in an ordinary workload. */
+  /**
+   * Whether the source names every change from its own events, asking for no rescan in an ordinary
+   * workload.
+   */
   protected boolean namesEveryChange() {
     return false;
   }
@@ -62,10 +67,22 @@ public abstract class EventSourceContract {
     Path root = Files.createDirectories(tmp.resolve("root")).toRealPath();
     Path mirror = tmp.resolve("mirror");
 
-    Process peer = new ProcessBuilder("inotifywait", "-m", "-r", "-e", "create,modify,delete,move,attrib,close_write",
-        "--format", "%w%f", root.toString()).redirectOutput(tmp.resolve("peer.out").toFile())
-        .redirectError(tmp.resolve("peer.err").toFile()).start();
-    waitFor(() -> Files.readString(tmp.resolve("peer.err")).contains("Watches established"), "inotifywait to start");
+    Process peer =
+        new ProcessBuilder(
+                "inotifywait",
+                "-m",
+                "-r",
+                "-e",
+                "create,modify,delete,move,attrib,close_write",
+                "--format",
+                "%w%f",
+                root.toString())
+            .redirectOutput(tmp.resolve("peer.out").toFile())
+            .redirectError(tmp.resolve("peer.err").toFile())
+            .start();
+    waitFor(
+        () -> Files.readString(tmp.resolve("peer.err")).contains("Watches established"),
+        "inotifywait to start");
 
     List<FileEvent> events = new ArrayList<>();
     String mix;
@@ -84,13 +101,29 @@ public abstract class EventSourceContract {
 
     EventReplay m = new EventReplay(root, mirror);
     m.applyAll(events);
-    System.out.println(name + ": " + events.size() + " events " + m.kinds() + ", lost " + lost + "; workload: "
-        + mix.lines().filter(l -> !l.startsWith("renamed-dir")).collect(java.util.stream.Collectors.joining(" ")));
+    System.out.println(
+        name
+            + ": "
+            + events.size()
+            + " events "
+            + m.kinds()
+            + ", lost "
+            + lost
+            + "; workload: "
+            + mix.lines()
+                .filter(l -> !l.startsWith("renamed-dir"))
+                .collect(java.util.stream.Collectors.joining(" ")));
 
-    Shell.Result diff = Shell.run("rsync", "-rlpogniHX", "--delete", "--checksum", root + "/", mirror + "/").check();
-    assertEquals("", diff.stdout(), "rsync finds the replayed mirror different from the tree (" + name + ")");
+    Shell.Result diff =
+        Shell.run("rsync", "-rlpogniHX", "--delete", "--checksum", root + "/", mirror + "/")
+            .check();
+    assertEquals(
+        "",
+        diff.stdout(),
+        "rsync finds the replayed mirror different from the tree (" + name + ")");
     assertEquals(0, lost, "events lost");
-    assertTrue(events.size() >= OPS, "only " + events.size() + " events for " + OPS + " operations");
+    assertTrue(
+        events.size() >= OPS, "only " + events.size() + " events for " + OPS + " operations");
     if (namesEveryChange()) {
       // every name in the workload, relative ones included, was resolved from the events themselves
       assertEquals(null, m.kinds().get(FileEvent.Kind.RESCAN), name + " asked for rescans");
@@ -103,7 +136,8 @@ public abstract class EventSourceContract {
         ours.add(e.from().toString());
       }
     }
-    // Below a renamed directory, a path is reported under the old or the new name depending on when a
+    // Below a renamed directory, a path is reported under the old or the new name depending on when
+    // a
     // tool looked (inotifywait renames its watches when it sees the move): those are left out.
     List<String> renamedDirs = new ArrayList<>();
     for (String line : mix.split("\n")) {
@@ -135,11 +169,17 @@ public abstract class EventSourceContract {
     String name = source.name();
     Prerequisites.requireCommand("python3");
     Path root = Files.createDirectories(tmp.resolve("root")).toRealPath();
-    EventOptions options = EventOptions.builder().queueCapacity(16).kernelBufferBytes(16 * 1024).build();
+    EventOptions options =
+        EventOptions.builder().queueCapacity(16).kernelBufferBytes(16 * 1024).build();
     try (EventStream stream = source.open(root, options)) {
-      // 30,000 creates while nobody reads: 60,000 events against a 16-event queue and small kernel buffers
-      Shell.run("python3", "-c", "import os, sys\nfor i in range(30000): os.close(os.open(sys.argv[1] + '/f%d' % i, os.O_CREAT | os.O_WRONLY))",
-          root.toString()).check();
+      // 30,000 creates while nobody reads: 60,000 events against a 16-event queue and small kernel
+      // buffers
+      Shell.run(
+              "python3",
+              "-c",
+              "import os, sys\nfor i in range(30000): os.close(os.open(sys.argv[1] + '/f%d' % i, os.O_CREAT | os.O_WRONLY))",
+              root.toString())
+          .check();
       FileEvent overflow = null;
       int events = 0;
       for (FileEvent e; (e = stream.poll(2, TimeUnit.SECONDS)) != null; events++) {
@@ -152,7 +192,8 @@ public abstract class EventSourceContract {
       assertTrue(overflow.detail().contains("lost"), overflow.detail());
       assertTrue(stream.lost() > 0, "lost() counts what was dropped");
 
-      Shell.run("touch", root.resolve("after").toString()).check();   // another process: bpf leaves out our own
+      Shell.run("touch", root.resolve("after").toString())
+          .check(); // another process: bpf leaves out our own
       FileEvent next = stream.poll(10, TimeUnit.SECONDS);
       while (next != null && !next.path().equals(root.resolve("after"))) {
         next = stream.poll(10, TimeUnit.SECONDS);
@@ -167,7 +208,9 @@ public abstract class EventSourceContract {
     Path root = Files.createDirectories(tmp.resolve("root")).toRealPath();
     EventStream stream = source.open(root, EventOptions.defaults());
     stream.close();
-    assertTimeoutPreemptively(Duration.ofSeconds(10), () -> assertNull(stream.take(), source.name() + ": take() after close"));
+    assertTimeoutPreemptively(
+        Duration.ofSeconds(10),
+        () -> assertNull(stream.take(), source.name() + ": take() after close"));
   }
 
   interface Check {

@@ -6,9 +6,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Real filesystems for tests: loop-mounted btrfs and XFS images (real reflink) and a tmpfs
- * (no reflink, another device), made once per test JVM under {@code $FOXING_TEST_WORKDIR}
- * (the module's {@code target/it}) and unmounted when the JVM exits.
+ * Real filesystems for tests: loop-mounted btrfs and XFS images (real reflink) and a tmpfs (no
+ * reflink, another device), made once per test JVM under {@code $FOXING_TEST_WORKDIR} (the module's
+ * {@code target/it}) and unmounted when the JVM exits.
  */
 public final class LoopFilesystems {
   /** A filesystem kind the tests can ask for. */
@@ -16,7 +16,9 @@ public final class LoopFilesystems {
     BTRFS("mkfs.btrfs"),
     XFS("mkfs.xfs"),
     TMPFS(null),
-    /** No extended attributes at all: the case where metadata cannot be kept and must be reported. */
+    /**
+     * No extended attributes at all: the case where metadata cannot be kept and must be reported.
+     */
     RAMFS(null);
 
     final String mkfs;
@@ -29,14 +31,16 @@ public final class LoopFilesystems {
   private static final Map<String, Path> MOUNTS = new LinkedHashMap<>();
 
   static {
-    Runtime.getRuntime().addShutdownHook(new Thread(LoopFilesystems::unmountAll, "unmount-test-filesystems"));
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(LoopFilesystems::unmountAll, "unmount-test-filesystems"));
   }
 
   private LoopFilesystems() {}
 
   private static Path workdir() {
     String w = System.getenv("FOXING_TEST_WORKDIR");
-    return Path.of(w != null ? w : System.getProperty("java.io.tmpdir") + "/foxing-it").toAbsolutePath();
+    return Path.of(w != null ? w : System.getProperty("java.io.tmpdir") + "/foxing-it")
+        .toAbsolutePath();
   }
 
   /**
@@ -56,7 +60,8 @@ public final class LoopFilesystems {
     try {
       Path dir = workdir().resolve("mnt-" + kind.name().toLowerCase() + "-" + name);
       Files.createDirectories(dir);
-      Shell.run("umount", "-l", dir.toString()); // a previous run that died may have left it mounted
+      Shell.run(
+          "umount", "-l", dir.toString()); // a previous run that died may have left it mounted
       if (kind == Kind.TMPFS) {
         Shell.run("mount", "-t", "tmpfs", "-o", "size=768m", "tmpfs", dir.toString()).check();
       } else if (kind == Kind.RAMFS) {
@@ -67,7 +72,8 @@ public final class LoopFilesystems {
         Shell.run("truncate", "-s", "1536M", img.toString()).check();
         Shell.run(kind.mkfs, "-q", "-f", img.toString()).check();
         Shell.Result m = Shell.run("mount", "-o", "loop", img.toString(), dir.toString());
-        Prerequisites.require(m.exitCode() == 0, "cannot loop-mount " + kind + ": " + m.stderr().strip());
+        Prerequisites.require(
+            m.exitCode() == 0, "cannot loop-mount " + kind + ": " + m.stderr().strip());
       }
       MOUNTS.put(key, dir);
       return dir;

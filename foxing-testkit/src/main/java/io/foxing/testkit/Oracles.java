@@ -11,10 +11,10 @@ public final class Oracles {
   private Oracles() {}
 
   /**
-   * What {@code rsync -aniHAX --delete src/ dst/} prints: nothing when dst is a faithful copy.
-   * XFS shows root its on-disk ACL form as {@code trusted.SGI_ACL_*} xattrs beside
-   * {@code system.posix_acl_*}; they are the same ACL, so they are filtered when XFS is involved
-   * (rsync itself cannot copy btrfs to XFS without that difference).
+   * What {@code rsync -aniHAX --delete src/ dst/} prints: nothing when dst is a faithful copy. XFS
+   * shows root its on-disk ACL form as {@code trusted.SGI_ACL_*} xattrs beside {@code
+   * system.posix_acl_*}; they are the same ACL, so they are filtered when XFS is involved (rsync
+   * itself cannot copy btrfs to XFS without that difference).
    */
   public static List<String> rsyncDifferences(Path src, Path dst) {
     Prerequisites.requireCommand("rsync");
@@ -29,7 +29,10 @@ public final class Oracles {
   }
 
   public static void assertFaithful(Path src, Path dst) {
-    assertEquals(List.of(), rsyncDifferences(src, dst), "rsync -aniHAX --delete " + src + "/ " + dst + "/ must print nothing");
+    assertEquals(
+        List.of(),
+        rsyncDifferences(src, dst),
+        "rsync -aniHAX --delete " + src + "/ " + dst + "/ must print nothing");
   }
 
   public static boolean isXfs(Path p) {

@@ -6,8 +6,8 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * Tests that need root, loop mounts or system tools ask here. On a laptop a missing prerequisite
- * skips the test with the reason printed; under {@code CI=true} it fails the build, so CI can
- * never pass by skipping.
+ * skips the test with the reason printed; under {@code CI=true} it fails the build, so CI can never
+ * pass by skipping.
  */
 public final class Prerequisites {
   private Prerequisites() {}
@@ -28,7 +28,8 @@ public final class Prerequisites {
   }
 
   public static boolean isRoot() {
-    return "root".equals(System.getProperty("user.name")) || Shell.run("id", "-u").stdout().strip().equals("0");
+    return "root".equals(System.getProperty("user.name"))
+        || Shell.run("id", "-u").stdout().strip().equals("0");
   }
 
   public static void requireRoot(String why) {

@@ -21,8 +21,15 @@ public final class Shell {
     /** Throws with the command's output unless it exited 0. */
     public Result check() {
       if (exitCode != 0) {
-        throw new AssertionError("command failed (" + exitCode + "): " + String.join(" ", command)
-            + "\nstdout: " + stdout + "\nstderr: " + stderr);
+        throw new AssertionError(
+            "command failed ("
+                + exitCode
+                + "): "
+                + String.join(" ", command)
+                + "\nstdout: "
+                + stdout
+                + "\nstderr: "
+                + stderr);
       }
       return this;
     }
@@ -68,14 +75,15 @@ public final class Shell {
   }
 
   private static CompletableFuture<String> drain(InputStream in) {
-    return CompletableFuture.supplyAsync(() -> {
-      try (in) {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        in.transferTo(b);
-        return b.toString(StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    });
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try (in) {
+            ByteArrayOutputStream b = new ByteArrayOutputStream();
+            in.transferTo(b);
+            return b.toString(StandardCharsets.UTF_8);
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        });
   }
 }

@@ -11,7 +11,10 @@ import java.nio.file.StandardCopyOption;
 public final class Trees {
   private Trees() {}
 
-  /** Every file type, sparse files, hard links, xattrs, ACLs, odd names, owners, ns times (needs root). */
+  /**
+   * Every file type, sparse files, hard links, xattrs, ACLs, odd names, owners, ns times (needs
+   * root).
+   */
   public static void adversarial(Path dir) {
     Prerequisites.requireRoot("owners, devices and trusted xattrs in the adversarial tree");
     for (String tool : new String[] {"setfattr", "setfacl", "mkfifo", "mknod", "python3"}) {
@@ -21,7 +24,7 @@ public final class Trees {
   }
 
   private static Path script(String name) {
-    try (InputStream in = Trees.class.getResourceAsStream("/io/foxing/copy/" + name)) {
+    try (InputStream in = Trees.class.getResourceAsStream(name)) {
       Path tmp = Files.createTempFile("foxing-", "-" + name);
       Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
       tmp.toFile().deleteOnExit();

@@ -4,8 +4,8 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * How an {@link EventStream} is opened. Immutable; start from {@link #defaults()} or
- * {@link #builder()}.
+ * How an {@link EventStream} is opened. Immutable; start from {@link #defaults()} or {@link
+ * #builder()}.
  */
 public final class EventOptions {
   private static final EventOptions DEFAULTS = builder().build();
@@ -31,11 +31,16 @@ public final class EventOptions {
   }
 
   public Builder toBuilder() {
-    return new Builder().queueCapacity(queueCapacity).kernelBufferBytes(kernelBufferBytes)
-        .excludeSelf(excludeSelf).coalesceNanos(coalesceNanos);
+    return new Builder()
+        .queueCapacity(queueCapacity)
+        .kernelBufferBytes(kernelBufferBytes)
+        .excludeSelf(excludeSelf)
+        .coalesceNanos(coalesceNanos);
   }
 
-  /** Events held between the source and the consumer; when full, the source waits (back-pressure). */
+  /**
+   * Events held between the source and the consumer; when full, the source waits (back-pressure).
+   */
   public int queueCapacity() {
     return queueCapacity;
   }
@@ -65,7 +70,8 @@ public final class EventOptions {
 
     public Builder queueCapacity(int events) {
       if (events < 16) {
-        throw new IllegalArgumentException("queue capacity must be at least 16 events, got " + events);
+        throw new IllegalArgumentException(
+            "queue capacity must be at least 16 events, got " + events);
       }
       this.queueCapacity = events;
       return this;
@@ -73,7 +79,8 @@ public final class EventOptions {
 
     public Builder kernelBufferBytes(int bytes) {
       if (bytes < 4096 || Integer.bitCount(bytes) != 1) {
-        throw new IllegalArgumentException("kernel buffer must be a power of two of at least 4096 bytes, got " + bytes);
+        throw new IllegalArgumentException(
+            "kernel buffer must be a power of two of at least 4096 bytes, got " + bytes);
       }
       this.kernelBufferBytes = bytes;
       return this;
@@ -99,8 +106,11 @@ public final class EventOptions {
 
   @Override
   public boolean equals(@Nullable Object o) {
-    return o instanceof EventOptions e && e.queueCapacity == queueCapacity && e.kernelBufferBytes == kernelBufferBytes
-        && e.excludeSelf == excludeSelf && e.coalesceNanos == coalesceNanos;
+    return o instanceof EventOptions e
+        && e.queueCapacity == queueCapacity
+        && e.kernelBufferBytes == kernelBufferBytes
+        && e.excludeSelf == excludeSelf
+        && e.coalesceNanos == coalesceNanos;
   }
 
   @Override

@@ -1,26 +1,20 @@
 package io.foxing.api.events;
 
+import io.foxing.api.Availability;
 import java.io.IOException;
 import java.nio.file.Path;
-import org.jspecify.annotations.Nullable;
 
 /**
- * A way to learn about changes from the kernel. Implementations are found through
- * {@link java.util.ServiceLoader} ({@code foxing-bpf} provides {@code bpf}, {@code fanotify} and
- * {@code inotify}); {@link EventSources} picks the best available one.
+ * A way to learn about changes from the kernel. Implementations are found through {@link
+ * java.util.ServiceLoader} ({@code foxing-bpf} provides {@code bpf}, {@code fanotify} and {@code
+ * inotify}); {@link EventSources} picks the best available one.
  */
-public interface EventSource {
+public interface EventSource extends Availability {
   /** Short name, as given to {@code foxingd events --source}. */
   String name();
 
   /** Higher is preferred when several are available. */
   int preference();
-
-  /** Whether this source can run here (privileges, kernel features, packaged program). Probed once. */
-  boolean isAvailable();
-
-  /** Why {@link #isAvailable()} is false, in one line with what to do; {@code null} when available. */
-  @Nullable String unavailabilityCause();
 
   /**
    * Starts capturing changes under {@code root} (a directory). Events for paths outside it are

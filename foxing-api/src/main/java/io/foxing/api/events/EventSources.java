@@ -15,7 +15,8 @@ public final class EventSources {
   /** Every source found, most preferred first, available or not. */
   public static List<EventSource> all() {
     List<EventSource> sources = new ArrayList<>();
-    ServiceLoader.load(EventSource.class, EventSources.class.getClassLoader()).forEach(sources::add);
+    ServiceLoader.load(EventSource.class, EventSources.class.getClassLoader())
+        .forEach(sources::add);
     sources.sort(Comparator.comparingInt(EventSource::preference).reversed());
     return sources;
   }
@@ -38,22 +39,35 @@ public final class EventSources {
         continue;
       }
       if (s.isAvailable()) {
-        String reason = name != null ? "asked for" : passedOver.length() == 0 ? "the best source" : passedOver.toString();
+        String reason =
+            name != null
+                ? "asked for"
+                : passedOver.length() == 0 ? "the best source" : passedOver.toString();
         return new Choice(s, reason);
       }
       if (name != null) {
-        throw new IOException("event source " + name + " is not available: " + s.unavailabilityCause());
+        throw new IOException(
+            "event source " + name + " is not available: " + s.unavailabilityCause());
       }
-      passedOver.append(passedOver.length() == 0 ? "" : "; ").append(s.name()).append(" unavailable: ").append(s.unavailabilityCause());
+      passedOver
+          .append(passedOver.length() == 0 ? "" : "; ")
+          .append(s.name())
+          .append(" unavailable: ")
+          .append(s.unavailabilityCause());
     }
     if (name != null) {
       List<String> names = sources.stream().map(EventSource::name).toList();
-      throw new IOException("no event source named " + name + " (known: " + String.join(", ", names)
-          + "); is foxing-bpf on the class path?");
+      throw new IOException(
+          "no event source named "
+              + name
+              + " (known: "
+              + String.join(", ", names)
+              + "); is foxing-bpf on the class path?");
     }
-    throw new IOException(sources.isEmpty()
-        ? "no event source found: put foxing-bpf on the class path"
-        : "no event source available: " + passedOver);
+    throw new IOException(
+        sources.isEmpty()
+            ? "no event source found: put foxing-bpf on the class path"
+            : "no event source available: " + passedOver);
   }
 
   /**
@@ -63,30 +77,41 @@ public final class EventSources {
    *
    * @throws IOException if the named source, or every available one, fails to start
    */
-  public static Opened open(@Nullable String name, Path root, EventOptions options) throws IOException {
+  public static Opened open(@Nullable String name, Path root, EventOptions options)
+      throws IOException {
     return open(name, root, options, all());
   }
 
   /** As {@link #open(String, Path, EventOptions)}, among {@code sources} (most preferred first). */
-  public static Opened open(@Nullable String name, Path root, EventOptions options, List<EventSource> sources) throws IOException {
+  public static Opened open(
+      @Nullable String name, Path root, EventOptions options, List<EventSource> sources)
+      throws IOException {
     Choice c = choose(name, sources);
     if (name != null) {
       return new Opened(c.source().open(root, options), c.source(), c.reason());
     }
-    StringBuilder passedOver = new StringBuilder(c.reason().equals("the best source") ? "" : c.reason());
+    StringBuilder passedOver =
+        new StringBuilder(c.reason().equals("the best source") ? "" : c.reason());
     IOException last = null;
     for (EventSource s : sources.subList(sources.indexOf(c.source()), sources.size())) {
       if (!s.isAvailable()) {
         continue;
       }
       try {
-        return new Opened(s.open(root, options), s, passedOver.length() == 0 ? "the best source" : passedOver.toString());
+        return new Opened(
+            s.open(root, options),
+            s,
+            passedOver.length() == 0 ? "the best source" : passedOver.toString());
       } catch (IOException e) {
-        if (e instanceof java.nio.file.NoSuchFileException || e instanceof java.nio.file.NotDirectoryException) {
-          throw e;   // the root is wrong, not the source
+        if (e instanceof java.nio.file.NoSuchFileException
+            || e instanceof java.nio.file.NotDirectoryException) {
+          throw e; // the root is wrong, not the source
         }
         last = e;
-        passedOver.append(passedOver.length() == 0 ? "" : "; ").append(s.name()).append(" failed to start: ")
+        passedOver
+            .append(passedOver.length() == 0 ? "" : "; ")
+            .append(s.name())
+            .append(" failed to start: ")
             .append(String.valueOf(e.getMessage()).replace('\n', ' '));
       }
     }

@@ -20,10 +20,15 @@ public interface EventStream extends Closeable {
   /** The next event, waiting at most {@code timeout}; {@code null} if none came. */
   @Nullable FileEvent poll(long timeout, TimeUnit unit) throws InterruptedException;
 
-  /** Moves up to {@code max} waiting events into {@code sink} without blocking; returns how many. */
+  /**
+   * Moves up to {@code max} waiting events into {@code sink} without blocking; returns how many.
+   */
   int drainTo(Collection<? super FileEvent> sink, int max);
 
-  /** Events the kernel or a queue could not hold since the stream opened (each run of them was reported as an OVERFLOW). */
+  /**
+   * Events the kernel or a queue could not hold since the stream opened (each run of them was
+   * reported as an OVERFLOW).
+   */
   long lost();
 
   /**
@@ -32,7 +37,9 @@ public interface EventStream extends Closeable {
    */
   @Nullable String failure();
 
-  /** Stops capturing and releases kernel resources; a blocked {@link #take()} returns {@code null}. */
+  /**
+   * Stops capturing and releases kernel resources; a blocked {@link #take()} returns {@code null}.
+   */
   @Override
   void close();
 }

@@ -2,11 +2,11 @@ package io.foxing.api.spi;
 
 import io.foxing.api.Copier;
 import io.foxing.api.CopyOptions;
-import java.io.IOException;
 
 /**
  * The copy engine, found through {@link java.util.ServiceLoader} ({@code foxing-copy} provides it):
- * makes the local target and copiers into any {@link Target}. Used by {@link io.foxing.api.Copiers}.
+ * makes the local target and copiers into any {@link Target}. Used by {@link
+ * io.foxing.api.Copiers}.
  */
 public interface CopyEngine {
   /** The local path {@code path} as a target. */
@@ -15,7 +15,8 @@ public interface CopyEngine {
   /**
    * A copier into {@code target}, which it closes when its copy ends.
    *
-   * @throws io.foxing.api.UnsupportedOptionException if an option needs a capability the target lacks
+   * @throws io.foxing.api.UnsupportedOptionException if an option needs a capability the target
+   *     lacks
    */
   Copier copier(Target target, CopyOptions options);
 }

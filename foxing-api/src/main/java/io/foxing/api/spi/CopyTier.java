@@ -1,19 +1,20 @@
 package io.foxing.api.spi;
 
+import io.foxing.api.Availability;
 import io.foxing.api.CopyMethod;
 import java.io.IOException;
-import org.jspecify.annotations.Nullable;
 
 /**
  * One way to move a file's bytes. Found through {@link java.util.ServiceLoader}, so a module such
  * as io_uring support can add a tier without the copier knowing it; the copier tries available
  * tiers in descending {@link #priority()} order and falls back on {@link TierUnavailableException}.
  *
- * <p>A tier probes the kernel once (lazily) and then answers {@link #isAvailable()} and
- * {@link #unavailabilityCause()} without further system calls. Each tier can be switched off with
- * the system property {@code foxing.tier.NAME.disable=true}. Implementations must be thread-safe.
+ * <p>A tier probes the kernel once (lazily) and then answers {@link #isAvailable()} and {@link
+ * #unavailabilityCause()} ({@link Availability}, as event sources do) without further system calls.
+ * Each tier can be switched off with the system property {@code foxing.tier.NAME.disable=true}.
+ * Implementations must be thread-safe.
  */
-public interface CopyTier {
+public interface CopyTier extends Availability {
   /** The short name reports use, e.g. {@code reflink}. */
   String name();
 
@@ -23,17 +24,12 @@ public interface CopyTier {
   /** Higher is tried first. Built-in tiers: reflink 400, cfr 300, sendfile 200, rw 100. */
   int priority();
 
-  /** Whether this tier works on this machine at all. */
-  boolean isAvailable();
-
-  /** Why {@link #isAvailable()} is false, or null when it is available. */
-  @Nullable Throwable unavailabilityCause();
-
   /**
    * Copies the whole file.
    *
    * @return bytes moved
-   * @throws TierUnavailableException to hand the file to the next tier (nothing written must be undone)
+   * @throws TierUnavailableException to hand the file to the next tier (nothing written must be
+   *     undone)
    * @throws IOException when the copy itself failed (the file fails)
    */
   long copy(FileCopyRequest request) throws IOException;

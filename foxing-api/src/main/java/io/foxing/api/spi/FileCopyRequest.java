@@ -13,7 +13,13 @@ package io.foxing.api.spi;
  * @param path the file's path relative to the transfer root, for messages
  */
 public record FileCopyRequest(
-    int sourceFd, int targetFd, long size, boolean sparse, long sourceDevice, long targetDevice, String path) {
+    int sourceFd,
+    int targetFd,
+    long size,
+    boolean sparse,
+    long sourceDevice,
+    long targetDevice,
+    String path) {
 
   /** Same device: reflink and copy_file_range can work. */
   public boolean sameFilesystem() {

@@ -29,8 +29,14 @@ public record FileStat(
     int ctimeNsec) {
 
   /** The file type bits of {@link #mode} and the types, as {@code <sys/stat.h>} defines them. */
-  public static final int S_IFMT = 0170000, S_IFSOCK = 0140000, S_IFLNK = 0120000, S_IFREG = 0100000,
-      S_IFBLK = 0060000, S_IFDIR = 0040000, S_IFCHR = 0020000, S_IFIFO = 0010000;
+  public static final int S_IFMT = 0170000,
+      S_IFSOCK = 0140000,
+      S_IFLNK = 0120000,
+      S_IFREG = 0100000,
+      S_IFBLK = 0060000,
+      S_IFDIR = 0040000,
+      S_IFCHR = 0020000,
+      S_IFIFO = 0010000;
 
   public int type() {
     return mode & S_IFMT;
@@ -66,7 +72,10 @@ public record FileStat(
     return mtimeSec == o.mtimeSec && mtimeNsec == o.mtimeNsec;
   }
 
-  /** Whether the modification times differ by at most {@code windowNanos} (rsync's {@code --modify-window}; 0: equal). */
+  /**
+   * Whether the modification times differ by at most {@code windowNanos} (rsync's {@code
+   * --modify-window}; 0: equal).
+   */
   public boolean sameMtime(FileStat o, long windowNanos) {
     return windowNanos == 0 ? sameMtime(o) : Math.abs(mtimeNanos() - o.mtimeNanos()) <= windowNanos;
   }

@@ -16,8 +16,8 @@ import java.nio.file.StandardOpenOption;
  */
 public record SourceEntry(int dirFd, byte[] name, int fd, FileStat stat) {
   /**
-   * A channel reading the open file ({@link #fd} must be open): the same file, whatever its name
-   * is now, through {@code /proc/self/fd}. The caller closes it; the descriptor stays open.
+   * A channel reading the open file ({@link #fd} must be open): the same file, whatever its name is
+   * now, through {@code /proc/self/fd}. The caller closes it; the descriptor stays open.
    */
   public FileChannel channel() throws IOException {
     if (fd < 0) {

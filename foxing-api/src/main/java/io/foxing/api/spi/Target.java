@@ -8,11 +8,11 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Where a copy goes: a local path or a remote location ({@code nfs://host/export/dir}). The copy
- * engine walks the sources, plans each entry and carries the plan out through a target's
- * {@link TargetDirectory directories}, so every target follows the same rules (sources, trailing
- * slash, the target becoming the copy, filters, delete protection, itemize codes, listener,
- * cancellation). A target only says what it can do ({@link #capabilities()}); an option that
- * needs a capability it lacks is refused before anything is written.
+ * engine walks the sources, plans each entry and carries the plan out through a target's {@link
+ * TargetDirectory directories}, so every target follows the same rules (sources, trailing slash,
+ * the target becoming the copy, filters, delete protection, itemize codes, listener, cancellation).
+ * A target only says what it can do ({@link #capabilities()}); an option that needs a capability it
+ * lacks is refused before anything is written.
  *
  * <p>A target names one path, the <em>named target</em> (what the user typed). It is opened per
  * copy run through {@link #openDirectory} or {@link #openParent}. Implementations are thread-safe.
@@ -31,7 +31,10 @@ public interface Target extends Closeable {
     DEVICES("--devices"),
     /** FIFOs and sockets ({@code --specials}). */
     SPECIALS("--specials"),
-    /** Signatures and directory records kept on the target ({@code --generate-sigs}): delta updates, skipped directories. */
+    /**
+     * Signatures and directory records kept on the target ({@code --generate-sigs}): delta updates,
+     * skipped directories.
+     */
     SIGNATURES("--generate-sigs"),
     /** Comparing contents by reading the target back ({@code --checksum}). */
     CHECKSUM("-c/--checksum"),
@@ -57,11 +60,14 @@ public interface Target extends Closeable {
   /** The target as the user gave it, for messages. */
   String display();
 
-  /** What this target can do; options needing anything else are refused (see {@link Capability}). */
+  /**
+   * What this target can do; options needing anything else are refused (see {@link Capability}).
+   */
   Set<Capability> capabilities();
 
   /**
-   * The named target's state, following a final symlink as {@code cp} does; null if nothing is there.
+   * The named target's state, following a final symlink as {@code cp} does; null if nothing is
+   * there.
    *
    * @throws IOException if it cannot be reached
    */
@@ -78,7 +84,8 @@ public interface Target extends Closeable {
 
   /**
    * Opens the directory that holds the named target, for one run: the copy is made there under
-   * {@link #name()}. With {@link CopyOptions#mkpath()} (and not a dry run) missing parents are made.
+   * {@link #name()}. With {@link CopyOptions#mkpath()} (and not a dry run) missing parents are
+   * made.
    *
    * @return null if that directory does not exist (and was not to be made)
    */
@@ -92,8 +99,8 @@ public interface Target extends Closeable {
    * remounts and reconnections of one filesystem and differs for another one mounted (or exported)
    * at the same path. A mirror compares it before each batch, so that it never writes into a mount
    * point whose filesystem went away, nor into another filesystem. The default names the target
-   * whenever something is there, which tells an outage from a working target but not one
-   * filesystem from another.
+   * whenever something is there, which tells an outage from a working target but not one filesystem
+   * from another.
    *
    * @return null if nothing (or not a directory) is at the named target
    * @throws IOException if the target cannot be reached
@@ -104,9 +111,9 @@ public interface Target extends Closeable {
   }
 
   /**
-   * Proves that the target works now, for a mirror's liveness checks: a local target writes a
-   * small unnamed file and flushes it to stable storage. It may block as long as the target does
-   * (a dying disk, a server that went away); callers bound the time they wait.
+   * Proves that the target works now, for a mirror's liveness checks: a local target writes a small
+   * unnamed file and flushes it to stable storage. It may block as long as the target does (a dying
+   * disk, a server that went away); callers bound the time they wait.
    *
    * @throws IOException if it does not
    */
@@ -116,12 +123,17 @@ public interface Target extends Closeable {
     }
   }
 
-  /** Bytes the named target's filesystem can still take, for the user running the copy; -1 if unknown. */
+  /**
+   * Bytes the named target's filesystem can still take, for the user running the copy; -1 if
+   * unknown.
+   */
   default long available() throws IOException {
     return -1;
   }
 
-  /** Workers this target wants for a run when the options leave it open; 0 lets the engine choose. */
+  /**
+   * Workers this target wants for a run when the options leave it open; 0 lets the engine choose.
+   */
   default int workers() {
     return 0;
   }

@@ -41,7 +41,10 @@ public interface TargetDirectory extends Closeable {
   /** Removes directory {@code name} if it is empty; false if it is not. */
   boolean removeIfEmpty(byte[] name, String where) throws IOException;
 
-  /** Renames {@code name} to {@code newName} in {@code to} (a directory of the same target), replacing what is there. */
+  /**
+   * Renames {@code name} to {@code newName} in {@code to} (a directory of the same target),
+   * replacing what is there.
+   */
   void rename(byte[] name, TargetDirectory to, byte[] newName, String where) throws IOException;
 
   /** What symlink {@code name} points to. */
@@ -52,46 +55,72 @@ public interface TargetDirectory extends Closeable {
    *
    * @param replace an entry of that name exists and is replaced atomically
    */
-  void makeSymlink(byte[] name, byte[] linkTarget, SourceEntry source, boolean replace, String where) throws IOException;
+  void makeSymlink(
+      byte[] name, byte[] linkTarget, SourceEntry source, boolean replace, String where)
+      throws IOException;
 
-  /** Makes a device, FIFO or socket like {@code source} (its type and device number), with its metadata. */
-  void makeSpecial(byte[] name, SourceEntry source, boolean replace, String where) throws IOException;
+  /**
+   * Makes a device, FIFO or socket like {@code source} (its type and device number), with its
+   * metadata.
+   */
+  void makeSpecial(byte[] name, SourceEntry source, boolean replace, String where)
+      throws IOException;
 
   /** Makes {@code name} another hard link of entry {@code firstName} of {@code firstDir}. */
-  void link(byte[] name, TargetDirectory firstDir, byte[] firstName, boolean replace, String where) throws IOException;
+  void link(byte[] name, TargetDirectory firstDir, byte[] firstName, boolean replace, String where)
+      throws IOException;
 
   /**
    * Writes regular file {@code name} from the open {@code source}, with its metadata, and publishes
    * it: a new file or a replacement appears complete.
    *
    * @param existing the entry there now (a regular file), or null
-   * @param mayPatch the engine allows an update of {@code existing} in place by changed chunks
-   *     (it has no other hard link, or {@code --inplace}); a target may ignore it
-   * @param beforePublish called when the copy is complete, before it is published; if it throws, nothing is published
+   * @param mayPatch the engine allows an update of {@code existing} in place by changed chunks (it
+   *     has no other hard link, or {@code --inplace}); a target may ignore it
+   * @param beforePublish called when the copy is complete, before it is published; if it throws,
+   *     nothing is published
    */
-  Written writeFile(byte[] name, SourceEntry source, @Nullable FileStat existing, boolean mayPatch, PublishCheck beforePublish,
-      String where) throws IOException;
+  Written writeFile(
+      byte[] name,
+      SourceEntry source,
+      @Nullable FileStat existing,
+      boolean mayPatch,
+      PublishCheck beforePublish,
+      String where)
+      throws IOException;
 
   /**
-   * Brings the metadata of entry {@code name} (null: this directory) in line with {@code source}, as the
-   * copy options preserve it, or with {@code apply} false only compares.
+   * Brings the metadata of entry {@code name} (null: this directory) in line with {@code source},
+   * as the copy options preserve it, or with {@code apply} false only compares.
    *
    * @param before the entry's state before (null: the engine just made it)
    * @return what differed from {@code before}, as {@link Itemize} bits
    */
-  int metadata(byte @Nullable [] name, SourceEntry source, @Nullable FileStat before, boolean apply, String where) throws IOException;
+  int metadata(
+      byte @Nullable [] name,
+      SourceEntry source,
+      @Nullable FileStat before,
+      boolean apply,
+      String where)
+      throws IOException;
 
   /**
-   * Flushes entry {@code name}'s data to stable storage ({@code fdatasync}; an NFS COMMIT): a mirror
-   * does this when the source's file was synced. A target whose published entries are already
-   * stable may do nothing.
+   * Flushes entry {@code name}'s data to stable storage ({@code fdatasync}; an NFS COMMIT): a
+   * mirror does this when the source's file was synced. A target whose published entries are
+   * already stable may do nothing.
    */
   default void sync(byte[] name, String where) throws IOException {}
 
-  /** Whether {@code name} is a temporary an interrupted run of ours left, recognisable without guessing. */
+  /**
+   * Whether {@code name} is a temporary an interrupted run of ours left, recognisable without
+   * guessing.
+   */
   boolean isLeftover(byte[] name, String where) throws IOException;
 
-  /** Under {@link Target.Capability#CHECKSUM}: whether regular file {@code name} holds exactly the source's bytes. */
+  /**
+   * Under {@link Target.Capability#CHECKSUM}: whether regular file {@code name} holds exactly the
+   * source's bytes.
+   */
   default boolean sameContents(byte[] name, SourceEntry source, String where) throws IOException {
     throw new UnsupportedOperationException("--checksum");
   }
@@ -105,8 +134,8 @@ public interface TargetDirectory extends Closeable {
   default void storeRecord(byte[] record, String where) {}
 
   /**
-   * Under {@link Target.Capability#SIGNATURES}: gives up-to-date file {@code name} a signature if it
-   * has no fresh one.
+   * Under {@link Target.Capability#SIGNATURES}: gives up-to-date file {@code name} a signature if
+   * it has no fresh one.
    *
    * @return whether one was written
    */

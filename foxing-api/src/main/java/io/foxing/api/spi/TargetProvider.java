@@ -5,9 +5,9 @@ import java.io.IOException;
 import java.net.URI;
 
 /**
- * Opens {@link Target}s that are not local paths, chosen by URI scheme ({@code nfs://...}).
- * Found through {@link java.util.ServiceLoader} by {@link io.foxing.api.Copiers#open}, which uses
- * the first provider whose {@link #scheme()} matches. Implementations must be thread-safe.
+ * Opens {@link Target}s that are not local paths, chosen by URI scheme ({@code nfs://...}). Found
+ * through {@link java.util.ServiceLoader} by {@link io.foxing.api.Copiers#open}, which uses the
+ * first provider whose {@link #scheme()} matches. Implementations must be thread-safe.
  */
 public interface TargetProvider {
   /** The URI scheme served, e.g. {@code nfs}. */

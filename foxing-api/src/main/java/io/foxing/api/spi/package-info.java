@@ -1,4 +1,6 @@
-/** The service-provider interfaces through which the copy engine, copy tiers and targets plug in. */
+/**
+ * The service-provider interfaces through which the copy engine, copy tiers and targets plug in.
+ */
 @NullMarked
 package io.foxing.api.spi;
 

@@ -1,11 +1,11 @@
 package io.foxing.bpf.internal;
 
-import io.foxing.posix.LibC;
-import io.foxing.posix.Privileges;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import io.foxing.api.events.EventOptions;
+import io.foxing.posix.LibC;
+import io.foxing.posix.Privileges;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -25,23 +25,26 @@ final class BpfProgram implements AutoCloseable {
   static final String RESOURCE = "foxing.bpf.o";
   private static final String[] TRACEFS = {"/sys/kernel/tracing", "/sys/kernel/debug/tracing"};
   private static final StringBuilder LOG = new StringBuilder();
-  private static final LibBpf.PrintCallback PRINT = (level, format, args) -> {
-    byte[] buf = new byte[1024];
-    int n = LibC.vsnprintf(buf, buf.length, format, args);
-    synchronized (LOG) {
-      LOG.append(new String(buf, 0, Math.max(0, Math.min(n, buf.length - 1)), StandardCharsets.UTF_8));
-      if (LOG.length() > 65536) {
-        LOG.delete(0, LOG.length() - 65536);
-      }
-    }
-    return 0;
-  };
+  private static final LibBpf.PrintCallback PRINT =
+      (level, format, args) -> {
+        byte[] buf = new byte[1024];
+        int n = LibC.vsnprintf(buf, buf.length, format, args);
+        synchronized (LOG) {
+          LOG.append(
+              new String(buf, 0, Math.max(0, Math.min(n, buf.length - 1)), StandardCharsets.UTF_8));
+          if (LOG.length() > 65536) {
+            LOG.delete(0, LOG.length() - 65536);
+          }
+        }
+        return 0;
+      };
 
   private final Pointer object;
   private final List<Pointer> links = new ArrayList<>();
   private final int eventsFd;
   private final int countersFd;
   private final int configFd;
+
   /** struct config: exclude_tgid, fork_child_pid_offset, coalesce_ns, wakeup, pad. */
   private final ByteBuffer config = ByteBuffer.allocate(24).order(ByteOrder.nativeOrder());
 
@@ -54,15 +57,23 @@ final class BpfProgram implements AutoCloseable {
 
   /** Why the BPF source cannot run here, in one line with what to do; null if it can. */
   static String unavailabilityCause() {
-    return unavailabilityCause(BpfProgram.class.getResource(RESOURCE) != null,
-        Privileges.has(Privileges.CAP_SYS_ADMIN) || (Privileges.has(Privileges.CAP_BPF) && Privileges.has(Privileges.CAP_PERFMON)),
+    return unavailabilityCause(
+        BpfProgram.class.getResource(RESOURCE) != null,
+        Privileges.has(Privileges.CAP_SYS_ADMIN)
+            || (Privileges.has(Privileges.CAP_BPF) && Privileges.has(Privileges.CAP_PERFMON)),
         tracefs() != null,
         BpfProgram::libbpfMissing);
   }
 
-  /** The checks in order, each with its one-line reason; {@code libbpf} is asked last (it loads the library). */
-  static String unavailabilityCause(boolean packaged, boolean privileged, boolean tracefs,
-                                    java.util.function.Supplier<String> libbpf) {
+  /**
+   * The checks in order, each with its one-line reason; {@code libbpf} is asked last (it loads the
+   * library).
+   */
+  static String unavailabilityCause(
+      boolean packaged,
+      boolean privileged,
+      boolean tracefs,
+      java.util.function.Supplier<String> libbpf) {
     if (!packaged) {
       return "the BPF program was not built into this jar (build it where clang and libbpf-dev are installed)";
     }
@@ -113,14 +124,20 @@ final class BpfProgram implements AutoCloseable {
     try {
       Pointer events = map(obj, "events");
       if (LibBpf.bpf_map__set_max_entries(events, options.kernelBufferBytes()) != 0) {
-        throw failure("sizing the ring buffer to " + options.kernelBufferBytes() + " bytes", Native.getLastError());
+        throw failure(
+            "sizing the ring buffer to " + options.kernelBufferBytes() + " bytes",
+            Native.getLastError());
       }
       int r = LibBpf.bpf_object__load(obj);
       if (r != 0) {
         throw failure("loading the BPF program (the verifier's or libbpf's log follows)", -r);
       }
-      program = new BpfProgram(obj, LibBpf.bpf_map__fd(events), LibBpf.bpf_map__fd(map(obj, "counters")),
-          LibBpf.bpf_map__fd(map(obj, "config")));
+      program =
+          new BpfProgram(
+              obj,
+              LibBpf.bpf_map__fd(events),
+              LibBpf.bpf_map__fd(map(obj, "counters")),
+              LibBpf.bpf_map__fd(map(obj, "config")));
       program.configure(options);
       program.attachAll();
       return program;
@@ -137,7 +154,8 @@ final class BpfProgram implements AutoCloseable {
   private static Pointer map(Pointer obj, String name) throws IOException {
     Pointer m = LibBpf.bpf_object__find_map_by_name(obj, name);
     if (m == null) {
-      throw new IOException("BPF object has no map " + name + ": the packaged program does not match this code");
+      throw new IOException(
+          "BPF object has no map " + name + ": the packaged program does not match this code");
     }
     return m;
   }
@@ -156,13 +174,18 @@ final class BpfProgram implements AutoCloseable {
     }
   }
 
-  /** Whether the kernel wakes the consumer per record (it sleeps in epoll) or not (it is polling). */
+  /**
+   * Whether the kernel wakes the consumer per record (it sleeps in epoll) or not (it is polling).
+   */
   void wakeConsumer(boolean wake) throws IOException {
     config.putInt(16, wake ? 2 : 0); // 2: every record wakes (see struct config in foxing.bpf.c)
     writeConfig();
   }
 
-  /** Where sched_process_fork keeps child_pid on this kernel (it moved when the comm fields became dynamic). */
+  /**
+   * Where sched_process_fork keeps child_pid on this kernel (it moved when the comm fields became
+   * dynamic).
+   */
   static int forkChildPidOffset() {
     Path format = tracefs().resolve("events/sched/sched_process_fork/format");
     try {
@@ -180,13 +203,15 @@ final class BpfProgram implements AutoCloseable {
   }
 
   private void attachAll() throws IOException {
-    for (Pointer p = LibBpf.bpf_object__next_program(object, null); p != null; p = LibBpf.bpf_object__next_program(object, p)) {
+    for (Pointer p = LibBpf.bpf_object__next_program(object, null);
+        p != null;
+        p = LibBpf.bpf_object__next_program(object, p)) {
       Pointer link = LibBpf.bpf_program__attach(p);
       if (link == null) {
         int errno = Native.getLastError();
         String name = LibBpf.bpf_program__name(p);
         if (name.endsWith("_fchmodat2") || name.endsWith("_openat2")) {
-          continue;   // newer system calls: absent on older kernels, nothing can call them there
+          continue; // newer system calls: absent on older kernels, nothing can call them there
         }
         throw failure("attaching " + name, errno);
       }
@@ -220,8 +245,12 @@ final class BpfProgram implements AutoCloseable {
     if (log.length() > 2000) {
       log = "..." + log.substring(log.length() - 2000);
     }
-    return new IOException("BPF capture: " + what + " failed: " + LibC.strerror(errno)
-        + (log.isEmpty() ? "" : "\n" + log));
+    return new IOException(
+        "BPF capture: "
+            + what
+            + " failed: "
+            + LibC.strerror(errno)
+            + (log.isEmpty() ? "" : "\n" + log));
   }
 
   @Override

@@ -21,8 +21,8 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 
 /**
- * Events from the BPF program: records are taken from the ring buffer, their paths resolved
- * ({@link ProcessPaths}), those outside the root dropped, the rest queued.
+ * Events from the BPF program: records are taken from the ring buffer, their paths resolved ({@link
+ * ProcessPaths}), those outside the root dropped, the rest queued.
  */
 public final class BpfStream extends QueueStream {
   private static final int AT_FDCWD = -100;
@@ -40,8 +40,12 @@ public final class BpfStream extends QueueStream {
     this.ring = ring;
   }
 
-  /** Loads and attaches the program and starts reading; {@code consumer} is {@code mmap} or {@code libbpf}. */
-  public static BpfStream open(Path root, EventOptions options, String consumer) throws IOException {
+  /**
+   * Loads and attaches the program and starts reading; {@code consumer} is {@code mmap} or {@code
+   * libbpf}.
+   */
+  public static BpfStream open(Path root, EventOptions options, String consumer)
+      throws IOException {
     BpfProgram program = BpfProgram.load(options);
     RingReader ring = null;
     try {
@@ -67,12 +71,17 @@ public final class BpfStream extends QueueStream {
     return records;
   }
 
-  /** fd-based records (writes, closes) whose file could no longer be named; see {@link ProcessPaths}. */
+  /**
+   * fd-based records (writes, closes) whose file could no longer be named; see {@link
+   * ProcessPaths}.
+   */
   public long unresolved() {
     return unresolved;
   }
 
-  /** How often the kernel's drop counter is read: a system call, not worth making every 100 us poll. */
+  /**
+   * How often the kernel's drop counter is read: a system call, not worth making every 100 us poll.
+   */
   private static final long DROP_CHECK_NANOS = 10_000_000;
 
   @Override
@@ -116,7 +125,8 @@ public final class BpfStream extends QueueStream {
       case BpfEvent.FORK -> paths.forked(pid, (int) e.ret());
       case BpfEvent.CHDIR -> paths.changedDirectory(pid, paths.resolve(pid, AT_FDCWD, e.path1()));
       case BpfEvent.FCHDIR -> paths.changedDirectory(pid, paths.fd(pid, e.dfd1()));
-      case BpfEvent.OPENDIR -> paths.openedDirectory(pid, (int) e.ret(), named(e, e.dfd1(), e.path1()));
+      case BpfEvent.OPENDIR ->
+          paths.openedDirectory(pid, (int) e.ret(), named(e, e.dfd1(), e.path1()));
       case BpfEvent.EXIT -> {
         for (String path : paths.exited(pid)) {
           report(CLOSED_AFTER_WRITE, path, null, e, null);
@@ -125,13 +135,14 @@ public final class BpfStream extends QueueStream {
       case BpfEvent.DUP -> {
         int newFd = e.dfd2() >= 0 ? e.dfd2() : (int) e.ret();
         if ((e.flags() & 2) != 0) {
-          reportFd(CLOSED_AFTER_WRITE, newFd, e, null);   // dup2 onto a written file closed it
+          reportFd(CLOSED_AFTER_WRITE, newFd, e, null); // dup2 onto a written file closed it
         }
         paths.duplicated(pid, e.dfd1(), newFd);
       }
       case BpfEvent.OPEN -> {
         if ((e.flags() & BpfEvent.O_TMPFILE) == BpfEvent.O_TMPFILE) {
-          paths.opened(pid, (int) e.ret(), null);   // an unnamed file in that directory: its linkat names it
+          paths.opened(
+              pid, (int) e.ret(), null); // an unnamed file in that directory: its linkat names it
           return;
         }
         String path = named(e, e.dfd1(), e.path1());
@@ -152,15 +163,28 @@ public final class BpfStream extends QueueStream {
       case BpfEvent.FSETXATTR, BpfEvent.FREMOVEXATTR -> reportFd(XATTR_CHANGED, e, e.path2());
       case BpfEvent.TRUNCATE -> report(MODIFIED, named(e, e.dfd1(), e.path1()), null, e, null);
       case BpfEvent.UNLINK -> report(DELETED, named(e, e.dfd1(), e.path1()), null, e, null);
-      case BpfEvent.RMDIR -> report(DIRECTORY_REMOVED, named(e, e.dfd1(), e.path1()), null, e, null);
-      case BpfEvent.MKDIR -> report(DIRECTORY_CREATED, named(e, e.dfd1(), e.path1()), null, e, null);
-      case BpfEvent.LINK -> report(CREATED, named(e, e.dfd2(), e.path2()), named(e, e.dfd1(), e.path1()), e, null);
+      case BpfEvent.RMDIR ->
+          report(DIRECTORY_REMOVED, named(e, e.dfd1(), e.path1()), null, e, null);
+      case BpfEvent.MKDIR ->
+          report(DIRECTORY_CREATED, named(e, e.dfd1(), e.path1()), null, e, null);
+      case BpfEvent.LINK ->
+          report(CREATED, named(e, e.dfd2(), e.path2()), named(e, e.dfd1(), e.path1()), e, null);
       case BpfEvent.SYMLINK -> report(CREATED, named(e, e.dfd2(), e.path2()), null, e, null);
-      case BpfEvent.CHMOD, BpfEvent.CHOWN, BpfEvent.UTIMENS -> report(ATTRIBUTES_CHANGED,
-          e.path1() == null ? paths.fd(pid, e.dfd1()) : named(e, e.dfd1(), e.path1()), null, e, null);
-      case BpfEvent.SETXATTR, BpfEvent.REMOVEXATTR -> report(XATTR_CHANGED, named(e, AT_FDCWD, e.path1()), null, e, e.path2());
+      case BpfEvent.CHMOD, BpfEvent.CHOWN, BpfEvent.UTIMENS ->
+          report(
+              ATTRIBUTES_CHANGED,
+              e.path1() == null ? paths.fd(pid, e.dfd1()) : named(e, e.dfd1(), e.path1()),
+              null,
+              e,
+              null);
+      case BpfEvent.SETXATTR, BpfEvent.REMOVEXATTR ->
+          report(XATTR_CHANGED, named(e, AT_FDCWD, e.path1()), null, e, e.path2());
       case BpfEvent.RENAME -> renamed(e);
-      default -> rescan("an unknown operation " + e.op() + " (program and code do not match)", pid, e.timestampNanos());
+      default ->
+          rescan(
+              "an unknown operation " + e.op() + " (program and code do not match)",
+              pid,
+              e.timestampNanos());
     }
   }
 
@@ -168,7 +192,10 @@ public final class BpfStream extends QueueStream {
     String from = named(e, e.dfd1(), e.path1());
     String to = named(e, e.dfd2(), e.path2());
     if (from == null || to == null) {
-      rescan("a rename by process " + e.pid() + " whose paths could not be resolved", e.pid(), e.timestampNanos());
+      rescan(
+          "a rename by process " + e.pid() + " whose paths could not be resolved",
+          e.pid(),
+          e.timestampNanos());
       return;
     }
     if ((e.flags() & BpfEvent.RENAME_EXCHANGE) != 0) {
@@ -203,9 +230,18 @@ public final class BpfStream extends QueueStream {
 
   private void report(FileEvent.Kind kind, String path, String from, BpfEvent e, String detail) {
     if (path == null) {
-      rescan("a " + kind + " by process " + e.pid() + " whose path could not be resolved", e.pid(), e.timestampNanos());
+      rescan(
+          "a " + kind + " by process " + e.pid() + " whose path could not be resolved",
+          e.pid(),
+          e.timestampNanos());
     } else if (underRoot(path)) {
-      emit(kind, path, from != null && underRoot(from) ? from : null, e.pid(), e.timestampNanos(), detail);
+      emit(
+          kind,
+          path,
+          from != null && underRoot(from) ? from : null,
+          e.pid(),
+          e.timestampNanos(),
+          detail);
     }
   }
 
@@ -214,9 +250,13 @@ public final class BpfStream extends QueueStream {
   }
 
   private void reportFd(FileEvent.Kind kind, int fd, BpfEvent e, String detail) {
-    String path = kind == MODIFIED || kind == CLOSED_AFTER_WRITE ? paths.written(e.pid(), fd) : paths.fd(e.pid(), fd);
+    String path =
+        kind == MODIFIED || kind == CLOSED_AFTER_WRITE
+            ? paths.written(e.pid(), fd)
+            : paths.fd(e.pid(), fd);
     if (path == null) {
-      // a descriptor opened before capture began, by a process that has since exited, or not a file at all
+      // a descriptor opened before capture began, by a process that has since exited, or not a file
+      // at all
       unresolved++;
     } else if (underRoot(path)) {
       emit(kind, path, null, e.pid(), e.timestampNanos(), detail);

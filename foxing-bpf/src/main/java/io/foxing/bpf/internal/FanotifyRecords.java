@@ -6,12 +6,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The layout of what {@code read} returns from a fanotify descriptor initialised with
- * {@code FAN_REPORT_DFID_NAME}: events of {@code struct fanotify_event_metadata} (event_len u32,
- * vers u8, reserved u8, metadata_len u16, mask u64, fd s32, pid s32), each followed by info
- * records (info_type u8, pad u8, len u16, then for the name types: fsid 8 bytes,
- * {@code struct file_handle} = handle_bytes u32, handle_type s32, handle, then a NUL-terminated
- * name). Pure parsing, no system calls: fuzzed on its own.
+ * The layout of what {@code read} returns from a fanotify descriptor initialised with {@code
+ * FAN_REPORT_DFID_NAME}: events of {@code struct fanotify_event_metadata} (event_len u32, vers u8,
+ * reserved u8, metadata_len u16, mask u64, fd s32, pid s32), each followed by info records
+ * (info_type u8, pad u8, len u16, then for the name types: fsid 8 bytes, {@code struct file_handle}
+ * = handle_bytes u32, handle_type s32, handle, then a NUL-terminated name). Pure parsing, no system
+ * calls: fuzzed on its own.
  */
 final class FanotifyRecords {
   static final long FAN_Q_OVERFLOW = 0x4000;
@@ -32,18 +32,24 @@ final class FanotifyRecords {
   /**
    * Calls {@code visitor} for each event in {@code b} (position 0 to limit).
    *
-   * @throws IllegalArgumentException at the first length that does not fit; events before it were visited
+   * @throws IllegalArgumentException at the first length that does not fit; events before it were
+   *     visited
    */
   static void parse(ByteBuffer b, Visitor visitor) {
     int at = 0;
     while (at < b.limit()) {
       if (at + METADATA > b.limit()) {
-        throw new IllegalArgumentException("fanotify: " + (b.limit() - at) + " trailing bytes, shorter than an event");
+        throw new IllegalArgumentException(
+            "fanotify: " + (b.limit() - at) + " trailing bytes, shorter than an event");
       }
       int eventLen = b.getInt(at);
       int metaLen = Short.toUnsignedInt(b.getShort(at + 6));
-      if (eventLen < METADATA || metaLen < METADATA || metaLen > eventLen || eventLen > b.limit() - at) {
-        throw new IllegalArgumentException("fanotify: malformed event lengths " + eventLen + "/" + metaLen + " at " + at);
+      if (eventLen < METADATA
+          || metaLen < METADATA
+          || metaLen > eventLen
+          || eventLen > b.limit() - at) {
+        throw new IllegalArgumentException(
+            "fanotify: malformed event lengths " + eventLen + "/" + metaLen + " at " + at);
       }
       long mask = b.getLong(at + 8);
       int pid = b.getInt(at + 20);
@@ -56,7 +62,8 @@ final class FanotifyRecords {
         int type = Byte.toUnsignedInt(b.get(info));
         int len = Short.toUnsignedInt(b.getShort(info + 2));
         if (len < 4 || len > end - info) {
-          throw new IllegalArgumentException("fanotify: info record of " + len + " bytes at " + info + " overruns its event");
+          throw new IllegalArgumentException(
+              "fanotify: info record of " + len + " bytes at " + info + " overruns its event");
         }
         if (type == INFO_DFID_NAME || type == INFO_OLD_DFID_NAME || type == INFO_NEW_DFID_NAME) {
           names.add(name(b, type, info, info + len));
@@ -71,11 +78,13 @@ final class FanotifyRecords {
   private static Name name(ByteBuffer b, int type, int info, int end) {
     int handleAt = info + 12;
     if (handleAt + 8 > end) {
-      throw new IllegalArgumentException("fanotify: info record at " + info + " too short for a file handle");
+      throw new IllegalArgumentException(
+          "fanotify: info record at " + info + " too short for a file handle");
     }
     int handleBytes = b.getInt(handleAt);
     if (handleBytes < 0 || handleBytes > end - handleAt - 8) {
-      throw new IllegalArgumentException("fanotify: file handle of " + handleBytes + " bytes overruns its record");
+      throw new IllegalArgumentException(
+          "fanotify: file handle of " + handleBytes + " bytes overruns its record");
     }
     int nameAt = handleAt + 8 + handleBytes;
     int nul = nameAt;

@@ -1,8 +1,5 @@
 package io.foxing.bpf.internal;
 
-import io.foxing.posix.LibC;
-import io.foxing.posix.Posix;
-import io.foxing.posix.Privileges;
 import static io.foxing.api.events.FileEvent.Kind.ATTRIBUTES_CHANGED;
 import static io.foxing.api.events.FileEvent.Kind.CLOSED_AFTER_WRITE;
 import static io.foxing.api.events.FileEvent.Kind.CREATED;
@@ -16,7 +13,9 @@ import static io.foxing.api.events.FileEvent.Kind.RENAMED_TO;
 import static io.foxing.api.events.FileEvent.Kind.RESCAN;
 
 import io.foxing.api.events.EventOptions;
-import io.foxing.api.events.FileEvent;
+import io.foxing.posix.LibC;
+import io.foxing.posix.Posix;
+import io.foxing.posix.Privileges;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -45,26 +44,31 @@ public final class FanotifyStream extends QueueStream {
   static final long FAN_DELETE = 0x200;
   static final long FAN_RENAME = 0x10000000L;
   static final long FAN_ONDIR = 0x40000000L;
-  private static final long MASK = FAN_MODIFY | FAN_ATTRIB | FAN_CLOSE_WRITE | FAN_CREATE | FAN_DELETE | FAN_RENAME | FAN_ONDIR;
+  private static final long MASK =
+      FAN_MODIFY | FAN_ATTRIB | FAN_CLOSE_WRITE | FAN_CREATE | FAN_DELETE | FAN_RENAME | FAN_ONDIR;
 
   private final int fanFd;
   private final int mountFd;
   private final int wakeFd;
   private final int epoll;
-  private final ByteBuffer buffer = ByteBuffer.allocateDirect(256 * 1024).order(ByteOrder.nativeOrder());
+  private final ByteBuffer buffer =
+      ByteBuffer.allocateDirect(256 * 1024).order(ByteOrder.nativeOrder());
   private final byte[] epollEvents = new byte[32];
+
   /**
    * Directory handles already opened, by their bytes, with their paths; renames are applied to it.
    * A removed directory keeps its entry, so the events queued before its removal still name it.
    */
-  private final Map<ByteBuffer, String> directories = new LinkedHashMap<>(1024, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<ByteBuffer, String> eldest) {
-      return size() > 16_384;
-    }
-  };
+  private final Map<ByteBuffer, String> directories =
+      new LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<ByteBuffer, String> eldest) {
+          return size() > 16_384;
+        }
+      };
 
-  private FanotifyStream(Path root, EventOptions options, int fanFd, int mountFd, int wakeFd, int epoll) {
+  private FanotifyStream(
+      Path root, EventOptions options, int fanFd, int mountFd, int wakeFd, int epoll) {
     super("fanotify", root, options.queueCapacity());
     this.fanFd = fanFd;
     this.mountFd = mountFd;
@@ -78,13 +82,18 @@ public final class FanotifyStream extends QueueStream {
     }
     int fd = LibC.fanotify_init(FAN_CLOEXEC | FAN_REPORT_DFID_NAME, LibC.O_RDONLY);
     if (fd < 0) {
-      return "fanotify_init(FAN_REPORT_DFID_NAME) failed: " + LibC.strerror(Posix.lastError())
+      return "fanotify_init(FAN_REPORT_DFID_NAME) failed: "
+          + LibC.strerror(Posix.lastError())
           + " (needs Linux 5.9 or newer with CONFIG_FANOTIFY)";
     }
     try {
-      // FAN_RENAME and the name-reporting flags on a filesystem mark: tried once on /, then dropped with the descriptor
-      if (LibC.fanotify_mark(fd, FAN_MARK_ADD | FAN_MARK_FILESYSTEM, MASK, LibC.AT_FDCWD, Posix.cpath("/")) < 0) {
-        return "fanotify_mark with FAN_RENAME failed: " + LibC.strerror(Posix.lastError())
+      // FAN_RENAME and the name-reporting flags on a filesystem mark: tried once on /, then dropped
+      // with the descriptor
+      if (LibC.fanotify_mark(
+              fd, FAN_MARK_ADD | FAN_MARK_FILESYSTEM, MASK, LibC.AT_FDCWD, Posix.cpath("/"))
+          < 0) {
+        return "fanotify_mark with FAN_RENAME failed: "
+            + LibC.strerror(Posix.lastError())
             + " (needs Linux 5.17 or newer)";
       }
     } finally {
@@ -94,17 +103,41 @@ public final class FanotifyStream extends QueueStream {
   }
 
   public static FanotifyStream open(Path root, EventOptions options) throws IOException {
-    int fan = (int) Posix.check(LibC.fanotify_init(FAN_CLOEXEC | FAN_NONBLOCK | FAN_REPORT_DFID_NAME, LibC.O_RDONLY),
-        "fanotify_init", root.toString());
+    int fan =
+        (int)
+            Posix.check(
+                LibC.fanotify_init(
+                    FAN_CLOEXEC | FAN_NONBLOCK | FAN_REPORT_DFID_NAME, LibC.O_RDONLY),
+                "fanotify_init",
+                root.toString());
     int mount = -1;
     int wake = -1;
     try {
-      Posix.check(LibC.fanotify_mark(fan, FAN_MARK_ADD | FAN_MARK_FILESYSTEM, MASK, LibC.AT_FDCWD, Posix.cpath(root.toString())),
-          "fanotify_mark", root.toString());
-      mount = (int) Posix.check(LibC.open(Posix.cpath(root.toString()), LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_CLOEXEC, 0),
-          "open", root.toString());
-      wake = (int) Posix.check(LibC.eventfd(0, LibC.EFD_CLOEXEC | LibC.O_NONBLOCK), "eventfd", root.toString());
-      FanotifyStream s = new FanotifyStream(root, options, fan, mount, wake, Posix.epollOn(root.toString(), fan, wake));
+      Posix.check(
+          LibC.fanotify_mark(
+              fan,
+              FAN_MARK_ADD | FAN_MARK_FILESYSTEM,
+              MASK,
+              LibC.AT_FDCWD,
+              Posix.cpath(root.toString())),
+          "fanotify_mark",
+          root.toString());
+      mount =
+          (int)
+              Posix.check(
+                  LibC.open(
+                      Posix.cpath(root.toString()),
+                      LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_CLOEXEC,
+                      0),
+                  "open",
+                  root.toString());
+      wake =
+          (int)
+              Posix.check(
+                  LibC.eventfd(0, LibC.EFD_CLOEXEC | LibC.O_NONBLOCK), "eventfd", root.toString());
+      FanotifyStream s =
+          new FanotifyStream(
+              root, options, fan, mount, wake, Posix.epollOn(root.toString(), fan, wake));
       s.start();
       return s;
     } catch (IOException e) {
@@ -140,25 +173,27 @@ public final class FanotifyStream extends QueueStream {
   private void parse(ByteBuffer b) {
     long now = System.nanoTime();
     try {
-      FanotifyRecords.parse(b, (mask, pid, names) -> {
-        if ((mask & FanotifyRecords.FAN_Q_OVERFLOW) != 0) {
-          overflow(1, "the fanotify queue was full");
-          return;
-        }
-        String named = null;
-        String oldName = null;
-        String newName = null;
-        for (FanotifyRecords.Name n : names) {
-          String path = resolve(n);
-          switch (n.type()) {
-            case FanotifyRecords.INFO_DFID_NAME -> named = path;
-            case FanotifyRecords.INFO_OLD_DFID_NAME -> oldName = path;
-            case FanotifyRecords.INFO_NEW_DFID_NAME -> newName = path;
-            default -> { }
-          }
-        }
-        dispatch(mask, pid, now, named, oldName, newName);
-      });
+      FanotifyRecords.parse(
+          b,
+          (mask, pid, names) -> {
+            if ((mask & FanotifyRecords.FAN_Q_OVERFLOW) != 0) {
+              overflow(1, "the fanotify queue was full");
+              return;
+            }
+            String named = null;
+            String oldName = null;
+            String newName = null;
+            for (FanotifyRecords.Name n : names) {
+              String path = resolve(n);
+              switch (n.type()) {
+                case FanotifyRecords.INFO_DFID_NAME -> named = path;
+                case FanotifyRecords.INFO_OLD_DFID_NAME -> oldName = path;
+                case FanotifyRecords.INFO_NEW_DFID_NAME -> newName = path;
+                default -> {}
+              }
+            }
+            dispatch(mask, pid, now, named, oldName, newName);
+          });
     } catch (IllegalArgumentException malformed) {
       emit(RESCAN, root.toString(), null, 0, now, malformed.getMessage());
     }
@@ -169,11 +204,20 @@ public final class FanotifyStream extends QueueStream {
     if ((mask & FAN_RENAME) != 0) {
       if (dir && oldName != null && newName != null) {
         String prefix = oldName + "/";
-        directories.replaceAll((k, v) -> v.equals(oldName) ? newName
-            : v.startsWith(prefix) ? newName + v.substring(oldName.length()) : v);
+        directories.replaceAll(
+            (k, v) ->
+                v.equals(oldName)
+                    ? newName
+                    : v.startsWith(prefix) ? newName + v.substring(oldName.length()) : v);
       }
       if (oldName == null || newName == null) {
-        emit(RESCAN, root.toString(), null, pid, now, "a rename whose directory could not be opened");
+        emit(
+            RESCAN,
+            root.toString(),
+            null,
+            pid,
+            now,
+            "a rename whose directory could not be opened");
       } else if (underRoot(oldName) && underRoot(newName)) {
         emit(RENAMED, newName, oldName, pid, now, null);
       } else if (underRoot(oldName)) {
@@ -184,8 +228,10 @@ public final class FanotifyStream extends QueueStream {
       return;
     }
     if (path == null) {
-      // the directory is gone already (removed before we read the event): whatever was in it is gone too
-      emit(RESCAN, root.toString(), null, pid, now, "an event in a directory that no longer exists");
+      // the directory is gone already (removed before we read the event): whatever was in it is
+      // gone too
+      emit(
+          RESCAN, root.toString(), null, pid, now, "an event in a directory that no longer exists");
       return;
     }
     if (!underRoot(path)) {
@@ -214,7 +260,10 @@ public final class FanotifyStream extends QueueStream {
     }
   }
 
-  /** The path an info record names: its directory's handle opened and read back, plus the entry's name. */
+  /**
+   * The path an info record names: its directory's handle opened and read back, plus the entry's
+   * name.
+   */
   private String resolve(FanotifyRecords.Name n) {
     ByteBuffer key = ByteBuffer.wrap(n.handle());
     String dir = directories.get(key);

@@ -6,8 +6,8 @@ import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
 
 /**
- * The raw libbpf 1.x binding (Debian's libbpf.so.1), C names and C types. libbpf 1.x returns
- * {@code NULL} or a negative errno on failure and sets errno; {@link BpfProgram} checks.
+ * The raw libbpf 1.x binding (Debian's libbpf.so.1), C names and C types. libbpf 1.x returns {@code
+ * NULL} or a negative errno on failure and sets errno; {@link BpfProgram} checks.
  */
 final class LibBpf {
   static final NativeLibrary LIBRARY = NativeLibrary.getInstance("bpf");
@@ -55,7 +55,10 @@ final class LibBpf {
     int invoke(Pointer ctx, Pointer data, long size);
   }
 
-  /** {@code int (*libbpf_print_fn_t)(enum libbpf_print_level, const char *, va_list)}: only the level and format are used. */
+  /**
+   * {@code int (*libbpf_print_fn_t)(enum libbpf_print_level, const char *, va_list)}: only the
+   * level and format are used.
+   */
   interface PrintCallback extends Callback {
     int invoke(int level, Pointer format, Pointer args);
   }

@@ -1,7 +1,6 @@
 package io.foxing.bpf.internal;
 
 import io.foxing.posix.Posix;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -14,20 +13,25 @@ import java.util.Map;
  * descriptors back into the names they were opened under.
  *
  * <p>What it knows comes from the events themselves (opens, dups, closes, chdir, fork) and, for
- * what happened before capture started, from {@code /proc/PID/cwd} and {@code /proc/PID/fd/N},
- * read when the event is handled. Those reads race with the process: it may have exited, or
- * closed or reused the descriptor, by then. A path that cannot be resolved is returned as null
- * and the caller reports a RESCAN instead of guessing. Paths are joined lexically ({@code ..} is
- * folded without consulting the filesystem), which is wrong only across a symlink to a directory.
- * Both tables are bounded (least recently used entries are forgotten).
+ * what happened before capture started, from {@code /proc/PID/cwd} and {@code /proc/PID/fd/N}, read
+ * when the event is handled. Those reads race with the process: it may have exited, or closed or
+ * reused the descriptor, by then. A path that cannot be resolved is returned as null and the caller
+ * reports a RESCAN instead of guessing. Paths are joined lexically ({@code ..} is folded without
+ * consulting the filesystem), which is wrong only across a symlink to a directory. Both tables are
+ * bounded (least recently used entries are forgotten).
  */
 final class ProcessPaths {
   private static final int AT_FDCWD = -100;
   private static final int MAX_PROCESSES = 16_384;
 
   private final Map<Integer, String> cwds = lru(MAX_PROCESSES);
-  /** Per process: descriptors and the names they were opened under; {@code written} if opened for writing or written. */
+
+  /**
+   * Per process: descriptors and the names they were opened under; {@code written} if opened for
+   * writing or written.
+   */
   private final Map<Integer, Map<Integer, OpenFile>> files = lru(MAX_PROCESSES);
+
   private final Proc proc;
 
   /** Reads {@code /proc}; replaced in tests. */
@@ -52,7 +56,10 @@ final class ProcessPaths {
     };
   }
 
-  /** The absolute form of {@code path} as process {@code pid} meant it with directory descriptor {@code dirfd}; null if unknown. */
+  /**
+   * The absolute form of {@code path} as process {@code pid} meant it with directory descriptor
+   * {@code dirfd}; null if unknown.
+   */
   String resolve(int pid, int dirfd, String path) {
     if (path == null) {
       return null;
@@ -69,7 +76,9 @@ final class ProcessPaths {
 
   private record OpenFile(String path, boolean written) {}
 
-  /** The name descriptor {@code fd} of {@code pid} was opened under; null if unknown or not a file. */
+  /**
+   * The name descriptor {@code fd} of {@code pid} was opened under; null if unknown or not a file.
+   */
   String fd(int pid, int fd) {
     return fd(pid, fd, false);
   }
@@ -92,7 +101,7 @@ final class ProcessPaths {
     }
     String link = proc.readlink("/proc/" + pid + "/fd/" + fd);
     if (link == null || !link.startsWith("/") || link.endsWith(" (deleted)")) {
-      return null;   // gone, deleted, or a pipe, socket or anonymous inode
+      return null; // gone, deleted, or a pipe, socket or anonymous inode
     }
     open.put(fd, new OpenFile(link, written));
     return link;
@@ -148,7 +157,10 @@ final class ProcessPaths {
     }
   }
 
-  /** The process is gone: forgets it, and returns the files it had written and not closed (the exit closed them). */
+  /**
+   * The process is gone: forgets it, and returns the files it had written and not closed (the exit
+   * closed them).
+   */
   List<String> exited(int pid) {
     cwds.remove(pid);
     Map<Integer, OpenFile> open = files.remove(pid);
@@ -172,7 +184,10 @@ final class ProcessPaths {
     }
   }
 
-  /** A new process starts in its parent's directory; its descriptors are looked up in /proc when used. */
+  /**
+   * A new process starts in its parent's directory; its descriptors are looked up in /proc when
+   * used.
+   */
   void forked(int parent, int child) {
     String cwd = cwds.get(parent);
     if (cwd != null) {
@@ -184,10 +199,14 @@ final class ProcessPaths {
   void renamed(String from, String to) {
     String prefix = from + "/";
     for (Map<Integer, OpenFile> open : files.values()) {
-      open.replaceAll((k, f) -> f.path().equals(from) || f.path().startsWith(prefix)
-          ? new OpenFile(to + f.path().substring(from.length()), f.written()) : f);
+      open.replaceAll(
+          (k, f) ->
+              f.path().equals(from) || f.path().startsWith(prefix)
+                  ? new OpenFile(to + f.path().substring(from.length()), f.written())
+                  : f);
     }
-    cwds.replaceAll((k, v) -> v.equals(from) ? to : v.startsWith(prefix) ? to + v.substring(from.length()) : v);
+    cwds.replaceAll(
+        (k, v) -> v.equals(from) ? to : v.startsWith(prefix) ? to + v.substring(from.length()) : v);
   }
 
   /** renameat2(RENAME_EXCHANGE): the two names swapped places. */

@@ -10,12 +10,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * What every source shares: one reader thread that turns kernel records into events and puts
- * them into a bounded queue, waiting when it is full (so the kernel's own buffer absorbs a burst
- * and, past that, counts what it drops; the reader turns that count into an OVERFLOW).
+ * What every source shares: one reader thread that turns kernel records into events and puts them
+ * into a bounded queue, waiting when it is full (so the kernel's own buffer absorbs a burst and,
+ * past that, counts what it drops; the reader turns that count into an OVERFLOW).
  */
 public abstract class QueueStream implements EventStream {
-  private static final FileEvent END = new FileEvent(-1, 0, FileEvent.Kind.OVERFLOW, Path.of("/"), null, 0, "end");
+  private static final FileEvent END =
+      new FileEvent(-1, 0, FileEvent.Kind.OVERFLOW, Path.of("/"), null, 0, "end");
 
   private final String source;
   protected final Path root;
@@ -24,7 +25,8 @@ public abstract class QueueStream implements EventStream {
   private final AtomicLong sequence = new AtomicLong();
   private final AtomicLong lost = new AtomicLong();
   private final Thread reader;
-  private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
+  private final java.util.concurrent.atomic.AtomicBoolean closing =
+      new java.util.concurrent.atomic.AtomicBoolean();
   private volatile boolean closed;
   private volatile boolean ended;
   private volatile String failure;
@@ -62,9 +64,17 @@ public abstract class QueueStream implements EventStream {
   }
 
   /** Queues an event, waiting while the queue is full; false once closed. */
-  protected final boolean emit(FileEvent.Kind kind, String path, String from, int pid, long timestampNanos, String detail) {
-    FileEvent e = new FileEvent(sequence.getAndIncrement(), timestampNanos, kind, Path.of(path),
-        from == null ? null : Path.of(from), pid, detail);
+  protected final boolean emit(
+      FileEvent.Kind kind, String path, String from, int pid, long timestampNanos, String detail) {
+    FileEvent e =
+        new FileEvent(
+            sequence.getAndIncrement(),
+            timestampNanos,
+            kind,
+            Path.of(path),
+            from == null ? null : Path.of(from),
+            pid,
+            detail);
     try {
       while (!closed) {
         if (queue.offer(e, 100, TimeUnit.MILLISECONDS)) {
@@ -80,7 +90,13 @@ public abstract class QueueStream implements EventStream {
   /** Reports {@code count} lost events as one OVERFLOW for the root. */
   protected final void overflow(long count, String why) {
     lost.addAndGet(count);
-    emit(FileEvent.Kind.OVERFLOW, root.toString(), null, 0, System.nanoTime(), count + " events lost: " + why);
+    emit(
+        FileEvent.Kind.OVERFLOW,
+        root.toString(),
+        null,
+        0,
+        System.nanoTime(),
+        count + " events lost: " + why);
   }
 
   private void readLoop() {
@@ -118,7 +134,7 @@ public abstract class QueueStream implements EventStream {
   }
 
   private FileEvent end() {
-    queue.offer(END);   // every later take() sees the end too
+    queue.offer(END); // every later take() sees the end too
     return null;
   }
 
@@ -158,7 +174,8 @@ public abstract class QueueStream implements EventStream {
     if (!reader.isAlive()) {
       release();
     }
-    // else: leaked rather than unmapped under a reader still inside it; the kernel frees it all at exit
+    // else: leaked rather than unmapped under a reader still inside it; the kernel frees it all at
+    // exit
     ended = true;
     queue.offer(END);
   }

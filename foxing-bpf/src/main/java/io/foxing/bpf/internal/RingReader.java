@@ -1,9 +1,8 @@
 package io.foxing.bpf.internal;
 
+import com.sun.jna.Pointer;
 import io.foxing.posix.LibC;
 import io.foxing.posix.Posix;
-import com.sun.jna.Native;
-import com.sun.jna.Pointer;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -26,9 +25,9 @@ interface RingReader extends AutoCloseable {
   void wake();
 
   /**
-   * How long an idle {@link #poll} may wait: each return costs a wakeup of the reader thread, so
-   * a reader that {@link #wake} really wakes waits long; one that it cannot wake returns often
-   * enough to see that it was stopped.
+   * How long an idle {@link #poll} may wait: each return costs a wakeup of the reader thread, so a
+   * reader that {@link #wake} really wakes waits long; one that it cannot wake returns often enough
+   * to see that it was stopped.
    */
   default int idleTimeoutMs() {
     return 100;
@@ -61,8 +60,10 @@ interface RingReader extends AutoCloseable {
   final class Mapped implements RingReader {
     static final long POLL_NANOS = 100_000;
     static final long IDLE_NANOS = 20_000_000;
-    private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
-    private static final VarHandle INTS = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
+    private static final VarHandle LONGS =
+        MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
+    private static final VarHandle INTS =
+        MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
     private static final int BUSY = 1 << 31;
     private static final int DISCARD = 1 << 30;
     private static final int PAGE = 4096;
@@ -88,11 +89,13 @@ interface RingReader extends AutoCloseable {
       this.wakeups = program::wakeConsumer;
       this.ringBytes = ringBytes;
       this.mask = ringBytes - 1L;
-      consumerPage = LibC.mmap(null, PAGE, LibC.PROT_READ | LibC.PROT_WRITE, LibC.MAP_SHARED, ringFd, 0);
+      consumerPage =
+          LibC.mmap(null, PAGE, LibC.PROT_READ | LibC.PROT_WRITE, LibC.MAP_SHARED, ringFd, 0);
       if (Pointer.nativeValue(consumerPage) == -1L) {
         throw Posix.error("mmap of the consumer page", "BPF ring buffer", Posix.lastError());
       }
-      producerPages = LibC.mmap(null, PAGE + 2L * ringBytes, LibC.PROT_READ, LibC.MAP_SHARED, ringFd, PAGE);
+      producerPages =
+          LibC.mmap(null, PAGE + 2L * ringBytes, LibC.PROT_READ, LibC.MAP_SHARED, ringFd, PAGE);
       if (Pointer.nativeValue(producerPages) == -1L) {
         LibC.munmap(consumerPage, PAGE);
         throw Posix.error("mmap of the data pages", "BPF ring buffer", Posix.lastError());
@@ -102,7 +105,12 @@ interface RingReader extends AutoCloseable {
       data = producerPages.getByteBuffer(PAGE, 2L * ringBytes).order(ByteOrder.nativeOrder());
       int w = -1;
       try {
-        w = (int) Posix.check(LibC.eventfd(0, LibC.EFD_CLOEXEC | LibC.O_NONBLOCK), "eventfd", "BPF ring buffer");
+        w =
+            (int)
+                Posix.check(
+                    LibC.eventfd(0, LibC.EFD_CLOEXEC | LibC.O_NONBLOCK),
+                    "eventfd",
+                    "BPF ring buffer");
         epoll = Posix.epollOn("BPF ring buffer", ringFd, w);
       } catch (IOException e) {
         if (w >= 0) {
@@ -141,12 +149,14 @@ interface RingReader extends AutoCloseable {
         }
       }
       // A producer that read "no wakeup" just before the switch commits without waking us (a later
-      // record wakes us, as every record does now). It may commit late: preempted on a busy machine,
+      // record wakes us, as every record does now). It may commit late: preempted on a busy
+      // machine,
       // seen in ReplayTest. So the wait grows with the time since the switch, a tenth of it: 1 ms
       // after 10 ms, 100 ms after a second, the caller's timeout (1 s) after 10 s; such a record
       // waits at most a tenth longer than its producer did, and an idle reader still wakes rarely.
       long sinceSwitchMs = (now - wokenAt) / 1_000_000;
-      LibC.epoll_wait(epoll, epollEvents, 2, (int) Math.max(1, Math.min(timeoutMs, sinceSwitchMs / 10)));
+      LibC.epoll_wait(
+          epoll, epollEvents, 2, (int) Math.max(1, Math.min(timeoutMs, sinceSwitchMs / 10)));
       return drain(sink);
     }
 
@@ -158,7 +168,7 @@ interface RingReader extends AutoCloseable {
         int at = (int) (cons & mask);
         int len = (int) INTS.getAcquire(data, at);
         if ((len & BUSY) != 0) {
-          break;   // the producer has not committed this record yet
+          break; // the producer has not committed this record yet
         }
         int size = len & ~(BUSY | DISCARD);
         if ((len & DISCARD) == 0) {
@@ -166,7 +176,7 @@ interface RingReader extends AutoCloseable {
           n++;
         }
         cons += (size + 8 + 7) & ~7L;
-        LONGS.setRelease(consumer, 0, cons);   // the space is the kernel's again
+        LONGS.setRelease(consumer, 0, cons); // the space is the kernel's again
         if (cons >= prod) {
           prod = (long) LONGS.getAcquire(producer, 0);
         }
@@ -200,10 +210,11 @@ interface RingReader extends AutoCloseable {
     private final Pointer ring;
     private Consumer<ByteBuffer> sink;
     // kept in a field: JNA must not see the callback collected while libbpf holds it
-    private final LibBpf.SampleCallback callback = (ctx, data, size) -> {
-      sink.accept(data.getByteBuffer(0, size).order(ByteOrder.LITTLE_ENDIAN));
-      return 0;
-    };
+    private final LibBpf.SampleCallback callback =
+        (ctx, data, size) -> {
+          sink.accept(data.getByteBuffer(0, size).order(ByteOrder.LITTLE_ENDIAN));
+          return 0;
+        };
 
     Libbpf(int ringFd) throws IOException {
       ring = LibBpf.ring_buffer__new(ringFd, callback, null, null);

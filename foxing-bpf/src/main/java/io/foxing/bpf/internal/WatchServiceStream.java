@@ -26,10 +26,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * Events from java.nio's WatchService (inotify on Linux), for unprivileged use. inotify watches
  * single directories, so every directory is registered, and a directory that appears is registered
- * and scanned (what was created in it before the watch existed is reported as created). A rename
- * is seen as a delete and a create; a directory renamed away has its watches dropped, since they
- * would keep reporting under the old name. The JDK's queue holds 512 events per directory; past
- * that it reports an overflow for the directory, passed on as a RESCAN of it.
+ * and scanned (what was created in it before the watch existed is reported as created). A rename is
+ * seen as a delete and a create; a directory renamed away has its watches dropped, since they would
+ * keep reporting under the old name. The JDK's queue holds 512 events per directory; past that it
+ * reports an overflow for the directory, passed on as a RESCAN of it.
  */
 public final class WatchServiceStream extends QueueStream {
   private final WatchService watcher;
@@ -49,14 +49,21 @@ public final class WatchServiceStream extends QueueStream {
     } catch (IOException e) {
       watcher.close();
       boolean limit = String.valueOf(e.getMessage()).contains("limit");
-      throw new IOException(root + ": cannot watch: " + e.getMessage()
-          + (limit ? " (raise fs.inotify.max_user_watches)" : ""), e);
+      throw new IOException(
+          root
+              + ": cannot watch: "
+              + e.getMessage()
+              + (limit ? " (raise fs.inotify.max_user_watches)" : ""),
+          e);
     }
     s.start();
     return s;
   }
 
-  /** Watches {@code dir} and every directory below it; with {@code report}, reports what is found as created. */
+  /**
+   * Watches {@code dir} and every directory below it; with {@code report}, reports what is found as
+   * created.
+   */
   private void registerTree(Path dir, boolean report) throws IOException {
     List<Path> pending = new ArrayList<>();
     pending.add(dir);
@@ -70,7 +77,13 @@ public final class WatchServiceStream extends QueueStream {
           for (Path p : entries) {
             boolean isDir = Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS);
             if (report) {
-              emit(isDir ? FileEvent.Kind.DIRECTORY_CREATED : FileEvent.Kind.CREATED, p.toString(), null, 0, System.nanoTime(), null);
+              emit(
+                  isDir ? FileEvent.Kind.DIRECTORY_CREATED : FileEvent.Kind.CREATED,
+                  p.toString(),
+                  null,
+                  0,
+                  System.nanoTime(),
+                  null);
             }
             if (isDir) {
               pending.add(p);
@@ -90,17 +103,20 @@ public final class WatchServiceStream extends QueueStream {
    * re-pointed to the new name; cancelling it would blind the moved subtree.
    */
   private void unregisterTree(Path dir) {
-    directories.entrySet().removeIf(e -> {
-      if (!e.getKey().startsWith(dir)) {
-        return false;
-      }
-      Path current = keys.get(e.getValue());
-      if (current != null && current.startsWith(dir)) {
-        e.getValue().cancel();
-        keys.remove(e.getValue());
-      }
-      return true;
-    });
+    directories
+        .entrySet()
+        .removeIf(
+            e -> {
+              if (!e.getKey().startsWith(dir)) {
+                return false;
+              }
+              Path current = keys.get(e.getValue());
+              if (current != null && current.startsWith(dir)) {
+                e.getValue().cancel();
+                keys.remove(e.getValue());
+              }
+              return true;
+            });
   }
 
   @Override
@@ -120,17 +136,25 @@ public final class WatchServiceStream extends QueueStream {
         long now = System.nanoTime();
         if (event.kind() == OVERFLOW) {
           overflow(1, "the inotify queue for " + (dir == null ? root : dir) + " was full");
-          // a directory made while events were lost has no watch yet: without one, none of its later
-          // changes would ever be reported. Watch what is there now (the consumer compares it all anyway).
+          // a directory made while events were lost has no watch yet: without one, none of its
+          // later
+          // changes would ever be reported. Watch what is there now (the consumer compares it all
+          // anyway).
           try {
             registerTree(dir == null ? root : dir, false);
           } catch (IOException cannot) {
-            emit(FileEvent.Kind.RESCAN, (dir == null ? root : dir).toString(), null, 0, now, "cannot watch: " + cannot.getMessage());
+            emit(
+                FileEvent.Kind.RESCAN,
+                (dir == null ? root : dir).toString(),
+                null,
+                0,
+                now,
+                "cannot watch: " + cannot.getMessage());
           }
           continue;
         }
         if (dir == null) {
-          continue;   // a watch dropped after its directory was renamed away
+          continue; // a watch dropped after its directory was renamed away
         }
         Path path = dir.resolve((Path) event.context());
         if (event.kind() == ENTRY_CREATE) {
@@ -140,7 +164,13 @@ public final class WatchServiceStream extends QueueStream {
               registerTree(path, true);
             } catch (IOException cannot) {
               // unreadable, replaced meanwhile, or out of watches: the consumer must look itself
-              emit(FileEvent.Kind.RESCAN, path.toString(), null, 0, now, "cannot watch: " + cannot.getMessage());
+              emit(
+                  FileEvent.Kind.RESCAN,
+                  path.toString(),
+                  null,
+                  0,
+                  now,
+                  "cannot watch: " + cannot.getMessage());
             }
           } else {
             emit(FileEvent.Kind.CREATED, path.toString(), null, 0, now, null);
@@ -148,13 +178,19 @@ public final class WatchServiceStream extends QueueStream {
         } else if (event.kind() == ENTRY_DELETE) {
           boolean wasDir = directories.containsKey(path);
           unregisterTree(path);
-          emit(wasDir ? FileEvent.Kind.DIRECTORY_REMOVED : FileEvent.Kind.DELETED, path.toString(), null, 0, now, null);
+          emit(
+              wasDir ? FileEvent.Kind.DIRECTORY_REMOVED : FileEvent.Kind.DELETED,
+              path.toString(),
+              null,
+              0,
+              now,
+              null);
         } else if (event.kind() == ENTRY_MODIFY) {
           emit(FileEvent.Kind.MODIFIED, path.toString(), null, 0, now, null);
         }
       }
       if (!key.reset()) {
-        keys.remove(key);   // its directory stays known as one until the parent reports the delete
+        keys.remove(key); // its directory stays known as one until the parent reports the delete
       }
     }
   }

@@ -8,7 +8,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Path resolution against a scripted /proc: what the events teach wins over /proc, and /proc is asked only when needed. */
+/**
+ * Path resolution against a scripted /proc: what the events teach wins over /proc, and /proc is
+ * asked only when needed.
+ */
 class ProcessPathsTest {
   private static final int AT_FDCWD = -100;
   private final Map<String, String> proc = new HashMap<>();
@@ -58,8 +61,8 @@ class ProcessPathsTest {
 
   @Test
   void aReusedDirectoryDescriptorIsNotTakenForTheWrittenFile() {
-    paths.openedDirectory(5, 3, "/r/d");           // closedir() is not traced
-    proc.put("/proc/5/fd/3", "socket:[99]");       // the number now holds a socket
+    paths.openedDirectory(5, 3, "/r/d"); // closedir() is not traced
+    proc.put("/proc/5/fd/3", "socket:[99]"); // the number now holds a socket
     assertNull(paths.written(5, 3));
     proc.put("/proc/5/fd/3", "/r/log");
     assertEquals("/r/log", paths.written(5, 3));

@@ -20,7 +20,7 @@ class RecordFuzzTest {
       // named
     }
     try {
-      FanotifyRecords.parse(b, (mask, pid, names) -> { });
+      FanotifyRecords.parse(b, (mask, pid, names) -> {});
     } catch (IllegalArgumentException expected) {
       // named
     }

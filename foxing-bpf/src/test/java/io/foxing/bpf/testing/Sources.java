@@ -6,17 +6,21 @@ import io.foxing.bpf.FanotifyEventSource;
 import io.foxing.bpf.InotifyEventSource;
 import io.foxing.testkit.Prerequisites;
 
-/** The event source a test names, with its prerequisites (root for bpf and fanotify) checked: under CI=true a missing one fails. */
+/**
+ * The event source a test names, with its prerequisites (root for bpf and fanotify) checked: under
+ * CI=true a missing one fails.
+ */
 public final class Sources {
   private Sources() {}
 
   public static EventSource require(String name) {
-    EventSource s = switch (name) {
-      case "bpf" -> new BpfEventSource();
-      case "fanotify" -> new FanotifyEventSource();
-      case "inotify" -> new InotifyEventSource();
-      default -> throw new IllegalArgumentException("no event source " + name);
-    };
+    EventSource s =
+        switch (name) {
+          case "bpf" -> new BpfEventSource();
+          case "fanotify" -> new FanotifyEventSource();
+          case "inotify" -> new InotifyEventSource();
+          default -> throw new IllegalArgumentException("no event source " + name);
+        };
     if (!name.equals("inotify")) {
       Prerequisites.requireRoot(name + " capture");
     }

@@ -1,23 +1,24 @@
 package io.foxing.copy.internal;
 
-import io.foxing.posix.NativeSupport;
-import io.foxing.posix.Posix;
 import io.foxing.api.CopyMethod;
 import io.foxing.api.spi.CopyTier;
 import io.foxing.api.spi.FileCopyRequest;
 import io.foxing.api.spi.TierUnavailableException;
+import io.foxing.posix.NativeSupport;
+import io.foxing.posix.Posix;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
- * What the built-in tiers share: the once-only probe with its kill switch
- * ({@code -Dfoxing.tier.NAME.disable=true}), and a memory of filesystem pairs that refused the tier
- * so a tree of 10,000 files across two filesystems costs one failed call, not 10,000.
+ * What the built-in tiers share: the once-only probe with its kill switch ({@code
+ * -Dfoxing.tier.NAME.disable=true}), and a memory of filesystem pairs that refused the tier so a
+ * tree of 10,000 files across two filesystems costs one failed call, not 10,000.
  */
 abstract class BuiltinTier implements CopyTier {
   private final String name;
   private final CopyMethod method;
   private final int priority;
-  private volatile Throwable cause;
+  private volatile @Nullable String cause;
   private volatile boolean probed;
   private final ConcurrentHashMap<Long, String> refusedPairs = new ConcurrentHashMap<>();
 
@@ -48,7 +49,7 @@ abstract class BuiltinTier implements CopyTier {
   }
 
   @Override
-  public final Throwable unavailabilityCause() {
+  public final @Nullable String unavailabilityCause() {
     if (!probed) {
       synchronized (this) {
         if (!probed) {
@@ -60,11 +61,11 @@ abstract class BuiltinTier implements CopyTier {
     return cause;
   }
 
-  private Throwable probe() {
+  private @Nullable String probe() {
     if (Boolean.getBoolean("foxing.tier." + name + ".disable")) {
-      return new IllegalStateException("tier " + name + " is switched off by -Dfoxing.tier." + name + ".disable=true");
+      return "tier " + name + " is switched off by -Dfoxing.tier." + name + ".disable=true";
     }
-    return NativeSupport.unavailabilityCause();
+    return NativeSupport.problem();
   }
 
   private static long pairKey(FileCopyRequest r) {
@@ -88,8 +89,12 @@ abstract class BuiltinTier implements CopyTier {
 
   /** errno values that mean "this kind of copy does not work here", as opposed to a failed copy. */
   static boolean meansUnsupported(int errno) {
-    return errno == Posix.EXDEV || errno == Posix.EOPNOTSUPP || errno == Posix.EINVAL
-        || errno == Posix.ENOSYS || errno == 25 /* ENOTTY */ || errno == Posix.EBADF;
+    return errno == Posix.EXDEV
+        || errno == Posix.EOPNOTSUPP
+        || errno == Posix.EINVAL
+        || errno == Posix.ENOSYS
+        || errno == 25 /* ENOTTY */
+        || errno == Posix.EBADF;
   }
 
   @Override

@@ -20,14 +20,18 @@ public final class Cleanup {
     int fd = Posix.openPath(target, LibC.O_RDONLY | LibC.O_DIRECTORY, target);
     long[] n = {0};
     try {
-      TreeWalker.walk(fd, target, false, e -> {
-        if (Temporaries.isOurs(e.dirfd(), e.name(), e.where())) {
-          Posix.unlinkat(e.dirfd(), e.cname(), false, e.where());
-          removed.accept(e.where());
-          n[0]++;
-        }
-        return true;
-      });
+      TreeWalker.walk(
+          fd,
+          target,
+          false,
+          e -> {
+            if (Temporaries.isOurs(e.dirfd(), e.name(), e.where())) {
+              Posix.unlinkat(e.dirfd(), e.cname(), false, e.where());
+              removed.accept(e.where());
+              n[0]++;
+            }
+            return true;
+          });
       return n[0];
     } finally {
       Posix.close(fd);

@@ -1,10 +1,10 @@
 package io.foxing.copy.internal;
 
-import io.foxing.posix.LibC;
-import io.foxing.posix.Posix;
 import com.sun.jna.Memory;
 import io.foxing.api.CopyMethod;
 import io.foxing.api.spi.FileCopyRequest;
+import io.foxing.posix.LibC;
+import io.foxing.posix.Posix;
 import java.io.IOException;
 
 /**
@@ -24,21 +24,36 @@ public final class CopyFileRangeTier extends BuiltinTier {
     checkPair(r);
     if (r.sparse()) {
       long[] written = {0};
-      return DataSegments.copy(r.sourceFd(), r.targetFd(), r.size(), r.path(), (off, len) -> {
-        written[0] += range(r, off, len, written[0] > 0);
-      });
+      return DataSegments.copy(
+          r.sourceFd(),
+          r.targetFd(),
+          r.size(),
+          r.path(),
+          (off, len) -> {
+            written[0] += range(r, off, len, written[0] > 0);
+          });
     }
     return range(r, 0, r.size(), false);
   }
 
-  /** @param started bytes were already written, so a refusal now can no longer fall back cleanly */
-  private long range(FileCopyRequest r, long offset, long length, boolean started) throws IOException {
+  /**
+   * @param started bytes were already written, so a refusal now can no longer fall back cleanly
+   */
+  private long range(FileCopyRequest r, long offset, long length, boolean started)
+      throws IOException {
     Memory offs = Posix.offsets();
     offs.setLong(0, offset);
     offs.setLong(8, offset);
     long done = 0;
     while (done < length) {
-      long n = LibC.copy_file_range(r.sourceFd(), offs, r.targetFd(), offs.share(8), Math.min(length - done, MAX_CHUNK), 0);
+      long n =
+          LibC.copy_file_range(
+              r.sourceFd(),
+              offs,
+              r.targetFd(),
+              offs.share(8),
+              Math.min(length - done, MAX_CHUNK),
+              0);
       if (n < 0) {
         int e = Posix.lastError();
         if (!started && done == 0 && meansUnsupported(e)) {

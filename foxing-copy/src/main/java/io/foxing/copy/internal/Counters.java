@@ -1,9 +1,9 @@
 package io.foxing.copy.internal;
 
-import io.foxing.posix.Posix;
 import io.foxing.api.CopyListener;
 import io.foxing.api.CopyReport;
 import io.foxing.api.ErrnoException;
+import io.foxing.posix.Posix;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Queue;
@@ -11,7 +11,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.LongAdder;
 
-/** The running tally of one copy, updated from every worker; becomes a {@link CopyReport} at the end. */
+/**
+ * The running tally of one copy, updated from every worker; becomes a {@link CopyReport} at the
+ * end.
+ */
 final class Counters implements io.foxing.api.spi.TargetReport {
   final LongAdder filesCopied = new LongAdder();
   final LongAdder bytesCopied = new LongAdder();
@@ -45,11 +48,15 @@ final class Counters implements io.foxing.api.spi.TargetReport {
   void failure(String path, Exception e) {
     issues.increment();
     ErrnoException call = failedCall(e);
-    failures.add(new CopyReport.Failure(path, reason(e), kind(e), call == null ? null : call.errnoName()));
+    failures.add(
+        new CopyReport.Failure(path, reason(e), kind(e), call == null ? null : call.errnoName()));
     listener.fileFailed(path, e); // guarded at the copier's entry
   }
 
-  /** What kind of failure, from the exception's type or errno: callers react to some and report the rest. */
+  /**
+   * What kind of failure, from the exception's type or errno: callers react to some and report the
+   * rest.
+   */
   static CopyReport.FailureKind kind(Exception e) {
     if (e instanceof TreeCopy.SourceChanged) {
       return CopyReport.FailureKind.RETRYABLE;
@@ -61,7 +68,9 @@ final class Counters implements io.foxing.api.spi.TargetReport {
     return call == null ? CopyReport.FailureKind.OTHER : kind(call);
   }
 
-  /** The failed system call behind {@code e}, which may wrap it in a message of its own; or null. */
+  /**
+   * The failed system call behind {@code e}, which may wrap it in a message of its own; or null.
+   */
   private static ErrnoException failedCall(Throwable e) {
     for (Throwable c = e; c != null; c = c.getCause()) {
       if (c instanceof ErrnoException x) {
@@ -91,7 +100,12 @@ final class Counters implements io.foxing.api.spi.TargetReport {
   @Override
   public void notPreserved(String name, String path, Exception e) {
     xattrsNotPreserved.computeIfAbsent(name, k -> new LongAdder()).increment();
-    warning(path, "xattr " + name + " not preserved: " + (e instanceof ErrnoException x ? x.errnoName() : e.getMessage()));
+    warning(
+        path,
+        "xattr "
+            + name
+            + " not preserved: "
+            + (e instanceof ErrnoException x ? x.errnoName() : e.getMessage()));
   }
 
   @Override
@@ -110,31 +124,35 @@ final class Counters implements io.foxing.api.spi.TargetReport {
     return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
   }
 
-  /** Failures and warnings so far: a directory records its state only if none came while it was copied. */
+  /**
+   * Failures and warnings so far: a directory records its state only if none came while it was
+   * copied.
+   */
   long issues() {
     return issues.sum();
   }
 
   CopyReport report(Duration took, boolean dryRun, boolean cancelled) {
-    CopyReport.Builder b = CopyReport.builder()
-        .filesCopied(filesCopied.sum())
-        .bytesCopied(bytesCopied.sum())
-        .filesUpToDate(filesUpToDate.sum())
-        .directories(directories.sum())
-        .symlinks(symlinks.sum())
-        .hardLinks(hardLinks.sum())
-        .specials(specials.sum())
-        .metadataUpdated(metadataUpdated.sum())
-        .deleted(deleted.sum())
-        .excluded(excluded.sum())
-        .signaturesWritten(signaturesWritten.sum())
-        .deltaFiles(deltaFiles.sum())
-        .deltaBytesSaved(deltaBytesSaved.sum())
-        .directoriesUnchanged(directoriesUnchanged.sum())
-        .duration(took)
-        .throttled(Duration.ofNanos(throttledNanos.sum()))
-        .dryRun(dryRun)
-        .cancelled(cancelled);
+    CopyReport.Builder b =
+        CopyReport.builder()
+            .filesCopied(filesCopied.sum())
+            .bytesCopied(bytesCopied.sum())
+            .filesUpToDate(filesUpToDate.sum())
+            .directories(directories.sum())
+            .symlinks(symlinks.sum())
+            .hardLinks(hardLinks.sum())
+            .specials(specials.sum())
+            .metadataUpdated(metadataUpdated.sum())
+            .deleted(deleted.sum())
+            .excluded(excluded.sum())
+            .signaturesWritten(signaturesWritten.sum())
+            .deltaFiles(deltaFiles.sum())
+            .deltaBytesSaved(deltaBytesSaved.sum())
+            .directoriesUnchanged(directoriesUnchanged.sum())
+            .duration(took)
+            .throttled(Duration.ofNanos(throttledNanos.sum()))
+            .dryRun(dryRun)
+            .cancelled(cancelled);
     tiers.forEach((k, v) -> b.tier(k, v.sum()));
     xattrsNotPreserved.forEach((k, v) -> b.xattrNotPreserved(k, v.sum()));
     failures.stream().sorted((x, y) -> x.path().compareTo(y.path())).forEach(b::failure);

@@ -4,8 +4,8 @@ import io.foxing.posix.Posix;
 import java.io.IOException;
 
 /**
- * Walks the data regions of a sparse file with SEEK_DATA/SEEK_HOLE so tiers copy only data and
- * the target keeps its holes; then sets the final size, which recreates a trailing hole.
+ * Walks the data regions of a sparse file with SEEK_DATA/SEEK_HOLE so tiers copy only data and the
+ * target keeps its holes; then sets the final size, which recreates a trailing hole.
  */
 final class DataSegments {
   private DataSegments() {}
@@ -14,7 +14,8 @@ final class DataSegments {
     void copy(long offset, long length) throws IOException;
   }
 
-  static long copy(int srcFd, int dstFd, long size, String path, SegmentCopier copier) throws IOException {
+  static long copy(int srcFd, int dstFd, long size, String path, SegmentCopier copier)
+      throws IOException {
     long moved = 0;
     long pos = 0;
     while (pos < size) {

@@ -10,18 +10,18 @@ import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 /**
- * Paces background copying (a throttled copy, a mirror's hydration, rescans and journal replay)
- * by the machine's pressure stall information ({@code /proc/pressure/{cpu,io,memory}}): when other
- * work is waiting for the CPU, the disk or memory, a worker that just spent {@code t} copying
- * rests {@code t * (1 - duty) / duty} before its next file, so the copy takes only {@code duty}
- * of its time. The duty never falls below {@link #FLOOR}: a paced copy always progresses. The
- * live path of a mirror (single changes as they happen) is never paced.
+ * Paces background copying (a throttled copy, a mirror's hydration, rescans and journal replay) by
+ * the machine's pressure stall information ({@code /proc/pressure/{cpu,io,memory}}): when other
+ * work is waiting for the CPU, the disk or memory, a worker that just spent {@code t} copying rests
+ * {@code t * (1 - duty) / duty} before its next file, so the copy takes only {@code duty} of its
+ * time. The duty never falls below {@link #FLOOR}: a paced copy always progresses. The live path of
+ * a mirror (single changes as they happen) is never paced.
  *
- * <p>Pressure is read as the share of the last moments some task stalled ({@code some}) or all
- * did ({@code full}), from the counters' growth between two readings at least 250 ms apart (the
+ * <p>Pressure is read as the share of the last moments some task stalled ({@code some}) or all did
+ * ({@code full}), from the counters' growth between two readings at least 250 ms apart (the
  * kernel's 10 s averages follow too slowly), and turned into a stress from 0 to 1 by a ramp per
- * resource. The ramps were set from measurements (2026-12-03, 2 cores): a 2-thread copy of its
- * own raises {@code io full} to 46% and {@code cpu some} to 34% at most, so those do not count as
+ * resource. The ramps were set from measurements (2026-12-03, 2 cores): a 2-thread copy of its own
+ * raises {@code io full} to 46% and {@code cpu some} to 34% at most, so those do not count as
  * stress; {@code stress-ng --cpu 4} raises {@code cpu some} to 86-100%.
  *
  * <p>Thread-safe: one per process ({@link #system()}), shared by every copy.
@@ -29,6 +29,7 @@ import java.util.function.LongSupplier;
 public final class Governor {
   /** The least share of its time a paced copy keeps, however high the pressure. */
   public static final double FLOOR = 0.1;
+
   private static final long MIN_WINDOW = TimeUnit.MILLISECONDS.toNanos(250);
   private static final long MAX_WINDOW = TimeUnit.SECONDS.toNanos(2);
   private static final long SLICE = TimeUnit.MILLISECONDS.toNanos(100);
@@ -42,11 +43,13 @@ public final class Governor {
   /**
    * A reading of the machine's pressure.
    *
-   * @param available whether the kernel reports pressure (PSI may be compiled out, or off with {@code psi=0})
+   * @param available whether the kernel reports pressure (PSI may be compiled out, or off with
+   *     {@code psi=0})
    * @param cpu the share of time some task waited for a CPU
    * @param io the share of time every task waited for I/O
    * @param memory the share of time some task waited for memory
-   * @param duty the share of its time a paced copy takes now (1: not paced; at least {@link #FLOOR})
+   * @param duty the share of its time a paced copy takes now (1: not paced; at least {@link
+   *     #FLOOR})
    */
   public record Reading(boolean available, double cpu, double io, double memory, double duty) {
     /** Whether paced copies are being slowed down now. */
@@ -99,9 +102,12 @@ public final class Governor {
     double[] share = new double[3];
     long window = now - lastAt;
     for (int i = 0; i < 3; i++) {
-      // after a quiet spell the growth since the last reading is an average over too long: take the kernel's 10 s one
-      share[i] = lastTotals == null || window > MAX_WINDOW ? avg10[i]
-          : Math.min(1, Math.max(0, (totals[i] - lastTotals[i]) * 1000.0 / window));
+      // after a quiet spell the growth since the last reading is an average over too long: take the
+      // kernel's 10 s one
+      share[i] =
+          lastTotals == null || window > MAX_WINDOW
+              ? avg10[i]
+              : Math.min(1, Math.max(0, (totals[i] - lastTotals[i]) * 1000.0 / window));
     }
     lastTotals = totals;
     lastAt = now;
@@ -147,8 +153,8 @@ public final class Governor {
   }
 
   /**
-   * One line of a {@code /proc/pressure} file:
-   * {@code some avg10=1.23 avg60=0.50 avg300=0.10 total=123456}.
+   * One line of a {@code /proc/pressure} file: {@code some avg10=1.23 avg60=0.50 avg300=0.10
+   * total=123456}.
    */
   record Psi(double avg10, long totalMicros) {
     /**
@@ -179,7 +185,8 @@ public final class Governor {
           }
         }
         if (avg10 == null || total == null || !(avg10 >= 0 && avg10 <= 100) || total < 0) {
-          throw new IllegalArgumentException("a " + kind + " line without avg10 (0-100) and total (>= 0): " + line);
+          throw new IllegalArgumentException(
+              "a " + kind + " line without avg10 (0-100) and total (>= 0): " + line);
         }
         return new Psi(avg10, total);
       }

@@ -1,10 +1,5 @@
 package io.foxing.copy.internal;
 
-import io.foxing.posix.AtomicFile;
-import io.foxing.posix.LibC;
-import io.foxing.posix.Metadata;
-import io.foxing.posix.Posix;
-import io.foxing.posix.Temporaries;
 import io.foxing.api.CopyMethod;
 import io.foxing.api.CopyOptions;
 import io.foxing.api.ErrnoException;
@@ -18,6 +13,11 @@ import io.foxing.api.spi.TargetDirectory;
 import io.foxing.api.spi.TargetReport;
 import io.foxing.api.spi.TierUnavailableException;
 import io.foxing.merkle.FileSignature;
+import io.foxing.posix.AtomicFile;
+import io.foxing.posix.LibC;
+import io.foxing.posix.Metadata;
+import io.foxing.posix.Posix;
+import io.foxing.posix.Temporaries;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -34,12 +34,16 @@ import java.util.function.Predicate;
  * files may be patched by chunks (a delta update); bytes move through the copy tiers.
  */
 final class LocalDirectory implements TargetDirectory {
-  /** What the directories of one run share: options, metadata writer, tiers, and what the run learnt. */
+  /**
+   * What the directories of one run share: options, metadata writer, tiers, and what the run
+   * learnt.
+   */
   static final class Run {
     final CopyOptions options;
     final TargetReport report;
     final List<CopyTier> tiers;
     final Metadata metadata;
+
     /** Devices known not to support {@code O_TMPFILE}. */
     final Set<Long> noTmpfile = ConcurrentHashMap.newKeySet();
 
@@ -51,20 +55,24 @@ final class LocalDirectory implements TargetDirectory {
     }
   }
 
-  private static final byte[] DEFAULT_ACL = "system.posix_acl_default\0".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] DEFAULT_ACL =
+      "system.posix_acl_default\0".getBytes(StandardCharsets.US_ASCII);
 
   private final Run run;
   final int fd;
   private final long dev; // its filesystem, for the tiers' same-filesystem test
 
-  /** @param pathOnly an {@code O_PATH} descriptor: it can be looked through, not read */
+  /**
+   * @param pathOnly an {@code O_PATH} descriptor: it can be looked through, not read
+   */
   private LocalDirectory(Run run, int fd, boolean pathOnly, String where) throws ErrnoException {
     this.run = run;
     this.fd = fd;
     try {
       this.dev = Posix.fstat(fd, where).dev();
       if (!pathOnly && run.options.preserves(Preserve.ACLS) && !run.metadata.defaultAclHint) {
-        // entries made in a directory with a default ACL inherit it: then new entries are compared too
+        // entries made in a directory with a default ACL inherit it: then new entries are compared
+        // too
         run.metadata.defaultAclHint = Posix.getXattr(fd, null, DEFAULT_ACL, where) != null;
       }
     } catch (ErrnoException | RuntimeException e) {
@@ -105,12 +113,17 @@ final class LocalDirectory implements TargetDirectory {
   @Override
   public TargetDirectory open(byte[] name, String where) throws IOException {
     byte[] cname = Posix.cstr(name);
-    int child = LibC.openat(fd, cname, LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_NOFOLLOW | LibC.O_CLOEXEC, 0);
+    int child =
+        LibC.openat(
+            fd, cname, LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_NOFOLLOW | LibC.O_CLOEXEC, 0);
     boolean pathOnly = child < 0 && Posix.lastError() == Posix.EACCES;
     if (pathOnly) {
       // a finished directory may have the source's mode, say 0111, and we are not root: still good
-      // for finding a hard link's first copy and linking to it (O_PATH needs only search permission)
-      child = LibC.openat(fd, cname, LibC.O_PATH | LibC.O_DIRECTORY | LibC.O_NOFOLLOW | LibC.O_CLOEXEC, 0);
+      // for finding a hard link's first copy and linking to it (O_PATH needs only search
+      // permission)
+      child =
+          LibC.openat(
+              fd, cname, LibC.O_PATH | LibC.O_DIRECTORY | LibC.O_NOFOLLOW | LibC.O_CLOEXEC, 0);
     }
     if (child < 0) {
       throw Posix.error("open", where, Posix.lastError());
@@ -140,7 +153,8 @@ final class LocalDirectory implements TargetDirectory {
   }
 
   @Override
-  public void rename(byte[] name, TargetDirectory to, byte[] newName, String where) throws IOException {
+  public void rename(byte[] name, TargetDirectory to, byte[] newName, String where)
+      throws IOException {
     Posix.renameat(fd, Posix.cstr(name), ((LocalDirectory) to).fd, Posix.cstr(newName), where);
   }
 
@@ -150,14 +164,17 @@ final class LocalDirectory implements TargetDirectory {
   }
 
   @Override
-  public void makeSymlink(byte[] name, byte[] linkTarget, SourceEntry source, boolean replace, String where) throws IOException {
+  public void makeSymlink(
+      byte[] name, byte[] linkTarget, SourceEntry source, boolean replace, String where)
+      throws IOException {
     byte[] made = replace ? Temporaries.nameFor(name) : Posix.cstr(name);
     Posix.symlinkat(linkTarget, fd, made, where);
     placeNew(name, made, source, where);
   }
 
   @Override
-  public void makeSpecial(byte[] name, SourceEntry source, boolean replace, String where) throws IOException {
+  public void makeSpecial(byte[] name, SourceEntry source, boolean replace, String where)
+      throws IOException {
     byte[] made = replace ? Temporaries.nameFor(name) : Posix.cstr(name);
     Posix.mknodat(fd, made, source.stat().type() | 0600, source.stat().rdev(), where);
     placeNew(name, made, source, where);
@@ -169,7 +186,8 @@ final class LocalDirectory implements TargetDirectory {
    * half-written, and a temporary name could not carry the mark that makes it recognisably ours
    * (user xattrs exist on regular files and directories only, see {@link Temporaries}).
    */
-  private void placeNew(byte[] name, byte[] made, SourceEntry source, String where) throws IOException {
+  private void placeNew(byte[] name, byte[] made, SourceEntry source, String where)
+      throws IOException {
     try {
       Metadata.Target t = new Metadata.Target(-1, fd, made, null);
       run.metadata.applyAllButTimes(sourceOf(source), t, false, where);
@@ -185,10 +203,17 @@ final class LocalDirectory implements TargetDirectory {
   }
 
   @Override
-  public void link(byte[] name, TargetDirectory firstDir, byte[] firstName, boolean replace, String where) throws IOException {
+  public void link(
+      byte[] name, TargetDirectory firstDir, byte[] firstName, boolean replace, String where)
+      throws IOException {
     int from = ((LocalDirectory) firstDir).fd;
     if (!replace) {
-      Posix.linkat(from, Posix.cstr(firstName), fd, Posix.cstr(name), where); // a new name: linking is atomic by itself
+      Posix.linkat(
+          from,
+          Posix.cstr(firstName),
+          fd,
+          Posix.cstr(name),
+          where); // a new name: linking is atomic by itself
       return;
     }
     byte[] tmp = Temporaries.nameFor(name);
@@ -202,8 +227,14 @@ final class LocalDirectory implements TargetDirectory {
   }
 
   @Override
-  public Written writeFile(byte[] name, SourceEntry source, FileStat existing, boolean mayPatch, PublishCheck beforePublish,
-      String where) throws IOException {
+  public Written writeFile(
+      byte[] name,
+      SourceEntry source,
+      FileStat existing,
+      boolean mayPatch,
+      PublishCheck beforePublish,
+      String where)
+      throws IOException {
     CopyOptions options = run.options;
     FileStat s = source.stat();
     byte[] cname = Posix.cstr(name);
@@ -214,10 +245,26 @@ final class LocalDirectory implements TargetDirectory {
       }
     }
     int mode = options.preserves(Preserve.MODE) ? s.permissions() : 0600;
-    try (AtomicFile out = AtomicFile.open(fd, dev, name, cname, existing != null, options.inplace(), mode, run.noTmpfile, where)) {
+    try (AtomicFile out =
+        AtomicFile.open(
+            fd,
+            dev,
+            name,
+            cname,
+            existing != null,
+            options.inplace(),
+            mode,
+            run.noTmpfile,
+            where)) {
       String tier = moveBytes(source.fd(), out.fd, s, where);
-      Metadata.Target t = new Metadata.Target(out.fd, fd, cname, options.inplace() ? existing : null, out.createdMode(mode),
-          existing != null && existing.isRegular() ? existing.permissions() : -1);
+      Metadata.Target t =
+          new Metadata.Target(
+              out.fd,
+              fd,
+              cname,
+              options.inplace() ? existing : null,
+              out.createdMode(mode),
+              existing != null && existing.isRegular() ? existing.permissions() : -1);
       run.metadata.applyAllButTimes(new Metadata.Source(source.fd(), -1, null, s), t, false, where);
       run.metadata.applyTimes(s, t, null, false, where);
       beforePublish.verify(); // if it throws, the unpublished copy is dropped when out closes
@@ -225,26 +272,30 @@ final class LocalDirectory implements TargetDirectory {
         throw Posix.error("fsync", where, Posix.lastError());
       }
       out.publish();
-      boolean signed = options.generateSignatures() && signTarget(source.fd(), out.fd, cname, where);
+      boolean signed =
+          options.generateSignatures() && signTarget(source.fd(), out.fd, cname, where);
       return new Written(tier, s.size(), signed);
     }
   }
 
   /**
-   * Updates a changed file in place, writing only the chunks that differ from the target, when fewer
-   * than half differ. The target is local, so its bytes are compared with the source's directly
-   * (two reads from the page cache, ~5x cheaper than hashing the whole source); the target's fresh
-   * signature is what makes the file eligible, and its hashes of the unchanged chunks carry over
-   * into the new signature, so only the changed chunks are hashed. Crash-safe: the signature is
-   * removed before the first write and stored again only after the data is on disk and the times
-   * are set, so a target never claims a signature its contents do not have; a rerun after a crash
-   * sees no fresh signature and a changed mtime, and copies the file whole.
+   * Updates a changed file in place, writing only the chunks that differ from the target, when
+   * fewer than half differ. The target is local, so its bytes are compared with the source's
+   * directly (two reads from the page cache, ~5x cheaper than hashing the whole source); the
+   * target's fresh signature is what makes the file eligible, and its hashes of the unchanged
+   * chunks carry over into the new signature, so only the changed chunks are hashed. Crash-safe:
+   * the signature is removed before the first write and stored again only after the data is on disk
+   * and the times are set, so a target never claims a signature its contents do not have; a rerun
+   * after a crash sees no fresh signature and a changed mtime, and copies the file whole.
    *
-   * <p>Only for files the planner allows ({@link Planner#deltaCandidate}: no other hard link, unless --inplace).
+   * <p>Only for files the planner allows ({@link Planner#deltaCandidate}: no other hard link,
+   * unless --inplace).
    *
-   * @return null when a whole copy is the better way (no fresh signature, other chunk size, too much changed)
+   * @return null when a whole copy is the better way (no fresh signature, other chunk size, too
+   *     much changed)
    */
-  private Written deltaCopy(byte[] cname, int sfd, FileStat s, FileStat dst, PublishCheck beforePublish, String where)
+  private Written deltaCopy(
+      byte[] cname, int sfd, FileStat s, FileStat dst, PublishCheck beforePublish, String where)
       throws IOException {
     FileSignature old = Signatures.fresh(fd, cname, dst, where);
     int shift = FileSignature.chunkShiftFor(s.size());
@@ -256,10 +307,15 @@ final class LocalDirectory implements TargetDirectory {
     BitSet dirty = new BitSet(chunks);
     int tfd = Posix.openat(fd, cname, LibC.O_RDWR | LibC.O_NOFOLLOW | LibC.O_NOCTTY, 0, where);
     try {
-      // the old hash of a chunk is usable only where the target held that whole chunk, at the same length
-      int comparable = (int) Math.min(old.chunkCount(),
-          dst.size() == s.size() ? chunks : Math.min(s.size(), dst.size()) >>> shift);
-      if (!Signatures.differingChunks(sfd, tfd, s.size(), shift, comparable, chunks / 2, dirty, where)) {
+      // the old hash of a chunk is usable only where the target held that whole chunk, at the same
+      // length
+      int comparable =
+          (int)
+              Math.min(
+                  old.chunkCount(),
+                  dst.size() == s.size() ? chunks : Math.min(s.size(), dst.size()) >>> shift);
+      if (!Signatures.differingChunks(
+          sfd, tfd, s.size(), shift, comparable, chunks / 2, dirty, where)) {
         return null;
       }
       dirty.set(comparable, chunks);
@@ -268,8 +324,10 @@ final class LocalDirectory implements TargetDirectory {
       }
       byte[] hashes = new byte[chunks * FileSignature.CHUNK_HASH_LEN];
       for (int i = 0; i < chunks; i++) {
-        byte[] h = dirty.get(i) ? Signatures.chunkHash(sfd, i * chunk, Math.min(chunk, s.size() - i * chunk), where)
-            : old.chunkHash(i);
+        byte[] h =
+            dirty.get(i)
+                ? Signatures.chunkHash(sfd, i * chunk, Math.min(chunk, s.size() - i * chunk), where)
+                : old.chunkHash(i);
         System.arraycopy(h, 0, hashes, i * h.length, h.length);
       }
       FileSignature now = FileSignature.of(s.size(), 0, 0, shift, hashes);
@@ -288,7 +346,8 @@ final class LocalDirectory implements TargetDirectory {
       Metadata.Target t = new Metadata.Target(tfd, fd, cname, dst);
       run.metadata.applyAllButTimes(new Metadata.Source(sfd, -1, null, s), t, false, where);
       run.metadata.applyTimes(s, t, null, false, where);
-      // written in place without its signature: a changed source leaves it for a whole copy next try
+      // written in place without its signature: a changed source leaves it for a whole copy next
+      // try
       beforePublish.verify();
       Signatures.store(now, tfd, fd, cname, where);
       return new Written(TierNames.DELTA, written, true);
@@ -297,7 +356,10 @@ final class LocalDirectory implements TargetDirectory {
     }
   }
 
-  /** Stores the copy's signature; a target without user xattrs is reported once per file, never fatal. */
+  /**
+   * Stores the copy's signature; a target without user xattrs is reported once per file, never
+   * fatal.
+   */
   private boolean signTarget(int contentsFd, int targetFd, byte[] cname, String where) {
     try {
       Signatures.store(contentsFd, targetFd, fd, cname, where);
@@ -322,7 +384,12 @@ final class LocalDirectory implements TargetDirectory {
         continue;
       }
       if (!tier.isAvailable()) {
-        throw new IOException(rel + ": --copy-method " + forced.cliName() + " is not available: " + tier.unavailabilityCause().getMessage());
+        throw new IOException(
+            rel
+                + ": --copy-method "
+                + forced.cliName()
+                + " is not available: "
+                + tier.unavailabilityCause());
       }
       if (previous != null) {
         run.report.fallback(rel, previous.name(), tier.name(), previousReason);
@@ -332,7 +399,13 @@ final class LocalDirectory implements TargetDirectory {
         return tier.name();
       } catch (TierUnavailableException ex) {
         if (forced != CopyMethod.AUTO) {
-          throw new IOException(rel + ": --copy-method " + forced.cliName() + " cannot copy this file: " + ex.getMessage(), ex);
+          throw new IOException(
+              rel
+                  + ": --copy-method "
+                  + forced.cliName()
+                  + " cannot copy this file: "
+                  + ex.getMessage(),
+              ex);
         }
         previous = tier;
         previousReason = ex.getMessage();
@@ -341,11 +414,13 @@ final class LocalDirectory implements TargetDirectory {
     if (forced != CopyMethod.AUTO) {
       throw new IOException(rel + ": --copy-method " + forced.cliName() + " has no provider");
     }
-    throw new IOException(rel + ": no copy tier could copy this file; last refusal: " + previousReason);
+    throw new IOException(
+        rel + ": no copy tier could copy this file; last refusal: " + previousReason);
   }
 
   @Override
-  public int metadata(byte[] name, SourceEntry source, FileStat before, boolean apply, String where) throws IOException {
+  public int metadata(byte[] name, SourceEntry source, FileStat before, boolean apply, String where)
+      throws IOException {
     Metadata m = run.metadata;
     if (name == null) {
       // this directory, after its contents: creating entries moved its mtime
@@ -354,9 +429,12 @@ final class LocalDirectory implements TargetDirectory {
       return bits | m.applyTimes(source.stat(), t, Posix.fstat(fd, where), !apply, where);
     }
     byte[] cname = Posix.cstr(name);
-    // a regular file is changed through its own descriptor: chmod by name would follow a symlink put there meanwhile
-    int tfd = apply && before != null && before.isRegular()
-        ? Posix.openat(fd, cname, LibC.O_RDONLY | LibC.O_NOFOLLOW | LibC.O_NOCTTY, 0, where) : -1;
+    // a regular file is changed through its own descriptor: chmod by name would follow a symlink
+    // put there meanwhile
+    int tfd =
+        apply && before != null && before.isRegular()
+            ? Posix.openat(fd, cname, LibC.O_RDONLY | LibC.O_NOFOLLOW | LibC.O_NOCTTY, 0, where)
+            : -1;
     try {
       Metadata.Target t = new Metadata.Target(tfd, fd, cname, before);
       int bits = m.applyAllButTimes(sourceOf(source), t, !apply, where);
@@ -366,14 +444,21 @@ final class LocalDirectory implements TargetDirectory {
     }
   }
 
-  /** Where the source's xattrs are read: its descriptor when open (cheaper), else its directory and name. */
+  /**
+   * Where the source's xattrs are read: its descriptor when open (cheaper), else its directory and
+   * name.
+   */
   private static Metadata.Source sourceOf(SourceEntry s) {
-    return s.fd() >= 0 ? new Metadata.Source(s.fd(), -1, null, s.stat()) : new Metadata.Source(-1, s.dirFd(), Posix.cstr(s.name()), s.stat());
+    return s.fd() >= 0
+        ? new Metadata.Source(s.fd(), -1, null, s.stat())
+        : new Metadata.Source(-1, s.dirFd(), Posix.cstr(s.name()), s.stat());
   }
 
   @Override
   public void sync(byte[] name, String where) throws IOException {
-    int fd = Posix.openat(this.fd, Posix.cstr(name), LibC.O_RDONLY | LibC.O_NOFOLLOW | LibC.O_NOCTTY, 0, where);
+    int fd =
+        Posix.openat(
+            this.fd, Posix.cstr(name), LibC.O_RDONLY | LibC.O_NOFOLLOW | LibC.O_NOCTTY, 0, where);
     try {
       if (LibC.fdatasync(fd) != 0) {
         throw Posix.error("sync", where, Posix.lastError());
@@ -391,7 +476,9 @@ final class LocalDirectory implements TargetDirectory {
   @Override
   public boolean sameContents(byte[] name, SourceEntry source, String where) throws IOException {
     int a = source.fd();
-    int b = Posix.openat(fd, Posix.cstr(name), LibC.O_RDONLY | LibC.O_NOFOLLOW | LibC.O_NOCTTY, 0, where);
+    int b =
+        Posix.openat(
+            fd, Posix.cstr(name), LibC.O_RDONLY | LibC.O_NOFOLLOW | LibC.O_NOCTTY, 0, where);
     try {
       com.sun.jna.Memory buf = Posix.rwBuffer();
       long half = Posix.RW_BUFFER / 2;
@@ -439,7 +526,8 @@ final class LocalDirectory implements TargetDirectory {
     }
     int tfd = Posix.openat(fd, cname, LibC.O_RDONLY | LibC.O_NOFOLLOW | LibC.O_NOCTTY, 0, where);
     try {
-      return signTarget(tfd, tfd, cname, where); // the target's own contents: what the signature describes
+      return signTarget(
+          tfd, tfd, cname, where); // the target's own contents: what the signature describes
     } finally {
       Posix.close(tfd);
     }

@@ -6,7 +6,9 @@ import io.foxing.api.spi.CopyEngine;
 import io.foxing.api.spi.Target;
 import io.foxing.copy.SmartCopier;
 
-/** The copy engine as {@link io.foxing.api.Copiers} finds it: {@link SmartCopier} into any target. */
+/**
+ * The copy engine as {@link io.foxing.api.Copiers} finds it: {@link SmartCopier} into any target.
+ */
 public final class LocalEngine implements CopyEngine {
   @Override
   public Target localTarget(String path, CopyOptions options) {

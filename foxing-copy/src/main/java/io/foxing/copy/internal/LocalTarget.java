@@ -1,8 +1,5 @@
 package io.foxing.copy.internal;
 
-import io.foxing.posix.LibC;
-import io.foxing.posix.Names;
-import io.foxing.posix.Posix;
 import io.foxing.api.CopyOptions;
 import io.foxing.api.ErrnoException;
 import io.foxing.api.spi.CopyTier;
@@ -10,6 +7,9 @@ import io.foxing.api.spi.FileStat;
 import io.foxing.api.spi.Target;
 import io.foxing.api.spi.TargetDirectory;
 import io.foxing.api.spi.TargetReport;
+import io.foxing.posix.LibC;
+import io.foxing.posix.Names;
+import io.foxing.posix.Posix;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,8 +19,8 @@ import java.util.Set;
 
 /**
  * A local path as a copy target: every capability, through descriptors ({@link LocalDirectory}).
- * Resolving the named target is the only place paths are used; below it, every directory is
- * opened relative to its parent without following a symlink.
+ * Resolving the named target is the only place paths are used; below it, every directory is opened
+ * relative to its parent without following a symlink.
  */
 public final class LocalTarget implements Target {
   private final String target;
@@ -40,7 +40,9 @@ public final class LocalTarget implements Target {
     return target;
   }
 
-  /** The named target as an absolute, normalised path (for the checks only a local target can make). */
+  /**
+   * The named target as an absolute, normalised path (for the checks only a local target can make).
+   */
   Path path() {
     return absolute;
   }
@@ -85,13 +87,19 @@ public final class LocalTarget implements Target {
       if (uuid != null) {
         return "uuid:" + java.util.HexFormat.of().formatHex(uuid);
       }
-      return "fsid:" + Long.toHexString(Posix.statfs(fd, target).fsid()) + ",dev:" + Long.toHexString(Posix.fstat(fd, target).dev());
+      return "fsid:"
+          + Long.toHexString(Posix.statfs(fd, target).fsid())
+          + ",dev:"
+          + Long.toHexString(Posix.fstat(fd, target).dev());
     } finally {
       Posix.close(fd);
     }
   }
 
-  /** An unnamed file (O_TMPFILE) written and synced, so no name ever appears; a directory sync where O_TMPFILE is not supported. */
+  /**
+   * An unnamed file (O_TMPFILE) written and synced, so no name ever appears; a directory sync where
+   * O_TMPFILE is not supported.
+   */
   @Override
   public void probe() throws IOException {
     int dir = openIfDirectory();
@@ -99,7 +107,12 @@ public final class LocalTarget implements Target {
       throw new IOException(target + ": no directory there");
     }
     try {
-      int fd = LibC.openat(dir, Posix.cstr(new byte[] {'.'}), LibC.O_TMPFILE | LibC.O_WRONLY | LibC.O_CLOEXEC, 0600);
+      int fd =
+          LibC.openat(
+              dir,
+              Posix.cstr(new byte[] {'.'}),
+              LibC.O_TMPFILE | LibC.O_WRONLY | LibC.O_CLOEXEC,
+              0600);
       if (fd < 0) {
         int e = Posix.lastError();
         if (e != Posix.EOPNOTSUPP && e != Posix.EISDIR && e != Posix.EINVAL) {
@@ -136,7 +149,10 @@ public final class LocalTarget implements Target {
     }
   }
 
-  /** The named target opened as a directory (symlinks followed, as cp does); -1 if nothing or not a directory is there. */
+  /**
+   * The named target opened as a directory (symlinks followed, as cp does); -1 if nothing or not a
+   * directory is there.
+   */
   private int openIfDirectory() throws ErrnoException {
     try {
       return Posix.openPath(target, LibC.O_RDONLY | LibC.O_DIRECTORY, target);
@@ -163,7 +179,8 @@ public final class LocalTarget implements Target {
   public TargetDirectory openParent(TargetReport report) throws IOException {
     Path parent = absolute.getParent();
     if (parent == null) {
-      throw new IOException(target + ": cannot replace the root directory; name a directory to copy into");
+      throw new IOException(
+          target + ": cannot replace the root directory; name a directory to copy into");
     }
     makeParents();
     int fd;
@@ -192,12 +209,20 @@ public final class LocalTarget implements Target {
     makeParents();
     int parent;
     try {
-      parent = Posix.openPath(absolute.getParent() == null ? "/" : absolute.getParent().toString(), LibC.O_RDONLY | LibC.O_DIRECTORY, target);
+      parent =
+          Posix.openPath(
+              absolute.getParent() == null ? "/" : absolute.getParent().toString(),
+              LibC.O_RDONLY | LibC.O_DIRECTORY,
+              target);
     } catch (ErrnoException.NotFound e) {
-      throw new IOException(absolute.getParent() + ": target's parent directory does not exist; create it first (or give --mkpath)", e);
+      throw new IOException(
+          absolute.getParent()
+              + ": target's parent directory does not exist; create it first (or give --mkpath)",
+          e);
     }
     try {
-      if (LibC.mkdirat(parent, Posix.cstr(name()), 0755) != 0 && Posix.lastError() != Posix.EEXIST) {
+      if (LibC.mkdirat(parent, Posix.cstr(name()), 0755) != 0
+          && Posix.lastError() != Posix.EEXIST) {
         throw Posix.error("create target directory", target, Posix.lastError());
       }
     } finally {

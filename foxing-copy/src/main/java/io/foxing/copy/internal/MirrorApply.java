@@ -1,14 +1,14 @@
 package io.foxing.copy.internal;
 
-import io.foxing.posix.LibC;
-import io.foxing.posix.Names;
-import io.foxing.posix.Posix;
 import io.foxing.api.CopyListener;
 import io.foxing.api.CopyOptions;
 import io.foxing.api.CopyReport;
 import io.foxing.api.ErrnoException;
 import io.foxing.api.spi.Target;
 import io.foxing.api.spi.TargetDirectory;
+import io.foxing.posix.LibC;
+import io.foxing.posix.Names;
+import io.foxing.posix.Posix;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,8 +34,15 @@ public final class MirrorApply {
   private final CopyOptions options;
   private final java.util.concurrent.ForkJoinPool pool;
 
-  /** @param pool the mirror's workers, kept across batches */
-  public MirrorApply(int sourceRoot, int sourceParent, byte[] sourceName, Target target, CopyOptions options,
+  /**
+   * @param pool the mirror's workers, kept across batches
+   */
+  public MirrorApply(
+      int sourceRoot,
+      int sourceParent,
+      byte[] sourceName,
+      Target target,
+      CopyOptions options,
       java.util.concurrent.ForkJoinPool pool) {
     this.pool = pool;
     this.sourceRoot = sourceRoot;
@@ -45,7 +52,10 @@ public final class MirrorApply {
     this.options = options;
   }
 
-  /** Whether the last {@link #apply} met a file with other hard links ({@link TreeCopy#touchedHardLinks}). */
+  /**
+   * Whether the last {@link #apply} met a file with other hard links ({@link
+   * TreeCopy#touchedHardLinks}).
+   */
   public boolean touchedHardLinks() {
     return touchedHardLinks;
   }
@@ -58,8 +68,12 @@ public final class MirrorApply {
     List<CopyReport> reports = new ArrayList<>();
     // renames bypass the planner: only when nothing the planner decides could forbid them
     java.util.Set<String> movedOn = java.util.Set.of();
-    if (!changes.renames().isEmpty() && options.filters().isEmpty() && !options.dryRun() && !options.update()
-        && !options.ignoreExisting() && !options.existingOnly()) {
+    if (!changes.renames().isEmpty()
+        && options.filters().isEmpty()
+        && !options.dryRun()
+        && !options.update()
+        && !options.ignoreExisting()
+        && !options.existingOnly()) {
       movedOn = renameFirst(changes.renames());
     }
     List<List<MirrorChanges.Entry>> levels = new ArrayList<>();
@@ -97,7 +111,9 @@ public final class MirrorApply {
         root = true;
       } else {
         int slash = d.lastIndexOf('/');
-        dirs.add(new MirrorChanges.Entry(slash < 0 ? "" : d.substring(0, slash), d.substring(slash + 1), false));
+        dirs.add(
+            new MirrorChanges.Entry(
+                slash < 0 ? "" : d.substring(0, slash), d.substring(slash + 1), false));
       }
     }
     if (!dirs.isEmpty()) {
@@ -110,12 +126,11 @@ public final class MirrorApply {
   }
 
   /**
-   * Renames on the target what was renamed at the source, before the entries are compared: the
-   * new name then matches (same size and mtime) and its data is not copied again. Only when it is
-   * safe to: the old name is gone from the source and the new one is there, the target has the old
-   * name with the same kind, and both target directories exist. Anything else (or a rename the
-   * target refuses, such as a directory over a non-empty one) is left to the comparison, which
-   * copies.
+   * Renames on the target what was renamed at the source, before the entries are compared: the new
+   * name then matches (same size and mtime) and its data is not copied again. Only when it is safe
+   * to: the old name is gone from the source and the new one is there, the target has the old name
+   * with the same kind, and both target directories exist. Anything else (or a rename the target
+   * refuses, such as a directory over a non-empty one) is left to the comparison, which copies.
    *
    * <p>A chain split over two batches (a to b in this one, b to c in the next): the source has
    * neither a nor b now, so b has moved on and an event saying where (or that it was deleted) is
@@ -146,7 +161,9 @@ public final class MirrorApply {
           }
           var had = fromDir.stat(Names.bytes(nameOf(from)), from);
           var there = toDir.stat(Names.bytes(nameOf(to)), to);
-          if (had == null || srcTo != null && had.type() != srcTo.type() || there != null && (there.isDirectory() || srcTo == null)) {
+          if (had == null
+              || srcTo != null && had.type() != srcTo.type()
+              || there != null && (there.isDirectory() || srcTo == null)) {
             continue;
           }
           fromDir.rename(Names.bytes(nameOf(from)), toDir, Names.bytes(nameOf(to)), to);
@@ -154,7 +171,8 @@ public final class MirrorApply {
             movedOn.add(to);
           }
         } catch (IOException | RuntimeException e) {
-          LOG.debug("{} -> {}: not renamed on the target ({}); compared instead", from, to, e.toString());
+          LOG.debug(
+              "{} -> {}: not renamed on the target ({}); compared instead", from, to, e.toString());
         }
       }
     } catch (IOException e) {
@@ -167,19 +185,23 @@ public final class MirrorApply {
 
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MirrorApply.class);
 
-  /** Renames report nothing of their own: what they leave differing is compared and reported after. */
-  private static final io.foxing.api.spi.TargetReport NO_REPORT = new io.foxing.api.spi.TargetReport() {
-    @Override
-    public void warning(String path, String message) {}
+  /**
+   * Renames report nothing of their own: what they leave differing is compared and reported after.
+   */
+  private static final io.foxing.api.spi.TargetReport NO_REPORT =
+      new io.foxing.api.spi.TargetReport() {
+        @Override
+        public void warning(String path, String message) {}
 
-    @Override
-    public void notPreserved(String name, String path, Exception cause) {}
+        @Override
+        public void notPreserved(String name, String path, Exception cause) {}
 
-    @Override
-    public void fallback(String path, String from, String to, String reason) {}
-  };
+        @Override
+        public void fallback(String path, String from, String to, String reason) {}
+      };
 
-  private io.foxing.api.spi.FileStat sourceStat(String rel, Map<String, Integer> dirs) throws ErrnoException {
+  private io.foxing.api.spi.FileStat sourceStat(String rel, Map<String, Integer> dirs)
+      throws ErrnoException {
     int dir = sourceDir(parentOf(rel), dirs);
     return dir < 0 ? null : Posix.statIfExists(dir, Posix.cstr(Names.bytes(nameOf(rel))), rel);
   }
@@ -232,7 +254,8 @@ public final class MirrorApply {
   }
 
   /** One engine run over {@code entries}, which must not contain each other. */
-  private CopyReport run(List<MirrorChanges.Entry> entries, CopyListener listener, List<MirrorChanges.Entry> escalate)
+  private CopyReport run(
+      List<MirrorChanges.Entry> entries, CopyListener listener, List<MirrorChanges.Entry> escalate)
       throws IOException {
     TreeCopy copy = new TreeCopy(options, listener, target, pool);
     Map<String, Integer> sources = new HashMap<>();
@@ -250,7 +273,14 @@ public final class MirrorApply {
           escalate(e.dir(), escalate);
           continue;
         }
-        roots.add(TreeCopy.Root.mirror(sfd, tdir, Names.bytes(e.name()), e.dir(), Names.raw(Names.bytes(e.dir())), e.walk()));
+        roots.add(
+            TreeCopy.Root.mirror(
+                sfd,
+                tdir,
+                Names.bytes(e.name()),
+                e.dir(),
+                Names.raw(Names.bytes(e.dir())),
+                e.walk()));
       }
       CopyReport report = copy.run(roots, List.of());
       touchedHardLinks |= copy.touchedHardLinks();
@@ -268,7 +298,18 @@ public final class MirrorApply {
         throw new IOException(target.display() + ": the target's parent directory is gone");
       }
       // not mirrored: a source root that went away (an unmounted disk) must never empty the target
-      TreeCopy.Root r = new TreeCopy.Root(sourceParent, sourceName, parent, -1, target.name(), "", target.display(), "", false, false);
+      TreeCopy.Root r =
+          new TreeCopy.Root(
+              sourceParent,
+              sourceName,
+              parent,
+              -1,
+              target.name(),
+              "",
+              target.display(),
+              "",
+              false,
+              false);
       return copy.run(List.of(r), List.of());
     }
   }
@@ -278,13 +319,18 @@ public final class MirrorApply {
       throw new IllegalStateException("the target's root directory is gone");
     }
     int slash = dir.lastIndexOf('/');
-    MirrorChanges.Entry up = new MirrorChanges.Entry(slash < 0 ? "" : dir.substring(0, slash), dir.substring(slash + 1), true);
+    MirrorChanges.Entry up =
+        new MirrorChanges.Entry(
+            slash < 0 ? "" : dir.substring(0, slash), dir.substring(slash + 1), true);
     if (!out.contains(up)) {
       out.add(up);
     }
   }
 
-  /** The source directory {@code rel}, opened one name at a time without following a symlink; -1 if it is gone. */
+  /**
+   * The source directory {@code rel}, opened one name at a time without following a symlink; -1 if
+   * it is gone.
+   */
   private int sourceDir(String rel, Map<String, Integer> cache) throws ErrnoException {
     if (rel.isEmpty()) {
       return sourceRoot;
@@ -297,13 +343,21 @@ public final class MirrorApply {
     int parent = sourceDir(slash < 0 ? "" : rel.substring(0, slash), cache);
     int fd = -1;
     if (parent >= 0) {
-      int got = LibC.openat(parent, Posix.cstr(Names.bytes(rel.substring(slash + 1))),
-          LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_NOFOLLOW | LibC.O_CLOEXEC, 0);
+      int got =
+          LibC.openat(
+              parent,
+              Posix.cstr(Names.bytes(rel.substring(slash + 1))),
+              LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_NOFOLLOW | LibC.O_CLOEXEC,
+              0);
       if (got >= 0) {
         fd = got;
       } else if (Posix.lastError() == Posix.EACCES) {
-        LOG.warn("{}: cannot read the source directory (permission denied); its changes wait for a full comparison", rel);
-      } else if (Posix.lastError() != Posix.ENOENT && Posix.lastError() != Posix.ENOTDIR && Posix.lastError() != Posix.ELOOP) {
+        LOG.warn(
+            "{}: cannot read the source directory (permission denied); its changes wait for a full comparison",
+            rel);
+      } else if (Posix.lastError() != Posix.ENOENT
+          && Posix.lastError() != Posix.ENOTDIR
+          && Posix.lastError() != Posix.ELOOP) {
         throw Posix.error("open", rel, Posix.lastError());
       }
     }
@@ -311,8 +365,12 @@ public final class MirrorApply {
     return fd;
   }
 
-  /** The target directory {@code rel}, opened one name at a time; null if it is not there (or not a directory). */
-  private TargetDirectory targetDir(String rel, Map<String, TargetDirectory> cache) throws IOException {
+  /**
+   * The target directory {@code rel}, opened one name at a time; null if it is not there (or not a
+   * directory).
+   */
+  private TargetDirectory targetDir(String rel, Map<String, TargetDirectory> cache)
+      throws IOException {
     if (cache.containsKey(rel)) {
       return cache.get(rel);
     }

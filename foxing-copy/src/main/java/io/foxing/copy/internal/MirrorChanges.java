@@ -1,8 +1,8 @@
 package io.foxing.copy.internal;
 
-import io.foxing.posix.Names;
 import io.foxing.api.FilterRules;
 import io.foxing.api.events.FileEvent;
+import io.foxing.posix.Names;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -11,18 +11,21 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Changes a mirror still has to apply, gathered from file events: not the events themselves but
- * the entries they touched, each to be made equal on the target whatever happened to it meanwhile.
- * A file written a thousand times is one entry; a temporary created and removed before the batch
- * is applied is an entry the source no longer has and the target never had: nothing happens. A
- * rename is two entries: the old name goes, the new one comes.
+ * Changes a mirror still has to apply, gathered from file events: not the events themselves but the
+ * entries they touched, each to be made equal on the target whatever happened to it meanwhile. A
+ * file written a thousand times is one entry; a temporary created and removed before the batch is
+ * applied is an entry the source no longer has and the target never had: nothing happens. A rename
+ * is two entries: the old name goes, the new one comes.
  *
  * <p>Directories whose entries changed get their own metadata applied after their contents (their
- * times moved). Lost events ({@code OVERFLOW}, or a {@code RESCAN} of the root) make the whole
- * tree a change: the next batch is a full comparison. Not thread-safe: one consumer thread.
+ * times moved). Lost events ({@code OVERFLOW}, or a {@code RESCAN} of the root) make the whole tree
+ * a change: the next batch is a full comparison. Not thread-safe: one consumer thread.
  */
 public final class MirrorChanges {
-  /** One entry to bring in line: {@code name} in directory {@code dir} (both relative to the root, "/"-separated). */
+  /**
+   * One entry to bring in line: {@code name} in directory {@code dir} (both relative to the root,
+   * "/"-separated).
+   */
   public record Entry(String dir, String name, boolean walk) {
     public String path() {
       return dir.isEmpty() ? name : dir + "/" + name;
@@ -35,17 +38,26 @@ public final class MirrorChanges {
 
   private final Path root;
   private final FilterRules filters;
+
   /** Entries by path; the value: walk a directory that exists on both sides. */
   private final Map<String, Entry> entries = new LinkedHashMap<>();
+
   /** Directories (relative; "" is the root) whose own metadata is applied after the entries. */
   private final Map<String, Boolean> directories = new LinkedHashMap<>();
-  /** Renames seen, new name to the name it had at the start of the batch (a chain a, b, c is one rename a to c). */
+
+  /**
+   * Renames seen, new name to the name it had at the start of the batch (a chain a, b, c is one
+   * rename a to c).
+   */
   private final Map<String, String> renames = new LinkedHashMap<>();
+
   /** Entries the source synced (fsync, fdatasync): synced at the target once brought in line. */
   private final java.util.Set<String> synced = new java.util.LinkedHashSet<>();
+
   private boolean everything;
   private String everythingWhy;
   private long events;
+
   /** When the oldest change gathered happened (System.nanoTime clock); Long.MAX_VALUE when none. */
   private long oldestNanos = Long.MAX_VALUE;
 
@@ -62,7 +74,8 @@ public final class MirrorChanges {
       oldestNanos = at;
     }
     switch (e.kind()) {
-      case OVERFLOW -> everything("events were lost: " + (e.detail() == null ? "overflow" : e.detail()));
+      case OVERFLOW ->
+          everything("events were lost: " + (e.detail() == null ? "overflow" : e.detail()));
       case RESCAN -> {
         String rel = relative(e.path());
         if (rel == null || rel.isEmpty()) {
@@ -95,7 +108,9 @@ public final class MirrorChanges {
     }
   }
 
-  /** Entry {@code rel} (relative to the root) is to be brought in line again: a retry, a re-check. */
+  /**
+   * Entry {@code rel} (relative to the root) is to be brought in line again: a retry, a re-check.
+   */
   public void again(String rel) {
     entry(rel, false);
   }
@@ -110,7 +125,8 @@ public final class MirrorChanges {
       everything(other.everythingWhy);
     }
     events += other.events;
-    if (other.oldestNanos != Long.MAX_VALUE && (oldestNanos == Long.MAX_VALUE || other.oldestNanos - oldestNanos < 0)) {
+    if (other.oldestNanos != Long.MAX_VALUE
+        && (oldestNanos == Long.MAX_VALUE || other.oldestNanos - oldestNanos < 0)) {
       oldestNanos = other.oldestNanos;
     }
   }
@@ -130,8 +146,9 @@ public final class MirrorChanges {
       return;
     }
     if (belowExcluded(rel)) {
-      return; // inside a directory the filters leave out: a copy never walks there (the entry itself is
-              // judged by the engine, which knows whether it is a directory)
+      return; // inside a directory the filters leave out: a copy never walks there (the entry
+      // itself is
+      // judged by the engine, which knows whether it is a directory)
     }
     int slash = rel.lastIndexOf('/');
     String dir = slash < 0 ? "" : rel.substring(0, slash);
@@ -167,7 +184,10 @@ public final class MirrorChanges {
     return entries.size();
   }
 
-  /** The entries' paths, and "" when the root's own metadata is to be applied: what an outage journal keeps. */
+  /**
+   * The entries' paths, and "" when the root's own metadata is to be applied: what an outage
+   * journal keeps.
+   */
   public List<String> paths() {
     List<String> p = new ArrayList<>(entries.keySet());
     if (directories.containsKey("")) {
@@ -199,12 +219,18 @@ public final class MirrorChanges {
     return events;
   }
 
-  /** When the oldest event gathered happened (System.nanoTime clock), Long.MAX_VALUE if none: how far behind a target is. */
+  /**
+   * When the oldest event gathered happened (System.nanoTime clock), Long.MAX_VALUE if none: how
+   * far behind a target is.
+   */
   public long oldestNanos() {
     return oldestNanos;
   }
 
-  /** The entries by depth, shallowest first: a level's entries never contain each other, so they run side by side. */
+  /**
+   * The entries by depth, shallowest first: a level's entries never contain each other, so they run
+   * side by side.
+   */
   public List<List<Entry>> levels() {
     TreeMap<Integer, List<Entry>> by = new TreeMap<>();
     for (Entry e : entries.values()) {
@@ -216,7 +242,10 @@ public final class MirrorChanges {
   /** Directories whose metadata follows their contents, deepest first. */
   public List<String> directories() {
     List<String> d = new ArrayList<>(directories.keySet());
-    d.sort((a, b) -> Integer.compare(b.isEmpty() ? 0 : b.split("/").length, a.isEmpty() ? 0 : a.split("/").length));
+    d.sort(
+        (a, b) ->
+            Integer.compare(
+                b.isEmpty() ? 0 : b.split("/").length, a.isEmpty() ? 0 : a.split("/").length));
     return d;
   }
 

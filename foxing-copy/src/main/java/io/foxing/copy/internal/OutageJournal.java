@@ -19,25 +19,35 @@ import java.util.Set;
 import java.util.zip.CRC32C;
 
 /**
- * A mirror target's state, kept on the source side: which filesystem the target is (its
- * {@link io.foxing.api.spi.Target#identity identity}, so a restarted mirror never writes into
- * another one) and, while the target is away (an outage, a full disk), the entries that changed
- * meanwhile, so they are brought in line first when it is back. Bounded: past {@code maxEntries}
- * it stops listing entries and records that a full comparison is needed. Every append is flushed
- * to stable storage before the changes it lists count as kept. One file per source and target;
- * the format is specified in {@code src/site/markdown/formats/outage-journal-v1.md}.
- * Thread-safe (a target's thread and the mirror's watchdog both write it).
+ * A mirror target's state, kept on the source side: which filesystem the target is (its {@link
+ * io.foxing.api.spi.Target#identity identity}, so a restarted mirror never writes into another one)
+ * and, while the target is away (an outage, a full disk), the entries that changed meanwhile, so
+ * they are brought in line first when it is back. Bounded: past {@code maxEntries} it stops listing
+ * entries and records that a full comparison is needed. Every append is flushed to stable storage
+ * before the changes it lists count as kept. One file per source and target; the format is
+ * specified in {@code src/site/markdown/formats/outage-journal-v1.md}. Thread-safe (a target's
+ * thread and the mirror's watchdog both write it).
  */
 public final class OutageJournal {
   static final byte[] MAGIC = {'F', 'X', 'O', 'J'};
   static final int VERSION = 1;
   static final byte ENTRY = 'E';
   static final byte RESCAN = 'R';
+
   /** Longest field: paths are at most PATH_MAX (4096) on Linux; a field over this is damage. */
   static final int MAX_FIELD = 65_535;
 
-  /** What a journal file holds. {@code rescan} is why a full comparison is needed, or null; {@code damaged}: its tail was not readable. */
-  public record Contents(String source, String target, String identity, List<String> entries, String rescan, boolean damaged) {}
+  /**
+   * What a journal file holds. {@code rescan} is why a full comparison is needed, or null; {@code
+   * damaged}: its tail was not readable.
+   */
+  public record Contents(
+      String source,
+      String target,
+      String identity,
+      List<String> entries,
+      String rescan,
+      boolean damaged) {}
 
   /** A journal file that is not one, or is of another version: the message says what to do. */
   public static final class JournalException extends IOException {
@@ -62,7 +72,10 @@ public final class OutageJournal {
     this.maxEntries = maxEntries;
   }
 
-  /** The journal's file for {@code source} and {@code target} in {@code dir}: named by a digest of both. */
+  /**
+   * The journal's file for {@code source} and {@code target} in {@code dir}: named by a digest of
+   * both.
+   */
   public static Path fileFor(Path dir, Path source, String target) {
     try {
       MessageDigest d = MessageDigest.getInstance("SHA-256");
@@ -82,13 +95,19 @@ public final class OutageJournal {
    * @param file null to keep the journal in memory only
    * @throws JournalException if the file is not a journal of this source and target
    */
-  public static OutageJournal open(Path file, Path source, String target, int maxEntries) throws IOException {
+  public static OutageJournal open(Path file, Path source, String target, int maxEntries)
+      throws IOException {
     OutageJournal j = new OutageJournal(file, source.toString(), target, maxEntries);
     if (file != null && Files.exists(file)) {
       Contents c = decode(Files.readAllBytes(file), file.toString());
       if (!c.source().equals(j.source) || !c.target().equals(j.target)) {
-        throw new JournalException(file + ": the journal of another mirror (" + c.source() + " to " + c.target()
-            + "); move it away");
+        throw new JournalException(
+            file
+                + ": the journal of another mirror ("
+                + c.source()
+                + " to "
+                + c.target()
+                + "); move it away");
       }
       j.identity = c.identity().isEmpty() ? null : c.identity();
       j.entries.addAll(c.entries());
@@ -116,7 +135,10 @@ public final class OutageJournal {
     return bytes;
   }
 
-  /** Why a full comparison is needed when the target is back, if it is (more changes than the journal keeps). */
+  /**
+   * Why a full comparison is needed when the target is back, if it is (more changes than the
+   * journal keeps).
+   */
   public synchronized String rescan() {
     return rescan;
   }
@@ -140,8 +162,12 @@ public final class OutageJournal {
     Files.createDirectories(file.getParent());
     Path tmp = file.resolveSibling(file.getFileName() + ".new");
     byte[] header = header(source, target, identity == null ? "" : identity);
-    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING)) {
+    try (FileChannel ch =
+        FileChannel.open(
+            tmp,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.TRUNCATE_EXISTING)) {
       writeFully(ch, ByteBuffer.wrap(header));
       ch.force(true);
     }
@@ -150,7 +176,10 @@ public final class OutageJournal {
     bytes = header.length;
   }
 
-  /** Adds entries changed while the target is away; past the bound, a full comparison instead. Flushed before it returns. */
+  /**
+   * Adds entries changed while the target is away; past the bound, a full comparison instead.
+   * Flushed before it returns.
+   */
   public synchronized void add(List<String> paths, String rescanWhy) throws IOException {
     if (file != null && !Files.exists(file)) {
       writeHeader();
@@ -177,7 +206,8 @@ public final class OutageJournal {
     if (records.isEmpty() || file == null) {
       return;
     }
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+    try (FileChannel ch =
+        FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
       for (byte[] r : records) {
         if (out.remaining() < r.length) {
           out.flip();
@@ -243,24 +273,37 @@ public final class OutageJournal {
    */
   public static Contents decode(byte[] data, String where) throws JournalException {
     ByteBuffer b = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
-    if (data.length < 8 || data[0] != MAGIC[0] || data[1] != MAGIC[1] || data[2] != MAGIC[2] || data[3] != MAGIC[3]) {
-      throw new JournalException(where + ": not a foxingd outage journal; move it away (the mirror then compares everything)");
+    if (data.length < 8
+        || data[0] != MAGIC[0]
+        || data[1] != MAGIC[1]
+        || data[2] != MAGIC[2]
+        || data[3] != MAGIC[3]) {
+      throw new JournalException(
+          where
+              + ": not a foxingd outage journal; move it away (the mirror then compares everything)");
     }
     if (data[4] != VERSION) {
-      throw new JournalException(where + ": outage journal version " + (data[4] & 0xff) + ", this foxingd reads version "
-          + VERSION + "; use the foxingd that wrote it, or move it away");
+      throw new JournalException(
+          where
+              + ": outage journal version "
+              + (data[4] & 0xff)
+              + ", this foxingd reads version "
+              + VERSION
+              + "; use the foxingd that wrote it, or move it away");
     }
     b.position(8);
     String[] fields = new String[3];
     for (int i = 0; i < 3; i++) {
       fields[i] = field(b, where);
       if (fields[i] == null) {
-        throw new JournalException(where + ": the outage journal's header is cut short; move it away");
+        throw new JournalException(
+            where + ": the outage journal's header is cut short; move it away");
       }
     }
     int end = b.position();
     if (b.remaining() < 4 || b.getInt() != crc(data, 0, end)) {
-      throw new JournalException(where + ": the outage journal's header is damaged (checksum); move it away");
+      throw new JournalException(
+          where + ": the outage journal's header is damaged (checksum); move it away");
     }
     List<String> entries = new ArrayList<>();
     String rescan = null;
@@ -269,7 +312,9 @@ public final class OutageJournal {
       int start = b.position();
       byte type = b.get();
       String text = field(b, where);
-      if (text == null || b.remaining() < 4 || b.getInt() != crc(data, start, b.position() - 4 - start)
+      if (text == null
+          || b.remaining() < 4
+          || b.getInt() != crc(data, start, b.position() - 4 - start)
           || type != ENTRY && type != RESCAN) {
         damaged = true;
         break;

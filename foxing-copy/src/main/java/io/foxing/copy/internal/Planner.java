@@ -1,17 +1,17 @@
 package io.foxing.copy.internal;
 
-import io.foxing.posix.LibC;
-import io.foxing.api.spi.Itemize;
-import io.foxing.api.spi.FileStat;
 import io.foxing.api.CopyOptions;
 import io.foxing.api.Preserve;
+import io.foxing.api.spi.FileStat;
+import io.foxing.api.spi.Itemize;
+import io.foxing.posix.LibC;
 
 /**
- * What to do with one source entry, given what the target holds under its name: a pure function
- * of the two stats and the options, so every rule can be tested in milliseconds without a
- * filesystem or root ({@code PlannerTest}). The walk supplies the stats; the apply side carries out
- * the action and refines it only with what reading reveals (contents under {@code --checksum},
- * xattrs and ACLs, a fresh signature).
+ * What to do with one source entry, given what the target holds under its name: a pure function of
+ * the two stats and the options, so every rule can be tested in milliseconds without a filesystem
+ * or root ({@code PlannerTest}). The walk supplies the stats; the apply side carries out the action
+ * and refines it only with what reading reveals (contents under {@code --checksum}, xattrs and
+ * ACLs, a fresh signature).
  *
  * <p>Thread-safe: immutable.
  */
@@ -23,9 +23,14 @@ final class Planner {
   enum Step {
     /** Make the directory if it is new, then walk into it. */
     DIRECTORY,
-    /** A regular file to copy: new, or its size or mtime differ ({@link Action#itemize} says which). */
+    /**
+     * A regular file to copy: new, or its size or mtime differ ({@link Action#itemize} says which).
+     */
     COPY,
-    /** A regular file whose size and mtime match: at most its metadata differs (under {@code --checksum}, its contents are compared first). */
+    /**
+     * A regular file whose size and mtime match: at most its metadata differs (under {@code
+     * --checksum}, its contents are compared first).
+     */
     MAYBE_UP_TO_DATE,
     /** A symlink to create or bring up to date. */
     SYMLINK,
@@ -33,7 +38,10 @@ final class Planner {
     SPECIAL,
     /** Not copied, with a warning ({@link Action#reason}): a kind the options leave out. */
     SKIP,
-    /** Left as it is, silently, as the options ask: {@code -u}, {@code --ignore-existing}, {@code --existing}. */
+    /**
+     * Left as it is, silently, as the options ask: {@code -u}, {@code --ignore-existing}, {@code
+     * --existing}.
+     */
     LEAVE,
     /** Not copied, an error ({@link Action#reason}): a directory without recursion. */
     REFUSE
@@ -45,7 +53,10 @@ final class Planner {
     NONE,
     /** Removed (with its contents, for a directory under {@code --delete}). */
     REMOVE,
-    /** A directory, without {@code --delete}: removed only if empty, else the entry fails (rsync's rule). */
+    /**
+     * A directory, without {@code --delete}: removed only if empty, else the entry fails (rsync's
+     * rule).
+     */
     REMOVE_IF_EMPTY
   }
 
@@ -73,8 +84,11 @@ final class Planner {
    * @param name the entry's path, for reasons
    */
   Action plan(FileStat src, FileStat dst, String name) {
-    if (dst == null ? options.existingOnly() : options.ignoreExisting() && !(src.isDirectory() && dst.isDirectory())) {
-      return LEAVE; // rsync's --existing makes nothing new; --ignore-existing still walks existing directories
+    if (dst == null
+        ? options.existingOnly()
+        : options.ignoreExisting() && !(src.isDirectory() && dst.isDirectory())) {
+      return LEAVE; // rsync's --existing makes nothing new; --ignore-existing still walks existing
+      // directories
     }
     MakeWay way = MakeWay.NONE;
     if (dst != null && !sameKind(src, dst)) {
@@ -85,21 +99,30 @@ final class Planner {
       case LibC.S_IFDIR:
         if (!options.recursive()) {
           // only a named source can be a directory here: an error, as cp says (rsync only warns)
-          return new Action(Step.REFUSE, MakeWay.NONE, null, name + ": is a directory; omitted (give -r or -a to copy directories)");
+          return new Action(
+              Step.REFUSE,
+              MakeWay.NONE,
+              null,
+              name + ": is a directory; omitted (give -r or -a to copy directories)");
         }
-        return new Action(Step.DIRECTORY, way, dst == null ? Itemize.created('c', 'd') : null, null);
+        return new Action(
+            Step.DIRECTORY, way, dst == null ? Itemize.created('c', 'd') : null, null);
       case LibC.S_IFREG:
         if (dst == null) {
           return new Action(Step.COPY, way, Itemize.created('>', 'f'), null);
         }
         if (dst.dev() == src.dev() && dst.ino() == src.ino()) {
-          // the same file (a hard link, a bind mount): nothing to copy, and --inplace would truncate the source
+          // the same file (a hard link, a bind mount): nothing to copy, and --inplace would
+          // truncate the source
           return new Action(Step.MAYBE_UP_TO_DATE, way, null, null);
         }
         if (options.update() && dst.mtimeNanos() > src.mtimeNanos() + windowNanos) {
           return LEAVE; // newer on the target (-u)
         }
-        if (dst.size() == src.size() && (options.checksum() || options.sizeOnly() || !options.ignoreTimes() && sameMtime(src, dst))) {
+        if (dst.size() == src.size()
+            && (options.checksum()
+                || options.sizeOnly()
+                || !options.ignoreTimes() && sameMtime(src, dst))) {
           // contents decide under --checksum; --size-only trusts the size alone
           return new Action(Step.MAYBE_UP_TO_DATE, way, null, null);
         }
@@ -125,8 +148,8 @@ final class Planner {
   }
 
   /**
-   * The change code of a regular file copied over an existing one: {@code >f} with {@code s} if
-   * the sizes differ, {@code t} if the mtimes do, {@code c} under {@code --checksum}.
+   * The change code of a regular file copied over an existing one: {@code >f} with {@code s} if the
+   * sizes differ, {@code t} if the mtimes do, {@code c} under {@code --checksum}.
    */
   String contentChange(FileStat src, FileStat dst) {
     return Itemize.code('>', 'f', contentBits(src, dst));
@@ -134,7 +157,8 @@ final class Planner {
 
   /** The {@code c}, {@code s} and {@code t} bits of {@link #contentChange}. */
   int contentBits(FileStat src, FileStat dst) {
-    return (dst.size() != src.size() ? Itemize.SIZE : 0) | (sameMtime(src, dst) ? 0 : Itemize.TIME)
+    return (dst.size() != src.size() ? Itemize.SIZE : 0)
+        | (sameMtime(src, dst) ? 0 : Itemize.TIME)
         | (options.checksum() ? Itemize.CHECKSUM : 0);
   }
 
@@ -146,16 +170,23 @@ final class Planner {
   /** Equal modification times, within {@code windowNanos} (0: to the nanosecond). */
 
   /**
-   * Whether a changed file may be updated in place by changed chunks: a big enough regular file
-   * on the target that no other name shares (a {@code cp -al} snapshot must keep its version),
-   * unless {@code --inplace} asks for writes in place anyway. A fresh signature is still needed.
+   * Whether a changed file may be updated in place by changed chunks: a big enough regular file on
+   * the target that no other name shares (a {@code cp -al} snapshot must keep its version), unless
+   * {@code --inplace} asks for writes in place anyway. A fresh signature is still needed.
    */
   boolean deltaCandidate(FileStat src, FileStat dst) {
-    return dst != null && dst.isRegular() && src.size() > DELTA_MIN && (dst.nlink() == 1 || options.inplace());
+    return dst != null
+        && dst.isRegular()
+        && src.size() > DELTA_MIN
+        && (dst.nlink() == 1 || options.inplace());
   }
 
-  /** Same kind of entry: a directory, a regular file, a symlink, or a special file of the same type and device. */
+  /**
+   * Same kind of entry: a directory, a regular file, a symlink, or a special file of the same type
+   * and device.
+   */
   static boolean sameKind(FileStat a, FileStat b) {
-    return a.type() == b.type() && (a.isRegular() || a.isDirectory() || a.isSymlink() || a.rdev() == b.rdev());
+    return a.type() == b.type()
+        && (a.isRegular() || a.isDirectory() || a.isSymlink() || a.rdev() == b.rdev());
   }
 }

@@ -1,21 +1,21 @@
 package io.foxing.copy.internal;
 
+import io.foxing.api.CopyListener;
+import io.foxing.api.CopyOptions;
+import io.foxing.api.FilterRules;
+import io.foxing.api.spi.FileStat;
 import io.foxing.posix.LibC;
 import io.foxing.posix.Names;
 import io.foxing.posix.Posix;
 import io.foxing.posix.TreeWalker;
-import io.foxing.api.spi.FileStat;
-import io.foxing.api.CopyListener;
-import io.foxing.api.CopyOptions;
-import io.foxing.api.FilterRules;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Counts what the copy will have to look at (regular files and bytes, after filters) on a thread of its
- * own, so a progress display can show totals and an ETA without delaying the copy's start.
+ * Counts what the copy will have to look at (regular files and bytes, after filters) on a thread of
+ * its own, so a progress display can show totals and an ETA without delaying the copy's start.
  * Reports to the listener every 4096 entries and once at the end.
  */
 public final class ProgressScan implements Runnable {
@@ -37,20 +37,26 @@ public final class ProgressScan implements Runnable {
     this.thread.setDaemon(true);
   }
 
-  public static ProgressScan start(List<TreeCopy.Root> roots, CopyOptions options, CopyListener listener) {
+  public static ProgressScan start(
+      List<TreeCopy.Root> roots, CopyOptions options, CopyListener listener) {
     ProgressScan s = new ProgressScan(roots, options, listener);
     s.thread.start();
     return s;
   }
 
-  /** Stops the scan and waits for it, interrupted or not: the roots' descriptors are closed after this. */
+  /**
+   * Stops the scan and waits for it, interrupted or not: the roots' descriptors are closed after
+   * this.
+   */
   public void stop() {
     stopped = true;
     // a cancelled copy comes back with its flag set: wait all the same
-    if (Waits.through(() -> {
-      thread.join();
-      return true;
-    }, () -> { })) {
+    if (Waits.through(
+        () -> {
+          thread.join();
+          return true;
+        },
+        () -> {})) {
       Thread.currentThread().interrupt();
     }
   }
@@ -82,17 +88,21 @@ public final class ProgressScan implements Runnable {
     }
     int fd = Posix.openat(dirfd, cname, LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_NOFOLLOW, 0, raw);
     try {
-      TreeWalker.walk(fd, raw, false, e -> {
-        if (stopped) {
-          throw new CancellationException();
-        }
-        String childRaw = raw.isEmpty() ? Names.raw(e.path()) : raw + "/" + Names.raw(e.path());
-        if (filters.isExcluded(childRaw, e.stat().isDirectory())) {
-          return false;
-        }
-        count(e.stat());
-        return true;
-      });
+      TreeWalker.walk(
+          fd,
+          raw,
+          false,
+          e -> {
+            if (stopped) {
+              throw new CancellationException();
+            }
+            String childRaw = raw.isEmpty() ? Names.raw(e.path()) : raw + "/" + Names.raw(e.path());
+            if (filters.isExcluded(childRaw, e.stat().isDirectory())) {
+              return false;
+            }
+            count(e.stat());
+            return true;
+          });
     } finally {
       Posix.close(fd);
     }

@@ -1,15 +1,15 @@
 package io.foxing.copy.internal;
 
-import io.foxing.posix.LibC;
-import io.foxing.posix.Posix;
 import com.sun.jna.Memory;
 import io.foxing.api.CopyMethod;
 import io.foxing.api.spi.FileCopyRequest;
+import io.foxing.posix.LibC;
+import io.foxing.posix.Posix;
 import java.io.IOException;
 
 /**
- * pread/pwrite through a 1 MiB native buffer per thread: works on every filesystem, keeps holes
- * of sparse files, and bounds memory by the number of worker threads.
+ * pread/pwrite through a 1 MiB native buffer per thread: works on every filesystem, keeps holes of
+ * sparse files, and bounds memory by the number of worker threads.
  */
 public final class ReadWriteTier extends BuiltinTier {
   public ReadWriteTier() {
@@ -19,7 +19,8 @@ public final class ReadWriteTier extends BuiltinTier {
   @Override
   public long copy(FileCopyRequest r) throws IOException {
     if (r.sparse()) {
-      return DataSegments.copy(r.sourceFd(), r.targetFd(), r.size(), r.path(), (off, len) -> range(r, off, len));
+      return DataSegments.copy(
+          r.sourceFd(), r.targetFd(), r.size(), r.path(), (off, len) -> range(r, off, len));
     }
     return range(r, 0, r.size());
   }
@@ -28,8 +29,12 @@ public final class ReadWriteTier extends BuiltinTier {
     return copyRange(r.sourceFd(), r.targetFd(), offset, length, r.path());
   }
 
-  /** Copies {@code length} bytes at {@code offset} from one descriptor to the same offset of another. */
-  static long copyRange(int sourceFd, int targetFd, long offset, long length, String path) throws IOException {
+  /**
+   * Copies {@code length} bytes at {@code offset} from one descriptor to the same offset of
+   * another.
+   */
+  static long copyRange(int sourceFd, int targetFd, long offset, long length, String path)
+      throws IOException {
     Memory buf = Posix.rwBuffer();
     long done = 0;
     while (done < length) {

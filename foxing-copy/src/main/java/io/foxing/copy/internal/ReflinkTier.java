@@ -1,9 +1,9 @@
 package io.foxing.copy.internal;
 
-import io.foxing.posix.LibC;
-import io.foxing.posix.Posix;
 import io.foxing.api.CopyMethod;
 import io.foxing.api.spi.FileCopyRequest;
+import io.foxing.posix.LibC;
+import io.foxing.posix.Posix;
 import java.io.IOException;
 
 /** FICLONE: the target shares the source's extents (btrfs, XFS); holes come along for free. */

@@ -1,15 +1,15 @@
 package io.foxing.copy.internal;
 
-import io.foxing.posix.LibC;
-import io.foxing.posix.Names;
-import io.foxing.posix.Posix;
+import io.foxing.api.CopyOptions;
+import io.foxing.api.CopyReport;
+import io.foxing.api.ErrnoException;
 import io.foxing.api.spi.FileStat;
 import io.foxing.api.spi.Target;
 import io.foxing.api.spi.TargetDirectory;
 import io.foxing.api.spi.TargetReport;
-import io.foxing.api.CopyOptions;
-import io.foxing.api.CopyReport;
-import io.foxing.api.ErrnoException;
+import io.foxing.posix.LibC;
+import io.foxing.posix.Names;
+import io.foxing.posix.Posix;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,8 +24,8 @@ import java.util.List;
  *   <li>Otherwise, if the target is an existing directory, ends with {@code /}, or there are
  *       several sources: each SRC is copied into it under its own name (the target directory is
  *       created if missing).
- *   <li>Otherwise (one source, target missing or a file): the target path becomes the copy, as
- *       with {@code cp -a SRC DST}.
+ *   <li>Otherwise (one source, target missing or a file): the target path becomes the copy, as with
+ *       {@code cp -a SRC DST}.
  *   <li>A source that is a symlink is copied as a symlink; {@code SRC/} follows it.
  * </ul>
  */
@@ -46,9 +46,12 @@ public final class Roots implements AutoCloseable {
   /**
    * @param report where the target's warnings go (the run's)
    */
-  public static Roots resolve(List<String> sources, Target target, CopyOptions options, TargetReport report) throws IOException {
+  public static Roots resolve(
+      List<String> sources, Target target, CopyOptions options, TargetReport report)
+      throws IOException {
     if (sources.isEmpty()) {
-      throw new IllegalArgumentException("no source given: name at least one file or directory to copy");
+      throw new IllegalArgumentException(
+          "no source given: name at least one file or directory to copy");
     }
     Roots r = new Roots();
     try {
@@ -57,10 +60,12 @@ public final class Roots implements AutoCloseable {
       boolean targetIsDir = named != null && named.isDirectory();
       boolean into = targetIsDir || display.endsWith("/") || sources.size() > 1;
       String only = sources.size() == 1 ? sources.get(0) : null;
-      boolean contentsOnly = only != null && (only.endsWith("/") || only.endsWith("/.") || only.equals("."));
+      boolean contentsOnly =
+          only != null && (only.endsWith("/") || only.endsWith("/.") || only.equals("."));
       TargetDirectory intoDir = null;
       long intoDev = -1;
-      // a single SRC/ makes the target itself, so the copy itemizes it as new (cd+++++++++ ./, as rsync)
+      // a single SRC/ makes the target itself, so the copy itemizes it as new (cd+++++++++ ./, as
+      // rsync)
       boolean make = into && !targetIsDir && !options.dryRun() && !contentsOnly;
       if (into && (targetIsDir || make)) {
         intoDir = r.hold(target.openDirectory(make, report));
@@ -86,21 +91,37 @@ public final class Roots implements AutoCloseable {
     }
   }
 
-  private void addSource(String s, Target target, boolean into, TargetDirectory intoDir, long intoDev, CopyOptions options,
-      TargetReport report) throws IOException {
+  private void addSource(
+      String s,
+      Target target,
+      boolean into,
+      TargetDirectory intoDir,
+      long intoDev,
+      CopyOptions options,
+      TargetReport report)
+      throws IOException {
     boolean contents = s.endsWith("/") && s.length() > 1;
     Path p = Path.of(s).toAbsolutePath().normalize();
-    if (contents || p.getFileName() == null || s.endsWith("/.") || s.equals(".") || s.endsWith("/..") || s.equals("..")) {
+    if (contents
+        || p.getFileName() == null
+        || s.endsWith("/.")
+        || s.equals(".")
+        || s.endsWith("/..")
+        || s.equals("..")) {
       if (!Posix.isDirectoryPath(s)) {
-        throw new IOException(s + ": not a directory (a trailing '/' means 'the contents of this directory')");
+        throw new IOException(
+            s + ": not a directory (a trailing '/' means 'the contents of this directory')");
       }
       p = Path.of(s).toRealPath();
       contents = true;
     }
     if (p.getParent() == null) {
-      throw new IOException(s + ": copying the root directory itself is not supported; name the directories under it");
+      throw new IOException(
+          s
+              + ": copying the root directory itself is not supported; name the directories under it");
     }
-    int srcParent = hold(Posix.openPath(p.getParent().toString(), LibC.O_RDONLY | LibC.O_DIRECTORY, s));
+    int srcParent =
+        hold(Posix.openPath(p.getParent().toString(), LibC.O_RDONLY | LibC.O_DIRECTORY, s));
     byte[] name = Names.bytes(p.getFileName().toString());
     if (Posix.statIfExists(srcParent, Posix.cstr(name), s) == null) {
       throw new IOException(s + ": no such file or directory; check the source path");
@@ -116,8 +137,12 @@ public final class Roots implements AutoCloseable {
       refuseSameFile(s, srcParent, name, display, t);
     }
     if (!contents && into) {
-      String where = display.endsWith("/") ? display + Names.display(name) : display + "/" + Names.display(name);
-      roots.add(new TreeCopy.Root(srcParent, name, intoDir, intoDev, name, Names.display(name), where));
+      String where =
+          display.endsWith("/")
+              ? display + Names.display(name)
+              : display + "/" + Names.display(name);
+      roots.add(
+          new TreeCopy.Root(srcParent, name, intoDir, intoDev, name, Names.display(name), where));
       return;
     }
     // the target itself receives the source (its contents, for SRC/)
@@ -125,11 +150,15 @@ public final class Roots implements AutoCloseable {
     byte[] dstName = target.name();
     TargetDirectory dstParent = hold(target.openParent(report));
     if (dstParent == null && !(options.mkpath() && options.dryRun())) {
-      throw new IOException(display + ": the target's parent directory does not exist; create it first (or give --mkpath)");
+      throw new IOException(
+          display
+              + ": the target's parent directory does not exist; create it first (or give --mkpath)");
     }
     // null: a dry run of --mkpath, where everything from here down would be new
     long dev = dstParent == null ? -1 : dstParent.stat(display).dev();
-    roots.add(new TreeCopy.Root(srcParent, name, dstParent, dev, dstName, dir ? "" : Names.display(dstName), display));
+    roots.add(
+        new TreeCopy.Root(
+            srcParent, name, dstParent, dev, dstName, dir ? "" : Names.display(dstName), display));
   }
 
   /**
@@ -138,7 +167,8 @@ public final class Roots implements AutoCloseable {
    *
    * @param dest where the copy of this source goes
    */
-  private static void refuseCopyIntoItself(String s, Path source, String target, Path dest) throws IOException {
+  private static void refuseCopyIntoItself(String s, Path source, String target, Path dest)
+      throws IOException {
     Path src;
     try {
       src = source.toRealPath();
@@ -150,26 +180,35 @@ public final class Roots implements AutoCloseable {
     }
     // the deepest existing ancestor of the destination tells where it really is
     Path existing = dest;
-    while (existing != null && !java.nio.file.Files.exists(existing, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+    while (existing != null
+        && !java.nio.file.Files.exists(existing, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
       existing = existing.getParent();
     }
     if (existing == null) {
       return;
     }
-    Path real = existing.equals(dest) && java.nio.file.Files.isSymbolicLink(dest)
-        ? dest.getParent().toRealPath().resolve(dest.getFileName()) // a symlink there is replaced, not followed
-        : existing.toRealPath().resolve(existing.relativize(dest));
+    Path real =
+        existing.equals(dest) && java.nio.file.Files.isSymbolicLink(dest)
+            ? dest.getParent()
+                .toRealPath()
+                .resolve(dest.getFileName()) // a symlink there is replaced, not followed
+            : existing.toRealPath().resolve(existing.relativize(dest));
     if (real.startsWith(src)) {
-      throw new IOException(s + ": cannot copy a directory into itself (" + target + "); choose a target outside the source");
+      throw new IOException(
+          s
+              + ": cannot copy a directory into itself ("
+              + target
+              + "); choose a target outside the source");
     }
   }
 
   /**
-   * Copying a file onto itself would destroy it ({@code fxcp -a link foo} where link points to
-   * foo, or two hard links of one file): refused as cp does. Checked on the destination entry
-   * itself, never through a final symlink, against the source both as named and followed.
+   * Copying a file onto itself would destroy it ({@code fxcp -a link foo} where link points to foo,
+   * or two hard links of one file): refused as cp does. Checked on the destination entry itself,
+   * never through a final symlink, against the source both as named and followed.
    */
-  private static void refuseSameFile(String s, int srcParent, byte[] name, String target, Path dest) throws IOException {
+  private static void refuseSameFile(String s, int srcParent, byte[] name, String target, Path dest)
+      throws IOException {
     Path parent = dest.getParent();
     if (parent == null || !java.nio.file.Files.isDirectory(parent)) {
       return;
@@ -181,14 +220,16 @@ public final class Roots implements AutoCloseable {
       return; // the copy reports it
     }
     try {
-      FileStat d = Posix.statIfExists(dfd, Posix.cstr(Names.bytes(dest.getFileName().toString())), target);
+      FileStat d =
+          Posix.statIfExists(dfd, Posix.cstr(Names.bytes(dest.getFileName().toString())), target);
       if (d == null || d.isDirectory()) {
         return;
       }
       FileStat named = Posix.stat(srcParent, Posix.cstr(name), s);
       FileStat followed = named.isSymlink() ? followed(srcParent, name, s) : named;
       if (same(d, named) || same(d, followed)) {
-        throw new IOException(s + " and " + dest + " are the same file; nothing to copy (choose another target)");
+        throw new IOException(
+            s + " and " + dest + " are the same file; nothing to copy (choose another target)");
       }
     } finally {
       Posix.close(dfd);
@@ -234,7 +275,8 @@ public final class Roots implements AutoCloseable {
       try {
         d.close();
       } catch (IOException | RuntimeException e) {
-        // nothing was written through it that closing could lose; the others are closed all the same
+        // nothing was written through it that closing could lose; the others are closed all the
+        // same
       }
     }
     dirs.clear();

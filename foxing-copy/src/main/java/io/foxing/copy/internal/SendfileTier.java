@@ -1,16 +1,16 @@
 package io.foxing.copy.internal;
 
-import io.foxing.posix.LibC;
-import io.foxing.posix.Posix;
 import com.sun.jna.Memory;
 import io.foxing.api.CopyMethod;
 import io.foxing.api.spi.FileCopyRequest;
 import io.foxing.api.spi.TierUnavailableException;
+import io.foxing.posix.LibC;
+import io.foxing.posix.Posix;
 import java.io.IOException;
 
 /**
- * sendfile(2): an in-kernel copy through the page cache that works across filesystems; cheapest
- * for small files. It would write zeros over holes, so sparse files are refused.
+ * sendfile(2): an in-kernel copy through the page cache that works across filesystems; cheapest for
+ * small files. It would write zeros over holes, so sparse files are refused.
  */
 public final class SendfileTier extends BuiltinTier {
   private static final long MAX_CHUNK = 0x7ffff000L;

@@ -10,27 +10,45 @@ import java.util.Locale;
 import java.util.stream.Stream;
 
 /**
- * What a path is stored on, read from {@code /proc/self/mountinfo} and {@code /sys}: its mount
- * and filesystem, then each block layer down to the disks (dm-crypt, LVM and its thin pools, VDO,
+ * What a path is stored on, read from {@code /proc/self/mountinfo} and {@code /sys}: its mount and
+ * filesystem, then each block layer down to the disks (dm-crypt, LVM and its thin pools, VDO,
  * Stratis, loop devices and the filesystem their backing file is on, partitions), whether the
  * process runs in a container, and the {@link Profile} that follows. Shown by {@code fxcp --debug}
  * and {@code foxingd status}; the profile sets the number of workers when none is given.
  *
  * @param path the path asked about (its real path)
  * @param mountPoint the mount it is under
- * @param fsType the filesystem type ({@code ext4}, {@code xfs}, {@code btrfs}, {@code tmpfs}, {@code overlay}, {@code nfs4}, ...)
+ * @param fsType the filesystem type ({@code ext4}, {@code xfs}, {@code btrfs}, {@code tmpfs},
+ *     {@code overlay}, {@code nfs4}, ...)
  * @param source the mount's source (a device, {@code server:/export}, or the filesystem's name)
- * @param layers the block layers under the filesystem, top first (empty for a filesystem without a device)
- * @param container the container the process runs in ({@code docker}, {@code podman}, {@code lxc}, ...), or null
+ * @param layers the block layers under the filesystem, top first (empty for a filesystem without a
+ *     device)
+ * @param container the container the process runs in ({@code docker}, {@code podman}, {@code lxc},
+ *     ...), or null
  * @param profile the kind of storage, from the layers' bottom
  */
-public record StorageStack(Path path, String mountPoint, String fsType, String source, List<Layer> layers, String container,
+public record StorageStack(
+    Path path,
+    String mountPoint,
+    String fsType,
+    String source,
+    List<Layer> layers,
+    String container,
     Profile profile) {
-  private static final int MAX_DEPTH = 8; // a loop file on a loop file on ...: enough for any real stack
+  private static final int MAX_DEPTH =
+      8; // a loop file on a loop file on ...: enough for any real stack
 
-  /** The kinds of storage the original Foxing tuned for; {@link #AUTO} asks for the detected one. */
+  /**
+   * The kinds of storage the original Foxing tuned for; {@link #AUTO} asks for the detected one.
+   */
   public enum Profile {
-    NVME, SSD, HDD, NETWORK, NFS, SDCARD, AUTO;
+    NVME,
+    SSD,
+    HDD,
+    NETWORK,
+    NFS,
+    SDCARD,
+    AUTO;
 
     /** Parses a profile name as users write it ({@code NVMe}, {@code ssd}, {@code SdCard}, ...). */
     public static Profile parse(String name) {
@@ -39,7 +57,8 @@ public record StorageStack(Path path, String mountPoint, String fsType, String s
           return p;
         }
       }
-      throw new IllegalArgumentException("\"" + name + "\" is not a profile; one of NVMe, SSD, HDD, Network, NFS, SdCard, Auto");
+      throw new IllegalArgumentException(
+          "\"" + name + "\" is not a profile; one of NVMe, SSD, HDD, Network, NFS, SdCard, Auto");
     }
 
     /**
@@ -61,8 +80,8 @@ public record StorageStack(Path path, String mountPoint, String fsType, String s
   /**
    * One block layer.
    *
-   * @param kind {@code dm-crypt}, {@code lvm}, {@code lvm-thin}, {@code vdo}, {@code stratis}, {@code dm}, {@code loop},
-   *     {@code partition}, {@code md}, or {@code disk}
+   * @param kind {@code dm-crypt}, {@code lvm}, {@code lvm-thin}, {@code vdo}, {@code stratis},
+   *     {@code dm}, {@code loop}, {@code partition}, {@code md}, or {@code disk}
    * @param name its kernel name ({@code dm-0}, {@code loop3}, {@code nvme0n1p2}, {@code sda})
    * @param detail what else it says: a mapping's name, a loop device's backing file, a disk's kind
    */
@@ -73,7 +92,10 @@ public record StorageStack(Path path, String mountPoint, String fsType, String s
     return of(path.toRealPath(), Path.of("/"), 0);
   }
 
-  /** As {@link #of(Path)}, with {@code root}'s {@code proc/self/mountinfo} and {@code sys} (a test gives its own). */
+  /**
+   * As {@link #of(Path)}, with {@code root}'s {@code proc/self/mountinfo} and {@code sys} (a test
+   * gives its own).
+   */
   static StorageStack of(Path real, Path root, int depth) throws IOException {
     Path mountinfo = root.resolve("proc/self/mountinfo");
     Path sys = root.resolve("sys");
@@ -84,8 +106,14 @@ public record StorageStack(Path path, String mountPoint, String fsType, String s
     String fs = m.fsType;
     if (fs.equals("nfs") || fs.equals("nfs4")) {
       bottom = Profile.NFS;
-    } else if (fs.startsWith("fuse.sshfs") || fs.equals("cifs") || fs.equals("smb3") || fs.equals("9p")
-        || fs.equals("virtiofs") || fs.equals("ceph") || fs.equals("glusterfs") || fs.startsWith("fuse.s3")) {
+    } else if (fs.startsWith("fuse.sshfs")
+        || fs.equals("cifs")
+        || fs.equals("smb3")
+        || fs.equals("9p")
+        || fs.equals("virtiofs")
+        || fs.equals("ceph")
+        || fs.equals("glusterfs")
+        || fs.startsWith("fuse.s3")) {
       bottom = Profile.NETWORK;
     } else if (fs.equals("tmpfs") || fs.equals("ramfs")) {
       bottom = Profile.NVME; // memory: as fast as storage gets
@@ -95,19 +123,32 @@ public record StorageStack(Path path, String mountPoint, String fsType, String s
         bottom = walk(root, sys.resolve("dev/block/" + dev), layers, depth);
       }
     }
-    return new StorageStack(real, m.mountPoint, fs, m.source, List.copyOf(layers), container,
+    return new StorageStack(
+        real,
+        m.mountPoint,
+        fs,
+        m.source,
+        List.copyOf(layers),
+        container,
         bottom != null ? bottom : Profile.SSD);
   }
 
   /** A mount as one line of mountinfo gives it. */
-  record Mount(int major, int minor, String mountPoint, String fsType, String source, String options) {}
+  record Mount(
+      int major, int minor, String mountPoint, String fsType, String source, String options) {}
 
-  /** The mount {@code real} is under: the longest mount point that contains it; of equal ones, the last mounted. */
+  /**
+   * The mount {@code real} is under: the longest mount point that contains it; of equal ones, the
+   * last mounted.
+   */
   static Mount mountOf(Path real, String mountinfo) throws IOException {
     Mount best = null;
     for (String line : mountinfo.split("\n")) {
       Mount m = parse(line);
-      if (m != null && real.startsWith(m.mountPoint) && (best == null || Path.of(m.mountPoint).getNameCount() >= Path.of(best.mountPoint).getNameCount())) {
+      if (m != null
+          && real.startsWith(m.mountPoint)
+          && (best == null
+              || Path.of(m.mountPoint).getNameCount() >= Path.of(best.mountPoint).getNameCount())) {
         best = m;
       }
     }
@@ -118,8 +159,8 @@ public record StorageStack(Path path, String mountPoint, String fsType, String s
   }
 
   /**
-   * One line of {@code /proc/self/mountinfo}:
-   * {@code ID PARENT MAJOR:MINOR ROOT MOUNTPOINT OPTIONS [OPTIONAL...] - FSTYPE SOURCE SUPEROPTIONS}.
+   * One line of {@code /proc/self/mountinfo}: {@code ID PARENT MAJOR:MINOR ROOT MOUNTPOINT OPTIONS
+   * [OPTIONAL...] - FSTYPE SOURCE SUPEROPTIONS}.
    *
    * @return null for a blank line
    * @throws IOException for a line in another format (naming it)
@@ -144,14 +185,21 @@ public record StorageStack(Path path, String mountPoint, String fsType, String s
       if (dev.length != 2 || !f[4].startsWith("/")) {
         throw new NumberFormatException();
       }
-      return new Mount(Integer.parseInt(dev[0]), Integer.parseInt(dev[1]), unescape(f[4]), unescape(f[dash + 1]),
-          dash + 2 < f.length ? unescape(f[dash + 2]) : "", dash + 3 < f.length ? f[dash + 3] : "");
+      return new Mount(
+          Integer.parseInt(dev[0]),
+          Integer.parseInt(dev[1]),
+          unescape(f[4]),
+          unescape(f[dash + 1]),
+          dash + 2 < f.length ? unescape(f[dash + 2]) : "",
+          dash + 3 < f.length ? f[dash + 3] : "");
     } catch (NumberFormatException e) {
       throw new IOException("not a mountinfo line: " + line);
     }
   }
 
-  /** mountinfo writes space, tab, newline and backslash in names as octal escapes ({@code \040}). */
+  /**
+   * mountinfo writes space, tab, newline and backslash in names as octal escapes ({@code \040}).
+   */
   private static String unescape(String s) {
     if (s.indexOf('\\') < 0) {
       return s;
@@ -181,7 +229,10 @@ public record StorageStack(Path path, String mountPoint, String fsType, String s
     return true;
   }
 
-  /** A device path's {@code MAJOR:MINOR} (btrfs and others mount with an anonymous device number), or null. */
+  /**
+   * A device path's {@code MAJOR:MINOR} (btrfs and others mount with an anonymous device number),
+   * or null.
+   */
   private static String deviceOf(String source) {
     if (!source.startsWith("/dev/")) {
       return null;
@@ -190,14 +241,19 @@ public record StorageStack(Path path, String mountPoint, String fsType, String s
       Object rdev = Files.getAttribute(Path.of(source), "unix:rdev");
       long r = ((Number) rdev).longValue();
       // glibc's dev_t: the major in bits 8-19 and 32-43, the minor in bits 0-7 and 20-31
-      return r == 0 ? null : (((r >>> 8) & 0xfff) | ((r >>> 32) & ~0xfffL)) + ":" + ((r & 0xff) | ((r >>> 12) & ~0xffL));
+      return r == 0
+          ? null
+          : (((r >>> 8) & 0xfff) | ((r >>> 32) & ~0xfffL))
+              + ":"
+              + ((r & 0xff) | ((r >>> 12) & ~0xffL));
     } catch (IOException | RuntimeException e) {
       return null;
     }
   }
 
   /** Walks down from one block device; returns the profile of what it rests on. */
-  private static Profile walk(Path root, Path dev, List<Layer> layers, int depth) throws IOException {
+  private static Profile walk(Path root, Path dev, List<Layer> layers, int depth)
+      throws IOException {
     if (!Files.isDirectory(dev) || depth > MAX_DEPTH) {
       return null;
     }
@@ -207,11 +263,26 @@ public record StorageStack(Path path, String mountPoint, String fsType, String s
     if (Files.isDirectory(dm)) {
       String uuid = read(dm.resolve("uuid"));
       String dmName = read(dm.resolve("name"));
-      String kind = uuid.startsWith("CRYPT-") ? "dm-crypt"
-          : uuid.startsWith("LVM-") ? (uuid.endsWith("-tpool") || uuid.endsWith("-tdata") || uuid.endsWith("-tmeta") ? "lvm-thin" : "lvm")
-          : uuid.startsWith("VDO-") || dmName.contains("vdo") ? "vdo"
-          : uuid.startsWith("stratis") || dmName.startsWith("stratis") ? "stratis" : "dm";
-      layers.add(new Layer(kind, name, dmName + (uuid.startsWith("CRYPT-") ? " (" + uuid.split("-")[1].toLowerCase(Locale.ROOT) + ")" : "")));
+      String kind =
+          uuid.startsWith("CRYPT-")
+              ? "dm-crypt"
+              : uuid.startsWith("LVM-")
+                  ? (uuid.endsWith("-tpool") || uuid.endsWith("-tdata") || uuid.endsWith("-tmeta")
+                      ? "lvm-thin"
+                      : "lvm")
+                  : uuid.startsWith("VDO-") || dmName.contains("vdo")
+                      ? "vdo"
+                      : uuid.startsWith("stratis") || dmName.startsWith("stratis")
+                          ? "stratis"
+                          : "dm";
+      layers.add(
+          new Layer(
+              kind,
+              name,
+              dmName
+                  + (uuid.startsWith("CRYPT-")
+                      ? " (" + uuid.split("-")[1].toLowerCase(Locale.ROOT) + ")"
+                      : "")));
       return slaves(root, real, layers, depth);
     }
     Path backing = real.resolve("loop/backing_file");
@@ -219,7 +290,8 @@ public record StorageStack(Path path, String mountPoint, String fsType, String s
       String file = read(backing);
       layers.add(new Layer("loop", name, file));
       try {
-        StorageStack under = of(Path.of(file.replace(" (deleted)", "")).toRealPath(), root, depth + 1);
+        StorageStack under =
+            of(Path.of(file.replace(" (deleted)", "")).toRealPath(), root, depth + 1);
         layers.add(new Layer("file", file, under.fsType + " at " + under.mountPoint));
         layers.addAll(under.layers);
         return under.profile;
@@ -237,16 +309,31 @@ public record StorageStack(Path path, String mountPoint, String fsType, String s
     }
     boolean rotational = read(real.resolve("queue/rotational")).equals("1");
     boolean removable = read(real.resolve("removable")).equals("1");
-    Profile p = name.startsWith("nvme") ? Profile.NVME : name.startsWith("mmcblk") ? Profile.SDCARD
-        : name.startsWith("zram") || name.startsWith("ram") || name.startsWith("pmem") ? Profile.NVME
-        : rotational ? Profile.HDD : Profile.SSD;
-    layers.add(new Layer("disk", name, (p == Profile.NVME && !name.startsWith("nvme") ? "memory-backed"
-        : p == Profile.NVME ? "NVMe" : p == Profile.SDCARD ? "SD/MMC" : rotational ? "rotational" : "non-rotational")
-        + (removable ? ", removable" : "")));
+    Profile p =
+        name.startsWith("nvme")
+            ? Profile.NVME
+            : name.startsWith("mmcblk")
+                ? Profile.SDCARD
+                : name.startsWith("zram") || name.startsWith("ram") || name.startsWith("pmem")
+                    ? Profile.NVME
+                    : rotational ? Profile.HDD : Profile.SSD;
+    layers.add(
+        new Layer(
+            "disk",
+            name,
+            (p == Profile.NVME && !name.startsWith("nvme")
+                    ? "memory-backed"
+                    : p == Profile.NVME
+                        ? "NVMe"
+                        : p == Profile.SDCARD
+                            ? "SD/MMC"
+                            : rotational ? "rotational" : "non-rotational")
+                + (removable ? ", removable" : "")));
     return p;
   }
 
-  private static Profile slaves(Path root, Path real, List<Layer> layers, int depth) throws IOException {
+  private static Profile slaves(Path root, Path real, List<Layer> layers, int depth)
+      throws IOException {
     Path dir = real.resolve("slaves");
     if (!Files.isDirectory(dir)) {
       return null;
@@ -255,7 +342,8 @@ public record StorageStack(Path path, String mountPoint, String fsType, String s
     try (Stream<Path> s = Files.list(dir).sorted()) {
       for (Path slave : s.toList()) {
         Profile p = walk(root, slave, layers, depth + 1);
-        // a stack over several disks is as slow as its slowest kind (NVMe < SSD < HDD; SD cards last)
+        // a stack over several disks is as slow as its slowest kind (NVMe < SSD < HDD; SD cards
+        // last)
         if (worst == null || p != null && p.ordinal() > worst.ordinal()) {
           worst = p;
         }
@@ -287,7 +375,9 @@ public record StorageStack(Path path, String mountPoint, String fsType, String s
       }
     }
     String cgroup = read(root.resolve("proc/self/cgroup"));
-    return cgroup.contains("/docker") ? "docker" : cgroup.contains("kubepods") ? "kubernetes" : cgroup.contains("/lxc") ? "lxc" : null;
+    return cgroup.contains("/docker")
+        ? "docker"
+        : cgroup.contains("kubepods") ? "kubernetes" : cgroup.contains("/lxc") ? "lxc" : null;
   }
 
   /**
@@ -299,7 +389,13 @@ public record StorageStack(Path path, String mountPoint, String fsType, String s
    */
   public static StorageStack ofTarget(String target) throws IOException {
     if (target.startsWith("nfs://")) {
-      return new StorageStack(null, target, "nfs4", "foxing's own NFSv4.2 client, no kernel mount", List.of(), container(Path.of("/")),
+      return new StorageStack(
+          null,
+          target,
+          "nfs4",
+          "foxing's own NFSv4.2 client, no kernel mount",
+          List.of(),
+          container(Path.of("/")),
           Profile.NFS);
     }
     Path p = Path.of(target).toAbsolutePath().normalize();
@@ -312,7 +408,10 @@ public record StorageStack(Path path, String mountPoint, String fsType, String s
     return of(p);
   }
 
-  /** One line: {@code xfs at /mnt/x on loop3 (/var/img/x.img) on ext4 at / on vda (rotational) -> HDD}. */
+  /**
+   * One line: {@code xfs at /mnt/x on loop3 (/var/img/x.img) on ext4 at / on vda (rotational) ->
+   * HDD}.
+   */
   public String describe() {
     StringBuilder b = new StringBuilder(fsType).append(" at ").append(mountPoint);
     if (layers.isEmpty() && !source.isEmpty() && !source.equals(fsType)) {
@@ -322,7 +421,9 @@ public record StorageStack(Path path, String mountPoint, String fsType, String s
       if (l.kind.equals("file")) {
         b.append(", a file on ").append(l.detail);
       } else {
-        b.append(" on ").append(l.kind.equals("disk") || l.kind.equals("partition") ? "" : l.kind + " ").append(l.name);
+        b.append(" on ")
+            .append(l.kind.equals("disk") || l.kind.equals("partition") ? "" : l.kind + " ")
+            .append(l.name);
         if (!l.detail.isEmpty()) {
           b.append(" (").append(l.detail).append(')');
         }

@@ -1,16 +1,5 @@
 package io.foxing.copy.internal;
 
-import io.foxing.posix.LibC;
-import io.foxing.posix.Metadata;
-import io.foxing.posix.Names;
-import io.foxing.posix.Posix;
-import io.foxing.posix.Privileges;
-import io.foxing.api.spi.Itemize;
-import io.foxing.api.spi.FileStat;
-import io.foxing.api.spi.SourceEntry;
-import io.foxing.api.spi.Target;
-import io.foxing.api.spi.TargetDirectory;
-import io.foxing.api.spi.TargetReport;
 import io.foxing.api.Change;
 import io.foxing.api.CopyListener;
 import io.foxing.api.CopyOptions;
@@ -19,6 +8,17 @@ import io.foxing.api.ErrnoException;
 import io.foxing.api.FilterRules;
 import io.foxing.api.Preserve;
 import io.foxing.api.TierNames;
+import io.foxing.api.spi.FileStat;
+import io.foxing.api.spi.Itemize;
+import io.foxing.api.spi.SourceEntry;
+import io.foxing.api.spi.Target;
+import io.foxing.api.spi.TargetDirectory;
+import io.foxing.api.spi.TargetReport;
+import io.foxing.posix.LibC;
+import io.foxing.posix.Metadata;
+import io.foxing.posix.Names;
+import io.foxing.posix.Posix;
+import io.foxing.posix.Privileges;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,19 +43,23 @@ import org.slf4j.LoggerFactory;
  * descriptor with {@code O_NOFOLLOW}, so no symlink is ever followed inside the tree and paths of
  * any length work. A {@link Dir} keeps its two descriptors (source and target) open until
  * everything inside it is done, counted by {@link Dir#pending}; then its own metadata is applied
- * (directory times must be set after their contents) and it releases its parent. Directory
- * listings and batches of files are tasks on a fork-join pool whose LIFO local queues keep the
- * walk mostly depth-first, which bounds open descriptors by depth times threads in practice.
+ * (directory times must be set after their contents) and it releases its parent. Directory listings
+ * and batches of files are tasks on a fork-join pool whose LIFO local queues keep the walk mostly
+ * depth-first, which bounds open descriptors by depth times threads in practice.
  *
- * <p>Hard links: the first path of an inode is copied; the others wait on its {@link LinkGroup}
- * and are linked to the finished file through an {@code O_PATH} descriptor, so no worker ever
- * blocks waiting for another.
+ * <p>Hard links: the first path of an inode is copied; the others wait on its {@link LinkGroup} and
+ * are linked to the finished file through an {@code O_PATH} descriptor, so no worker ever blocks
+ * waiting for another.
  */
 public final class TreeCopy {
   private static final Logger LOG = LoggerFactory.getLogger(TreeCopy.class);
 
-  /** Files per task: enough to amortise scheduling, few enough to spread a big directory over threads. */
+  /**
+   * Files per task: enough to amortise scheduling, few enough to spread a big directory over
+   * threads.
+   */
   private static final int BATCH_FILES = 32;
+
   private static final long BATCH_BYTES = 8L << 20;
 
   private final CopyOptions options;
@@ -63,23 +67,28 @@ public final class TreeCopy {
   private final Counters counters;
   private final boolean root = Privileges.canChown(); // only root (CAP_CHOWN) may give files away
   private final int targetWorkers;
-  private final boolean dropXattrs; // the target carries none: each one of the source is reported instead
+  private final boolean
+      dropXattrs; // the target carries none: each one of the source is reported instead
   private final boolean dropAcls;
   private final FilterRules filters;
   private final Planner planner;
   private final boolean dryRun;
   private final boolean hardLinks;
-  private final byte[] optionsDigest; // the part of every directory record that depends on the options
+  private final byte[]
+      optionsDigest; // the part of every directory record that depends on the options
   private ForkJoinPool pool;
-  private final ForkJoinPool shared; // a pool kept by the caller across runs (a mirror), or null: one per run
+  private final ForkJoinPool
+      shared; // a pool kept by the caller across runs (a mirror), or null: one per run
   private final Map<InodeKey, LinkGroup> links = new ConcurrentHashMap<>();
   private final AtomicInteger roots = new AtomicInteger();
   private final CountDownLatch finished = new CountDownLatch(1);
   private volatile boolean noAtime = true;
 
   /**
-   * @param listener guarded by the caller ({@link CopyListener#guarded}): its calls here are not wrapped again
-   * @param target where the copy goes: its workers and capabilities count; its directories come with the roots
+   * @param listener guarded by the caller ({@link CopyListener#guarded}): its calls here are not
+   *     wrapped again
+   * @param target where the copy goes: its workers and capabilities count; its directories come
+   *     with the roots
    */
   public TreeCopy(CopyOptions options, CopyListener listener, Target target) {
     this(options, listener, target, null);
@@ -87,16 +96,19 @@ public final class TreeCopy {
 
   /**
    * @param shared runs this copy's tasks on the caller's pool, which outlives the run: a mirror
-   *     applies a batch in a few milliseconds, and starting a pool's threads for each would cost
-   *     as much as the work
+   *     applies a batch in a few milliseconds, and starting a pool's threads for each would cost as
+   *     much as the work
    */
   public TreeCopy(CopyOptions options, CopyListener listener, Target target, ForkJoinPool shared) {
     this.shared = shared;
     this.options = options;
     this.listener = listener;
     this.targetWorkers = target.workers();
-    this.dropXattrs = options.preserves(Preserve.XATTRS) && !target.capabilities().contains(Target.Capability.XATTRS);
-    this.dropAcls = options.preserves(Preserve.ACLS) && !target.capabilities().contains(Target.Capability.ACLS);
+    this.dropXattrs =
+        options.preserves(Preserve.XATTRS)
+            && !target.capabilities().contains(Target.Capability.XATTRS);
+    this.dropAcls =
+        options.preserves(Preserve.ACLS) && !target.capabilities().contains(Target.Capability.ACLS);
     this.counters = new Counters(listener);
     this.filters = options.filters();
     this.planner = new Planner(options);
@@ -109,8 +121,8 @@ public final class TreeCopy {
   /**
    * Workers when the options leave it to us: one per core within a filesystem, where more only
    * contend for directory locks, and two per core across filesystems, where reads on one device
-   * overlap writes on the other. Measured on 2 cores with 10,000 small files, cold cache:
-   * btrfs to btrfs 0.84 s with 2 workers and 1.08 s with 4; btrfs to XFS 1.09 s with 2, 0.96 s with 4.
+   * overlap writes on the other. Measured on 2 cores with 10,000 small files, cold cache: btrfs to
+   * btrfs 0.84 s with 2 workers and 1.08 s with 4; btrfs to XFS 1.09 s with 2, 0.96 s with 4.
    */
   private int threads(List<Root> roots) {
     if (options.threads() > 0) {
@@ -132,21 +144,49 @@ public final class TreeCopy {
     return cores;
   }
 
-  /** One thing to copy: entry {@code srcName} of {@code srcDirFd} becomes {@code dstName} of {@code dst} (null: not there yet, in a dry run). */
-  public record Root(int srcDirFd, byte[] srcName, TargetDirectory dst, long dstDev, byte[] dstName, String relPath,
-      String targetDisplay, String rawDir, boolean mirrored, boolean walk) {
-    /** A root from the command line: named by the user, so never filtered, never deleted to make room. */
-    public Root(int srcDirFd, byte[] srcName, TargetDirectory dst, long dstDev, byte[] dstName, String relPath, String targetDisplay) {
+  /**
+   * One thing to copy: entry {@code srcName} of {@code srcDirFd} becomes {@code dstName} of {@code
+   * dst} (null: not there yet, in a dry run).
+   */
+  public record Root(
+      int srcDirFd,
+      byte[] srcName,
+      TargetDirectory dst,
+      long dstDev,
+      byte[] dstName,
+      String relPath,
+      String targetDisplay,
+      String rawDir,
+      boolean mirrored,
+      boolean walk) {
+    /**
+     * A root from the command line: named by the user, so never filtered, never deleted to make
+     * room.
+     */
+    public Root(
+        int srcDirFd,
+        byte[] srcName,
+        TargetDirectory dst,
+        long dstDev,
+        byte[] dstName,
+        String relPath,
+        String targetDisplay) {
       this(srcDirFd, srcName, dst, dstDev, dstName, relPath, targetDisplay, "", false, true);
     }
 
     /**
-     * A root of a mirror's change: entry {@code name} of directory {@code dirRel} (raw, for filters),
-     * made equal on the target whatever it became: removed there if the source has it no more,
-     * replaced if its kind changed. A directory on both sides is walked only if {@code walk}
+     * A root of a mirror's change: entry {@code name} of directory {@code dirRel} (raw, for
+     * filters), made equal on the target whatever it became: removed there if the source has it no
+     * more, replaced if its kind changed. A directory on both sides is walked only if {@code walk}
      * (else only its own metadata is brought in line); a new one is always walked.
      */
-    public static Root mirror(int srcDirFd, TargetDirectory dst, byte[] name, String dirRel, String rawDir, boolean walk) {
+    public static Root mirror(
+        int srcDirFd,
+        TargetDirectory dst,
+        byte[] name,
+        String dirRel,
+        String rawDir,
+        boolean walk) {
       String display = Names.display(name);
       String rel = dirRel.isEmpty() ? display : dirRel + "/" + display;
       return new Root(srcDirFd, name, dst, -1, name, rel, rel, rawDir, true, walk);
@@ -171,7 +211,8 @@ public final class TreeCopy {
   }
 
   /**
-   * Copies every root and waits for the end. The root descriptors stay open: they belong to the caller.
+   * Copies every root and waits for the end. The root descriptors stay open: they belong to the
+   * caller.
    *
    * @param rootFailures failures found while resolving the command line, reported with the rest
    */
@@ -180,7 +221,11 @@ public final class TreeCopy {
     for (CopyReport.Failure f : rootFailures) {
       counters.failure(f.path(), new IOException(f.reason()));
     }
-    pool = shared != null ? shared : new ForkJoinPool(threads(rootList), ForkJoinPool.defaultForkJoinWorkerThreadFactory, null, false);
+    pool =
+        shared != null
+            ? shared
+            : new ForkJoinPool(
+                threads(rootList), ForkJoinPool.defaultForkJoinWorkerThreadFactory, null, false);
     roots.set(rootList.size() + 1);
     for (Root r : rootList) {
       Dir parent = Dir.forRoot(r);
@@ -190,20 +235,32 @@ public final class TreeCopy {
     // Interrupting the caller cancels the copy: nothing new starts, work in flight finishes (its
     // descriptors and temporaries are its own to close), and only then does the run return, so
     // the caller may close the roots' descriptors safely.
-    boolean interrupted = Waits.through(() -> {
-      finished.await();
-      return true;
-    }, () -> cancelled = true);
+    boolean interrupted =
+        Waits.through(
+            () -> {
+              finished.await();
+              return true;
+            },
+            () -> cancelled = true);
     if (shared == null) {
       pool.shutdown();
-      interrupted |= Waits.through(() -> pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES), () -> cancelled = true);
+      interrupted |=
+          Waits.through(
+              () -> pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES),
+              () -> cancelled = true);
     }
     if (interrupted) {
       Thread.currentThread().interrupt();
     }
     if (deletionsStopped.get() > 0) {
-      counters.failure(".", new IOException("deletions stopped at the --max-delete limit of " + options.maxDelete()
-          + ": " + deletionsStopped.get() + " entries kept that the source does not have"));
+      counters.failure(
+          ".",
+          new IOException(
+              "deletions stopped at the --max-delete limit of "
+                  + options.maxDelete()
+                  + ": "
+                  + deletionsStopped.get()
+                  + " entries kept that the source does not have"));
     }
     return counters.report(Duration.ofNanos(System.nanoTime() - start), dryRun, cancelled);
   }
@@ -237,14 +294,24 @@ public final class TreeCopy {
     List<Entry> entries; // what was found in the source, kept for the directory record
     byte[] sourceDigest; // of the entries as listed; null: no record is to be written
     boolean unchanged; // its record matched: the entries were left alone
-    boolean boundary; // on another filesystem than its parent (-x), or a mirror root not to walk: made, not walked
+    boolean
+        boundary; // on another filesystem than its parent (-x), or a mirror root not to walk: made,
+    // not walked
     boolean mirrorRoot; // a pseudo-parent of a mirror's root (see Root#mirror)
     boolean walkRoot = true;
     String rootRaw = ""; // a pseudo-parent's raw path below the transfer root, for filters
     long issuesAtStart; // failures and warnings of the whole run when the directory was listed
     long listedAt; // wall clock before the source was listed, less the ctime guard
 
-    Dir(Dir parent, byte[] srcName, byte[] dstName, String rel, String raw, FileStat src, FileStat before, boolean pseudo) {
+    Dir(
+        Dir parent,
+        byte[] srcName,
+        byte[] dstName,
+        String rel,
+        String raw,
+        FileStat src,
+        FileStat before,
+        boolean pseudo) {
       this.parent = parent;
       this.srcName = srcName;
       this.dstName = dstName;
@@ -303,14 +370,20 @@ public final class TreeCopy {
       }
       byte[] cname = Posix.cstr(r.srcName);
       String where = r.relPath.isEmpty() ? "." : r.relPath;
-      FileStat st = r.mirrored ? Posix.statIfExists(parent.sfd, cname, where) : Posix.stat(parent.sfd, cname, where);
+      FileStat st =
+          r.mirrored
+              ? Posix.statIfExists(parent.sfd, cname, where)
+              : Posix.stat(parent.sfd, cname, where);
       FileStat there = parent.target != null ? parent.target.stat(r.dstName, where) : null;
       if (r.mirrored && !filters.isEmpty()) {
         // a mirror's entry is judged like any entry of a walk: by its raw path and its kind (the
         // source's, or the target's when the source has it no more); excluded ones stay as they are
         FileStat kind = st != null ? st : there;
-        String raw = r.rawDir.isEmpty() ? Names.raw(r.srcName) : r.rawDir + "/" + Names.raw(r.srcName);
-        if (kind != null && filters.isExcluded(raw, kind.isDirectory()) && (st != null || !options.deleteExcluded())) {
+        String raw =
+            r.rawDir.isEmpty() ? Names.raw(r.srcName) : r.rawDir + "/" + Names.raw(r.srcName);
+        if (kind != null
+            && filters.isExcluded(raw, kind.isDirectory())
+            && (st != null || !options.deleteExcluded())) {
           counters.excluded.increment();
           return;
         }
@@ -329,8 +402,13 @@ public final class TreeCopy {
       e.dst = there;
       if (!r.mirrored && e.dst != null && (e.dst.isDirectory() != st.isDirectory())) {
         // as cp and rsync do: the target the user named is never deleted to make room
-        String what = st.isDirectory() ? "non-directory with a directory" : "directory with a non-directory";
-        throw new IOException(Names.display(r.dstName) + ": cannot overwrite " + what + "; remove it or choose another target");
+        String what =
+            st.isDirectory() ? "non-directory with a directory" : "directory with a non-directory";
+        throw new IOException(
+            Names.display(r.dstName)
+                + ": cannot overwrite "
+                + what
+                + "; remove it or choose another target");
       }
       if (handle(parent, e, cname)) {
         runFile(parent, e, cname);
@@ -353,10 +431,12 @@ public final class TreeCopy {
     try {
       open(d);
       if (d.boundary) {
-        return; // -x: a mount point is made with its metadata (when done) but neither walked nor pruned
+        return; // -x: a mount point is made with its metadata (when done) but neither walked nor
+        // pruned
       }
       List<Posix.Dirent> ents = Posix.readdir(d.sfd, where(d));
-      // name order, as rsync's file lists: deterministic output, and hard-link groups resolve the same way every run
+      // name order, as rsync's file lists: deterministic output, and hard-link groups resolve the
+      // same way every run
       ents.sort((a, b) -> Arrays.compareUnsigned(a.name(), b.name()));
       Map<ByteKey, Boolean> targetNames = listTarget(d);
       Set<ByteKey> keep = new HashSet<>();
@@ -378,9 +458,11 @@ public final class TreeCopy {
         }
         ByteKey key = new ByteKey(de.name());
         if (Arrays.equals(de.name(), SIDECAR_NAME)) {
-          continue; // signatures are fxcp's state on a target, never a source's data (nor its FIFOs)
+          continue; // signatures are fxcp's state on a target, never a source's data (nor its
+          // FIFOs)
         }
-        if (!filters.isEmpty() && filters.isExcluded(d.childRaw(Names.raw(de.name())), st.isDirectory())) {
+        if (!filters.isEmpty()
+            && filters.isExcluded(d.childRaw(Names.raw(de.name())), st.isDirectory())) {
           counters.excluded.increment();
           if (!options.deleteExcluded()) {
             keep.add(key); // protected from deletion, like rsync's excluded files
@@ -451,18 +533,19 @@ public final class TreeCopy {
 
   private void submitFiles(Dir d, List<Entry> batch) {
     d.pending.incrementAndGet();
-    pool.execute(() -> {
-      try {
-        for (Entry f : batch) {
-          if (cancelled) {
-            break;
+    pool.execute(
+        () -> {
+          try {
+            for (Entry f : batch) {
+              if (cancelled) {
+                break;
+              }
+              runFile(d, f, f.cname);
+            }
+          } finally {
+            done(d);
           }
-          runFile(d, f, f.cname);
-        }
-      } finally {
-        done(d);
-      }
-    });
+        });
   }
 
   private void runFile(Dir d, Entry f, byte[] srcCname) {
@@ -474,7 +557,8 @@ public final class TreeCopy {
     }
     if (options.throttle()) {
       try {
-        counters.throttledNanos.add(Governor.system().pace(System.nanoTime() - started, () -> cancelled));
+        counters.throttledNanos.add(
+            Governor.system().pace(System.nanoTime() - started, () -> cancelled));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt(); // the pool is being shut down: no more resting
       }
@@ -482,8 +566,8 @@ public final class TreeCopy {
   }
 
   /**
-   * One unit of a directory's work finished; the last one finishes the directory, which is one
-   * unit of its parent's. A loop, not recursion: a tree 10,000 levels deep finishes its chain of
+   * One unit of a directory's work finished; the last one finishes the directory, which is one unit
+   * of its parent's. A loop, not recursion: a tree 10,000 levels deep finishes its chain of
    * directories without growing the stack.
    */
   private void done(Dir d) {
@@ -508,8 +592,8 @@ public final class TreeCopy {
   }
 
   /**
-   * Source entries whose ctime is this close to the listing get no record (see
-   * {@link DirRecords#racy}): well above the kernel's coarse clock tick (at most 10 ms).
+   * Source entries whose ctime is this close to the listing get no record (see {@link
+   * DirRecords#racy}): well above the kernel's coarse clock tick (at most 10 ms).
    */
   private static final long RECORD_GUARD_NANOS = 50_000_000L;
 
@@ -518,7 +602,13 @@ public final class TreeCopy {
     String where = where(d) + "/";
     int bits = 0;
     if (d.target != null) {
-      bits = d.target.metadata(null, new SourceEntry(d.parent.sfd, Metadata.trimNul(d.srcName), d.sfd, d.src), d.before, !dryRun, where);
+      bits =
+          d.target.metadata(
+              null,
+              new SourceEntry(d.parent.sfd, Metadata.trimNul(d.srcName), d.sfd, d.src),
+              d.before,
+              !dryRun,
+              where);
       reportDropped(d.sfd, where);
     }
     if (!d.fresh() && bits != 0) {
@@ -550,7 +640,9 @@ public final class TreeCopy {
       List<byte[]> names = new ArrayList<>(targetNames.size());
       targetNames.keySet().forEach(k -> names.add(k.bytes));
       byte[] target = targetDigest(d, names, e -> e.dst);
-      d.unchanged = target != null && Arrays.equals(stored, DirRecords.record(optionsDigest, d.sourceDigest, target));
+      d.unchanged =
+          target != null
+              && Arrays.equals(stored, DirRecords.record(optionsDigest, d.sourceDigest, target));
       if (d.unchanged) {
         counters.directoriesUnchanged.increment();
       }
@@ -561,7 +653,9 @@ public final class TreeCopy {
     return options.generateSignatures() && !dryRun;
   }
 
-  /** Of the source directory and its entries; null if an entry changed too recently to vouch for it. */
+  /**
+   * Of the source directory and its entries; null if an entry changed too recently to vouch for it.
+   */
   private byte[] sourceDigest(Dir d, List<Entry> entries) {
     DirRecords.Digest h = new DirRecords.Digest().state(d.src).count(entries.size());
     for (Entry e : entries) {
@@ -610,7 +704,11 @@ public final class TreeCopy {
    * error only means no record.
    */
   private void storeRecord(Dir d) {
-    if (!recordsWanted() || d.unchanged || d.sourceDigest == null || d.target == null || counters.issues() != d.issuesAtStart) {
+    if (!recordsWanted()
+        || d.unchanged
+        || d.sourceDigest == null
+        || d.target == null
+        || counters.issues() != d.issuesAtStart) {
       return;
     }
     try {
@@ -623,7 +721,8 @@ public final class TreeCopy {
         if (DirRecords.covered(e.src, hardLinks)) {
           FileStat t = d.target.stat(e.name, e.rel);
           if (!looksCopied(e.src, t)) {
-            LOG.debug("{}: target differs from its source after the copy; no directory record", e.rel);
+            LOG.debug(
+                "{}: target differs from its source after the copy; no directory record", e.rel);
             return;
           }
           now.put(e, t);
@@ -638,11 +737,18 @@ public final class TreeCopy {
     }
   }
 
-  /** The target entry has what a copy of {@code s} gets from the stat fields: kind, size, and what is preserved. */
+  /**
+   * The target entry has what a copy of {@code s} gets from the stat fields: kind, size, and what
+   * is preserved.
+   */
   private boolean looksCopied(FileStat s, FileStat t) {
-    return t != null && t.type() == s.type() && t.size() == s.size()
+    return t != null
+        && t.type() == s.type()
+        && t.size() == s.size()
         && (!options.preserves(Preserve.TIMES) || t.sameMtime(s))
-        && (!options.preserves(Preserve.MODE) || s.isSymlink() || t.permissions() == s.permissions())
+        && (!options.preserves(Preserve.MODE)
+            || s.isSymlink()
+            || t.permissions() == s.permissions())
         && (!options.preserves(Preserve.OWNER) || !root || t.uid() == s.uid())
         && (!options.preserves(Preserve.GROUP) || t.gid() == s.gid());
   }
@@ -667,7 +773,9 @@ public final class TreeCopy {
    * @return true for a regular file still to be copied
    */
   private boolean handle(Dir d, Entry e, byte[] srcCname) throws IOException {
-    Planner.Action a = planner.plan(e.src, e.dst, e.rel.isEmpty() ? Names.display(Metadata.trimNul(srcCname)) : e.rel);
+    Planner.Action a =
+        planner.plan(
+            e.src, e.dst, e.rel.isEmpty() ? Names.display(Metadata.trimNul(srcCname)) : e.rel);
     if (a.makeWay() != Planner.MakeWay.NONE) {
       makeWay(d, e, a.makeWay());
       e.dst = null;
@@ -680,16 +788,16 @@ public final class TreeCopy {
       case SYMLINK -> copySymlink(d, e, srcCname, a);
       case SPECIAL -> copySpecial(d, e, srcCname, a);
       case SKIP -> counters.warning(e.rel, a.reason());
-      case LEAVE -> { }
+      case LEAVE -> {}
       case REFUSE -> throw new IOException(a.reason());
     }
     return false;
   }
 
   /**
-   * Removes a target entry of another kind to make room for the source's, as the planner says:
-   * a directory goes with its contents only under {@code --delete}; otherwise only an empty one
-   * goes, as rsync (and cp) never empty a directory to replace it with a file unless asked to.
+   * Removes a target entry of another kind to make room for the source's, as the planner says: a
+   * directory goes with its contents only under {@code --delete}; otherwise only an empty one goes,
+   * as rsync (and cp) never empty a directory to replace it with a file unless asked to.
    */
   private void makeWay(Dir d, Entry e, Planner.MakeWay way) throws IOException {
     if (way == Planner.MakeWay.REMOVE_IF_EMPTY) {
@@ -702,8 +810,10 @@ public final class TreeCopy {
         empty = d.target.removeIfEmpty(e.name, e.rel);
       }
       if (!empty) {
-        throw new IOException(e.rel + ": cannot replace a non-empty directory with a non-directory; "
-            + "remove it, or run with --delete to let it go with its contents");
+        throw new IOException(
+            e.rel
+                + ": cannot replace a non-empty directory with a non-directory; "
+                + "remove it, or run with --delete to let it go with its contents");
       }
       deleteChange(e.rel, true);
       return;
@@ -726,30 +836,47 @@ public final class TreeCopy {
       counters.directories.increment();
     }
     Dir child = new Dir(d, srcCname, e.name, e.rel, rawOf(d, e), e.src, e.dst, false);
-    child.boundary = options.oneFileSystem() && !d.pseudo && e.src.dev() != d.src.dev()
-        || d.pseudo && !d.walkRoot && e.dst != null; // a mirror's directory whose own metadata changed
+    child.boundary =
+        options.oneFileSystem() && !d.pseudo && e.src.dev() != d.src.dev()
+            || d.pseudo
+                && !d.walkRoot
+                && e.dst != null; // a mirror's directory whose own metadata changed
     d.pending.incrementAndGet();
     pool.execute(() -> processDir(child));
   }
 
-  /** Opens a directory's two descriptors; its parent's are still open (it waits for its children). */
+  /**
+   * Opens a directory's two descriptors; its parent's are still open (it waits for its children).
+   */
   private void open(Dir d) throws IOException {
     try {
       openBoth(d);
     } catch (ErrnoException ex) {
       if (ex.errno() == Posix.EMFILE) {
         // each directory being copied holds its two descriptors until its contents are done
-        String where = d.rel.length() <= 200 ? d.rel
-            : d.rel.substring(0, 80) + "..." + d.rel.substring(d.rel.length() - 80) + " (" + d.rel.split("/").length + " levels)";
-        throw new IOException(where + ": too deep to copy within the open-file limit (each level holds two "
-            + "descriptors); raise it with ulimit -n and run again", ex);
+        String where =
+            d.rel.length() <= 200
+                ? d.rel
+                : d.rel.substring(0, 80)
+                    + "..."
+                    + d.rel.substring(d.rel.length() - 80)
+                    + " ("
+                    + d.rel.split("/").length
+                    + " levels)";
+        throw new IOException(
+            where
+                + ": too deep to copy within the open-file limit (each level holds two "
+                + "descriptors); raise it with ulimit -n and run again",
+            ex);
       }
       throw ex;
     }
   }
 
   private void openBoth(Dir d) throws IOException {
-    d.sfd = Posix.openat(d.parent.sfd, d.srcName, LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_NOFOLLOW, 0, d.rel);
+    d.sfd =
+        Posix.openat(
+            d.parent.sfd, d.srcName, LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_NOFOLLOW, 0, d.rel);
     d.tdev = d.parent.tdev; // a directory we create lives on its parent's filesystem
     if (dryRun && d.fresh()) {
       return; // nothing on the target yet
@@ -758,14 +885,18 @@ public final class TreeCopy {
     if (!d.fresh() && options.oneFileSystem()) {
       d.tdev = d.target.stat(d.rel).dev(); // an existing one may be a mount point
       if (options.oneFileSystem() && !d.parent.pseudo && d.tdev != d.parent.tdev) {
-        d.boundary = true; // -x on the target side too: another filesystem there is neither walked nor pruned
+        d.boundary =
+            true; // -x on the target side too: another filesystem there is neither walked nor
+        // pruned
       }
     }
   }
 
   private static String rawOf(Dir d, Entry e) {
     if (d.pseudo) {
-      return e.rel.isEmpty() ? "" : d.rootRaw.isEmpty() ? Names.raw(e.name) : d.rootRaw + "/" + Names.raw(e.name);
+      return e.rel.isEmpty()
+          ? ""
+          : d.rootRaw.isEmpty() ? Names.raw(e.name) : d.rootRaw + "/" + Names.raw(e.name);
     }
     return d.childRaw(Names.raw(e.name));
   }
@@ -799,7 +930,8 @@ public final class TreeCopy {
   }
 
   /** A symlink or special file that is already there: only its metadata may need to change. */
-  private void updateInPlace(Dir d, Entry e, SourceEntry source, char kind, String detail) throws IOException {
+  private void updateInPlace(Dir d, Entry e, SourceEntry source, char kind, String detail)
+      throws IOException {
     int bits = d.target.metadata(e.name, source, e.dst, !dryRun, e.rel);
     if (bits != 0) {
       changed(Itemize.code('.', kind, bits), e.rel, detail);
@@ -807,7 +939,9 @@ public final class TreeCopy {
     }
   }
 
-  /** The source entry as a target reads it: its directory, name, open descriptor (or -1) and state. */
+  /**
+   * The source entry as a target reads it: its directory, name, open descriptor (or -1) and state.
+   */
   private static SourceEntry source(Dir d, Entry e, byte[] srcCname, int fd) {
     return new SourceEntry(d.sfd, Metadata.trimNul(srcCname), fd, e.src);
   }
@@ -817,21 +951,25 @@ public final class TreeCopy {
   private void copyFile(Dir d, Entry e, byte[] srcCname) throws IOException {
     LinkGroup group = null;
     if (options.preserves(Preserve.HARD_LINKS) && e.src.nlink() > 1) {
-      LinkGroup g = links.computeIfAbsent(new InodeKey(e.src.dev(), e.src.ino()), k -> new LinkGroup(e.rel));
+      LinkGroup g =
+          links.computeIfAbsent(new InodeKey(e.src.dev(), e.src.ino()), k -> new LinkGroup(e.rel));
       if (!g.claimFirst()) {
         d.pending.incrementAndGet();
-        g.whenReady(() -> pool.execute(() -> {
-          try {
-            if (cancelled) {
-              return;
-            }
-            linkFollower(d, e, g, srcCname);
-          } catch (IOException | RuntimeException ex) {
-            counters.failure(e.rel, asIo(ex));
-          } finally {
-            done(d);
-          }
-        }));
+        g.whenReady(
+            () ->
+                pool.execute(
+                    () -> {
+                      try {
+                        if (cancelled) {
+                          return;
+                        }
+                        linkFollower(d, e, g, srcCname);
+                      } catch (IOException | RuntimeException ex) {
+                        counters.failure(e.rel, asIo(ex));
+                      } finally {
+                        done(d);
+                      }
+                    }));
         return;
       }
       group = g;
@@ -871,7 +1009,8 @@ public final class TreeCopy {
       byte[] first = p.path.get(p.path.size() - 1);
       FileStat now = parent.stat(first, g.firstRel);
       if (now == null || now.ino() != p.ino || now.dev() != p.dev) {
-        // the first copy was replaced or removed meanwhile (by someone else): never link to a stranger
+        // the first copy was replaced or removed meanwhile (by someone else): never link to a
+        // stranger
         copyRegular(d, e, srcCname);
         return;
       }
@@ -879,9 +1018,16 @@ public final class TreeCopy {
         return; // already the same inode
       }
       // a name that held the old version shows what changed, as rsync shows it (hf.st......)
-      changed(e.dst == null || !e.dst.isRegular() ? Itemize.created('h', 'f')
-          : Itemize.code('h', 'f', planner.contentBits(e.src, e.dst) | d.target.metadata(e.name, source(d, e, srcCname, -1), e.dst, false, e.rel)),
-          e.rel, "=> " + g.firstRel);
+      changed(
+          e.dst == null || !e.dst.isRegular()
+              ? Itemize.created('h', 'f')
+              : Itemize.code(
+                  'h',
+                  'f',
+                  planner.contentBits(e.src, e.dst)
+                      | d.target.metadata(e.name, source(d, e, srcCname, -1), e.dst, false, e.rel)),
+          e.rel,
+          "=> " + g.firstRel);
       counters.hardLinks.increment();
       d.target.link(e.name, parent, first, e.dst != null, e.rel);
     } finally {
@@ -893,8 +1039,9 @@ public final class TreeCopy {
 
   /**
    * Where the first copy of a hard-link group went: its names from the root's target directory
-   * (held for the whole run) and its inode. A path, not a held descriptor: 20,000 groups whose other
-   * names come much later (a second directory of links) would otherwise hold 20,000 descriptors.
+   * (held for the whole run) and its inode. A path, not a held descriptor: 20,000 groups whose
+   * other names come much later (a second directory of links) would otherwise hold 20,000
+   * descriptors.
    */
   private record Placed(TargetDirectory root, List<byte[]> path, long dev, long ino) {
     /** Opens the first copy's directory one name at a time, never following a symlink. */
@@ -941,18 +1088,27 @@ public final class TreeCopy {
         return;
       } catch (SourceChanged ex) {
         if (attempt == CHANGE_ATTEMPTS) {
-          throw new SourceChanged(e.rel + ": file changed as we read it (" + CHANGE_ATTEMPTS
-              + " tries); not copied: run again when it is quiet");
+          throw new SourceChanged(
+              e.rel
+                  + ": file changed as we read it ("
+                  + CHANGE_ATTEMPTS
+                  + " tries); not copied: run again when it is quiet");
         }
         LOG.debug("{} changed while it was copied; copying it again", e.rel);
       }
     }
   }
 
-  /** Copies of a file that is being written: tries before its change is reported (as tar's "file changed as we read it"). */
+  /**
+   * Copies of a file that is being written: tries before its change is reported (as tar's "file
+   * changed as we read it").
+   */
   private static final int CHANGE_ATTEMPTS = 3;
 
-  /** The source file changed between the stat before its copy and the one after: the copy is not published. */
+  /**
+   * The source file changed between the stat before its copy and the one after: the copy is not
+   * published.
+   */
   static final class SourceChanged extends IOException {
     private static final long serialVersionUID = 1L;
 
@@ -968,8 +1124,10 @@ public final class TreeCopy {
    */
   private static void checkUnchanged(int sfd, FileStat before, String rel) throws IOException {
     FileStat now = Posix.fstat(sfd, rel);
-    if (now.size() != before.size() || !now.sameMtime(before)
-        || now.ctimeSec() != before.ctimeSec() || now.ctimeNsec() != before.ctimeNsec()) {
+    if (now.size() != before.size()
+        || !now.sameMtime(before)
+        || now.ctimeSec() != before.ctimeSec()
+        || now.ctimeNsec() != before.ctimeNsec()) {
       throw new SourceChanged(rel + ": changed during its copy");
     }
   }
@@ -981,7 +1139,8 @@ public final class TreeCopy {
    *
    * @param sfd the source's open descriptor, or -1 to read it through its directory
    */
-  private int metadataChanges(Dir d, Entry e, byte[] srcCname, int sfd, FileStat dst) throws IOException {
+  private int metadataChanges(Dir d, Entry e, byte[] srcCname, int sfd, FileStat dst)
+      throws IOException {
     return d.target.metadata(e.name, source(d, e, srcCname, sfd), dst, false, e.rel);
   }
 
@@ -995,8 +1154,15 @@ public final class TreeCopy {
       }
       if (first) {
         listener.fileStart(e.rel, s.size());
-        changed(dst == null ? Itemize.created('>', 'f') : Itemize.code('>', 'f', planner.contentBits(s, dst)
-            | metadataChanges(d, e, srcCname, sfd, dst)), e.rel, "");
+        changed(
+            dst == null
+                ? Itemize.created('>', 'f')
+                : Itemize.code(
+                    '>',
+                    'f',
+                    planner.contentBits(s, dst) | metadataChanges(d, e, srcCname, sfd, dst)),
+            e.rel,
+            "");
       }
       if (dryRun) {
         counters.filesCopied.increment();
@@ -1005,8 +1171,14 @@ public final class TreeCopy {
         return;
       }
       SourceEntry source = new SourceEntry(d.sfd, Metadata.trimNul(srcCname), sfd, s);
-      TargetDirectory.Written w = d.target.writeFile(e.name, source, dst, planner.deltaCandidate(s, dst),
-          () -> checkUnchanged(sfd, s, e.rel), e.rel);
+      TargetDirectory.Written w =
+          d.target.writeFile(
+              e.name,
+              source,
+              dst,
+              planner.deltaCandidate(s, dst),
+              () -> checkUnchanged(sfd, s, e.rel),
+              e.rel);
       counters.filesCopied.increment();
       counters.bytesCopied.add(w.bytesWritten());
       counters.tier(w.method());
@@ -1037,7 +1209,10 @@ public final class TreeCopy {
       for (byte[] n : Posix.listXattrs(sfd, null, rel)) {
         boolean acl = Metadata.isAcl(n);
         if ((acl ? dropAcls : dropXattrs) && Metadata.isCopied(n)) {
-          counters.notPreserved(Posix.xattrName(n), rel, new IOException("the target carries no " + (acl ? "ACLs" : "extended attributes")));
+          counters.notPreserved(
+              Posix.xattrName(n),
+              rel,
+              new IOException("the target carries no " + (acl ? "ACLs" : "extended attributes")));
         }
       }
     } catch (ErrnoException ex) {
@@ -1045,7 +1220,9 @@ public final class TreeCopy {
     }
   }
 
-  /** Opens a source file without following a symlink and, where allowed, without touching its atime. */
+  /**
+   * Opens a source file without following a symlink and, where allowed, without touching its atime.
+   */
   private int openSource(Dir d, byte[] cname, String rel) throws ErrnoException {
     int base = LibC.O_RDONLY | LibC.O_NOFOLLOW | LibC.O_NOCTTY;
     if (noAtime) {
@@ -1094,7 +1271,9 @@ public final class TreeCopy {
 
   // ---------------------------------------------------------------- delete
 
-  /** Removes what the source does not have (with --delete) and our leftovers; true if any name went. */
+  /**
+   * Removes what the source does not have (with --delete) and our leftovers; true if any name went.
+   */
   private boolean removeExtraneous(Dir d, Map<ByteKey, Boolean> targetNames, Set<ByteKey> keep) {
     boolean any = false;
     Set<ByteKey> removed = new java.util.HashSet<>();
@@ -1117,10 +1296,13 @@ public final class TreeCopy {
           continue;
         }
         FileStat st = d.target.stat(name, rel);
-        if (st == null || !options.deleteExcluded() && filters.isExcluded(d.childRaw(Names.raw(name)), st.isDirectory())) {
+        if (st == null
+            || !options.deleteExcluded()
+                && filters.isExcluded(d.childRaw(Names.raw(name)), st.isDirectory())) {
           continue;
         }
-        if (removeTree(d.target, name, rel, st.isDirectory(), true)) { // in a dry run it only reports
+        if (removeTree(
+            d.target, name, rel, st.isDirectory(), true)) { // in a dry run it only reports
           removed.add(t.getKey()); // kept by --max-delete: its signature stays too
         }
         any = true;
@@ -1131,10 +1313,12 @@ public final class TreeCopy {
     if (options.delete() && !dryRun && targetNames.containsKey(new ByteKey(SIDECAR_NAME))) {
       // signatures whose file was just deleted, or went away since the run that wrote them
       try {
-        d.target.pruneSignatures(base -> {
-          ByteKey k = new ByteKey(base);
-          return keep.contains(k) || (targetNames.containsKey(k) && !removed.contains(k));
-        }, d.childRel(io.foxing.merkle.SignatureStore.SIDECAR_DIR));
+        d.target.pruneSignatures(
+            base -> {
+              ByteKey k = new ByteKey(base);
+              return keep.contains(k) || (targetNames.containsKey(k) && !removed.contains(k));
+            },
+            d.childRel(io.foxing.merkle.SignatureStore.SIDECAR_DIR));
       } catch (IOException ex) {
         counters.failure(d.childRel(io.foxing.merkle.SignatureStore.SIDECAR_DIR), ex);
       }
@@ -1150,10 +1334,13 @@ public final class TreeCopy {
   /**
    * Removes an entry of a target directory, depth first, through descriptors only.
    *
-   * @param limited counts against {@code --max-delete}: what the limit stops stays (with its parents)
+   * @param limited counts against {@code --max-delete}: what the limit stops stays (with its
+   *     parents)
    * @return whether it is gone
    */
-  boolean removeTree(TargetDirectory dir, byte[] name, String rel, boolean directory, boolean limited) throws IOException {
+  boolean removeTree(
+      TargetDirectory dir, byte[] name, String rel, boolean directory, boolean limited)
+      throws IOException {
     if (dryRun) {
       if (limited && !takeDeletion()) {
         return false;
@@ -1165,7 +1352,9 @@ public final class TreeCopy {
     if (directory) {
       try (TargetDirectory sub = dir.open(name, rel)) {
         for (TargetDirectory.Entry c : sub.list(rel)) {
-          emptied &= removeTree(sub, c.name(), rel + "/" + Names.display(c.name()), c.directory(), limited);
+          emptied &=
+              removeTree(
+                  sub, c.name(), rel + "/" + Names.display(c.name()), c.directory(), limited);
         }
       }
     }
@@ -1178,8 +1367,11 @@ public final class TreeCopy {
   }
 
   /** Deletions --max-delete still allows (Long.MAX_VALUE: no limit), and those it stopped. */
-  private final java.util.concurrent.atomic.AtomicLong deletionsLeft = new java.util.concurrent.atomic.AtomicLong();
-  private final java.util.concurrent.atomic.AtomicLong deletionsStopped = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong deletionsLeft =
+      new java.util.concurrent.atomic.AtomicLong();
+
+  private final java.util.concurrent.atomic.AtomicLong deletionsStopped =
+      new java.util.concurrent.atomic.AtomicLong();
 
   private boolean takeDeletion() {
     if (deletionsLeft.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {

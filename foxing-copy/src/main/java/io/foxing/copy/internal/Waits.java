@@ -1,6 +1,9 @@
 package io.foxing.copy.internal;
 
-/** Waiting that an interrupt cannot cut short: where leaving early would close descriptors under running work. */
+/**
+ * Waiting that an interrupt cannot cut short: where leaving early would close descriptors under
+ * running work.
+ */
 final class Waits {
   private Waits() {}
 

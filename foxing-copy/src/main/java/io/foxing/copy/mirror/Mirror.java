@@ -8,11 +8,11 @@ import io.foxing.api.events.EventStream;
 import io.foxing.api.events.FileEvent;
 import io.foxing.api.spi.Target;
 import io.foxing.copy.SmartCopier;
-import io.foxing.posix.LibC;
 import io.foxing.copy.internal.MirrorApply;
 import io.foxing.copy.internal.MirrorChanges;
-import io.foxing.posix.Names;
 import io.foxing.copy.internal.OutageJournal;
+import io.foxing.posix.LibC;
+import io.foxing.posix.Names;
 import io.foxing.posix.Posix;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -45,21 +45,21 @@ import org.slf4j.LoggerFactory;
  * entry to bring in line, and a batch of them is applied by the copy engine, which compares source
  * and target as they are then (see {@code MirrorChanges}). So a burst of writes is one copy, a
  * temporary made and removed within a batch never reaches the target, a rename chain leaves one
- * name, and events the kernel lost ({@code OVERFLOW}) become a full comparison, never a lost change.
- * Targets come from {@link Copiers#target}: a local path or {@code nfs://}.
+ * name, and events the kernel lost ({@code OVERFLOW}) become a full comparison, never a lost
+ * change. Targets come from {@link Copiers#target}: a local path or {@code nfs://}.
  *
  * <p>When something fails it is tried again, not dropped: an entry the engine could not bring in
  * line is looked at again after a backoff (100 ms, doubling to 30 s while failures go on). A
  * written file is looked at again 60 ms after its last write event, since a source may report only
  * the first write of a burst. If the source's path leads to another directory than the one the
- * mirror started with (replaced, or unmounted), the mirror stops and leaves the targets as they are.
+ * mirror started with (replaced, or unmounted), the mirror stops and leaves the targets as they
+ * are.
  *
  * <p>Each target has its own thread and watches its own health ({@link TargetState}): one that is
- * unmounted, pulled, not answering, replaced by another filesystem at its path, or out of space
- * is paused while the others go on; its changes are kept in an outage journal
- * ({@link MirrorOptions#journalDirectory()}), and when the same filesystem is back (or space has
- * grown) the journaled entries are applied, then everything is compared once. See
- * {@link #status()}.
+ * unmounted, pulled, not answering, replaced by another filesystem at its path, or out of space is
+ * paused while the others go on; its changes are kept in an outage journal ({@link
+ * MirrorOptions#journalDirectory()}), and when the same filesystem is back (or space has grown) the
+ * journaled entries are applied, then everything is compared once. See {@link #status()}.
  *
  * <p>The event stream must watch the source's real path. By default event sources leave out the
  * changes of this process ({@code EventOptions.excludeSelf}): an application that writes into the
@@ -71,7 +71,8 @@ public final class Mirror implements AutoCloseable {
   private final Path source;
   private final byte[] sourceName;
   private final List<TargetLane> lanes = new ArrayList<>();
-  private final java.util.concurrent.ForkJoinPool pool; // the batches' workers, for the mirror's life
+  private final java.util.concurrent.ForkJoinPool
+      pool; // the batches' workers, for the mirror's life
   private final EventStream events;
   private final MirrorOptions options;
   private final MirrorListener listener;
@@ -79,28 +80,48 @@ public final class Mirror implements AutoCloseable {
   private final int sourceParentFd;
   private final CountDownLatch ready = new CountDownLatch(1);
   private final Thread thread;
+
   /** Looks at each target every probe interval for runs that hang ({@link TargetLane#watch}). */
   private final java.util.concurrent.ScheduledExecutorService watchdog;
+
   private volatile boolean stopping;
-  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+  private final java.util.concurrent.atomic.AtomicBoolean closed =
+      new java.util.concurrent.atomic.AtomicBoolean();
   private volatile @Nullable Throwable died;
   private volatile boolean hydrated;
-  /** The source directory the mirror started with (device, inode): a different one at its path stops it. */
+
+  /**
+   * The source directory the mirror started with (device, inode): a different one at its path stops
+   * it.
+   */
   private final long sourceDev;
+
   private final long sourceIno;
-  /** Written files to look at again shortly (see {@link #RECHECK_WRITES_MILLIS}); the mirror's thread only. */
+
+  /**
+   * Written files to look at again shortly (see {@link #RECHECK_WRITES_MILLIS}); the mirror's
+   * thread only.
+   */
   private final MirrorChanges recheck;
+
   private long recheckAt = Long.MAX_VALUE;
+
   /**
    * A written file is looked at again this long after its last write event: a source may report
    * only the first write of a burst (bpf coalesces writes to one file over 50 ms), and the rest of
    * the burst must reach the target too.
    */
   private static final long RECHECK_WRITES_MILLIS = 60;
+
   /** How long a batch with a rename waits for more (see {@link #gather}). */
   private static final long RENAME_SETTLE_NANOS = 5_000_000L;
 
-  private Mirror(Path source, EventStream events, MirrorOptions options, MirrorListener listener, int sourceFd,
+  private Mirror(
+      Path source,
+      EventStream events,
+      MirrorOptions options,
+      MirrorListener listener,
+      int sourceFd,
       int sourceParentFd) {
     this.source = source;
     this.events = events;
@@ -121,44 +142,67 @@ public final class Mirror implements AutoCloseable {
     this.sourceDev = dev;
     this.sourceIno = ino;
     this.sourceName = Names.bytes(source.getFileName().toString());
-    int workers = options.copy().threads() > 0 ? options.copy().threads() : Math.max(2, Runtime.getRuntime().availableProcessors());
-    this.pool = new java.util.concurrent.ForkJoinPool(workers, java.util.concurrent.ForkJoinPool.defaultForkJoinWorkerThreadFactory, null, false);
+    int workers =
+        options.copy().threads() > 0
+            ? options.copy().threads()
+            : Math.max(2, Runtime.getRuntime().availableProcessors());
+    this.pool =
+        new java.util.concurrent.ForkJoinPool(
+            workers,
+            java.util.concurrent.ForkJoinPool.defaultForkJoinWorkerThreadFactory,
+            null,
+            false);
     this.thread = new Thread(this::run, "foxing-mirror " + source);
-    this.watchdog = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "foxing-watchdog " + source);
-      t.setDaemon(true);
-      return t;
-    });
+    this.watchdog =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "foxing-watchdog " + source);
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   /**
    * Starts mirroring {@code source} to {@code targets}: the initial comparison, then changes as
    * {@code events} reports them. The mirror owns {@code events} from here (it closes it).
    *
-   * @param events a stream watching {@code source}, opened before this call (so nothing made
-   *     during the initial comparison is missed)
-   * @throws IllegalArgumentException if a target is inside the source (the mirror would copy its own copies)
-   * @throws IOException if the source or a target cannot be opened, or a target's outage journal cannot be read
+   * @param events a stream watching {@code source}, opened before this call (so nothing made during
+   *     the initial comparison is missed)
+   * @throws IllegalArgumentException if a target is inside the source (the mirror would copy its
+   *     own copies)
+   * @throws IOException if the source or a target cannot be opened, or a target's outage journal
+   *     cannot be read
    */
-  public static Mirror start(Path source, List<String> targets, EventStream events, MirrorOptions options,
-      MirrorListener listener) throws IOException {
+  public static Mirror start(
+      Path source,
+      List<String> targets,
+      EventStream events,
+      MirrorOptions options,
+      MirrorListener listener)
+      throws IOException {
     Objects.requireNonNull(events, "events");
     Path src = source.toAbsolutePath().normalize();
     if (src.getParent() == null) {
-      throw new IllegalArgumentException(source + ": mirroring the root directory is not supported; name a directory under it");
+      throw new IllegalArgumentException(
+          source + ": mirroring the root directory is not supported; name a directory under it");
     }
     if (!Files.isDirectory(src)) {
       throw new IOException(source + ": not a directory; a mirror's source is a directory");
     }
     src = src.toRealPath(); // as the event sources report paths
     if (targets.isEmpty()) {
-      throw new IllegalArgumentException("no target given: name at least one directory to mirror to");
+      throw new IllegalArgumentException(
+          "no target given: name at least one directory to mirror to");
     }
     for (String t : targets) {
-      if (Copiers.scheme(t) == null && Path.of(t).toAbsolutePath().normalize().startsWith(src.toRealPath())
+      if (Copiers.scheme(t) == null
+              && Path.of(t).toAbsolutePath().normalize().startsWith(src.toRealPath())
           || Copiers.scheme(t) == null && Path.of(t).toAbsolutePath().normalize().startsWith(src)) {
-        throw new IllegalArgumentException(t + ": the target is inside the source " + source
-            + "; the mirror would copy its own copies: choose a target outside it");
+        throw new IllegalArgumentException(
+            t
+                + ": the target is inside the source "
+                + source
+                + "; the mirror would copy its own copies: choose a target outside it");
       }
     }
     List<Target> opened = new ArrayList<>();
@@ -166,13 +210,19 @@ public final class Mirror implements AutoCloseable {
     int parentFd = -1;
     try {
       fd = Posix.openPath(src.toString(), LibC.O_RDONLY | LibC.O_DIRECTORY, source.toString());
-      parentFd = Posix.openPath(src.getParent().toString(), LibC.O_RDONLY | LibC.O_DIRECTORY, source.toString());
+      parentFd =
+          Posix.openPath(
+              src.getParent().toString(), LibC.O_RDONLY | LibC.O_DIRECTORY, source.toString());
       Mirror m = new Mirror(src, events, options, listener, fd, parentFd);
       for (String t : targets) {
         Target target = Copiers.target(t, options.copy());
         opened.add(target);
-        Path file = options.journalDirectory() == null ? null : OutageJournal.fileFor(options.journalDirectory(), src, t);
-        m.lanes.add(new TargetLane(m, t, target, OutageJournal.open(file, src, t, options.journalMax())));
+        Path file =
+            options.journalDirectory() == null
+                ? null
+                : OutageJournal.fileFor(options.journalDirectory(), src, t);
+        m.lanes.add(
+            new TargetLane(m, t, target, OutageJournal.open(file, src, t, options.journalMax())));
       }
       m.thread.start();
       return m;
@@ -205,7 +255,10 @@ public final class Mirror implements AutoCloseable {
     return hydrated; // false if it was closed before the targets were hydrated
   }
 
-  /** The error that stopped the mirror, if one did (an event stream that failed, the source replaced). */
+  /**
+   * The error that stopped the mirror, if one did (an event stream that failed, the source
+   * replaced).
+   */
   public @Nullable Throwable failure() {
     return died;
   }
@@ -220,7 +273,10 @@ public final class Mirror implements AutoCloseable {
     return events.source();
   }
 
-  /** Events the event source could not hold (each loss became a full comparison, so no change was lost). */
+  /**
+   * Events the event source could not hold (each loss became a full comparison, so no change was
+   * lost).
+   */
   public long eventsLost() {
     return events.lost();
   }
@@ -244,7 +300,8 @@ public final class Mirror implements AutoCloseable {
     try {
       lanes.forEach(TargetLane::start);
       long every = options.probeInterval().toMillis();
-      watchdog.scheduleWithFixedDelay(() -> lanes.forEach(TargetLane::watch), every, every, TimeUnit.MILLISECONDS);
+      watchdog.scheduleWithFixedDelay(
+          () -> lanes.forEach(TargetLane::watch), every, every, TimeUnit.MILLISECONDS);
       MirrorChanges pending = changes();
       List<FileEvent> drained = new ArrayList<>();
       boolean live = false;
@@ -255,7 +312,10 @@ public final class Mirror implements AutoCloseable {
           ready.countDown();
           guard(listener::ready);
         }
-        long wait = recheckAt == Long.MAX_VALUE ? 100 : Math.max(1, Math.min(100, (recheckAt - System.nanoTime()) / 1_000_000));
+        long wait =
+            recheckAt == Long.MAX_VALUE
+                ? 100
+                : Math.max(1, Math.min(100, (recheckAt - System.nanoTime()) / 1_000_000));
         FileEvent first = events.poll(live ? wait : Math.min(wait, 20), TimeUnit.MILLISECONDS);
         if (first != null) {
           add(pending, first);
@@ -291,7 +351,10 @@ public final class Mirror implements AutoCloseable {
     }
   }
 
-  /** The rest of a batch: what is waiting, then what comes within the settle time, up to the batch limit. */
+  /**
+   * The rest of a batch: what is waiting, then what comes within the settle time, up to the batch
+   * limit.
+   */
   private void gather(MirrorChanges pending, List<FileEvent> drained) throws InterruptedException {
     long deadline = System.nanoTime() + options.settle().toNanos();
     boolean renamed = false;
@@ -329,7 +392,10 @@ public final class Mirror implements AutoCloseable {
     }
   }
 
-  /** The source's path leads to another directory than the mirror's (replaced, or unmounted): nothing more may be applied. */
+  /**
+   * The source's path leads to another directory than the mirror's (replaced, or unmounted):
+   * nothing more may be applied.
+   */
   static final class SourceChangedException extends IOException {
     SourceChangedException(String message, Throwable cause) {
       super(message, cause);
@@ -345,13 +411,18 @@ public final class Mirror implements AutoCloseable {
     try {
       fd = Posix.openPath(source.toString(), LibC.O_PATH | LibC.O_DIRECTORY, source.toString());
     } catch (IOException e) {
-      throw new SourceChangedException(source + ": the source is gone (" + e.getMessage() + "); stopped, the targets untouched", e);
+      throw new SourceChangedException(
+          source + ": the source is gone (" + e.getMessage() + "); stopped, the targets untouched",
+          e);
     }
     try {
       var now = Posix.fstat(fd, source.toString());
       if (now.dev() != sourceDev || now.ino() != sourceIno) {
-        throw new SourceChangedException(source + ": another directory is at the source's path now (replaced or unmounted);"
-            + " stopped, the targets untouched: start the mirror again to mirror it", null);
+        throw new SourceChangedException(
+            source
+                + ": another directory is at the source's path now (replaced or unmounted);"
+                + " stopped, the targets untouched: start the mirror again to mirror it",
+            null);
       }
     } finally {
       Posix.close(fd);
@@ -368,22 +439,44 @@ public final class Mirror implements AutoCloseable {
     return new MirrorChanges(source, options.copy().filters());
   }
 
-  /** Applies batches to {@code t}: the live path, or (background) a journal's entries when it is back. */
+  /**
+   * Applies batches to {@code t}: the live path, or (background) a journal's entries when it is
+   * back.
+   */
   MirrorApply applier(Target t, boolean background) {
-    return new MirrorApply(sourceFd, sourceParentFd, sourceName, t, background ? options.background() : options.copy(), pool);
+    return new MirrorApply(
+        sourceFd,
+        sourceParentFd,
+        sourceName,
+        t,
+        background ? options.background() : options.copy(),
+        pool);
   }
 
-  /** A full comparison of one target: the engine's copy with delete (the initial one, and after lost events). */
+  /**
+   * A full comparison of one target: the engine's copy with delete (the initial one, and after lost
+   * events).
+   */
   CopyReport hydrate(Target t) throws IOException {
     checkSource();
-    CopyReport r = SmartCopier.to(t, options.background(), false).copy(List.of(source + "/"), copies(t.display(), why -> {}));
-    LOG.info("{}: compared whole: {} files copied, {} up to date, {} deleted", t.display(), r.filesCopied(), r.filesUpToDate(), r.deleted());
+    CopyReport r =
+        SmartCopier.to(t, options.background(), false)
+            .copy(List.of(source + "/"), copies(t.display(), why -> {}));
+    LOG.info(
+        "{}: compared whole: {} files copied, {} up to date, {} deleted",
+        t.display(),
+        r.filesCopied(),
+        r.filesUpToDate(),
+        r.deleted());
     guard(() -> listener.hydrated(t.display(), r));
     return r;
   }
 
   void laneFailed(TargetLane lane, Throwable e) {
-    died(e instanceof SourceChangedException ? e : new IOException(lane.display() + ": " + e.getMessage(), e));
+    died(
+        e instanceof SourceChangedException
+            ? e
+            : new IOException(lane.display() + ": " + e.getMessage(), e));
   }
 
   void rescan(String why) {

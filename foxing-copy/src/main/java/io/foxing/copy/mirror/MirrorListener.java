@@ -12,7 +12,9 @@ import org.jspecify.annotations.Nullable;
 public interface MirrorListener {
   MirrorListener NONE = new MirrorListener() {};
 
-  /** The initial comparison of a target ended: after it, the target had what the source had then. */
+  /**
+   * The initial comparison of a target ended: after it, the target had what the source had then.
+   */
   default void hydrated(String target, CopyReport report) {}
 
   /** The mirror is live: hydrated, and applying changes as they come. */
@@ -25,14 +27,15 @@ public interface MirrorListener {
    * A batch of {@code events} events was applied to a target; {@code lag}: from the oldest of them
    * happening to the batch being complete at the target.
    */
-  default void applied(String target, long events, @Nullable CopyReport report, java.time.Duration lag) {}
+  default void applied(
+      String target, long events, @Nullable CopyReport report, java.time.Duration lag) {}
 
   /** Changes were lost (a queue overflowed), so the whole tree is compared again. */
   default void rescan(String why) {}
 
   /**
-   * A target changed state: it went away ({@link TargetState#DOWN}), filled up
-   * ({@link TargetState#FULL}), came back ({@link TargetState#CATCHING_UP}) or is live again.
+   * A target changed state: it went away ({@link TargetState#DOWN}), filled up ({@link
+   * TargetState#FULL}), came back ({@link TargetState#CATCHING_UP}) or is live again.
    */
   default void state(String target, TargetState state, String why) {}
 

@@ -46,17 +46,17 @@ public final class MirrorOptions {
   }
 
   /**
-   * The copy options of every run (initial and per batch); {@code delete} is always on, and
-   * {@code throttle} is off: the live path is never paced (see {@link #paceBackground()}).
+   * The copy options of every run (initial and per batch); {@code delete} is always on, and {@code
+   * throttle} is off: the live path is never paced (see {@link #paceBackground()}).
    */
   public CopyOptions copy() {
     return copy;
   }
 
   /**
-   * Whether the background work (the first comparison, full comparisons after lost events, and
-   * the catching up of a target that was away) is paced by the machine's pressure, as
-   * {@link CopyOptions#throttle()} paces a copy. Changes as they happen never are. Default true.
+   * Whether the background work (the first comparison, full comparisons after lost events, and the
+   * catching up of a target that was away) is paced by the machine's pressure, as {@link
+   * CopyOptions#throttle()} paces a copy. Changes as they happen never are. Default true.
    */
   public boolean paceBackground() {
     return paceBackground;
@@ -75,7 +75,10 @@ public final class MirrorOptions {
     return settle;
   }
 
-  /** Changes gathered at most before a batch is applied, so a storm is applied as it goes. Default 10,000. */
+  /**
+   * Changes gathered at most before a batch is applied, so a storm is applied as it goes. Default
+   * 10,000.
+   */
   public int batchMax() {
     return batchMax;
   }
@@ -91,19 +94,25 @@ public final class MirrorOptions {
   }
 
   /**
-   * How often a target that had no change applied lately is probed (its identity, and a small
-   * write flushed to stable storage), and how often one that is away is tried. Default 2 s.
+   * How often a target that had no change applied lately is probed (its identity, and a small write
+   * flushed to stable storage), and how often one that is away is tried. Default 2 s.
    */
   public Duration probeInterval() {
     return probeInterval;
   }
 
-  /** How long a probe may take before the target counts as away (a dying disk, a server gone). Default 10 s. */
+  /**
+   * How long a probe may take before the target counts as away (a dying disk, a server gone).
+   * Default 10 s.
+   */
   public Duration probeTimeout() {
     return probeTimeout;
   }
 
-  /** Entries an outage journal lists at most; past it, it records that everything must be compared. Default 100,000. */
+  /**
+   * Entries an outage journal lists at most; past it, it records that everything must be compared.
+   * Default 100,000.
+   */
   public int journalMax() {
     return journalMax;
   }
@@ -182,11 +191,21 @@ public final class MirrorOptions {
      */
     public Builder copy(CopyOptions copy) {
       Objects.requireNonNull(copy, "copy");
-      String bad = copy.dryRun() ? "--dry-run" : !copy.recursive() ? "no recursion" : copy.update() ? "--update"
-          : copy.existingOnly() ? "--existing" : copy.ignoreExisting() ? "--ignore-existing"
-          : copy.maxDelete() >= 0 ? "--max-delete" : null;
+      String bad =
+          copy.dryRun()
+              ? "--dry-run"
+              : !copy.recursive()
+                  ? "no recursion"
+                  : copy.update()
+                      ? "--update"
+                      : copy.existingOnly()
+                          ? "--existing"
+                          : copy.ignoreExisting()
+                              ? "--ignore-existing"
+                              : copy.maxDelete() >= 0 ? "--max-delete" : null;
       if (bad != null) {
-        throw new IllegalArgumentException(bad + " cannot be kept by a mirror, which has what the source has; drop it");
+        throw new IllegalArgumentException(
+            bad + " cannot be kept by a mirror, which has what the source has; drop it");
       }
       this.copy = copy;
       return this;

@@ -7,7 +7,6 @@ import io.foxing.api.spi.FileStat;
 import io.foxing.api.spi.Target;
 import io.foxing.api.spi.TargetDirectory;
 import io.foxing.api.spi.TargetReport;
-import io.foxing.copy.SmartCopier;
 import io.foxing.copy.internal.MirrorApply;
 import io.foxing.copy.internal.MirrorChanges;
 import io.foxing.copy.internal.OutageJournal;
@@ -33,21 +32,29 @@ import org.slf4j.LoggerFactory;
  * {@link TargetState#LIVE live}. It watches the target: before each batch the target must still be
  * the filesystem it was (its identity), and a target with nothing applied lately is probed (a small
  * write flushed to stable storage, within a timeout). A target that fails those, or whose runs fail
- * while its probe does, is {@link TargetState#DOWN away}; one that ran out of space is
- * {@link TargetState#FULL full}. Either way changes go to its {@link OutageJournal}, the target is
- * tried at every probe interval, and when the same filesystem is back (and, for a full one, space
- * has grown) the journaled entries are applied, then everything is compared once, and it is live
- * again. Nothing is half-written meanwhile: the engine publishes whole files only.
+ * while its probe does, is {@link TargetState#DOWN away}; one that ran out of space is {@link
+ * TargetState#FULL full}. Either way changes go to its {@link OutageJournal}, the target is tried
+ * at every probe interval, and when the same filesystem is back (and, for a full one, space has
+ * grown) the journaled entries are applied, then everything is compared once, and it is live again.
+ * Nothing is half-written meanwhile: the engine publishes whole files only.
  */
 final class TargetLane {
   private static final Logger LOG = LoggerFactory.getLogger(TargetLane.class);
   private static final long RETRY_FIRST_MILLIS = 100;
   private static final long RETRY_MAX_MILLIS = 30_000;
-  /** A live target with nothing applied this long is probed: often enough to notice a pulled disk, rarely enough to let it sleep. */
+
+  /**
+   * A live target with nothing applied this long is probed: often enough to notice a pulled disk,
+   * rarely enough to let it sleep.
+   */
   private static final long IDLE_PROBE_NANOS = 30_000_000_000L;
+
   /** A full target is tried again when this much more space is free than when it filled up. */
   private static final long SPACE_GROWN = 1 << 20;
-  /** And at least this often, whatever it says of its space (files deleted at the source need less). */
+
+  /**
+   * And at least this often, whatever it says of its space (files deleted at the source need less).
+   */
   private static final long FULL_RETRY_NANOS = 60_000_000_000L;
 
   private final Mirror mirror;
@@ -58,8 +65,10 @@ final class TargetLane {
   private final Object lock = new Object();
   private MirrorChanges pending; // guarded by lock
   private boolean stopping; // guarded by lock
+
   /** Entries to look at again after a backoff (failed ones), this thread only. */
   private final MirrorChanges later;
+
   private long laterAt = Long.MAX_VALUE;
   private long backoffMillis = RETRY_FIRST_MILLIS;
   private Target target;
@@ -75,10 +84,19 @@ final class TargetLane {
   private volatile @Nullable String lastError;
   private volatile @Nullable Instant lastApplied;
   private volatile boolean started;
-  /** When the run in flight started (System.nanoTime), 0 when none: a run that hangs is noticed by {@link #watch}. */
+
+  /**
+   * When the run in flight started (System.nanoTime), 0 when none: a run that hangs is noticed by
+   * {@link #watch}.
+   */
   private volatile long runningSince;
-  /** When the oldest change of the run in flight happened (System.nanoTime clock), Long.MAX_VALUE if none. */
+
+  /**
+   * When the oldest change of the run in flight happened (System.nanoTime clock), Long.MAX_VALUE if
+   * none.
+   */
   private volatile long inFlightOldest = Long.MAX_VALUE;
+
   private volatile int retrying;
   private int retriesTaken;
   // totals: written by this lane's thread only (hung runs: by the watchdog), read by status()
@@ -87,7 +105,8 @@ final class TargetLane {
   private volatile long rescans;
   private volatile long retriesQueued;
   private volatile long retriesCompleted;
-  private final java.util.concurrent.atomic.AtomicLong hungRuns = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong hungRuns =
+      new java.util.concurrent.atomic.AtomicLong();
   private volatile long directoriesPruned;
   private volatile long deltaFiles;
   private volatile long deltaBytesSaved;
@@ -100,11 +119,13 @@ final class TargetLane {
     this.later = mirror.changes();
     use(target);
     this.thread = new Thread(this::run, "foxing-mirror " + target.display());
-    this.prober = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "foxing-probe " + spec);
-      t.setDaemon(true); // a probe stuck on a dead target must not keep the JVM alive
-      return t;
-    });
+    this.prober =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "foxing-probe " + spec);
+              t.setDaemon(true); // a probe stuck on a dead target must not keep the JVM alive
+              return t;
+            });
   }
 
   void start() {
@@ -131,11 +152,33 @@ final class TargetLane {
     if (inFlight != Long.MAX_VALUE && (oldest == Long.MAX_VALUE || inFlight - oldest < 0)) {
       oldest = inFlight;
     }
-    java.time.Duration lag = oldest == Long.MAX_VALUE ? java.time.Duration.ZERO
-        : java.time.Duration.ofNanos(Math.max(0, System.nanoTime() - oldest));
-    return new TargetStatus(spec, state, reason, since, lag, queued, retrying, runningSince != 0, journal.size(), journal.bytes(),
-        lastError, lastApplied, new TargetStatus.Totals(events, batches, rescans, retriesQueued, retriesCompleted, hungRuns.get(),
-            directoriesPruned, deltaFiles, deltaBytesSaved));
+    java.time.Duration lag =
+        oldest == Long.MAX_VALUE
+            ? java.time.Duration.ZERO
+            : java.time.Duration.ofNanos(Math.max(0, System.nanoTime() - oldest));
+    return new TargetStatus(
+        spec,
+        state,
+        reason,
+        since,
+        lag,
+        queued,
+        retrying,
+        runningSince != 0,
+        journal.size(),
+        journal.bytes(),
+        lastError,
+        lastApplied,
+        new TargetStatus.Totals(
+            events,
+            batches,
+            rescans,
+            retriesQueued,
+            retriesCompleted,
+            hungRuns.get(),
+            directoriesPruned,
+            deltaFiles,
+            deltaBytesSaved));
   }
 
   /** A full comparison of the target, counted. */
@@ -153,19 +196,25 @@ final class TargetLane {
     return r;
   }
 
-  /** Adds a batch (the mirror's thread); past the queue bound, a full comparison of this target instead. */
+  /**
+   * Adds a batch (the mirror's thread); past the queue bound, a full comparison of this target
+   * instead.
+   */
   void offer(MirrorChanges batch) {
     synchronized (lock) {
       pending.addAll(batch);
       if (pending.size() > mirror.options().queueMax()) {
         pending.take();
-        pending.everything("more than " + mirror.options().queueMax() + " changes waited for " + spec);
+        pending.everything(
+            "more than " + mirror.options().queueMax() + " changes waited for " + spec);
       }
       lock.notifyAll();
     }
   }
 
-  /** Stops: the batch in flight finishes; what is still queued is journaled if the target is away. */
+  /**
+   * Stops: the batch in flight finishes; what is still queued is journaled if the target is away.
+   */
   void stop() {
     synchronized (lock) {
       stopping = true;
@@ -225,7 +274,9 @@ final class TargetLane {
   private void begin() throws IOException {
     String recorded = journal.identity();
     if (journal.outage()) {
-      enter(TargetState.DOWN, "resuming an outage: " + journal.size() + " entries journaled while the target was away");
+      enter(
+          TargetState.DOWN,
+          "resuming an outage: " + journal.size() + " entries journaled while the target was away");
       probeAt = System.nanoTime();
       started = true;
       return;
@@ -244,13 +295,23 @@ final class TargetLane {
     String id = target.identity();
     journal.reset(id);
     r.failures().forEach(f -> retry(f.path()));
-    enter(TargetState.LIVE, "hydrated: " + r.filesCopied() + " files copied, " + r.filesUpToDate() + " up to date, "
-        + r.deleted() + " deleted");
+    enter(
+        TargetState.LIVE,
+        "hydrated: "
+            + r.filesCopied()
+            + " files copied, "
+            + r.filesUpToDate()
+            + " up to date, "
+            + r.deleted()
+            + " deleted");
     lastAppliedNanos = System.nanoTime();
     started = true;
   }
 
-  /** The next batch: what was offered, plus retries that are due; waits until one of them or a probe is due. Null when stopping. */
+  /**
+   * The next batch: what was offered, plus retries that are due; waits until one of them or a probe
+   * is due. Null when stopping.
+   */
   private MirrorChanges next() throws InterruptedException {
     runningSince = 0;
     inFlightOldest = Long.MAX_VALUE;
@@ -307,7 +368,8 @@ final class TargetLane {
         reports.forEach(this::counted);
       }
       if (state != TargetState.LIVE) {
-        // the watchdog found the target away while this run hung, and the run got through in the end:
+        // the watchdog found the target away while this run hung, and the run got through in the
+        // end:
         // what it did is compared again when the target is caught up
         keep(batch);
         return;
@@ -358,12 +420,19 @@ final class TargetLane {
     retriesTaken = 0;
     CopyReport last = reports.isEmpty() ? null : reports.get(reports.size() - 1);
     long oldest = batch.oldestNanos();
-    mirror.applied(target.display(), batch.events(), last,
-        java.time.Duration.ofNanos(oldest == Long.MAX_VALUE ? 0 : Math.max(0, System.nanoTime() - oldest)));
+    mirror.applied(
+        target.display(),
+        batch.events(),
+        last,
+        java.time.Duration.ofNanos(
+            oldest == Long.MAX_VALUE ? 0 : Math.max(0, System.nanoTime() - oldest)));
     if (!full.isEmpty()) {
       MirrorChanges left = mirror.changes();
       full.forEach(left::again);
-      goAway(TargetState.FULL, "out of space (" + full.size() + " entries could not be written)", left);
+      goAway(
+          TargetState.FULL,
+          "out of space (" + full.size() + " entries could not be written)",
+          left);
       return;
     }
     backoff(failed);
@@ -381,7 +450,9 @@ final class TargetLane {
     probeAt = System.nanoTime() + mirror.options().probeInterval().toNanos();
     if (state == TargetState.FULL) {
       long avail = availableOrUnknown();
-      if (avail >= 0 && avail < availableAtStall + SPACE_GROWN && System.nanoTime() - stalledAt < FULL_RETRY_NANOS) {
+      if (avail >= 0
+          && avail < availableAtStall + SPACE_GROWN
+          && System.nanoTime() - stalledAt < FULL_RETRY_NANOS) {
         return;
       }
     }
@@ -395,17 +466,23 @@ final class TargetLane {
     catchUp();
   }
 
-  /** Back: the journaled entries first (quick), then everything compared once (what no journal saw). */
+  /**
+   * Back: the journaled entries first (quick), then everything compared once (what no journal saw).
+   */
   private void catchUp() throws IOException {
     TargetState was = state;
     int entries = journal.size();
-    enter(TargetState.CATCHING_UP, "back: " + entries + " journaled entries, then a full comparison");
+    enter(
+        TargetState.CATCHING_UP, "back: " + entries + " journaled entries, then a full comparison");
     runningSince = System.nanoTime();
     try {
       if (journal.rescan() == null && entries > 0) {
         MirrorChanges c = mirror.changes();
         journal.entries().forEach(c::again);
-        for (CopyReport r : mirror.applier(new Guarded(target), true).apply(c, mirror.copies(target.display(), this::failed))) {
+        for (CopyReport r :
+            mirror
+                .applier(new Guarded(target), true)
+                .apply(c, mirror.copies(target.display(), this::failed))) {
           if (r.failures().stream().anyMatch(f -> f.kind() == CopyReport.FailureKind.NO_SPACE)) {
             throw stillFull();
           }
@@ -422,13 +499,25 @@ final class TargetLane {
       journal.reset(journal.identity() != null ? journal.identity() : target.identity());
       lastAppliedNanos = System.nanoTime();
       lastApplied = Instant.now();
-      enter(TargetState.LIVE, "caught up after " + (was == TargetState.FULL ? "a full disk" : "an outage") + ": "
-          + entries + " journaled entries, then " + r.filesCopied() + " files copied, " + r.deleted() + " deleted");
+      enter(
+          TargetState.LIVE,
+          "caught up after "
+              + (was == TargetState.FULL ? "a full disk" : "an outage")
+              + ": "
+              + entries
+              + " journaled entries, then "
+              + r.filesCopied()
+              + " files copied, "
+              + r.deleted()
+              + " deleted");
     } catch (Mirror.SourceChangedException e) {
       throw e;
     } catch (IOException | RuntimeException e) {
       failed(String.valueOf(e.getMessage()));
-      goAway(noSpace(e) ? TargetState.FULL : TargetState.DOWN, "catching up failed: " + e.getMessage(), mirror.changes());
+      goAway(
+          noSpace(e) ? TargetState.FULL : TargetState.DOWN,
+          "catching up failed: " + e.getMessage(),
+          mirror.changes());
     }
   }
 
@@ -442,7 +531,8 @@ final class TargetLane {
   void watch() {
     long since = runningSince;
     TargetState now = state;
-    if (since == 0 || now != TargetState.LIVE && now != TargetState.CATCHING_UP
+    if (since == 0
+        || now != TargetState.LIVE && now != TargetState.CATCHING_UP
         || System.nanoTime() - since < mirror.options().probeTimeout().toNanos()) {
       return;
     }
@@ -456,7 +546,9 @@ final class TargetLane {
     synchronized (lock) {
       if (state == TargetState.LIVE || state == TargetState.CATCHING_UP) {
         hungRuns.incrementAndGet();
-        enter(TargetState.DOWN, p.why + " (a run has hung for " + (System.nanoTime() - since) / 1_000_000_000 + " s)");
+        enter(
+            TargetState.DOWN,
+            p.why + " (a run has hung for " + (System.nanoTime() - since) / 1_000_000_000 + " s)");
         probeAt = System.nanoTime() + mirror.options().probeInterval().toNanos();
         keep(pending.take());
       }
@@ -486,7 +578,10 @@ final class TargetLane {
       journal.add(batch.paths(), batch.everythingWhy());
     } catch (IOException e) {
       // the journal is an optimisation of the catch-up: its full comparison still finds everything
-      LOG.warn("{}: cannot write the outage journal ({}); a full comparison will catch up instead", spec, e.toString());
+      LOG.warn(
+          "{}: cannot write the outage journal ({}); a full comparison will catch up instead",
+          spec,
+          e.toString());
     }
   }
 
@@ -530,7 +625,8 @@ final class TargetLane {
   }
 
   private ErrnoException stillFull() {
-    return new ErrnoException.NoSpace("write", spec, 28, "ENOSPC", "no space left on the target while catching up");
+    return new ErrnoException.NoSpace(
+        "write", spec, 28, "ENOSPC", "no space left on the target while catching up");
   }
 
   private static boolean noSpace(Throwable e) {
@@ -559,13 +655,19 @@ final class TargetLane {
   }
 
   private String awayWhy(String now, String recorded) {
-    return now == null ? "the target is not there (unmounted, or gone): waiting for it"
-        : "another filesystem is at the target's path (" + now + ", mirrored to " + recorded
+    return now == null
+        ? "the target is not there (unmounted, or gone): waiting for it"
+        : "another filesystem is at the target's path ("
+            + now
+            + ", mirrored to "
+            + recorded
             + "): not written to; waiting for the one mirrored to (or move the journal "
             + "away to mirror to this one)";
   }
 
-  /** What a probe found: null if the target works and is the filesystem mirrored to; else why not. */
+  /**
+   * What a probe found: null if the target works and is the filesystem mirrored to; else why not.
+   */
   private record Probe(Target target, String why) {}
 
   /**
@@ -583,38 +685,49 @@ final class TargetLane {
     return p;
   }
 
-  /** One probe within the timeout; {@code fresh}: through a target opened anew, which the caller then owns. */
+  /**
+   * One probe within the timeout; {@code fresh}: through a target opened anew, which the caller
+   * then owns.
+   */
   private synchronized Probe probe(boolean fresh) {
     if (probing != null && !probing.isDone()) {
-      return new Probe(null, "the target has not answered a probe for " + mirror.options().probeTimeout().toSeconds()
-          + " s or more (a dying disk, a server gone)");
+      return new Probe(
+          null,
+          "the target has not answered a probe for "
+              + mirror.options().probeTimeout().toSeconds()
+              + " s or more (a dying disk, a server gone)");
     }
     String recorded = journal.identity();
     Target current = target;
-    probing = prober.submit(() -> {
-      Target t = fresh ? Copiers.target(spec, mirror.options().copy()) : current;
-      try {
-        String id = t.identity();
-        if (id == null || recorded != null && !recorded.equals(id)) {
-          if (fresh) {
-            t.close();
-          }
-          return new Probe(null, awayWhy(id, recorded));
-        }
-        t.probe();
-        return new Probe(t, null);
-      } catch (IOException | RuntimeException e) {
-        if (fresh) {
-          t.close();
-        }
-        return new Probe(null, "the target does not work: " + e.getMessage());
-      }
-    });
+    probing =
+        prober.submit(
+            () -> {
+              Target t = fresh ? Copiers.target(spec, mirror.options().copy()) : current;
+              try {
+                String id = t.identity();
+                if (id == null || recorded != null && !recorded.equals(id)) {
+                  if (fresh) {
+                    t.close();
+                  }
+                  return new Probe(null, awayWhy(id, recorded));
+                }
+                t.probe();
+                return new Probe(t, null);
+              } catch (IOException | RuntimeException e) {
+                if (fresh) {
+                  t.close();
+                }
+                return new Probe(null, "the target does not work: " + e.getMessage());
+              }
+            });
     try {
       return probing.get(mirror.options().probeTimeout().toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
-      return new Probe(null, "the target did not answer a probe within " + mirror.options().probeTimeout().toSeconds()
-          + " s (a dying disk, a server gone)");
+      return new Probe(
+          null,
+          "the target did not answer a probe within "
+              + mirror.options().probeTimeout().toSeconds()
+              + " s (a dying disk, a server gone)");
     } catch (ExecutionException e) {
       return new Probe(null, "the target does not work: " + e.getCause());
     } catch (InterruptedException e) {
@@ -623,15 +736,20 @@ final class TargetLane {
     }
   }
 
-  /** Closes a target replaced by a fresh one, off this thread: a dead server may hold its close up. */
+  /**
+   * Closes a target replaced by a fresh one, off this thread: a dead server may hold its close up.
+   */
   private static void closeQuietly(Target t) {
-    Thread c = new Thread(() -> {
-      try {
-        t.close();
-      } catch (IOException | RuntimeException e) {
-        LOG.debug("closing a target replaced after an outage", e);
-      }
-    }, "foxing-close " + t.display());
+    Thread c =
+        new Thread(
+            () -> {
+              try {
+                t.close();
+              } catch (IOException | RuntimeException e) {
+                LOG.debug("closing a target replaced after an outage", e);
+              }
+            },
+            "foxing-close " + t.display());
     c.setDaemon(true);
     c.start();
   }
@@ -670,7 +788,8 @@ final class TargetLane {
     public TargetDirectory openDirectory(boolean create, TargetReport report) throws IOException {
       String recorded = journal.identity();
       if (create && recorded != null && !recorded.equals(t.identity())) {
-        throw new IOException(spec + ": " + awayWhy(t.identity(), recorded)); // never make it on another filesystem
+        throw new IOException(
+            spec + ": " + awayWhy(t.identity(), recorded)); // never make it on another filesystem
       }
       return checked(t.openDirectory(create, report));
     }

@@ -11,7 +11,10 @@ public enum TargetState {
    * journaled; the target is probed until the same filesystem is back, then caught up.
    */
   DOWN,
-  /** Out of space or quota: changes are journaled until space returns (a safe stall, nothing half-written). */
+  /**
+   * Out of space or quota: changes are journaled until space returns (a safe stall, nothing
+   * half-written).
+   */
   FULL,
   /** Back after an outage or a full disk: the journaled entries, then a full comparison. */
   CATCHING_UP

@@ -22,8 +22,20 @@ import org.jspecify.annotations.Nullable;
  * @param lastApplied when a change was last applied to it, or null
  * @param totals what happened to it since the mirror started
  */
-public record TargetStatus(String target, TargetState state, String reason, Instant since, Duration lag, int queued,
-    int retrying, boolean running, int journaled, long journalBytes, @Nullable String lastError, @Nullable Instant lastApplied, Totals totals) {
+public record TargetStatus(
+    String target,
+    TargetState state,
+    String reason,
+    Instant since,
+    Duration lag,
+    int queued,
+    int retrying,
+    boolean running,
+    int journaled,
+    long journalBytes,
+    @Nullable String lastError,
+    @Nullable Instant lastApplied,
+    Totals totals) {
 
   /**
    * Counts since the mirror started, for one target.
@@ -34,10 +46,19 @@ public record TargetStatus(String target, TargetState state, String reason, Inst
    * @param retriesQueued entries queued for a retry after a failure
    * @param retriesCompleted retried entries that then went through
    * @param hungRuns runs the watchdog found hanging on a target that did not answer
-   * @param directoriesPruned directories a comparison left alone because their records vouched for them
+   * @param directoriesPruned directories a comparison left alone because their records vouched for
+   *     them
    * @param deltaFiles files updated by a delta copy (changed blocks only)
    * @param deltaBytesSaved bytes those delta copies did not write
    */
-  public record Totals(long events, long batches, long rescans, long retriesQueued, long retriesCompleted, long hungRuns,
-      long directoriesPruned, long deltaFiles, long deltaBytesSaved) {}
+  public record Totals(
+      long events,
+      long batches,
+      long rescans,
+      long retriesQueued,
+      long retriesCompleted,
+      long hungRuns,
+      long directoriesPruned,
+      long deltaFiles,
+      long deltaBytesSaved) {}
 }

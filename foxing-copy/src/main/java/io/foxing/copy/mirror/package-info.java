@@ -1,4 +1,7 @@
-/** Keeps targets equal to a changing source directory, driven by file events: {@link io.foxing.copy.mirror.Mirror}. */
+/**
+ * Keeps targets equal to a changing source directory, driven by file events: {@link
+ * io.foxing.copy.mirror.Mirror}.
+ */
 @NullMarked
 package io.foxing.copy.mirror;
 

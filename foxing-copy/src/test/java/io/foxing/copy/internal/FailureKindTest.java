@@ -1,25 +1,32 @@
 package io.foxing.copy.internal;
 
-import io.foxing.posix.Posix;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.foxing.api.CopyListener;
 import io.foxing.api.CopyReport;
 import io.foxing.api.CopyReport.FailureKind;
+import io.foxing.posix.Posix;
 import java.io.IOException;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** A failure's kind and errno come from the failed system call, also when a message of ours wraps it. */
+/**
+ * A failure's kind and errno come from the failed system call, also when a message of ours wraps
+ * it.
+ */
 class FailureKindTest {
   @Test
   void kindsFollowTheErrnoEvenThroughAWrappingMessage() {
     assertEquals(FailureKind.NO_SPACE, Counters.kind(Posix.error("write", "f", Posix.ENOSPC)));
     assertEquals(FailureKind.NOT_FOUND, Counters.kind(Posix.error("open", "f", Posix.ENOENT)));
     assertEquals(FailureKind.RETRYABLE, Counters.kind(Posix.error("read", "f", Posix.EAGAIN)));
-    assertEquals(FailureKind.PERMISSION, Counters.kind(new IOException("too deep", Posix.error("open", "d", Posix.EACCES))));
+    assertEquals(
+        FailureKind.PERMISSION,
+        Counters.kind(new IOException("too deep", Posix.error("open", "d", Posix.EACCES))));
     assertEquals(FailureKind.UNSUPPORTED, Counters.kind(Posix.error("link", "f", Posix.EXDEV)));
-    assertEquals(FailureKind.RETRYABLE, Counters.kind(new TreeCopy.SourceChanged("f: file changed as we read it")));
+    assertEquals(
+        FailureKind.RETRYABLE,
+        Counters.kind(new TreeCopy.SourceChanged("f: file changed as we read it")));
     assertEquals(FailureKind.OTHER, Counters.kind(new IOException("no errno here")));
   }
 

@@ -3,7 +3,10 @@ package io.foxing.copy.internal;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
-/** A /proc/pressure file in any shape is read or rejected with IllegalArgumentException: the governor then does not pace. */
+/**
+ * A /proc/pressure file in any shape is read or rejected with IllegalArgumentException: the
+ * governor then does not pace.
+ */
 class GovernorFuzzTest {
   @FuzzTest(maxDuration = "30s")
   void anyTextParsesOrIsRejected(FuzzedDataProvider data) {

@@ -12,17 +12,25 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** How events become the entries a mirror brings in line: pure, in milliseconds, no kernel and no root. */
+/**
+ * How events become the entries a mirror brings in line: pure, in milliseconds, no kernel and no
+ * root.
+ */
 class MirrorChangesTest {
   private static final Path ROOT = Path.of("/src");
   private long seq;
 
   private FileEvent event(Kind kind, String path, String from) {
-    return new FileEvent(++seq, 0, kind, ROOT.resolve(path), from == null ? null : ROOT.resolve(from), 0, null);
+    return new FileEvent(
+        ++seq, 0, kind, ROOT.resolve(path), from == null ? null : ROOT.resolve(from), 0, null);
   }
 
   private static List<String> paths(MirrorChanges c) {
-    return c.levels().stream().flatMap(List::stream).map(MirrorChanges.Entry::path).sorted().toList();
+    return c.levels().stream()
+        .flatMap(List::stream)
+        .map(MirrorChanges.Entry::path)
+        .sorted()
+        .toList();
   }
 
   @Test
@@ -32,7 +40,10 @@ class MirrorChangesTest {
     c.add(event(Kind.RENAMED, "c", "b"));
     c.add(event(Kind.RENAMED, "d/e", "c"));
     assertEquals(Map.of("d/e", "a"), c.renames());
-    assertEquals(List.of("a", "b", "c", "d/e"), paths(c), "every name is compared: the old ones go, the last one comes");
+    assertEquals(
+        List.of("a", "b", "c", "d/e"),
+        paths(c),
+        "every name is compared: the old ones go, the last one comes");
   }
 
   @Test
@@ -66,7 +77,8 @@ class MirrorChangesTest {
     MirrorChanges c = new MirrorChanges(ROOT, FilterRules.builder().exclude("cache/").build());
     c.add(event(Kind.CREATED, "cache/deep/f", null));
     c.add(new FileEvent(9, 0, Kind.CREATED, Path.of("/elsewhere/f"), null, 0, null));
-    c.add(event(Kind.CREATED, "cache", null)); // a file named cache: the engine judges it by its kind
+    c.add(
+        event(Kind.CREATED, "cache", null)); // a file named cache: the engine judges it by its kind
     assertEquals(List.of("cache"), paths(c));
   }
 
@@ -77,8 +89,11 @@ class MirrorChangesTest {
     c.add(event(Kind.DIRECTORY_CREATED, "a", null));
     c.add(event(Kind.CREATED, "z", null));
     List<List<MirrorChanges.Entry>> levels = c.levels();
-    assertEquals(List.of("a", "z"), levels.get(0).stream().map(MirrorChanges.Entry::path).sorted().toList());
-    assertTrue(levels.get(0).stream().filter(e -> e.path().equals("a")).findFirst().orElseThrow().walk(), "a new directory is walked");
+    assertEquals(
+        List.of("a", "z"), levels.get(0).stream().map(MirrorChanges.Entry::path).sorted().toList());
+    assertTrue(
+        levels.get(0).stream().filter(e -> e.path().equals("a")).findFirst().orElseThrow().walk(),
+        "a new directory is walked");
     assertEquals(List.of("a/b/c"), levels.get(1).stream().map(MirrorChanges.Entry::path).toList());
   }
 }

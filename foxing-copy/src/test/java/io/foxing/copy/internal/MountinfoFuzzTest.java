@@ -5,7 +5,10 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.io.IOException;
 import java.nio.file.Path;
 
-/** Any line of /proc/self/mountinfo (a later kernel's, or damaged) is read or rejected with an IOException naming it. */
+/**
+ * Any line of /proc/self/mountinfo (a later kernel's, or damaged) is read or rejected with an
+ * IOException naming it.
+ */
 class MountinfoFuzzTest {
   @FuzzTest(maxDuration = "30s")
   void anyLineParsesOrIsRejected(FuzzedDataProvider data) {

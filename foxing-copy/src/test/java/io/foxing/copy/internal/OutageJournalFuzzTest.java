@@ -3,7 +3,10 @@ package io.foxing.copy.internal;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
-/** A journal file is read after crashes and by later versions: any bytes decode or are rejected with a message. */
+/**
+ * A journal file is read after crashes and by later versions: any bytes decode or are rejected with
+ * a message.
+ */
 class OutageJournalFuzzTest {
   @FuzzTest(maxDuration = "30s")
   void anyBytesDecodeOrAreRejected(FuzzedDataProvider data) {

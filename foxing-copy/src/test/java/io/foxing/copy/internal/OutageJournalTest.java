@@ -15,7 +15,9 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The outage journal as a later run reads it: what was kept survives, damage never passes for data. */
+/**
+ * The outage journal as a later run reads it: what was kept survives, damage never passes for data.
+ */
 class OutageJournalTest {
   @TempDir Path tmp;
 
@@ -32,10 +34,12 @@ class OutageJournalTest {
     OutageJournal again = OutageJournal.open(file, src, "/backup/data", 100);
     assertEquals("uuid:0011", again.identity());
     assertTrue(again.outage());
-    assertEquals(Set.of("a", "dir/b", "caf\u00e9", "new\nline", ""), new HashSet<>(again.entries()));
+    assertEquals(
+        Set.of("a", "dir/b", "caf\u00e9", "new\nline", ""), new HashSet<>(again.entries()));
     assertNull(again.rescan());
     again.reset("uuid:0011");
-    assertFalse(OutageJournal.open(file, src, "/backup/data", 100).outage(), "caught up: nothing left");
+    assertFalse(
+        OutageJournal.open(file, src, "/backup/data", 100).outage(), "caught up: nothing left");
   }
 
   @Test
@@ -69,23 +73,33 @@ class OutageJournalTest {
   void aFileThatIsNotThisMirrorsJournalIsAnErrorThatSaysWhatToDo() throws Exception {
     Path file = tmp.resolve("j.fxoj");
     Files.writeString(file, "not a journal at all");
-    var e = assertThrows(OutageJournal.JournalException.class, () -> OutageJournal.open(file, src, "t", 10));
-    assertTrue(e.getMessage().contains(file.toString()) && e.getMessage().contains("move it away"), e.getMessage());
+    var e =
+        assertThrows(
+            OutageJournal.JournalException.class, () -> OutageJournal.open(file, src, "t", 10));
+    assertTrue(
+        e.getMessage().contains(file.toString()) && e.getMessage().contains("move it away"),
+        e.getMessage());
 
     byte[] v2 = OutageJournal.header("/srv/data", "t", "id");
     v2[4] = 2;
     Files.write(file, v2);
-    e = assertThrows(OutageJournal.JournalException.class, () -> OutageJournal.open(file, src, "t", 10));
+    e =
+        assertThrows(
+            OutageJournal.JournalException.class, () -> OutageJournal.open(file, src, "t", 10));
     assertTrue(e.getMessage().contains("version 2"), e.getMessage());
 
     byte[] damaged = OutageJournal.header("/srv/data", "t", "id");
     damaged[10] ^= 1;
     Files.write(file, damaged);
-    e = assertThrows(OutageJournal.JournalException.class, () -> OutageJournal.open(file, src, "t", 10));
+    e =
+        assertThrows(
+            OutageJournal.JournalException.class, () -> OutageJournal.open(file, src, "t", 10));
     assertTrue(e.getMessage().contains("header"), e.getMessage());
 
     Files.write(file, OutageJournal.header("/elsewhere", "t", "id"));
-    e = assertThrows(OutageJournal.JournalException.class, () -> OutageJournal.open(file, src, "t", 10));
+    e =
+        assertThrows(
+            OutageJournal.JournalException.class, () -> OutageJournal.open(file, src, "t", 10));
     assertTrue(e.getMessage().contains("another mirror"), e.getMessage());
   }
 

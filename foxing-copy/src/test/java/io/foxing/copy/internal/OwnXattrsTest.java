@@ -13,6 +13,8 @@ import org.junit.jupiter.api.Test;
 class OwnXattrsTest {
   @Test
   void theSignatureNameIsTheStoresName() {
-    assertArrayEquals(("user." + SignatureStore.XATTR + "\0").getBytes(StandardCharsets.US_ASCII), Signatures.XATTR);
+    assertArrayEquals(
+        ("user." + SignatureStore.XATTR + "\0").getBytes(StandardCharsets.US_ASCII),
+        Signatures.XATTR);
   }
 }

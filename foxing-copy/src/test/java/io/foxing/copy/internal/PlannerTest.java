@@ -1,8 +1,5 @@
 package io.foxing.copy.internal;
 
-import io.foxing.posix.LibC;
-import io.foxing.api.spi.Itemize;
-import io.foxing.api.spi.FileStat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -10,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.foxing.api.CopyOptions;
 import io.foxing.api.Preserve;
+import io.foxing.api.spi.FileStat;
 import io.foxing.copy.internal.Planner.Action;
 import io.foxing.copy.internal.Planner.MakeWay;
 import io.foxing.copy.internal.Planner.Step;
+import io.foxing.posix.LibC;
 import java.util.EnumSet;
 import org.junit.jupiter.api.Test;
 
@@ -20,11 +19,27 @@ import org.junit.jupiter.api.Test;
 class PlannerTest {
   private static final Planner ARCHIVE = new Planner(CopyOptions.archive());
 
-  private static final java.util.concurrent.atomic.AtomicLong INODES = new java.util.concurrent.atomic.AtomicLong(100);
+  private static final java.util.concurrent.atomic.AtomicLong INODES =
+      new java.util.concurrent.atomic.AtomicLong(100);
 
   /** A stat of a file of its own (a fresh inode number). */
   private static FileStat stat(int type, long size, long mtime, int nlink) {
-    return new FileStat(type | 0644, 1000, 1000, nlink, INODES.incrementAndGet(), 7, 0, size, size / 512, mtime, 0, mtime, 0, mtime, 0);
+    return new FileStat(
+        type | 0644,
+        1000,
+        1000,
+        nlink,
+        INODES.incrementAndGet(),
+        7,
+        0,
+        size,
+        size / 512,
+        mtime,
+        0,
+        mtime,
+        0,
+        mtime,
+        0);
   }
 
   private static FileStat file(long size, long mtime) {
@@ -70,7 +85,8 @@ class PlannerTest {
     Planner delete = new Planner(CopyOptions.builder().delete(true).build());
     assertEquals(MakeWay.REMOVE, delete.plan(file(1, 1), DIR, "x").makeWay());
     Action overFile = ARCHIVE.plan(DIR, file(1, 1), "x");
-    assertEquals(MakeWay.REMOVE, overFile.makeWay(), "a file gives way to a directory, as in rsync");
+    assertEquals(
+        MakeWay.REMOVE, overFile.makeWay(), "a file gives way to a directory, as in rsync");
     assertEquals("cd+++++++++", overFile.itemize(), "planned as new once the file is gone");
   }
 
@@ -84,22 +100,31 @@ class PlannerTest {
 
   @Test
   void kindsTheOptionsLeaveOutAreSkippedWithAWarning() {
-    Planner contentsOnly = new Planner(CopyOptions.builder().preserve(EnumSet.noneOf(Preserve.class)).build());
+    Planner contentsOnly =
+        new Planner(CopyOptions.builder().preserve(EnumSet.noneOf(Preserve.class)).build());
     assertEquals(Step.SKIP, contentsOnly.plan(LINK, null, "l").step());
-    assertEquals("skipping non-regular file (symlink)", contentsOnly.plan(LINK, null, "l").reason());
+    assertEquals(
+        "skipping non-regular file (symlink)", contentsOnly.plan(LINK, null, "l").reason());
     assertEquals(Step.SKIP, contentsOnly.plan(FIFO, null, "p").step());
     assertEquals(Step.SYMLINK, ARCHIVE.plan(LINK, null, "l").step());
     assertEquals("cL+++++++++", ARCHIVE.plan(LINK, null, "l").itemize());
     assertEquals("cS+++++++++", ARCHIVE.plan(FIFO, null, "p").itemize());
-    assertNull(ARCHIVE.plan(LINK, LINK, "l").itemize(), "an existing symlink's change is known only after readlink");
+    assertNull(
+        ARCHIVE.plan(LINK, LINK, "l").itemize(),
+        "an existing symlink's change is known only after readlink");
   }
 
   @Test
   void updateLeavesFilesThatAreNewerOnTheTarget() {
     Planner update = new Planner(CopyOptions.builder().update(true).build());
-    assertEquals(Step.LEAVE, update.plan(file(10, 1), file(20, 2), "f").step(), "newer on the target");
-    assertEquals(Step.COPY, update.plan(file(10, 3), file(20, 2), "f").step(), "older on the target");
-    assertEquals(Step.COPY, update.plan(file(10, 2), file(20, 2), "f").step(), "same time, other size: copied, as rsync -u");
+    assertEquals(
+        Step.LEAVE, update.plan(file(10, 1), file(20, 2), "f").step(), "newer on the target");
+    assertEquals(
+        Step.COPY, update.plan(file(10, 3), file(20, 2), "f").step(), "older on the target");
+    assertEquals(
+        Step.COPY,
+        update.plan(file(10, 2), file(20, 2), "f").step(),
+        "same time, other size: copied, as rsync -u");
   }
 
   @Test
@@ -111,7 +136,10 @@ class PlannerTest {
     Planner ignoreExisting = new Planner(CopyOptions.builder().ignoreExisting(true).build());
     assertEquals(Step.LEAVE, ignoreExisting.plan(file(10, 2), file(10, 1), "old").step());
     assertEquals(Step.COPY, ignoreExisting.plan(file(10, 2), null, "new").step());
-    assertEquals(Step.DIRECTORY, ignoreExisting.plan(DIR, DIR, "d").step(), "existing directories are still walked");
+    assertEquals(
+        Step.DIRECTORY,
+        ignoreExisting.plan(DIR, DIR, "d").step(),
+        "existing directories are still walked");
   }
 
   @Test
@@ -121,8 +149,12 @@ class PlannerTest {
     assertEquals(Step.COPY, sizeOnly.plan(file(11, 1), file(10, 1), "f").step());
     Planner ignoreTimes = new Planner(CopyOptions.builder().ignoreTimes(true).build());
     assertEquals(Step.COPY, ignoreTimes.plan(file(10, 1), file(10, 1), "f").step());
-    assertEquals(">f.........", ignoreTimes.plan(file(10, 1), file(10, 1), "f").itemize(), "rsync -I shows no reason letter");
-    Planner window = new Planner(CopyOptions.builder().modifyWindow(java.time.Duration.ofSeconds(2)).build());
+    assertEquals(
+        ">f.........",
+        ignoreTimes.plan(file(10, 1), file(10, 1), "f").itemize(),
+        "rsync -I shows no reason letter");
+    Planner window =
+        new Planner(CopyOptions.builder().modifyWindow(java.time.Duration.ofSeconds(2)).build());
     assertEquals(Step.MAYBE_UP_TO_DATE, window.plan(file(10, 3), file(10, 1), "f").step());
     assertEquals(Step.COPY, window.plan(file(10, 4), file(10, 1), "f").step());
   }
@@ -130,8 +162,12 @@ class PlannerTest {
   @Test
   void aTargetThatIsTheSourceFileIsUpToDateWhateverTheOptions() {
     FileStat f = file(10, 1);
-    Planner ignoreTimes = new Planner(CopyOptions.builder().ignoreTimes(true).inplace(true).build());
-    assertEquals(Step.MAYBE_UP_TO_DATE, ignoreTimes.plan(f, f, "f").step(), "a hard link or bind mount of the source");
+    Planner ignoreTimes =
+        new Planner(CopyOptions.builder().ignoreTimes(true).inplace(true).build());
+    assertEquals(
+        Step.MAYBE_UP_TO_DATE,
+        ignoreTimes.plan(f, f, "f").step(),
+        "a hard link or bind mount of the source");
   }
 
   @Test
@@ -140,7 +176,10 @@ class PlannerTest {
     assertTrue(ARCHIVE.deltaCandidate(big, file(8 << 20, 1)));
     FileStat linked = stat(LibC.S_IFREG, 8 << 20, 1, 2);
     assertFalse(ARCHIVE.deltaCandidate(big, linked), "a cp -al snapshot shares it");
-    assertTrue(new Planner(CopyOptions.builder().inplace(true).build()).deltaCandidate(big, linked), "unless --inplace");
-    assertFalse(ARCHIVE.deltaCandidate(file(1000, 2), file(1000, 1)), "small files are copied whole");
+    assertTrue(
+        new Planner(CopyOptions.builder().inplace(true).build()).deltaCandidate(big, linked),
+        "unless --inplace");
+    assertFalse(
+        ARCHIVE.deltaCandidate(file(1000, 2), file(1000, 1)), "small files are copied whole");
   }
 }

@@ -8,11 +8,18 @@ import java.util.zip.CRC32C;
 
 /** The 64-byte archive header (spec: formats/fxar-v2, "Archive header"). */
 public record ArchiveHeader(
-    int minChunk, int avgChunk, int maxChunk, Codec codec, int level, long createdNanos, long sizeHint) {
+    int minChunk,
+    int avgChunk,
+    int maxChunk,
+    Codec codec,
+    int level,
+    long createdNanos,
+    long sizeHint) {
 
   public static final int SIZE = 64;
   public static final int VERSION = 2;
   public static final byte[] MAGIC = {'F', 'X', 'A', 'R', '\r', '\n', 0x1a, '\n'};
+
   /** Bound on max_chunk a reader accepts, so a header cannot make it allocate more. */
   public static final int MAX_CHUNK_LIMIT = 16 << 20;
 
@@ -24,9 +31,7 @@ public record ArchiveHeader(
     return b.toArray();
   }
 
-  /**
-   * Reads a header, telling apart "not an FXAR archive", "another version" and "damaged".
-   */
+  /** Reads a header, telling apart "not an FXAR archive", "another version" and "damaged". */
   public static ArchiveHeader decode(byte[] buf, int len) throws FxarException {
     if (len < MAGIC.length || !Arrays.equals(buf, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
       throw new FxarException("not an FXAR archive (no FXAR magic at the start)");
@@ -37,20 +42,27 @@ public record ArchiveHeader(
     In in = new In(buf, 8, SIZE - 8, 8, "archive header");
     int version = in.u16();
     if (version != VERSION) {
-      throw new FxarException("unsupported FXAR version " + version + " (this reader knows " + VERSION + ")");
+      throw new FxarException(
+          "unsupported FXAR version " + version + " (this reader knows " + VERSION + ")");
     }
     if (In.le(buf, 60, 4) != crc(buf, 0, 60)) {
       throw new DamagedArchiveException(0, "archive header: checksum mismatch");
     }
     int flags = in.u16();
     if (flags != 0) {
-      throw new FxarException("archive uses flags 0x" + Integer.toHexString(flags) + " this reader does not know");
+      throw new FxarException(
+          "archive uses flags 0x" + Integer.toHexString(flags) + " this reader does not know");
     }
     int min = in.u32();
     int avg = in.u32();
     int max = in.u32();
-    if (min < 64 || avg <= min || max < avg || max > MAX_CHUNK_LIMIT || Integer.bitCount(avg) != 1) {
-      throw new DamagedArchiveException(12, "archive header: chunk sizes " + min + "/" + avg + "/" + max + " out of bounds");
+    if (min < 64
+        || avg <= min
+        || max < avg
+        || max > MAX_CHUNK_LIMIT
+        || Integer.bitCount(avg) != 1) {
+      throw new DamagedArchiveException(
+          12, "archive header: chunk sizes " + min + "/" + avg + "/" + max + " out of bounds");
     }
     int codecId = in.u8();
     Codec codec = Codec.ofId(codecId);

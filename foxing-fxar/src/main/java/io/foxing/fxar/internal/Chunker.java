@@ -4,9 +4,9 @@ import io.foxing.merkle.Blake3;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Content-defined chunking with a gear hash and normalised cut points (FastCDC style); the rule
- * and the table are specified in formats/fxar-v2, "Chunking". Stateless between calls: each
- * call finds the next cut in the bytes it is given.
+ * Content-defined chunking with a gear hash and normalised cut points (FastCDC style); the rule and
+ * the table are specified in formats/fxar-v2, "Chunking". Stateless between calls: each call finds
+ * the next cut in the bytes it is given.
  */
 public final class Chunker {
   public static final int MIN = 2 << 10;
@@ -69,9 +69,10 @@ public final class Chunker {
   }
 
   private static long[] gearTable() {
-    byte[] raw = Blake3.newHasher()
-        .update("FXAR v2 gear table".getBytes(StandardCharsets.US_ASCII))
-        .finalizeBytes(256 * 8);
+    byte[] raw =
+        Blake3.newHasher()
+            .update("FXAR v2 gear table".getBytes(StandardCharsets.US_ASCII))
+            .finalizeBytes(256 * 8);
     long[] table = new long[256];
     for (int i = 0; i < 256; i++) {
       table[i] = In.le(raw, i * 8, 8);

@@ -21,7 +21,8 @@ public final class Chunks {
       throw new DamagedArchiveException(at, kind(f) + " payload: " + e.getMessage());
     }
     if (!Arrays.equals(Blake3.hash(raw), f.id())) {
-      throw new DamagedArchiveException(at, kind(f) + " payload: BLAKE3 does not match the frame's id");
+      throw new DamagedArchiveException(
+          at, kind(f) + " payload: BLAKE3 does not match the frame's id");
     }
     return raw;
   }

@@ -16,7 +16,8 @@ public final class EntryRecords {
 
   public static void write(Bytes b, FxarEntry e) {
     if (e.path().length > MAX_NAME || e.target().length > MAX_NAME || e.xattrs().size() > 65535) {
-      throw new IllegalArgumentException(e.pathString() + ": path, target or attribute list too long for FXAR");
+      throw new IllegalArgumentException(
+          e.pathString() + ": path, target or attribute list too long for FXAR");
     }
     b.u8(e.type().id()).u32(e.mode() & 07777).u32(e.uid()).u32(e.gid());
     b.u64(e.mtimeNanos()).u64(e.atimeNanos()).u64(e.size()).u64(e.rdev());
@@ -24,7 +25,8 @@ public final class EntryRecords {
     b.u16(e.xattrs().size());
     for (Xattr x : e.xattrs()) {
       if (x.name().length == 0 || x.name().length > 255 || x.value().length > MAX_XATTR_VALUE) {
-        throw new IllegalArgumentException(e.pathString() + ": extended attribute " + x.nameString() + " too long for FXAR");
+        throw new IllegalArgumentException(
+            e.pathString() + ": extended attribute " + x.nameString() + " too long for FXAR");
       }
       b.u8(x.name().length).bytes(x.name()).u32(x.value().length).bytes(x.value());
     }
@@ -70,7 +72,11 @@ public final class EntryRecords {
     }
     String bad = FxarEntry.checkPath(path);
     if (bad != null) {
-      throw in.damaged("refused entry path '" + new String(path, java.nio.charset.StandardCharsets.UTF_8) + "': " + bad);
+      throw in.damaged(
+          "refused entry path '"
+              + new String(path, java.nio.charset.StandardCharsets.UTF_8)
+              + "': "
+              + bad);
     }
     if (size < 0 || (type != Type.FILE && size != 0)) {
       throw in.damaged("size " + size + " for a " + type);

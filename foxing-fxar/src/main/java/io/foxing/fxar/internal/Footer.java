@@ -21,18 +21,26 @@ public final class Footer {
   /** Returns the INDEX frame's offset. */
   public static long decode(byte[] buf, long at, long archiveLength) throws FxarException {
     if (!Arrays.equals(buf, 0, 8, MAGIC, 0, 8)) {
-      throw new DamagedArchiveException(at, "footer: missing (the archive is truncated or its end is damaged; try verify --salvage)");
+      throw new DamagedArchiveException(
+          at,
+          "footer: missing (the archive is truncated or its end is damaged; try verify --salvage)");
     }
     if (In.le(buf, 24, 4) != ArchiveHeader.crc(buf, 0, 24)) {
       throw new DamagedArchiveException(at, "footer: checksum mismatch");
     }
     int version = (int) In.le(buf, 8, 2);
     if (version != ArchiveHeader.VERSION) {
-      throw new FxarException("unsupported FXAR version " + version + " (this reader knows " + ArchiveHeader.VERSION + ")");
+      throw new FxarException(
+          "unsupported FXAR version "
+              + version
+              + " (this reader knows "
+              + ArchiveHeader.VERSION
+              + ")");
     }
     long index = In.le(buf, 16, 8);
     if (index < ArchiveHeader.SIZE || index > archiveLength - SIZE - Frame.SIZE) {
-      throw new DamagedArchiveException(at, "footer: index offset " + index + " outside the archive");
+      throw new DamagedArchiveException(
+          at, "footer: index offset " + index + " outside the archive");
     }
     return index;
   }

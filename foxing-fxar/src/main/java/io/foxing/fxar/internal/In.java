@@ -3,8 +3,8 @@ package io.foxing.fxar.internal;
 import io.foxing.fxar.DamagedArchiveException;
 
 /**
- * Reads little-endian values from a byte range, failing with a {@link DamagedArchiveException}
- * that names {@code what} is being read when the range ends too soon.
+ * Reads little-endian values from a byte range, failing with a {@link DamagedArchiveException} that
+ * names {@code what} is being read when the range ends too soon.
  */
 public final class In {
   private final byte[] buf;
@@ -13,7 +13,9 @@ public final class In {
   private final String what;
   private int pos;
 
-  /** @param base archive offset of {@code buf[off]}, for messages */
+  /**
+   * @param base archive offset of {@code buf[off]}, for messages
+   */
   public In(byte[] buf, int off, int len, long base, String what) {
     this.buf = buf;
     this.pos = off;

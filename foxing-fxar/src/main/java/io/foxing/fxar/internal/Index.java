@@ -17,13 +17,22 @@ public final class Index {
   public final FxarEntry[] entries;
   public final long[] entryOffsets;
   public final int[][] entryChunks;
+
   /** Entry position by path. */
   public final Map<ByteBuffer, Integer> byPath;
+
   /** The entry holding each entry's content: itself, or for a hard link the file it joins. */
   public final int[] owner;
 
-  private Index(byte[] ids, long[] chunkOffsets, int[] chunkLens, FxarEntry[] entries, long[] entryOffsets, int[][] entryChunks,
-      Map<ByteBuffer, Integer> byPath, int[] owner) {
+  private Index(
+      byte[] ids,
+      long[] chunkOffsets,
+      int[] chunkLens,
+      FxarEntry[] entries,
+      long[] entryOffsets,
+      int[][] entryChunks,
+      Map<ByteBuffer, Integer> byPath,
+      int[] owner) {
     this.ids = ids;
     this.chunkOffsets = chunkOffsets;
     this.chunkLens = chunkLens;
@@ -48,12 +57,18 @@ public final class Index {
    * @param at archive offset of the INDEX frame, for messages
    * @param dataEnd offset where the INDEX frame starts: every other frame lies before it
    */
-  public static Index decode(byte[] raw, long at, long dataEnd, int maxChunk, long declaredEntries) throws DamagedArchiveException {
+  public static Index decode(byte[] raw, long at, long dataEnd, int maxChunk, long declaredEntries)
+      throws DamagedArchiveException {
     In in = new In(raw, 0, raw.length, at, "index");
     long entryCount = in.u64();
     long chunkCount = in.u64();
-    if (entryCount != declaredEntries || chunkCount < 0 || entryCount < 0 || chunkCount > in.remaining() / CHUNK_ROW || entryCount > in.remaining() / 60) {
-      throw in.damaged("counts " + entryCount + " entries / " + chunkCount + " chunks do not fit the index");
+    if (entryCount != declaredEntries
+        || chunkCount < 0
+        || entryCount < 0
+        || chunkCount > in.remaining() / CHUNK_ROW
+        || entryCount > in.remaining() / 60) {
+      throw in.damaged(
+          "counts " + entryCount + " entries / " + chunkCount + " chunks do not fit the index");
     }
     int nc = (int) chunkCount;
     byte[] ids = new byte[nc * 32];
@@ -70,8 +85,12 @@ public final class Index {
       prev = cid;
       offsets[i] = in.u64();
       lens[i] = in.u32();
-      if (offsets[i] < ArchiveHeader.SIZE || offsets[i] > dataEnd - Frame.SIZE || lens[i] <= 0 || lens[i] > maxChunk) {
-        throw in.damaged("chunk " + i + " has offset " + offsets[i] + " / length " + lens[i] + " out of bounds");
+      if (offsets[i] < ArchiveHeader.SIZE
+          || offsets[i] > dataEnd - Frame.SIZE
+          || lens[i] <= 0
+          || lens[i] > maxChunk) {
+        throw in.damaged(
+            "chunk " + i + " has offset " + offsets[i] + " / length " + lens[i] + " out of bounds");
       }
     }
     int ne = (int) entryCount;
@@ -100,7 +119,12 @@ public final class Index {
         sum += lens[list[i]];
       }
       if (sum != entry.size()) {
-        throw in.damaged(entry.pathString() + ": chunks add up to " + sum + " bytes, the entry says " + entry.size());
+        throw in.damaged(
+            entry.pathString()
+                + ": chunks add up to "
+                + sum
+                + " bytes, the entry says "
+                + entry.size());
       }
       if (entry.isRoot() && e != 0) {
         throw in.damaged("root entry is not the first");
@@ -112,7 +136,8 @@ public final class Index {
       if (entry.type() == Type.HARDLINK) {
         Integer t = byPath.get(ByteBuffer.wrap(entry.target()));
         if (t == null || entries[t].type() != Type.FILE) {
-          throw in.damaged(entry.pathString() + ": hard link to a path that is not an earlier file");
+          throw in.damaged(
+              entry.pathString() + ": hard link to a path that is not an earlier file");
         }
         owner[e] = t;
       }

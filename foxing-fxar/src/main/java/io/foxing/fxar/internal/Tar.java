@@ -46,17 +46,19 @@ public final class Tar {
     private final TarArchiveOutputStream tar;
 
     public Writer(OutputStream out, Compression c) throws IOException {
-      this.compressed = switch (c.codec()) {
-        case NONE -> out;
-        case ZSTD -> new ZstdOutputStream(out, c.level());
-        case GZIP -> new GZIPOutputStream(out, 1 << 16) {
-          {
-            def.setLevel(c.level());
-          }
-        };
-        case XZ -> new XZOutputStream(out, new LZMA2Options(c.level()));
-        case LZ4 -> new FramedLZ4CompressorOutputStream(out);
-      };
+      this.compressed =
+          switch (c.codec()) {
+            case NONE -> out;
+            case ZSTD -> new ZstdOutputStream(out, c.level());
+            case GZIP ->
+                new GZIPOutputStream(out, 1 << 16) {
+                  {
+                    def.setLevel(c.level());
+                  }
+                };
+            case XZ -> new XZOutputStream(out, new LZMA2Options(c.level()));
+            case LZ4 -> new FramedLZ4CompressorOutputStream(out);
+          };
       // names are raw bytes: ISO-8859-1 maps each byte to one char and back, in the headers and
       // in GNU long-name records (pax path records would be UTF-8, which not every name is)
       this.tar = new TarArchiveOutputStream(compressed, 1 << 16, NAMES.name());
@@ -71,7 +73,8 @@ public final class Tar {
     }
 
     @Override
-    public void addFile(FxarEntry e, java.nio.channels.ReadableByteChannel content) throws IOException {
+    public void addFile(FxarEntry e, java.nio.channels.ReadableByteChannel content)
+        throws IOException {
       try (content) {
         tar.putArchiveEntry(toTar(e));
         ByteBuffer buf = ByteBuffer.allocate(1 << 20);
@@ -92,17 +95,22 @@ public final class Tar {
     }
 
     private static TarArchiveEntry toTar(FxarEntry e) {
-      String name = e.isRoot() ? "./" : "./" + new String(e.path(), NAMES) + (e.type() == Type.DIRECTORY ? "/" : "");
-      byte flag = switch (e.type()) {
-        case FILE -> TarConstants.LF_NORMAL;
-        case DIRECTORY -> TarConstants.LF_DIR;
-        case SYMLINK -> TarConstants.LF_SYMLINK;
-        case HARDLINK -> TarConstants.LF_LINK;
-        case CHAR_DEVICE -> TarConstants.LF_CHR;
-        case BLOCK_DEVICE -> TarConstants.LF_BLK;
-        case FIFO -> TarConstants.LF_FIFO;
-        case SOCKET -> throw new IllegalArgumentException(e.pathString() + ": tar has no socket type");
-      };
+      String name =
+          e.isRoot()
+              ? "./"
+              : "./" + new String(e.path(), NAMES) + (e.type() == Type.DIRECTORY ? "/" : "");
+      byte flag =
+          switch (e.type()) {
+            case FILE -> TarConstants.LF_NORMAL;
+            case DIRECTORY -> TarConstants.LF_DIR;
+            case SYMLINK -> TarConstants.LF_SYMLINK;
+            case HARDLINK -> TarConstants.LF_LINK;
+            case CHAR_DEVICE -> TarConstants.LF_CHR;
+            case BLOCK_DEVICE -> TarConstants.LF_BLK;
+            case FIFO -> TarConstants.LF_FIFO;
+            case SOCKET ->
+                throw new IllegalArgumentException(e.pathString() + ": tar has no socket type");
+          };
       TarArchiveEntry t = new TarArchiveEntry(name, flag, true);
       t.setMode(e.mode());
       t.setIds(e.uid(), e.gid());
@@ -122,7 +130,10 @@ public final class Tar {
       return t;
     }
 
-    /** Ends the tar stream and the compressor, and closes the stream given (pass one that only flushes on close to keep it open). */
+    /**
+     * Ends the tar stream and the compressor, and closes the stream given (pass one that only
+     * flushes on close to keep it open).
+     */
     @Override
     public void close() throws IOException {
       tar.close();
@@ -162,14 +173,18 @@ public final class Tar {
   }
 
   /** Restores a tar stream into {@code sink}; entries whose names would escape are refused. */
-  public static void extract(InputStream in, TreeImport sink, List<String> refused) throws IOException {
+  public static void extract(InputStream in, TreeImport sink, List<String> refused)
+      throws IOException {
     TarArchiveInputStream tar = new TarArchiveInputStream(in, NAMES.name());
     TarArchiveEntry t;
     while ((t = nextEntry(tar)) != null) {
       FxarEntry e = fromTar(t);
       String bad = FxarEntry.checkPath(e.path());
       if (bad != null || (e.type() == Type.HARDLINK && FxarEntry.checkPath(e.target()) != null)) {
-        refused.add(t.getName() + ": refused: " + (bad != null ? bad : "hard link target outside the archive"));
+        refused.add(
+            t.getName()
+                + ": refused: "
+                + (bad != null ? bad : "hard link target outside the archive"));
         continue;
       }
       sink.begin(e);
@@ -184,7 +199,8 @@ public final class Tar {
         if (region.getNumbytes() == 0) {
           continue;
         }
-        if (region.getOffset() < at || tar.skip(region.getOffset() - at) != region.getOffset() - at) {
+        if (region.getOffset() < at
+            || tar.skip(region.getOffset() - at) != region.getOffset() - at) {
           sink.damaged("sparse map out of order or beyond the data");
           break;
         }
@@ -197,20 +213,30 @@ public final class Tar {
     sink.endFile();
   }
 
-  /** The next member; a header commons-compress cannot read is named as the archive's problem, not ours. */
+  /**
+   * The next member; a header commons-compress cannot read is named as the archive's problem, not
+   * ours.
+   */
   private static TarArchiveEntry nextEntry(TarArchiveInputStream tar) throws IOException {
     try {
       return tar.getNextEntry();
     } catch (io.foxing.fxar.FxarException e) {
       throw e;
     } catch (IOException | IllegalArgumentException e) {
-      throw new io.foxing.fxar.FxarException("not an FXAR archive, nor a tar archive fxcp can read ("
-          + String.valueOf(e.getMessage()).replace('\n', ' ') + ")", e);
+      throw new io.foxing.fxar.FxarException(
+          "not an FXAR archive, nor a tar archive fxcp can read ("
+              + String.valueOf(e.getMessage()).replace('\n', ' ')
+              + ")",
+          e);
     }
   }
 
-  /** Copies {@code length} bytes of the entry's stream to the file at {@code offset}; false if the stream ended first. */
-  private static boolean copy(TarArchiveInputStream tar, TreeImport sink, long offset, long length) throws IOException {
+  /**
+   * Copies {@code length} bytes of the entry's stream to the file at {@code offset}; false if the
+   * stream ended first.
+   */
+  private static boolean copy(TarArchiveInputStream tar, TreeImport sink, long offset, long length)
+      throws IOException {
     for (long done = 0; done < length; ) {
       byte[] data = tar.readNBytes((int) Math.min(1 << 20, length - done));
       if (data.length == 0) {
@@ -268,16 +294,32 @@ public final class Tar {
     List<Xattr> xattrs = new ArrayList<>();
     for (Map.Entry<String, String> h : t.getExtraPaxHeaders().entrySet()) {
       if (h.getKey().startsWith(XATTR)) {
-        xattrs.add(new Xattr(h.getKey().substring(XATTR.length()).getBytes(StandardCharsets.UTF_8),
-            h.getValue().getBytes(StandardCharsets.ISO_8859_1)));
+        xattrs.add(
+            new Xattr(
+                h.getKey().substring(XATTR.length()).getBytes(StandardCharsets.UTF_8),
+                h.getValue().getBytes(StandardCharsets.ISO_8859_1)));
       }
     }
     Instant m = t.getLastModifiedTime().toInstant();
     long mtime = m.getEpochSecond() * 1_000_000_000L + m.getNano();
-    long rdev = type == Type.CHAR_DEVICE || type == Type.BLOCK_DEVICE
-        ? ((long) (t.getDevMajor() & 0xfff) << 8) | ((long) (t.getDevMajor() & ~0xfff) << 32) | (t.getDevMinor() & 0xff) | ((long) (t.getDevMinor() & ~0xff) << 12)
-        : 0;
-    return new FxarEntry(type, name.getBytes(NAMES), t.getMode() & 07777, (int) t.getLongUserId(),
-        (int) t.getLongGroupId(), mtime, mtime, type == Type.FILE ? (t.isSparse() ? t.getRealSize() : t.getSize()) : 0, rdev, target, xattrs);
+    long rdev =
+        type == Type.CHAR_DEVICE || type == Type.BLOCK_DEVICE
+            ? ((long) (t.getDevMajor() & 0xfff) << 8)
+                | ((long) (t.getDevMajor() & ~0xfff) << 32)
+                | (t.getDevMinor() & 0xff)
+                | ((long) (t.getDevMinor() & ~0xff) << 12)
+            : 0;
+    return new FxarEntry(
+        type,
+        name.getBytes(NAMES),
+        t.getMode() & 07777,
+        (int) t.getLongUserId(),
+        (int) t.getLongGroupId(),
+        mtime,
+        mtime,
+        type == Type.FILE ? (t.isSparse() ? t.getRealSize() : t.getSize()) : 0,
+        rdev,
+        target,
+        xattrs);
   }
 }

@@ -1,15 +1,15 @@
 package io.foxing.fxar.internal;
 
-import io.foxing.posix.NativeSupport;
-import io.foxing.api.spi.FileStat;
 import io.foxing.api.ErrnoException;
-import io.foxing.posix.LibC;
-import io.foxing.posix.Metadata;
-import io.foxing.posix.Posix;
-import io.foxing.posix.TreeWalker;
+import io.foxing.api.spi.FileStat;
 import io.foxing.fxar.FxarEntry;
 import io.foxing.fxar.FxarEntry.Type;
 import io.foxing.fxar.FxarEntry.Xattr;
+import io.foxing.posix.LibC;
+import io.foxing.posix.Metadata;
+import io.foxing.posix.NativeSupport;
+import io.foxing.posix.Posix;
+import io.foxing.posix.TreeWalker;
 import java.io.IOException;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.file.Path;
@@ -22,9 +22,9 @@ import java.util.function.Consumer;
 
 /**
  * Walks a local tree on descriptors ({@code openat} with {@code O_NOFOLLOW}, never following a
- * symlink) and adds every entry to a writer: directories before their contents, names in byte
- * order (so the same tree gives the same archive), hard links as links to the first path seen.
- * Entries that cannot be read are reported to {@code problems} and left out.
+ * symlink) and adds every entry to a writer: directories before their contents, names in byte order
+ * (so the same tree gives the same archive), hard links as links to the first path seen. Entries
+ * that cannot be read are reported to {@code problems} and left out.
  */
 public final class TreeExport {
   private final Target writer;
@@ -53,18 +53,23 @@ public final class TreeExport {
     int fd = Posix.openPath(root.toString(), LibC.O_RDONLY | LibC.O_DIRECTORY, root.toString());
     try {
       FileStat st = Posix.fstat(fd, root.toString());
-      writer.add(t.entry(Type.DIRECTORY, FxarEntry.ROOT, st, null, t.xattrs(fd, null, root.toString())));
-      TreeWalker.walk(fd, root.toString(), true, new TreeWalker.Visitor() { // sorted: archives are reproducible
-        @Override
-        public boolean visit(TreeWalker.Entry e) throws IOException {
-          return t.add(e);
-        }
+      writer.add(
+          t.entry(Type.DIRECTORY, FxarEntry.ROOT, st, null, t.xattrs(fd, null, root.toString())));
+      TreeWalker.walk(
+          fd,
+          root.toString(),
+          true,
+          new TreeWalker.Visitor() { // sorted: archives are reproducible
+            @Override
+            public boolean visit(TreeWalker.Entry e) throws IOException {
+              return t.add(e);
+            }
 
-        @Override
-        public void failed(String where, ErrnoException e) {
-          problems.accept(e.getMessage());
-        }
-      });
+            @Override
+            public void failed(String where, ErrnoException e) {
+              problems.accept(e.getMessage());
+            }
+          });
     } finally {
       Posix.close(fd);
     }
@@ -75,21 +80,47 @@ public final class TreeExport {
     FileStat st = e.stat();
     String at = e.where();
     switch (st.type()) {
-      case LibC.S_IFDIR -> writer.add(entry(Type.DIRECTORY, e.path(), st, null, xattrs(e.fd(), null, at)));
+      case LibC.S_IFDIR ->
+          writer.add(entry(Type.DIRECTORY, e.path(), st, null, xattrs(e.fd(), null, at)));
       case LibC.S_IFREG -> file(e.dirfd(), e.cname(), e.path(), st, at);
-      case LibC.S_IFLNK -> writer.add(entry(Type.SYMLINK, e.path(), st, Posix.readlinkat(e.dirfd(), e.cname(), st.size(), at),
-          xattrs(-1, Posix.procPath(e.dirfd(), e.cname()), at)));
-      default -> writer.add(entry(special(st), e.path(), st, null, xattrs(-1, Posix.procPath(e.dirfd(), e.cname()), at)));
+      case LibC.S_IFLNK ->
+          writer.add(
+              entry(
+                  Type.SYMLINK,
+                  e.path(),
+                  st,
+                  Posix.readlinkat(e.dirfd(), e.cname(), st.size(), at),
+                  xattrs(-1, Posix.procPath(e.dirfd(), e.cname()), at)));
+      default ->
+          writer.add(
+              entry(
+                  special(st),
+                  e.path(),
+                  st,
+                  null,
+                  xattrs(-1, Posix.procPath(e.dirfd(), e.cname()), at)));
     }
     return true;
   }
 
-  private void file(int dirfd, byte[] cname, byte[] path, FileStat st, String at) throws IOException {
+  private void file(int dirfd, byte[] cname, byte[] path, FileStat st, String at)
+      throws IOException {
     if (st.nlink() > 1) {
       byte[] first = linkFirst.putIfAbsent(new Inode(st.dev(), st.ino()), path);
       if (first != null) {
-        writer.add(new FxarEntry(Type.HARDLINK, path, st.permissions(), st.uid(), st.gid(), nanos(st.mtimeSec(), st.mtimeNsec()),
-            nanos(st.atimeSec(), st.atimeNsec()), 0, 0, first, List.of()));
+        writer.add(
+            new FxarEntry(
+                Type.HARDLINK,
+                path,
+                st.permissions(),
+                st.uid(),
+                st.gid(),
+                nanos(st.mtimeSec(), st.mtimeNsec()),
+                nanos(st.atimeSec(), st.atimeNsec()),
+                0,
+                0,
+                first,
+                List.of()));
         return;
       }
     }
@@ -107,7 +138,9 @@ public final class TreeExport {
     }
   }
 
-  /** The held descriptor as a channel, read with pread through the reading thread's native buffer. */
+  /**
+   * The held descriptor as a channel, read with pread through the reading thread's native buffer.
+   */
   private static final class FdChannel implements java.nio.channels.ReadableByteChannel {
     private final String where;
     private int fd;
@@ -125,7 +158,14 @@ public final class TreeExport {
       }
       int n;
       if (dst.hasArray()) {
-        n = Posix.pread(fd, dst.array(), dst.arrayOffset() + dst.position(), dst.remaining(), position, where);
+        n =
+            Posix.pread(
+                fd,
+                dst.array(),
+                dst.arrayOffset() + dst.position(),
+                dst.remaining(),
+                position,
+                where);
         dst.position(dst.position() + n);
       } else { // a direct buffer: through a heap copy (the writers here pass heap buffers)
         byte[] b = new byte[Math.min(dst.remaining(), Posix.RW_BUFFER)];
@@ -162,8 +202,18 @@ public final class TreeExport {
 
   private FxarEntry entry(Type type, byte[] path, FileStat st, byte[] target, List<Xattr> xattrs) {
     boolean device = type == Type.CHAR_DEVICE || type == Type.BLOCK_DEVICE;
-    return new FxarEntry(type, path, st.permissions(), st.uid(), st.gid(), nanos(st.mtimeSec(), st.mtimeNsec()),
-        nanos(st.atimeSec(), st.atimeNsec()), type == Type.FILE ? st.size() : 0, device ? st.rdev() : 0, target, xattrs);
+    return new FxarEntry(
+        type,
+        path,
+        st.permissions(),
+        st.uid(),
+        st.gid(),
+        nanos(st.mtimeSec(), st.mtimeNsec()),
+        nanos(st.atimeSec(), st.atimeNsec()),
+        type == Type.FILE ? st.size() : 0,
+        device ? st.rdev() : 0,
+        target,
+        xattrs);
   }
 
   private List<Xattr> xattrs(int fd, byte[] procPath, String at) throws ErrnoException {
@@ -187,5 +237,4 @@ public final class TreeExport {
   static long nanos(long sec, int nsec) {
     return sec * 1_000_000_000L + nsec;
   }
-
 }

@@ -1,17 +1,17 @@
 package io.foxing.fxar.internal;
 
-import io.foxing.posix.NativeSupport;
-import io.foxing.posix.Privileges;
-import io.foxing.api.spi.FileStat;
 import io.foxing.api.ErrnoException;
-import io.foxing.posix.LibC;
-import io.foxing.posix.Names;
-import io.foxing.posix.Posix;
 import io.foxing.fxar.DamagedArchiveException;
 import io.foxing.fxar.FxarEntry;
 import io.foxing.fxar.FxarEntry.Type;
 import io.foxing.fxar.FxarEntry.Xattr;
 import io.foxing.merkle.Blake3;
+import io.foxing.posix.LibC;
+import io.foxing.posix.Names;
+import io.foxing.posix.NativeSupport;
+import io.foxing.posix.Posix;
+import io.foxing.posix.Privileges;
+import io.foxing.posix.Temporaries;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
@@ -32,16 +32,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Recreates archive entries under a destination directory, safely: every path component is
- * opened with {@code O_NOFOLLOW} from the destination's descriptor, so nothing is created through
- * a symlink or outside it; nothing that exists is overwritten. Files are written to a temporary
- * name with positional writes from worker threads (chunks of one large file in parallel) and
- * renamed into place when complete, with owner, mode, extended attributes and times applied on
- * the held descriptor. Directory metadata is applied last, deepest first.
+ * Recreates archive entries under a destination directory, safely: every path component is opened
+ * with {@code O_NOFOLLOW} from the destination's descriptor, so nothing is created through a
+ * symlink or outside it; nothing that exists is overwritten. Files are written unnamed ({@code
+ * O_TMPFILE}), or where the filesystem has no unnamed files under a marked temporary name ({@link
+ * Temporaries}, which {@code --cleanup} recognises), with positional writes from worker threads
+ * (chunks of one large file in parallel), and linked under their name when complete, with owner,
+ * mode, extended attributes and times applied on the held descriptor. Directory metadata is applied
+ * last, deepest first.
  *
  * <p>Entries are begun in archive order by one thread; chunk work is submitted to a pool that
- * starts tasks in submission order, so a task that waits for an earlier chunk never waits for
- * work queued behind it.
+ * starts tasks in submission order, so a task that waits for an earlier chunk never waits for work
+ * queued behind it.
  */
 public final class TreeImport implements AutoCloseable {
   private final int rootFd;
@@ -53,39 +55,56 @@ public final class TreeImport implements AutoCloseable {
   private final Map<ByteBuffer, OpenFile> files = new HashMap<>();
   private final Map<ChunkId, Located> located = new java.util.concurrent.ConcurrentHashMap<>();
   private final List<FxarEntry> directories = new ArrayList<>();
+
   /** Open directories along the current path, deepest first. */
   private final Deque<OpenDir> dirStack = new ArrayDeque<>();
 
   private record OpenDir(byte[] path, int fd) {}
+
   private final AtomicInteger inFlight = new AtomicInteger();
+
   /**
    * Files being written at once. Each holds two descriptors until its last chunk is written; with
    * small files the reader would otherwise run ahead of the writers by thousands of files.
    */
   static final int MAX_OPEN_FILES = 64;
 
-  private final java.util.concurrent.Semaphore openFiles = new java.util.concurrent.Semaphore(MAX_OPEN_FILES);
+  private final java.util.concurrent.Semaphore openFiles =
+      new java.util.concurrent.Semaphore(MAX_OPEN_FILES);
   private OpenFile current;
   private volatile boolean noTmpfile;
   private long entries;
-  private final java.util.concurrent.atomic.AtomicLong bytes = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong bytes =
+      new java.util.concurrent.atomic.AtomicLong();
 
-  /** Opens (creating if missing) the destination directory; it must be empty unless {@code allowExisting}. */
-  public TreeImport(Path dest, int threads, long memoryBudget, boolean allowExisting) throws IOException {
+  /**
+   * Opens (creating if missing) the destination directory; it must be empty unless {@code
+   * allowExisting}.
+   */
+  public TreeImport(Path dest, int threads, long memoryBudget, boolean allowExisting)
+      throws IOException {
     NativeSupport.ensureAvailable();
     this.rootName = dest.toString();
     java.nio.file.Files.createDirectories(dest);
     this.rootFd = Posix.openPath(rootName, LibC.O_RDONLY | LibC.O_DIRECTORY, rootName);
     if (!allowExisting && !Posix.readdir(rootFd, rootName).isEmpty()) {
       Posix.close(rootFd);
-      throw new IOException(rootName + ": destination is not empty; import into a new or empty directory");
+      throw new IOException(
+          rootName + ": destination is not empty; import into a new or empty directory");
     }
     this.budget = new Budget(memoryBudget);
-    ThreadPoolExecutor p = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-      Thread t = new Thread(r, "fxar-import");
-      t.setDaemon(true);
-      return t;
-    });
+    ThreadPoolExecutor p =
+        new ThreadPoolExecutor(
+            threads,
+            threads,
+            30,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            r -> {
+              Thread t = new Thread(r, "fxar-import");
+              t.setDaemon(true);
+              return t;
+            });
     this.pool = p;
   }
 
@@ -111,7 +130,10 @@ public final class TreeImport implements AutoCloseable {
 
   // ---- entries, in archive order -------------------------------------------------------------
 
-  /** Starts an entry. Non-file entries are complete on return; files wait for their chunks and {@link #endFile()}. */
+  /**
+   * Starts an entry. Non-file entries are complete on return; files wait for their chunks and
+   * {@link #endFile()}.
+   */
   public void begin(FxarEntry e) throws IOException {
     endFile();
     entries++;
@@ -124,8 +146,12 @@ public final class TreeImport implements AutoCloseable {
     try {
       parent = parentFd(e.path(), at);
     } catch (ErrnoException ex) {
-      failures.add(at + ": not restored: " + (ex.errno() == Posix.ELOOP || ex.errno() == Posix.ENOTDIR
-          ? "a parent is a symlink or not a directory (refused: it could lead outside the destination)" : ex.getMessage()));
+      failures.add(
+          at
+              + ": not restored: "
+              + (ex.errno() == Posix.ELOOP || ex.errno() == Posix.ENOTDIR
+                  ? "a parent is a symlink or not a directory (refused: it could lead outside the destination)"
+                  : ex.getMessage()));
       return;
     }
     byte[] cname = Posix.cstr(name(e.path()));
@@ -136,7 +162,8 @@ public final class TreeImport implements AutoCloseable {
             Posix.mkdirat(parent, cname, 0700, at);
           } catch (ErrnoException ex) {
             // restoring into a tree that has this directory already (not a symlink to one): use it
-            io.foxing.api.spi.FileStat st = ex.errno() == Posix.EEXIST ? Posix.statIfExists(parent, cname, at) : null;
+            io.foxing.api.spi.FileStat st =
+                ex.errno() == Posix.EEXIST ? Posix.statIfExists(parent, cname, at) : null;
             if (st == null || !st.isDirectory()) {
               throw ex;
             }
@@ -153,7 +180,15 @@ public final class TreeImport implements AutoCloseable {
             throw ex;
           }
           byte[] temp = null;
-          int fd = noTmpfile ? -1 : LibC.openat(parent, new byte[] {'.', 0}, LibC.O_TMPFILE | LibC.O_RDWR | LibC.O_CLOEXEC, 0600);
+          boolean marked = false;
+          int fd =
+              noTmpfile
+                  ? -1
+                  : LibC.openat(
+                      parent,
+                      new byte[] {'.', 0},
+                      LibC.O_TMPFILE | LibC.O_RDWR | LibC.O_CLOEXEC,
+                      0600);
           if (fd < 0) {
             int err = noTmpfile ? 0 : Posix.lastError();
             if (err != 0 && err != Posix.EOPNOTSUPP && err != Posix.EISDIR && err != Posix.EINVAL) {
@@ -161,17 +196,28 @@ public final class TreeImport implements AutoCloseable {
               openFiles.release();
               throw Posix.error("create", at, err);
             }
-            noTmpfile = true; // this file system has no unnamed files: a temporary name, renamed when complete
-            temp = Posix.cstr(tempName(name(e.path())));
+            noTmpfile =
+                true; // this file system has no unnamed files: a temporary name, renamed when
+            // complete
+            // the one scheme of temporaries, marked: --cleanup removes what a crash leaves
+            temp = Temporaries.nameFor(name(e.path()));
             try {
-              fd = Posix.openat(parent, temp, LibC.O_RDWR | LibC.O_CREAT | LibC.O_EXCL | LibC.O_NOFOLLOW, 0600, at);
+              fd =
+                  Posix.openat(
+                      parent,
+                      temp,
+                      LibC.O_RDWR | LibC.O_CREAT | LibC.O_EXCL | LibC.O_NOFOLLOW,
+                      0600,
+                      at);
             } catch (ErrnoException ex) {
               Posix.close(pfd);
               openFiles.release();
               throw ex;
             }
+            marked = Temporaries.mark(fd);
           }
           OpenFile f = new OpenFile(e, fd, pfd, temp, cname, at);
+          f.marked = marked;
           current = f;
           files.put(ByteBuffer.wrap(e.path()), f);
         }
@@ -181,12 +227,13 @@ public final class TreeImport implements AutoCloseable {
         }
         case HARDLINK -> link(e, parent, cname, at);
         default -> {
-          int type = switch (e.type()) {
-            case CHAR_DEVICE -> LibC.S_IFCHR;
-            case BLOCK_DEVICE -> LibC.S_IFBLK;
-            case FIFO -> LibC.S_IFIFO;
-            default -> LibC.S_IFSOCK;
-          };
+          int type =
+              switch (e.type()) {
+                case CHAR_DEVICE -> LibC.S_IFCHR;
+                case BLOCK_DEVICE -> LibC.S_IFBLK;
+                case FIFO -> LibC.S_IFIFO;
+                default -> LibC.S_IFSOCK;
+              };
           Posix.mknodat(parent, cname, type | 0600, e.rdev(), at);
           applyByName(parent, cname, e, at);
         }
@@ -214,25 +261,28 @@ public final class TreeImport implements AutoCloseable {
     }
     f.pending.incrementAndGet();
     acquire(length);
-    pool.execute(() -> {
-      try {
-        byte[] data = source == null ? readBack(earlier, f, id) : source.bytes();
-        if (!isZeros(data)) { // a new file reads as zeros where nothing is written: leave a hole
-          Posix.pwriteFully(f.fd, data, 0, data.length, offset, f.where);
-        }
-        if (here != null) {
-          here.written.complete(null);
-        }
-      } catch (Throwable t) {
-        f.fail(t instanceof IOException && t.getMessage() != null ? t.getMessage() : t.toString());
-        if (here != null) {
-          here.written.completeExceptionally(t);
-        }
-      } finally {
-        budget.release(length);
-        chunkDone(f);
-      }
-    });
+    pool.execute(
+        () -> {
+          try {
+            byte[] data = source == null ? readBack(earlier, f, id) : source.bytes();
+            if (!isZeros(
+                data)) { // a new file reads as zeros where nothing is written: leave a hole
+              Posix.pwriteFully(f.fd, data, 0, data.length, offset, f.where);
+            }
+            if (here != null) {
+              here.written.complete(null);
+            }
+          } catch (Throwable t) {
+            f.fail(
+                t instanceof IOException && t.getMessage() != null ? t.getMessage() : t.toString());
+            if (here != null) {
+              here.written.completeExceptionally(t);
+            }
+          } finally {
+            budget.release(length);
+            chunkDone(f);
+          }
+        });
   }
 
   private static boolean isZeros(byte[] data) {
@@ -262,7 +312,8 @@ public final class TreeImport implements AutoCloseable {
   /** A chunk stored earlier: read it back from where it was restored, and check it. */
   private byte[] readBack(Located l, OpenFile reader, byte[] id) throws IOException {
     if (l == null) {
-      throw new DamagedArchiveException(-1, "chunk " + ChunkId.of(id, 0).shortHex() + " refers to a chunk not stored before");
+      throw new DamagedArchiveException(
+          -1, "chunk " + ChunkId.of(id, 0).shortHex() + " refers to a chunk not stored before");
     }
     try {
       l.written.get();
@@ -279,11 +330,20 @@ public final class TreeImport implements AutoCloseable {
         readRestored(l.file, data, l.offset);
       }
       if (!Arrays.equals(Blake3.hash(data), id)) {
-        throw new IOException("chunk " + ChunkId.of(id, 0).shortHex() + " read back from " + l.file.where + " no longer matches");
+        throw new IOException(
+            "chunk "
+                + ChunkId.of(id, 0).shortHex()
+                + " read back from "
+                + l.file.where
+                + " no longer matches");
       }
       return data;
     } catch (java.util.concurrent.ExecutionException e) {
-      throw new IOException("chunk " + ChunkId.of(id, 0).shortHex() + " was not restored: " + e.getCause().getMessage());
+      throw new IOException(
+          "chunk "
+              + ChunkId.of(id, 0).shortHex()
+              + " was not restored: "
+              + e.getCause().getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted");
@@ -291,8 +351,8 @@ public final class TreeImport implements AutoCloseable {
   }
 
   /**
-   * Reads a chunk back. Past the end of the file are zeros: chunks of zeros are not written, and
-   * a file gets its length only when complete. The caller checks the bytes against the chunk id.
+   * Reads a chunk back. Past the end of the file are zeros: chunks of zeros are not written, and a
+   * file gets its length only when complete. The caller checks the bytes against the chunk id.
    */
   private static void readFully(int fd, byte[] into, long offset, String where) throws IOException {
     for (int done = 0; done < into.length; ) {
@@ -352,14 +412,21 @@ public final class TreeImport implements AutoCloseable {
           Posix.ftruncate(f.fd, f.entry.size(), f.where); // trailing zeros are not written
         }
         applyOnFd(f.fd, f.entry, f.where);
+        if (f.marked) {
+          Temporaries.unmark(f.fd, f.where); // the file is the user's from its name on
+        }
         if (f.temp == null) {
-          Posix.linkFd(f.fd, f.parentFd, f.cname, f.where); // EEXIST if the name exists: never overwritten
+          Posix.linkFd(
+              f.fd, f.parentFd, f.cname, f.where); // EEXIST if the name exists: never overwritten
         } else if (LibC.linkat(f.parentFd, f.temp, f.parentFd, f.cname, 0) != 0) {
           throw Posix.error("link", f.where, com.sun.jna.Native.getLastError());
         }
       }
     } catch (IOException e) {
-      f.fail(e instanceof ErrnoException x && x.errno() == Posix.EEXIST ? "exists; not overwritten" : e.getMessage());
+      f.fail(
+          e instanceof ErrnoException x && x.errno() == Posix.EEXIST
+              ? "exists; not overwritten"
+              : e.getMessage());
     } finally {
       if (f.temp != null) {
         LibC.unlinkat(f.parentFd, f.temp, 0);
@@ -383,14 +450,19 @@ public final class TreeImport implements AutoCloseable {
   private void link(FxarEntry e, int parent, byte[] cname, String at) throws ErrnoException {
     OpenFile target = files.get(ByteBuffer.wrap(e.target()));
     if (target == null) {
-      failures.add(at + ": not restored: hard link to " + Names.display(e.target()) + ", which was not restored");
+      failures.add(
+          at
+              + ": not restored: hard link to "
+              + Names.display(e.target())
+              + ", which was not restored");
       return;
     }
     endFile();
     try {
       target.done.get();
     } catch (Exception ex) {
-      failures.add(at + ": not restored: hard link to " + Names.display(e.target()) + ", which failed");
+      failures.add(
+          at + ": not restored: hard link to " + Names.display(e.target()) + ", which failed");
       return;
     }
     byte[] rel = Posix.cstr(e.target());
@@ -431,7 +503,12 @@ public final class TreeImport implements AutoCloseable {
       Posix.setXattr(fd, proc, Posix.cstr(x.name()), x.value(), at);
     } catch (ErrnoException ex) {
       // a filesystem or a user that cannot hold this attribute: say so, keep the rest
-      failures.add(at + ": extended attribute " + x.nameString() + " not restored: " + Posix.errnoName(ex.errno()));
+      failures.add(
+          at
+              + ": extended attribute "
+              + x.nameString()
+              + " not restored: "
+              + Posix.errnoName(ex.errno()));
     }
   }
 
@@ -443,8 +520,8 @@ public final class TreeImport implements AutoCloseable {
   }
 
   /**
-   * Waits for every file, then applies directory metadata deepest first (so setting a
-   * directory's times or a read-only mode does not disturb what is created inside it).
+   * Waits for every file, then applies directory metadata deepest first (so setting a directory's
+   * times or a read-only mode does not disturb what is created inside it).
    */
   public void finish() throws IOException {
     endFile();
@@ -477,7 +554,10 @@ public final class TreeImport implements AutoCloseable {
 
   // ---- descriptors for parents ---------------------------------------------------------------
 
-  /** A descriptor of the entry's parent directory; cached along the current path (archives are depth-first). */
+  /**
+   * A descriptor of the entry's parent directory; cached along the current path (archives are
+   * depth-first).
+   */
   private int parentFd(byte[] path, String at) throws ErrnoException {
     int slash = lastSlash(path);
     if (slash < 0) {
@@ -512,7 +592,13 @@ public final class TreeImport implements AutoCloseable {
         while (end < path.length && path[end] != '/') {
           end++;
         }
-        int next = Posix.openat(dir, Posix.cstr(Arrays.copyOfRange(path, from, end)), LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_NOFOLLOW, 0, at);
+        int next =
+            Posix.openat(
+                dir,
+                Posix.cstr(Arrays.copyOfRange(path, from, end)),
+                LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_NOFOLLOW,
+                0,
+                at);
         if (dir != rootFd) {
           Posix.close(dir);
         }
@@ -535,7 +621,8 @@ public final class TreeImport implements AutoCloseable {
   }
 
   private static boolean isPrefixDir(byte[] dir, byte[] path) {
-    return path.length >= dir.length && Arrays.equals(path, 0, dir.length, dir, 0, dir.length)
+    return path.length >= dir.length
+        && Arrays.equals(path, 0, dir.length, dir, 0, dir.length)
         && (path.length == dir.length || path[dir.length] == '/');
   }
 
@@ -552,16 +639,10 @@ public final class TreeImport implements AutoCloseable {
     return Arrays.copyOfRange(path, lastSlash(path) + 1, path.length);
   }
 
-  private static byte[] tempName(byte[] name) {
-    byte[] prefix = ".fxar~".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    byte[] out = Arrays.copyOf(prefix, prefix.length + Math.min(name.length, 200));
-    System.arraycopy(name, 0, out, prefix.length, out.length - prefix.length);
-    return out;
-  }
-
   /**
    * Ends the import. After a failure this still waits for the chunk writes under way (they hold
-   * descriptors that must not be closed under them), and a file left incomplete never gets its name.
+   * descriptors that must not be closed under them), and a file left incomplete never gets its
+   * name.
    */
   @Override
   public void close() {
@@ -594,6 +675,7 @@ public final class TreeImport implements AutoCloseable {
     final int fd;
     final int parentFd;
     final byte[] temp;
+    boolean marked; // the temporary carries the mark, taken off before it gets its name
     final byte[] cname;
     final String where;
     final AtomicInteger pending = new AtomicInteger(1);
@@ -601,7 +683,9 @@ public final class TreeImport implements AutoCloseable {
     volatile String error;
     boolean closed; // guarded by this
 
-    /** @param temp the temporary name, or null for an unnamed ({@code O_TMPFILE}) file */
+    /**
+     * @param temp the temporary name, or null for an unnamed ({@code O_TMPFILE}) file
+     */
     OpenFile(FxarEntry entry, int fd, int parentFd, byte[] temp, byte[] cname, String where) {
       this.entry = entry;
       this.fd = fd;
@@ -611,7 +695,10 @@ public final class TreeImport implements AutoCloseable {
       this.where = where;
     }
 
-    /** Records the first reason this file cannot be restored; a file with a reason never gets its name. */
+    /**
+     * Records the first reason this file cannot be restored; a file with a reason never gets its
+     * name.
+     */
     void fail(String why) {
       if (error == null) {
         error = why == null ? "unknown error" : why;
@@ -632,5 +719,4 @@ public final class TreeImport implements AutoCloseable {
       this.length = length;
     }
   }
-
 }

@@ -1,6 +1,9 @@
 package io.foxing.merkle.internal;
 
-/** One 1024-byte chunk being hashed block by block; the last block is held back until we know it is the last. */
+/**
+ * One 1024-byte chunk being hashed block by block; the last block is held back until we know it is
+ * the last.
+ */
 final class ChunkState {
   final int[] cv = new int[8];
   private final int[] m = new int[16];

@@ -1,8 +1,8 @@
 package io.foxing.merkle.internal;
 
 /**
- * A node whose compression is pending: the chunk or parent that becomes the root, or any node
- * whose chaining value is still to be computed. Compressing it with {@code ROOT} and a running
+ * A node whose compression is pending: the chunk or parent that becomes the root, or any node whose
+ * chaining value is still to be computed. Compressing it with {@code ROOT} and a running
  * output-block counter gives the extendable output (BLAKE3 paper, section 2.6).
  */
 public final class Output {
@@ -38,9 +38,9 @@ public final class Output {
   }
 
   /**
-   * {@code len} bytes of root output starting at byte {@code position} of the output stream.
-   * The bytes are taken from the output words with shifts, not stored through a byte-array view
-   * into a scratch array and copied: on JDK 17.0.15, C2 sometimes dropped those view stores to a
+   * {@code len} bytes of root output starting at byte {@code position} of the output stream. The
+   * bytes are taken from the output words with shifts, not stored through a byte-array view into a
+   * scratch array and copied: on JDK 17.0.15, C2 sometimes dropped those view stores to a
    * non-escaping scratch array and the digest came out as zeros (seen under load in fxcp snap).
    */
   public void rootBytes(long position, byte[] out, int off, int len) {

@@ -15,7 +15,9 @@ public final class ParallelTree {
   /** Below this, splitting work across threads costs more than it saves. */
   private static final long FORK_THRESHOLD = 256 * 1024;
 
-  /** Random access to the input: a heap array, a buffer (direct or mapped), or mapped file segments. */
+  /**
+   * Random access to the input: a heap array, a buffer (direct or mapped), or mapped file segments.
+   */
   public interface Source {
     long length();
 
@@ -78,17 +80,19 @@ public final class ParallelTree {
     int[] rcv = new int[8];
     Buffers buffers = new Buffers((int) Math.min(Sequential.READ, len));
     Subtree l = new Subtree(src, buffers, 0, left, 0, key, flags, lcv);
-    Subtree r = new Subtree(src, buffers, left, len - left, left / Compress.CHUNK_LEN, key, flags, rcv);
+    Subtree r =
+        new Subtree(src, buffers, left, len - left, left / Compress.CHUNK_LEN, key, flags, rcv);
     if (pool == null) {
       l.compute();
       r.compute();
     } else {
-      pool.invoke(new RecursiveAction() {
-        @Override
-        protected void compute() {
-          invokeAll(l, r);
-        }
-      });
+      pool.invoke(
+          new RecursiveAction() {
+            @Override
+            protected void compute() {
+              invokeAll(l, r);
+            }
+          });
     }
     return root.parent(lcv, rcv, key, flags);
   }
@@ -111,7 +115,15 @@ public final class ParallelTree {
     private final int flags;
     private final int[] out;
 
-    Subtree(Source src, Buffers buffers, long off, long len, long counter, int[] key, int flags, int[] out) {
+    Subtree(
+        Source src,
+        Buffers buffers,
+        long off,
+        long len,
+        long counter,
+        int[] key,
+        int flags,
+        int[] out) {
       this.src = src;
       this.buffers = buffers;
       this.off = off;
@@ -128,8 +140,17 @@ public final class ParallelTree {
         long left = leftLen(len);
         int[] lcv = new int[8];
         int[] rcv = new int[8];
-        invokeAll(new Subtree(src, buffers, off, left, counter, key, flags, lcv),
-            new Subtree(src, buffers, off + left, len - left, counter + left / Compress.CHUNK_LEN, key, flags, rcv));
+        invokeAll(
+            new Subtree(src, buffers, off, left, counter, key, flags, lcv),
+            new Subtree(
+                src,
+                buffers,
+                off + left,
+                len - left,
+                counter + left / Compress.CHUNK_LEN,
+                key,
+                flags,
+                rcv));
         new Output().parent(lcv, rcv, key, flags).chainingValue(out);
         return;
       }
@@ -138,8 +159,8 @@ public final class ParallelTree {
   }
 
   /**
-   * Read buffers for inputs that are not one array, shared by the threads of one hash: at most
-   * one per thread exists, however many subtrees there are.
+   * Read buffers for inputs that are not one array, shared by the threads of one hash: at most one
+   * per thread exists, however many subtrees there are.
    */
   private static final class Buffers {
     private final int size;
@@ -162,12 +183,13 @@ public final class ParallelTree {
   /** One thread's worth of the tree: the streaming hasher over the subtree's bytes. */
   private static final class Sequential {
     /**
-     * Bytes copied and hashed at a time. The last 8 chunks of each piece go through the scalar
-     * path (the streaming hasher keeps back the last chunk until it knows more follows), so pieces
-     * are large: with 1 MiB instead of 64 KiB a mapped 1 GiB file hashed in 0.80-0.88 s instead of
+     * Bytes copied and hashed at a time. The last 8 chunks of each piece go through the scalar path
+     * (the streaming hasher keeps back the last chunk until it knows more follows), so pieces are
+     * large: with 1 MiB instead of 64 KiB a mapped 1 GiB file hashed in 0.80-0.88 s instead of
      * 1.05-1.15 s on the vector path (JDK 17, one thread, 2026-11-24).
      */
     static final int READ = 1 << 20;
+
     private final Source src;
     private final Buffers buffers;
     private final TreeHasher tree;

@@ -30,8 +30,8 @@ public final class TreeHasher {
   }
 
   /**
-   * Starts over as the subtree whose first chunk has number {@code firstChunk}: a subtree has
-   * the shape of a whole input of its length, only its chunk counters are offset.
+   * Starts over as the subtree whose first chunk has number {@code firstChunk}: a subtree has the
+   * shape of a whole input of its length, only its chunk counters are offset.
    */
   public void reset(long firstChunk) {
     this.firstChunk = firstChunk;

@@ -10,14 +10,43 @@ final class Attrs {
   private Attrs() {}
 
   /** What GETATTR and READDIR ask for: enough to compare a file with its source and to stat it. */
-  static final int[] STAT = bitmap(A_TYPE, A_CHANGE, A_SIZE, A_FILEID, A_MODE, A_NUMLINKS, A_OWNER, A_OWNER_GROUP,
-      A_RAWDEV, A_TIME_ACCESS, A_TIME_METADATA, A_TIME_MODIFY);
+  static final int[] STAT =
+      bitmap(
+          A_TYPE,
+          A_CHANGE,
+          A_SIZE,
+          A_FILEID,
+          A_MODE,
+          A_NUMLINKS,
+          A_OWNER,
+          A_OWNER_GROUP,
+          A_RAWDEV,
+          A_TIME_ACCESS,
+          A_TIME_METADATA,
+          A_TIME_MODIFY);
 
   /** READDIR also asks for a per-entry error so one unreadable entry does not fail the listing. */
-  static final int[] LIST = bitmap(A_TYPE, A_CHANGE, A_SIZE, A_RDATTR_ERROR, A_FILEHANDLE, A_FILEID, A_MODE, A_NUMLINKS,
-      A_OWNER, A_OWNER_GROUP, A_RAWDEV, A_TIME_ACCESS, A_TIME_METADATA, A_TIME_MODIFY);
+  static final int[] LIST =
+      bitmap(
+          A_TYPE,
+          A_CHANGE,
+          A_SIZE,
+          A_RDATTR_ERROR,
+          A_FILEHANDLE,
+          A_FILEID,
+          A_MODE,
+          A_NUMLINKS,
+          A_OWNER,
+          A_OWNER_GROUP,
+          A_RAWDEV,
+          A_TIME_ACCESS,
+          A_TIME_METADATA,
+          A_TIME_MODIFY);
 
-  /** Which filesystem a handle is on, and its room: a mirror's identity and free-space checks of a target. */
+  /**
+   * Which filesystem a handle is on, and its room: a mirror's identity and free-space checks of a
+   * target.
+   */
   static final int[] FILESYSTEM = bitmap(A_FSID, A_SPACE_AVAIL);
 
   /**
@@ -29,7 +58,10 @@ final class Attrs {
    */
   record Filesystem(long fsidMajor, long fsidMinor, long spaceAvail) {}
 
-  /** Attributes that are not file metadata: a READDIR entry's error and handle, the lease time, the filesystem. */
+  /**
+   * Attributes that are not file metadata: a READDIR entry's error and handle, the lease time, the
+   * filesystem.
+   */
   static final class Extra {
     int rdattrError;
     int leaseSeconds = -1;
@@ -184,12 +216,28 @@ final class Attrs {
           case A_TIME_ACCESS -> atime = time(r);
           case A_TIME_METADATA -> ctime = time(r);
           case A_TIME_MODIFY -> mtime = time(r);
-          default -> throw new XdrException("attribute " + a + " in a reply, which this client never asks for");
+          default ->
+              throw new XdrException(
+                  "attribute " + a + " in a reply, which this client never asks for");
         }
       }
     }
-    return new NfsAttributes(type, size, mode, numeric(owner), numeric(group), owner, group, mtime, atime, ctime,
-        fileId, links, major, minor, change);
+    return new NfsAttributes(
+        type,
+        size,
+        mode,
+        numeric(owner),
+        numeric(group),
+        owner,
+        group,
+        mtime,
+        atime,
+        ctime,
+        fileId,
+        links,
+        major,
+        minor,
+        change);
   }
 
   private static NfsAttributes.Type type(int t) throws XdrException {

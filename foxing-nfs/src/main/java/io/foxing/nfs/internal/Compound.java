@@ -11,23 +11,28 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Builds one NFSv4 COMPOUND (RFC 8881 section 16.2): each method encodes one operation at once
- * and returns its index, by which {@link Result} hands back that operation's answer. The session
- * puts a SEQUENCE in front of the operations on every attempt ({@link Session#call}), so a
- * compound can be retried after the session is rebuilt.
+ * Builds one NFSv4 COMPOUND (RFC 8881 section 16.2): each method encodes one operation at once and
+ * returns its index, by which {@link Result} hands back that operation's answer. The session puts a
+ * SEQUENCE in front of the operations on every attempt ({@link Session#call}), so a compound can be
+ * retried after the session is rebuilt.
  *
- * <p>Every operation a compound here carries is safe to send twice: the high-level client writes
- * to temporary names, sizes files explicitly and treats EXIST/NOENT on a retried create/remove
- * as done. That is what lets the session retry after a reconnect.
+ * <p>Every operation a compound here carries is safe to send twice: the high-level client writes to
+ * temporary names, sizes files explicitly and treats EXIST/NOENT on a retried create/remove as
+ * done. That is what lets the session retry after a reconnect.
  */
 public final class Compound {
   private final String path;
   private final XdrWriter ops;
   private final List<Integer> opcodes = new ArrayList<>();
-  /** Where OPENs carry the client id, filled in per attempt: it changes when the session is rebuilt. */
+
+  /**
+   * Where OPENs carry the client id, filled in per attempt: it changes when the session is rebuilt.
+   */
   private final List<Integer> clientIdAt = new ArrayList<>();
 
-  /** @param path what the compound is about, for error messages */
+  /**
+   * @param path what the compound is about, for error messages
+   */
   public Compound(String path) {
     this(path, 512);
   }
@@ -49,7 +54,9 @@ public final class Compound {
     return opcodes.stream().mapToInt(Integer::intValue).toArray();
   }
 
-  /** The encoded operations (without SEQUENCE), with the session's client id in every OPEN owner. */
+  /**
+   * The encoded operations (without SEQUENCE), with the session's client id in every OPEN owner.
+   */
   XdrWriter ops(long clientId) {
     for (int at : clientIdAt) {
       ops.patch(at, (int) (clientId >>> 32));
@@ -106,10 +113,11 @@ public final class Compound {
 
   /**
    * OPEN by name in the current directory. With {@code create}, UNCHECKED4 (an existing file is
-   * opened, which makes a retry harmless) or GUARDED4 ({@code exclusive}: EXIST if present).
-   * Asks for no delegation: this client has no back channel to return one.
+   * opened, which makes a retry harmless) or GUARDED4 ({@code exclusive}: EXIST if present). Asks
+   * for no delegation: this client has no back channel to return one.
    */
-  public int open(String name, byte[] owner, int access, boolean create, boolean exclusive, NfsMetadata attrs) {
+  public int open(
+      String name, byte[] owner, int access, boolean create, boolean exclusive, NfsMetadata attrs) {
     int i = op(OP_OPEN);
     ops.int32(0); // seqid: ignored in 4.1
     ops.int32(access | SHARE_ACCESS_WANT_NO_DELEG).int32(SHARE_DENY_NONE);
@@ -179,13 +187,14 @@ public final class Compound {
     return create(nfsType, name, null, major, minor, attrs);
   }
 
-  private int create(int nfsType, String name, String linkTarget, int major, int minor, NfsMetadata attrs) {
+  private int create(
+      int nfsType, String name, String linkTarget, int major, int minor, NfsMetadata attrs) {
     int i = op(OP_CREATE);
     ops.int32(nfsType);
     switch (nfsType) {
       case NF4LNK -> ops.opaque(linkTarget.getBytes(StandardCharsets.UTF_8));
       case NF4BLK, NF4CHR -> ops.int32(major).int32(minor);
-      default -> { }
+      default -> {}
     }
     ops.opaque(name(name));
     Attrs.encode(ops, attrs, -1);
@@ -234,15 +243,20 @@ public final class Compound {
     return i;
   }
 
-  /** Server-side COPY (synchronous, intra-server): saved file handle is the source, current the destination. */
-  public int copy(byte[] srcStateid, byte[] dstStateid, long srcOffset, long dstOffset, long count) {
+  /**
+   * Server-side COPY (synchronous, intra-server): saved file handle is the source, current the
+   * destination.
+   */
+  public int copy(
+      byte[] srcStateid, byte[] dstStateid, long srcOffset, long dstOffset, long count) {
     int i = op(OP_COPY);
     ops.fixed(srcStateid, 16).fixed(dstStateid, 16).int64(srcOffset).int64(dstOffset).int64(count);
     ops.bool(false).bool(true).int32(0); // not consecutive, synchronous, no source server
     return i;
   }
 
-  public int clone(byte[] srcStateid, byte[] dstStateid, long srcOffset, long dstOffset, long count) {
+  public int clone(
+      byte[] srcStateid, byte[] dstStateid, long srcOffset, long dstOffset, long count) {
     int i = op(OP_CLONE);
     ops.fixed(srcStateid, 16).fixed(dstStateid, 16).int64(srcOffset).int64(dstOffset).int64(count);
     return i;
@@ -255,7 +269,11 @@ public final class Compound {
   }
 
   private static byte[] name(String name) {
-    if (name.isEmpty() || name.indexOf('/') >= 0 || name.indexOf('\0') >= 0 || name.equals(".") || name.equals("..")) {
+    if (name.isEmpty()
+        || name.indexOf('/') >= 0
+        || name.indexOf('\0') >= 0
+        || name.equals(".")
+        || name.equals("..")) {
       throw new IllegalArgumentException("not a file name: \"" + name + "\"");
     }
     return name.getBytes(StandardCharsets.UTF_8);
@@ -270,10 +288,11 @@ public final class Compound {
   public record ReadData(boolean eof, byte[] data) {}
 
   /**
-   * One READDIR entry; {@code fileHandle} may be null (a server need not send it) and
-   * {@code error} is the entry's rdattr_error (0 when its attributes came).
+   * One READDIR entry; {@code fileHandle} may be null (a server need not send it) and {@code error}
+   * is the entry's rdattr_error (0 when its attributes came).
    */
-  public record DirEntry(String name, long cookie, NfsAttributes attributes, byte[] fileHandle, int error) {}
+  public record DirEntry(
+      String name, long cookie, NfsAttributes attributes, byte[] fileHandle, int error) {}
 
   /** A page of READDIR. */
   public record DirPage(byte[] verifier, List<DirEntry> entries, boolean eof) {}
@@ -282,8 +301,8 @@ public final class Compound {
   public record Seek(boolean eof, long offset) {}
 
   /**
-   * The decoded reply: the compound status, how many operations answered, and each answer by
-   * index. {@link #check()} turns a failure into an {@link NfsException} naming the operation.
+   * The decoded reply: the compound status, how many operations answered, and each answer by index.
+   * {@link #check()} turns a failure into an {@link NfsException} naming the operation.
    */
   public static final class Result {
     private final String path;
@@ -382,7 +401,8 @@ public final class Compound {
    * Decodes the results of operations {@code opcodes} (a SEQUENCE result, already consumed by the
    * session, is not among them). Stops at the first failed operation, as the server does.
    */
-  static Result decode(XdrReader r, String path, int[] opcodes, int n, int maxData) throws XdrException {
+  static Result decode(XdrReader r, String path, int[] opcodes, int n, int maxData)
+      throws XdrException {
     Object[] values = new Object[opcodes.length];
     int status = 0;
     int failedOp = -1;
@@ -392,7 +412,8 @@ public final class Compound {
     for (int i = 0; i < n; i++) {
       int op = r.int32();
       if (op != opcodes[i]) {
-        throw new XdrException("result " + i + " is for " + opName(op) + ", expected " + opName(opcodes[i]));
+        throw new XdrException(
+            "result " + i + " is for " + opName(op) + ", expected " + opName(opcodes[i]));
       }
       int st = r.int32();
       if (op == OP_SETATTR) {
@@ -416,8 +437,18 @@ public final class Compound {
 
   private static Object decodeOk(XdrReader r, int op, int maxData) throws XdrException {
     switch (op) {
-      case OP_PUTFH, OP_PUTROOTFH, OP_LOOKUP, OP_SAVEFH, OP_RESTOREFH, OP_SETATTR, OP_RECLAIM_COMPLETE,
-          OP_ALLOCATE, OP_DEALLOCATE, OP_CLONE, OP_DESTROY_SESSION, OP_DESTROY_CLIENTID -> {
+      case OP_PUTFH,
+          OP_PUTROOTFH,
+          OP_LOOKUP,
+          OP_SAVEFH,
+          OP_RESTOREFH,
+          OP_SETATTR,
+          OP_RECLAIM_COMPLETE,
+          OP_ALLOCATE,
+          OP_DEALLOCATE,
+          OP_CLONE,
+          OP_DESTROY_SESSION,
+          OP_DESTROY_CLIENTID -> {
         return null;
       }
       case OP_GETFH -> {
@@ -427,9 +458,12 @@ public final class Compound {
         Attrs.Extra extra = new Attrs.Extra();
         NfsAttributes a = Attrs.decode(r, extra);
         if (extra.hasFsid) {
-          return new Attrs.Filesystem(extra.fsidMajor, extra.fsidMinor, extra.spaceAvail); // a filesystem query
+          return new Attrs.Filesystem(
+              extra.fsidMajor, extra.fsidMinor, extra.spaceAvail); // a filesystem query
         }
-        return extra.leaseSeconds >= 0 ? (Object) extra.leaseSeconds : a; // a lease-time query answers a number
+        return extra.leaseSeconds >= 0
+            ? (Object) extra.leaseSeconds
+            : a; // a lease-time query answers a number
       }
       case OP_OPEN -> {
         byte[] stateid = r.fixed(16);
@@ -513,7 +547,7 @@ public final class Compound {
   private static void delegation(XdrReader r) throws XdrException {
     int type = r.int32();
     switch (type) {
-      case OPEN_DELEGATE_NONE -> { }
+      case OPEN_DELEGATE_NONE -> {}
       case OPEN_DELEGATE_READ -> {
         r.fixed(16);
         r.bool();

@@ -29,10 +29,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * One directory of an {@link NfsTarget}, by file handle. A listing is one READDIR with attributes
  * and handles (a bulk stat): the first {@link #stat(byte[], String)} of each listed name is
  * answered from it and a listed subdirectory is opened with its listed handle, so an up-to-date
- * tree costs the READDIR of each directory and nothing per file. Every new entry is
- * made under a temporary name and renamed over its final one in the same compound, so it appears
- * complete: a file that fits one request is written in one round trip ({@link Remote#writeSmall}),
- * larger files are streamed ({@link Remote#writeLarge}).
+ * tree costs the READDIR of each directory and nothing per file. Every new entry is made under a
+ * temporary name and renamed over its final one in the same compound, so it appears complete: a
+ * file that fits one request is written in one round trip ({@link Remote#writeSmall}), larger files
+ * are streamed ({@link Remote#writeLarge}).
  */
 final class NfsDirectory implements TargetDirectory {
   private static final int STREAM_WINDOW = 16;
@@ -41,11 +41,20 @@ final class NfsDirectory implements TargetDirectory {
   private final byte[] fh;
   private final CopyOptions options;
   private final TargetReport report;
+
   /** Listed entries not asked about yet: each is used once, later questions go to the server. */
   private final Map<String, Compound.DirEntry> listed = new ConcurrentHashMap<>();
-  /** Handles of subdirectories known here (listed, or made by this run) until they are opened: no LOOKUP for them. */
+
+  /**
+   * Handles of subdirectories known here (listed, or made by this run) until they are opened: no
+   * LOOKUP for them.
+   */
   private final Map<String, byte[]> handles = new ConcurrentHashMap<>();
-  /** Something was made, removed or renamed here: the directory's times moved and are set again when it is finished. */
+
+  /**
+   * Something was made, removed or renamed here: the directory's times moved and are set again when
+   * it is finished.
+   */
   private volatile boolean modified;
 
   NfsDirectory(Remote remote, byte[] fh, CopyOptions options, TargetReport report) {
@@ -125,7 +134,8 @@ final class NfsDirectory implements TargetDirectory {
   }
 
   @Override
-  public void rename(byte[] name, TargetDirectory to, byte[] newName, String where) throws IOException {
+  public void rename(byte[] name, TargetDirectory to, byte[] newName, String where)
+      throws IOException {
     modified = true;
     ((NfsDirectory) to).modified = true;
     remote.rename(fh, name(name, where), ((NfsDirectory) to).fh, name(newName, where), where);
@@ -133,27 +143,42 @@ final class NfsDirectory implements TargetDirectory {
 
   @Override
   public byte[] readSymlink(byte[] name, String where) throws IOException {
-    return remote.readlink(remote.lookupFrom(fh, name(name, where), where), where).getBytes(StandardCharsets.UTF_8);
+    return remote
+        .readlink(remote.lookupFrom(fh, name(name, where), where), where)
+        .getBytes(StandardCharsets.UTF_8);
   }
 
   @Override
-  public void makeSymlink(byte[] name, byte[] linkTarget, SourceEntry source, boolean replace, String where) throws IOException {
+  public void makeSymlink(
+      byte[] name, byte[] linkTarget, SourceEntry source, boolean replace, String where)
+      throws IOException {
     modified = true;
-    remote.createSpecial(fh, name(name, where), NfsAttributes.Type.SYMLINK, name(linkTarget, where), 0, 0,
-        wanted(source.stat(), -1), where);
+    remote.createSpecial(
+        fh,
+        name(name, where),
+        NfsAttributes.Type.SYMLINK,
+        name(linkTarget, where),
+        0,
+        0,
+        wanted(source.stat(), -1),
+        where);
   }
 
   @Override
-  public void makeSpecial(byte[] name, SourceEntry source, boolean replace, String where) throws IOException {
+  public void makeSpecial(byte[] name, SourceEntry source, boolean replace, String where)
+      throws IOException {
     modified = true;
     FileStat s = source.stat();
-    NfsAttributes.Type t = switch (s.type()) {
-      case FileStat.S_IFBLK -> NfsAttributes.Type.BLOCK_DEVICE;
-      case FileStat.S_IFCHR -> NfsAttributes.Type.CHARACTER_DEVICE;
-      case FileStat.S_IFIFO -> NfsAttributes.Type.FIFO;
-      case FileStat.S_IFSOCK -> NfsAttributes.Type.SOCKET;
-      default -> throw new IOException(where + ": unknown file type " + Integer.toOctalString(s.type()));
-    };
+    NfsAttributes.Type t =
+        switch (s.type()) {
+          case FileStat.S_IFBLK -> NfsAttributes.Type.BLOCK_DEVICE;
+          case FileStat.S_IFCHR -> NfsAttributes.Type.CHARACTER_DEVICE;
+          case FileStat.S_IFIFO -> NfsAttributes.Type.FIFO;
+          case FileStat.S_IFSOCK -> NfsAttributes.Type.SOCKET;
+          default ->
+              throw new IOException(
+                  where + ": unknown file type " + Integer.toOctalString(s.type()));
+        };
     long rdev = s.rdev();
     int major = (int) (((rdev >>> 32) & 0xfffff000L) | ((rdev >>> 8) & 0xfff));
     int minor = (int) (((rdev >>> 12) & 0xffffff00L) | (rdev & 0xff));
@@ -161,20 +186,30 @@ final class NfsDirectory implements TargetDirectory {
   }
 
   @Override
-  public void link(byte[] name, TargetDirectory firstDir, byte[] firstName, boolean replace, String where) throws IOException {
+  public void link(
+      byte[] name, TargetDirectory firstDir, byte[] firstName, boolean replace, String where)
+      throws IOException {
     NfsDirectory first = (NfsDirectory) firstDir;
     modified = true;
-    remote.link(remote.lookupFrom(first.fh, name(firstName, where), where), fh, name(name, where), where);
+    remote.link(
+        remote.lookupFrom(first.fh, name(firstName, where), where), fh, name(name, where), where);
   }
 
   @Override
-  public Written writeFile(byte[] name, SourceEntry source, FileStat existing, boolean mayPatch, PublishCheck beforePublish,
-      String where) throws IOException {
+  public Written writeFile(
+      byte[] name,
+      SourceEntry source,
+      FileStat existing,
+      boolean mayPatch,
+      PublishCheck beforePublish,
+      String where)
+      throws IOException {
     String n = name(name, where);
     FileStat s = source.stat();
     modified = true;
     // a replacement keeps the old file's permissions without -p, as a local copy's does
-    NfsMetadata meta = wanted(s, existing != null && existing.isRegular() ? existing.permissions() : -1);
+    NfsMetadata meta =
+        wanted(s, existing != null && existing.isRegular() ? existing.permissions() : -1);
     try (FileChannel ch = source.channel()) {
       if (s.size() <= remote.maxIo()) {
         ByteBuffer buf = ByteBuffer.allocate((int) s.size());
@@ -194,11 +229,14 @@ final class NfsDirectory implements TargetDirectory {
   }
 
   @Override
-  public int metadata(byte[] name, SourceEntry source, FileStat before, boolean apply, String where) throws IOException {
+  public int metadata(byte[] name, SourceEntry source, FileStat before, boolean apply, String where)
+      throws IOException {
     FileStat s = source.stat();
     int bits = 0;
     if (before != null) {
-      if (options.preserves(Preserve.MODE) && !s.isSymlink() && before.permissions() != s.permissions()) {
+      if (options.preserves(Preserve.MODE)
+          && !s.isSymlink()
+          && before.permissions() != s.permissions()) {
         bits |= Itemize.PERMS;
       }
       if (options.preserves(Preserve.OWNER) && ROOT && before.uid() != s.uid()) {
@@ -208,14 +246,16 @@ final class NfsDirectory implements TargetDirectory {
         bits |= Itemize.GROUP;
       }
       long window = options.modifyWindow().toNanos();
-      if (options.preserves(Preserve.TIMES) && Math.abs(before.mtimeNanos() - s.mtimeNanos()) > window) {
+      if (options.preserves(Preserve.TIMES)
+          && Math.abs(before.mtimeNanos() - s.mtimeNanos()) > window) {
         bits |= Itemize.TIME;
       }
     }
     // a directory's own times moved when entries were made in it: set again once it is finished
     boolean dirMoved = name == null && modified && options.preserves(Preserve.TIMES);
     if (apply && (bits != 0 || before == null || dirMoved)) {
-      // without -p an existing entry keeps its permissions; a new one gets the source's less the umask
+      // without -p an existing entry keeps its permissions; a new one gets the source's less the
+      // umask
       NfsMetadata m = wanted(s, before == null ? -1 : before.permissions());
       if (name == null) {
         remote.setattr(fh, m, where);
@@ -233,7 +273,8 @@ final class NfsDirectory implements TargetDirectory {
 
   @Override
   public boolean isLeftover(byte[] name, String where) {
-    return false; // NFS carries no mark to tell our temporaries from a user's files: none is ever guessed at
+    return false; // NFS carries no mark to tell our temporaries from a user's files: none is ever
+    // guessed at
   }
 
   @Override
@@ -242,15 +283,20 @@ final class NfsDirectory implements TargetDirectory {
   }
 
   /**
-   * The source's metadata as the options preserve it. Without {@code -p} an entry gets
-   * {@code keptMode} (the permissions of the entry it replaces or updates), or when new the source's
-   * permissions less the umask, as a local copy does (cp's and rsync's rule). The owner only as root,
-   * as locally: anyone else's SETATTR of an owner would be refused.
+   * The source's metadata as the options preserve it. Without {@code -p} an entry gets {@code
+   * keptMode} (the permissions of the entry it replaces or updates), or when new the source's
+   * permissions less the umask, as a local copy does (cp's and rsync's rule). The owner only as
+   * root, as locally: anyone else's SETATTR of an owner would be refused.
    */
   private NfsMetadata wanted(FileStat s, int keptMode) {
     NfsMetadata.Builder m = NfsMetadata.builder();
-    m.mode(options.preserves(Preserve.MODE) ? s.permissions() : keptMode >= 0 ? keptMode : s.permissions() & 0777 & ~UMASK);
-    m.owner(options.preserves(Preserve.OWNER) && ROOT ? s.uid() : -1, options.preserves(Preserve.GROUP) ? s.gid() : -1);
+    m.mode(
+        options.preserves(Preserve.MODE)
+            ? s.permissions()
+            : keptMode >= 0 ? keptMode : s.permissions() & 0777 & ~UMASK);
+    m.owner(
+        options.preserves(Preserve.OWNER) && ROOT ? s.uid() : -1,
+        options.preserves(Preserve.GROUP) ? s.gid() : -1);
     if (options.preserves(Preserve.TIMES)) {
       m.mtimeNanos(s.mtimeNanos());
       m.atimeNanos(s.atimeSec() * 1_000_000_000L + s.atimeNsec());
@@ -258,12 +304,18 @@ final class NfsDirectory implements TargetDirectory {
     return m.build();
   }
 
-  /** This process's umask, from {@code /proc/self/status} (Linux 4.7+); 022 when it cannot be read. */
+  /**
+   * This process's umask, from {@code /proc/self/status} (Linux 4.7+); 022 when it cannot be read.
+   */
   private static final int UMASK = status("Umask:", 8, 022);
+
   /** Running as root (effective uid 0): only root may give files away, here as locally. */
   private static final boolean ROOT = status("Uid:", 10, -1) == 0;
 
-  /** A number in {@code /proc/self/status}: the first after {@code key}, for {@code Uid:} the second (effective). */
+  /**
+   * A number in {@code /proc/self/status}: the first after {@code key}, for {@code Uid:} the second
+   * (effective).
+   */
   private static int status(String key, int radix, int otherwise) {
     try {
       for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
@@ -278,38 +330,66 @@ final class NfsDirectory implements TargetDirectory {
     return otherwise;
   }
 
-  /** An entry's state as the copy engine compares it; a file system id has no local device number, so dev is -1. */
+  /**
+   * An entry's state as the copy engine compares it; a file system id has no local device number,
+   * so dev is -1.
+   */
   static FileStat stat(NfsAttributes a) {
-    int type = switch (a.type()) {
-      case REGULAR -> FileStat.S_IFREG;
-      case DIRECTORY -> FileStat.S_IFDIR;
-      case BLOCK_DEVICE -> FileStat.S_IFBLK;
-      case CHARACTER_DEVICE -> FileStat.S_IFCHR;
-      case SYMLINK -> FileStat.S_IFLNK;
-      case SOCKET -> FileStat.S_IFSOCK;
-      case FIFO -> FileStat.S_IFIFO;
-      case OTHER -> 0;
-    };
+    int type =
+        switch (a.type()) {
+          case REGULAR -> FileStat.S_IFREG;
+          case DIRECTORY -> FileStat.S_IFDIR;
+          case BLOCK_DEVICE -> FileStat.S_IFBLK;
+          case CHARACTER_DEVICE -> FileStat.S_IFCHR;
+          case SYMLINK -> FileStat.S_IFLNK;
+          case SOCKET -> FileStat.S_IFSOCK;
+          case FIFO -> FileStat.S_IFIFO;
+          case OTHER -> 0;
+        };
     long major = a.rdevMajor() & 0xffffffffL;
     long minor = a.rdevMinor() & 0xffffffffL;
-    long rdev = ((major & 0xfffff000L) << 32) | ((major & 0xfffL) << 8) | ((minor & 0xffffff00L) << 12) | (minor & 0xffL);
+    long rdev =
+        ((major & 0xfffff000L) << 32)
+            | ((major & 0xfffL) << 8)
+            | ((minor & 0xffffff00L) << 12)
+            | (minor & 0xffL);
     long mt = a.mtimeNanos();
     long at = a.atimeNanos();
     long ct = a.ctimeNanos();
-    return new FileStat(type | (a.mode() & 07777), a.uid(), a.gid(), a.links(), a.fileId(), -1, rdev, a.size(),
-        (a.size() + 511) / 512, Math.floorDiv(at, 1_000_000_000L), (int) Math.floorMod(at, 1_000_000_000L),
-        Math.floorDiv(mt, 1_000_000_000L), (int) Math.floorMod(mt, 1_000_000_000L),
-        Math.floorDiv(ct, 1_000_000_000L), (int) Math.floorMod(ct, 1_000_000_000L));
+    return new FileStat(
+        type | (a.mode() & 07777),
+        a.uid(),
+        a.gid(),
+        a.links(),
+        a.fileId(),
+        -1,
+        rdev,
+        a.size(),
+        (a.size() + 511) / 512,
+        Math.floorDiv(at, 1_000_000_000L),
+        (int) Math.floorMod(at, 1_000_000_000L),
+        Math.floorDiv(mt, 1_000_000_000L),
+        (int) Math.floorMod(mt, 1_000_000_000L),
+        Math.floorDiv(ct, 1_000_000_000L),
+        (int) Math.floorMod(ct, 1_000_000_000L));
   }
 
-  /** A name as NFSv4 carries it: UTF-8, or the entry cannot be made (a mangled name would be another file). */
+  /**
+   * A name as NFSv4 carries it: UTF-8, or the entry cannot be made (a mangled name would be another
+   * file).
+   */
   private static String name(byte[] raw, String where) throws IOException {
     try {
-      CharBuffer c = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(raw));
+      CharBuffer c =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(raw));
       return c.toString();
     } catch (CharacterCodingException e) {
-      throw new IOException(where + ": the name is not valid UTF-8, which NFSv4 names must be; rename it to copy it");
+      throw new IOException(
+          where + ": the name is not valid UTF-8, which NFSv4 names must be; rename it to copy it");
     }
   }
 }

@@ -18,29 +18,35 @@ import java.util.Set;
 
 /**
  * {@code nfs://HOST[:PORT]/export/dir} as a copy target: the copy engine walks, plans and reports
- * exactly as for a local path, and each directory's operations become NFSv4 compounds
- * ({@link NfsDirectory}). NFSv4 as served here carries no extended attributes or ACLs, so
- * {@code -X} and {@code -A} are refused, as are the options that read the target back or keep
- * state in it ({@code --checksum}, {@code --generate-sigs}).
+ * exactly as for a local path, and each directory's operations become NFSv4 compounds ({@link
+ * NfsDirectory}). NFSv4 as served here carries no extended attributes or ACLs, so {@code -X} and
+ * {@code -A} are refused, as are the options that read the target back or keep state in it ({@code
+ * --checksum}, {@code --generate-sigs}).
  */
 final class NfsTarget implements Target {
-  /** Requests in flight for a run when the options leave it open: NFS round trips, not cores, bound a copy. */
+  /**
+   * Requests in flight for a run when the options leave it open: NFS round trips, not cores, bound
+   * a copy.
+   */
   private static final int WORKERS = 16;
 
   private final URI uri;
   private final String path; // normalised, from the server's root
   private final CopyOptions options;
   private final NfsOptions nfsOptions;
-  private Remote remote; // connected on first use: options are checked against the capabilities first
+  private Remote
+      remote; // connected on first use: options are checked against the capabilities first
 
   NfsTarget(URI uri, CopyOptions options) throws IOException {
     if (!"nfs".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
-      throw new IllegalArgumentException(uri + ": not an NFS URI; write nfs://HOST[:PORT]/export/path");
+      throw new IllegalArgumentException(
+          uri + ": not an NFS URI; write nfs://HOST[:PORT]/export/path");
     }
     this.uri = uri;
     this.path = Remote.normalize(uri.getPath() == null ? "" : uri.getPath());
     if (path.isEmpty()) {
-      throw new IllegalArgumentException(uri + ": name a directory inside an export, e.g. nfs://" + uri.getHost() + "/export/dir");
+      throw new IllegalArgumentException(
+          uri + ": name a directory inside an export, e.g. nfs://" + uri.getHost() + "/export/dir");
     }
     this.options = options;
     NfsOptions.Builder b = NfsOptions.builder();
@@ -59,7 +65,8 @@ final class NfsTarget implements Target {
 
   private static URI serverRoot(URI uri) {
     try {
-      return new URI(uri.getScheme(), uri.getUserInfo(), uri.getHost(), uri.getPort(), "/", null, null);
+      return new URI(
+          uri.getScheme(), uri.getUserInfo(), uri.getHost(), uri.getPort(), "/", null, null);
     } catch (URISyntaxException e) {
       throw new IllegalArgumentException(uri + ": " + e.getMessage(), e);
     }
@@ -102,7 +109,12 @@ final class NfsTarget implements Target {
       return null;
     }
     Attrs.Filesystem fs = remote().filesystem(fh, "/" + path);
-    return "nfs:" + remote().server() + ",fsid:" + Long.toUnsignedString(fs.fsidMajor()) + "." + Long.toUnsignedString(fs.fsidMinor());
+    return "nfs:"
+        + remote().server()
+        + ",fsid:"
+        + Long.toUnsignedString(fs.fsidMajor())
+        + "."
+        + Long.toUnsignedString(fs.fsidMinor());
   }
 
   /** The server's space_avail for the target's filesystem; -1 if it does not say. */
@@ -128,9 +140,17 @@ final class NfsTarget implements Target {
       }
       byte[] parent = parent(true);
       if (parent == null) {
-        throw new IOException(display() + ": target's parent directory does not exist; create it first (or give --mkpath)");
+        throw new IOException(
+            display()
+                + ": target's parent directory does not exist; create it first (or give --mkpath)");
       }
-      fh = remote().mkdir(parent, leaf(), io.foxing.nfs.NfsMetadata.builder().mode(0755).build(), "/" + path);
+      fh =
+          remote()
+              .mkdir(
+                  parent,
+                  leaf(),
+                  io.foxing.nfs.NfsMetadata.builder().mode(0755).build(),
+                  "/" + path);
     }
     return new NfsDirectory(remote(), fh, options, report);
   }
@@ -141,7 +161,10 @@ final class NfsTarget implements Target {
     return fh == null ? null : new NfsDirectory(remote(), fh, options, report);
   }
 
-  /** The named target's parent, made with its own parents under --mkpath when {@code mayCreate}; null if missing. */
+  /**
+   * The named target's parent, made with its own parents under --mkpath when {@code mayCreate};
+   * null if missing.
+   */
   private byte[] parent(boolean mayCreate) throws IOException {
     String parent = parentPath();
     if (options.mkpath() && mayCreate) {

@@ -6,7 +6,10 @@ import io.foxing.api.spi.TargetProvider;
 import java.io.IOException;
 import java.net.URI;
 
-/** {@code nfs://HOST[:PORT]/export/dir} targets: the copy engine's rules, NFSv4.1/4.2 without a kernel mount. */
+/**
+ * {@code nfs://HOST[:PORT]/export/dir} targets: the copy engine's rules, NFSv4.1/4.2 without a
+ * kernel mount.
+ */
 public final class NfsTargetProvider implements TargetProvider {
   @Override
   public String scheme() {

@@ -27,13 +27,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The file-handle level of the client: a pool of sessions and the operations the high-level
- * client and the copy target are made of, each one compound (one round trip) unless it moves
- * more data than one request holds.
+ * The file-handle level of the client: a pool of sessions and the operations the high-level client
+ * and the copy target are made of, each one compound (one round trip) unless it moves more data
+ * than one request holds.
  */
 public final class Remote implements AutoCloseable {
   /** The anonymous stateid (all zeros): SETATTR outside an open. */
   static final byte[] ANONYMOUS = new byte[16];
+
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final Session[] sessions;
@@ -46,8 +47,11 @@ public final class Remote implements AutoCloseable {
   private final String peer;
   private final byte[] openOwner;
   private final int maxIo;
+
   /** Direct buffers for streamed WRITEs, made on demand up to {@link #MAX_BUFFERS}. */
-  private final java.util.concurrent.LinkedBlockingQueue<ByteBuffer> buffers = new java.util.concurrent.LinkedBlockingQueue<>();
+  private final java.util.concurrent.LinkedBlockingQueue<ByteBuffer> buffers =
+      new java.util.concurrent.LinkedBlockingQueue<>();
+
   private int buffersMade;
   private static final int MAX_BUFFERS = 32;
 
@@ -56,7 +60,8 @@ public final class Remote implements AutoCloseable {
    */
   public Remote(URI uri, NfsOptions options, boolean createRoot) throws IOException {
     if (!"nfs".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
-      throw new IllegalArgumentException(uri + ": not an NFS URI; write nfs://HOST[:PORT]/export/path");
+      throw new IllegalArgumentException(
+          uri + ": not an NFS URI; write nfs://HOST[:PORT]/export/path");
     }
     int port = uri.getPort() < 0 ? 2049 : uri.getPort();
     InetSocketAddress address = new InetSocketAddress(uri.getHost(), port);
@@ -64,7 +69,8 @@ public final class Remote implements AutoCloseable {
       throw new IOException(uri + ": cannot resolve host " + uri.getHost());
     }
     this.peer = uri.getHost() + ":" + port;
-    String owner = "foxing/" + ProcessHandle.current().pid() + "/" + HexFormat.of().formatHex(random(8));
+    String owner =
+        "foxing/" + ProcessHandle.current().pid() + "/" + HexFormat.of().formatHex(random(8));
     this.openOwner = random(12);
     this.sessions = new Session[options.sessions()];
     try {
@@ -72,13 +78,15 @@ public final class Remote implements AutoCloseable {
       List<java.util.concurrent.CompletableFuture<Session>> starting = new ArrayList<>();
       for (int i = 0; i < sessions.length; i++) {
         String id = owner + "/" + i;
-        starting.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-          try {
-            return new Session(address, options, id, roundTrips);
-          } catch (IOException e) {
-            throw new java.util.concurrent.CompletionException(e);
-          }
-        }));
+        starting.add(
+            java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> {
+                  try {
+                    return new Session(address, options, id, roundTrips);
+                  } catch (IOException e) {
+                    throw new java.util.concurrent.CompletionException(e);
+                  }
+                }));
       }
       IOException failed = null;
       for (int i = 0; i < sessions.length; i++) {
@@ -100,7 +108,8 @@ public final class Remote implements AutoCloseable {
       closeSessions();
       throw e;
     }
-    renewer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "foxing-nfs-lease " + peer));
+    renewer =
+        Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "foxing-nfs-lease " + peer));
     long period = Math.max(1, sessions[0].leaseSeconds() / 3);
     renewer.scheduleWithFixedDelay(this::renew, period, period, TimeUnit.SECONDS);
     writers = Executors.newCachedThreadPool(r -> daemon(r, "foxing-nfs-write " + peer));
@@ -179,7 +188,8 @@ public final class Remote implements AutoCloseable {
     String done = "";
     for (String part : path.split("/")) {
       done = done + "/" + part;
-      // the pseudo file system above an export answers ROFS to CREATE even for what exists: look first
+      // the pseudo file system above an export answers ROFS to CREATE even for what exists: look
+      // first
       if (lookupAttrs(fh, part, done) != null) {
         fh = lookupFrom(fh, part, done);
         continue;
@@ -188,8 +198,15 @@ public final class Remote implements AutoCloseable {
         fh = mkdir(fh, part, NfsMetadata.NONE, done);
       } catch (NfsException e) {
         if (e.status() == NfsStatus.ROFS) {
-          throw new IOException(done + ": cannot be created on " + peer + " (read-only; outside every export?); "
-              + "give a path inside an export, e.g. nfs://" + peer + "/EXPORT/dir", e);
+          throw new IOException(
+              done
+                  + ": cannot be created on "
+                  + peer
+                  + " (read-only; outside every export?); "
+                  + "give a path inside an export, e.g. nfs://"
+                  + peer
+                  + "/EXPORT/dir",
+              e);
         }
         throw e;
       }
@@ -197,7 +214,10 @@ public final class Remote implements AutoCloseable {
     return fh;
   }
 
-  /** LOOKUP of every component of {@code path} from {@code fh} (the server root when null), in one compound. */
+  /**
+   * LOOKUP of every component of {@code path} from {@code fh} (the server root when null), in one
+   * compound.
+   */
   public byte[] lookupFrom(byte[] fh, String path, String context) throws IOException {
     String[] parts = path.isEmpty() ? new String[0] : path.split("/");
     int i = 0;
@@ -233,7 +253,10 @@ public final class Remote implements AutoCloseable {
     return session().call(c).check().filesystem(g);
   }
 
-  /** The server answering: its scope and owner from the first session (see {@link Session#server()}). */
+  /**
+   * The server answering: its scope and owner from the first session (see {@link
+   * Session#server()}).
+   */
   public String server() {
     return sessions[0].server();
   }
@@ -260,7 +283,13 @@ public final class Remote implements AutoCloseable {
     while (true) {
       Compound c = new Compound(context);
       c.putFh(dirFh);
-      int rd = c.readdir(cookie, verifier, 16 * 1024, Math.min(256 * 1024, maxIo), Attrs.LIST); // within the negotiated reply size
+      int rd =
+          c.readdir(
+              cookie,
+              verifier,
+              16 * 1024,
+              Math.min(256 * 1024, maxIo),
+              Attrs.LIST); // within the negotiated reply size
       Compound.DirPage page = s.call(c).check().dirPage(rd);
       long before = cookie;
       for (Compound.DirEntry e : page.entries()) {
@@ -274,15 +303,19 @@ public final class Remote implements AutoCloseable {
       }
       if (page.entries().isEmpty() || cookie == before || all.size() > 50_000_000) {
         // a listing that does not move on would loop forever, or end early without saying so
-        throw new IOException(context + ": the server's directory listing does not advance (READDIR cookie "
-            + cookie + " without end of directory)");
+        throw new IOException(
+            context
+                + ": the server's directory listing does not advance (READDIR cookie "
+                + cookie
+                + " without end of directory)");
       }
       verifier = page.verifier();
     }
   }
 
   /** CREATE of a directory; an existing directory is fine (a retried CREATE finds its own). */
-  public byte[] mkdir(byte[] dirFh, String name, NfsMetadata meta, String context) throws IOException {
+  public byte[] mkdir(byte[] dirFh, String name, NfsMetadata meta, String context)
+      throws IOException {
     Compound c = new Compound(context);
     c.putFh(dirFh);
     c.create(NF4DIR, name, meta.withoutTimes());
@@ -308,7 +341,9 @@ public final class Remote implements AutoCloseable {
    * WRITE, SETATTR (size, so a retry over a longer leftover is right; then mode, owner, times, set
    * after the data so the WRITE cannot move them), CLOSE, RENAME over the final name.
    */
-  public void writeSmall(byte[] dirFh, String name, ByteBuffer data, NfsMetadata meta, int stable, String context) throws IOException {
+  public void writeSmall(
+      byte[] dirFh, String name, ByteBuffer data, NfsMetadata meta, int stable, String context)
+      throws IOException {
     String tmp = tempName(name);
     Session s = session();
     int size = data.remaining();
@@ -328,8 +363,16 @@ public final class Remote implements AutoCloseable {
     }
   }
 
-  private void finishShortWrite(Session s, byte[] dirFh, String name, ByteBuffer data, int done, NfsMetadata meta,
-      int stable, String context) throws IOException {
+  private void finishShortWrite(
+      Session s,
+      byte[] dirFh,
+      String name,
+      ByteBuffer data,
+      int done,
+      NfsMetadata meta,
+      int stable,
+      String context)
+      throws IOException {
     int size = data.remaining();
     int start = data.position();
     while (done < size) {
@@ -351,7 +394,10 @@ public final class Remote implements AutoCloseable {
     }
   }
 
-  /** A new temporary file is readable by its creator only, whatever it will become (SETATTR gives the real mode). */
+  /**
+   * A new temporary file is readable by its creator only, whatever it will become (SETATTR gives
+   * the real mode).
+   */
   private static final NfsMetadata PRIVATE_NEW_FILE = NfsMetadata.builder().mode(0600).build();
 
   private static void renameInto(Compound c, byte[] dirFh, String tmp, String name) {
@@ -366,19 +412,35 @@ public final class Remote implements AutoCloseable {
    * sets size and metadata, closes and renames. A server restart in the middle (state or write
    * verifier lost) starts the file again.
    */
-  public void writeLarge(byte[] dirFh, String name, FileChannel src, long size, NfsMetadata meta, int window, String context)
+  public void writeLarge(
+      byte[] dirFh,
+      String name,
+      FileChannel src,
+      long size,
+      NfsMetadata meta,
+      int window,
+      String context)
       throws IOException {
-    writeLarge(dirFh, name, src, size, meta, window, () -> { }, context);
+    writeLarge(dirFh, name, src, size, meta, window, () -> {}, context);
   }
 
   /**
-   * {@link #writeLarge} with a check run when the data is committed, before the file is renamed into
-   * place: if it throws, the temporary is removed and nothing is published.
+   * {@link #writeLarge} with a check run when the data is committed, before the file is renamed
+   * into place: if it throws, the temporary is removed and nothing is published.
    */
-  public void writeLarge(byte[] dirFh, String name, FileChannel src, long size, NfsMetadata meta, int window,
-      io.foxing.api.spi.TargetDirectory.PublishCheck beforePublish, String context) throws IOException {
+  public void writeLarge(
+      byte[] dirFh,
+      String name,
+      FileChannel src,
+      long size,
+      NfsMetadata meta,
+      int window,
+      io.foxing.api.spi.TargetDirectory.PublishCheck beforePublish,
+      String context)
+      throws IOException {
     IOException last = null;
-    String tmp = tempName(name); // the same name on every attempt: a retry overwrites what a failed one left
+    String tmp =
+        tempName(name); // the same name on every attempt: a retry overwrites what a failed one left
     try {
       for (int attempt = 0; attempt < 4; attempt++) {
         try {
@@ -393,7 +455,11 @@ public final class Remote implements AutoCloseable {
           last = e;
         }
       }
-      throw new IOException(context + ": the server lost the file's state 4 times in a row; last: " + last.getMessage(), last);
+      throw new IOException(
+          context
+              + ": the server lost the file's state 4 times in a row; last: "
+              + last.getMessage(),
+          last);
     } catch (IOException | RuntimeException e) {
       try {
         remove(dirFh, tmp, context); // no half-written temporary left behind
@@ -417,8 +483,17 @@ public final class Remote implements AutoCloseable {
     }
   }
 
-  private void writeLargeOnce(byte[] dirFh, String name, String tmp, FileChannel src, long size, NfsMetadata meta, int window,
-      io.foxing.api.spi.TargetDirectory.PublishCheck beforePublish, String context) throws IOException {
+  private void writeLargeOnce(
+      byte[] dirFh,
+      String name,
+      String tmp,
+      FileChannel src,
+      long size,
+      NfsMetadata meta,
+      int window,
+      io.foxing.api.spi.TargetDirectory.PublishCheck beforePublish,
+      String context)
+      throws IOException {
     Session s = session();
     Compound open = new Compound(context);
     open.putFh(dirFh);
@@ -428,7 +503,8 @@ public final class Remote implements AutoCloseable {
     byte[] stateid = opened.stateid(o);
     byte[] fh = opened.fileHandle(g);
     try {
-      writeOpened(s, dirFh, name, tmp, fh, stateid, src, size, meta, window, beforePublish, context);
+      writeOpened(
+          s, dirFh, name, tmp, fh, stateid, src, size, meta, window, beforePublish, context);
     } catch (IOException | RuntimeException e) {
       // no open state left on the server for a file that will not be published
       try {
@@ -443,8 +519,19 @@ public final class Remote implements AutoCloseable {
     }
   }
 
-  private void writeOpened(Session s, byte[] dirFh, String name, String tmp, byte[] fh, byte[] stateid, FileChannel src,
-      long size, NfsMetadata meta, int window, io.foxing.api.spi.TargetDirectory.PublishCheck beforePublish, String context)
+  private void writeOpened(
+      Session s,
+      byte[] dirFh,
+      String name,
+      String tmp,
+      byte[] fh,
+      byte[] stateid,
+      FileChannel src,
+      long size,
+      NfsMetadata meta,
+      int window,
+      io.foxing.api.spi.TargetDirectory.PublishCheck beforePublish,
+      String context)
       throws IOException {
     int io = Math.min(maxIo, s.maxIo());
     int inFlight = Math.max(1, Math.min(window, s.slots()));
@@ -457,7 +544,8 @@ public final class Remote implements AutoCloseable {
         if (pending.size() >= inFlight) {
           verifier = sameVerifier(verifier, pending.remove(0), context);
         }
-        // read here, in order (the kernel's read-ahead sees one sequential reader); send in parallel
+        // read here, in order (the kernel's read-ahead sees one sequential reader); send in
+        // parallel
         ByteBuffer buf = takeBuffer();
         try {
           buf.clear().limit(len);
@@ -476,7 +564,8 @@ public final class Remote implements AutoCloseable {
         verifier = sameVerifier(verifier, pending.remove(0), context);
       }
     } finally {
-      // after a failure, let the WRITEs already queued finish: each gives its buffer back to the pool
+      // after a failure, let the WRITEs already queued finish: each gives its buffer back to the
+      // pool
       for (Future<byte[]> f : pending) {
         try {
           f.get();
@@ -504,7 +593,8 @@ public final class Remote implements AutoCloseable {
     s.call(finish).check();
   }
 
-  private static byte[] sameVerifier(byte[] expected, Future<byte[]> f, String context) throws IOException {
+  private static byte[] sameVerifier(byte[] expected, Future<byte[]> f, String context)
+      throws IOException {
     byte[] v;
     try {
       v = f.get();
@@ -518,13 +608,19 @@ public final class Remote implements AutoCloseable {
       throw new IOException(e.getCause());
     }
     if (expected != null && !Arrays.equals(expected, v)) {
-      throw new VerifierChanged(context + ": the server's write verifier changed (restart) during the file");
+      throw new VerifierChanged(
+          context + ": the server's write verifier changed (restart) during the file");
     }
     return v;
   }
 
-  /** Sends {@code len} bytes of {@code buf} as WRITEs at {@code at}, then returns the buffer to the pool. */
-  private byte[] writeAt(Session s, byte[] fh, byte[] stateid, ByteBuffer buf, long at, int len, String context) throws IOException {
+  /**
+   * Sends {@code len} bytes of {@code buf} as WRITEs at {@code at}, then returns the buffer to the
+   * pool.
+   */
+  private byte[] writeAt(
+      Session s, byte[] fh, byte[] stateid, ByteBuffer buf, long at, int len, String context)
+      throws IOException {
     try {
       int written = 0;
       byte[] verifier = null;
@@ -538,7 +634,8 @@ public final class Remote implements AutoCloseable {
           throw new IOException(context + ": the server accepted no bytes of a WRITE");
         }
         if (verifier != null && !Arrays.equals(verifier, res.verifier())) {
-          throw new VerifierChanged(context + ": the server's write verifier changed (restart) during the file");
+          throw new VerifierChanged(
+              context + ": the server's write verifier changed (restart) during the file");
         }
         verifier = res.verifier();
         written += res.count(); // a short write: send the rest
@@ -549,7 +646,10 @@ public final class Remote implements AutoCloseable {
     }
   }
 
-  /** A direct buffer of the I/O size from the pool, which bounds the data in flight (waits when all are out). */
+  /**
+   * A direct buffer of the I/O size from the pool, which bounds the data in flight (waits when all
+   * are out).
+   */
   private ByteBuffer takeBuffer() throws InterruptedIOException {
     synchronized (buffers) {
       if (buffers.isEmpty() && buffersMade < MAX_BUFFERS) {
@@ -592,7 +692,8 @@ public final class Remote implements AutoCloseable {
   }
 
   /** SETATTR of a name in a directory, in one compound. */
-  public void setattr(byte[] dirFh, String name, NfsMetadata meta, String context) throws IOException {
+  public void setattr(byte[] dirFh, String name, NfsMetadata meta, String context)
+      throws IOException {
     if (meta.isEmpty()) {
       return;
     }
@@ -603,13 +704,25 @@ public final class Remote implements AutoCloseable {
     session().call(c).check();
   }
 
-  /** A symlink, FIFO, socket or device created under a temporary name, given its metadata and renamed over {@code name}. */
-  public void createSpecial(byte[] dirFh, String name, NfsAttributes.Type type, String linkTarget, int major, int minor,
-      NfsMetadata meta, String context) throws IOException {
+  /**
+   * A symlink, FIFO, socket or device created under a temporary name, given its metadata and
+   * renamed over {@code name}.
+   */
+  public void createSpecial(
+      byte[] dirFh,
+      String name,
+      NfsAttributes.Type type,
+      String linkTarget,
+      int major,
+      int minor,
+      NfsMetadata meta,
+      String context)
+      throws IOException {
     String tmp = tempName(name);
     Compound c = new Compound(context);
     c.putFh(dirFh);
-    NfsMetadata atCreate = type == NfsAttributes.Type.SYMLINK ? NfsMetadata.NONE : meta.withoutTimes();
+    NfsMetadata atCreate =
+        type == NfsAttributes.Type.SYMLINK ? NfsMetadata.NONE : meta.withoutTimes();
     switch (type) {
       case SYMLINK -> c.createSymlink(tmp, linkTarget, atCreate);
       case FIFO -> c.create(NF4FIFO, tmp, atCreate);
@@ -619,8 +732,10 @@ public final class Remote implements AutoCloseable {
       default -> throw new IllegalArgumentException(type + " is not created with CREATE");
     }
     // a symlink's permission bits are not settable on Linux; its owner and times are
-    NfsMetadata after = type == NfsAttributes.Type.SYMLINK
-        ? NfsMetadata.builder().owner(meta.uid(), meta.gid()).build() : NfsMetadata.NONE;
+    NfsMetadata after =
+        type == NfsAttributes.Type.SYMLINK
+            ? NfsMetadata.builder().owner(meta.uid(), meta.gid()).build()
+            : NfsMetadata.NONE;
     if (!after.isEmpty()) {
       c.setAttr(ANONYMOUS, after, -1);
     }
@@ -631,7 +746,8 @@ public final class Remote implements AutoCloseable {
     }
   }
 
-  private void setTimes(byte[] dirFh, String name, NfsMetadata meta, String context) throws IOException {
+  private void setTimes(byte[] dirFh, String name, NfsMetadata meta, String context)
+      throws IOException {
     try {
       setattr(dirFh, name, meta.timesOnly(), context);
     } catch (NfsException e) {
@@ -642,7 +758,10 @@ public final class Remote implements AutoCloseable {
     }
   }
 
-  /** A hard link {@code name} in {@code dirFh} to the file {@code targetFh}, replacing what is there. */
+  /**
+   * A hard link {@code name} in {@code dirFh} to the file {@code targetFh}, replacing what is
+   * there.
+   */
   public void link(byte[] targetFh, byte[] dirFh, String name, String context) throws IOException {
     String tmp = tempName(name);
     Compound c = new Compound(context);
@@ -666,7 +785,8 @@ public final class Remote implements AutoCloseable {
   }
 
   /** Removes a name and, for a directory, everything under it (children first). */
-  public long removeTree(byte[] dirFh, String name, boolean isDir, String context) throws IOException {
+  public long removeTree(byte[] dirFh, String name, boolean isDir, String context)
+      throws IOException {
     long n = 0;
     if (isDir) {
       byte[] fh = lookupFrom(dirFh, name, context);
@@ -678,7 +798,8 @@ public final class Remote implements AutoCloseable {
     return n + 1;
   }
 
-  public void rename(byte[] fromDirFh, String from, byte[] toDirFh, String to, String context) throws IOException {
+  public void rename(byte[] fromDirFh, String from, byte[] toDirFh, String to, String context)
+      throws IOException {
     Compound c = new Compound(context);
     c.putFh(fromDirFh);
     c.saveFh();
@@ -687,7 +808,9 @@ public final class Remote implements AutoCloseable {
     session().call(c).check();
   }
 
-  /** COMMIT of a whole file: what was written UNSTABLE is on the server's stable storage after it. */
+  /**
+   * COMMIT of a whole file: what was written UNSTABLE is on the server's stable storage after it.
+   */
   public void commit(byte[] fh, String context) throws IOException {
     Compound c = new Compound(context);
     c.putFh(fh);
@@ -703,7 +826,8 @@ public final class Remote implements AutoCloseable {
   }
 
   /** Reads up to {@code count} bytes at {@code offset} (anonymous stateid; one READ). */
-  public Compound.ReadData read(byte[] fh, long offset, int count, String context) throws IOException {
+  public Compound.ReadData read(byte[] fh, long offset, int count, String context)
+      throws IOException {
     Compound c = new Compound(context);
     c.putFh(fh);
     int r = c.read(ANONYMOUS, offset, Math.min(count, maxIo));
@@ -717,7 +841,8 @@ public final class Remote implements AutoCloseable {
    *
    * @return true if the server copied it, false if it went through READ/WRITE
    */
-  public boolean copyFile(byte[] fromDirFh, String from, byte[] toDirFh, String to, String context) throws IOException {
+  public boolean copyFile(byte[] fromDirFh, String from, byte[] toDirFh, String to, String context)
+      throws IOException {
     Session s = session(); // stateids belong to one client: every step on the same session
     Compound open = new Compound(context);
     open.putFh(fromDirFh);
@@ -764,7 +889,13 @@ public final class Remote implements AutoCloseable {
         int r = rd.read(srcState, done, (int) Math.min(maxIo, size - done));
         byte[] data = s.call(rd).check().readData(r).data();
         if (data.length == 0) {
-          throw new IOException(context + ": the source ended at " + done + " of " + size + " bytes while being copied");
+          throw new IOException(
+              context
+                  + ": the source ended at "
+                  + done
+                  + " of "
+                  + size
+                  + " bytes while being copied");
         }
         Compound wr = new Compound(context, data.length + 256);
         wr.putFh(dstFh);

@@ -13,10 +13,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * ONC RPC version 2 (RFC 5531) over one TCP connection: record marking with multi-fragment
- * replies, AUTH_SYS credentials, and any number of calls in flight matched to their replies by
- * xid. One reader thread per connection completes the callers' futures; a closed or broken
- * connection fails every pending call at once, so no caller waits forever.
+ * ONC RPC version 2 (RFC 5531) over one TCP connection: record marking with multi-fragment replies,
+ * AUTH_SYS credentials, and any number of calls in flight matched to their replies by xid. One
+ * reader thread per connection completes the callers' futures; a closed or broken connection fails
+ * every pending call at once, so no caller waits forever.
  */
 public final class RpcConnection implements AutoCloseable {
   private static final int CALL = 0;
@@ -34,18 +34,26 @@ public final class RpcConnection implements AutoCloseable {
   private final Thread reader;
   private volatile IOException broken;
   private final int sendTimeoutMillis;
-  /** Closes a connection whose send has not finished in time (one daemon thread for all connections). */
-  private static final java.util.concurrent.ScheduledExecutorService WATCHDOG =
-      java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "foxing-nfs-send-watchdog");
-        t.setDaemon(true);
-        return t;
-      });
 
   /**
-   * @param maxRecord the largest reply accepted; a longer record is a protocol error, not an allocation
+   * Closes a connection whose send has not finished in time (one daemon thread for all
+   * connections).
    */
-  public RpcConnection(InetSocketAddress address, int uid, int gid, int maxRecord, int connectTimeoutMillis) throws IOException {
+  private static final java.util.concurrent.ScheduledExecutorService WATCHDOG =
+      java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "foxing-nfs-send-watchdog");
+            t.setDaemon(true);
+            return t;
+          });
+
+  /**
+   * @param maxRecord the largest reply accepted; a longer record is a protocol error, not an
+   *     allocation
+   */
+  public RpcConnection(
+      InetSocketAddress address, int uid, int gid, int maxRecord, int connectTimeoutMillis)
+      throws IOException {
     this(address, uid, gid, maxRecord, connectTimeoutMillis, 30_000);
   }
 
@@ -53,8 +61,14 @@ public final class RpcConnection implements AutoCloseable {
    * @param sendTimeoutMillis how long one request may take to go out; a server that stops reading
    *     its socket would otherwise block the sender (and every sender behind it) until TCP gives up
    */
-  public RpcConnection(InetSocketAddress address, int uid, int gid, int maxRecord, int connectTimeoutMillis,
-      int sendTimeoutMillis) throws IOException {
+  public RpcConnection(
+      InetSocketAddress address,
+      int uid,
+      int gid,
+      int maxRecord,
+      int connectTimeoutMillis,
+      int sendTimeoutMillis)
+      throws IOException {
     this.sendTimeoutMillis = sendTimeoutMillis;
     this.peer = address.getHostString() + ":" + address.getPort();
     this.maxRecord = maxRecord;
@@ -65,7 +79,13 @@ public final class RpcConnection implements AutoCloseable {
       ch.socket().connect(address, connectTimeoutMillis);
     } catch (IOException e) {
       ch.close();
-      throw new IOException("cannot connect to NFS server " + peer + ": " + e.getMessage() + "; check that it runs and listens there", e);
+      throw new IOException(
+          "cannot connect to NFS server "
+              + peer
+              + ": "
+              + e.getMessage()
+              + "; check that it runs and listens there",
+          e);
     }
     this.channel = ch;
     this.reader = new Thread(this::readLoop, "foxing-nfs-rpc " + peer);
@@ -90,10 +110,17 @@ public final class RpcConnection implements AutoCloseable {
     return w.toByteArray();
   }
 
-  /** Starts a call: the RPC header with a fresh xid; the caller appends the procedure's arguments. */
+  /**
+   * Starts a call: the RPC header with a fresh xid; the caller appends the procedure's arguments.
+   */
   public XdrWriter newCall(int program, int version, int procedure, int sizeHint) {
     XdrWriter w = new XdrWriter(sizeHint + 128);
-    w.int32(XIDS.incrementAndGet()).int32(CALL).int32(2).int32(program).int32(version).int32(procedure);
+    w.int32(XIDS.incrementAndGet())
+        .int32(CALL)
+        .int32(2)
+        .int32(program)
+        .int32(version)
+        .int32(procedure);
     w.int32(AUTH_SYS).opaque(credential);
     w.int32(AUTH_NONE).int32(0);
     return w;
@@ -101,8 +128,8 @@ public final class RpcConnection implements AutoCloseable {
 
   /**
    * Sends a call made by {@link #newCall} and returns the future reply, positioned at the
-   * procedure's results. Fails with {@link RpcException} for a rejected call and with an
-   * {@link IOException} when the connection breaks.
+   * procedure's results. Fails with {@link RpcException} for a rejected call and with an {@link
+   * IOException} when the connection breaks.
    */
   public CompletableFuture<XdrReader> send(XdrWriter call) {
     int xid = call.xid();
@@ -118,10 +145,18 @@ public final class RpcConnection implements AutoCloseable {
       ByteBuffer[] segments = call.segments();
       long left = 4L + call.length(); // the last segment may be empty: count bytes, not segments
       synchronized (writeLock) {
-        java.util.concurrent.ScheduledFuture<?> guard = WATCHDOG.schedule(
-            () -> fail(new IOException("NFS server " + peer + " stopped reading requests (nothing sent for "
-                + sendTimeoutMillis / 1000.0 + " s)")),
-            sendTimeoutMillis, TimeUnit.MILLISECONDS);
+        java.util.concurrent.ScheduledFuture<?> guard =
+            WATCHDOG.schedule(
+                () ->
+                    fail(
+                        new IOException(
+                            "NFS server "
+                                + peer
+                                + " stopped reading requests (nothing sent for "
+                                + sendTimeoutMillis / 1000.0
+                                + " s)")),
+                sendTimeoutMillis,
+                TimeUnit.MILLISECONDS);
         try {
           while (left > 0) {
             left -= channel.write(segments);
@@ -131,7 +166,9 @@ public final class RpcConnection implements AutoCloseable {
         }
       }
     } catch (IOException e) {
-      fail(new IOException("connection to NFS server " + peer + " broke while sending: " + e.getMessage(), e));
+      fail(
+          new IOException(
+              "connection to NFS server " + peer + " broke while sending: " + e.getMessage(), e));
     }
     return f;
   }
@@ -149,9 +186,11 @@ public final class RpcConnection implements AutoCloseable {
         dispatch(record);
       }
     } catch (IOException e) {
-      fail(e instanceof EOFException || !channel.isOpen()
-          ? new IOException("connection to NFS server " + peer + " closed", e)
-          : new IOException("connection to NFS server " + peer + " broke: " + e.getMessage(), e));
+      fail(
+          e instanceof EOFException || !channel.isOpen()
+              ? new IOException("connection to NFS server " + peer + " closed", e)
+              : new IOException(
+                  "connection to NFS server " + peer + " broke: " + e.getMessage(), e));
     } catch (RuntimeException e) {
       fail(new IOException("NFS reply from " + peer + " could not be read: " + e, e));
     }
@@ -168,7 +207,8 @@ public final class RpcConnection implements AutoCloseable {
       last = (m & 0x80000000) != 0;
       int frag = m & 0x7fffffff;
       if ((long) len + frag > maxRecord) {
-        throw new IOException("reply record of more than " + maxRecord + " bytes from " + peer + " (protocol error)");
+        throw new IOException(
+            "reply record of more than " + maxRecord + " bytes from " + peer + " (protocol error)");
       }
       if (len + frag > record.length) {
         record = java.util.Arrays.copyOf(record, len + frag);
@@ -216,9 +256,17 @@ public final class RpcConnection implements AutoCloseable {
     if (replyStat == 1) { // MSG_DENIED
       int reject = r.int32();
       if (reject == 0) {
-        throw new RpcException("server rejected the call: RPC version mismatch (supports " + r.int32() + ".." + r.int32() + ")");
+        throw new RpcException(
+            "server rejected the call: RPC version mismatch (supports "
+                + r.int32()
+                + ".."
+                + r.int32()
+                + ")");
       }
-      throw new RpcException("server rejected the credentials (auth_stat " + r.int32() + "); the export must allow AUTH_SYS (SecType = sys)");
+      throw new RpcException(
+          "server rejected the credentials (auth_stat "
+              + r.int32()
+              + "); the export must allow AUTH_SYS (SecType = sys)");
     }
     if (replyStat != 0) {
       throw new RpcException("unknown reply status " + replyStat);
@@ -227,9 +275,15 @@ public final class RpcConnection implements AutoCloseable {
     r.skipOpaque(400, "verifier");
     int accept = r.int32();
     switch (accept) {
-      case 0 -> { }
+      case 0 -> {}
       case 1 -> throw new RpcException("the server does not offer NFS (PROG_UNAVAIL)");
-      case 2 -> throw new RpcException("the server does not offer NFS version 4 (supports " + r.int32() + ".." + r.int32() + ")");
+      case 2 ->
+          throw new RpcException(
+              "the server does not offer NFS version 4 (supports "
+                  + r.int32()
+                  + ".."
+                  + r.int32()
+                  + ")");
       case 3 -> throw new RpcException("procedure unavailable (PROC_UNAVAIL)");
       case 4 -> throw new RpcException("the server could not decode the call (GARBAGE_ARGS)");
       case 5 -> throw new RpcException("server system error (SYSTEM_ERR)");
@@ -265,7 +319,8 @@ public final class RpcConnection implements AutoCloseable {
     if (Thread.currentThread() == reader) {
       return;
     }
-    // also from an interrupted thread (a cancelled copy closes its target): wait, then interrupt again
+    // also from an interrupted thread (a cancelled copy closes its target): wait, then interrupt
+    // again
     boolean interrupted = Thread.interrupted();
     long deadline = System.nanoTime() + 2_000_000_000L;
     while (reader.isAlive() && System.nanoTime() < deadline) {

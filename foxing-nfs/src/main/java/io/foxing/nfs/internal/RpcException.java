@@ -2,7 +2,9 @@ package io.foxing.nfs.internal;
 
 import java.io.IOException;
 
-/** The server refused an RPC call (wrong program or version, credentials, undecodable arguments). */
+/**
+ * The server refused an RPC call (wrong program or version, credentials, undecodable arguments).
+ */
 public final class RpcException extends IOException {
   public RpcException(String message) {
     super(message);

@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
  * <p>Recovery: a broken connection, a timed-out call or a session the server no longer knows
  * (restart: BADSESSION, STALE_CLIENTID, DEADSESSION) throws the session away; the next call
  * reconnects and builds a new one, and the failed compound is sent again, until the recovery
- * timeout. DELAY and GRACE (the server's grace period after a restart) are waited out the same
- * way. Compounds are written to be safe to send twice ({@link Compound}).
+ * timeout. DELAY and GRACE (the server's grace period after a restart) are waited out the same way.
+ * Compounds are written to be safe to send twice ({@link Compound}).
  */
 public final class Session implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Session.class);
@@ -42,7 +42,8 @@ public final class Session implements AutoCloseable {
   private final AtomicLong roundTrips;
 
   private volatile State state;
-  private volatile String server; // the server's scope and owner (EXCHANGE_ID): who answers at the address
+  private volatile String
+      server; // the server's scope and owner (EXCHANGE_ID): who answers at the address
   private final State first;
   private volatile long lastUse = System.nanoTime();
   private volatile boolean closed;
@@ -58,7 +59,14 @@ public final class Session implements AutoCloseable {
     final int maxResponse;
     volatile int leaseSeconds;
 
-    State(RpcConnection rpc, long clientId, byte[] sessionId, int slots, int maxRequest, int maxResponse, int leaseSeconds) {
+    State(
+        RpcConnection rpc,
+        long clientId,
+        byte[] sessionId,
+        int slots,
+        int maxRequest,
+        int maxResponse,
+        int leaseSeconds) {
       this.rpc = rpc;
       this.clientId = clientId;
       this.sessionId = sessionId;
@@ -78,7 +86,8 @@ public final class Session implements AutoCloseable {
     }
   }
 
-  public Session(InetSocketAddress address, NfsOptions options, String owner, AtomicLong roundTrips) throws IOException {
+  public Session(InetSocketAddress address, NfsOptions options, String owner, AtomicLong roundTrips)
+      throws IOException {
     this.address = address;
     this.options = options;
     this.ownerId = owner.getBytes(StandardCharsets.UTF_8);
@@ -88,7 +97,10 @@ public final class Session implements AutoCloseable {
     this.first = state;
   }
 
-  /** The largest READ/WRITE payload that fits the negotiated request and reply sizes (as first negotiated). */
+  /**
+   * The largest READ/WRITE payload that fits the negotiated request and reply sizes (as first
+   * negotiated).
+   */
   public int maxIo() {
     return Math.min(options.maxIoSize(), Math.min(first.maxRequest, first.maxResponse) - 1024);
   }
@@ -107,8 +119,8 @@ public final class Session implements AutoCloseable {
   }
 
   /**
-   * Who answers at the address: the server scope and owner it gave when the session was made
-   * (RFC 8881 section 2.10.5), hex; the same server gives the same across its restarts.
+   * Who answers at the address: the server scope and owner it gave when the session was made (RFC
+   * 8881 section 2.10.5), hex; the same server gives the same across its restarts.
    */
   public String server() {
     return server;
@@ -123,13 +135,18 @@ public final class Session implements AutoCloseable {
     return s != null ? s : recover(null);
   }
 
-
   // ---- establishing ----
 
   private State establish() throws IOException {
     int maxRecord = options.maxIoSize() + 64 * 1024;
-    RpcConnection rpc = new RpcConnection(address, options.uid(), options.gid(), maxRecord,
-        (int) options.connectTimeout().toMillis(), (int) Math.min(Integer.MAX_VALUE, options.callTimeout().toMillis()));
+    RpcConnection rpc =
+        new RpcConnection(
+            address,
+            options.uid(),
+            options.gid(),
+            maxRecord,
+            (int) options.connectTimeout().toMillis(),
+            (int) Math.min(Integer.MAX_VALUE, options.callTimeout().toMillis()));
     try {
       // EXCHANGE_ID (18.35): our owner and boot verifier, no state protection, no implementation id
       XdrWriter w = compoundCall(rpc, 1, 256);
@@ -140,12 +157,20 @@ public final class Session implements AutoCloseable {
       r.int32(); // flags
       int protect = r.int32();
       if (protect != SP4_NONE) {
-        throw new RpcException("server " + peer() + " insists on state protection " + protect + ", which this client does not offer");
+        throw new RpcException(
+            "server "
+                + peer()
+                + " insists on state protection "
+                + protect
+                + ", which this client does not offer");
       }
       r.int64(); // server_owner.so_minor_id
       byte[] ownerMajor = r.opaque(1024, "server owner");
       byte[] scope = r.opaque(1024, "server scope");
-      server = java.util.HexFormat.of().formatHex(scope) + "/" + java.util.HexFormat.of().formatHex(ownerMajor);
+      server =
+          java.util.HexFormat.of().formatHex(scope)
+              + "/"
+              + java.util.HexFormat.of().formatHex(ownerMajor);
 
       // CREATE_SESSION (18.36): fore channel sized for our I/O, no back channel
       w = compoundCall(rpc, 1, 256);
@@ -177,7 +202,13 @@ public final class Session implements AutoCloseable {
       lease.putRootFh();
       int ga = lease.getAttr(Attrs.bitmap(A_LEASE_TIME));
       int leaseSeconds = send(s, lease).check().leaseSeconds(ga);
-      LOG.debug("NFS session to {}: {} slots, requests {} / replies {} bytes, lease {} s", peer(), slots, maxRequest, maxResponse, leaseSeconds);
+      LOG.debug(
+          "NFS session to {}: {} slots, requests {} / replies {} bytes, lease {} s",
+          peer(),
+          slots,
+          maxRequest,
+          maxResponse,
+          leaseSeconds);
       return s.withLease(leaseSeconds);
     } catch (IOException | RuntimeException e) {
       rpc.close();
@@ -185,8 +216,15 @@ public final class Session implements AutoCloseable {
     }
   }
 
-  private static void channelAttrs(XdrWriter w, int maxRequest, int maxResponse, int maxOps, int maxRequests) {
-    w.int32(0).int32(maxRequest).int32(maxResponse).int32(4096).int32(maxOps).int32(maxRequests).int32(0);
+  private static void channelAttrs(
+      XdrWriter w, int maxRequest, int maxResponse, int maxOps, int maxRequests) {
+    w.int32(0)
+        .int32(maxRequest)
+        .int32(maxResponse)
+        .int32(4096)
+        .int32(maxOps)
+        .int32(maxRequests)
+        .int32(0);
   }
 
   private static XdrWriter compoundCall(RpcConnection rpc, int ops, int hint) {
@@ -212,21 +250,31 @@ public final class Session implements AutoCloseable {
     }
     if (status != 0) {
       if (status == 10021) {
-        throw new RpcException("server " + peer() + " does not speak NFSv4." + MINOR_VERSION
-            + " (NFS4ERR_MINOR_VERS_MISMATCH); enable minor versions 1 and 2 on the server");
+        throw new RpcException(
+            "server "
+                + peer()
+                + " does not speak NFSv4."
+                + MINOR_VERSION
+                + " (NFS4ERR_MINOR_VERS_MISMATCH); enable minor versions 1 and 2 on the server");
       }
       throw new io.foxing.nfs.NfsException(status, opName(op), "/");
     }
     return r;
   }
 
-  private XdrReader await(RpcConnection rpc, XdrWriter call, CompletableFuture<XdrReader> f) throws IOException {
+  private XdrReader await(RpcConnection rpc, XdrWriter call, CompletableFuture<XdrReader> f)
+      throws IOException {
     roundTrips.incrementAndGet();
     try {
       return f.get(options.callTimeout().toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       rpc.abandon(call);
-      throw new IOException("no reply from NFS server " + peer() + " within " + options.callTimeout().toSeconds() + " s");
+      throw new IOException(
+          "no reply from NFS server "
+              + peer()
+              + " within "
+              + options.callTimeout().toSeconds()
+              + " s");
     } catch (InterruptedException e) {
       rpc.abandon(call);
       Thread.currentThread().interrupt();
@@ -244,8 +292,8 @@ public final class Session implements AutoCloseable {
 
   /**
    * Sends {@code c} behind a SEQUENCE and returns its decoded result (check it). Rebuilds the
-   * session and resends after a connection loss or server restart; waits out DELAY and GRACE;
-   * gives up with an {@link IOException} after the recovery timeout.
+   * session and resends after a connection loss or server restart; waits out DELAY and GRACE; gives
+   * up with an {@link IOException} after the recovery timeout.
    */
   public Compound.Result call(Compound c) throws IOException {
     long deadline = System.nanoTime() + options.recoveryTimeout().toNanos();
@@ -276,12 +324,19 @@ public final class Session implements AutoCloseable {
           last = e.cause;
           invalidate(e.state);
         } catch (XdrException e) {
-          throw new IOException("malformed reply from NFS server " + peer() + ": " + e.getMessage(), e);
+          throw new IOException(
+              "malformed reply from NFS server " + peer() + ": " + e.getMessage(), e);
         }
       }
       if (System.nanoTime() > deadline) {
-        throw new IOException("NFS server " + peer() + " did not recover within "
-            + options.recoveryTimeout().toSeconds() + " s: " + last.getMessage(), last);
+        throw new IOException(
+            "NFS server "
+                + peer()
+                + " did not recover within "
+                + options.recoveryTimeout().toSeconds()
+                + " s: "
+                + last.getMessage(),
+            last);
       }
       sleep(backoffMillis);
       backoffMillis = Math.min(1000, backoffMillis * 2);
@@ -309,7 +364,8 @@ public final class Session implements AutoCloseable {
       while (slot == null) {
         slot = s.freeSlots.poll(100, TimeUnit.MILLISECONDS);
         if (slot == null && (state != s || System.nanoTime() > waitUntil)) {
-          throw new SessionLost(s, new IOException("no slot of the session with " + peer() + " came free"));
+          throw new SessionLost(
+              s, new IOException("no slot of the session with " + peer() + " came free"));
         }
       }
     } catch (InterruptedException e) {
@@ -320,7 +376,12 @@ public final class Session implements AutoCloseable {
     try {
       int seq = s.seqids[slot] + 1;
       XdrWriter w = compoundCall(s.rpc, c.count() + 1, c.ops(s.clientId).length() + 64);
-      w.int32(OP_SEQUENCE).fixed(s.sessionId, 16).int32(seq).int32(slot).int32(s.seqids.length - 1).bool(false);
+      w.int32(OP_SEQUENCE)
+          .fixed(s.sessionId, 16)
+          .int32(seq)
+          .int32(slot)
+          .int32(s.seqids.length - 1)
+          .bool(false);
       w.append(c.ops(s.clientId));
       lastUse = System.nanoTime();
       XdrReader r;
@@ -371,8 +432,14 @@ public final class Session implements AutoCloseable {
     io.foxing.nfs.NfsException e = new io.foxing.nfs.NfsException(status, "SEQUENCE", "/");
     return switch (status) {
       // the server lost or dropped our session or client (restart, lease expiry): rebuild
-      case 10052 /* BADSESSION */, 10078 /* DEADSESSION */, 10022 /* STALE_CLIENTID */, 10011 /* EXPIRED */,
-          10063 /* SEQ_MISORDERED */, 10053 /* BADSLOT */, 10055 /* CONN_NOT_BOUND */ -> new SessionLost(s, e);
+      case 10052 /* BADSESSION */,
+          10078 /* DEADSESSION */,
+          10022 /* STALE_CLIENTID */,
+          10011 /* EXPIRED */,
+          10063 /* SEQ_MISORDERED */,
+          10053 /* BADSLOT */,
+          10055 /* CONN_NOT_BOUND */ ->
+          new SessionLost(s, e);
       default -> e;
     };
   }

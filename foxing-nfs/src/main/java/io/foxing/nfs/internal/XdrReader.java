@@ -29,13 +29,18 @@ public final class XdrReader {
 
   private void need(int n, String what) throws XdrException {
     if (n < 0 || n > limit - pos) {
-      throw new XdrException("reply ends inside " + what + " (" + n + " bytes needed, " + (limit - pos) + " left)");
+      throw new XdrException(
+          "reply ends inside " + what + " (" + n + " bytes needed, " + (limit - pos) + " left)");
     }
   }
 
   public int int32() throws XdrException {
     need(4, "a 4-byte value");
-    int v = ((buf[pos] & 0xff) << 24) | ((buf[pos + 1] & 0xff) << 16) | ((buf[pos + 2] & 0xff) << 8) | (buf[pos + 3] & 0xff);
+    int v =
+        ((buf[pos] & 0xff) << 24)
+            | ((buf[pos + 1] & 0xff) << 16)
+            | ((buf[pos + 2] & 0xff) << 8)
+            | (buf[pos + 3] & 0xff);
     pos += 4;
     return v;
   }
@@ -74,7 +79,9 @@ public final class XdrReader {
     return fixed(n);
   }
 
-  /** Copies a variable-length opaque into {@code dst} (which must have room) and returns its length. */
+  /**
+   * Copies a variable-length opaque into {@code dst} (which must have room) and returns its length.
+   */
   public int opaqueInto(ByteBuffer dst, int max, String what) throws XdrException {
     int n = count(max, what);
     need(n, what);

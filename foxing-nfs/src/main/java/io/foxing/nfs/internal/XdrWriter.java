@@ -18,8 +18,10 @@ import java.util.List;
 public final class XdrWriter {
   private byte[] buf;
   private int pos = 4;
+
   /** Attached data: inserted before byte {@code at} of {@code buf}. */
   private List<Attachment> attachments = List.of();
+
   private long attachedBytes;
 
   private record Attachment(int at, ByteBuffer data) {}
@@ -46,12 +48,15 @@ public final class XdrWriter {
 
   /** The xid: the first word of a call. */
   int xid() {
-    return ((buf[4] & 0xff) << 24) | ((buf[5] & 0xff) << 16) | ((buf[6] & 0xff) << 8) | (buf[7] & 0xff);
+    return ((buf[4] & 0xff) << 24)
+        | ((buf[5] & 0xff) << 16)
+        | ((buf[6] & 0xff) << 8)
+        | (buf[7] & 0xff);
   }
 
   /**
-   * The whole record, a last-fragment mark first, as buffers for one gathering write. Fresh
-   * views each time, so a call can be sent again.
+   * The whole record, a last-fragment mark first, as buffers for one gathering write. Fresh views
+   * each time, so a call can be sent again.
    */
   ByteBuffer[] segments() {
     long len = length();
@@ -129,7 +134,8 @@ public final class XdrWriter {
 
   /**
    * Variable-length opaque whose bytes stay in {@code data} (its remaining bytes, not consumed)
-   * until the record is written. The caller keeps {@code data} unchanged until the call is answered.
+   * until the record is written. The caller keeps {@code data} unchanged until the call is
+   * answered.
    */
   public XdrWriter opaqueAttached(ByteBuffer data) {
     int len = data.remaining();
@@ -152,7 +158,10 @@ public final class XdrWriter {
     return opaque(s.getBytes(StandardCharsets.UTF_8));
   }
 
-  /** Appends everything {@code other} encoded (its record mark excluded); its attachments stay attached. */
+  /**
+   * Appends everything {@code other} encoded (its record mark excluded); its attachments stay
+   * attached.
+   */
   public XdrWriter append(XdrWriter other) {
     int len = other.pos - 4;
     ensure(len);

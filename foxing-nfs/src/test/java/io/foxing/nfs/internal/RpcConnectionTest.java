@@ -21,7 +21,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The RPC layer against a scripted server: record marking, xid matching, refusals, broken connections, timeouts. */
+/**
+ * The RPC layer against a scripted server: record marking, xid matching, refusals, broken
+ * connections, timeouts.
+ */
 class RpcConnectionTest {
   private final ServerSocket server;
   private final List<Socket> accepted = new ArrayList<>();
@@ -123,7 +126,8 @@ class RpcConnectionTest {
   void attachedDirectDataGoesOutWholeEvenWhenItEndsTheRecord() throws Exception {
     try (RpcConnection rpc = new RpcConnection(address(), 0, 0, 1 << 20, 2000)) {
       Socket s = accept();
-      ByteBuffer data = ByteBuffer.allocateDirect(256 * 1024); // a multiple of 4: no padding after it
+      ByteBuffer data =
+          ByteBuffer.allocateDirect(256 * 1024); // a multiple of 4: no padding after it
       for (int i = 0; i < data.capacity(); i++) {
         data.put((byte) (i * 31));
       }
@@ -131,13 +135,20 @@ class RpcConnectionTest {
       Compound c = new Compound("x");
       c.putFh(new byte[] {7});
       c.write(new byte[16], 0, data, Nfs4.UNSTABLE4);
-      XdrWriter call = rpc.newCall(Nfs4.PROGRAM, Nfs4.VERSION, Nfs4.PROC_COMPOUND, 64).append(c.ops(1));
+      XdrWriter call =
+          rpc.newCall(Nfs4.PROGRAM, Nfs4.VERSION, Nfs4.PROC_COMPOUND, 64).append(c.ops(1));
       CompletableFuture.runAsync(() -> rpc.send(call)); // a big record blocks until we read it
       byte[] got = readCall(s);
       assertEquals(call.length(), got.length);
       ByteBuffer tail = ByteBuffer.wrap(got, got.length - data.capacity(), data.capacity());
-      assertEquals(data.duplicate().rewind(), tail, "the attached bytes, unchanged, at the end of the record");
-      assertEquals(data.capacity(), ByteBuffer.wrap(got).getInt(got.length - data.capacity() - 4), "preceded by their length");
+      assertEquals(
+          data.duplicate().rewind(),
+          tail,
+          "the attached bytes, unchanged, at the end of the record");
+      assertEquals(
+          data.capacity(),
+          ByteBuffer.wrap(got).getInt(got.length - data.capacity() - 4),
+          "preceded by their length");
     }
   }
 
@@ -145,18 +156,32 @@ class RpcConnectionTest {
   void refusalsAreNamed() throws Exception {
     try (RpcConnection rpc = new RpcConnection(address(), 0, 0, 1 << 20, 2000)) {
       Socket s = accept();
-      CompletableFuture<XdrReader> f = rpc.send(rpc.newCall(Nfs4.PROGRAM, Nfs4.VERSION, Nfs4.PROC_NULL, 0));
+      CompletableFuture<XdrReader> f =
+          rpc.send(rpc.newCall(Nfs4.PROGRAM, Nfs4.VERSION, Nfs4.PROC_NULL, 0));
       int xid = xid(readCall(s));
       // MSG_DENIED, AUTH_ERROR, AUTH_TOOWEAK (5)
       send(s, ByteBuffer.allocate(20).putInt(xid).putInt(1).putInt(1).putInt(1).putInt(5).array());
-      ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(5, TimeUnit.SECONDS));
+      ExecutionException e =
+          assertThrows(ExecutionException.class, () -> f.get(5, TimeUnit.SECONDS));
       assertInstanceOf(RpcException.class, e.getCause());
       assertTrue(e.getCause().getMessage().contains("AUTH_SYS"), e.getCause().getMessage());
 
-      CompletableFuture<XdrReader> g = rpc.send(rpc.newCall(Nfs4.PROGRAM, Nfs4.VERSION, Nfs4.PROC_NULL, 0));
+      CompletableFuture<XdrReader> g =
+          rpc.send(rpc.newCall(Nfs4.PROGRAM, Nfs4.VERSION, Nfs4.PROC_NULL, 0));
       xid = xid(readCall(s));
       // accepted, PROG_MISMATCH 2..3
-      send(s, ByteBuffer.allocate(32).putInt(xid).putInt(1).putInt(0).putInt(0).putInt(0).putInt(2).putInt(2).putInt(3).array());
+      send(
+          s,
+          ByteBuffer.allocate(32)
+              .putInt(xid)
+              .putInt(1)
+              .putInt(0)
+              .putInt(0)
+              .putInt(0)
+              .putInt(2)
+              .putInt(2)
+              .putInt(3)
+              .array());
       e = assertThrows(ExecutionException.class, () -> g.get(5, TimeUnit.SECONDS));
       assertTrue(e.getCause().getMessage().contains("version 4"), e.getCause().getMessage());
     }
@@ -166,17 +191,23 @@ class RpcConnectionTest {
   void aBrokenConnectionFailsEveryPendingCall() throws Exception {
     try (RpcConnection rpc = new RpcConnection(address(), 0, 0, 1 << 20, 2000)) {
       Socket s = accept();
-      CompletableFuture<XdrReader> a = rpc.send(rpc.newCall(Nfs4.PROGRAM, Nfs4.VERSION, Nfs4.PROC_NULL, 0));
-      CompletableFuture<XdrReader> b = rpc.send(rpc.newCall(Nfs4.PROGRAM, Nfs4.VERSION, Nfs4.PROC_NULL, 0));
+      CompletableFuture<XdrReader> a =
+          rpc.send(rpc.newCall(Nfs4.PROGRAM, Nfs4.VERSION, Nfs4.PROC_NULL, 0));
+      CompletableFuture<XdrReader> b =
+          rpc.send(rpc.newCall(Nfs4.PROGRAM, Nfs4.VERSION, Nfs4.PROC_NULL, 0));
       readCall(s);
       s.close();
       for (CompletableFuture<XdrReader> f : List.of(a, b)) {
-        ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(5, TimeUnit.SECONDS));
-        assertTrue(e.getCause().getMessage().contains("127.0.0.1:" + server.getLocalPort()), e.getCause().getMessage());
+        ExecutionException e =
+            assertThrows(ExecutionException.class, () -> f.get(5, TimeUnit.SECONDS));
+        assertTrue(
+            e.getCause().getMessage().contains("127.0.0.1:" + server.getLocalPort()),
+            e.getCause().getMessage());
       }
       assertFalse(rpc.isOpen());
       // and a call after that fails at once
-      CompletableFuture<XdrReader> late = rpc.send(rpc.newCall(Nfs4.PROGRAM, Nfs4.VERSION, Nfs4.PROC_NULL, 0));
+      CompletableFuture<XdrReader> late =
+          rpc.send(rpc.newCall(Nfs4.PROGRAM, Nfs4.VERSION, Nfs4.PROC_NULL, 0));
       assertThrows(ExecutionException.class, () -> late.get(1, TimeUnit.SECONDS));
     }
   }
@@ -189,8 +220,11 @@ class RpcConnectionTest {
       Compound c = new Compound("x");
       c.write(new byte[16], 0, big, Nfs4.UNSTABLE4);
       long start = System.nanoTime();
-      CompletableFuture<XdrReader> f = rpc.send(rpc.newCall(Nfs4.PROGRAM, Nfs4.VERSION, Nfs4.PROC_COMPOUND, 64).append(c.ops(1)));
-      ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(10, TimeUnit.SECONDS));
+      CompletableFuture<XdrReader> f =
+          rpc.send(
+              rpc.newCall(Nfs4.PROGRAM, Nfs4.VERSION, Nfs4.PROC_COMPOUND, 64).append(c.ops(1)));
+      ExecutionException e =
+          assertThrows(ExecutionException.class, () -> f.get(10, TimeUnit.SECONDS));
       assertTrue(e.getCause().getMessage().contains("stopped reading"), e.getCause().getMessage());
       assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(10));
       assertFalse(rpc.isOpen());
@@ -201,11 +235,14 @@ class RpcConnectionTest {
   void anOversizedRecordIsAProtocolErrorNotAnAllocation() throws Exception {
     try (RpcConnection rpc = new RpcConnection(address(), 0, 0, 4096, 2000)) {
       Socket s = accept();
-      CompletableFuture<XdrReader> f = rpc.send(rpc.newCall(Nfs4.PROGRAM, Nfs4.VERSION, Nfs4.PROC_NULL, 0));
+      CompletableFuture<XdrReader> f =
+          rpc.send(rpc.newCall(Nfs4.PROGRAM, Nfs4.VERSION, Nfs4.PROC_NULL, 0));
       readCall(s);
       s.getOutputStream().write(ByteBuffer.allocate(4).putInt(0x80000000 | 0x7ffffff0).array());
-      ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(5, TimeUnit.SECONDS));
-      assertTrue(e.getCause().getMessage().contains("more than 4096 bytes"), e.getCause().getMessage());
+      ExecutionException e =
+          assertThrows(ExecutionException.class, () -> f.get(5, TimeUnit.SECONDS));
+      assertTrue(
+          e.getCause().getMessage().contains("more than 4096 bytes"), e.getCause().getMessage());
     }
   }
 
@@ -213,14 +250,18 @@ class RpcConnectionTest {
   void aServerThatNeverAnswersTimesOut() throws Exception {
     NfsOptions options = NfsOptions.builder().callTimeout(Duration.ofMillis(300)).build();
     long start = System.nanoTime();
-    CompletableFuture<Void> serverSide = CompletableFuture.runAsync(() -> {
-      try {
-        readCall(accept()); // EXCHANGE_ID, never answered
-      } catch (IOException e) {
-        throw new RuntimeException(e);
-      }
-    });
-    IOException e = assertThrows(IOException.class, () -> new Session(address(), options, "test", new AtomicLong()));
+    CompletableFuture<Void> serverSide =
+        CompletableFuture.runAsync(
+            () -> {
+              try {
+                readCall(accept()); // EXCHANGE_ID, never answered
+              } catch (IOException e) {
+                throw new RuntimeException(e);
+              }
+            });
+    IOException e =
+        assertThrows(
+            IOException.class, () -> new Session(address(), options, "test", new AtomicLong()));
     assertTrue(e.getMessage().contains("no reply from NFS server"), e.getMessage());
     assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(10));
     serverSide.get(5, TimeUnit.SECONDS);
@@ -232,7 +273,12 @@ class RpcConnectionTest {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = s.getLocalPort();
     }
-    IOException e = assertThrows(IOException.class, () -> new RpcConnection(new InetSocketAddress("127.0.0.1", port), 0, 0, 4096, 1000));
-    assertTrue(e.getMessage().startsWith("cannot connect to NFS server 127.0.0.1:" + port), e.getMessage());
+    IOException e =
+        assertThrows(
+            IOException.class,
+            () -> new RpcConnection(new InetSocketAddress("127.0.0.1", port), 0, 0, 4096, 1000));
+    assertTrue(
+        e.getMessage().startsWith("cannot connect to NFS server 127.0.0.1:" + port),
+        e.getMessage());
   }
 }

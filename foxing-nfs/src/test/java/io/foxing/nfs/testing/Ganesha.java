@@ -12,10 +12,10 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real NFSv4.1/4.2 server for tests: nfs-ganesha with FSAL VFS exporting a temporary directory
- * as {@code /export} on a free loopback port, run in the foreground so a test can stop and
- * restart it. Needs root and the {@code nfs-ganesha-vfs} package (installed by {@code .ci/run});
- * elsewhere the test skips with the reason, and under {@code CI=true} fails.
+ * A real NFSv4.1/4.2 server for tests: nfs-ganesha with FSAL VFS exporting a temporary directory as
+ * {@code /export} on a free loopback port, run in the foreground so a test can stop and restart it.
+ * Needs root and the {@code nfs-ganesha-vfs} package (installed by {@code .ci/run}); elsewhere the
+ * test skips with the reason, and under {@code CI=true} fails.
  */
 public final class Ganesha implements AutoCloseable {
   private final Path dir;
@@ -32,19 +32,27 @@ public final class Ganesha implements AutoCloseable {
       port = s.getLocalPort();
     }
     config = dir.resolve("ganesha.conf");
-    Files.writeString(config, """
+    Files.writeString(
+        config,
+        """
         NFS_CORE_PARAM { Protocols = 4; NFS_Port = %d; Bind_addr = 127.0.0.1; Enable_NLM = false; Enable_RQUOTA = false; }
         NFSV4 { Minor_Versions = 0, 1, 2; Grace_Period = 2; Lease_Lifetime = 10; RecoveryBackend = fs;
                 RecoveryRoot = %s; Only_Numeric_Owners = true; }
         EXPORT { Export_Id = 1; Path = %s; Pseudo = /export; Access_Type = RW; Squash = No_Root_Squash;
                  SecType = sys; Protocols = 4; Transports = TCP; FSAL { Name = VFS; } }
-        """.formatted(port, dir.resolve("recovery"), export));
+        """
+            .formatted(port, dir.resolve("recovery"), export));
   }
 
-  /** Starts a server over a fresh export under {@code dir}, or skips (fails under CI) when it cannot. */
+  /**
+   * Starts a server over a fresh export under {@code dir}, or skips (fails under CI) when it
+   * cannot.
+   */
   public static Ganesha start(Path dir) throws IOException {
     Prerequisites.requireRoot("nfs-ganesha's VFS backend needs root");
-    Prerequisites.require(Files.isExecutable(Path.of("/usr/bin/ganesha.nfsd")) && Files.exists(Path.of("/usr/lib/x86_64-linux-gnu/ganesha/libfsalvfs.so")),
+    Prerequisites.require(
+        Files.isExecutable(Path.of("/usr/bin/ganesha.nfsd"))
+            && Files.exists(Path.of("/usr/lib/x86_64-linux-gnu/ganesha/libfsalvfs.so")),
         "nfs-ganesha and nfs-ganesha-vfs are not installed (apt-get install nfs-ganesha nfs-ganesha-vfs)");
     Ganesha g = new Ganesha(dir);
     g.startProcess();
@@ -69,13 +77,24 @@ public final class Ganesha implements AutoCloseable {
   }
 
   private void startProcess() throws IOException {
-    process = new ProcessBuilder("/usr/bin/ganesha.nfsd", "-F", "-f", config.toString(), "-L", log().toString(),
-        "-p", dir.resolve("ganesha.pid").toString())
-        .redirectErrorStream(true).redirectOutput(dir.resolve("ganesha.out").toFile()).start();
+    process =
+        new ProcessBuilder(
+                "/usr/bin/ganesha.nfsd",
+                "-F",
+                "-f",
+                config.toString(),
+                "-L",
+                log().toString(),
+                "-p",
+                dir.resolve("ganesha.pid").toString())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("ganesha.out").toFile())
+            .start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
-        throw new IOException("ganesha.nfsd exited with " + process.exitValue() + "; its log: " + tail());
+        throw new IOException(
+            "ganesha.nfsd exited with " + process.exitValue() + "; its log: " + tail());
       }
       try (Socket s = new Socket()) {
         s.connect(new InetSocketAddress("127.0.0.1", port), 200);
@@ -84,7 +103,8 @@ public final class Ganesha implements AutoCloseable {
         sleep(100);
       }
     }
-    throw new IOException("ganesha.nfsd did not listen on port " + port + " within 20 s; its log: " + tail());
+    throw new IOException(
+        "ganesha.nfsd did not listen on port " + port + " within 20 s; its log: " + tail());
   }
 
   private String tail() {
@@ -99,7 +119,10 @@ public final class Ganesha implements AutoCloseable {
     }
   }
 
-  /** Kills the server (SIGKILL: no goodbye to clients) and starts it again on the same port and export. */
+  /**
+   * Kills the server (SIGKILL: no goodbye to clients) and starts it again on the same port and
+   * export.
+   */
   public void restart() throws IOException {
     stop();
     startProcess();
