@@ -49,7 +49,7 @@ need lsyncd lsyncd
 need rsync rsync
 need python3 python3
 need stress-ng stress-ng
-workload="$repo/foxing-bpf/src/test/resources/io/foxing/bpf/testing/workload.py"
+workload="$repo/foxing-testkit/src/main/resources/io/foxing/testkit/workload.py"
 [ -f "$workload" ] || die "missing $workload"
 
 rm -rf "$workdir"; mkdir -p "$workdir"

@@ -3,7 +3,7 @@
  * io.foxing.api.events.EventSource}s.
  */
 module io.foxing.bpf {
-  requires static org.jspecify;
+  requires static transitive org.jspecify; // the API's @Nullable: compile time only
   requires transitive io.foxing.api;
   requires io.foxing.posix;
   requires com.sun.jna;

@@ -4,7 +4,7 @@
  * io.foxing.copy.internal} package.
  */
 module io.foxing.copy {
-  requires static org.jspecify;
+  requires static transitive org.jspecify; // the API's @Nullable: compile time only
   requires transitive io.foxing.api;
   requires io.foxing.merkle;
   requires io.foxing.posix;

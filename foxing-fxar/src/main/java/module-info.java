@@ -3,7 +3,7 @@
  * io.foxing.fxar.FxarStreamReader}, and whole trees through {@link io.foxing.fxar.Snapshots}.
  */
 module io.foxing.fxar {
-  requires static org.jspecify;
+  requires static transitive org.jspecify; // the API's @Nullable: compile time only
   requires transitive io.foxing.api;
   requires io.foxing.merkle;
   requires io.foxing.posix;

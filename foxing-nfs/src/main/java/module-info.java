@@ -3,7 +3,7 @@
  * target that lets {@code fxcp} write to an NFS export without a kernel mount.
  */
 module io.foxing.nfs {
-  requires static org.jspecify;
+  requires static transitive org.jspecify; // the API's @Nullable: compile time only
   requires transitive io.foxing.api;
   requires org.slf4j;
 

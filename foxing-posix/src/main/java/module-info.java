@@ -6,7 +6,7 @@
  */
 module io.foxing.posix {
   requires transitive io.foxing.api;
-  requires transitive com.sun.jna;
+  requires com.sun.jna;
 
   exports io.foxing.posix to
       io.foxing.copy,

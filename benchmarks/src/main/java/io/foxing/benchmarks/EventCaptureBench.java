@@ -23,6 +23,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * and how much capture slows the creating process. Run by {@code benchmarks/e2e-events.sh}, which
  * also runs the peers; prints one CSV line per measurement: source,metric,value,unit,note.
  */
+// "try": each stream is closed inside its try-with-resources to end the consumer thread before the
+// join
+@SuppressWarnings("try")
 public final class EventCaptureBench {
   private final Path generator;
   private final Path base;

@@ -317,6 +317,7 @@ class DaemonObservabilityTest {
   }
 
   @Test
+  @SuppressWarnings("try") // the sockets are held open to be listening, not used in the block
   void aSecondDaemonOnTheSameControlSocketIsRefused() throws Exception {
     Path src = Files.createDirectories(tmp.resolve("src")).toRealPath();
     Path control = tmp.resolve("control.sock");

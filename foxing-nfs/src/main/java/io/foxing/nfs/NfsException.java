@@ -1,6 +1,7 @@
 package io.foxing.nfs;
 
 import java.io.IOException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The server answered an operation with an error status. The message names the operation, the path
@@ -14,23 +15,30 @@ public class NfsException extends IOException {
   private final String path;
 
   public NfsException(int code, String operation, String path) {
-    super(path + ": " + operation + " failed: " + name(code));
+    super(path + ": " + operation + " failed: " + name(code), fullDisk(code, operation, path));
     this.status = NfsStatus.of(code);
     this.code = code;
     this.operation = operation;
     this.path = path;
-    if (status == NfsStatus.NOSPC || status == NfsStatus.DQUOT) {
-      // the server is full (or the quota is): callers that stall on a full disk recognise it as
-      // they do ENOSPC and EDQUOT from a local one
-      boolean quota = status == NfsStatus.DQUOT;
-      initCause(
-          new io.foxing.api.ErrnoException.NoSpace(
-              operation,
-              path,
-              quota ? 122 : 28,
-              quota ? "EDQUOT" : "ENOSPC",
-              quota ? "quota exceeded on the NFS server" : "no space left on the NFS server"));
+  }
+
+  /**
+   * The server is full (or the quota is): the cause callers that stall on a full disk recognise, as
+   * they do ENOSPC and EDQUOT from a local one; null for any other status.
+   */
+  private static io.foxing.api.@Nullable ErrnoException fullDisk(
+      int code, String operation, String path) {
+    NfsStatus status = NfsStatus.of(code);
+    if (status != NfsStatus.NOSPC && status != NfsStatus.DQUOT) {
+      return null;
     }
+    boolean quota = status == NfsStatus.DQUOT;
+    return new io.foxing.api.ErrnoException.NoSpace(
+        operation,
+        path,
+        quota ? 122 : 28,
+        quota ? "EDQUOT" : "ENOSPC",
+        quota ? "quota exceeded on the NFS server" : "no space left on the NFS server");
   }
 
   private static String name(int code) {

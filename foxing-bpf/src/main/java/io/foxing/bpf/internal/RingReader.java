@@ -228,7 +228,7 @@ interface RingReader extends AutoCloseable {
       this.sink = sink;
       int n = LibBpf.ring_buffer__poll(ring, timeoutMs);
       if (n < 0 && n != -Posix.EINTR) {
-        throw Posix.error("ring_buffer__poll", "BPF ring buffer", (int) -n);
+        throw Posix.error("ring_buffer__poll", "BPF ring buffer", -n);
       }
       return Math.max(n, 0);
     }

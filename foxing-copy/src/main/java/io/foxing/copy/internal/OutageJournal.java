@@ -51,6 +51,8 @@ public final class OutageJournal {
 
   /** A journal file that is not one, or is of another version: the message says what to do. */
   public static final class JournalException extends IOException {
+    private static final long serialVersionUID = 1L;
+
     public JournalException(String message) {
       super(message);
     }

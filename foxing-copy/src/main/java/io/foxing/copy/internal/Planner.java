@@ -167,8 +167,6 @@ final class Planner {
     return a.sameMtime(b, windowNanos);
   }
 
-  /** Equal modification times, within {@code windowNanos} (0: to the nanosecond). */
-
   /**
    * Whether a changed file may be updated in place by changed chunks: a big enough regular file on
    * the target that no other name shares (a {@code cp -al} snapshot must keep its version), unless

@@ -397,6 +397,8 @@ public final class Mirror implements AutoCloseable {
    * nothing more may be applied.
    */
   static final class SourceChangedException extends IOException {
+    private static final long serialVersionUID = 1L;
+
     SourceChangedException(String message, Throwable cause) {
       super(message, cause);
     }
