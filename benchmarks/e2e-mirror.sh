@@ -16,9 +16,14 @@
 # and, first, hydration of --hydrate files (4 KiB each) by `foxingd sync` against `rsync -a`, page cache
 # dropped before each, checked by `rsync -aniHAX --delete`.
 # Source and target are directories under --workdir (one filesystem); each tool gets fresh ones.
+# --src-fs and --dst-fs put them on fresh filesystems instead: xfs (a 2 GiB loop image) or tmpfs;
+# --dst-fs nfs makes foxingd's target nfs://127.0.0.1:PORT/export on an nfs-ganesha export of a
+# local directory (polled there); lsyncd has no row then: it needs a kernel NFS mount, which a
+# kernel without an NFS client cannot give it. --latency-only measures the latency table alone.
 #
-# Needs root (bpf events), lsyncd, rsync, python3, stress-ng.
+# Needs root (bpf events), lsyncd, rsync, python3, stress-ng (and xfsprogs, nfs-ganesha-vfs for those).
 #   sudo benchmarks/e2e-mirror.sh [--samples N] [--workdir DIR] [--converge S] [--source bpf|fanotify|inotify] [--hydrate N]
+#                                 [--src-fs dir|xfs|tmpfs] [--dst-fs dir|xfs|tmpfs|nfs] [--latency-only]
 set -eEuo pipefail
 trap 'echo "e2e-mirror: failed (status $?) at line $LINENO: $BASH_COMMAND" >&2' ERR
 here="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)"
@@ -33,6 +38,9 @@ workdir=/var/tmp/foxing-mirror-bench
 converge=30
 source=""
 hydrate=100000
+src_fs=dir
+dst_fs=dir
+latency_only=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --samples) samples="$2"; shift 2 ;;
@@ -40,7 +48,10 @@ while [ $# -gt 0 ]; do
     --converge) converge="$2"; shift 2 ;;
     --source) source="$2"; shift 2 ;;
     --hydrate) hydrate="$2"; shift 2 ;;
-    -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --src-fs) src_fs="$2"; shift 2 ;;
+    --dst-fs) dst_fs="$2"; shift 2 ;;
+    --latency-only) latency_only=1; hydrate=0; shift ;;
+    -h|--help) sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option $1 (see --help)" ;;
   esac
 done
@@ -52,11 +63,51 @@ need stress-ng stress-ng
 workload="$repo/foxing-testkit/src/main/resources/io/foxing/testkit/workload.py"
 [ -f "$workload" ] || die "missing $workload"
 
+case "$src_fs" in dir|xfs|tmpfs) ;; *) die "--src-fs: dir, xfs or tmpfs, not $src_fs" ;; esac
+case "$dst_fs" in dir|xfs|tmpfs|nfs) ;; *) die "--dst-fs: dir, xfs, tmpfs or nfs, not $dst_fs" ;; esac
+[ "$src_fs$dst_fs" = dirdir ] || [ "$latency_only" = 1 ] || die "--src-fs and --dst-fs go with --latency-only"
+
 rm -rf "$workdir"; mkdir -p "$workdir"
 daemon=""
 stress=""
-cleanup() { for p in $daemon $stress; do kill "$p" 2>/dev/null || true; done; rm -rf "$workdir"; }
+mounts=""
+ganesha=""
+cleanup() {
+  for p in $daemon $stress; do kill "$p" 2>/dev/null || true; done
+  [ -z "$ganesha" ] || kill -9 "$ganesha" 2>/dev/null || true
+  for m in $mounts; do umount -l "$m" 2>/dev/null || true; done
+  rm -rf "$workdir"
+}
 trap cleanup EXIT
+
+filesystem() {  # KIND DIR: a fresh filesystem of KIND at DIR (dir: a plain directory of --workdir's)
+  mkdir -p "$2"
+  case "$1" in
+    xfs) need mkfs.xfs xfsprogs; truncate -s 2G "$2.img"; mkfs.xfs -q "$2.img"; mount -o loop "$2.img" "$2"; mounts="$2 $mounts" ;;
+    tmpfs) mount -t tmpfs -o size=2g tmpfs "$2"; mounts="$2 $mounts" ;;
+  esac
+}
+filesystem "$src_fs" "$workdir/src-fs"
+filesystem "$( [ "$dst_fs" = nfs ] && echo dir || echo "$dst_fs")" "$workdir/dst-fs"
+nfs_url=""
+if [ "$dst_fs" = nfs ]; then
+  need ganesha.nfsd nfs-ganesha
+  port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+  mkdir -p "$workdir/recovery"
+  cat >"$workdir/ganesha.conf" <<EOF
+NFS_CORE_PARAM { Protocols = 4; NFS_Port = $port; Bind_addr = 127.0.0.1; Enable_NLM = false; Enable_RQUOTA = false; }
+NFSV4 { Minor_Versions = 0, 1, 2; Grace_Period = 2; Lease_Lifetime = 10; RecoveryBackend = fs;
+        RecoveryRoot = $workdir/recovery; Only_Numeric_Owners = true; }
+EXPORT { Export_Id = 1; Path = $workdir/dst-fs; Pseudo = /export; Access_Type = RW; Squash = No_Root_Squash;
+         SecType = sys; Protocols = 4; Transports = TCP; FSAL { Name = VFS; } }
+EOF
+  ganesha.nfsd -F -f "$workdir/ganesha.conf" -L "$workdir/ganesha.log" -p "$workdir/ganesha.pid" &
+  ganesha=$!
+  for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
+  (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || die "ganesha did not start; see $workdir/ganesha.log"
+  nfs_url="nfs://127.0.0.1:$port/export"
+  sleep 3 # past the grace period
+fi
 
 cat >"$workdir/measure.py" <<'PY'
 import os, sys, time
@@ -155,11 +206,13 @@ converged_after() {  # SRC DST -> ms until rsync finds nothing, or "never"
 }
 
 run_tool() {  # NAME -> lines "kind p50 p99 n missed" and "storm ms"
-  local tool="$1" src="$workdir/$1/src" dst="$workdir/$1/dst"
+  local tool="$1" src="$workdir/src-fs/$1" dst="$workdir/dst-fs/$1"
+  local target="$dst"
   mkdir -p "$src" "$dst"
+  [ -z "$nfs_url" ] || target="$nfs_url/$tool"
   if [ "$tool" = foxingd ]; then
     "$repo/foxingd" sync --watch ${source:+--source "$source"} --journal-dir "$workdir/journal" --metrics 127.0.0.1:0 \
-      "$src" "$dst" 2>"$workdir/$tool.err" &
+      "$src" "$target" 2>"$workdir/$tool.err" &
     daemon=$!
     for _ in $(seq 600); do grep -qx ready "$workdir/$tool.err" && break; sleep 0.1; done
     grep -qx ready "$workdir/$tool.err" || die "foxingd did not get ready: $(cat "$workdir/$tool.err")"
@@ -177,6 +230,10 @@ LUA
   for kind in create-4k create-64k rename batch-10; do
     echo "$kind $(python3 "$workdir/measure.py" "$src" "$dst" "$kind" "$samples")"
   done
+  if [ "$latency_only" = 1 ]; then
+    kill "$daemon"; wait "$daemon" 2>/dev/null || true; daemon=""
+    return
+  fi
   echo "creates $(python3 "$workdir/creates.py" "$src/creates" 5000)"
   mkdir -p "$src/storm"
   local scraper="" url
@@ -228,8 +285,26 @@ PY
   rm -rf "$workdir/h-src" "$workdir/h-dst1" "$workdir/h-dst2"
 fi
 log "foxingd"; ours="$(run_tool foxingd)"
-log "lsyncd $(lsyncd -version 2>&1 | head -1)"; theirs="$(run_tool lsyncd)"
+theirs=""
+[ "$dst_fs" = nfs ] || { log "lsyncd $(lsyncd -version 2>&1 | head -1)"; theirs="$(run_tool lsyncd)"; }
 field() { echo "$1" | awk -v k="$2" -v f="$3" '$1 == k { print $f }'; }
+cell() { [ -n "$1" ] && echo "$(field "$1" "$2" "$3") ms" || echo "n/a"; }
+fsname() { [ "$1" = dir ] && df --output=fstype "$workdir" | tail -1 || echo "$1"; }
+
+if [ "$latency_only" = 1 ]; then
+  cat <<MD
+### Mirror latency, $(fsname "$src_fs") -> $(fsname "$dst_fs"): foxingd sync --watch vs lsyncd (-direct, delay = 0)
+
+$(nproc) cores, $(uname -r), $(date -u +%F), $samples samples per kind, events from ${source:-the best source}.${nfs_url:+ foxingd writes to nfs:// (nfs-ganesha on loopback) and the export directory is polled; lsyncd cannot write there without a kernel NFS client.}
+
+| change | foxingd p50 | foxingd p99 | lsyncd p50 | lsyncd p99 | missed (ours / theirs) |
+|---|---:|---:|---:|---:|---|
+$(for k in create-4k create-64k rename batch-10; do
+  echo "| $k | $(cell "$ours" "$k" 2) | $(cell "$ours" "$k" 3) | $(cell "$theirs" "$k" 2) | $(cell "$theirs" "$k" 3) | $(field "$ours" "$k" 5) / $(field "$theirs" "$k" 5) |"
+done)
+MD
+  exit 0
+fi
 
 cat <<MD
 ### Mirror: foxingd sync --watch vs lsyncd (-direct, delay = 0)
