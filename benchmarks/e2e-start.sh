@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Start-up benchmark: what the JVM's start costs fxcp where the work itself is tiny, in one run:
+# `fxcp --version` and `fxcp -a` of one 4 KiB file beside `cp -a`, and `fxcp sum` of 1 GiB (warm
+# cache) beside `b3sum --num-threads 1`, each under JDK 17 with the launcher's class-data-sharing
+# archive, JDK 25 with that archive (FOXING_NO_AOT=1), and JDK 25 with its ahead-of-time cache.
+# The launcher makes each archive on first use; a warm-up run here makes them before timing.
+#
+# Needs hyperfine and b3sum; JDK 25 at --jdk25 (default: /usr/lib/jvm/temurin-25-jdk-amd64).
+#   benchmarks/e2e-start.sh [--runs N] [--jdk25 DIR] [--no-sum]
+set -eEuo pipefail
+trap 'echo "e2e-start: failed (status $?) at line $LINENO: $BASH_COMMAND" >&2' ERR
+here="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)"
+repo="$(dirname "$here")"
+# shellcheck source=benchmarks/lib.sh
+. "$here/lib.sh"
+die() { echo "e2e-start: $*" >&2; exit 2; }
+
+runs=20
+jdk25=/usr/lib/jvm/temurin-25-jdk-amd64
+with_sum=1
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --runs) runs="$2"; shift 2 ;;
+    --jdk25) jdk25="$2"; shift 2 ;;
+    --no-sum) with_sum=0; shift ;;
+    -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) die "unknown option $1 (see --help)" ;;
+  esac
+done
+need hyperfine hyperfine
+need b3sum b3sum
+[ -x "$jdk25/bin/java" ] || die "no JDK 25 at $jdk25 (--jdk25 DIR)"
+jdk17="$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")"
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+head -c 4096 /dev/urandom >"$work/one"
+fx="$repo/fxcp"
+# the three ways to start, as env prefixes for hyperfine's shell-less runs
+declare -A how=(
+  ["JDK 17, CDS"]="env JAVA_HOME=$jdk17"
+  ["JDK 25, CDS"]="env JAVA_HOME=$jdk25 FOXING_NO_AOT=1"
+  ["JDK 25, AOT cache"]="env JAVA_HOME=$jdk25"
+)
+order=("JDK 17, CDS" "JDK 25, CDS" "JDK 25, AOT cache")
+for k in "${order[@]}"; do ${how[$k]} "$fx" --version >/dev/null; done # builds, then makes each archive
+
+row() {  # LABEL COMMAND... -> "label|mean ms|sd ms"
+  local label="$1"; shift
+  hyperfine -N -w 3 -r "$runs" --prepare "rm -rf $work/copy" --export-json "$work/h.json" "$*" >/dev/null 2>&1
+  python3 - "$work/h.json" "$label" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))["results"][0]
+print("| %s | %.1f ms | %.1f ms | %.1f - %.1f ms |" % (sys.argv[2], r["mean"] * 1e3, r["stddev"] * 1e3, r["min"] * 1e3, r["max"] * 1e3))
+PY
+}
+
+echo "### Start-up: fxcp under JDK 17 and 25 beside cp and b3sum"
+echo
+echo "$(nproc) cores, $(uname -r), $(date -u +%FT%H:%MZ), hyperfine $runs runs after 3 warm-ups; $("$jdk17/bin/java" -version 2>&1 | head -1); $("$jdk25/bin/java" -version 2>&1 | head -1)."
+echo
+echo "| command | mean | sd | range |"
+echo "|---|---:|---:|---:|"
+row "cp -a (one 4 KiB file)" cp -a "$work/one" "$work/copy"
+for k in "${order[@]}"; do
+  row "fxcp --version, $k" ${how[$k]} "$fx" --version
+  row "fxcp -a (one 4 KiB file), $k" ${how[$k]} "$fx" -a "$work/one" "$work/copy"
+done
+if [ "$with_sum" = 1 ]; then
+  head -c $((1024 * 1024 * 1024)) /dev/urandom >"$work/big"
+  cat "$work/big" >/dev/null # warm cache
+  [ "$("$fx" sum "$work/big" | cut -d' ' -f1)" = "$(b3sum "$work/big" | cut -d' ' -f1)" ] || die "fxcp sum disagrees with b3sum"
+  runs=5
+  row "b3sum --num-threads 1 (1 GiB, warm)" b3sum --num-threads 1 "$work/big"
+  for k in "${order[@]}"; do
+    row "fxcp sum (1 GiB, warm), $k" ${how[$k]} "$fx" sum "$work/big"
+  done
+fi
