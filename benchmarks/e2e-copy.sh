@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # End-to-end copy benchmark: fxcp -a vs cp -a vs rsync -a on real filesystems, in one run.
 #
 # Why end-to-end: JMH measures the copy engine in a warm JVM; users run `fxcp` as a command, so

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # End-to-end event-capture benchmark: foxing-bpf's sources (bpf with the mapped ring reader, bpf
 # with libbpf's callback reader, fanotify, inotify) and the peers inotifywait and fatrace, under
 # the same load in the same run: make-files (C, benchmarks/src/main/c) creating files on a tmpfs.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # End-to-end governor benchmark: a copy that yields to the machine (fxcp --throttle) against the same
 # copy without it and against cp -a and rsync -a, while stress-ng keeps the CPUs busy for the first
 # --stress seconds of each run, then stops.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # End-to-end mirror benchmark: foxingd sync --watch against lsyncd (-direct, delay = 0), in one run.
 #
 # What is measured: the latency from a change at the source to its completion at the target, as a

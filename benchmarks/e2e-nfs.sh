@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # End-to-end NFS benchmark: fxcp -a to nfs:// (foxing-nfs, a user-space NFSv4.2 client) against a
 # real nfs-ganesha server on loopback, beside the same data written straight into the export
 # directory (the local upper bound) and libnfs's nfs-cp (a peer client, NFSv4.0) for the small

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # End-to-end snapshot-archive benchmark: `fxcp snap` beside borg, restic and `tar | zstd`, in one run.
 #
 # Why end to end: an archive tool is judged by what a user waits for and what lands on disk, for

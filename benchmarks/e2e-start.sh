@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Start-up benchmark: what the JVM's start costs fxcp where the work itself is tiny, in one run:
 # `fxcp --version` and `fxcp -a` of one 4 KiB file beside `cp -a`, and `fxcp sum` of 1 GiB (warm
 # cache) beside `b3sum --num-threads 1`, each under JDK 17 with the launcher's class-data-sharing

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # fxcp sum beside b3sum on one file (default: 1 GiB of random bytes), page cache warm, JVM start
 # included: the vector and the scalar path, one thread and all cores, and b3sum with one thread
 # and all cores, same file, same run (hyperfine, interleaved warm-up). Checks all print the same hash.

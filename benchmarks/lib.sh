@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # shellcheck shell=bash
 # Helpers shared by the end-to-end benchmark scripts (sourced; each script defines die and log).
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Draws the e2e-copy.sh CSV as an SVG bar chart (no plotting library needed).
 
 Usage: plot-e2e.py RESULTS.csv OUT.svg

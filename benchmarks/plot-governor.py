@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Draws e2e-governor.sh's CSV as an SVG line chart (no plotting library needed).
 
 Usage: plot-governor.py RESULTS.csv OUT.svg

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Draws e2e-mirror.sh's Markdown table as an SVG bar chart (no plotting library needed).
 
 Usage: plot-mirror.py RESULTS.md OUT.svg

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Delta resync: fxcp (signatures on the target) against rsync --no-whole-file --inplace, same data,
 # same run. 10 x 100 MiB files copied once with signatures; then the sources are edited and both
 # tools bring their own copy up to date. Two edit patterns:

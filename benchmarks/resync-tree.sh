@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Resync of a tree where little or nothing changed: the walk and the per-entry checks, not data.
 # 50,000 small files (each with a user xattr, as -X has to compare) in 500 directories on XFS.
 # Tools, each on its own copy made before timing:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * make-files DIR COUNT [RATE LOG]: the load for benchmarks/e2e-events.sh. Creates DIR/f0000000...
  * with open(O_CREAT|O_WRONLY) + close, as fast as it can, or RATE files per second. With LOG, writes

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * Foxing's value types ({@link io.foxing.api.CopyOptions}, {@link io.foxing.api.CopyReport}, {@link
  * io.foxing.api.FilterRules}), {@link io.foxing.api.Copiers} to open a copier for any target, the

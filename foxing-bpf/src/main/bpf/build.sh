@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Compiles the BPF program into the jar's resources when clang is present. Without clang the
 # module still builds; the BPF source then reports that its program was not packaged and the
 # fanotify or inotify source is used instead. CI installs clang and checks the object is there.

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /*
  * Foxing's file-event capture: syscall tracepoints only (kprobes, fentry and BPF-LSM are not
  * available on the kernels we target). Each traced call saves its arguments at entry, keyed by

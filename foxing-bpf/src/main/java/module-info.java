@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * File-event capture: eBPF through libbpf, fanotify and inotify, as {@link
  * io.foxing.api.events.EventSource}s.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * The {@code fxcp} and {@code foxingd} command lines. Not an API: embed {@code io.foxing.copy}
  * instead.

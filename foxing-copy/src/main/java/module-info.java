@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * The local copy engine: {@link io.foxing.copy.SmartCopier}. Copy tiers are found through {@link
  * io.foxing.api.spi.CopyTier} providers; the built-in ones live in the unexported {@code

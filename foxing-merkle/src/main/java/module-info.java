@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /** BLAKE3 hashing: {@link io.foxing.merkle.Blake3}. */
 module io.foxing.merkle {
   requires static transitive org.jspecify; // the API's @Nullable: compile time only

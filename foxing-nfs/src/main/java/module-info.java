@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * A user-space NFSv4.1/4.2 client ({@link io.foxing.nfs.NfsClient}) and the {@code nfs://} copy
  * target that lets {@code fxcp} write to an NFS export without a kernel mount.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * The one native layer of the house: the raw libc binding ({@link io.foxing.posix.LibC}), the
  * facade that turns errno into typed exceptions ({@link io.foxing.posix.Posix}), names as bytes,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * Foxing's copy API: {@link io.foxing.api.Copiers} opens a {@link io.foxing.api.Copier} for a
  * target, configured by {@link io.foxing.api.CopyOptions}, heard by a {@link

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.foxing.bpf;
 
 import io.foxing.api.events.EventOptions;

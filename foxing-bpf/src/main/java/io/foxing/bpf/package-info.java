@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * File-event sources for {@link io.foxing.api.events.EventSources}: {@link
  * io.foxing.bpf.BpfEventSource} (eBPF on system-call tracepoints), {@link

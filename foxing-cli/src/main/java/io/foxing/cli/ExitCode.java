@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.foxing.cli;
 
 /** fxcp's exit codes, documented in {@code fxcp --help} and the site. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.foxing.cli;
 
 import io.foxing.merkle.Blake3;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /** The local copy engine: {@link io.foxing.copy.SmartCopier}. */
 @NullMarked
 package io.foxing.copy;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.foxing.nfs;
 
 /** One entry of {@link NfsClient#list}: a name in the directory and its attributes. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.foxing.posix;
 
 import io.foxing.api.ErrnoException;

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Builds a tree that exercises everything `fxcp -a` must keep, with standard tools only, so the
 # tests do not trust our own code to make their input. Usage: adversarial-tree.sh DIR
 # Needs root for owners, devices and trusted.* xattrs.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """A seeded, scripted file-system workload for the event-source tests: workload.py ROOT SEED OPS.
 
 Runs OPS random operations (creates, appends, in-place writes, truncates, rename chains, deletes,

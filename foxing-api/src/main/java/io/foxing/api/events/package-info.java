@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * The file-event API: {@link io.foxing.api.events.EventSources} picks an {@link
  * io.foxing.api.events.EventSource}, whose {@link io.foxing.api.events.EventStream} yields {@link

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * The service-provider interfaces through which the copy engine, copy tiers and targets plug in.
  */

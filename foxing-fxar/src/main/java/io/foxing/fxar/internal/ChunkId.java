@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.foxing.fxar.internal;
 
 /** A 32-byte chunk id as four big-endian longs: cheap equality, and unsigned order = byte order. */

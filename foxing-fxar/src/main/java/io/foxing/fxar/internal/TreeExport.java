@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.foxing.fxar.internal;
 
 import io.foxing.api.ErrnoException;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.foxing.nfs.internal;
 
 /** Numbers from the protocol definitions: RFC 8881 (NFSv4.1), RFC 7862 (4.2), RFC 5531 (RPC). */
