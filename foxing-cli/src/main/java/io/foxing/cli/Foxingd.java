@@ -45,6 +45,7 @@ public final class Foxingd {
   private Foxingd() {}
 
   public static void main(String[] args) {
+    Logging.configure(args);
     System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
   }
 

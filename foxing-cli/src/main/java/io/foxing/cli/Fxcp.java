@@ -411,6 +411,7 @@ public final class Fxcp implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
+    Logging.configure(args);
     System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
   }
 

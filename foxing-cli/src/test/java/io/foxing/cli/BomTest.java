@@ -25,7 +25,8 @@ class BomTest {
 
   @Test
   void theBomListsEveryPublishedModule() throws Exception {
-    Set<String> modules = all(Pattern.compile("<module>([^<]+)</module>"), Files.readString(REPO.resolve("pom.xml")));
+    Set<String> modules =
+        all(Pattern.compile("<module>([^<]+)</module>"), Files.readString(REPO.resolve("pom.xml")));
     // never published: the BOM itself, the test fixtures, the benchmarks
     modules.removeAll(Set.of("foxing-bom", "foxing-testkit", "benchmarks"));
     Set<String> inBom =
