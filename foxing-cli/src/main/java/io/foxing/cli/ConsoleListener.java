@@ -3,6 +3,7 @@ package io.foxing.cli;
 
 import io.foxing.api.Change;
 import io.foxing.api.CopyListener;
+import io.foxing.posix.Posix;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,7 +31,7 @@ final class ConsoleListener extends CopyListener implements AutoCloseable {
   private final Thread ticker;
   private final long started = System.nanoTime();
   private volatile boolean closed;
-  private final boolean terminal = System.console() != null;
+  private final boolean terminal = Posix.isTerminal(2); // progress is drawn on stderr
 
   ConsoleListener(
       PrintWriter out,

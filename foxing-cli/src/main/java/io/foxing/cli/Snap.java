@@ -11,6 +11,7 @@ import io.foxing.fxar.FxarException;
 import io.foxing.fxar.FxarFile;
 import io.foxing.fxar.FxarOptions;
 import io.foxing.fxar.Snapshots;
+import io.foxing.posix.Posix;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -113,7 +114,7 @@ public final class Snap implements Callable<Integer> {
       this.err = err;
       long start = System.nanoTime();
       this.ticker =
-          System.console() == null
+          !Posix.isTerminal(2) // the ticker draws on stderr
               ? null
               : new Thread(
                   () -> {
@@ -253,7 +254,7 @@ public final class Snap implements Callable<Integer> {
       List<String> problems = new ArrayList<>();
       ArchiveStats stats;
       if (output.equals("-")) {
-        if (System.console() != null) {
+        if (Posix.isTerminal(1)) {
           snap.err.println(
               "fxcp snap: refusing to write an archive to a terminal; use -o FILE or a pipe");
           return ExitCode.NOTHING_DONE;
@@ -402,17 +403,17 @@ public final class Snap implements Callable<Integer> {
               .put("created", Instant.ofEpochSecond(0, a.createdNanos()).toString());
           o.put("entries", s.entries())
               .put("files", s.files())
-              .put("contentBytes", s.contentBytes());
-          o.put("chunkRefs", s.chunkRefs())
-              .put("distinctChunks", s.distinctChunks())
-              .put("distinctBytes", s.distinctBytes());
-          o.put("storedBytes", s.storedBytes())
-              .put("indexBytes", s.indexBytes())
-              .put("archiveBytes", s.archiveBytes());
-          o.put("dedupRatio", s.dedupRatio())
-              .put("compressionRatio", s.compressionRatio())
-              .put("indexPercentOfPayload", indexShare);
-          ObjectNode codecs = o.putObject("chunksByCodec");
+              .put("content_bytes", s.contentBytes());
+          o.put("chunk_refs", s.chunkRefs())
+              .put("distinct_chunks", s.distinctChunks())
+              .put("distinct_bytes", s.distinctBytes());
+          o.put("stored_bytes", s.storedBytes())
+              .put("index_bytes", s.indexBytes())
+              .put("archive_bytes", s.archiveBytes());
+          o.put("dedup_ratio", s.dedupRatio())
+              .put("compression_ratio", s.compressionRatio())
+              .put("index_percent_of_payload", indexShare);
+          ObjectNode codecs = o.putObject("chunks_by_codec");
           s.chunksByCodec().forEach((k, v) -> codecs.put(k.label(), v));
           if (list) {
             ArrayNode arr = o.putArray("entries");
@@ -424,7 +425,7 @@ public final class Snap implements Callable<Integer> {
                   .put("uid", e.uid())
                   .put("gid", e.gid())
                   .put("size", e.size())
-                  .put("mtimeNanos", e.mtimeNanos());
+                  .put("mtime_nanos", e.mtimeNanos());
             }
           }
           snap.out.println(m.writeValueAsString(o));

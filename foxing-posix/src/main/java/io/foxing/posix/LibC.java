@@ -158,6 +158,8 @@ public final class LibC {
 
   public static native int geteuid();
 
+  public static native int isatty(int fd);
+
   public static native String strerror(int errnum);
 
   // ---- the event sources' calls ----

@@ -775,4 +775,13 @@ public final class Posix {
     byte[] one = {1, 0, 0, 0, 0, 0, 0, 0};
     LibC.write(eventFd, one, 8);
   }
+
+  /**
+   * Whether descriptor {@code fd} (1 for standard output, 2 for standard error) is a terminal. Not
+   * {@code System.console()}, which asks about standard input and output together: progress drawn
+   * on stderr must stop when stderr alone is redirected.
+   */
+  public static boolean isTerminal(int fd) {
+    return LibC.isatty(fd) == 1;
+  }
 }

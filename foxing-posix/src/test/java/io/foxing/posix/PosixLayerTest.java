@@ -142,4 +142,20 @@ class PosixLayerTest {
     assertArrayEquals(
         "user.foxing.sig\0".getBytes(StandardCharsets.US_ASCII), Metadata.SIGNATURE_XATTR);
   }
+
+  @Test
+  void aTerminalIsToldFromAFileByItsDescriptor(@TempDir Path dir) throws Exception {
+    int pty =
+        Posix.openPath(
+            "/dev/ptmx", LibC.O_RDWR | LibC.O_NOCTTY, "/dev/ptmx"); // a terminal's master side
+    int file =
+        Posix.openPath(Files.writeString(dir.resolve("f"), "x").toString(), LibC.O_RDONLY, "f");
+    try {
+      assertTrue(Posix.isTerminal(pty));
+      assertFalse(Posix.isTerminal(file));
+    } finally {
+      Posix.close(pty);
+      Posix.close(file);
+    }
+  }
 }
