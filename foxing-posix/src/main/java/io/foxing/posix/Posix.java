@@ -782,6 +782,7 @@ public final class Posix {
    * on stderr must stop when stderr alone is redirected.
    */
   public static boolean isTerminal(int fd) {
-    return LibC.isatty(fd) == 1;
+    return NativeSupport.isAvailable()
+        && LibC.isatty(fd) == 1; // no libc: no progress drawn, one error later
   }
 }

@@ -19,11 +19,13 @@ public final class Privileges {
 
   private Privileges() {}
 
-  private static final boolean CAN_CHOWN = has(CAP_CHOWN);
+  private static final boolean CAN_CHOWN = LibC.geteuid() == 0 && has(CAP_CHOWN);
 
   /**
-   * Whether files may be given to other owners: root, or a service that runs with {@code CAP_CHOWN}
-   * (foxingd's systemd unit). Asked once: capabilities do not grow at run time.
+   * Whether files may be given to other owners: root that still holds {@code CAP_CHOWN} (a unit or
+   * container may drop it from root). Only root: the metadata writer counts on new files being
+   * root's, and on changing modes and times after a chown (CAP_FOWNER). Asked once: capabilities do
+   * not grow at run time.
    */
   public static boolean canChown() {
     return CAN_CHOWN;

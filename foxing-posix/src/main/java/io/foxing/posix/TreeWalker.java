@@ -65,11 +65,12 @@ public final class TreeWalker {
       throws IOException {
     Deque<Level> levels = new ArrayDeque<>();
     try {
-      Level root = Level.of(rootFd, -1, new byte[0], rootWhere, sorted, visitor);
-      if (root == null) {
+      try {
+        levels.push(Level.of(rootFd, -1, new byte[0], rootWhere, sorted));
+      } catch (ErrnoException e) {
+        visitor.failed(rootWhere, e);
         return;
       }
-      levels.push(root);
       while (!levels.isEmpty()) {
         Level level = levels.peek();
         if (level.next >= level.names.size()) {
@@ -92,21 +93,21 @@ public final class TreeWalker {
           int fd =
               Posix.openat(
                   level.fd, cname, LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_NOFOLLOW, 0, where);
-          boolean descend;
+          Level child = null;
           try {
-            descend = visitor.visit(new Entry(level.fd, name, path, where, st, fd, levels.size()));
-          } catch (IOException | RuntimeException e) {
-            Posix.close(fd);
-            throw e;
+            if (visitor.visit(new Entry(level.fd, name, path, where, st, fd, levels.size()))) {
+              child = Level.of(fd, fd, path, where, sorted);
+            }
+          } finally {
+            if (child == null) {
+              Posix.close(fd); // passed over, or its listing failed
+            }
           }
-          Level child = descend ? Level.of(fd, fd, path, where, sorted, visitor) : null;
-          if (child == null) {
-            Posix.close(fd);
-          } else {
+          if (child != null) {
             levels.push(child);
           }
         } catch (ErrnoException e) {
-          visitor.failed(where, e);
+          visitor.failed(where, e); // once; what it throws ends the walk
         }
       }
     } finally {
@@ -143,21 +144,13 @@ public final class TreeWalker {
       this.names = names;
     }
 
-    /**
-     * The listing of {@code fd}; null (and reported) if it cannot be read and the visitor goes on.
-     */
-    static Level of(int fd, int owned, byte[] prefix, String where, boolean sorted, Visitor visitor)
-        throws IOException {
-      List<byte[]> names;
-      try {
-        names =
-            Posix.readdir(fd, where).stream()
-                .map(Posix.Dirent::name)
-                .collect(java.util.stream.Collectors.toList());
-      } catch (ErrnoException e) {
-        visitor.failed(where, e);
-        return null;
-      }
+    /** The listing of {@code fd}. */
+    static Level of(int fd, int owned, byte[] prefix, String where, boolean sorted)
+        throws ErrnoException {
+      List<byte[]> names =
+          Posix.readdir(fd, where).stream()
+              .map(Posix.Dirent::name)
+              .collect(java.util.stream.Collectors.toList());
       if (sorted) {
         names.sort(Arrays::compareUnsigned);
       }

@@ -2,6 +2,7 @@
 package io.foxing.copy.internal;
 
 import io.foxing.posix.LibC;
+import io.foxing.posix.NativeSupport;
 import io.foxing.posix.Posix;
 import io.foxing.posix.Temporaries;
 import io.foxing.posix.TreeWalker;
@@ -18,6 +19,7 @@ public final class Cleanup {
 
   /** Removes every temporary under {@code target}; reports each removed path; returns how many. */
   public static long run(String target, Consumer<String> removed) throws IOException {
+    NativeSupport.ensureAvailable();
     int fd = Posix.openPath(target, LibC.O_RDONLY | LibC.O_DIRECTORY, target);
     long[] n = {0};
     try {

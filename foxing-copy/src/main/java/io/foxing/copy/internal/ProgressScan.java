@@ -3,6 +3,7 @@ package io.foxing.copy.internal;
 
 import io.foxing.api.CopyListener;
 import io.foxing.api.CopyOptions;
+import io.foxing.api.ErrnoException;
 import io.foxing.api.FilterRules;
 import io.foxing.api.spi.FileStat;
 import io.foxing.posix.LibC;
@@ -93,16 +94,25 @@ public final class ProgressScan implements Runnable {
           fd,
           raw,
           false,
-          e -> {
-            if (stopped) {
-              throw new CancellationException();
+          new TreeWalker.Visitor() {
+            @Override
+            public boolean visit(TreeWalker.Entry e) {
+              if (stopped) {
+                throw new CancellationException();
+              }
+              String childRaw =
+                  raw.isEmpty() ? Names.raw(e.path()) : raw + "/" + Names.raw(e.path());
+              if (filters.isExcluded(childRaw, e.stat().isDirectory())) {
+                return false;
+              }
+              count(e.stat());
+              return true;
             }
-            String childRaw = raw.isEmpty() ? Names.raw(e.path()) : raw + "/" + Names.raw(e.path());
-            if (filters.isExcluded(childRaw, e.stat().isDirectory())) {
-              return false;
+
+            @Override
+            public void failed(String where, ErrnoException e) {
+              // an estimate: what cannot be read (an excluded directory of mode 000) is left out
             }
-            count(e.stat());
-            return true;
           });
     } finally {
       Posix.close(fd);

@@ -412,10 +412,12 @@ public final class TreeImport implements AutoCloseable {
         if (Posix.fstat(f.fd, f.where).size() != f.entry.size()) {
           Posix.ftruncate(f.fd, f.entry.size(), f.where); // trailing zeros are not written
         }
-        applyOnFd(f.fd, f.entry, f.where);
         if (f.marked) {
-          Temporaries.unmark(f.fd, f.where); // the file is the user's from its name on
+          // first: once the archive's mode is applied (0444, say) a non-root user may no longer
+          // remove an xattr; the file is the user's from here on
+          Temporaries.unmark(f.fd, f.where);
         }
+        applyOnFd(f.fd, f.entry, f.where);
         if (f.temp == null) {
           Posix.linkFd(
               f.fd, f.parentFd, f.cname, f.where); // EEXIST if the name exists: never overwritten
