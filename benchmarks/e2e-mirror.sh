@@ -92,21 +92,9 @@ filesystem "$src_fs" "$workdir/src-fs"
 filesystem "$( [ "$dst_fs" = nfs ] && echo dir || echo "$dst_fs")" "$workdir/dst-fs"
 nfs_url=""
 if [ "$dst_fs" = nfs ]; then
-  need ganesha.nfsd nfs-ganesha
-  port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-  mkdir -p "$workdir/recovery"
-  cat >"$workdir/ganesha.conf" <<EOF
-NFS_CORE_PARAM { Protocols = 4; NFS_Port = $port; Bind_addr = 127.0.0.1; Enable_NLM = false; Enable_RQUOTA = false; }
-NFSV4 { Minor_Versions = 0, 1, 2; Grace_Period = 2; Lease_Lifetime = 10; RecoveryBackend = fs;
-        RecoveryRoot = $workdir/recovery; Only_Numeric_Owners = true; }
-EXPORT { Export_Id = 1; Path = $workdir/dst-fs; Pseudo = /export; Access_Type = RW; Squash = No_Root_Squash;
-         SecType = sys; Protocols = 4; Transports = TCP; FSAL { Name = VFS; } }
-EOF
-  ganesha.nfsd -F -f "$workdir/ganesha.conf" -L "$workdir/ganesha.log" -p "$workdir/ganesha.pid" &
-  ganesha=$!
-  for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
-  (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || die "ganesha did not start; see $workdir/ganesha.log"
-  nfs_url="nfs://127.0.0.1:$port/export"
+  start_ganesha "$workdir/dst-fs" "$workdir"
+  ganesha=$ganesha_pid
+  nfs_url="$ganesha_url"
   sleep 3 # past the grace period
 fi
 

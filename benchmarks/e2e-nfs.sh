@@ -55,12 +55,10 @@ while [ $# -gt 0 ]; do
   esac
 done
 [ "$(id -u)" = 0 ] || die "must run as root (ganesha's VFS backend needs it)"
-need ganesha.nfsd nfs-ganesha
-[ -f /usr/lib/x86_64-linux-gnu/ganesha/libfsalvfs.so ] || die "ganesha's VFS backend is missing: apt-get install nfs-ganesha-vfs"
 [ "$with_nfscp" = 0 ] || need nfs-cp libnfs-utils
 
 rm -rf "$workdir"
-mkdir -p "$workdir/data/small" "$workdir/data/large" "$workdir/export" "$workdir/recovery"
+mkdir -p "$workdir/data/small" "$workdir/data/large" "$workdir/export"
 server_pid=""
 cleanup() {
   [ -n "$server_pid" ] && kill -9 "$server_pid" 2>/dev/null || true
@@ -81,22 +79,10 @@ for i in range(n):
 EOF
 head -c "$((large_mib * 1024 * 1024))" /dev/urandom >"$workdir/data/large/large.bin"
 
-port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-cat >"$workdir/ganesha.conf" <<EOF
-NFS_CORE_PARAM { Protocols = 4; NFS_Port = $port; Bind_addr = 127.0.0.1; Enable_NLM = false; Enable_RQUOTA = false; }
-NFSV4 { Minor_Versions = 0, 1, 2; Grace_Period = 2; Lease_Lifetime = 10; RecoveryBackend = fs;
-        RecoveryRoot = $workdir/recovery; Only_Numeric_Owners = true; }
-EXPORT { Export_Id = 1; Path = $workdir/export; Pseudo = /export; Access_Type = RW; Squash = No_Root_Squash;
-         SecType = sys; Protocols = 4; Transports = TCP; FSAL { Name = VFS; } }
-EOF
-ganesha.nfsd -F -f "$workdir/ganesha.conf" -L "$workdir/ganesha.log" -p "$workdir/ganesha.pid" &
-server_pid=$!
-for _ in $(seq 100); do
-  (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
-  sleep 0.1
-done
-(exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || die "ganesha did not start; see $workdir/ganesha.log"
-url="nfs://127.0.0.1:$port/export"
+start_ganesha "$workdir/export" "$workdir"
+server_pid=$ganesha_pid
+url="$ganesha_url"
+port="$ganesha_port"
 log "nfs-ganesha $(dpkg-query -W -f='${Version}' nfs-ganesha 2>/dev/null || echo '(version unknown)') on port $port"
 
 "$repo/fxcp" --version >/dev/null  # builds on first use, and caches the JDK's files

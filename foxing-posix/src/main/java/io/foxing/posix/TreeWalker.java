@@ -28,15 +28,18 @@ public final class TreeWalker {
   private TreeWalker() {}
 
   /**
-   * One entry met by the walk. Descriptors in it belong to the walk: valid only during the call.
+   * One entry met by the walk: its name, and the same NUL-terminated ({@code cname}) for the calls
+   * on {@code dirfd}. Descriptors in it belong to the walk: valid only during the call.
    */
   public record Entry(
-      int dirfd, byte[] name, byte[] path, String where, FileStat stat, int fd, int depth) {
-    /** The name NUL-terminated, for the calls on {@link #dirfd}. */
-    public byte[] cname() {
-      return Posix.cstr(name);
-    }
-  }
+      int dirfd,
+      byte[] name,
+      byte[] cname,
+      byte[] path,
+      String where,
+      FileStat stat,
+      int fd,
+      int depth) {}
 
   /** What the walk does with each entry. */
   public interface Visitor {
@@ -87,7 +90,7 @@ public final class TreeWalker {
             continue;
           }
           if (!st.isDirectory()) {
-            visitor.visit(new Entry(level.fd, name, path, where, st, -1, levels.size()));
+            visitor.visit(new Entry(level.fd, name, cname, path, where, st, -1, levels.size()));
             continue;
           }
           int fd =
@@ -95,7 +98,8 @@ public final class TreeWalker {
                   level.fd, cname, LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_NOFOLLOW, 0, where);
           Level child = null;
           try {
-            if (visitor.visit(new Entry(level.fd, name, path, where, st, fd, levels.size()))) {
+            if (visitor.visit(
+                new Entry(level.fd, name, cname, path, where, st, fd, levels.size()))) {
               child = Level.of(fd, fd, path, where, sorted);
             }
           } finally {

@@ -86,7 +86,7 @@ class PosixLayerTest {
   }
 
   @Test
-  void onlyRootThatKeptCapChownGivesFilesAway() throws Exception {
+  void onlyRootThatKeptCapChownGivesFilesAway(@TempDir Path dir) throws Exception {
     long capEff = 0;
     for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
       if (line.startsWith("CapEff:")) {
@@ -97,6 +97,21 @@ class PosixLayerTest {
         LibC.geteuid() == 0 && (capEff & 1) != 0,
         Privileges.canChown(),
         "root, and CAP_CHOWN (bit 0 of CapEff)");
+    // and the kernel agrees: giving a file to another owner works exactly when we say it may
+    Path f = Files.writeString(dir.resolve("f"), "x");
+    int fd = Posix.openPath(f.toString(), LibC.O_RDONLY, f.toString());
+    try {
+      boolean gave;
+      try {
+        Posix.fchown(fd, 54321, 54321, f.toString());
+        gave = Posix.fstat(fd, f.toString()).uid() == 54321;
+      } catch (ErrnoException e) {
+        gave = false;
+      }
+      assertEquals(Privileges.canChown(), gave);
+    } finally {
+      Posix.close(fd);
+    }
   }
 
   @Test

@@ -150,11 +150,11 @@ interface RingReader extends AutoCloseable {
         }
       }
       // A producer that read "no wakeup" just before the switch commits without waking us (a later
-      // record wakes us, as every record does now). It may commit late: preempted on a busy
-      // machine,
-      // seen in ReplayTest. So the wait grows with the time since the switch, a tenth of it: 1 ms
-      // after 10 ms, 100 ms after a second, the caller's timeout (1 s) after 10 s; such a record
-      // waits at most a tenth longer than its producer did, and an idle reader still wakes rarely.
+      // record wakes us, as every record does now). It may commit late, preempted on a busy
+      // machine (the likely cause of one event ReplayTest saw late). So the wait grows with the
+      // time since the switch, a tenth of it: 1 ms after 10 ms, 100 ms after a second, the
+      // caller's timeout (1 s) after 10 s; such a record waits at most a tenth longer than its
+      // producer did, and an idle reader still wakes rarely.
       long sinceSwitchMs = (now - wokenAt) / 1_000_000;
       LibC.epoll_wait(
           epoll, epollEvents, 2, (int) Math.max(1, Math.min(timeoutMs, sinceSwitchMs / 10)));
