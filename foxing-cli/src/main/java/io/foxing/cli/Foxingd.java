@@ -51,20 +51,19 @@ public final class Foxingd {
 
   /** Runs {@code foxingd ARGS} with the given output streams; returns the exit code. */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
-    return Fxcp.execute(
-        new CommandLine(new Top())
-            .addSubcommand(new Sync())
-            .addSubcommand(new Daemon())
-            .addSubcommand(new Status())
-            .addSubcommand(new TopView())
-            .addSubcommand(new Metrics())
-            .addSubcommand(new Check())
-            .addSubcommand(new Explain())
-            .addSubcommand(new Events()),
-        "foxingd",
-        args,
-        out,
-        err);
+    return Fxcp.execute(commandLine(), "foxingd", args, out, err);
+  }
+
+  static CommandLine commandLine() {
+    return new CommandLine(new Top())
+        .addSubcommand(new Sync())
+        .addSubcommand(new Daemon())
+        .addSubcommand(new Status())
+        .addSubcommand(new TopView())
+        .addSubcommand(new Metrics())
+        .addSubcommand(new Check())
+        .addSubcommand(new Explain())
+        .addSubcommand(new Events());
   }
 
   @Command(

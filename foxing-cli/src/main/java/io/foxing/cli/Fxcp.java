@@ -423,11 +423,16 @@ public final class Fxcp implements Callable<Integer> {
     if (args.length > 0 && args[0].equals("snap")) {
       return Snap.run(java.util.Arrays.copyOfRange(args, 1, args.length), out, err);
     }
+    return execute(commandLine(), "fxcp", args, out, err);
+  }
+
+  /** fxcp's command line (without sum and snap, which {@link #run} dispatches first). */
+  static CommandLine commandLine() {
     Fxcp fxcp = new Fxcp();
     fxcp.spec = fxcp.model();
     CommandLine cl = new CommandLine(fxcp.spec);
     cl.setOverwrittenOptionsAllowed(true); // repeated --exclude/--include arrive in order
-    return execute(cl, "fxcp", args, out, err);
+    return cl;
   }
 
   @Override
@@ -648,6 +653,7 @@ public final class Fxcp implements Callable<Integer> {
   static int execute(CommandLine cl, String name, String[] args, PrintWriter out, PrintWriter err) {
     cl.setOut(out);
     cl.setErr(err);
+    cl.setUsageHelpAutoWidth(true); // --help wraps to the terminal, not at 80 columns
     cl.setParameterExceptionHandler(
         (ex, a) -> {
           err.println(name + ": " + ex.getMessage() + " (see " + name + " --help)");

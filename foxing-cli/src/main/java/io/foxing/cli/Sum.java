@@ -79,7 +79,11 @@ public final class Sum implements Callable<Integer> {
 
   /** Runs {@code fxcp sum ARGS} with the given output streams; returns the exit code. */
   static int run(String[] args, PrintWriter out, PrintWriter err) {
-    return Fxcp.execute(new picocli.CommandLine(new Sum()), "fxcp sum", args, out, err);
+    return Fxcp.execute(commandLine(), "fxcp sum", args, out, err);
+  }
+
+  static picocli.CommandLine commandLine() {
+    return new picocli.CommandLine(new Sum());
   }
 
   @Override
