@@ -30,7 +30,7 @@ class SystemdUnitTest {
     Path launcher = Path.of("..", "foxingd").toRealPath();
     Path unit = tmp.resolve("foxingd.service");
     Files.writeString(
-        unit, Files.readString(UNIT).replace("/usr/local/bin/foxingd", launcher.toString()));
+        unit, Files.readString(UNIT).replace("/usr/bin/foxingd", launcher.toString()));
     Shell.Result verify = Shell.run("systemd-analyze", "verify", "--man=no", unit.toString());
     assertEquals(0, verify.exitCode(), verify.stderr());
     assertEquals("", verify.stderr().strip(), "systemd-analyze verify warns");
