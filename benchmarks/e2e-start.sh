@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 # Start-up benchmark: what the JVM's start costs fxcp where the work itself is tiny, in one run:
-# `fxcp --version` and `fxcp -a` of one 4 KiB file beside `cp -a`, and `fxcp sum` of 1 GiB (warm
-# cache) beside `b3sum --num-threads 1`, each under JDK 17 with the launcher's class-data-sharing
-# archive, JDK 25 with that archive (FOXING_NO_AOT=1), and JDK 25 with its ahead-of-time cache.
+# `fxcp --version` and `fxcp -a` of one 4 KiB file beside `cp -a`, `fxcp snap restore` of one file
+# from an archive, the 10 x 100 MiB copy within a btrfs filesystem (reflinks) beside `cp -a` (as
+# root, on a loop-mounted image), and `fxcp sum` of 1 GiB (warm cache) beside `b3sum
+# --num-threads 1`, each under JDK 17 with the launcher's class-data-sharing archive, JDK 25 with
+# that archive (FOXING_NO_AOT=1), and JDK 25 with its ahead-of-time cache.
 # The launcher makes each archive on first use; a warm-up run here makes them before timing.
 #
 # Needs hyperfine and b3sum; JDK 25 at --jdk25 (default: /usr/lib/jvm/temurin-25-jdk-amd64).
@@ -34,7 +36,12 @@ need b3sum b3sum
 jdk17="$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")"
 
 work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+mnt=""
+cleanup() {
+  [ -n "$mnt" ] && umount "$mnt" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
 head -c 4096 /dev/urandom >"$work/one"
 fx="$repo/fxcp"
 # the three ways to start, as env prefixes for hyperfine's shell-less runs
@@ -46,9 +53,10 @@ declare -A how=(
 order=("JDK 17, CDS" "JDK 25, CDS" "JDK 25, AOT cache")
 for k in "${order[@]}"; do ${how[$k]} "$fx" --version >/dev/null; done # builds, then makes each archive
 
+copy="$work/copy"   # what each timed run writes, removed before it
 row() {  # LABEL COMMAND... -> "label|mean ms|sd ms"
   local label="$1"; shift
-  hyperfine -N -w 3 -r "$runs" --prepare "rm -rf $work/copy" --export-json "$work/h.json" "$*" >/dev/null 2>&1
+  hyperfine -N -w 3 -r "$runs" --prepare "rm -rf $copy" --export-json "$work/h.json" "$*" >/dev/null 2>&1
   python3 - "$work/h.json" "$label" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))["results"][0]
@@ -67,6 +75,30 @@ for k in "${order[@]}"; do
   row "fxcp --version, $k" ${how[$k]} "$fx" --version
   row "fxcp -a (one 4 KiB file), $k" ${how[$k]} "$fx" -a "$work/one" "$work/copy"
 done
+# one file out of an archive of 200: the index and that file's chunks are read, nothing else
+mkdir -p "$work/tree"
+for i in $(seq 1 200); do head -c 8192 /dev/urandom >"$work/tree/f$i"; done
+"$fx" snap export "$work/tree" -o "$work/a.fxar" >/dev/null 2>&1
+for k in "${order[@]}"; do
+  row "fxcp snap restore --file f7 (one 8 KiB file), $k" ${how[$k]} "$fx" snap restore "$work/a.fxar" --file f7 -o "$work/copy"
+done
+# 10 x 100 MiB within one btrfs: both tools share extents (reflink), so the JVM's start is the gap
+if [ "$(id -u)" -eq 0 ] && command -v mkfs.btrfs >/dev/null; then
+  truncate -s 3G "$work/btrfs.img"
+  mkfs.btrfs -q -f "$work/btrfs.img" >/dev/null
+  mnt="$work/mnt" && mkdir -p "$mnt" && mount -o loop "$work/btrfs.img" "$mnt"
+  mkdir -p "$mnt/large"
+  for i in $(seq 1 10); do head -c $((100 * 1024 * 1024)) /dev/urandom >"$mnt/large/f$i"; done
+  sync
+  copy="$mnt/copy"
+  row "cp -a (10 x 100 MiB, btrfs reflink)" cp -a "$mnt/large" "$copy"
+  for k in "${order[@]}"; do
+    row "fxcp -a (10 x 100 MiB, btrfs reflink), $k" ${how[$k]} "$fx" -a "$mnt/large" "$copy"
+  done
+  copy="$work/copy"
+else
+  echo "| 10 x 100 MiB reflink copy | not run: needs root and mkfs.btrfs | | |"
+fi
 if [ "$with_sum" = 1 ]; then
   head -c $((1024 * 1024 * 1024)) /dev/urandom >"$work/big"
   cat "$work/big" >/dev/null # warm cache
