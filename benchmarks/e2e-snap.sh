@@ -235,12 +235,11 @@ fi
 # ---------------------------------------------------------------------------------------------
 # First lines via awk, not head: head exits early, the writer gets SIGPIPE and pipefail aborts us.
 first() { awk 'NR == 1 { $1 = $1; print }'; }
-java_cmd="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 m_kernel="$(uname -r)"
 m_cpus="$(nproc)"
 m_cpu="$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
 m_mem="$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
-m_java="$({ "$java_cmd" -version 2>&1 || echo "java not found"; } | first)"
+m_java="$("$fxcp" --version 2>&1 | sed -nE 's/.*Foxing for the JVM; (Java [^)]*)\).*/\1/p')"   # the JDK the launcher runs
 m_date="$(date -Iseconds)"
 m_fs_dir="$workdir"    # the workdir may not exist yet: ask about its nearest existing ancestor
 while [ ! -d "$m_fs_dir" ]; do m_fs_dir="$(dirname "$m_fs_dir")"; done

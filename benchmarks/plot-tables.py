@@ -92,7 +92,9 @@ def plot(title, rows, series, base, log):
         out.append(f'<text x="{left - 8}" y="{y + len(series) * (bar + gap) / 2 + 4}" '
                    f'text-anchor="end">{escape(label[:58])}</text>')
         for i, v in enumerate(vs):
-            if v is not None and v > 0:
+            if v == 0:  # nothing to draw, but a measured zero all the same
+                out.append(f'<text x="{left + 4}" y="{y + bar - 2}">0</text>')
+            elif v is not None and v > 0:
                 w = length(v)
                 out.append(f'<rect x="{left}" y="{y}" width="{w:.1f}" height="{bar}" '
                            f'fill="{COLORS[i % len(COLORS)]}"/>')
@@ -134,6 +136,8 @@ def chart(lines, start, end):
     kind = next(r[numeric[0]][0] for r in parsed if r[numeric[0]])
     # the columns of that kind; a cell of another kind in them ("1,231 ms (1.65x)" is fine) is left out
     cols = [k for k in numeric if sum(1 for r in parsed if r[k] and r[k][0] == kind) >= len(body) // 2]
+    if not cols:
+        return None
     base = next(r[cols[0]][2] for r in parsed if r[cols[0]] and r[cols[0]][0] == kind)
     rows, carry = [], ""
     words = [k for k in range(len(headers)) if k not in numeric]

@@ -7,8 +7,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 fail() { echo "check-package: $*" >&2; exit 1; }
-deb="$(ls foxing-dist/target/foxing_*_amd64.deb 2>/dev/null | head -1)"
-[ -n "$deb" ] || fail "no foxing-dist/target/foxing_*_amd64.deb: run mvn package first"
+debs=(foxing-dist/target/foxing_*_amd64.deb)
+deb="${debs[0]}"
+[ -f "$deb" ] || fail "no foxing-dist/target/foxing_*_amd64.deb: run mvn package first"
 log="$(mktemp)"
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --reinstall "./$deb" >"$log" 2>&1 ||
   { cat "$log" >&2; fail "apt-get install ./$deb failed"; }
@@ -39,5 +40,8 @@ fi
 # the tar.gz: unpacked anywhere, its bin/fxcp runs
 tar -xzf foxing-dist/target/foxing-*.tar.gz -C "$out"
 v="$(FOXING_CACHE="$out/cache" "$out"/foxing-*/bin/fxcp --version 2>&1)" || fail "fxcp from the tar.gz: $v"
-systemd-analyze verify /lib/systemd/system/foxingd.service 2>&1 | grep -v "^$" && fail "systemd-analyze finds problems in the installed unit" || true
+command -v systemd-analyze >/dev/null || fail "systemd-analyze not found (apt-get install systemd)"
+problems="$(systemd-analyze verify /lib/systemd/system/foxingd.service 2>&1)" ||
+  fail "systemd-analyze verify of the installed unit: $problems"
+[ -z "$problems" ] || fail "systemd-analyze finds problems in the installed unit: $problems"
 echo "check-package: $(basename "$deb") installed and used: fxcp -a checked by rsync, --version, man -w, bash and fish completions; the tar.gz runs"

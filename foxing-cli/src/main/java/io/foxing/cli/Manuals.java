@@ -91,13 +91,21 @@ public final class Manuals {
         command(m, name + " " + sub.getCommandName(), sub);
       }
     }
-    if (spec.usageMessage().footer().length > 0) {
+    String[] footer = spec.usageMessage().footer();
+    int codes = exitCodes(footer);
+    if (codes > 0) {
       m.append(".SH EXIT STATUS\n");
-      for (String line : spec.usageMessage().footer()) {
-        if (!line.isBlank()) {
-          m.append(roff(line.strip())).append("\n.br\n");
-        }
+      paragraphs(m, java.util.Arrays.copyOf(footer, codes));
+    }
+    if (codes < footer.length) { // after the exit codes, --help's examples
+      String[] rest = java.util.Arrays.copyOfRange(footer, codes, footer.length);
+      int first = 0;
+      while (first < rest.length && rest[first].isBlank()) {
+        first++;
       }
+      boolean examples = first < rest.length && rest[first].strip().equals("Examples:");
+      m.append(examples ? ".SH EXAMPLES\n" : ".SH NOTES\n");
+      paragraphs(m, java.util.Arrays.copyOfRange(rest, examples ? first + 1 : first, rest.length));
     }
     m.append(".SH SEE ALSO\n")
         .append(name.equals("fxcp") ? ".BR foxingd (1)," : ".BR fxcp (1),")
@@ -113,9 +121,24 @@ public final class Manuals {
     for (OptionSpec o : options(cl.getCommandSpec())) {
       option(m, o);
     }
+    String[] footer = cl.getCommandSpec().usageMessage().footer();
+    int codes = exitCodes(footer);
+    if (codes > 0) {
+      m.append(".PP\nExit status:\n");
+      paragraphs(m, java.util.Arrays.copyOf(footer, codes));
+    }
     for (CommandLine sub : visible(cl)) {
       command(m, title + " " + sub.getCommandName(), sub);
     }
+  }
+
+  /** How many of a footer's first lines are exit codes (" 0 done"): up to the first blank. */
+  private static int exitCodes(String[] footer) {
+    int n = 0;
+    while (n < footer.length && footer[n].matches("\\s*\\d+\\s.*")) {
+      n++;
+    }
+    return n;
   }
 
   private static void synopsis(StringBuilder m, String name, CommandSpec spec) {
@@ -127,7 +150,7 @@ public final class Manuals {
     for (PositionalParamSpec p : spec.positionalParameters()) {
       if (!p.hidden()) {
         String label = p.paramLabel();
-        label += p.arity().max() > 1 && !label.contains("...") ? "..." : "";
+        label += p.isMultiValue() && !label.contains("...") ? "..." : "";
         args.append(args.length() == 0 ? "" : " ")
             .append(p.arity().min() == 0 ? "[" + label + "]" : label);
       }
@@ -232,7 +255,11 @@ public final class Manuals {
       }
       z.append("  )\n");
       z.append("  if (( CURRENT == 2 )) && [[ $words[2] != -* ]]; then\n");
-      z.append("    _describe -t commands 'command' commands\n    return\n  fi\n");
+      z.append("    _describe -t commands 'command' commands\n");
+      if (!cl.getCommandSpec().positionalParameters().isEmpty()) {
+        z.append("    _files\n"); // fxcp SRC...: a path as well as sum or snap
+      }
+      z.append("    return\n  fi\n");
       z.append("  case $words[2] in\n");
       for (CommandLine sub : subs) {
         z.append("    ")
@@ -273,10 +300,18 @@ public final class Manuals {
     String top =
         subs.isEmpty() ? "" : "not __fish_seen_subcommand_from " + String.join(" ", subNames);
     fishOptions(f, name, top, cl.getCommandSpec());
+    // a command that takes paths (fxcp SRC...) offers files beside its subcommands
+    String files = cl.getCommandSpec().positionalParameters().isEmpty() ? " -f" : "";
     for (CommandLine sub : subs) {
+      List<String> subsubs = visible(sub).stream().map(CommandLine::getCommandName).toList();
+      String deeper =
+          subsubs.isEmpty()
+              ? ""
+              : "; and not __fish_seen_subcommand_from " + String.join(" ", subsubs);
       f.append("complete -c ")
           .append(name)
-          .append(" -f -n ")
+          .append(files)
+          .append(" -n ")
           .append(quote("__fish_use_subcommand"))
           .append(" -a ")
           .append(sub.getCommandName())
@@ -289,7 +324,7 @@ public final class Manuals {
         f.append("complete -c ")
             .append(name)
             .append(" -f -n ")
-            .append(quote("__fish_seen_subcommand_from " + sub.getCommandName()))
+            .append(quote("__fish_seen_subcommand_from " + sub.getCommandName() + deeper))
             .append(" -a ")
             .append(subsub.getCommandName())
             .append(" -d ")

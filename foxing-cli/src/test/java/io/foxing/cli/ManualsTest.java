@@ -48,7 +48,17 @@ class ManualsTest {
             .stdout()
             .replaceAll(".\b", "");
     assertTrue(fxcp.contains("fxcp snap export"), "subcommands have their sections");
-    assertTrue(fxcp.contains("EXIT STATUS"), "exit codes from --help's footer");
+    String exit = fxcp.substring(fxcp.indexOf("EXIT STATUS"), fxcp.indexOf("EXAMPLES"));
+    assertTrue(exit.contains("partial"), "exit codes from --help's footer: " + exit);
+    assertTrue(!exit.contains("Examples") && fxcp.contains("fxcp -a /data/ /backup/data"), exit);
+    assertTrue(fxcp.contains("fxcp sum [OPTIONS] [FILE...]"), "several files");
+    String foxingd =
+        Shell.run("groff", "-man", "-Tutf8", dir.resolve("man/man1/foxingd.1").toString())
+            .check()
+            .stdout()
+            .replaceAll(".\b", "");
+    assertTrue(
+        foxingd.contains("no daemon answers on the control socket"), "subcommands' exit codes");
   }
 
   @Test
@@ -83,6 +93,24 @@ class ManualsTest {
             .check();
     List<String> words = r.stdout().lines().map(l -> l.split("\t")[0]).sorted().toList();
     assertEquals(List.of("--delete", "--delete-excluded"), words);
+    // fxcp takes paths: a path beside its subcommands, and below snap export a path, not export
+    // again
+    String paths =
+        Shell.run("fish", "--no-config", "-c", "source $argv[1]; complete -C'fxcp /us'", script)
+            .check()
+            .stdout();
+    assertTrue(paths.lines().anyMatch(l -> l.startsWith("/usr/")), paths);
+    String export =
+        Shell.run(
+                "fish",
+                "--no-config",
+                "-c",
+                "source $argv[1]; complete -C'fxcp snap export /us'",
+                script)
+            .check()
+            .stdout();
+    assertTrue(export.lines().anyMatch(l -> l.startsWith("/usr/")), export);
+    assertTrue(export.lines().noneMatch(l -> l.startsWith("export")), export);
     Shell.Result daemon =
         Shell.run(
                 "fish",
