@@ -28,15 +28,15 @@ head -c "${size}M" /dev/urandom >"$file"
 want="$(b3sum --no-names "$file")"
 for v in "" 1; do
   for t in 1 2; do
-    got="$(FOXING_NO_VECTOR=$v "$fxcp" sum --no-names --threads $t "$file")"
-    [ "$got" = "$want" ] || { echo "fxcp sum (threads $t, no-vector '$v') disagrees with b3sum: $got vs $want" >&2; exit 1; }
+    got="$(FOXING_VECTOR=$v "$fxcp" sum --no-names --threads $t "$file")"
+    [ "$got" = "$want" ] || { echo "fxcp sum (threads $t, vector '$v') disagrees with b3sum: $got vs $want" >&2; exit 1; }
   done
 done
 echo "fxcp sum agrees with b3sum on $size MiB ($(nproc) cores, $(date -u +%FT%TZ))"
 hyperfine -N --warmup 1 --runs "$runs" --export-markdown "$md" \
-  -n "fxcp sum --threads 1 (vector)" "$fxcp sum --threads 1 $file" \
-  -n "fxcp sum (vector, $(nproc) cores)" "$fxcp sum $file" \
-  -n "fxcp sum --threads 1 (scalar)" "env FOXING_NO_VECTOR=1 $fxcp sum --threads 1 $file" \
-  -n "fxcp sum (scalar, $(nproc) cores)" "env FOXING_NO_VECTOR=1 $fxcp sum $file" \
+  -n "fxcp sum --threads 1 (FOXING_VECTOR=1)" "env FOXING_VECTOR=1 $fxcp sum --threads 1 $file" \
+  -n "fxcp sum (FOXING_VECTOR=1, $(nproc) cores)" "env FOXING_VECTOR=1 $fxcp sum $file" \
+  -n "fxcp sum --threads 1 (default)" "$fxcp sum --threads 1 $file" \
+  -n "fxcp sum ($(nproc) cores, default)" "$fxcp sum $file" \
   -n "b3sum --num-threads 1" "b3sum --num-threads 1 $file" \
   -n "b3sum" "b3sum $file"

@@ -17,6 +17,29 @@ public final class ParallelTree {
   private static final long FORK_THRESHOLD = 256 * 1024;
 
   /**
+   * Pieces per thread the input is split into, enough for work stealing to even out cores that run
+   * at different speeds. Splitting further only costs: each piece hashes its last chunks on the
+   * scalar path and starts a new streaming hasher. With 256 KiB pieces a 1 GiB file hashed on 2
+   * cores in about the time of one on the vector path (1.99 s against 1.85 s, JDK 25, 2026-11-24).
+   */
+  private static final int PIECES_PER_THREAD = 8;
+
+  /** What every subtree of one hash shares. */
+  private record Job(
+      Source src, Buffers buffers, int[] key, int flags, long forkAbove, boolean vector) {}
+
+  /**
+   * Whether the vector path pays with this many hashing threads. It is fast once C2 has compiled
+   * it; until then it runs interpreted or in C1, allocating vectors, far slower than the scalar
+   * path. While every core hashes, the compiler waits for one: 1 GiB on 2 cores took 1.74 s on the
+   * vector path and 1.55 s on the scalar one, and on one of 2 cores 2.00 s on the vector path (JDK
+   * 25, warm cache, fxcp sum with its start, 2026-12-03). So it is used when a core is left.
+   */
+  static boolean vectorPays(int threads) {
+    return threads < Runtime.getRuntime().availableProcessors();
+  }
+
+  /**
    * Random access to the input: a heap array, a buffer (direct or mapped), or mapped file segments.
    */
   public interface Source {
@@ -80,9 +103,11 @@ public final class ParallelTree {
     int[] lcv = new int[8];
     int[] rcv = new int[8];
     Buffers buffers = new Buffers((int) Math.min(Sequential.READ, len));
-    Subtree l = new Subtree(src, buffers, 0, left, 0, key, flags, lcv);
-    Subtree r =
-        new Subtree(src, buffers, left, len - left, left / Compress.CHUNK_LEN, key, flags, rcv);
+    int threads = pool == null ? 1 : pool.getParallelism();
+    long forkAbove = Math.max(FORK_THRESHOLD, len / ((long) threads * PIECES_PER_THREAD));
+    Job job = new Job(src, buffers, key, flags, forkAbove, vectorPays(threads));
+    Subtree l = new Subtree(job, 0, left, 0, lcv);
+    Subtree r = new Subtree(job, left, len - left, left / Compress.CHUNK_LEN, rcv);
     if (pool == null) {
       l.compute();
       r.compute();
@@ -107,55 +132,33 @@ public final class ParallelTree {
   /** The chaining value of one subtree (never the root), forked while it is large. */
   private static final class Subtree extends RecursiveAction {
     private static final long serialVersionUID = 1L;
-    private final transient Source src;
-    private final transient Buffers buffers;
+    private final transient Job job;
     private final long off;
     private final long len;
     private final long counter;
-    private final int[] key;
-    private final int flags;
     private final int[] out;
 
-    Subtree(
-        Source src,
-        Buffers buffers,
-        long off,
-        long len,
-        long counter,
-        int[] key,
-        int flags,
-        int[] out) {
-      this.src = src;
-      this.buffers = buffers;
+    Subtree(Job job, long off, long len, long counter, int[] out) {
+      this.job = job;
       this.off = off;
       this.len = len;
       this.counter = counter;
-      this.key = key;
-      this.flags = flags;
       this.out = out;
     }
 
     @Override
     protected void compute() {
-      if (len > FORK_THRESHOLD && getPool() != null) {
+      if (len > job.forkAbove() && getPool() != null) {
         long left = leftLen(len);
         int[] lcv = new int[8];
         int[] rcv = new int[8];
         invokeAll(
-            new Subtree(src, buffers, off, left, counter, key, flags, lcv),
-            new Subtree(
-                src,
-                buffers,
-                off + left,
-                len - left,
-                counter + left / Compress.CHUNK_LEN,
-                key,
-                flags,
-                rcv));
-        new Output().parent(lcv, rcv, key, flags).chainingValue(out);
+            new Subtree(job, off, left, counter, lcv),
+            new Subtree(job, off + left, len - left, counter + left / Compress.CHUNK_LEN, rcv));
+        new Output().parent(lcv, rcv, job.key(), job.flags()).chainingValue(out);
         return;
       }
-      new Sequential(src, buffers, key, flags).cv(off, len, counter, out);
+      new Sequential(job).cv(off, len, counter, out);
     }
   }
 
@@ -196,10 +199,10 @@ public final class ParallelTree {
     private final TreeHasher tree;
     private final Output node = new Output();
 
-    Sequential(Source src, Buffers buffers, int[] key, int flags) {
-      this.src = src;
-      this.buffers = buffers;
-      this.tree = new TreeHasher(key, flags);
+    Sequential(Job job) {
+      this.src = job.src();
+      this.buffers = job.buffers();
+      this.tree = new TreeHasher(job.key(), job.flags(), job.vector());
     }
 
     void cv(long off, long len, long counter, int[] out) {

@@ -17,12 +17,18 @@ public final class TreeHasher {
   private final int[] m = new int[16];
   private final int[] cv = new int[8];
   private final Output node = new Output();
-  private final Object vector = Simd.newEngine(); // null without the Vector API
+  private final Object vector; // null without the Vector API, or when not wanted
   private final int[][] laneCvs = new int[Math.max(1, Simd.LANES)][8];
 
   public TreeHasher(int[] key, int flags) {
+    this(key, flags, true);
+  }
+
+  /** {@code vector}: whether to use the vector path where the JVM offers it. */
+  public TreeHasher(int[] key, int flags, boolean vector) {
     this.key = key.clone();
     this.flags = flags;
+    this.vector = vector ? Simd.newEngine() : null;
     reset();
   }
 
