@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 # Start-up benchmark: what the JVM's start costs fxcp where the work itself is tiny, in one run:
-# `fxcp --version` and `fxcp -a` of one 4 KiB file beside `cp -a`, `fxcp snap restore` of one file
+# a JVM printing one line (the floor), `fxcp --version` and `fxcp -a` of one 4 KiB file beside `cp -a`, `fxcp snap restore` of one file
 # from an archive, the 10 x 100 MiB copy within a btrfs filesystem (reflinks) beside `cp -a` (as
 # root, on a loop-mounted image), and `fxcp sum` of 1 GiB (warm cache) beside `b3sum
 # --num-threads 1`, each under JDK 17 with the launcher's class-data-sharing archive, JDK 25 with
@@ -51,7 +51,12 @@ declare -A how=(
   ["JDK 25, AOT cache"]="env JAVA_HOME=$jdk25"
 )
 order=("JDK 17, CDS" "JDK 25, CDS" "JDK 25, AOT cache")
-for k in "${order[@]}"; do ${how[$k]} "$fx" --version >/dev/null; done # builds, then makes each archive
+"$fx" --version >/dev/null   # builds the checkout if needed
+# Timed as installed: the installed launcher over the checkout's build (the checkout's ./fxcp adds
+# its look for changed sources, ~25 ms, which an installed fxcp never pays).
+export FOXING_HOME="$repo/foxing-cli/target" FOXING_CACHE="$repo/foxing-cli/target"
+fx="$repo/packaging/bin/fxcp"
+for k in "${order[@]}"; do ${how[$k]} "$fx" --version >/dev/null; done # makes each archive
 
 copy="$work/copy"   # what each timed run writes, removed before it
 row() {  # LABEL COMMAND... -> "label|mean ms|sd ms"
@@ -71,6 +76,11 @@ echo
 echo "| command | mean | sd | range |"
 echo "|---|---:|---:|---:|"
 row "cp -a (one 4 KiB file)" cp -a "$work/one" "$work/copy"
+# the floor: a JVM that prints one line, with the JDK's own class-data sharing and fxcp's GC and JIT
+printf 'public class Hello { public static void main(String[] a) { System.out.println("hi"); } }\n' >"$work/Hello.java"
+"$jdk17/bin/javac" -d "$work" "$work/Hello.java"
+row "java Hello (the JVM alone), JDK 17" "$jdk17/bin/java" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp "$work" Hello
+row "java Hello (the JVM alone), JDK 25" "$jdk25/bin/java" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp "$work" Hello
 for k in "${order[@]}"; do
   row "fxcp --version, $k" ${how[$k]} "$fx" --version
   row "fxcp -a (one 4 KiB file), $k" ${how[$k]} "$fx" -a "$work/one" "$work/copy"

@@ -57,6 +57,11 @@ class FxcpCommandTest {
     assertTrue(r.out().startsWith("fxcp 0."), r.out());
     assertEquals(1, r.out().lines().count());
     assertEquals("", r.err());
+    // the short way (no option model) says what picocli's --version says among other options
+    Run parsed = fxcp("-a", "--version");
+    assertEquals(0, parsed.exit());
+    assertEquals(parsed.out(), r.out());
+    assertEquals(r.out(), fxcp("-V").out());
   }
 
   @Test
