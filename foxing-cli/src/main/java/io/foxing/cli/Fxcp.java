@@ -82,6 +82,15 @@ public final class Fxcp implements Callable<Integer> {
   boolean checksum;
   boolean inplace;
   String copyMethod = "auto";
+
+  /** cp's options by their long names (cp's -t and -T are rsync's --times and --temp-dir). */
+  String targetDirectory;
+
+  boolean noTargetDirectory;
+  String reflink;
+  String sparse;
+  final List<String> preserveLists = new ArrayList<>();
+  final List<String> noPreserveLists = new ArrayList<>();
   boolean json;
   boolean progress;
   boolean verbose;
@@ -239,6 +248,42 @@ public final class Fxcp implements Callable<Integer> {
         "Force one tier: reflink, cfr (copy_file_range), sendfile, rw (read/write). Default: auto.",
         v -> copyMethod = v,
         "--copy-method");
+    value(
+        s,
+        "DIR",
+        "Copy every operand into DIR, which must be a directory (cp's -t).",
+        v -> targetDirectory = v,
+        "--target-directory");
+    flag(
+        s,
+        "DEST is the copy itself, never a directory to copy into (cp's -T).",
+        v -> noTargetDirectory = v,
+        "--no-target-directory");
+    value(
+        s,
+        "WHEN",
+        "As cp: always (share extents or fail; --reflink alone), auto (the default), never (copy the bytes).",
+        v -> reflink = v,
+        "--reflink");
+    value(
+        s,
+        "WHEN",
+        "As cp's auto, the only one: holes are kept where the source has them.",
+        v -> sparse = v,
+        "--sparse");
+    value(
+        s,
+        "LIST",
+        "Also keep (cp's names, comma-separated): mode, ownership, timestamps, links, xattr, all"
+            + " (--preserve alone: mode,ownership,timestamps).",
+        preserveLists::add,
+        "--preserve");
+    value(
+        s,
+        "LIST",
+        "Do not keep these (the same names), even with -a.",
+        noPreserveLists::add,
+        "--no-preserve");
     value(
         s,
         "PATTERN",
@@ -427,7 +472,23 @@ public final class Fxcp implements Callable<Integer> {
       out.println(new Version().getVersion()[0]);
       return ExitCode.OK;
     }
-    return execute(commandLine(), "fxcp", args, out, err);
+    return execute(commandLine(), "fxcp", cpBareOptions(args), out, err);
+  }
+
+  /**
+   * cp's {@code --preserve} and {@code --reflink} alone, with their implied values: their value is
+   * only ever attached ({@code --reflink=never}), so the next word stays an operand.
+   */
+  static String[] cpBareOptions(String[] args) {
+    String[] out = args.clone();
+    for (int i = 0; i < out.length && !out[i].equals("--"); i++) {
+      if (out[i].equals("--preserve")) {
+        out[i] = "--preserve=mode,ownership,timestamps";
+      } else if (out[i].equals("--reflink")) {
+        out[i] = "--reflink=always";
+      }
+    }
+    return out;
   }
 
   /** fxcp's command line (without sum and snap, which {@link #run} dispatches first). */
@@ -455,6 +516,11 @@ public final class Fxcp implements Callable<Integer> {
       err.println(
           "fxcp: removed " + n + " temporar" + (n == 1 ? "y" : "ies") + " under " + cleanup);
       return ExitCode.OK;
+    }
+    String operands = cpOperands();
+    if (operands != null) {
+      err.println("fxcp: " + operands);
+      return ExitCode.NOTHING_DONE;
     }
     if (paths.size() < 2) {
       err.println(
@@ -551,6 +617,82 @@ public final class Fxcp implements Callable<Integer> {
   }
 
   /**
+   * cp's --target-directory and --no-target-directory, as the operands fxcp's own rules read the
+   * same way: DIR/ at the end, or a directory source's contents into DEST (which then is the copy).
+   * Returns why they cannot be, or null.
+   */
+  private String cpOperands() {
+    if (targetDirectory != null) {
+      if (noTargetDirectory) {
+        return "--target-directory and --no-target-directory contradict each other: choose one";
+      }
+      if (!Files.isDirectory(Path.of(targetDirectory))) {
+        return "--target-directory "
+            + targetDirectory
+            + ": not a directory (make it first, or name it as the last operand)";
+      }
+      paths.add(targetDirectory.endsWith("/") ? targetDirectory : targetDirectory + "/");
+    }
+    if (noTargetDirectory) {
+      if (paths.size() != 2) {
+        return "--no-target-directory takes one source and DEST, got " + paths.size() + " operands";
+      }
+      String src = paths.get(0);
+      String dst = paths.get(1);
+      while (dst.length() > 1 && dst.endsWith("/")) {
+        dst = dst.substring(0, dst.length() - 1);
+      }
+      if (Files.isDirectory(Path.of(src), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        paths.set(0, src.endsWith("/") ? src : src + "/"); // its contents: DEST becomes the copy
+      } else if (Files.isDirectory(Path.of(dst), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        return dst
+            + ": a directory, which --no-target-directory will not replace with "
+            + src
+            + " (as cp)";
+      }
+      paths.set(1, dst);
+    }
+    return null;
+  }
+
+  /** cp's attribute names ({@code --preserve=mode,timestamps}) as what fxcp keeps. */
+  static EnumSet<Preserve> cpAttributes(String list, String option) {
+    EnumSet<Preserve> out = EnumSet.noneOf(Preserve.class);
+    for (String name : list.split(",", -1)) {
+      switch (name.strip()) {
+        case "mode" ->
+            out.addAll(List.of(Preserve.MODE, Preserve.ACLS)); // cp copies ACLs with mode
+        case "ownership" -> out.addAll(List.of(Preserve.OWNER, Preserve.GROUP));
+        case "timestamps" -> out.add(Preserve.TIMES);
+        case "links" -> out.add(Preserve.HARD_LINKS);
+        case "xattr" -> out.add(Preserve.XATTRS);
+        case "all" ->
+            out.addAll(
+                List.of(
+                    Preserve.MODE,
+                    Preserve.ACLS,
+                    Preserve.OWNER,
+                    Preserve.GROUP,
+                    Preserve.TIMES,
+                    Preserve.HARD_LINKS,
+                    Preserve.XATTRS));
+        case "context" ->
+            throw new IllegalArgumentException(
+                option + "=context: SELinux contexts are extended attributes to fxcp: use xattr");
+        default ->
+            throw new IllegalArgumentException(
+                option
+                    + "="
+                    + list
+                    + ": '"
+                    + name
+                    + "' is not one of mode, ownership, timestamps, links, xattr, all");
+      }
+    }
+    return out;
+  }
+
+  /**
    * rsync's and scp's {@code HOST:PATH} (a colon before any slash): copying it as a local name
    * would make a directory called {@code host:dst}. {@code ./host:dst} or a path with a slash
    * before the colon is local; {@code scheme://} is a target URI.
@@ -571,10 +713,40 @@ public final class Fxcp implements Callable<Integer> {
 
   private CopyOptions options(PrintWriter err) throws IOException {
     CopyOptions.Builder b = CopyOptions.builder();
-    if (!archive) {
-      // without -a, as rsync composes its letters: contents only, plus what each letter keeps;
-      // directories only with -r
-      b.preserve(letters).recursive(recursive);
+    try {
+      EnumSet<Preserve> kept = archive ? EnumSet.copyOf(Preserve.ARCHIVE) : EnumSet.copyOf(letters);
+      for (String list : preserveLists) {
+        kept.addAll(cpAttributes(list, "--preserve"));
+      }
+      for (String list : noPreserveLists) {
+        kept.removeAll(cpAttributes(list, "--no-preserve"));
+      }
+      if (!archive || !noPreserveLists.isEmpty()) {
+        // without -a, as rsync composes its letters: contents only, plus what each letter keeps;
+        // directories only with -r
+        b.preserve(kept).recursive(archive || recursive);
+      }
+      if (reflink != null) {
+        copyMethod =
+            switch (reflink) {
+              case "always" -> "reflink";
+              case "auto" -> copyMethod;
+              case "never" -> "rw"; // read and write: copy_file_range may share extents too
+              default ->
+                  throw new IllegalArgumentException(
+                      "--reflink=" + reflink + ": use always, auto or never (as cp)");
+            };
+      }
+      if (sparse != null && !sparse.equals("auto")) {
+        throw new IllegalArgumentException(
+            "--sparse="
+                + sparse
+                + ": only auto (holes are kept where the source has them; fxcp neither makes"
+                + " new holes nor fills them)");
+      }
+    } catch (IllegalArgumentException e) {
+      err.println("fxcp: " + e.getMessage());
+      return null;
     }
     b.delete(delete)
         .dryRun(dryRun)
