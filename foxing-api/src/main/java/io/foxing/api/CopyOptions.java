@@ -38,6 +38,7 @@ public final class CopyOptions {
   private final boolean mkpath;
   private final boolean oneFileSystem;
   private final boolean throttle;
+  private final boolean removeSourceFiles;
 
   private CopyOptions(Builder b) {
     this.preserve =
@@ -64,6 +65,7 @@ public final class CopyOptions {
     this.mkpath = b.mkpath;
     this.oneFileSystem = b.oneFileSystem;
     this.throttle = b.throttle;
+    this.removeSourceFiles = b.removeSourceFiles;
   }
 
   /** A builder with the defaults: archive mode, recursive, atomic writes, automatic tiers. */
@@ -100,6 +102,7 @@ public final class CopyOptions {
     b.fsync = fsync;
     b.mkpath = mkpath;
     b.oneFileSystem = oneFileSystem;
+    b.removeSourceFiles = removeSourceFiles;
     b.throttle = throttle;
     return b;
   }
@@ -257,6 +260,15 @@ public final class CopyOptions {
     return throttle;
   }
 
+  /**
+   * Remove each source file (never a directory) once the target holds it: copied, or found up to
+   * date (rsync's {@code --remove-source-files}). A source that changed since it was read is kept,
+   * with a warning. Nothing is removed in a dry run.
+   */
+  public boolean removeSourceFiles() {
+    return removeSourceFiles;
+  }
+
   @Override
   public String toString() {
     return "CopyOptions{preserve="
@@ -301,6 +313,8 @@ public final class CopyOptions {
         + mkpath
         + ", oneFileSystem="
         + oneFileSystem
+        + ", removeSourceFiles="
+        + removeSourceFiles
         + ", throttle="
         + throttle
         + "}";
@@ -329,6 +343,7 @@ public final class CopyOptions {
     private boolean fsync;
     private boolean mkpath;
     private boolean oneFileSystem;
+    private boolean removeSourceFiles;
     private boolean throttle;
 
     private Builder() {}
@@ -464,6 +479,11 @@ public final class CopyOptions {
 
     public Builder throttle(boolean throttle) {
       this.throttle = throttle;
+      return this;
+    }
+
+    public Builder removeSourceFiles(boolean removeSourceFiles) {
+      this.removeSourceFiles = removeSourceFiles;
       return this;
     }
 

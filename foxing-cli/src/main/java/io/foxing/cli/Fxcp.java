@@ -108,6 +108,7 @@ public final class Fxcp implements Callable<Integer> {
   boolean mkpath;
   String info;
   boolean oneFileSystem;
+  boolean removeSourceFiles;
   boolean throttle;
   Integer threads;
   String cleanup;
@@ -189,6 +190,12 @@ public final class Fxcp implements Callable<Integer> {
         s, "Write changed files in place instead of temp + rename.", v -> inplace = v, "--inplace");
     flag(s, "fsync each file before it appears under its name.", v -> fsync = v, "--fsync");
     flag(s, "Create the target's missing parent directories.", v -> mkpath = v, "--mkpath");
+    flag(
+        s,
+        "Remove each source file (never a directory) once the target holds it, copied or up to date;"
+            + " one that changed since it was read is kept.",
+        v -> removeSourceFiles = v,
+        "--remove-source-files");
     flag(
         s,
         "Do not walk into other filesystems: their mount points are made, empty.",
@@ -762,6 +769,7 @@ public final class Fxcp implements Callable<Integer> {
         .fsync(fsync)
         .mkpath(mkpath)
         .oneFileSystem(oneFileSystem)
+        .removeSourceFiles(removeSourceFiles)
         .throttle(throttle);
     try {
       if (sizeOnly && ignoreTimes) {

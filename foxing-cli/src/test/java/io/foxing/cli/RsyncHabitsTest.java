@@ -355,6 +355,43 @@ class RsyncHabitsTest {
     }
   }
 
+  /**
+   * --remove-source-files beside rsync's on identical sources and targets: the same source names go
+   * (files, symlinks, specials, every name of a hard-link group, files already up to date),
+   * directories stay, and the targets come out the same. A dry run removes nothing.
+   */
+  @Test
+  void removeSourceFilesAsRsync() throws IOException {
+    Files.writeString(src.resolve("dir/old"), "same");
+    Files.createLink(src.resolve("hard"), src.resolve("x"));
+    Shell.run("mkfifo", src.resolve("fifo").toString()).check();
+    Path theirsSrc = tmp.resolve("theirs-src");
+    Path theirs = tmp.resolve("theirs");
+    Path ours = tmp.resolve("ours");
+    Shell.run("cp", "-a", src.toString(), theirsSrc.toString()).check();
+    for (Path t : List.of(theirs, ours)) { // one file already there and up to date
+      Files.createDirectories(t.resolve("dir"));
+      Shell.run("cp", "-a", src + "/dir/old", t + "/dir/old").check();
+    }
+    FxcpCommandTest.Run dry =
+        FxcpCommandTest.fxcp("-an", "--remove-source-files", src + "/", ours.toString());
+    assertEquals(0, dry.exit(), dry.err());
+    assertTrue(Files.exists(src.resolve("x")), "a dry run removes nothing");
+
+    Shell.run("rsync", "-aHAX", "--remove-source-files", theirsSrc + "/", theirs.toString())
+        .check();
+    FxcpCommandTest.Run r =
+        FxcpCommandTest.fxcp("-a", "--remove-source-files", src + "/", ours.toString());
+    assertEquals(0, r.exit(), r.err());
+    List<String> left = Shell.run(src, "find", ".").check().stdout().lines().sorted().toList();
+    assertEquals(
+        Shell.run(theirsSrc, "find", ".").check().stdout().lines().sorted().toList(),
+        left,
+        "the same source names are left");
+    assertEquals(List.of(".", "./dir"), left, "only directories stay");
+    assertEquals(List.of(), Oracles.rsyncDifferences(theirs, ours));
+  }
+
   @Test
   void lettersComposeWithoutArchive() {
     sameAsRsync("-rlt", "-rlt");

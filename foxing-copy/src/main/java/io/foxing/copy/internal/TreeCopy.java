@@ -552,7 +552,9 @@ public final class TreeCopy {
   private void runFile(Dir d, Entry f, byte[] srcCname) {
     long started = options.throttle() ? System.nanoTime() : 0;
     try {
-      copyFile(d, f, srcCname);
+      if (copyFile(d, f, srcCname)) {
+        sourceDone(d, f, srcCname);
+      }
     } catch (IOException | RuntimeException ex) {
       counters.failure(f.rel, asIo(ex));
     }
@@ -628,8 +630,8 @@ public final class TreeCopy {
    * listing is out of date; the directory is examined and recorded afresh).
    */
   private void checkRecord(Dir d, List<Entry> entries, Map<ByteKey, Boolean> targetNames) {
-    if (options.checksum() || options.ignoreTimes()) {
-      return; // both ask for every file to be looked at again
+    if (options.checksum() || options.ignoreTimes() || options.removeSourceFiles()) {
+      return; // each asks for every file to be looked at again (the last, to be removed)
     }
     byte[] stored = targetNames == null ? null : d.target.readRecord(where(d));
     if (stored == null && !recordsWanted()) {
@@ -786,8 +788,14 @@ public final class TreeCopy {
       case COPY, MAYBE_UP_TO_DATE -> {
         return true;
       }
-      case SYMLINK -> copySymlink(d, e, srcCname, a);
-      case SPECIAL -> copySpecial(d, e, srcCname, a);
+      case SYMLINK -> {
+        copySymlink(d, e, srcCname, a);
+        sourceDone(d, e, srcCname);
+      }
+      case SPECIAL -> {
+        copySpecial(d, e, srcCname, a);
+        sourceDone(d, e, srcCname);
+      }
       case SKIP -> counters.warning(e.rel, a.reason());
       case LEAVE -> {}
       case REFUSE -> throw new IOException(a.reason());
@@ -949,7 +957,12 @@ public final class TreeCopy {
 
   // ---------------------------------------------------------------- regular files
 
-  private void copyFile(Dir d, Entry e, byte[] srcCname) throws IOException {
+  /**
+   * Copies (or links, or finds up to date) one regular file.
+   *
+   * @return false when it waits for the first name of its hard-link group, which finishes it later
+   */
+  private boolean copyFile(Dir d, Entry e, byte[] srcCname) throws IOException {
     LinkGroup group = null;
     if (options.preserves(Preserve.HARD_LINKS) && e.src.nlink() > 1) {
       LinkGroup g =
@@ -965,13 +978,14 @@ public final class TreeCopy {
                           return;
                         }
                         linkFollower(d, e, g, srcCname);
+                        sourceDone(d, e, srcCname);
                       } catch (IOException | RuntimeException ex) {
                         counters.failure(e.rel, asIo(ex));
                       } finally {
                         done(d);
                       }
                     }));
-        return;
+        return false;
       }
       group = g;
     }
@@ -992,6 +1006,34 @@ public final class TreeCopy {
         group.complete(placed, ok && (dryRun || placed != null));
       }
     }
+    return true;
+  }
+
+  /**
+   * A non-directory the target now holds: with --remove-source-files its source name goes, unless
+   * it changed since it was read (then it is kept, with a warning, as something the copy may not
+   * hold).
+   */
+  private void sourceDone(Dir d, Entry e, byte[] srcCname) throws IOException {
+    if (!options.removeSourceFiles() || dryRun) {
+      return;
+    }
+    FileStat now = Posix.statIfExists(d.sfd, srcCname, e.rel);
+    if (now == null) {
+      return; // already gone
+    }
+    // the ctime too, unless another name of the file went meanwhile (which sets it): removing
+    // the first name of a hard-link group must not keep the others
+    boolean linksGone = now.nlink() < e.src.nlink();
+    if (now.ino() != e.src.ino()
+        || now.size() != e.src.size()
+        || !now.sameMtime(e.src)
+        || !linksGone
+            && (now.ctimeSec() != e.src.ctimeSec() || now.ctimeNsec() != e.src.ctimeNsec())) {
+      counters.warning(e.rel, e.rel + ": changed since it was copied; the source is kept");
+      return;
+    }
+    Posix.unlinkat(d.sfd, srcCname, false, e.rel);
   }
 
   private void linkFollower(Dir d, Entry e, LinkGroup g, byte[] srcCname) throws IOException {
