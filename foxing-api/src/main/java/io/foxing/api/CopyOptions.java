@@ -39,6 +39,7 @@ public final class CopyOptions {
   private final boolean oneFileSystem;
   private final boolean throttle;
   private final boolean removeSourceFiles;
+  private final ModeRules chmod;
 
   private CopyOptions(Builder b) {
     this.preserve =
@@ -66,6 +67,7 @@ public final class CopyOptions {
     this.oneFileSystem = b.oneFileSystem;
     this.throttle = b.throttle;
     this.removeSourceFiles = b.removeSourceFiles;
+    this.chmod = b.chmod;
   }
 
   /** A builder with the defaults: archive mode, recursive, atomic writes, automatic tiers. */
@@ -103,6 +105,7 @@ public final class CopyOptions {
     b.mkpath = mkpath;
     b.oneFileSystem = oneFileSystem;
     b.removeSourceFiles = removeSourceFiles;
+    b.chmod = chmod;
     b.throttle = throttle;
     return b;
   }
@@ -269,6 +272,14 @@ public final class CopyOptions {
     return removeSourceFiles;
   }
 
+  /**
+   * Permission changes the source's modes go through before they are copied (rsync's {@code
+   * --chmod}); {@link ModeRules#NONE} by default.
+   */
+  public ModeRules chmod() {
+    return chmod;
+  }
+
   @Override
   public String toString() {
     return "CopyOptions{preserve="
@@ -315,6 +326,8 @@ public final class CopyOptions {
         + oneFileSystem
         + ", removeSourceFiles="
         + removeSourceFiles
+        + ", chmod="
+        + chmod
         + ", throttle="
         + throttle
         + "}";
@@ -344,6 +357,7 @@ public final class CopyOptions {
     private boolean mkpath;
     private boolean oneFileSystem;
     private boolean removeSourceFiles;
+    private ModeRules chmod = ModeRules.NONE;
     private boolean throttle;
 
     private Builder() {}
@@ -484,6 +498,11 @@ public final class CopyOptions {
 
     public Builder removeSourceFiles(boolean removeSourceFiles) {
       this.removeSourceFiles = removeSourceFiles;
+      return this;
+    }
+
+    public Builder chmod(ModeRules chmod) {
+      this.chmod = java.util.Objects.requireNonNull(chmod, "chmod");
       return this;
     }
 

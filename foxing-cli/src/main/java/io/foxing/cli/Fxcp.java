@@ -109,6 +109,7 @@ public final class Fxcp implements Callable<Integer> {
   String info;
   boolean oneFileSystem;
   boolean removeSourceFiles;
+  final List<String> chmodArgs = new ArrayList<>();
   boolean throttle;
   Integer threads;
   String cleanup;
@@ -190,6 +191,13 @@ public final class Fxcp implements Callable<Integer> {
         s, "Write changed files in place instead of temp + rename.", v -> inplace = v, "--inplace");
     flag(s, "fsync each file before it appears under its name.", v -> fsync = v, "--fsync");
     flag(s, "Create the target's missing parent directories.", v -> mkpath = v, "--mkpath");
+    value(
+        s,
+        "RULES",
+        "Change the copies' permissions as chmod would (rsync's --chmod: D or F before an item limits it"
+            + " to directories or files, e.g. Dg+s,ug+w,Fo-w,+X or D2775,F664); repeatable.",
+        chmodArgs::add,
+        "--chmod");
     flag(
         s,
         "Remove each source file (never a directory) once the target holds it, copied or up to date;"
@@ -744,6 +752,11 @@ public final class Fxcp implements Callable<Integer> {
                       "--reflink=" + reflink + ": use always, auto or never (as cp)");
             };
       }
+      io.foxing.api.ModeRules modes = io.foxing.api.ModeRules.NONE;
+      for (String rules : chmodArgs) { // each --chmod adds to the list, as rsync's
+        modes = modes.then(io.foxing.api.ModeRules.parse(rules, io.foxing.posix.Posix.umask()));
+      }
+      b.chmod(modes);
       if (sparse != null && !sparse.equals("auto")) {
         throw new IllegalArgumentException(
             "--sparse="

@@ -3,6 +3,7 @@ package io.foxing.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.foxing.testkit.Oracles;
@@ -390,6 +391,94 @@ class RsyncHabitsTest {
         "the same source names are left");
     assertEquals(List.of(".", "./dir"), left, "only directories stay");
     assertEquals(List.of(), Oracles.rsyncDifferences(theirs, ours));
+  }
+
+  /**
+   * --chmod beside rsync's: the same rules on the same tree (files and directories of many modes,
+   * setuid and setgid among them) give the same modes, with -p (the target gets them) and without
+   * (new entries get them less the umask).
+   */
+  @Test
+  void chmodAsRsync() throws IOException {
+    Path modes = Files.createDirectories(tmp.resolve("modes"));
+    String[][] entries = {
+      {"d755", "755"}, {"d700", "700"}, {"d2775", "2775"}, {"d755/f644", "644"},
+      {"d755/f755", "755"}, {"d700/f600", "600"}, {"d2775/f4755", "4755"}, {"f640", "640"},
+      {"f2750", "2750"}, {"f1777", "1777"}
+    };
+    for (String[] e : entries) {
+      Path p = modes.resolve(e[0]);
+      if (e[0].startsWith("d") && !e[0].contains("/")) {
+        Files.createDirectories(p);
+      } else {
+        Files.writeString(p, e[0]);
+      }
+    }
+    for (int i = entries.length - 1; i >= 0; i--) { // files first, then their directories
+      Shell.run("chmod", entries[i][1], modes.resolve(entries[i][0]).toString()).check();
+    }
+    List<String> rules =
+        List.of(
+            "D2775,F664",
+            "Dg+s,ug+w,Fo-w,+X",
+            "u+x",
+            "go-rwx",
+            "a=r",
+            "a=rX",
+            "+X",
+            "o+t",
+            "u=rw,g=r,o=",
+            "g+s",
+            "F600",
+            "ug=rwX",
+            "-w",
+            "=r",
+            "u-s,g-s",
+            "a+s",
+            "o+s",
+            "u+s",
+            "a+t,u+t",
+            "a-x",
+            "a=",
+            "0",
+            "Fu+x,Dg-x");
+    int n = 0;
+    for (String r : rules) {
+      for (String perms : List.of("-rp", "-r")) {
+        Path theirs = tmp.resolve("chmod-theirs-" + n);
+        Path ours = tmp.resolve("chmod-ours-" + n++);
+        Shell.run("rsync", perms, "--chmod=" + r, modes + "/", theirs.toString()).check();
+        FxcpCommandTest.Run f =
+            FxcpCommandTest.fxcp(perms, "--chmod=" + r, modes + "/", ours.toString());
+        assertEquals(0, f.exit(), r + ": " + f.err());
+        assertEquals(modesOf(theirs), modesOf(ours), perms + " --chmod=" + r);
+      }
+    }
+    assertEquals(modesOf(tmp.resolve("chmod-theirs-0")).size(), entries.length + 1);
+
+    // what rsync refuses, fxcp refuses, with one line naming the item
+    assertNotEquals(
+        0, Shell.run("rsync", "-r", "--chmod=g+w-x", src + "/", tmp + "/r2").exitCode());
+    FxcpCommandTest.Run two = FxcpCommandTest.fxcp("-a", "--chmod=g+w-x", src + "/", tmp + "/bad");
+    assertEquals(
+        List.of(
+            "fxcp: --chmod item 'g+w-x': one operator per item: split it at the second one with a"
+                + " comma"),
+        two.errLines());
+    FxcpCommandTest.Run bad = FxcpCommandTest.fxcp("-a", "--chmod=u+z", src + "/", tmp + "/bad");
+    assertEquals(2, bad.exit());
+    assertEquals(
+        List.of("fxcp: --chmod item 'u+z': 'z' is not one of r, w, x, X, s, t"), bad.errLines());
+    assertFalse(Files.exists(tmp.resolve("bad")));
+  }
+
+  private static List<String> modesOf(Path root) {
+    return Shell.run(root, "find", ".", "-exec", "stat", "-c", "%n %a", "{}", "+")
+        .check()
+        .stdout()
+        .lines()
+        .sorted()
+        .toList();
   }
 
   @Test

@@ -70,6 +70,8 @@ final class DirRecords {
             + o.recursive()
             + ";filters="
             + o.filters().describe()
+            + ";chmod="
+            + o.chmod()
             // what a run leaves alone on purpose (rsync's -u, --existing, ...) is not a faithful
             // copy for other options
             + ";update="

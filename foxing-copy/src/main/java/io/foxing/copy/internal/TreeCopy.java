@@ -372,9 +372,10 @@ public final class TreeCopy {
       byte[] cname = Posix.cstr(r.srcName);
       String where = r.relPath.isEmpty() ? "." : r.relPath;
       FileStat st =
-          r.mirrored
-              ? Posix.statIfExists(parent.sfd, cname, where)
-              : Posix.stat(parent.sfd, cname, where);
+          chmod(
+              r.mirrored
+                  ? Posix.statIfExists(parent.sfd, cname, where)
+                  : Posix.stat(parent.sfd, cname, where));
       FileStat there = parent.target != null ? parent.target.stat(r.dstName, where) : null;
       if (r.mirrored && !filters.isEmpty()) {
         // a mirror's entry is judged like any entry of a walk: by its raw path and its kind (the
@@ -448,7 +449,7 @@ public final class TreeCopy {
         byte[] cname = Posix.cstr(de.name());
         FileStat st;
         try {
-          st = Posix.statIfExists(d.sfd, cname, rel);
+          st = chmod(Posix.statIfExists(d.sfd, cname, rel));
         } catch (ErrnoException ex) {
           counters.failure(rel, ex);
           continue;
@@ -958,6 +959,33 @@ public final class TreeCopy {
   // ---------------------------------------------------------------- regular files
 
   /**
+   * The source as --chmod says to take it: its permissions through the rules (symlinks have none
+   * that count). Only what is copied changes, never the source.
+   */
+  private FileStat chmod(FileStat st) {
+    if (st == null || options.chmod().isEmpty() || st.isSymlink()) {
+      return st;
+    }
+    int perms = options.chmod().apply(st.permissions(), st.isDirectory());
+    return new FileStat(
+        st.type() | perms,
+        st.uid(),
+        st.gid(),
+        st.nlink(),
+        st.ino(),
+        st.dev(),
+        st.rdev(),
+        st.size(),
+        st.blocks(),
+        st.atimeSec(),
+        st.atimeNsec(),
+        st.mtimeSec(),
+        st.mtimeNsec(),
+        st.ctimeSec(),
+        st.ctimeNsec());
+  }
+
+  /**
    * Copies (or links, or finds up to date) one regular file.
    *
    * @return false when it waits for the first name of its hard-link group, which finishes it later
@@ -1191,7 +1219,7 @@ public final class TreeCopy {
     FileStat dst = e.dst;
     int sfd = openSource(d, srcCname, e.rel);
     try {
-      FileStat s = Posix.fstat(sfd, e.rel);
+      FileStat s = chmod(Posix.fstat(sfd, e.rel));
       if (!s.isRegular() || s.ino() != e.src.ino()) {
         throw new IOException(e.rel + ": changed while being copied (was replaced); run again");
       }
