@@ -850,7 +850,9 @@ public final class Fxcp implements Callable<Integer> {
   static int execute(CommandLine cl, String name, String[] args, PrintWriter out, PrintWriter err) {
     cl.setOut(out);
     cl.setErr(err);
-    cl.setUsageHelpAutoWidth(true); // --help wraps to the terminal, not at 80 columns
+    // --help wraps to the terminal; piped, at 100 columns, which the descriptions' lines fit
+    cl.setUsageHelpWidth(100);
+    cl.setUsageHelpAutoWidth(true);
     cl.setParameterExceptionHandler(
         (ex, a) -> {
           err.println(name + ": " + ex.getMessage() + " (see " + name + " --help)");
