@@ -43,7 +43,7 @@ def header_unit(header):
 
 def value(cell, unit):
     text = cell.replace("*", "").replace("`", "")
-    if not text or text == "-" or re.match(r"^[A-Za-z]", text) and not re.match(r"^\d", text):
+    if not text or text == "-" or re.match(r"^[A-Za-z]", text):
         return None
     m = VALUE.search(text)
     if not m or m.start() > 0:

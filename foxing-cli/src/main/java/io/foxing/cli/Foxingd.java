@@ -51,8 +51,7 @@ public final class Foxingd {
 
   /** Runs {@code foxingd ARGS} with the given output streams; returns the exit code. */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
-    if (Fxcp.Version.asked(args)) {
-      out.println(new Fxcp.DaemonVersion().getVersion()[0]);
+    if (new Fxcp.DaemonVersion().answered(args, out)) {
       return ExitCode.OK;
     }
     return Fxcp.execute(commandLine(), "foxingd", args, out, err);

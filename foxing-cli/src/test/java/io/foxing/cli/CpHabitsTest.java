@@ -173,8 +173,8 @@ class CpHabitsTest {
     Shell.run("sync", fs + "/never").check();
     assertFalse(Oracles.sharesAllExtents(fs.resolve("never")), "--reflink=never copies bytes");
     assertEquals(
-        Shell.run("cmp", big.toString(), fs + "/never").exitCode(),
         0,
+        Shell.run("cmp", big.toString(), fs + "/never").exitCode(),
         "the same bytes all the same");
 
     FxcpCommandTest.Run wrong =

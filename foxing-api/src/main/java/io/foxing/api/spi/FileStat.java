@@ -47,6 +47,36 @@ public record FileStat(
     return mode & 07777;
   }
 
+  /** The same state with other permission bits (the type bits stay). */
+  public FileStat withPermissions(int permissions) {
+    return new FileStat(
+        type() | (permissions & 07777),
+        uid,
+        gid,
+        nlink,
+        ino,
+        dev,
+        rdev,
+        size,
+        blocks,
+        atimeSec,
+        atimeNsec,
+        mtimeSec,
+        mtimeNsec,
+        ctimeSec,
+        ctimeNsec);
+  }
+
+  /**
+   * Whether the contents can be taken to be the same as when {@code before} was read: same size,
+   * modification time and change time (and the change time only with {@code ctime}).
+   */
+  public boolean unchangedSince(FileStat before, boolean ctime) {
+    return size == before.size
+        && sameMtime(before)
+        && (!ctime || ctimeSec == before.ctimeSec && ctimeNsec == before.ctimeNsec);
+  }
+
   public boolean isDirectory() {
     return type() == S_IFDIR;
   }

@@ -966,23 +966,7 @@ public final class TreeCopy {
     if (st == null || options.chmod().isEmpty() || st.isSymlink()) {
       return st;
     }
-    int perms = options.chmod().apply(st.permissions(), st.isDirectory());
-    return new FileStat(
-        st.type() | perms,
-        st.uid(),
-        st.gid(),
-        st.nlink(),
-        st.ino(),
-        st.dev(),
-        st.rdev(),
-        st.size(),
-        st.blocks(),
-        st.atimeSec(),
-        st.atimeNsec(),
-        st.mtimeSec(),
-        st.mtimeNsec(),
-        st.ctimeSec(),
-        st.ctimeNsec());
+    return st.withPermissions(options.chmod().apply(st.permissions(), st.isDirectory()));
   }
 
   /**
@@ -1053,11 +1037,7 @@ public final class TreeCopy {
     // the ctime too, unless another name of the file went meanwhile (which sets it): removing
     // the first name of a hard-link group must not keep the others
     boolean linksGone = now.nlink() < e.src.nlink();
-    if (now.ino() != e.src.ino()
-        || now.size() != e.src.size()
-        || !now.sameMtime(e.src)
-        || !linksGone
-            && (now.ctimeSec() != e.src.ctimeSec() || now.ctimeNsec() != e.src.ctimeNsec())) {
+    if (now.ino() != e.src.ino() || !now.unchangedSince(e.src, !linksGone)) {
       counters.warning(e.rel, e.rel + ": changed since it was copied; the source is kept");
       return;
     }
@@ -1194,11 +1174,7 @@ public final class TreeCopy {
    * truncate, chmod or xattr change moves ctime, which no one can set back.
    */
   private static void checkUnchanged(int sfd, FileStat before, String rel) throws IOException {
-    FileStat now = Posix.fstat(sfd, rel);
-    if (now.size() != before.size()
-        || !now.sameMtime(before)
-        || now.ctimeSec() != before.ctimeSec()
-        || now.ctimeNsec() != before.ctimeNsec()) {
+    if (!Posix.fstat(sfd, rel).unchangedSince(before, true)) {
       throw new SourceChanged(rel + ": changed during its copy");
     }
   }

@@ -20,7 +20,8 @@ public final class ParallelTree {
    * Pieces per thread the input is split into, enough for work stealing to even out cores that run
    * at different speeds. Splitting further only costs: each piece hashes its last chunks on the
    * scalar path and starts a new streaming hasher. With 256 KiB pieces a 1 GiB file hashed on 2
-   * cores in about the time of one on the vector path (1.99 s against 1.85 s, JDK 25, 2026-11-24).
+   * cores in 1.91 s on the vector path, with 8 pieces per thread in 1.74 s (fxcp sum, JDK 25,
+   * hyperfine A/B in one run, 2026-12-03).
    */
   private static final int PIECES_PER_THREAD = 8;
 
@@ -32,8 +33,9 @@ public final class ParallelTree {
    * Whether the vector path pays with this many hashing threads. It is fast once C2 has compiled
    * it; until then it runs interpreted or in C1, allocating vectors, far slower than the scalar
    * path. While every core hashes, the compiler waits for one: 1 GiB on 2 cores took 1.74 s on the
-   * vector path and 1.55 s on the scalar one, and on one of 2 cores 2.00 s on the vector path (JDK
-   * 25, warm cache, fxcp sum with its start, 2026-12-03). So it is used when a core is left.
+   * vector path and 1.55 s on the scalar one (JDK 25, warm cache, fxcp sum with its start, two
+   * hyperfine runs minutes apart, 2026-12-03); on one of 2 cores the vector path took 1.90 s and
+   * the scalar one 2.80 s (one run). So it is used when a core is left.
    */
   static boolean vectorPays(int threads) {
     return threads < Runtime.getRuntime().availableProcessors();
