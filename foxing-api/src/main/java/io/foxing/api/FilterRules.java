@@ -11,12 +11,12 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Include/exclude rules with rsync's semantics, in the order given; the first rule that matches a
- * path decides, and a path no rule matches is included.
+ * Filter rules with rsync's semantics, in the order given; the first rule that matches a path
+ * decides, and a path no rule matches is included.
  *
  * <ul>
- *   <li>A pattern that starts with {@code /} is anchored at the root of the transfer; otherwise it
- *       may match at any directory level.
+ *   <li>A pattern that starts with {@code /} is anchored at the root of the transfer (in a
+ *       per-directory rule file, at that file's directory); otherwise it may match at any level.
  *   <li>A pattern that ends with {@code /} matches directories only.
  *   <li>A pattern without {@code /} (not counting a trailing one) and without {@code **} is matched
  *       against the last path component; otherwise against the path relative to the root.
@@ -27,6 +27,13 @@ import java.util.Objects;
  *       --delete} nothing below it on the target is deleted.
  * </ul>
  *
+ * <p>Like rsync, a rule has two sides. Its <em>sending</em> side decides what is copied ({@link
+ * #isExcluded}); its <em>receiving</em> side decides what {@code --delete} may remove from the
+ * target ({@link #isProtected}). {@code -}/{@code +} rules act on both sides, {@code H}/{@code S}
+ * (hide, show) on the sending side only, {@code P}/{@code R} (protect, risk) on the receiving side
+ * only. {@link Builder#filter} takes rsync's {@code --filter} rule syntax, including {@code merge}
+ * files and {@code dir-merge} files read in each directory ({@link #inDirectory}).
+ *
  * <p>Matching works on the raw bytes of names (decoded one byte per character), as rsync's does, so
  * names that are not valid UTF-8 can still be matched. Instances are immutable and thread-safe.
  */
@@ -34,26 +41,56 @@ public final class FilterRules {
   /** No rules: everything is included. */
   public static final FilterRules NONE = new FilterRules(List.of());
 
-  private final List<Rule> rules;
+  /** Merge files that name merge files: a loop or a chain this deep is refused. */
+  private static final int MAX_MERGE_DEPTH = 16;
 
-  private FilterRules(List<Rule> rules) {
-    this.rules = rules;
+  /** A per-directory rule file larger than this is refused (rsync reads them whole too). */
+  private static final int MAX_RULE_FILE_CHARS = 1 << 20;
+
+  private final List<Item> items; // Rule or PerDirectory, in order
+
+  private FilterRules(List<Item> items) {
+    this.items = items;
   }
 
   public static Builder builder() {
     return new Builder();
   }
 
-  /** True if there are no rules. */
-  public boolean isEmpty() {
-    return rules.isEmpty();
+  /**
+   * Opens a rule file by name: a {@code merge} file's path as the user wrote it, or a {@code
+   * dir-merge} file's name in the directory being entered.
+   */
+  @FunctionalInterface
+  public interface RuleFiles {
+    /**
+     * @return the file's text, or null if there is no such file (a missing per-directory file is
+     *     normal; a missing {@code merge} file is an error)
+     */
+    Reader open(String name) throws IOException;
   }
 
-  /** The rules as written, in order, e.g. {@code "- *.tmp"}, {@code "+ keep.tmp"}. */
+  /** True if there are no rules. */
+  public boolean isEmpty() {
+    return items.isEmpty();
+  }
+
+  /**
+   * The rules as written, in order, e.g. {@code "- *.tmp"}, {@code "+ keep.tmp"}, {@code "P
+   * /keep"}, {@code ":e .rsync-filter"}; rules read from per-directory files follow their {@code
+   * dir-merge} rule, each with its directory.
+   */
   public List<String> describe() {
     List<String> out = new ArrayList<>();
-    for (Rule r : rules) {
-      out.add((r.include ? "+ " : "- ") + r.source);
+    for (Item i : items) {
+      if (i instanceof Rule r) {
+        out.add(r.written);
+      } else if (i instanceof PerDirectory p) {
+        out.add(p.written);
+        for (Rule r : p.active) {
+          out.add("  " + r.written + " (in " + (r.base.isEmpty() ? "." : r.base) + ")");
+        }
+      }
     }
     return out;
   }
@@ -65,34 +102,93 @@ public final class FilterRules {
    */
   public List<String> malformed() {
     List<String> out = new ArrayList<>();
-    for (Rule r : rules) {
-      if (r.glob.problem != null) {
-        out.add("'" + r.source + "': " + r.glob.problem);
+    for (Item i : items) {
+      for (Rule r : i.rules()) {
+        if (r.glob.problem != null) {
+          out.add("'" + r.pattern + "': " + r.glob.problem);
+        }
       }
     }
     return out;
   }
 
   /**
-   * Decides one path.
+   * Decides whether a path is copied: the sending side of the rules.
    *
    * @param relativePath the path relative to the transfer root, components joined by {@code /},
    *     each name decoded from its bytes as ISO-8859-1 (see the class comment)
    * @param directory whether the path names a directory
-   * @return true if the path is excluded
+   * @return true if the path is excluded (not copied)
    */
   public boolean isExcluded(String relativePath, boolean directory) {
-    if (rules.isEmpty()) {
+    return decide(relativePath, directory, true, false);
+  }
+
+  /**
+   * Decides whether {@code --delete} leaves a target path alone: the receiving side of the rules.
+   *
+   * @param deleteExcluded rsync's {@code --delete-excluded}: plain {@code -}/{@code +} rules act on
+   *     the sending side only, so what they exclude is deleted; {@code P} rules still protect
+   * @return true if the path is protected from deletion
+   */
+  public boolean isProtected(String relativePath, boolean directory, boolean deleteExcluded) {
+    return decide(relativePath, directory, false, deleteExcluded);
+  }
+
+  private boolean decide(String path, boolean directory, boolean sending, boolean deleteExcluded) {
+    if (items.isEmpty()) {
       return false;
     }
-    int slash = relativePath.lastIndexOf('/');
-    String name = slash < 0 ? relativePath : relativePath.substring(slash + 1);
-    for (Rule r : rules) {
-      if (r.matches(relativePath, name, directory)) {
-        return !r.include;
+    int slash = path.lastIndexOf('/');
+    String name = slash < 0 ? path : path.substring(slash + 1);
+    for (Item i : items) {
+      for (Rule r : i.rules()) {
+        boolean applies = sending ? r.sending : r.receiving && !(deleteExcluded && r.plain);
+        if (applies && r.matches(path, name, directory)) {
+          return !r.include;
+        }
       }
     }
     return false;
+  }
+
+  /** Whether some rules come from files read in each directory ({@code dir-merge}). */
+  public boolean hasPerDirectoryFiles() {
+    for (Item i : items) {
+      if (i instanceof PerDirectory) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The rules for the entries of one directory: each {@code dir-merge} file found there adds its
+   * rules ahead of those inherited from the directories above, as rsync does. Returns this instance
+   * when nothing changes.
+   *
+   * @param relativeDir the directory, relative to the transfer root as in {@link #isExcluded} ("":
+   *     the root)
+   * @param files opens a rule file of that directory by name
+   * @throws IllegalArgumentException if a file there holds a rule that cannot be parsed, naming the
+   *     file
+   */
+  public FilterRules inDirectory(String relativeDir, RuleFiles files) throws IOException {
+    if (!hasPerDirectoryFiles()) {
+      return this;
+    }
+    List<Item> next = new ArrayList<>(items.size());
+    boolean changed = false;
+    for (Item i : items) {
+      if (i instanceof PerDirectory p) {
+        PerDirectory q = p.enter(relativeDir, files);
+        changed |= q != p;
+        next.add(q);
+      } else {
+        next.add(i);
+      }
+    }
+    return changed ? new FilterRules(Collections.unmodifiableList(next)) : this;
   }
 
   @Override
@@ -102,7 +198,7 @@ public final class FilterRules {
 
   /** Collects rules in order. Not thread-safe; {@link #build()} gives an immutable snapshot. */
   public static final class Builder {
-    private final List<Rule> rules = new ArrayList<>();
+    private final List<Item> items = new ArrayList<>();
 
     private Builder() {}
 
@@ -125,15 +221,29 @@ public final class FilterRules {
      * {@code ;} are ignored.
      */
     public Builder addFrom(Reader reader, boolean include) throws IOException {
-      BufferedReader in =
-          reader instanceof BufferedReader ? (BufferedReader) reader : new BufferedReader(reader);
-      String line;
-      while ((line = in.readLine()) != null) {
-        if (line.isEmpty() || line.startsWith("#") || line.startsWith(";")) {
-          continue;
-        }
+      for (String line : lines(reader, Integer.MAX_VALUE, "")) {
         add(include, line);
       }
+      return this;
+    }
+
+    /**
+     * Adds one rule in rsync's {@code --filter} syntax: {@code RULE[,MODIFIERS] [PATTERN]} with
+     * {@code +}/{@code include}, {@code -}/{@code exclude}, {@code H}/{@code hide}, {@code
+     * S}/{@code show}, {@code P}/{@code protect}, {@code R}/{@code risk}, {@code !}/{@code clear}
+     * (drops the rules before it), {@code .}/{@code merge FILE} (its rules, read now), {@code
+     * :}/{@code dir-merge NAME} (the rules of file NAME in each directory, see {@link
+     * FilterRules#inDirectory}). Modifiers: {@code !} (the rule applies where the pattern does not
+     * match), {@code s}/{@code r} (sending or receiving side only); for merge files also {@code
+     * -}/{@code +} (every line is an exclude or include pattern), {@code e} (exclude the file
+     * itself), {@code n} (a directory's rules are not inherited by its subdirectories).
+     *
+     * @param files opens {@code merge} files (null: a merge rule is refused)
+     * @throws IllegalArgumentException for a rule that cannot be parsed, or a modifier rsync has
+     *     and fxcp does not (say which), naming the rule
+     */
+    public Builder filter(String rule, RuleFiles files) throws IOException {
+      parse(Objects.requireNonNull(rule, "rule"), files, "", items, 0, null);
       return this;
     }
 
@@ -150,14 +260,317 @@ public final class FilterRules {
         throw new IllegalArgumentException(
             "empty filter pattern: give a name or glob such as '*.tmp'");
       }
-      rules.add(Rule.compile(include, pattern));
+      items.add(Rule.compile(include, true, true, true, false, pattern, "", null));
       return this;
     }
 
     public FilterRules build() {
-      return rules.isEmpty()
+      return items.isEmpty()
           ? NONE
-          : new FilterRules(Collections.unmodifiableList(new ArrayList<>(rules)));
+          : new FilterRules(Collections.unmodifiableList(new ArrayList<>(items)));
+    }
+  }
+
+  // ------------------------------------------------------------------ the --filter syntax
+
+  private static final String[][] LONG_NAMES = {
+    {"include", "+"},
+    {"exclude", "-"},
+    {"hide", "H"},
+    {"show", "S"},
+    {"protect", "P"},
+    {"risk", "R"},
+    {"clear", "!"},
+    {"merge", "."},
+    {"dir-merge", ":"},
+  };
+
+  /**
+   * Parses one rule into {@code into}.
+   *
+   * @param base the directory of the per-directory file it comes from ("": a command-line rule)
+   * @param lineKind a merge file's {@code +} or {@code -} modifier: each line is a pattern of that
+   *     kind (null: each line is a rule)
+   * @return whether the rule was {@code clear}
+   */
+  private static boolean parse(
+      String text, RuleFiles files, String base, List<Item> into, int depth, String lineKind)
+      throws IOException {
+    if (lineKind != null) {
+      text = lineKind + " " + text;
+    }
+    String kind;
+    String mods;
+    String arg;
+    int sep = firstSeparator(text);
+    String head = sep < 0 ? text : text.substring(0, sep);
+    String word = head;
+    int comma = head.indexOf(',');
+    if (comma > 0) {
+      word = head.substring(0, comma);
+    }
+    String shortName = null;
+    for (String[] n : LONG_NAMES) {
+      if (n[0].equals(word)) {
+        shortName = n[1];
+      }
+    }
+    if (shortName != null) {
+      kind = shortName;
+      mods = comma > 0 ? head.substring(comma + 1) : "";
+    } else if (!head.isEmpty() && "+-HSPR!.:".indexOf(head.charAt(0)) >= 0) {
+      kind = head.substring(0, 1);
+      mods = head.substring(1);
+      if (mods.startsWith(",")) {
+        mods = mods.substring(1);
+      }
+    } else {
+      throw new IllegalArgumentException(
+          "filter rule '"
+              + text
+              + "': unknown rule; start with +, -, H, S, P, R, !, merge or dir-merge, e.g. '- *.tmp'");
+    }
+    arg = sep < 0 ? "" : text.substring(sep + 1);
+    if (kind.equals("!")) {
+      if (!mods.isEmpty() || !arg.isEmpty()) {
+        throw new IllegalArgumentException(
+            "filter rule '" + text + "': clear ('!') takes no pattern or modifier");
+      }
+      into.clear();
+      return true;
+    }
+    if (arg.isEmpty()) {
+      throw new IllegalArgumentException(
+          "filter rule '" + text + "': no pattern; give a name or glob such as '- *.tmp'");
+    }
+    if (kind.equals(".") || kind.equals(":")) {
+      Merge m = Merge.parse(text, kind, mods, arg);
+      if (depth >= MAX_MERGE_DEPTH) {
+        throw new IllegalArgumentException(
+            "filter rule '" + text + "': merge files nested " + depth + " deep; is there a loop?");
+      }
+      if (kind.equals(":")) {
+        if (!base.isEmpty() || lineKind != null || depth > 0) {
+          throw new IllegalArgumentException(
+              "filter rule '"
+                  + text
+                  + "': a dir-merge rule inside a merge file is not supported by fxcp; give it"
+                  + " with --filter");
+        }
+        // e: the file itself is never copied, in any directory
+        List<Rule> self =
+            m.excludeSelf
+                ? List.of(Rule.compile(false, true, true, false, false, m.file, "", null))
+                : List.of();
+        into.add(new PerDirectory(m, self, self));
+        return false;
+      }
+      if (files == null) {
+        throw new IllegalArgumentException(
+            "filter rule '" + text + "': merge files cannot be read here");
+      }
+      Reader r = files.open(arg);
+      if (r == null) {
+        throw new IllegalArgumentException(
+            "filter rule '" + text + "': merge file " + arg + " does not exist; check the path");
+      }
+      try (r) {
+        for (String line : lines(r, MAX_RULE_FILE_CHARS, arg)) {
+          parseSided(line, files, base, into, depth + 1, m);
+        }
+      }
+      if (m.excludeSelf) {
+        String name = arg.substring(arg.lastIndexOf('/') + 1);
+        into.add(Rule.compile(false, true, true, false, false, name, base, null));
+      }
+      return false;
+    }
+    boolean negate = false;
+    boolean sendingOnly = false;
+    boolean receivingOnly = false;
+    for (char c : mods.toCharArray()) {
+      switch (c) {
+        case '!' -> negate = true;
+        case 's' -> sendingOnly = true;
+        case 'r' -> receivingOnly = true;
+        default ->
+            throw new IllegalArgumentException(
+                "filter rule '"
+                    + text
+                    + "': modifier '"
+                    + c
+                    + "' is "
+                    + switch (c) {
+                      case '/' -> "rsync's absolute-path match, which fxcp does not support";
+                      case 'C' -> "rsync's CVS-ignore, which fxcp does not support";
+                      case 'p' -> "rsync's perishable rule, which fxcp does not support";
+                      case 'x' -> "rsync's xattr-name filter, which fxcp does not support";
+                      default -> "not a filter modifier (fxcp knows !, s and r)";
+                    });
+      }
+    }
+    boolean include = kind.equals("+") || kind.equals("S") || kind.equals("R");
+    boolean sending = !kind.equals("P") && !kind.equals("R") && !receivingOnly;
+    boolean receiving = !kind.equals("H") && !kind.equals("S") && !sendingOnly;
+    boolean plain = (kind.equals("+") || kind.equals("-")) && !sendingOnly && !receivingOnly;
+    if (!sending && !receiving) {
+      throw new IllegalArgumentException(
+          "filter rule '" + text + "': s and r together leave the rule no side to act on");
+    }
+    into.add(Rule.compile(include, sending, receiving, plain, negate, arg, base, text));
+    return false;
+  }
+
+  /** A line of a merge file: a rule, whose sides the file's own {@code s}/{@code r} narrow. */
+  private static boolean parseSided(
+      String line, RuleFiles files, String base, List<Item> into, int depth, Merge m)
+      throws IOException {
+    int before = into.size();
+    boolean cleared = parse(line, files, base, into, depth, m.lineKind);
+    for (int i = cleared ? 0 : before; i < into.size(); i++) {
+      if (into.get(i) instanceof Rule r && (m.sendingOnly || m.receivingOnly)) {
+        into.set(i, r.sided(!m.receivingOnly && r.sending, !m.sendingOnly && r.receiving));
+      }
+    }
+    return cleared;
+  }
+
+  /** Where a rule's kind and modifiers end: the first space or underscore. */
+  private static int firstSeparator(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == ' ' || c == '_') {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** A rule file's rule lines: blank lines and {@code #} or {@code ;} comments skipped. */
+  private static List<String> lines(Reader reader, int maxChars, String file) throws IOException {
+    BufferedReader in = reader instanceof BufferedReader b ? b : new BufferedReader(reader);
+    List<String> out = new ArrayList<>();
+    long total = 0;
+    String line;
+    while ((line = in.readLine()) != null) {
+      total += line.length() + 1;
+      if (total > maxChars) {
+        throw new IllegalArgumentException(
+            "filter rule file "
+                + file
+                + " is over "
+                + maxChars
+                + " characters; is it a rule file?");
+      }
+      if (line.isEmpty() || line.startsWith("#") || line.startsWith(";")) {
+        continue;
+      }
+      out.add(line);
+    }
+    return out;
+  }
+
+  /** A merge rule: the file and its modifiers. */
+  private record Merge(
+      String written,
+      String file,
+      String lineKind,
+      boolean excludeSelf,
+      boolean inherit,
+      boolean sendingOnly,
+      boolean receivingOnly) {
+    static Merge parse(String text, String kind, String mods, String file) {
+      String lineKind = null;
+      boolean e = false;
+      boolean n = false;
+      boolean s = false;
+      boolean r = false;
+      for (char c : mods.toCharArray()) {
+        switch (c) {
+          case '-', '+' -> lineKind = String.valueOf(c);
+          case 'e' -> e = true;
+          case 'n' -> n = true;
+          case 's' -> s = true;
+          case 'r' -> r = true;
+          default ->
+              throw new IllegalArgumentException(
+                  "filter rule '"
+                      + text
+                      + "': merge modifier '"
+                      + c
+                      + "' is not supported by fxcp (it knows -, +, e, n, s and r)");
+        }
+      }
+      if (kind.equals(":") && file.startsWith("/")) {
+        // rsync's -F form: a name to look for in every directory (fxcp does not also look in the
+        // directories above the transfer root)
+        file = file.substring(1);
+      }
+      if (kind.equals(":") && (file.isEmpty() || file.contains("/"))) {
+        throw new IllegalArgumentException(
+            "filter rule '" + text + "': a dir-merge file is a name, found in each directory");
+      }
+      return new Merge(text, file, lineKind, e, !n, s, r);
+    }
+  }
+
+  /** A rule or a {@code dir-merge} rule with the rules its files gave so far. */
+  private sealed interface Item permits Rule, PerDirectory {
+    List<Rule> rules();
+  }
+
+  /**
+   * A {@code dir-merge} rule: {@link #active} are the rules for the current directory's entries,
+   * its own file's first, then those inherited; {@link #inherited} is what its subdirectories start
+   * from.
+   */
+  private static final class PerDirectory implements Item {
+    final Merge merge;
+    final String written;
+    final List<Rule> active;
+    final List<Rule> inherited;
+
+    PerDirectory(Merge merge, List<Rule> active, List<Rule> inherited) {
+      this.merge = merge;
+      this.written = merge.written;
+      this.active = active;
+      this.inherited = inherited;
+    }
+
+    @Override
+    public List<Rule> rules() {
+      return active;
+    }
+
+    PerDirectory enter(String dir, RuleFiles files) throws IOException {
+      Reader r = files.open(merge.file);
+      List<Item> own = new ArrayList<>();
+      boolean cleared = false;
+      if (r != null) {
+        String where = dir.isEmpty() ? merge.file : dir + "/" + merge.file;
+        try (r) {
+          for (String line : lines(r, MAX_RULE_FILE_CHARS, where)) {
+            try {
+              cleared |= parseSided(line, null, dir, own, 1, merge);
+            } catch (IllegalArgumentException e) {
+              throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
+            }
+          }
+        }
+      }
+      if (own.isEmpty() && !cleared && merge.inherit && active == inherited) {
+        return this; // nothing here: the parent's rules, as they were
+      }
+      List<Rule> mine = new ArrayList<>();
+      for (Item i : own) {
+        mine.addAll(i.rules());
+      }
+      List<Rule> now = new ArrayList<>(mine);
+      if (!cleared) {
+        now.addAll(inherited);
+      }
+      List<Rule> here = List.copyOf(now);
+      return new PerDirectory(merge, here, merge.inherit ? here : inherited);
     }
   }
 
@@ -166,9 +579,15 @@ public final class FilterRules {
     return Glob.compile(pattern, false, false, pattern).matches(text);
   }
 
-  private static final class Rule {
+  private static final class Rule implements Item {
     final boolean include;
-    final String source;
+    final boolean sending;
+    final boolean receiving;
+    final boolean plain; // - or + without s/r: --delete-excluded makes it sending-only
+    final boolean negate;
+    final String pattern;
+    final String base; // a per-directory rule's directory: it matches below it, anchored there
+    final String written; // as the user wrote it
     final boolean directoryOnly;
     final boolean wholePath;
     final Glob glob;
@@ -181,20 +600,66 @@ public final class FilterRules {
 
     private Rule(
         boolean include,
-        String source,
+        boolean sending,
+        boolean receiving,
+        boolean plain,
+        boolean negate,
+        String pattern,
+        String base,
+        String written,
         boolean directoryOnly,
         boolean wholePath,
         Glob glob,
         Glob under) {
       this.include = include;
-      this.source = source;
+      this.sending = sending;
+      this.receiving = receiving;
+      this.plain = plain;
+      this.negate = negate;
+      this.pattern = pattern;
+      this.base = base;
+      this.written = written != null ? written : (include ? "+ " : "- ") + pattern;
       this.directoryOnly = directoryOnly;
       this.wholePath = wholePath;
       this.glob = glob;
       this.under = under;
     }
 
+    @Override
+    public List<Rule> rules() {
+      return List.of(this);
+    }
+
+    Rule sided(boolean sending, boolean receiving) {
+      return new Rule(
+          include,
+          sending,
+          receiving,
+          false,
+          negate,
+          pattern,
+          base,
+          written + (sending ? " (sending side)" : " (receiving side)"),
+          directoryOnly,
+          wholePath,
+          glob,
+          under);
+    }
+
     boolean matches(String path, String name, boolean directory) {
+      if (!base.isEmpty()) {
+        // a per-directory rule sees paths from its own directory, which they are all below
+        if (!path.startsWith(base)
+            || path.length() <= base.length()
+            || path.charAt(base.length()) != '/') {
+          return false;
+        }
+        path = path.substring(base.length() + 1);
+      }
+      return negate != matchesPattern(path, name, directory);
+    }
+
+    private boolean matchesPattern(String path, String name, boolean directory) {
       if (under != null && under.matches(path)) {
         return true;
       }
@@ -204,7 +669,15 @@ public final class FilterRules {
       return glob.matches(wholePath ? path : name);
     }
 
-    static Rule compile(boolean include, String source) {
+    static Rule compile(
+        boolean include,
+        boolean sending,
+        boolean receiving,
+        boolean plain,
+        boolean negate,
+        String source,
+        String base,
+        String written) {
       // Work on the pattern's UTF-8 bytes, one char per byte, like the names it is matched against.
       String p = new String(source.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
       boolean anchored = p.startsWith("/");
@@ -224,7 +697,19 @@ public final class FilterRules {
       // an unanchored path pattern may start at any directory level: an implicit leading "**/"
       Glob glob = Glob.compile(p, wholePath && !anchored, false, source);
       Glob under = subtree ? Glob.compile(p, !anchored, true, source) : null;
-      return new Rule(include, source, directoryOnly, wholePath, glob, under);
+      return new Rule(
+          include,
+          sending,
+          receiving,
+          plain,
+          negate,
+          source,
+          base,
+          written,
+          directoryOnly,
+          wholePath,
+          glob,
+          under);
     }
   }
 

@@ -31,4 +31,27 @@ class FilterRulesFuzzTest {
     rules.isExcluded(path, dir);
     rules.describe();
   }
+
+  @FuzzTest(maxDuration = "60s")
+  void anyFilterRuleOrPerDirectoryFileIsAcceptedOrRejectedCleanly(FuzzedDataProvider data)
+      throws IOException {
+    String rule = data.consumeString(100);
+    String fileText = data.consumeString(300);
+    String path = data.consumeString(100);
+    boolean dir = data.consumeBoolean();
+    FilterRules.RuleFiles files = name -> new StringReader(fileText);
+    FilterRules rules;
+    try {
+      rules = FilterRules.builder().filter(rule, files).build().inDirectory("d", files);
+    } catch (IllegalArgumentException expected) {
+      if (expected.getMessage() == null || !expected.getMessage().contains("filter rule")) {
+        throw new AssertionError(
+            "rejection must name the rule: " + expected.getMessage(), expected);
+      }
+      return;
+    }
+    rules.isExcluded(path, dir);
+    rules.isProtected(path, dir, data.consumeBoolean());
+    rules.describe();
+  }
 }

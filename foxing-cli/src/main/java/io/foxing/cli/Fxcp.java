@@ -118,6 +118,9 @@ public final class Fxcp implements Callable<Integer> {
   /** --exclude, --include, --exclude-from, --include-from in the order given: first match wins. */
   private final List<String[]> filterArgs = new ArrayList<>();
 
+  /** -F given so far: the first reads .rsync-filter files, the second also excludes them. */
+  private int rsyncFilterFlags;
+
   /** The command line model, option by option, each bound to its field. */
   private CommandLine.Model.CommandSpec model() {
     CommandLine.Model.CommandSpec s = CommandLine.Model.CommandSpec.wrapWithoutInspection(this);
@@ -324,6 +327,27 @@ public final class Fxcp implements Callable<Integer> {
         "Read include patterns from FILE.",
         v -> filterArgs.add(new String[] {"include-from", v}),
         "--include-from");
+    value(
+        s,
+        "RULE",
+        "An rsync filter rule: +, -, H (hide), S (show), P (protect), R (risk), ! (clear), merge"
+            + " FILE, dir-merge NAME, with modifiers !, s, r (and e, n, +, - for merges).",
+        v -> filterArgs.add(new String[] {"filter", v}),
+        "-f",
+        "--filter");
+    flag(
+        s,
+        "-f 'dir-merge /.rsync-filter' (rules from .rsync-filter in each directory); twice, also"
+            + " -f '- .rsync-filter'.",
+        v -> {
+          if (v) {
+            filterArgs.add(
+                new String[] {
+                  "filter", rsyncFilterFlags++ == 0 ? "dir-merge /.rsync-filter" : "- .rsync-filter"
+                });
+          }
+        },
+        "-F");
     flag(
         s,
         "Print one JSON report on stdout (with --progress: JSON lines at 1 Hz first).",
@@ -809,12 +833,25 @@ public final class Fxcp implements Callable<Integer> {
     }
   }
 
+  /** A {@code merge} rule's file, or null if there is none (the rule then says so). */
+  private static Reader ruleFile(String path) {
+    try {
+      return Files.newBufferedReader(Path.of(path), StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      return null;
+    } catch (IOException | java.nio.file.InvalidPathException e) {
+      throw new IllegalArgumentException(
+          "filter rule merge file " + path + " cannot be read (" + e.getMessage() + "); check it");
+    }
+  }
+
   private FilterRules filters() throws IOException {
     FilterRules.Builder fb = FilterRules.builder();
     for (String[] f : filterArgs) {
       switch (f[0]) {
         case "exclude" -> fb.exclude(f[1]);
         case "include" -> fb.include(f[1]);
+        case "filter" -> fb.filter(f[1], Fxcp::ruleFile);
         default -> {
           try (Reader r = Files.newBufferedReader(Path.of(f[1]), StandardCharsets.UTF_8)) {
             fb.addFrom(r, f[0].equals("include-from"));

@@ -255,6 +255,39 @@ class MirrorStormTest {
   }
 
   /**
+   * Rule files read in each directory cannot be honoured by a mirror, which applies a change deep
+   * in the tree without walking down to it: refused before anything starts, not ignored.
+   */
+  @Test
+  void dirMergeFiltersAreRefusedByAMirror() throws Exception {
+    Path src = Files.createDirectories(tmp.resolve("src")).toRealPath();
+    MirrorOptions options =
+        MirrorOptions.builder()
+            .copy(
+                io.foxing.api.CopyOptions.archive().toBuilder()
+                    .filters(
+                        io.foxing.api.FilterRules.builder().filter(": .rsync-filter", null).build())
+                    .build())
+            .journalDirectory(tmp.resolve("journal"))
+            .build();
+    try (EventStream events = Sources.require("inotify").open(src, EventOptions.defaults())) {
+      IllegalArgumentException e =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              IllegalArgumentException.class,
+              () ->
+                  Mirror.start(
+                      src,
+                      List.of(tmp.resolve("dst").toString()),
+                      events,
+                      options,
+                      MirrorListener.NONE));
+      assertTrue(
+          e.getMessage().startsWith("dir-merge filter rules are not supported"), e.getMessage());
+    }
+    assertTrue(Files.notExists(tmp.resolve("dst")));
+  }
+
+  /**
    * Durability follows the source's: a file the source fsyncs is fdatasynced at the target once
    * copied (strace of the daemon shows it); a file only written is not. bpf is the source that sees
    * fsync.

@@ -29,6 +29,7 @@ public final class Posix {
   public static final int ENOTDIR = 20;
   public static final int EISDIR = 21;
   public static final int EINVAL = 22;
+  public static final int EFBIG = 27;
   public static final int ENOSPC = 28;
   public static final int ERANGE = 34;
   public static final int ENOSYS = 38;
@@ -151,6 +152,49 @@ public final class Posix {
         flags,
         0,
         where);
+  }
+
+  /**
+   * Reads a small regular file of a directory whole: a state or rules file, which must never block
+   * (a FIFO planted under its name is opened without blocking and refused) nor be followed through
+   * a symlink.
+   *
+   * @return its bytes, or null if there is no such entry
+   * @throws ErrnoException EINVAL if it is not a regular file, EFBIG if it is larger than {@code
+   *     maxBytes}, or the error of the open or read
+   */
+  public static byte[] readSmallFile(int dirfd, byte[] cname, int maxBytes, String where)
+      throws ErrnoException {
+    int fd =
+        LibC.openat(
+            dirfd, cname, LibC.O_RDONLY | LibC.O_NOFOLLOW | LibC.O_NONBLOCK | LibC.O_CLOEXEC, 0);
+    if (fd < 0) {
+      if (lastError() == ENOENT) {
+        return null;
+      }
+      throw fail("open", where);
+    }
+    try {
+      FileStat st = fstat(fd, where);
+      if (!st.isRegular()) {
+        throw error("read (not a regular file)", where, EINVAL);
+      }
+      if (st.size() > maxBytes) {
+        throw error("read (over " + maxBytes + " bytes)", where, EFBIG);
+      }
+      byte[] out = new byte[(int) st.size()];
+      int got = 0;
+      while (got < out.length) {
+        int n = pread(fd, out, got, out.length - got, got, where);
+        if (n == 0) {
+          return Arrays.copyOf(out, got); // it shrank while read
+        }
+        got += n;
+      }
+      return out;
+    } finally {
+      close(fd);
+    }
   }
 
   public static void close(int fd) {

@@ -102,6 +102,7 @@ public final class ProgressScan implements Runnable {
               }
               String childRaw =
                   raw.isEmpty() ? Names.raw(e.path()) : raw + "/" + Names.raw(e.path());
+              // (rules of dir-merge files are not read here: the totals are an estimate)
               if (filters.isExcluded(childRaw, e.stat().isDirectory())) {
                 return false;
               }

@@ -175,25 +175,11 @@ final class Signatures {
       return null;
     }
     try {
-      // non-blocking: a FIFO planted under a sidecar's name must not hang the run; it is refused
-      // below
-      int fd =
-          LibC.openat(
-              md, name, LibC.O_RDONLY | LibC.O_NOFOLLOW | LibC.O_NONBLOCK | LibC.O_CLOEXEC, 0);
-      if (fd < 0) {
-        return null;
-      }
-      try {
-        FileStat st = Posix.fstat(fd, where);
-        if (!st.isRegular() || st.size() > 1 << 20) {
-          return null; // not something we wrote
-        }
-        Memory m = new Memory(Math.max(1, st.size()));
-        long n = LibC.pread(fd, m, st.size(), 0);
-        return n == st.size() ? m.getByteArray(0, (int) n) : null;
-      } finally {
-        Posix.close(fd);
-      }
+      // a FIFO, a symlink or anything large planted under a sidecar's name is not ours: no
+      // signature
+      return Posix.readSmallFile(md, name, 1 << 20, where);
+    } catch (ErrnoException e) {
+      return null;
     } finally {
       Posix.close(md);
     }

@@ -21,6 +21,7 @@ import io.foxing.posix.Names;
 import io.foxing.posix.Posix;
 import io.foxing.posix.Privileges;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -229,7 +230,7 @@ public final class TreeCopy {
                 threads(rootList), ForkJoinPool.defaultForkJoinWorkerThreadFactory, null, false);
     roots.set(rootList.size() + 1);
     for (Root r : rootList) {
-      Dir parent = Dir.forRoot(r);
+      Dir parent = Dir.forRoot(r, filters);
       pool.execute(() -> copyRoot(parent, r));
     }
     rootDone();
@@ -290,6 +291,7 @@ public final class TreeCopy {
     String targetDisplay; // a pseudo-parent's: the target as the user gave it, for messages
     int sfd = -1;
     TargetDirectory target; // null: not opened (or, in a dry run, not made)
+    FilterRules filters; // for its entries: the run's, with the dir-merge files found down to here
     long tdev = -1; // the target filesystem, for -x
     final AtomicInteger pending = new AtomicInteger(1);
     List<Entry> entries; // what was found in the source, kept for the directory record
@@ -323,8 +325,9 @@ public final class TreeCopy {
       this.pseudo = pseudo;
     }
 
-    static Dir forRoot(Root r) {
+    static Dir forRoot(Root r, FilterRules filters) {
       Dir d = new Dir(null, null, null, "", "", null, null, true);
+      d.filters = filters;
       d.sfd = r.srcDirFd;
       d.target = r.dst;
       d.tdev = r.dstDev;
@@ -384,8 +387,9 @@ public final class TreeCopy {
         String raw =
             r.rawDir.isEmpty() ? Names.raw(r.srcName) : r.rawDir + "/" + Names.raw(r.srcName);
         if (kind != null
-            && filters.isExcluded(raw, kind.isDirectory())
-            && (st != null || !options.deleteExcluded())) {
+            && (st != null
+                ? filters.isExcluded(raw, kind.isDirectory())
+                : filters.isProtected(raw, kind.isDirectory(), options.deleteExcluded()))) {
           counters.excluded.increment();
           return;
         }
@@ -463,11 +467,11 @@ public final class TreeCopy {
           continue; // signatures are fxcp's state on a target, never a source's data (nor its
           // FIFOs)
         }
-        if (!filters.isEmpty()
-            && filters.isExcluded(d.childRaw(Names.raw(de.name())), st.isDirectory())) {
+        String raw = d.childRaw(Names.raw(de.name()));
+        if (d.filters.isExcluded(raw, st.isDirectory())) {
           counters.excluded.increment();
-          if (!options.deleteExcluded()) {
-            keep.add(key); // protected from deletion, like rsync's excluded files
+          if (d.filters.isProtected(raw, st.isDirectory(), options.deleteExcluded())) {
+            keep.add(key); // like rsync's excluded files, unless hidden only (H)
           }
           continue;
         }
@@ -631,8 +635,13 @@ public final class TreeCopy {
    * listing is out of date; the directory is examined and recorded afresh).
    */
   private void checkRecord(Dir d, List<Entry> entries, Map<ByteKey, Boolean> targetNames) {
-    if (options.checksum() || options.ignoreTimes() || options.removeSourceFiles()) {
-      return; // each asks for every file to be looked at again (the last, to be removed)
+    if (options.checksum()
+        || options.ignoreTimes()
+        || options.removeSourceFiles()
+        || filters.hasPerDirectoryFiles()) {
+      // each asks for every file to be looked at again (the third, to be removed; the last,
+      // because a rule file above can change what is copied here without a change here)
+      return;
     }
     byte[] stored = targetNames == null ? null : d.target.readRecord(where(d));
     if (stored == null && !recordsWanted()) {
@@ -861,6 +870,7 @@ public final class TreeCopy {
   private void open(Dir d) throws IOException {
     try {
       openBoth(d);
+      d.filters = rulesIn(d);
     } catch (ErrnoException ex) {
       if (ex.errno() == Posix.EMFILE) {
         // each directory being copied holds its two descriptors until its contents are done
@@ -899,6 +909,34 @@ public final class TreeCopy {
             true; // -x on the target side too: another filesystem there is neither walked nor
         // pruned
       }
+    }
+  }
+
+  /**
+   * The rules for a directory's entries: its parent's, with the rules of its own dir-merge files
+   * (read from the source, regular files only, never through a symlink nor blocking on a FIFO).
+   */
+  private static FilterRules rulesIn(Dir d) throws IOException {
+    FilterRules up = d.parent.filters;
+    if (!up.hasPerDirectoryFiles()) {
+      return up;
+    }
+    try {
+      return up.inDirectory(
+          d.raw,
+          name -> {
+            byte[] text =
+                Posix.readSmallFile(
+                    d.sfd,
+                    Posix.cstr(name.getBytes(StandardCharsets.UTF_8)),
+                    1 << 20,
+                    d.childRel(name));
+            return text == null
+                ? null
+                : new java.io.StringReader(new String(text, StandardCharsets.UTF_8));
+          });
+    } catch (IllegalArgumentException e) {
+      throw new IOException(e.getMessage() + "; the directory is left as it was", e);
     }
   }
 
@@ -1343,13 +1381,11 @@ public final class TreeCopy {
           continue;
         }
         FileStat st = d.target.stat(name, rel);
-        if (st == null
-            || !options.deleteExcluded()
-                && filters.isExcluded(d.childRaw(Names.raw(name)), st.isDirectory())) {
+        String raw = d.childRaw(Names.raw(name));
+        if (st == null || d.filters.isProtected(raw, st.isDirectory(), options.deleteExcluded())) {
           continue;
         }
-        if (removeTree(
-            d.target, name, rel, st.isDirectory(), true)) { // in a dry run it only reports
+        if (removeTree(d.target, name, rel, st.isDirectory(), true, d.filters, raw)) {
           removed.add(t.getKey()); // kept by --max-delete: its signature stays too
         }
         any = true;
@@ -1388,6 +1424,23 @@ public final class TreeCopy {
   boolean removeTree(
       TargetDirectory dir, byte[] name, String rel, boolean directory, boolean limited)
       throws IOException {
+    return removeTree(dir, name, rel, directory, limited, null, null);
+  }
+
+  /**
+   * @param rules what {@code --delete} must leave inside (as rsync, which keeps a directory that
+   *     holds a protected entry); null: everything goes
+   * @param raw the entry's raw path, for the rules
+   */
+  private boolean removeTree(
+      TargetDirectory dir,
+      byte[] name,
+      String rel,
+      boolean directory,
+      boolean limited,
+      FilterRules rules,
+      String raw)
+      throws IOException {
     if (dryRun) {
       if (limited && !takeDeletion()) {
         return false;
@@ -1397,12 +1450,30 @@ public final class TreeCopy {
     }
     boolean emptied = true;
     if (directory) {
+      boolean protectedInside = false;
       try (TargetDirectory sub = dir.open(name, rel)) {
         for (TargetDirectory.Entry c : sub.list(rel)) {
+          String childRaw = rules == null ? null : raw + "/" + Names.raw(c.name());
+          if (rules != null
+              && rules.isProtected(childRaw, c.directory(), options.deleteExcluded())) {
+            emptied = false;
+            protectedInside = true;
+            continue;
+          }
           emptied &=
               removeTree(
-                  sub, c.name(), rel + "/" + Names.display(c.name()), c.directory(), limited);
+                  sub,
+                  c.name(),
+                  rel + "/" + Names.display(c.name()),
+                  c.directory(),
+                  limited,
+                  rules,
+                  childRaw);
         }
+      }
+      if (protectedInside) {
+        counters.warning(
+            rel, "cannot delete non-empty directory: the filters protect entries in it (as rsync)");
       }
     }
     if (!emptied || limited && !takeDeletion()) {

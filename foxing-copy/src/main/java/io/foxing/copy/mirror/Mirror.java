@@ -170,7 +170,7 @@ public final class Mirror implements AutoCloseable {
    * @param events a stream watching {@code source}, opened before this call (so nothing made during
    *     the initial comparison is missed)
    * @throws IllegalArgumentException if a target is inside the source (the mirror would copy its
-   *     own copies)
+   *     own copies), or the filters read rule files in each directory ({@code dir-merge})
    * @throws IOException if the source or a target cannot be opened, or a target's outage journal
    *     cannot be read
    */
@@ -194,6 +194,13 @@ public final class Mirror implements AutoCloseable {
     if (targets.isEmpty()) {
       throw new IllegalArgumentException(
           "no target given: name at least one directory to mirror to");
+    }
+    if (options.copy().filters().hasPerDirectoryFiles()) {
+      // a change deep in the tree is applied without walking down to it, so the rule files of the
+      // directories above it would not be read
+      throw new IllegalArgumentException(
+          "dir-merge filter rules are not supported by a mirror yet; list the rules in the"
+              + " configuration instead");
     }
     for (String t : targets) {
       if (Copiers.scheme(t) == null
