@@ -34,6 +34,7 @@ public final class CopyOptions {
   private final java.time.Duration modifyWindow;
   private final boolean deleteExcluded;
   private final long maxDelete;
+  private final DeleteTiming deleteTiming;
   private final boolean fsync;
   private final boolean mkpath;
   private final boolean oneFileSystem;
@@ -62,6 +63,7 @@ public final class CopyOptions {
     this.modifyWindow = b.modifyWindow;
     this.deleteExcluded = b.deleteExcluded;
     this.maxDelete = b.maxDelete;
+    this.deleteTiming = b.deleteTiming;
     this.fsync = b.fsync;
     this.mkpath = b.mkpath;
     this.oneFileSystem = b.oneFileSystem;
@@ -101,6 +103,7 @@ public final class CopyOptions {
     b.modifyWindow = modifyWindow;
     b.deleteExcluded = deleteExcluded;
     b.maxDelete = maxDelete;
+    b.deleteTiming = deleteTiming;
     b.fsync = fsync;
     b.mkpath = mkpath;
     b.oneFileSystem = oneFileSystem;
@@ -232,6 +235,11 @@ public final class CopyOptions {
     return maxDelete;
   }
 
+  /** When {@link #delete()} deletes: {@link DeleteTiming#DURING} unless asked otherwise. */
+  public DeleteTiming deleteTiming() {
+    return deleteTiming;
+  }
+
   /** fsync each file written before it appears under its name (rsync's {@code --fsync}). */
   public boolean fsync() {
     return fsync;
@@ -318,6 +326,8 @@ public final class CopyOptions {
         + deleteExcluded
         + ", maxDelete="
         + maxDelete
+        + ", deleteTiming="
+        + deleteTiming
         + ", fsync="
         + fsync
         + ", mkpath="
@@ -353,6 +363,7 @@ public final class CopyOptions {
     private java.time.Duration modifyWindow = java.time.Duration.ZERO;
     private boolean deleteExcluded;
     private long maxDelete = -1;
+    private DeleteTiming deleteTiming = DeleteTiming.DURING;
     private boolean fsync;
     private boolean mkpath;
     private boolean oneFileSystem;
@@ -456,6 +467,15 @@ public final class CopyOptions {
         throw new IllegalArgumentException("modifyWindow must not be negative, got " + window);
       }
       this.modifyWindow = window;
+      return this;
+    }
+
+    /**
+     * When deletions happen (rsync's {@code --delete-before}, {@code --delete-during}, {@code
+     * --delete-after}); it does not turn {@link #delete} on by itself.
+     */
+    public Builder deleteTiming(DeleteTiming when) {
+      this.deleteTiming = Objects.requireNonNull(when, "deleteTiming");
       return this;
     }
 

@@ -6,6 +6,7 @@ import io.foxing.api.Copiers;
 import io.foxing.api.CopyMethod;
 import io.foxing.api.CopyOptions;
 import io.foxing.api.CopyReport;
+import io.foxing.api.DeleteTiming;
 import io.foxing.api.FilterRules;
 import io.foxing.api.Preserve;
 import io.foxing.api.spi.CopyTier;
@@ -103,6 +104,11 @@ public final class Fxcp implements Callable<Integer> {
   boolean ignoreTimes;
   Integer modifyWindow;
   boolean deleteExcluded;
+
+  /** --delete-before/during/after/delay as given: rsync allows one. */
+  private final java.util.Set<String> deleteWhen = new java.util.LinkedHashSet<>();
+
+  private DeleteTiming deleteTiming = DeleteTiming.DURING;
   Long maxDelete;
   boolean fsync;
   boolean mkpath;
@@ -164,6 +170,25 @@ public final class Fxcp implements Callable<Integer> {
         "Delete target entries the source does not have (excluded ones are kept).",
         v -> delete = v,
         "--delete");
+    for (String[] when :
+        new String[][] {
+          {"--delete-before", "BEFORE", "Delete in a pass before the copy (implies --delete)."},
+          {"--delete-during", "DURING", "Delete as each directory is reached (the default)."},
+          {"--del", "DURING", "--delete-during."},
+          {"--delete-delay", "AFTER", "--delete-after (fxcp finds and deletes in one pass)."},
+          {"--delete-after", "AFTER", "Delete in a pass after the copy (implies --delete)."},
+        }) {
+      flag(
+          s,
+          when[2],
+          v -> {
+            if (v) {
+              deleteWhen.add(when[0]);
+              deleteTiming = DeleteTiming.valueOf(when[1]);
+            }
+          },
+          when[0]);
+    }
     flag(
         s,
         "Also delete target entries the filters exclude (implies --delete).",
@@ -742,7 +767,8 @@ public final class Fxcp implements Callable<Integer> {
 
   private CopyOptions options(PrintWriter err) throws IOException {
     CopyOptions.Builder b = CopyOptions.builder();
-    b.delete(delete)
+    b.delete(delete || !deleteWhen.isEmpty())
+        .deleteTiming(deleteTiming)
         .dryRun(dryRun)
         .checksum(checksum)
         .inplace(inplace)
@@ -759,6 +785,11 @@ public final class Fxcp implements Callable<Integer> {
         .removeSourceFiles(removeSourceFiles)
         .throttle(throttle);
     try {
+      if (deleteWhen.size() > 1) {
+        throw new IllegalArgumentException(
+            String.join(" and ", deleteWhen)
+                + ": give one of them (rsync allows one --delete-WHEN)");
+      }
       EnumSet<Preserve> kept = archive ? EnumSet.copyOf(Preserve.ARCHIVE) : EnumSet.copyOf(letters);
       for (String list : preserveLists) {
         kept.addAll(cpAttributes(list, "--preserve"));

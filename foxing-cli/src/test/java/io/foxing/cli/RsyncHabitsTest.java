@@ -221,6 +221,10 @@ class RsyncHabitsTest {
       {"--delete-excluded", "--exclude=*.tmp"},
       {"--delete", "--exclude=*.tmp"},
       {"--delete", "--max-delete=2"},
+      {"--delete-before", "--exclude=*.tmp"},
+      {"--delete-after", "--delete-excluded", "--exclude=*.tmp"},
+      {"--delete-delay"},
+      {"--del"},
       {"--fsync"},
       {"--numeric-ids"},
     };
@@ -372,6 +376,57 @@ class RsyncHabitsTest {
     assertTrue(fifo.err().contains("dir/sub/.rsync-filter"), fifo.err());
     assertFalse(Files.exists(tmp.resolve("fifo/dir/sub/v.c")));
     assertTrue(Files.exists(tmp.resolve("fifo/dir/keep.o")));
+  }
+
+  /**
+   * --delete-before deletes in a pass before anything is copied, --delete-after in a pass after
+   * everything is: the order of the itemized lines shows which (the trees are checked against
+   * rsync's above). One --delete-WHEN at a time, as rsync.
+   */
+  @Test
+  void deleteBeforeAndAfterAreTheirOwnPasses() throws IOException {
+    Path base = Files.createDirectories(tmp.resolve("base"));
+    for (int i = 0; i < 3; i++) {
+      Files.createDirectories(base.resolve("old" + i));
+      Files.writeString(base.resolve("old" + i + "/f"), "not in the source");
+      Files.writeString(src.resolve("dir/new" + i), "new");
+    }
+    for (String when : List.of("--delete-before", "--delete-after")) {
+      Path ours = tmp.resolve("ours" + when);
+      Shell.run("cp", "-a", base.toString(), ours.toString()).check();
+      FxcpCommandTest.Run r = FxcpCommandTest.fxcp("-ai", when, src + "/", ours + "/");
+      assertEquals(0, r.exit(), r.err());
+      List<String> lines = r.out().lines().filter(l -> !l.startsWith(".d")).toList();
+      int firstDelete = -1;
+      int lastDelete = -1;
+      int firstCopy = -1;
+      int lastCopy = -1;
+      for (int i = 0; i < lines.size(); i++) {
+        if (lines.get(i).startsWith("*deleting")) {
+          firstDelete = firstDelete < 0 ? i : firstDelete;
+          lastDelete = i;
+        } else {
+          firstCopy = firstCopy < 0 ? i : firstCopy;
+          lastCopy = i;
+        }
+      }
+      assertEquals(6, lines.stream().filter(l -> l.startsWith("*deleting")).count(), r.out());
+      assertTrue(firstCopy >= 0, r.out());
+      if (when.equals("--delete-before")) {
+        assertTrue(lastDelete < firstCopy, "every deletion before the first copy: " + r.out());
+      } else {
+        assertTrue(lastCopy < firstDelete, "every deletion after the last copy: " + r.out());
+      }
+      Oracles.assertFaithful(src, ours);
+    }
+    FxcpCommandTest.Run two =
+        FxcpCommandTest.fxcp("-a", "--delete-before", "--delete-after", src + "/", "x");
+    assertEquals(2, two.exit());
+    assertEquals(
+        List.of(
+            "fxcp: --delete-before and --delete-after: give one of them (rsync allows one"
+                + " --delete-WHEN)"),
+        two.errLines());
   }
 
   private static String sortedLines(String out) {

@@ -5,6 +5,7 @@ import io.foxing.api.Change;
 import io.foxing.api.CopyListener;
 import io.foxing.api.CopyOptions;
 import io.foxing.api.CopyReport;
+import io.foxing.api.DeleteTiming;
 import io.foxing.api.ErrnoException;
 import io.foxing.api.FilterRules;
 import io.foxing.api.Preserve;
@@ -83,7 +84,7 @@ public final class TreeCopy {
       shared; // a pool kept by the caller across runs (a mirror), or null: one per run
   private final Map<InodeKey, LinkGroup> links = new ConcurrentHashMap<>();
   private final AtomicInteger roots = new AtomicInteger();
-  private final CountDownLatch finished = new CountDownLatch(1);
+  private volatile CountDownLatch finished; // the current pass's
   private volatile boolean noAtime = true;
 
   /**
@@ -228,22 +229,19 @@ public final class TreeCopy {
             ? shared
             : new ForkJoinPool(
                 threads(rootList), ForkJoinPool.defaultForkJoinWorkerThreadFactory, null, false);
-    roots.set(rootList.size() + 1);
-    for (Root r : rootList) {
-      Dir parent = Dir.forRoot(r, filters);
-      pool.execute(() -> copyRoot(parent, r));
+    // rsync's --delete-before and --delete-after: a pass that only deletes, before or after the
+    // copy (which then deletes nothing); --delete-during deletes as each directory is reached
+    DeleteTiming when = options.delete() ? options.deleteTiming() : DeleteTiming.DURING;
+    boolean interrupted = false;
+    if (when == DeleteTiming.BEFORE) {
+      interrupted = pass(rootList, Pass.DELETIONS);
     }
-    rootDone();
-    // Interrupting the caller cancels the copy: nothing new starts, work in flight finishes (its
-    // descriptors and temporaries are its own to close), and only then does the run return, so
-    // the caller may close the roots' descriptors safely.
-    boolean interrupted =
-        Waits.through(
-            () -> {
-              finished.await();
-              return true;
-            },
-            () -> cancelled = true);
+    if (!cancelled) {
+      interrupted |= pass(rootList, when == DeleteTiming.DURING ? Pass.BOTH : Pass.COPIES);
+    }
+    if (when == DeleteTiming.AFTER && !cancelled) {
+      interrupted |= pass(rootList, Pass.DELETIONS);
+    }
     if (shared == null) {
       pool.shutdown();
       interrupted |=
@@ -265,6 +263,48 @@ public final class TreeCopy {
                   + " entries kept that the source does not have"));
     }
     return counters.report(Duration.ofNanos(System.nanoTime() - start), dryRun, cancelled);
+  }
+
+  /** What one walk of the roots does. */
+  private enum Pass {
+    /** Copies and deletes (--delete-during, or no --delete). */
+    BOTH,
+    /** Copies only: the deletions have their own pass. */
+    COPIES,
+    /** Deletes only: walks the directories both sides have, and nothing else. */
+    DELETIONS
+  }
+
+  private volatile Pass pass = Pass.BOTH;
+
+  /**
+   * Walks every root once and waits for the end.
+   *
+   * @return whether the caller was interrupted (the walk was then cancelled)
+   */
+  private boolean pass(List<Root> rootList, Pass what) {
+    pass = what;
+    finished = new CountDownLatch(1);
+    roots.set(rootList.size() + 1);
+    for (Root r : rootList) {
+      Dir parent = Dir.forRoot(r, filters);
+      pool.execute(() -> copyRoot(parent, r));
+    }
+    rootDone();
+    // Interrupting the caller cancels the copy: nothing new starts, work in flight finishes (its
+    // descriptors and temporaries are its own to close), and only then does the run return, so
+    // the caller may close the roots' descriptors safely.
+    return Waits.through(
+        () -> {
+          finished.await();
+          return true;
+        },
+        () -> cancelled = true);
+  }
+
+  /** Whether this pass deletes what the source does not have. */
+  private boolean deleting() {
+    return options.delete() && pass != Pass.COPIES;
   }
 
   /** Set when the caller is interrupted: tasks start no new work (see {@link #run}). */
@@ -297,6 +337,7 @@ public final class TreeCopy {
     List<Entry> entries; // what was found in the source, kept for the directory record
     byte[] sourceDigest; // of the entries as listed; null: no record is to be written
     boolean unchanged; // its record matched: the entries were left alone
+    boolean pruned; // a pass that only deletes removed entries here
     boolean
         boundary; // on another filesystem than its parent (-x), or a mirror root not to walk: made,
     // not walked
@@ -416,7 +457,11 @@ public final class TreeCopy {
                 + what
                 + "; remove it or choose another target");
       }
-      if (handle(parent, e, cname)) {
+      if (pass == Pass.DELETIONS) {
+        if (e.dst != null && st.isDirectory() && e.dst.isDirectory()) {
+          walkForDeletions(parent, e, cname);
+        }
+      } else if (handle(parent, e, cname)) {
         runFile(parent, e, cname);
       }
     } catch (IOException | RuntimeException ex) {
@@ -483,6 +528,15 @@ public final class TreeCopy {
         entries.add(e);
       }
       boolean removed = targetNames != null && removeExtraneous(d, targetNames, keep);
+      if (pass == Pass.DELETIONS) {
+        d.pruned = removed;
+        for (Entry e : entries) {
+          if (e.dst != null && e.src.isDirectory() && e.dst.isDirectory()) {
+            walkForDeletions(d, e, e.cname);
+          }
+        }
+        return;
+      }
       checkRecord(d, entries, removed ? null : targetNames);
       List<Entry> batch = new ArrayList<>();
       long batchBytes = 0;
@@ -584,7 +638,11 @@ public final class TreeCopy {
         // sfd < 0: it could not be opened, which is already reported; a cancelled copy leaves the
         // directories it did not finish without their times and records: a rerun completes them
         if (!cur.pseudo && cur.sfd >= 0 && !cancelled) {
-          finishDir(cur);
+          if (pass != Pass.DELETIONS) {
+            finishDir(cur);
+          } else if (cur.pruned) {
+            restoreTimes(cur);
+          }
         }
       } catch (IOException | RuntimeException ex) {
         counters.failure(where(cur), asIo(ex));
@@ -606,6 +664,21 @@ public final class TreeCopy {
   private static final long RECORD_GUARD_NANOS = 50_000_000L;
 
   /** Directory metadata goes on after its contents: creating entries moves its mtime. */
+  /**
+   * After a pass that only deletes, a directory it deleted in gets the times the copy gave it back,
+   * silently: rsync's --delete-after leaves them as the copy made them.
+   */
+  private void restoreTimes(Dir d) throws IOException {
+    if (d.target != null && !dryRun) {
+      d.target.metadata(
+          null,
+          new SourceEntry(d.parent.sfd, Metadata.trimNul(d.srcName), d.sfd, d.src),
+          d.before,
+          true,
+          where(d) + "/");
+    }
+  }
+
   private void finishDir(Dir d) throws IOException {
     String where = where(d) + "/";
     int bits = 0;
@@ -860,6 +933,19 @@ public final class TreeCopy {
             || d.pseudo
                 && !d.walkRoot
                 && e.dst != null; // a mirror's directory whose own metadata changed
+    d.pending.incrementAndGet();
+    pool.execute(() -> processDir(child));
+  }
+
+  /**
+   * Queues a directory both sides have for a pass that only deletes: nothing made, nothing itemized
+   * but deletions, the same boundaries as the copy's.
+   */
+  private void walkForDeletions(Dir d, Entry e, byte[] srcCname) {
+    Dir child = new Dir(d, srcCname, e.name, e.rel, rawOf(d, e), e.src, e.dst, false);
+    child.boundary =
+        options.oneFileSystem() && !d.pseudo && e.src.dev() != d.src.dev()
+            || d.pseudo && !d.walkRoot;
     d.pending.incrementAndGet();
     pool.execute(() -> processDir(child));
   }
@@ -1377,7 +1463,7 @@ public final class TreeCopy {
           }
           continue;
         }
-        if (!options.delete()) {
+        if (!deleting()) {
           continue;
         }
         FileStat st = d.target.stat(name, rel);
@@ -1393,7 +1479,7 @@ public final class TreeCopy {
         counters.failure(rel, asIo(ex));
       }
     }
-    if (options.delete() && !dryRun && targetNames.containsKey(new ByteKey(SIDECAR_NAME))) {
+    if (deleting() && !dryRun && targetNames.containsKey(new ByteKey(SIDECAR_NAME))) {
       // signatures whose file was just deleted, or went away since the run that wrote them
       try {
         d.target.pruneSignatures(
