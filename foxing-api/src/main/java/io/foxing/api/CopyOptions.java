@@ -40,6 +40,7 @@ public final class CopyOptions {
   private final boolean oneFileSystem;
   private final boolean throttle;
   private final boolean removeSourceFiles;
+  private final boolean safeLinks;
   private final ModeRules chmod;
 
   private CopyOptions(Builder b) {
@@ -69,6 +70,7 @@ public final class CopyOptions {
     this.oneFileSystem = b.oneFileSystem;
     this.throttle = b.throttle;
     this.removeSourceFiles = b.removeSourceFiles;
+    this.safeLinks = b.safeLinks;
     this.chmod = b.chmod;
   }
 
@@ -108,6 +110,7 @@ public final class CopyOptions {
     b.mkpath = mkpath;
     b.oneFileSystem = oneFileSystem;
     b.removeSourceFiles = removeSourceFiles;
+    b.safeLinks = safeLinks;
     b.chmod = chmod;
     b.throttle = throttle;
     return b;
@@ -281,6 +284,16 @@ public final class CopyOptions {
   }
 
   /**
+   * Leave out symlinks that point outside the copied tree: absolute ones, empty ones, those with a
+   * {@code ..} after a name or at the end, and those whose leading {@code ..} climb above the
+   * transfer root (rsync's {@code --safe-links}, as of rsync 3.4). They are not copied; a target
+   * entry of their name is left alone, even under {@link #delete()}.
+   */
+  public boolean safeLinks() {
+    return safeLinks;
+  }
+
+  /**
    * Permission changes the source's modes go through before they are copied (rsync's {@code
    * --chmod}); {@link ModeRules#NONE} by default.
    */
@@ -336,6 +349,8 @@ public final class CopyOptions {
         + oneFileSystem
         + ", removeSourceFiles="
         + removeSourceFiles
+        + ", safeLinks="
+        + safeLinks
         + ", chmod="
         + chmod
         + ", throttle="
@@ -368,6 +383,7 @@ public final class CopyOptions {
     private boolean mkpath;
     private boolean oneFileSystem;
     private boolean removeSourceFiles;
+    private boolean safeLinks;
     private ModeRules chmod = ModeRules.NONE;
     private boolean throttle;
 
@@ -518,6 +534,11 @@ public final class CopyOptions {
 
     public Builder removeSourceFiles(boolean removeSourceFiles) {
       this.removeSourceFiles = removeSourceFiles;
+      return this;
+    }
+
+    public Builder safeLinks(boolean safeLinks) {
+      this.safeLinks = safeLinks;
       return this;
     }
 

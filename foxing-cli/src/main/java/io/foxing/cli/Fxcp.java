@@ -105,6 +105,8 @@ public final class Fxcp implements Callable<Integer> {
   Integer modifyWindow;
   boolean deleteExcluded;
 
+  boolean safeLinks;
+
   /** --delete-before/during/after/delay as given: rsync allows one. */
   private final java.util.Set<String> deleteWhen = new java.util.LinkedHashSet<>();
 
@@ -170,6 +172,11 @@ public final class Fxcp implements Callable<Integer> {
         "Delete target entries the source does not have (excluded ones are kept).",
         v -> delete = v,
         "--delete");
+    flag(
+        s,
+        "Leave out symlinks that point outside the tree (absolute, or climbing above it with ..).",
+        v -> safeLinks = v,
+        "--safe-links");
     for (String[] when :
         new String[][] {
           {"--delete-before", "BEFORE", "Delete in a pass before the copy (implies --delete)."},
@@ -783,6 +790,7 @@ public final class Fxcp implements Callable<Integer> {
         .mkpath(mkpath)
         .oneFileSystem(oneFileSystem)
         .removeSourceFiles(removeSourceFiles)
+        .safeLinks(safeLinks)
         .throttle(throttle);
     try {
       if (deleteWhen.size() > 1) {

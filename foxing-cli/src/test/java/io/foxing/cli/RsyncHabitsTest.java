@@ -217,6 +217,20 @@ class RsyncHabitsTest {
       Files.writeString(base.resolve("extra" + i), "not in the source");
     }
     Files.writeString(base.resolve("dir/f.tmp"), "excluded, on the target only");
+    // --safe-links: some of these point out of the tree (rsync's rules); a target entry named like
+    // one stays, even under --delete
+    for (String[] l :
+        new String[][] {
+          {"abs", "/etc/hostname"},
+          {"up", "../x"},
+          {"dir/up2", "../../x"},
+          {"dir/in", "../x"},
+          {"dir/deep", "a/../../x"},
+          {"dir/dot", "./f"}
+        }) {
+      Files.createSymbolicLink(src.resolve(l[0]), Path.of(l[1]));
+    }
+    Files.writeString(base.resolve("abs"), "on the target, named like an unsafe symlink");
     String[][] cases = {
       {"--delete-excluded", "--exclude=*.tmp"},
       {"--delete", "--exclude=*.tmp"},
@@ -224,6 +238,7 @@ class RsyncHabitsTest {
       {"--delete-before", "--exclude=*.tmp"},
       {"--delete-after", "--delete-excluded", "--exclude=*.tmp"},
       {"--delete-delay"},
+      {"--delete", "--safe-links"},
       {"--del"},
       {"--fsync"},
       {"--numeric-ids"},

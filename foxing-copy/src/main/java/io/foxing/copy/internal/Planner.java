@@ -181,6 +181,55 @@ final class Planner {
   }
 
   /**
+   * Whether a symlink points outside the copied tree (rsync's rule for {@code --safe-links}): an
+   * absolute or empty target is unsafe, and so is a {@code ..} after a name or at the end;
+   * otherwise its leading {@code ..} components must not climb above the transfer root, counting
+   * from the symlink's own directory.
+   *
+   * @param target the symlink's contents
+   * @param linkPath the symlink's path below the transfer root, {@code /}-separated
+   */
+  static boolean unsafeSymlink(byte[] target, String linkPath) {
+    if (target.length == 0 || target[0] == '/') {
+      return true;
+    }
+    String to = new String(target, java.nio.charset.StandardCharsets.ISO_8859_1);
+    // rsync 3.4's rules since CVE-2024-12088: a ".." anywhere but in the leading run, or at the
+    // end, may climb through a symlink inside the target, so it is unsafe whatever the count says
+    int lead = 0;
+    while (to.startsWith("../", lead)) {
+      lead += 3;
+      while (lead < to.length() && to.charAt(lead) == '/') {
+        lead++;
+      }
+    }
+    if (to.indexOf("/../", lead) >= 0 || to.length() > 3 && to.endsWith("/..")) {
+      return true;
+    }
+    int depth = 0;
+    String[] dirs = linkPath.split("/", -1);
+    for (int i = 0; i < dirs.length - 1; i++) { // the directories above the link itself
+      if (dirs[i].equals("..")) {
+        depth = 0; // as rsync: the count starts over
+      } else if (!dirs[i].isEmpty() && !dirs[i].equals(".")) {
+        depth++;
+      }
+    }
+    for (String c : to.split("/", -1)) {
+      switch (c) {
+        case ".." -> {
+          if (--depth < 0) {
+            return true;
+          }
+        }
+        case ".", "" -> {}
+        default -> depth++;
+      }
+    }
+    return false;
+  }
+
+  /**
    * Same kind of entry: a directory, a regular file, a symlink, or a special file of the same type
    * and device.
    */

@@ -520,6 +520,19 @@ public final class TreeCopy {
           }
           continue;
         }
+        try {
+          if (options.safeLinks()
+              && st.isSymlink()
+              && Planner.unsafeSymlink(Posix.readlinkat(d.sfd, cname, st.size(), rel), rel)) {
+            // as rsync: not copied, and a target entry of its name stays, even under --delete
+            counters.warning(rel, "ignoring unsafe symlink (--safe-links)");
+            keep.add(key);
+            continue;
+          }
+        } catch (ErrnoException ex) {
+          counters.failure(rel, ex);
+          continue;
+        }
         keep.add(key);
         Entry e = new Entry(de.name(), cname, rel, st);
         if (targetNames != null && targetNames.containsKey(key)) {
@@ -907,10 +920,10 @@ public final class TreeCopy {
                 + ": cannot replace a non-empty directory with a non-directory; "
                 + "remove it, or run with --delete to let it go with its contents");
       }
-      deleteChange(e.rel, true);
+      counters.deleted.increment(); // as rsync: not itemized, the new entry's line says enough
       return;
     }
-    removeTree(d.target, e.name, e.rel, e.dst.isDirectory(), false);
+    removeTree(d.target, e.name, e.rel, e.dst.isDirectory(), false, null, null, true);
   }
 
   /**
@@ -1471,7 +1484,7 @@ public final class TreeCopy {
         if (st == null || d.filters.isProtected(raw, st.isDirectory(), options.deleteExcluded())) {
           continue;
         }
-        if (removeTree(d.target, name, rel, st.isDirectory(), true, d.filters, raw)) {
+        if (removeTree(d.target, name, rel, st.isDirectory(), true, d.filters, raw, false)) {
           removed.add(t.getKey()); // kept by --max-delete: its signature stays too
         }
         any = true;
@@ -1500,23 +1513,23 @@ public final class TreeCopy {
     counters.deleted.increment();
   }
 
+  boolean removeTree(
+      TargetDirectory dir, byte[] name, String rel, boolean directory, boolean limited)
+      throws IOException {
+    return removeTree(dir, name, rel, directory, limited, null, null, false);
+  }
+
   /**
    * Removes an entry of a target directory, depth first, through descriptors only.
    *
    * @param limited counts against {@code --max-delete}: what the limit stops stays (with its
    *     parents)
-   * @return whether it is gone
-   */
-  boolean removeTree(
-      TargetDirectory dir, byte[] name, String rel, boolean directory, boolean limited)
-      throws IOException {
-    return removeTree(dir, name, rel, directory, limited, null, null);
-  }
-
-  /**
    * @param rules what {@code --delete} must leave inside (as rsync, which keeps a directory that
    *     holds a protected entry); null: everything goes
    * @param raw the entry's raw path, for the rules
+   * @param quiet the entry makes way for the source's of another kind: as rsync, only what was
+   *     inside it is itemized as deleted
+   * @return whether it is gone
    */
   private boolean removeTree(
       TargetDirectory dir,
@@ -1525,17 +1538,11 @@ public final class TreeCopy {
       boolean directory,
       boolean limited,
       FilterRules rules,
-      String raw)
+      String raw,
+      boolean quiet)
       throws IOException {
-    if (dryRun) {
-      if (limited && !takeDeletion()) {
-        return false;
-      }
-      deleteChange(rel, directory);
-      return true;
-    }
     boolean emptied = true;
-    if (directory) {
+    if (directory && (!dryRun || quiet)) {
       boolean protectedInside = false;
       try (TargetDirectory sub = dir.open(name, rel)) {
         for (TargetDirectory.Entry c : sub.list(rel)) {
@@ -1554,7 +1561,8 @@ public final class TreeCopy {
                   c.directory(),
                   limited,
                   rules,
-                  childRaw);
+                  childRaw,
+                  false);
         }
       }
       if (protectedInside) {
@@ -1565,8 +1573,14 @@ public final class TreeCopy {
     if (!emptied || limited && !takeDeletion()) {
       return false;
     }
-    dir.remove(name, directory, rel);
-    deleteChange(rel, directory);
+    if (!dryRun) {
+      dir.remove(name, directory, rel);
+    }
+    if (quiet) {
+      counters.deleted.increment();
+    } else {
+      deleteChange(rel, directory);
+    }
     return true;
   }
 

@@ -183,4 +183,76 @@ class PlannerTest {
     assertFalse(
         ARCHIVE.deltaCandidate(file(1000, 2), file(1000, 1)), "small files are copied whole");
   }
+
+  /** rsync 3.5.0's answers, read from what rsync --safe-links copied of these very links. */
+  @Test
+  void symlinksOutsideTheTreeAreUnsafeAsRsyncDecides() {
+    String[][] cases = {
+      {"x", "l1", "safe"},
+      {"x", "d/l2", "safe"},
+      {"x", "d/e/l3", "safe"},
+      {"../x", "l4", "unsafe"},
+      {"../x", "d/l5", "safe"},
+      {"../x", "d/e/l6", "safe"},
+      {"../../x", "l7", "unsafe"},
+      {"../../x", "d/l8", "unsafe"},
+      {"../../x", "d/e/l9", "safe"},
+      {"a/../x", "l10", "unsafe"},
+      {"a/../x", "d/l11", "unsafe"},
+      {"a/../x", "d/e/l12", "unsafe"},
+      {"a/../../x", "l13", "unsafe"},
+      {"a/../../x", "d/l14", "unsafe"},
+      {"a/../../x", "d/e/l15", "unsafe"},
+      {"./x", "l16", "safe"},
+      {"./x", "d/l17", "safe"},
+      {"./x", "d/e/l18", "safe"},
+      {"./../x", "l19", "unsafe"},
+      {"./../x", "d/l20", "unsafe"},
+      {"./../x", "d/e/l21", "unsafe"},
+      {"x/..", "l22", "unsafe"},
+      {"x/..", "d/l23", "unsafe"},
+      {"x/..", "d/e/l24", "unsafe"},
+      {"x/../..", "l25", "unsafe"},
+      {"x/../..", "d/l26", "unsafe"},
+      {"x/../..", "d/e/l27", "unsafe"},
+      {"a/b/../../x", "l28", "unsafe"},
+      {"a/b/../../x", "d/l29", "unsafe"},
+      {"a/b/../../x", "d/e/l30", "unsafe"},
+      {"..", "l31", "unsafe"},
+      {"..", "d/l32", "safe"},
+      {"..", "d/e/l33", "safe"},
+      {"../..", "l34", "unsafe"},
+      {"../..", "d/l35", "unsafe"},
+      {"../..", "d/e/l36", "unsafe"},
+      {"d/../x", "l37", "unsafe"},
+      {"d/../x", "d/l38", "unsafe"},
+      {"d/../x", "d/e/l39", "unsafe"},
+      {"..//x", "l40", "unsafe"},
+      {"..//x", "d/l41", "safe"},
+      {"..//x", "d/e/l42", "safe"},
+      {"a/./../x", "l43", "unsafe"},
+      {"a/./../x", "d/l44", "unsafe"},
+      {"a/./../x", "d/e/l45", "unsafe"},
+      {"a/..", "l46", "unsafe"},
+      {"a/..", "d/l47", "unsafe"},
+      {"a/..", "d/e/l48", "unsafe"},
+      {"a/..", "l49", "unsafe"},
+      {"a/..", "d/l50", "unsafe"},
+      {"a/..", "d/e/l51", "unsafe"},
+      {"../a/..", "l52", "unsafe"},
+      {"../a/..", "d/l53", "unsafe"},
+      {"../a/..", "d/e/l54", "unsafe"},
+      {"x//..//x", "l55", "unsafe"},
+      {"x//..//x", "d/l56", "unsafe"},
+      {"x//..//x", "d/e/l57", "unsafe"},
+    };
+    for (String[] c : cases) {
+      assertEquals(
+          c[2].equals("unsafe"),
+          Planner.unsafeSymlink(c[0].getBytes(java.nio.charset.StandardCharsets.UTF_8), c[1]),
+          c[1] + " -> " + c[0]);
+    }
+    assertTrue(Planner.unsafeSymlink("/etc/passwd".getBytes(), "link"));
+    assertTrue(Planner.unsafeSymlink(new byte[0], "link"));
+  }
 }
