@@ -41,6 +41,7 @@ public final class CopyOptions {
   private final boolean throttle;
   private final boolean removeSourceFiles;
   private final boolean safeLinks;
+  private final SymlinkFollowing followSymlinks;
   private final ModeRules chmod;
 
   private CopyOptions(Builder b) {
@@ -71,6 +72,7 @@ public final class CopyOptions {
     this.throttle = b.throttle;
     this.removeSourceFiles = b.removeSourceFiles;
     this.safeLinks = b.safeLinks;
+    this.followSymlinks = b.followSymlinks;
     this.chmod = b.chmod;
   }
 
@@ -111,6 +113,7 @@ public final class CopyOptions {
     b.oneFileSystem = oneFileSystem;
     b.removeSourceFiles = removeSourceFiles;
     b.safeLinks = safeLinks;
+    b.followSymlinks = followSymlinks;
     b.chmod = chmod;
     b.throttle = throttle;
     return b;
@@ -294,6 +297,31 @@ public final class CopyOptions {
   }
 
   /**
+   * Which symlinks inside the tree are copied as what they point to; see {@link SymlinkFollowing}.
+   */
+  public SymlinkFollowing followSymlinks() {
+    return followSymlinks;
+  }
+
+  /** Symlinks copied as their referents (rsync's {@code -L} and {@code --copy-unsafe-links}). */
+  public enum SymlinkFollowing {
+    /** Every symlink is copied as a symlink (the default). */
+    NONE,
+    /**
+     * Symlinks that point outside the tree (by {@link #safeLinks}'s rules) are copied as what they
+     * point to; the others stay symlinks (rsync's {@code --copy-unsafe-links}).
+     */
+    UNSAFE,
+    /**
+     * Every symlink is copied as what it points to: a file's contents, a directory's tree (rsync's
+     * and cp's {@code -L}). A symlink with nothing at its end fails, one that leads back to a
+     * directory being copied fails as a loop; a symlink to a device, FIFO or socket fails too (fxcp
+     * follows symlinks to files and directories only).
+     */
+    ALL
+  }
+
+  /**
    * Permission changes the source's modes go through before they are copied (rsync's {@code
    * --chmod}); {@link ModeRules#NONE} by default.
    */
@@ -351,6 +379,8 @@ public final class CopyOptions {
         + removeSourceFiles
         + ", safeLinks="
         + safeLinks
+        + ", followSymlinks="
+        + followSymlinks
         + ", chmod="
         + chmod
         + ", throttle="
@@ -384,6 +414,7 @@ public final class CopyOptions {
     private boolean oneFileSystem;
     private boolean removeSourceFiles;
     private boolean safeLinks;
+    private SymlinkFollowing followSymlinks = SymlinkFollowing.NONE;
     private ModeRules chmod = ModeRules.NONE;
     private boolean throttle;
 
@@ -539,6 +570,11 @@ public final class CopyOptions {
 
     public Builder safeLinks(boolean safeLinks) {
       this.safeLinks = safeLinks;
+      return this;
+    }
+
+    public Builder followSymlinks(SymlinkFollowing which) {
+      this.followSymlinks = Objects.requireNonNull(which, "followSymlinks");
       return this;
     }
 

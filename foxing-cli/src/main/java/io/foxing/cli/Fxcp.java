@@ -107,6 +107,10 @@ public final class Fxcp implements Callable<Integer> {
 
   boolean safeLinks;
 
+  boolean copyLinks;
+
+  boolean copyUnsafeLinks;
+
   /** --delete-before/during/after/delay as given: rsync allows one. */
   private final java.util.Set<String> deleteWhen = new java.util.LinkedHashSet<>();
 
@@ -177,6 +181,18 @@ public final class Fxcp implements Callable<Integer> {
         "Leave out symlinks that point outside the tree (absolute, or climbing above it with ..).",
         v -> safeLinks = v,
         "--safe-links");
+    flag(
+        s,
+        "Copy what symlinks lead to (a file's contents, a directory's tree), not the links.",
+        v -> copyLinks = v,
+        "-L",
+        "--copy-links",
+        "--dereference");
+    flag(
+        s,
+        "Copy what symlinks that point outside the tree lead to; keep the others as links.",
+        v -> copyUnsafeLinks = v,
+        "--copy-unsafe-links");
     for (String[] when :
         new String[][] {
           {"--delete-before", "BEFORE", "Delete in a pass before the copy (implies --delete)."},
@@ -791,6 +807,12 @@ public final class Fxcp implements Callable<Integer> {
         .oneFileSystem(oneFileSystem)
         .removeSourceFiles(removeSourceFiles)
         .safeLinks(safeLinks)
+        .followSymlinks(
+            copyLinks
+                ? CopyOptions.SymlinkFollowing.ALL
+                : copyUnsafeLinks
+                    ? CopyOptions.SymlinkFollowing.UNSAFE
+                    : CopyOptions.SymlinkFollowing.NONE)
         .throttle(throttle);
     try {
       if (deleteWhen.size() > 1) {

@@ -256,10 +256,11 @@ class MirrorStormTest {
 
   /**
    * Rule files read in each directory cannot be honoured by a mirror, which applies a change deep
-   * in the tree without walking down to it: refused before anything starts, not ignored.
+   * in the tree without walking down to it, nor can followed symlinks, whose referents change
+   * without an event: refused before anything starts, not ignored.
    */
   @Test
-  void dirMergeFiltersAreRefusedByAMirror() throws Exception {
+  void dirMergeFiltersAndFollowedSymlinksAreRefusedByAMirror() throws Exception {
     Path src = Files.createDirectories(tmp.resolve("src")).toRealPath();
     MirrorOptions options =
         MirrorOptions.builder()
@@ -283,6 +284,25 @@ class MirrorStormTest {
                       MirrorListener.NONE));
       assertTrue(
           e.getMessage().startsWith("dir-merge filter rules are not supported"), e.getMessage());
+      MirrorOptions following =
+          MirrorOptions.builder()
+              .copy(
+                  io.foxing.api.CopyOptions.archive().toBuilder()
+                      .followSymlinks(io.foxing.api.CopyOptions.SymlinkFollowing.ALL)
+                      .build())
+              .journalDirectory(tmp.resolve("journal"))
+              .build();
+      e =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              IllegalArgumentException.class,
+              () ->
+                  Mirror.start(
+                      src,
+                      List.of(tmp.resolve("dst").toString()),
+                      events,
+                      following,
+                      MirrorListener.NONE));
+      assertTrue(e.getMessage().startsWith("following symlinks (-L"), e.getMessage());
     }
     assertTrue(Files.notExists(tmp.resolve("dst")));
   }

@@ -444,6 +444,66 @@ class RsyncHabitsTest {
         two.errLines());
   }
 
+  /**
+   * -L and --copy-unsafe-links beside rsync: symlinks to files and directories inside and outside
+   * the tree, relative and absolute, copied as what they lead to (all of them, or the unsafe ones
+   * only). A dangling symlink and a loop fail with one line each and the rest is copied; a followed
+   * file's xattrs are the file's (rsync reads them from the link, so it has none).
+   */
+  @Test
+  void followingSymlinksAsRsync() throws IOException {
+    Path outside = Files.createDirectories(tmp.resolve("outside/od"));
+    Files.writeString(tmp.resolve("outside/of"), "outside");
+    Files.writeString(outside.resolve("f"), "in a directory outside");
+    Files.createSymbolicLink(src.resolve("lf"), Path.of("dir/f"));
+    Files.createSymbolicLink(src.resolve("ld"), Path.of("dir"));
+    Files.createSymbolicLink(src.resolve("uf"), Path.of("../outside/of"));
+    Files.createSymbolicLink(src.resolve("ud"), Path.of("../outside/od"));
+    Files.createSymbolicLink(src.resolve("absf"), tmp.resolve("outside/of"));
+    for (String opt : List.of("-L", "--copy-links", "--copy-unsafe-links")) {
+      Path theirs = tmp.resolve("theirs" + opt);
+      Path ours = tmp.resolve("ours" + opt);
+      Shell.Result rs = Shell.run("rsync", "-aHAXi", opt, src + "/", theirs + "/");
+      FxcpCommandTest.Run r = FxcpCommandTest.fxcp("-ai", opt, src + "/", ours + "/");
+      assertEquals(0, rs.exitCode(), opt + ": " + rs.stderr());
+      assertEquals(0, r.exit(), opt + ": " + r.err());
+      assertEquals(sortedLines(rs.stdout()), sortedLines(r.out()), opt);
+      assertEquals(List.of(), Oracles.rsyncDifferences(theirs, ours), opt + ": the trees");
+      assertEquals(
+          !opt.equals("--copy-unsafe-links"),
+          Files.isRegularFile(ours.resolve("lf"), java.nio.file.LinkOption.NOFOLLOW_LINKS));
+      assertTrue(Files.isRegularFile(ours.resolve("uf"), java.nio.file.LinkOption.NOFOLLOW_LINKS));
+      assertTrue(Files.isDirectory(ours.resolve("ud"), java.nio.file.LinkOption.NOFOLLOW_LINKS));
+    }
+    Shell.run("setfattr", "-n", "user.t", "-v", "1", src.resolve("dir/f").toString()).check();
+    Files.createSymbolicLink(src.resolve("loop"), Path.of("."));
+    Files.createSymbolicLink(src.resolve("dangle"), Path.of("nowhere"));
+    Shell.run("mkfifo", tmp.resolve("outside/fifo").toString()).check();
+    Files.createSymbolicLink(src.resolve("tofifo"), tmp.resolve("outside/fifo"));
+    Path ours = tmp.resolve("ours-bad");
+    FxcpCommandTest.Run r = FxcpCommandTest.fxcp("-a", "-L", src + "/", ours + "/");
+    assertEquals(1, r.exit(), r.err());
+    assertEquals(
+        List.of(
+            "fxcp: failed: dangle: symlink has no referent (it is followed: -L); remove it or copy"
+                + " without -L",
+            "fxcp: failed: loop: symlink loop: it leads back to ., which is being copied; it is"
+                + " skipped",
+            "fxcp: failed: tofifo: a symlink to a device, FIFO or socket; fxcp follows symlinks to"
+                + " files and directories only"),
+        r.errLines().stream().sorted().toList());
+    assertEquals("f", Files.readString(ours.resolve("lf")));
+    assertEquals("f", Files.readString(ours.resolve("ld/f")));
+    for (String f : List.of("lf", "ld/f", "dir/f")) {
+      assertEquals(
+          "1",
+          Shell.run("getfattr", "--only-values", "-n", "user.t", ours.resolve(f).toString())
+              .check()
+              .stdout(),
+          f + ": the file's own xattrs");
+    }
+  }
+
   private static String sortedLines(String out) {
     // directory times: rsync sets them later; "created directory": rsync's note, not an itemized
     // change

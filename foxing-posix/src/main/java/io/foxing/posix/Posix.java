@@ -224,6 +224,23 @@ public final class Posix {
     return parseStatx(b);
   }
 
+  /**
+   * The state of what entry {@code cname} refers to, following symlinks (rsync's and cp's {@code
+   * -L}); null if a symlink has no referent.
+   */
+  public static FileStat statFollowing(int dirfd, byte[] cname, String where)
+      throws ErrnoException {
+    ByteBuffer b = STATX_BUF.get();
+    if (LibC.statx(dirfd, cname, 0, LibC.STATX_BASIC_STATS, b) != 0) {
+      int e = lastError();
+      if (e == ENOENT) {
+        return null;
+      }
+      throw error("stat", where, e);
+    }
+    return parseStatx(b);
+  }
+
   public static FileStat stat(int dirfd, byte[] cname, String where) throws ErrnoException {
     FileStat s = statIfExists(dirfd, cname, where);
     if (s == null) {

@@ -338,6 +338,7 @@ public final class TreeCopy {
     byte[] sourceDigest; // of the entries as listed; null: no record is to be written
     boolean unchanged; // its record matched: the entries were left alone
     boolean pruned; // a pass that only deletes removed entries here
+    boolean followed; // reached through a symlink (-L): opened without O_NOFOLLOW
     boolean
         boundary; // on another filesystem than its parent (-x), or a mirror root not to walk: made,
     // not walked
@@ -397,8 +398,9 @@ public final class TreeCopy {
     final byte[] name; // without NUL
     final byte[] cname; // with NUL
     final String rel;
-    final FileStat src;
+    final FileStat src; // with -L, of what a followed symlink leads to
     FileStat dst;
+    boolean followed; // a symlink copied as what it leads to (-L): opened without O_NOFOLLOW
 
     Entry(byte[] name, byte[] cname, String rel, FileStat src) {
       this.name = name;
@@ -420,6 +422,16 @@ public final class TreeCopy {
               r.mirrored
                   ? Posix.statIfExists(parent.sfd, cname, where)
                   : Posix.stat(parent.sfd, cname, where));
+      FileStat referent =
+          st != null
+                  && st.isSymlink()
+                  && !r.mirrored
+                  && options.followSymlinks() != CopyOptions.SymlinkFollowing.NONE
+              ? referent(parent, cname, where, st)
+              : null;
+      if (referent != null) {
+        st = referent;
+      }
       FileStat there = parent.target != null ? parent.target.stat(r.dstName, where) : null;
       if (r.mirrored && !filters.isEmpty()) {
         // a mirror's entry is judged like any entry of a walk: by its raw path and its kind (the
@@ -446,6 +458,7 @@ public final class TreeCopy {
         linkedMirrorEntry = true;
       }
       Entry e = new Entry(r.dstName, Posix.cstr(r.dstName), r.relPath, st);
+      e.followed = referent != null;
       e.dst = there;
       if (!r.mirrored && e.dst != null && (e.dst.isDirectory() != st.isDirectory())) {
         // as cp and rsync do: the target the user named is never deleted to make room
@@ -512,6 +525,19 @@ public final class TreeCopy {
           continue; // signatures are fxcp's state on a target, never a source's data (nor its
           // FIFOs)
         }
+        FileStat referent = null;
+        if (st.isSymlink() && options.followSymlinks() != CopyOptions.SymlinkFollowing.NONE) {
+          try {
+            referent = referent(d, cname, rel, st);
+          } catch (IOException ex) {
+            counters.failure(rel, ex);
+            keep.add(key); // not copied, so not deleted either
+            continue;
+          }
+          if (referent != null) {
+            st = referent; // filters judge what it leads to, as rsync's -L
+          }
+        }
         String raw = d.childRaw(Names.raw(de.name()));
         if (d.filters.isExcluded(raw, st.isDirectory())) {
           counters.excluded.increment();
@@ -535,6 +561,7 @@ public final class TreeCopy {
         }
         keep.add(key);
         Entry e = new Entry(de.name(), cname, rel, st);
+        e.followed = referent != null;
         if (targetNames != null && targetNames.containsKey(key)) {
           e.dst = d.target.stat(e.name, rel);
         }
@@ -724,9 +751,11 @@ public final class TreeCopy {
     if (options.checksum()
         || options.ignoreTimes()
         || options.removeSourceFiles()
-        || filters.hasPerDirectoryFiles()) {
-      // each asks for every file to be looked at again (the third, to be removed; the last,
-      // because a rule file above can change what is copied here without a change here)
+        || filters.hasPerDirectoryFiles()
+        || options.followSymlinks() != CopyOptions.SymlinkFollowing.NONE) {
+      // each asks for every file to be looked at again (the third, to be removed; the fourth,
+      // because a rule file above can change what is copied here without a change here; the
+      // last, because what a symlink leads to can change without a change here)
       return;
     }
     byte[] stored = targetNames == null ? null : d.target.readRecord(where(d));
@@ -941,6 +970,7 @@ public final class TreeCopy {
       counters.directories.increment();
     }
     Dir child = new Dir(d, srcCname, e.name, e.rel, rawOf(d, e), e.src, e.dst, false);
+    child.followed = e.followed;
     child.boundary =
         options.oneFileSystem() && !d.pseudo && e.src.dev() != d.src.dev()
             || d.pseudo
@@ -956,6 +986,7 @@ public final class TreeCopy {
    */
   private void walkForDeletions(Dir d, Entry e, byte[] srcCname) {
     Dir child = new Dir(d, srcCname, e.name, e.rel, rawOf(d, e), e.src, e.dst, false);
+    child.followed = e.followed;
     child.boundary =
         options.oneFileSystem() && !d.pseudo && e.src.dev() != d.src.dev()
             || d.pseudo && !d.walkRoot;
@@ -995,7 +1026,11 @@ public final class TreeCopy {
   private void openBoth(Dir d) throws IOException {
     d.sfd =
         Posix.openat(
-            d.parent.sfd, d.srcName, LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_NOFOLLOW, 0, d.rel);
+            d.parent.sfd,
+            d.srcName,
+            LibC.O_RDONLY | LibC.O_DIRECTORY | (d.followed ? 0 : LibC.O_NOFOLLOW),
+            0,
+            d.rel);
     d.tdev = d.parent.tdev; // a directory we create lives on its parent's filesystem
     if (dryRun && d.fresh()) {
       return; // nothing on the target yet
@@ -1037,6 +1072,41 @@ public final class TreeCopy {
     } catch (IllegalArgumentException e) {
       throw new IOException(e.getMessage() + "; the directory is left as it was", e);
     }
+  }
+
+  /**
+   * What a symlink leads to, when the options say to copy it as that (-L, or --copy-unsafe-links
+   * and it points outside the tree); null: it is copied as a symlink.
+   *
+   * @throws IOException if it leads nowhere, to a special file, or back to a directory being copied
+   *     (a loop)
+   */
+  private FileStat referent(Dir d, byte[] cname, String rel, FileStat link) throws IOException {
+    if (options.followSymlinks() == CopyOptions.SymlinkFollowing.UNSAFE
+        && !Planner.unsafeSymlink(Posix.readlinkat(d.sfd, cname, link.size(), rel), rel)) {
+      return null;
+    }
+    FileStat to = chmod(Posix.statFollowing(d.sfd, cname, rel));
+    if (to == null) {
+      throw new IOException(
+          rel + ": symlink has no referent (it is followed: -L); remove it or copy without -L");
+    }
+    if (!to.isRegular() && !to.isDirectory()) {
+      throw new IOException(
+          rel
+              + ": a symlink to a device, FIFO or socket; fxcp follows symlinks to files and"
+              + " directories only");
+    }
+    for (Dir a = d; to.isDirectory() && a != null && !a.pseudo; a = a.parent) {
+      if (a.src.dev() == to.dev() && a.src.ino() == to.ino()) {
+        throw new IOException(
+            rel
+                + ": symlink loop: it leads back to "
+                + where(a)
+                + ", which is being copied; it is skipped");
+      }
+    }
+    return to;
   }
 
   private static String rawOf(Dir d, Entry e) {
@@ -1167,7 +1237,10 @@ public final class TreeCopy {
     if (!options.removeSourceFiles() || dryRun) {
       return;
     }
-    FileStat now = Posix.statIfExists(d.sfd, srcCname, e.rel);
+    FileStat now =
+        e.followed
+            ? Posix.statFollowing(d.sfd, srcCname, e.rel)
+            : Posix.statIfExists(d.sfd, srcCname, e.rel);
     if (now == null) {
       return; // already gone
     }
@@ -1206,16 +1279,20 @@ public final class TreeCopy {
         return; // already the same inode
       }
       // a name that held the old version shows what changed, as rsync shows it (hf.st......)
-      changed(
-          e.dst == null || !e.dst.isRegular()
-              ? Itemize.created('h', 'f')
-              : Itemize.code(
+      String code = Itemize.created('h', 'f');
+      if (e.dst != null && e.dst.isRegular()) {
+        int fd = e.followed ? openSource(d, e, srcCname) : -1;
+        try {
+          code =
+              Itemize.code(
                   'h',
                   'f',
-                  planner.contentBits(e.src, e.dst)
-                      | d.target.metadata(e.name, source(d, e, srcCname, -1), e.dst, false, e.rel)),
-          e.rel,
-          "=> " + g.firstRel);
+                  planner.contentBits(e.src, e.dst) | metadataChanges(d, e, srcCname, fd, e.dst));
+        } finally {
+          Posix.close(fd);
+        }
+      }
+      changed(code, e.rel, "=> " + g.firstRel);
       counters.hardLinks.increment();
       d.target.link(e.name, parent, first, e.dst != null, e.rel);
     } finally {
@@ -1330,7 +1407,7 @@ public final class TreeCopy {
 
   private void copyContents(Dir d, Entry e, byte[] srcCname, boolean first) throws IOException {
     FileStat dst = e.dst;
-    int sfd = openSource(d, srcCname, e.rel);
+    int sfd = openSource(d, e, srcCname);
     try {
       FileStat s = chmod(Posix.fstat(sfd, e.rel));
       if (!s.isRegular() || s.ino() != e.src.ino()) {
@@ -1405,38 +1482,48 @@ public final class TreeCopy {
   }
 
   /**
-   * Opens a source file without following a symlink and, where allowed, without touching its atime.
+   * Opens a source file without following a symlink (unless it is one the options follow: the
+   * caller checks it still leads to the file listed) and, where allowed, without touching its
+   * atime.
    */
-  private int openSource(Dir d, byte[] cname, String rel) throws ErrnoException {
-    int base = LibC.O_RDONLY | LibC.O_NOFOLLOW | LibC.O_NOCTTY;
+  private int openSource(Dir d, Entry e, byte[] cname) throws ErrnoException {
+    // a followed symlink is opened non-blocking: swapped for a FIFO meanwhile, it must not hang us
+    int base = LibC.O_RDONLY | LibC.O_NOCTTY | (e.followed ? LibC.O_NONBLOCK : LibC.O_NOFOLLOW);
     if (noAtime) {
       int fd = LibC.openat(d.sfd, cname, base | LibC.O_NOATIME | LibC.O_CLOEXEC, 0);
       if (fd >= 0) {
         return fd;
       }
       if (Posix.lastError() != Posix.EPERM) {
-        throw Posix.error("open", rel, Posix.lastError());
+        throw Posix.error("open", e.rel, Posix.lastError());
       }
       noAtime = false; // not our file and not root: plain opens from now on
     }
-    return Posix.openat(d.sfd, cname, base, 0, rel);
+    return Posix.openat(d.sfd, cname, base, 0, e.rel);
   }
 
   private static final byte[] SIDECAR_NAME = Metadata.trimNul(Signatures.SIDECAR_DIR);
 
   private void updateMetadataOnly(Dir d, Entry e, byte[] srcCname) throws IOException {
     upToDate(e);
-    SourceEntry source = source(d, e, srcCname, -1);
-    int bits = d.target.metadata(e.name, source, e.dst, false, e.rel);
-    if (bits != 0) {
-      changed(Itemize.code('.', 'f', bits), e.rel, "");
-      counters.metadataUpdated.increment();
-    }
-    if (dryRun) {
-      return;
-    }
-    if (bits != 0) {
-      d.target.metadata(e.name, source, e.dst, true, e.rel);
+    // a followed symlink's referent is read through a descriptor: by name, its xattrs would be
+    // the link's
+    int fd = e.followed ? openSource(d, e, srcCname) : -1;
+    try {
+      SourceEntry source = source(d, e, srcCname, fd);
+      int bits = d.target.metadata(e.name, source, e.dst, false, e.rel);
+      if (bits != 0) {
+        changed(Itemize.code('.', 'f', bits), e.rel, "");
+        counters.metadataUpdated.increment();
+      }
+      if (dryRun) {
+        return;
+      }
+      if (bits != 0) {
+        d.target.metadata(e.name, source, e.dst, true, e.rel);
+      }
+    } finally {
+      Posix.close(fd);
     }
     if (options.generateSignatures() && d.target.sign(e.name, e.dst, e.rel)) {
       counters.signaturesWritten.increment();
@@ -1445,7 +1532,7 @@ public final class TreeCopy {
 
   /** Under --checksum: whether the target file holds exactly the source's bytes. */
   private boolean sameContents(Dir d, Entry e, byte[] srcCname) throws IOException {
-    int fd = openSource(d, srcCname, e.rel);
+    int fd = openSource(d, e, srcCname);
     try {
       return d.target.sameContents(e.name, source(d, e, srcCname, fd), e.rel);
     } finally {

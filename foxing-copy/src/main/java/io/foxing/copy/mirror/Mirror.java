@@ -170,7 +170,8 @@ public final class Mirror implements AutoCloseable {
    * @param events a stream watching {@code source}, opened before this call (so nothing made during
    *     the initial comparison is missed)
    * @throws IllegalArgumentException if a target is inside the source (the mirror would copy its
-   *     own copies), or the filters read rule files in each directory ({@code dir-merge})
+   *     own copies), the filters read rule files in each directory ({@code dir-merge}), or symlinks
+   *     are to be followed
    * @throws IOException if the source or a target cannot be opened, or a target's outage journal
    *     cannot be read
    */
@@ -194,6 +195,12 @@ public final class Mirror implements AutoCloseable {
     if (targets.isEmpty()) {
       throw new IllegalArgumentException(
           "no target given: name at least one directory to mirror to");
+    }
+    if (options.copy().followSymlinks() != io.foxing.api.CopyOptions.SymlinkFollowing.NONE) {
+      // what a symlink leads to changes without an event in the source
+      throw new IllegalArgumentException(
+          "following symlinks (-L, --copy-unsafe-links) is not supported by a mirror; mirror the"
+              + " directory they lead to instead");
     }
     if (options.copy().filters().hasPerDirectoryFiles()) {
       // a change deep in the tree is applied without walking down to it, so the rule files of the
