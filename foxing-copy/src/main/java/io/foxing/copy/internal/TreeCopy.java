@@ -703,7 +703,6 @@ public final class TreeCopy {
    */
   private static final long RECORD_GUARD_NANOS = 50_000_000L;
 
-  /** Directory metadata goes on after its contents: creating entries moves its mtime. */
   /**
    * After a pass that only deletes, a directory it deleted in gets the times the copy gave it back,
    * silently: rsync's --delete-after leaves them as the copy made them.
@@ -719,6 +718,7 @@ public final class TreeCopy {
     }
   }
 
+  /** Directory metadata goes on after its contents: creating entries moves its mtime. */
   private void finishDir(Dir d) throws IOException {
     String where = where(d) + "/";
     int bits = 0;
