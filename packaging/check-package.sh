@@ -32,7 +32,7 @@ words="$(bash -c 'source /usr/share/bash-completion/bash_completion; _completion
   fn=$(complete -p fxcp | sed -E "s/.*-F ([^ ]+).*/\1/")
   COMP_WORDS=(fxcp --del); COMP_CWORD=1; COMP_LINE="fxcp --del"; COMP_POINT=10
   "$fn" fxcp --del fxcp 2>/dev/null; printf "%s\n" "${COMPREPLY[@]}"' | sort | tr '\n' ' ')"
-[ "$words" = "--delete --delete-excluded " ] || fail "bash completes 'fxcp --del' as '$words'"
+[ "$words" = "--del --delete --delete-after --delete-before --delete-delay --delete-during --delete-excluded " ] || fail "bash completes 'fxcp --del' as '$words'"
 if command -v fish >/dev/null; then
   words="$(HOME="$out" fish -c 'complete -C"foxingd sy"' | cut -f1)"   # a new user's fish
   [ "$words" = sync ] || fail "fish completes 'foxingd sy' as '$words'"

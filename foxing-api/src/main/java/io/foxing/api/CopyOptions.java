@@ -42,6 +42,10 @@ public final class CopyOptions {
   private final boolean removeSourceFiles;
   private final boolean safeLinks;
   private final SymlinkFollowing followSymlinks;
+  private final boolean backup;
+  private final String backupDir;
+  private final String backupSuffix;
+  private final boolean omitDirTimes;
   private final ModeRules chmod;
 
   private CopyOptions(Builder b) {
@@ -73,6 +77,10 @@ public final class CopyOptions {
     this.removeSourceFiles = b.removeSourceFiles;
     this.safeLinks = b.safeLinks;
     this.followSymlinks = b.followSymlinks;
+    this.backup = b.backup || b.backupDir != null;
+    this.backupDir = b.backupDir;
+    this.backupSuffix = b.backupSuffix; // null: the default, see backupSuffix()
+    this.omitDirTimes = b.omitDirTimes;
     this.chmod = b.chmod;
   }
 
@@ -114,6 +122,10 @@ public final class CopyOptions {
     b.removeSourceFiles = removeSourceFiles;
     b.safeLinks = safeLinks;
     b.followSymlinks = followSymlinks;
+    b.backup = backup;
+    b.backupDir = backupDir;
+    b.backupSuffix = backupSuffix;
+    b.omitDirTimes = omitDirTimes;
     b.chmod = chmod;
     b.throttle = throttle;
     return b;
@@ -297,6 +309,39 @@ public final class CopyOptions {
   }
 
   /**
+   * Keep what is replaced or deleted on the target (rsync's {@code --backup}): a file about to be
+   * overwritten, or deleted under {@link #delete()}, is kept under its name plus {@link
+   * #backupSuffix()}, beside it or under {@link #backupDir()}.
+   */
+  public boolean backup() {
+    return backup;
+  }
+
+  /**
+   * Where backups go, keeping their paths below the target (rsync's {@code --backup-dir}); relative
+   * to the target directory unless absolute. Null: beside the files they keep.
+   */
+  public String backupDir() {
+    return backupDir;
+  }
+
+  /**
+   * Appended to a backup's name: {@code ~} beside the files, nothing under a {@link #backupDir}.
+   */
+  public String backupSuffix() {
+    return backupSuffix != null ? backupSuffix : backupDir != null ? "" : "~";
+  }
+
+  /**
+   * Leave directories' modification times alone (rsync's {@code --omit-dir-times}); on with {@link
+   * #backup()} beside the files, as in rsync.
+   */
+  public boolean omitDirTimes() {
+    // as rsync: backups made beside the files change their directories' times anyway
+    return omitDirTimes || backup && backupDir == null;
+  }
+
+  /**
    * Which symlinks inside the tree are copied as what they point to; see {@link SymlinkFollowing}.
    */
   public SymlinkFollowing followSymlinks() {
@@ -381,6 +426,14 @@ public final class CopyOptions {
         + safeLinks
         + ", followSymlinks="
         + followSymlinks
+        + ", backup="
+        + backup
+        + ", backupDir="
+        + backupDir
+        + ", backupSuffix="
+        + backupSuffix
+        + ", omitDirTimes="
+        + omitDirTimes
         + ", chmod="
         + chmod
         + ", throttle="
@@ -415,6 +468,10 @@ public final class CopyOptions {
     private boolean removeSourceFiles;
     private boolean safeLinks;
     private SymlinkFollowing followSymlinks = SymlinkFollowing.NONE;
+    private boolean backup;
+    private String backupDir;
+    private String backupSuffix;
+    private boolean omitDirTimes;
     private ModeRules chmod = ModeRules.NONE;
     private boolean throttle;
 
@@ -573,6 +630,34 @@ public final class CopyOptions {
       return this;
     }
 
+    public Builder backup(boolean backup) {
+      this.backup = backup;
+      return this;
+    }
+
+    /** Also turns {@link #backup} on; null: backups beside the files. */
+    public Builder backupDir(String dir) {
+      if (dir != null && dir.isEmpty()) {
+        throw new IllegalArgumentException("backupDir must not be empty: name a directory");
+      }
+      this.backupDir = dir;
+      return this;
+    }
+
+    /** Null: the default ({@code ~}, or nothing under a backup directory). */
+    public Builder backupSuffix(String suffix) {
+      if (suffix != null && suffix.contains("/")) {
+        throw new IllegalArgumentException("backupSuffix must not contain '/', got " + suffix);
+      }
+      this.backupSuffix = suffix;
+      return this;
+    }
+
+    public Builder omitDirTimes(boolean omit) {
+      this.omitDirTimes = omit;
+      return this;
+    }
+
     public Builder followSymlinks(SymlinkFollowing which) {
       this.followSymlinks = Objects.requireNonNull(which, "followSymlinks");
       return this;
@@ -590,6 +675,17 @@ public final class CopyOptions {
       if (sizeOnly && ignoreTimes) {
         throw new IllegalArgumentException(
             "sizeOnly and ignoreTimes contradict each other: choose one");
+      }
+      boolean backups = backup || backupDir != null;
+      if (backups && backupDir == null && "".equals(backupSuffix)) {
+        throw new IllegalArgumentException(
+            "an empty backup suffix without a backup directory would put each backup over its"
+                + " file: give a suffix or a backup directory");
+      }
+      if (backups && inplace) {
+        throw new IllegalArgumentException(
+            "inplace with backup is not supported: the backup would share the file being"
+                + " rewritten; drop one of them");
       }
       return new CopyOptions(this);
     }

@@ -107,6 +107,14 @@ public final class Fxcp implements Callable<Integer> {
 
   boolean safeLinks;
 
+  boolean backup;
+
+  String backupDir;
+
+  String backupSuffix;
+
+  boolean omitDirTimes;
+
   boolean copyLinks;
 
   boolean copyUnsafeLinks;
@@ -181,6 +189,30 @@ public final class Fxcp implements Callable<Integer> {
         "Leave out symlinks that point outside the tree (absolute, or climbing above it with ..).",
         v -> safeLinks = v,
         "--safe-links");
+    flag(
+        s,
+        "Keep each file that is replaced or deleted, as NAME~ (see --suffix, --backup-dir).",
+        v -> backup = v,
+        "-b",
+        "--backup");
+    value(
+        s,
+        "DIR",
+        "Keep backups under DIR (relative to the target) at their paths; implies --backup.",
+        v -> backupDir = v,
+        "--backup-dir");
+    value(
+        s,
+        "SUFFIX",
+        "Backup suffix (default ~, or none with --backup-dir).",
+        v -> backupSuffix = v,
+        "--suffix");
+    flag(
+        s,
+        "Do not copy directories' modification times.",
+        v -> omitDirTimes = v,
+        "-O",
+        "--omit-dir-times");
     flag(
         s,
         "Copy what symlinks lead to (a file's contents, a directory's tree), not the links.",
@@ -807,6 +839,10 @@ public final class Fxcp implements Callable<Integer> {
         .oneFileSystem(oneFileSystem)
         .removeSourceFiles(removeSourceFiles)
         .safeLinks(safeLinks)
+        .backup(backup)
+        .backupDir(backupDir)
+        .backupSuffix(backupSuffix)
+        .omitDirTimes(omitDirTimes)
         .followSymlinks(
             copyLinks
                 ? CopyOptions.SymlinkFollowing.ALL

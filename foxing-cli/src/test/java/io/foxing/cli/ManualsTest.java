@@ -61,6 +61,17 @@ class ManualsTest {
         foxingd.contains("no daemon answers on the control socket"), "subcommands' exit codes");
   }
 
+  /** What completes "fxcp --del": every option that starts so. */
+  private static final List<String> DELETES =
+      List.of(
+          "--del",
+          "--delete",
+          "--delete-after",
+          "--delete-before",
+          "--delete-delay",
+          "--delete-during",
+          "--delete-excluded");
+
   @Test
   void bashCompletesOptionsInARealBash() {
     String script = dir.resolve("completions/bash/fxcp").toString();
@@ -72,8 +83,7 @@ class ManualsTest {
                     + " \"$fn\" fxcp --del fxcp; printf '%s\\n' \"${COMPREPLY[@]}\"",
                 script)
             .check();
-    assertEquals(
-        List.of("--delete", "--delete-excluded"), r.stdout().strip().lines().sorted().toList());
+    assertEquals(DELETES, r.stdout().strip().lines().sorted().toList());
     Shell.Result sub =
         Shell.bash(
                 "source \"$1\"; fn=$(complete -p fxcp | sed -E 's/.*-F ([^ ]+).*/\\1/');"
@@ -92,7 +102,7 @@ class ManualsTest {
         Shell.run("fish", "--no-config", "-c", "source $argv[1]; complete -C'fxcp --del'", script)
             .check();
     List<String> words = r.stdout().lines().map(l -> l.split("\t")[0]).sorted().toList();
-    assertEquals(List.of("--delete", "--delete-excluded"), words);
+    assertEquals(DELETES, words);
     // fxcp takes paths: a path beside its subcommands, and below snap export a path, not export
     // again
     String paths =

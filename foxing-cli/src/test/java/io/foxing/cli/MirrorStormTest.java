@@ -255,54 +255,47 @@ class MirrorStormTest {
   }
 
   /**
-   * Rule files read in each directory cannot be honoured by a mirror, which applies a change deep
-   * in the tree without walking down to it, nor can followed symlinks, whose referents change
-   * without an event: refused before anything starts, not ignored.
+   * What a mirror cannot honour is refused before anything starts, not ignored: rule files read in
+   * each directory (a change deep in the tree is applied without walking down to it), followed
+   * symlinks (their referents change without an event), backups (versions are the mirror's own, to
+   * come).
    */
   @Test
-  void dirMergeFiltersAndFollowedSymlinksAreRefusedByAMirror() throws Exception {
+  void optionsAMirrorCannotHonourAreRefused() throws Exception {
     Path src = Files.createDirectories(tmp.resolve("src")).toRealPath();
-    MirrorOptions options =
-        MirrorOptions.builder()
-            .copy(
-                io.foxing.api.CopyOptions.archive().toBuilder()
-                    .filters(
-                        io.foxing.api.FilterRules.builder().filter(": .rsync-filter", null).build())
-                    .build())
-            .journalDirectory(tmp.resolve("journal"))
-            .build();
+    io.foxing.api.CopyOptions archive = io.foxing.api.CopyOptions.archive();
+    java.util.Map<String, io.foxing.api.CopyOptions> refused =
+        java.util.Map.of(
+            "dir-merge filter rules are not supported",
+            archive.toBuilder()
+                .filters(
+                    io.foxing.api.FilterRules.builder().filter(": .rsync-filter", null).build())
+                .build(),
+            "following symlinks (-L",
+            archive.toBuilder()
+                .followSymlinks(io.foxing.api.CopyOptions.SymlinkFollowing.ALL)
+                .build(),
+            "backups (--backup, --backup-dir) are not supported",
+            archive.toBuilder().backup(true).build());
     try (EventStream events = Sources.require("inotify").open(src, EventOptions.defaults())) {
-      IllegalArgumentException e =
-          org.junit.jupiter.api.Assertions.assertThrows(
-              IllegalArgumentException.class,
-              () ->
-                  Mirror.start(
-                      src,
-                      List.of(tmp.resolve("dst").toString()),
-                      events,
-                      options,
-                      MirrorListener.NONE));
-      assertTrue(
-          e.getMessage().startsWith("dir-merge filter rules are not supported"), e.getMessage());
-      MirrorOptions following =
-          MirrorOptions.builder()
-              .copy(
-                  io.foxing.api.CopyOptions.archive().toBuilder()
-                      .followSymlinks(io.foxing.api.CopyOptions.SymlinkFollowing.ALL)
-                      .build())
-              .journalDirectory(tmp.resolve("journal"))
-              .build();
-      e =
-          org.junit.jupiter.api.Assertions.assertThrows(
-              IllegalArgumentException.class,
-              () ->
-                  Mirror.start(
-                      src,
-                      List.of(tmp.resolve("dst").toString()),
-                      events,
-                      following,
-                      MirrorListener.NONE));
-      assertTrue(e.getMessage().startsWith("following symlinks (-L"), e.getMessage());
+      for (var c : refused.entrySet()) {
+        MirrorOptions options =
+            MirrorOptions.builder()
+                .copy(c.getValue())
+                .journalDirectory(tmp.resolve("journal"))
+                .build();
+        IllegalArgumentException e =
+            org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class,
+                () ->
+                    Mirror.start(
+                        src,
+                        List.of(tmp.resolve("dst").toString()),
+                        events,
+                        options,
+                        MirrorListener.NONE));
+        assertTrue(e.getMessage().startsWith(c.getKey()), e.getMessage());
+      }
     }
     assertTrue(Files.notExists(tmp.resolve("dst")));
   }

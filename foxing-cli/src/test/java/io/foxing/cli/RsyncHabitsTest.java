@@ -504,6 +504,97 @@ class RsyncHabitsTest {
     }
   }
 
+  /**
+   * --backup, --suffix and --backup-dir beside rsync: replaced files, deleted files, a deleted
+   * directory and an entry replaced by one of another kind are kept as backups, older backups
+   * survive --delete, and without a backup directory directory times are left alone (rsync's
+   * implied --omit-dir-times). Directories made under a backup directory are 0700 (rsync copies the
+   * target's), so those are compared without their modes.
+   */
+  @Test
+  void backupsAsRsync() throws IOException {
+    Path base = Files.createDirectories(tmp.resolve("base"));
+    Shell.run("cp", "-a", src + "/.", base.toString()).check();
+    Files.writeString(base.resolve("dir/f"), "an older, longer version");
+    // older by far: rsync compares whole seconds, fxcp nanoseconds
+    Files.setLastModifiedTime(
+        base.resolve("dir/f"), java.nio.file.attribute.FileTime.fromMillis(1_500_000_000_000L));
+    Files.writeString(base.resolve("extra"), "not in the source");
+    Files.createDirectories(base.resolve("gone/deeper"));
+    Files.writeString(base.resolve("gone/deeper/g"), "in a directory the source lacks");
+    Files.delete(base.resolve("link"));
+    Files.writeString(base.resolve("link"), "a file where the source has a symlink");
+    Files.writeString(base.resolve("old~"), "an older backup");
+    String[][] cases = {
+      {"--delete", "--backup"},
+      {"--delete", "-b", "--suffix=.bak"},
+      {"-b"},
+      {"--delete", "--backup-dir=../BK"},
+      {"--backup-dir=../BK", "--suffix=.1"},
+    };
+    for (String[] opts : cases) {
+      String what = String.join(" ", opts);
+      Path dir =
+          Files.createDirectories(tmp.resolve("case" + Integer.toHexString(what.hashCode())));
+      Path theirs = dir.resolve("theirs/t");
+      Path ours = dir.resolve("ours/t");
+      Files.createDirectories(theirs.getParent());
+      Files.createDirectories(ours.getParent());
+      Shell.run("cp", "-a", base.toString(), theirs.toString()).check();
+      Shell.run("cp", "-a", base.toString(), ours.toString()).check();
+      List<String> rsyncArgs = new java.util.ArrayList<>(List.of("rsync", "-aHAXi"));
+      rsyncArgs.addAll(List.of(opts));
+      rsyncArgs.addAll(List.of(src + "/", theirs + "/"));
+      Shell.Result rs = Shell.run(rsyncArgs.toArray(new String[0]));
+      List<String> fxArgs = new java.util.ArrayList<>(List.of("-ai"));
+      fxArgs.addAll(List.of(opts));
+      fxArgs.addAll(List.of(src + "/", ours + "/"));
+      FxcpCommandTest.Run r = FxcpCommandTest.fxcp(fxArgs.toArray(new String[0]));
+      assertEquals(0, rs.exitCode(), what + ": " + rs.stderr());
+      assertEquals(0, r.exit(), what + ": " + r.err());
+      assertEquals(sortedLines(rs.stdout()), sortedLines(r.out()), what);
+      assertEquals(List.of(), differences(theirs, ours, "-O"), what + ": the targets");
+      if (what.contains("BK")) {
+        assertEquals(
+            List.of(),
+            differences(dir.resolve("theirs/BK"), dir.resolve("ours/BK"), "-O", "--chmod=D700"),
+            what + ": the backups");
+      } else {
+        assertTrue(
+            r.out().lines().noneMatch(l -> l.startsWith(".d")),
+            what + ": directory times are not copied beside backups, as rsync: " + r.out());
+      }
+    }
+    // a backup directory inside the target: never deleted, never backed up into itself (rsync
+    // backs up its own backups there, one level deeper each run)
+    Path inside = tmp.resolve("inside");
+    Shell.run("cp", "-a", base.toString(), inside.toString()).check();
+    for (int run = 0; run < 2; run++) {
+      FxcpCommandTest.Run r =
+          FxcpCommandTest.fxcp("-a", "--delete", "--backup-dir=BK", src + "/", inside + "/");
+      assertEquals(0, r.exit(), r.err());
+    }
+    assertEquals("not in the source", Files.readString(inside.resolve("BK/extra")));
+    assertEquals(
+        "in a directory the source lacks", Files.readString(inside.resolve("BK/gone/deeper/g")));
+    assertFalse(Files.exists(inside.resolve("BK/BK")));
+    FxcpCommandTest.Run both = FxcpCommandTest.fxcp("-a", "-b", "--inplace", src + "/", "x");
+    assertEquals(2, both.exit());
+    assertTrue(both.err().contains("inplace with backup is not supported"), both.err());
+  }
+
+  /**
+   * rsync's comparison, with options that leave out what each tool gives its own way (directory
+   * times: -O; directory modes: --chmod=D700 with ours made 0700).
+   */
+  private static List<String> differences(Path a, Path b, String... leaveOut) {
+    List<String> cmd = new java.util.ArrayList<>(List.of("rsync", "-aniHAX", "--delete"));
+    cmd.addAll(List.of(leaveOut));
+    cmd.addAll(List.of(a + "/", b + "/"));
+    String out = Shell.run(cmd.toArray(new String[0])).check().stdout();
+    return out.isBlank() ? List.of() : List.of(out.strip().split("\n"));
+  }
+
   private static String sortedLines(String out) {
     // directory times: rsync sets them later; "created directory": rsync's note, not an itemized
     // change

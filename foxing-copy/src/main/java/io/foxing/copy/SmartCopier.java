@@ -10,6 +10,7 @@ import io.foxing.api.Preserve;
 import io.foxing.api.UnsupportedOptionException;
 import io.foxing.api.spi.CopyTier;
 import io.foxing.api.spi.Target;
+import io.foxing.api.spi.TargetDirectory;
 import io.foxing.copy.internal.Cleanup;
 import io.foxing.copy.internal.LocalTarget;
 import io.foxing.copy.internal.ProgressScan;
@@ -136,7 +137,8 @@ public final class SmartCopier implements Copier {
     listener = CopyListener.guarded(listener); // once, here: a listener that throws changes nothing
     try {
       TreeCopy run = new TreeCopy(options, listener, target);
-      try (Roots roots = Roots.resolve(sources, target, options, run.report())) {
+      try (Roots roots = Roots.resolve(sources, target, options, run.report());
+          TargetDirectory backups = openBackups(run)) {
         listener.copyStart(
             sources.stream().map(java.nio.file.Path::of).toList(), target.display(), options);
         ProgressScan scan = scanAhead ? ProgressScan.start(roots.roots(), options, listener) : null;
@@ -155,6 +157,29 @@ public final class SmartCopier implements Copier {
         target.close();
       }
     }
+  }
+
+  /**
+   * The --backup-dir, made if missing: relative to the target directory unless absolute, and local
+   * only (backups are renamed into it, so it must be on the target's filesystem). Null without one.
+   */
+  private TargetDirectory openBackups(TreeCopy run) throws IOException {
+    if (options.backupDir() == null || options.dryRun()) {
+      return null;
+    }
+    if (!(target instanceof LocalTarget)) {
+      throw new UnsupportedOptionException(target.display(), "--backup-dir");
+    }
+    java.nio.file.Path dir = java.nio.file.Path.of(target.display()).resolve(options.backupDir());
+    // private, as each directory made below it: backups are old versions, kept from view
+    java.nio.file.Files.createDirectories(
+        dir,
+        java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+            java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+    TargetDirectory root =
+        new LocalTarget(dir.toString(), options, tiers()).openDirectory(false, run.report());
+    run.backupsInto(root);
+    return root;
   }
 
   /**

@@ -152,7 +152,7 @@ public final class Metadata {
    */
   public int applyTimes(FileStat src, Target t, FileStat current, boolean dryRun, String where)
       throws ErrnoException {
-    if (!options.preserves(Preserve.TIMES)) {
+    if (!options.preserves(Preserve.TIMES) || src.isDirectory() && options.omitDirTimes()) {
       return 0;
     }
     if (current != null && current.sameMtime(src, options.modifyWindow().toNanos())) {

@@ -873,7 +873,9 @@ public final class TreeCopy {
     return t != null
         && t.type() == s.type()
         && t.size() == s.size()
-        && (!options.preserves(Preserve.TIMES) || t.sameMtime(s))
+        && (!options.preserves(Preserve.TIMES)
+            || s.isDirectory() && options.omitDirTimes()
+            || t.sameMtime(s))
         && (!options.preserves(Preserve.MODE)
             || s.isSymlink()
             || t.permissions() == s.permissions())
@@ -952,7 +954,7 @@ public final class TreeCopy {
       counters.deleted.increment(); // as rsync: not itemized, the new entry's line says enough
       return;
     }
-    removeTree(d.target, e.name, e.rel, e.dst.isDirectory(), false, null, null, true);
+    removeTree(d.target, e.name, e.rel, e.dst.isDirectory(), false, null, null, true, pathOf(d));
   }
 
   /**
@@ -1129,6 +1131,9 @@ public final class TreeCopy {
     changed(e.dst == null ? a.itemize() : "cL.c.......", e.rel, detail);
     counters.symlinks.increment();
     if (!dryRun) {
+      if (e.dst != null && options.backup()) {
+        backUp(d.target, pathOf(d), e.name, e.rel, true);
+      }
       d.target.makeSymlink(e.name, target, source, e.dst != null, e.rel);
     }
   }
@@ -1294,6 +1299,9 @@ public final class TreeCopy {
       }
       changed(code, e.rel, "=> " + g.firstRel);
       counters.hardLinks.increment();
+      if (e.dst != null && options.backup()) {
+        backUp(d.target, pathOf(d), e.name, e.rel, true);
+      }
       d.target.link(e.name, parent, first, e.dst != null, e.rel);
     } finally {
       if (parent != p.root) {
@@ -1432,12 +1440,16 @@ public final class TreeCopy {
         return;
       }
       SourceEntry source = new SourceEntry(d.sfd, Metadata.trimNul(srcCname), sfd, s);
+      if (dst != null && options.backup()) {
+        backUp(d.target, pathOf(d), e.name, e.rel, true);
+      }
       TargetDirectory.Written w =
           d.target.writeFile(
               e.name,
               source,
               dst,
-              planner.deltaCandidate(s, dst),
+              // a delta writes in place: the backup, a link to the same file, would change too
+              !options.backup() && planner.deltaCandidate(s, dst),
               () -> checkUnchanged(sfd, s, e.rel),
               e.rel);
       counters.filesCopied.increment();
@@ -1568,10 +1580,13 @@ public final class TreeCopy {
         }
         FileStat st = d.target.stat(name, rel);
         String raw = d.childRaw(Names.raw(name));
-        if (st == null || d.filters.isProtected(raw, st.isDirectory(), options.deleteExcluded())) {
+        if (st == null
+            || d.filters.isProtected(raw, st.isDirectory(), options.deleteExcluded())
+            || keptBackup(d.target, new TargetDirectory.Entry(name, st.isDirectory()), rel)) {
           continue;
         }
-        if (removeTree(d.target, name, rel, st.isDirectory(), true, d.filters, raw, false)) {
+        if (removeTree(
+            d.target, name, rel, st.isDirectory(), true, d.filters, raw, false, pathOf(d))) {
           removed.add(t.getKey()); // kept by --max-delete: its signature stays too
         }
         any = true;
@@ -1603,7 +1618,7 @@ public final class TreeCopy {
   boolean removeTree(
       TargetDirectory dir, byte[] name, String rel, boolean directory, boolean limited)
       throws IOException {
-    return removeTree(dir, name, rel, directory, limited, null, null, false);
+    return removeTree(dir, name, rel, directory, limited, null, null, false, null);
   }
 
   /**
@@ -1616,6 +1631,8 @@ public final class TreeCopy {
    * @param raw the entry's raw path, for the rules
    * @param quiet the entry makes way for the source's of another kind: as rsync, only what was
    *     inside it is itemized as deleted
+   * @param path the target names from the transfer root down to {@code dir}, for backups (null:
+   *     none are made)
    * @return whether it is gone
    */
   private boolean removeTree(
@@ -1626,42 +1643,47 @@ public final class TreeCopy {
       boolean limited,
       FilterRules rules,
       String raw,
-      boolean quiet)
+      boolean quiet,
+      List<byte[]> path)
       throws IOException {
     boolean emptied = true;
     if (directory && (!dryRun || quiet)) {
-      boolean protectedInside = false;
+      boolean keptInside = false;
+      List<byte[]> inside = path == null ? null : child(path, name);
       try (TargetDirectory sub = dir.open(name, rel)) {
         for (TargetDirectory.Entry c : sub.list(rel)) {
+          String childRel = rel + "/" + Names.display(c.name());
           String childRaw = rules == null ? null : raw + "/" + Names.raw(c.name());
-          if (rules != null
-              && rules.isProtected(childRaw, c.directory(), options.deleteExcluded())) {
+          if (rules != null && rules.isProtected(childRaw, c.directory(), options.deleteExcluded())
+              || keptBackup(sub, c, childRel)) {
             emptied = false;
-            protectedInside = true;
+            keptInside = true;
             continue;
           }
           emptied &=
               removeTree(
-                  sub,
-                  c.name(),
-                  rel + "/" + Names.display(c.name()),
-                  c.directory(),
-                  limited,
-                  rules,
-                  childRaw,
-                  false);
+                  sub, c.name(), childRel, c.directory(), limited, rules, childRaw, false, inside);
+          // backups beside the files stay in the directory, which then cannot go (as rsync)
+          keptInside |= !dryRun && !c.directory() && backingUp(inside) && backupRoot == null;
         }
       }
-      if (protectedInside) {
+      emptied &= !keptInside;
+      if (keptInside) {
         counters.warning(
-            rel, "cannot delete non-empty directory: the filters protect entries in it (as rsync)");
+            rel,
+            "cannot delete non-empty directory: it holds entries the filters protect, or backups"
+                + " (as rsync)");
       }
     }
     if (!emptied || limited && !takeDeletion()) {
       return false;
     }
     if (!dryRun) {
-      dir.remove(name, directory, rel);
+      if (!directory && backingUp(path)) {
+        backUp(dir, path, name, rel, false);
+      } else {
+        dir.remove(name, directory, rel);
+      }
     }
     if (quiet) {
       counters.deleted.increment();
@@ -1669,6 +1691,139 @@ public final class TreeCopy {
       deleteChange(rel, directory);
     }
     return true;
+  }
+
+  // ---------------------------------------------------------------- backups
+
+  /** Where --backup-dir keeps backups (null: beside the files they keep), and its state. */
+  private TargetDirectory backupRoot;
+
+  private FileStat backupRootStat;
+
+  /**
+   * Sends backups to {@code root} (--backup-dir), which the caller opened and closes after the run.
+   */
+  public void backupsInto(TargetDirectory root) throws IOException {
+    this.backupRoot = root;
+    this.backupRootStat = root.stat(options.backupDir());
+  }
+
+  private boolean backingUp(List<byte[]> path) {
+    return path != null && options.backup();
+  }
+
+  /**
+   * Whether a target entry must outlive --delete as a backup: the backup directory itself, wherever
+   * it is in the target, or (beside the files, unless --delete-excluded) a name with the backup
+   * suffix, as rsync's implied {@code P *~} rule.
+   */
+  private boolean keptBackup(TargetDirectory dir, TargetDirectory.Entry e, String rel)
+      throws IOException {
+    if (!options.backup()) {
+      return false;
+    }
+    if (backupRoot != null) {
+      if (!e.directory()) {
+        return false;
+      }
+      FileStat st = dir.stat(e.name(), rel);
+      return st != null && st.dev() == backupRootStat.dev() && st.ino() == backupRootStat.ino();
+    }
+    byte[] suffix = options.backupSuffix().getBytes(StandardCharsets.UTF_8);
+    byte[] n = e.name();
+    return !options.deleteExcluded()
+        && n.length > suffix.length
+        && Arrays.equals(n, n.length - suffix.length, n.length, suffix, 0, suffix.length);
+  }
+
+  /**
+   * Keeps entry {@code name} of {@code dir} as a backup before it is replaced or deleted: under its
+   * name plus the suffix, beside it or at the same path under the backup directory.
+   *
+   * @param path the target names from the transfer root down to {@code dir}
+   * @param stays the entry is about to be replaced atomically: the backup is a hard link, so the
+   *     name never goes missing (a rename where links cannot be made); else it is renamed
+   */
+  private void backUp(
+      TargetDirectory dir, List<byte[]> path, byte[] name, String rel, boolean stays)
+      throws IOException {
+    byte[] suffix = options.backupSuffix().getBytes(StandardCharsets.UTF_8);
+    byte[] backupName = Arrays.copyOf(name, name.length + suffix.length);
+    System.arraycopy(suffix, 0, backupName, name.length, suffix.length);
+    TargetDirectory into = backupRoot == null ? dir : backupDirectory(path, rel);
+    try {
+      if (stays) {
+        try {
+          into.link(backupName, dir, name, true, rel);
+          return;
+        } catch (IOException ex) {
+          LOG.debug("{}: no hard link for its backup ({}); renamed instead", rel, ex.getMessage());
+        }
+      }
+      dir.rename(name, into, backupName, rel);
+    } catch (ErrnoException ex) {
+      if (ex.errno() == Posix.EXDEV) {
+        throw new IOException(
+            rel
+                + ": the backup directory "
+                + options.backupDir()
+                + " is on another filesystem than the target; choose one on the same"
+                + " filesystem",
+            ex);
+      }
+      throw ex;
+    } finally {
+      if (into != dir && into != backupRoot) {
+        closeQuietly(into);
+      }
+    }
+  }
+
+  /** The backup directory's directory at {@code path}, made where missing (mode 0700). */
+  private TargetDirectory backupDirectory(List<byte[]> path, String rel) throws IOException {
+    TargetDirectory cur = backupRoot;
+    for (byte[] c : path) {
+      TargetDirectory next;
+      try {
+        next = cur.open(c, rel);
+      } catch (ErrnoException.NotFound missing) {
+        try {
+          cur.makeDirectory(c, rel);
+        } catch (ErrnoException ex) {
+          if (ex.errno() != Posix.EEXIST) { // another worker made it meanwhile
+            throw ex;
+          }
+        }
+        next = cur.open(c, rel);
+      } finally {
+        if (cur != backupRoot) {
+          closeQuietly(cur);
+        }
+      }
+      cur = next;
+    }
+    return cur;
+  }
+
+  /**
+   * The target names from the transfer root down to {@code d}'s target directory: a loop, as a tree
+   * may be 10,000 levels deep.
+   */
+  private static List<byte[]> pathOf(Dir d) {
+    java.util.ArrayDeque<byte[]> names = new java.util.ArrayDeque<>();
+    for (Dir cur = d; !cur.pseudo; cur = cur.parent) {
+      if (!(cur.parent.pseudo && cur.rel.isEmpty())) {
+        names.addFirst(cur.dstName); // the transfer root itself has no name below the target
+      }
+    }
+    return List.copyOf(names);
+  }
+
+  private static List<byte[]> child(List<byte[]> path, byte[] name) {
+    List<byte[]> out = new ArrayList<>(path.size() + 1);
+    out.addAll(path);
+    out.add(name);
+    return out;
   }
 
   /** Deletions --max-delete still allows (Long.MAX_VALUE: no limit), and those it stopped. */

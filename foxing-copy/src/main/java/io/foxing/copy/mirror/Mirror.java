@@ -196,6 +196,10 @@ public final class Mirror implements AutoCloseable {
       throw new IllegalArgumentException(
           "no target given: name at least one directory to mirror to");
     }
+    if (options.copy().backup()) {
+      throw new IllegalArgumentException(
+          "backups (--backup, --backup-dir) are not supported by a mirror yet");
+    }
     if (options.copy().followSymlinks() != io.foxing.api.CopyOptions.SymlinkFollowing.NONE) {
       // what a symlink leads to changes without an event in the source
       throw new IllegalArgumentException(

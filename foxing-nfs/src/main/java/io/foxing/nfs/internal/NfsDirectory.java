@@ -247,13 +247,12 @@ final class NfsDirectory implements TargetDirectory {
         bits |= Itemize.GROUP;
       }
       long window = options.modifyWindow().toNanos();
-      if (options.preserves(Preserve.TIMES)
-          && Math.abs(before.mtimeNanos() - s.mtimeNanos()) > window) {
+      if (keepsTimes(s) && Math.abs(before.mtimeNanos() - s.mtimeNanos()) > window) {
         bits |= Itemize.TIME;
       }
     }
     // a directory's own times moved when entries were made in it: set again once it is finished
-    boolean dirMoved = name == null && modified && options.preserves(Preserve.TIMES);
+    boolean dirMoved = name == null && modified && keepsTimes(s);
     if (apply && (bits != 0 || before == null || dirMoved)) {
       // without -p an existing entry keeps its permissions; a new one gets the source's less the
       // umask
@@ -283,6 +282,11 @@ final class NfsDirectory implements TargetDirectory {
     // a file handle holds nothing on the server
   }
 
+  /** Whether the entry's times are copied: with -t, and for a directory unless -O. */
+  private boolean keepsTimes(FileStat s) {
+    return options.preserves(Preserve.TIMES) && !(s.isDirectory() && options.omitDirTimes());
+  }
+
   /**
    * The source's metadata as the options preserve it. Without {@code -p} an entry gets {@code
    * keptMode} (the permissions of the entry it replaces or updates), or when new the source's
@@ -298,7 +302,7 @@ final class NfsDirectory implements TargetDirectory {
     m.owner(
         options.preserves(Preserve.OWNER) && ROOT ? s.uid() : -1,
         options.preserves(Preserve.GROUP) ? s.gid() : -1);
-    if (options.preserves(Preserve.TIMES)) {
+    if (keepsTimes(s)) {
       m.mtimeNanos(s.mtimeNanos());
       m.atimeNanos(s.atimeSec() * 1_000_000_000L + s.atimeNsec());
     }
