@@ -3,6 +3,7 @@ package io.foxing.api;
 
 import java.util.Collections;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
@@ -46,6 +47,8 @@ public final class CopyOptions {
   private final String backupDir;
   private final String backupSuffix;
   private final boolean omitDirTimes;
+  private final List<String> referenceDirs;
+  private final ReferenceUse referenceUse;
   private final ModeRules chmod;
 
   private CopyOptions(Builder b) {
@@ -81,6 +84,8 @@ public final class CopyOptions {
     this.backupDir = b.backupDir;
     this.backupSuffix = b.backupSuffix; // null: the default, see backupSuffix()
     this.omitDirTimes = b.omitDirTimes;
+    this.referenceDirs = List.copyOf(b.referenceDirs);
+    this.referenceUse = b.referenceUse;
     this.chmod = b.chmod;
   }
 
@@ -126,6 +131,8 @@ public final class CopyOptions {
     b.backupDir = backupDir;
     b.backupSuffix = backupSuffix;
     b.omitDirTimes = omitDirTimes;
+    b.referenceDirs = referenceDirs;
+    b.referenceUse = referenceUse;
     b.chmod = chmod;
     b.throttle = throttle;
     return b;
@@ -342,6 +349,33 @@ public final class CopyOptions {
   }
 
   /**
+   * Directories compared with before a file new to the target is copied (rsync's {@code
+   * --compare-dest}, {@code --copy-dest}, {@code --link-dest}), in order; relative to the target
+   * directory unless absolute. Empty: none. What a match does is {@link #referenceUse()}.
+   */
+  public List<String> referenceDirs() {
+    return referenceDirs;
+  }
+
+  /** What a file found unchanged in a {@link #referenceDirs() reference directory} gets. */
+  public ReferenceUse referenceUse() {
+    return referenceUse;
+  }
+
+  /**
+   * What a file new to the target gets when a reference directory holds it unchanged (the same
+   * size, modification time and metadata) at the same path.
+   */
+  public enum ReferenceUse {
+    /** Left out of the target (rsync's {@code --compare-dest}): only what differs is copied. */
+    COMPARE,
+    /** Copied, without itemizing it (rsync's {@code --copy-dest}). */
+    COPY,
+    /** Hard-linked to the reference's file (rsync's {@code --link-dest}): snapshots share it. */
+    LINK
+  }
+
+  /**
    * Which symlinks inside the tree are copied as what they point to; see {@link SymlinkFollowing}.
    */
   public SymlinkFollowing followSymlinks() {
@@ -434,6 +468,10 @@ public final class CopyOptions {
         + backupSuffix
         + ", omitDirTimes="
         + omitDirTimes
+        + ", referenceDirs="
+        + referenceDirs
+        + ", referenceUse="
+        + referenceUse
         + ", chmod="
         + chmod
         + ", throttle="
@@ -472,6 +510,8 @@ public final class CopyOptions {
     private String backupDir;
     private String backupSuffix;
     private boolean omitDirTimes;
+    private List<String> referenceDirs = List.of();
+    private ReferenceUse referenceUse = ReferenceUse.LINK;
     private ModeRules chmod = ModeRules.NONE;
     private boolean throttle;
 
@@ -650,6 +690,20 @@ public final class CopyOptions {
         throw new IllegalArgumentException("backupSuffix must not contain '/', got " + suffix);
       }
       this.backupSuffix = suffix;
+      return this;
+    }
+
+    /**
+     * Compares new files with these directories first (see {@link CopyOptions#referenceDirs()}).
+     */
+    public Builder referenceDirs(ReferenceUse use, List<String> dirs) {
+      this.referenceUse = Objects.requireNonNull(use, "use");
+      for (String d : dirs) {
+        if (d == null || d.isEmpty()) {
+          throw new IllegalArgumentException("a reference directory must be named, got " + dirs);
+        }
+      }
+      this.referenceDirs = List.copyOf(dirs);
       return this;
     }
 

@@ -115,6 +115,11 @@ public final class Fxcp implements Callable<Integer> {
 
   boolean omitDirTimes;
 
+  /** --compare-dest, --copy-dest, --link-dest as given, and which of them: rsync takes one kind. */
+  private final List<String> referenceDirs = new ArrayList<>();
+
+  private final java.util.Set<String> referenceKinds = new java.util.LinkedHashSet<>();
+
   boolean copyLinks;
 
   boolean copyUnsafeLinks;
@@ -213,6 +218,22 @@ public final class Fxcp implements Callable<Integer> {
         v -> omitDirTimes = v,
         "-O",
         "--omit-dir-times");
+    for (String[] kind :
+        new String[][] {
+          {"--compare-dest", "Leave out new files that DIR holds unchanged at the same path."},
+          {"--copy-dest", "As --compare-dest, but copy them, without listing them."},
+          {"--link-dest", "Hard-link new files that DIR holds unchanged (snapshots share them)."},
+        }) {
+      value(
+          s,
+          "DIR",
+          kind[1] + " Relative to the target; repeatable.",
+          v -> {
+            referenceKinds.add(kind[0]);
+            referenceDirs.add(v);
+          },
+          kind[0]);
+    }
     flag(
         s,
         "Copy what symlinks lead to (a file's contents, a directory's tree), not the links.",
@@ -851,6 +872,20 @@ public final class Fxcp implements Callable<Integer> {
                     : CopyOptions.SymlinkFollowing.NONE)
         .throttle(throttle);
     try {
+      if (referenceKinds.size() > 1) {
+        throw new IllegalArgumentException(
+            String.join(", ", referenceKinds)
+                + ": give one kind of reference directory (rsync does not mix them either)");
+      }
+      if (!referenceDirs.isEmpty()) {
+        b.referenceDirs(
+            switch (referenceKinds.iterator().next()) {
+              case "--compare-dest" -> CopyOptions.ReferenceUse.COMPARE;
+              case "--copy-dest" -> CopyOptions.ReferenceUse.COPY;
+              default -> CopyOptions.ReferenceUse.LINK;
+            },
+            referenceDirs);
+      }
       if (deleteWhen.size() > 1) {
         throw new IllegalArgumentException(
             String.join(" and ", deleteWhen)

@@ -276,7 +276,12 @@ class MirrorStormTest {
                 .followSymlinks(io.foxing.api.CopyOptions.SymlinkFollowing.ALL)
                 .build(),
             "backups (--backup, --backup-dir) are not supported",
-            archive.toBuilder().backup(true).build());
+            archive.toBuilder().backup(true).build(),
+            "reference directories (--compare-dest",
+            archive.toBuilder()
+                .referenceDirs(
+                    io.foxing.api.CopyOptions.ReferenceUse.LINK, List.of(tmp.toString()))
+                .build());
     try (EventStream events = Sources.require("inotify").open(src, EventOptions.defaults())) {
       for (var c : refused.entrySet()) {
         MirrorOptions options =

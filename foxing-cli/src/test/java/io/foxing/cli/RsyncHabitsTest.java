@@ -584,6 +584,67 @@ class RsyncHabitsTest {
   }
 
   /**
+   * --link-dest, --compare-dest and --copy-dest beside rsync, with a snapshot as the reference: an
+   * unchanged file and symlink are linked (or left out, or copied silently), a file whose contents
+   * match but mode differs is copied locally ({@code cf...p.....}), a changed one is measured
+   * against the reference ({@code >f.s.......}), a new one is new. The same itemized lines, the same
+   * trees, and the same link counts; two kinds at once are refused, as rsync.
+   */
+  @Test
+  void referenceDirectoriesAsRsync() throws IOException {
+    Files.writeString(src.resolve("c"), "c");
+    Files.writeString(src.resolve("dir/f2"), "f2");
+    java.nio.file.attribute.FileTime old =
+        java.nio.file.attribute.FileTime.fromMillis(1_500_000_000_000L);
+    for (String f : List.of("x", "c", "dir/f", "dir/f2")) {
+      Files.setLastModifiedTime(src.resolve(f), old);
+    }
+    Path snap = tmp.resolve("snap1");
+    Shell.run("cp", "-a", src.toString(), snap.toString()).check(); // nanosecond times kept
+    Files.writeString(src.resolve("c"), "changed");
+    Files.setLastModifiedTime(src.resolve("c"), old);
+    Files.setPosixFilePermissions(
+        src.resolve("dir/f2"), PosixFilePermissions.fromString("rw-------"));
+    Files.writeString(src.resolve("new"), "new");
+    for (String opt : List.of("--link-dest", "--compare-dest", "--copy-dest")) {
+      Path theirs = Files.createDirectories(tmp.resolve("theirs" + opt));
+      Path ours = Files.createDirectories(tmp.resolve("ours" + opt));
+      Shell.Result rs = Shell.run("rsync", "-aHAXi", opt + "=../snap1", src + "/", theirs + "/");
+      FxcpCommandTest.Run r =
+          FxcpCommandTest.fxcp("-ai", opt + "=../snap1", src + "/", ours + "/");
+      assertEquals(0, rs.exitCode(), opt + ": " + rs.stderr());
+      assertEquals(0, r.exit(), opt + ": " + r.err());
+      assertEquals(sortedLines(rs.stdout()), sortedLines(r.out()), opt);
+      assertEquals(List.of(), Oracles.rsyncDifferences(theirs, ours), opt + ": the trees");
+      for (String f : List.of("x", "link", "dir/f", "dir/f2", "c")) {
+        Path t = theirs.resolve(f);
+        if (Files.exists(t, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+          assertEquals(
+              Files.getAttribute(t, "unix:nlink", java.nio.file.LinkOption.NOFOLLOW_LINKS),
+              Files.getAttribute(
+                  ours.resolve(f), "unix:nlink", java.nio.file.LinkOption.NOFOLLOW_LINKS),
+              opt + ": " + f + "'s links");
+        } else {
+          assertFalse(Files.exists(ours.resolve(f), java.nio.file.LinkOption.NOFOLLOW_LINKS), f);
+        }
+      }
+    }
+    assertEquals(
+        3,
+        Files.getAttribute(tmp.resolve("ours--link-dest/x"), "unix:nlink"),
+        "one file: the snapshot's, rsync's link to it and ours");
+    FxcpCommandTest.Run mixed =
+        FxcpCommandTest.fxcp(
+            "-a", "--link-dest=a", "--compare-dest=b", src + "/", tmp.resolve("m").toString());
+    assertEquals(2, mixed.exit());
+    assertEquals(
+        List.of(
+            "fxcp: --link-dest, --compare-dest: give one kind of reference directory (rsync does"
+                + " not mix them either)"),
+        mixed.errLines());
+  }
+
+  /**
    * rsync's comparison, with options that leave out what each tool gives its own way (directory
    * times: -O; directory modes: --chmod=D700 with ours made 0700).
    */

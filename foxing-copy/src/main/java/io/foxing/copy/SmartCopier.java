@@ -138,7 +138,8 @@ public final class SmartCopier implements Copier {
     try {
       TreeCopy run = new TreeCopy(options, listener, target);
       try (Roots roots = Roots.resolve(sources, target, options, run.report());
-          TargetDirectory backups = openBackups(run)) {
+          TargetSide targetSide = TargetSide.open(this, run.report())) {
+        targetSide.attachTo(run);
         listener.copyStart(
             sources.stream().map(java.nio.file.Path::of).toList(), target.display(), options);
         ProgressScan scan = scanAhead ? ProgressScan.start(roots.roots(), options, listener) : null;
@@ -159,27 +160,83 @@ public final class SmartCopier implements Copier {
     }
   }
 
+  /** A target path named relative to the target directory unless absolute (rsync's rule). */
+  private java.nio.file.Path besideTarget(String dir) {
+    return java.nio.file.Path.of(target.display()).resolve(dir);
+  }
+
   /**
-   * The --backup-dir, made if missing: relative to the target directory unless absolute, and local
-   * only (backups are renamed into it, so it must be on the target's filesystem). Null without one.
+   * Directories on the target's side besides the target: the --backup-dir (made if missing, mode
+   * 0700) and the reference directories of --compare-dest, --copy-dest and --link-dest that exist
+   * (one that does not is a warning, as in rsync). Local only: backups are renamed into them and
+   * references linked from, on the target's filesystem.
    */
-  private TargetDirectory openBackups(TreeCopy run) throws IOException {
-    if (options.backupDir() == null || options.dryRun()) {
-      return null;
+  private record TargetSide(TargetDirectory backups, List<TargetDirectory> references)
+      implements AutoCloseable {
+    static TargetSide open(SmartCopier c, io.foxing.api.spi.TargetReport report)
+        throws IOException {
+      CopyOptions o = c.options;
+      boolean backups = o.backupDir() != null && !o.dryRun();
+      if (!backups && o.referenceDirs().isEmpty()) {
+        return new TargetSide(null, List.of());
+      }
+      if (!(c.target instanceof LocalTarget)) {
+        throw new UnsupportedOptionException(
+            c.target.display(),
+            backups ? "--backup-dir" : "--compare-dest/--copy-dest/--link-dest");
+      }
+      TargetSide opened = new TargetSide(null, new ArrayList<>());
+      try {
+        for (String d : o.referenceDirs()) {
+          java.nio.file.Path p = c.besideTarget(d);
+          if (!java.nio.file.Files.isDirectory(p)) {
+            report.warning(d, "reference directory " + p + " does not exist; not used");
+            continue;
+          }
+          opened.references.add(c.openLocal(p, report));
+        }
+        if (!backups) {
+          return opened;
+        }
+        java.nio.file.Path dir = c.besideTarget(o.backupDir());
+        // private, as each directory made below it: backups are old versions, kept from view
+        java.nio.file.Files.createDirectories(
+            dir,
+            java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+        return new TargetSide(c.openLocal(dir, report), opened.references);
+      } catch (IOException | RuntimeException ex) {
+        opened.close();
+        throw ex;
+      }
     }
-    if (!(target instanceof LocalTarget)) {
-      throw new UnsupportedOptionException(target.display(), "--backup-dir");
+
+    void attachTo(TreeCopy run) throws IOException {
+      if (backups != null) {
+        run.backupsInto(backups);
+      }
+      run.compareWith(references);
     }
-    java.nio.file.Path dir = java.nio.file.Path.of(target.display()).resolve(options.backupDir());
-    // private, as each directory made below it: backups are old versions, kept from view
-    java.nio.file.Files.createDirectories(
-        dir,
-        java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-            java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
-    TargetDirectory root =
-        new LocalTarget(dir.toString(), options, tiers()).openDirectory(false, run.report());
-    run.backupsInto(root);
-    return root;
+
+    @Override
+    public void close() {
+      List<TargetDirectory> all = new ArrayList<>(references);
+      if (backups != null) {
+        all.add(backups);
+      }
+      for (TargetDirectory d : all) {
+        try {
+          d.close();
+        } catch (IOException ex) {
+          // a directory descriptor: nothing written through it waits on its close
+        }
+      }
+    }
+  }
+
+  private TargetDirectory openLocal(java.nio.file.Path dir, io.foxing.api.spi.TargetReport report)
+      throws IOException {
+    return new LocalTarget(dir.toString(), options, tiers()).openDirectory(false, report);
   }
 
   /**

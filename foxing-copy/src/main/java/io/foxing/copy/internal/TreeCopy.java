@@ -339,6 +339,7 @@ public final class TreeCopy {
     boolean unchanged; // its record matched: the entries were left alone
     boolean pruned; // a pass that only deletes removed entries here
     boolean followed; // reached through a symlink (-L): opened without O_NOFOLLOW
+    List<TargetDirectory> references; // at its path in each reference directory (null: none)
     boolean
         boundary; // on another filesystem than its parent (-x), or a mirror root not to walk: made,
     // not walked
@@ -401,6 +402,7 @@ public final class TreeCopy {
     final FileStat src; // with -L, of what a followed symlink leads to
     FileStat dst;
     boolean followed; // a symlink copied as what it leads to (-L): opened without O_NOFOLLOW
+    String code; // its itemize code when a reference directory decided it ("": no line)
 
     Entry(byte[] name, byte[] cname, String rel, FileStat src) {
       this.name = name;
@@ -693,6 +695,7 @@ public final class TreeCopy {
       }
       Posix.close(cur.sfd);
       closeQuietly(cur.target);
+      closeReferences(cur);
       cur = cur.parent;
     }
   }
@@ -964,7 +967,10 @@ public final class TreeCopy {
    */
   private void enterDir(Dir d, Entry e, byte[] srcCname, Planner.Action a) throws IOException {
     if (e.dst == null) {
-      changed(a.itemize(), dirDisplay(e.rel), "");
+      String code = referenceRoots.isEmpty() ? a.itemize() : referenceDirCode(d, e, srcCname, a);
+      if (code != null) {
+        changed(code, dirDisplay(e.rel), "");
+      }
       if (!dryRun) {
         // the root directory has no path of its own below the target: name the target as given
         d.target.makeDirectory(e.name, e.rel.isEmpty() && d.pseudo ? d.targetDisplay : e.rel);
@@ -1124,6 +1130,28 @@ public final class TreeCopy {
     byte[] target = Posix.readlinkat(d.sfd, srcCname, e.src.size(), e.rel);
     String detail = "-> " + Names.display(target);
     SourceEntry source = source(d, e, srcCname, -1);
+    TargetDirectory same = e.dst == null ? referenceSymlink(d, e, source, target) : null;
+    if (same != null) {
+      // as rsync: the reference's identical symlink is linked, left out or made, without a line
+      switch (options.referenceUse()) {
+        case LINK -> {
+          if (!dryRun) {
+            d.target.link(e.name, same, e.name, false, e.rel);
+          }
+          return;
+        }
+        case COMPARE -> {
+          return;
+        }
+        case COPY -> {
+          counters.symlinks.increment();
+          if (!dryRun) {
+            d.target.makeSymlink(e.name, target, source, false, e.rel);
+          }
+          return;
+        }
+      }
+    }
     if (e.dst != null && Arrays.equals(d.target.readSymlink(e.name, e.rel), target)) {
       updateInPlace(d, e, source, 'L', detail);
       return;
@@ -1350,6 +1378,9 @@ public final class TreeCopy {
   }
 
   private void copyRegular(Dir d, Entry e, byte[] srcCname) throws IOException {
+    if (e.dst == null && !referenceRoots.isEmpty() && fromReference(d, e, srcCname)) {
+      return;
+    }
     if (planner.plan(e.src, e.dst, e.rel).step() == Planner.Step.MAYBE_UP_TO_DATE
         && (!options.checksum() || sameContents(d, e, srcCname))) {
       updateMetadataOnly(d, e, srcCname);
@@ -1423,15 +1454,18 @@ public final class TreeCopy {
       }
       if (first) {
         listener.fileStart(e.rel, s.size());
-        changed(
-            dst == null
-                ? Itemize.created('>', 'f')
-                : Itemize.code(
-                    '>',
-                    'f',
-                    planner.contentBits(s, dst) | metadataChanges(d, e, srcCname, sfd, dst)),
-            e.rel,
-            "");
+        String code =
+            e.code != null
+                ? e.code
+                : dst == null
+                    ? Itemize.created('>', 'f')
+                    : Itemize.code(
+                        '>',
+                        'f',
+                        planner.contentBits(s, dst) | metadataChanges(d, e, srcCname, sfd, dst));
+        if (!code.isEmpty()) {
+          changed(code, e.rel, "");
+        }
       }
       if (dryRun) {
         counters.filesCopied.increment();
@@ -1691,6 +1725,165 @@ public final class TreeCopy {
       deleteChange(rel, directory);
     }
     return true;
+  }
+
+  // ---------------------------------------------------------------- reference directories
+
+  /** --compare-dest, --copy-dest, --link-dest: each directory's root, in order (empty: none). */
+  private List<TargetDirectory> referenceRoots = List.of();
+
+  /** Compares new files with these roots' files at the same paths; the caller closes them. */
+  public void compareWith(List<TargetDirectory> roots) {
+    this.referenceRoots = List.copyOf(roots);
+  }
+
+  /**
+   * The directories at {@code d}'s path in each reference root, opened once per directory (its
+   * parent's are still open) and closed with it; null where a reference has none.
+   */
+  private synchronized List<TargetDirectory> references(Dir d) {
+    if (d.references == null) {
+      List<TargetDirectory> out = new ArrayList<>(referenceRoots.size());
+      for (int i = 0; i < referenceRoots.size(); i++) {
+        TargetDirectory up;
+        if (d.pseudo) {
+          up = referenceRoots.get(i);
+        } else if (d.parent.pseudo && d.rel.isEmpty()) {
+          out.add(referenceRoots.get(i)); // the transfer root is the reference's root
+          continue;
+        } else {
+          up = references(d.parent).get(i);
+        }
+        TargetDirectory here = null;
+        if (up != null && !d.pseudo) {
+          try {
+            FileStat st = up.stat(d.dstName, d.rel);
+            here = st != null && st.isDirectory() ? up.open(d.dstName, d.rel) : null;
+          } catch (IOException ex) {
+            LOG.debug("{}: not in reference directory {}: {}", d.rel, i, ex.getMessage());
+          }
+        }
+        out.add(d.pseudo ? up : here);
+      }
+      d.references = out;
+    }
+    return d.references;
+  }
+
+  private void closeReferences(Dir d) {
+    List<TargetDirectory> refs;
+    synchronized (this) {
+      refs = d.references;
+      d.references = null;
+    }
+    if (refs != null) {
+      for (TargetDirectory r : refs) {
+        if (r != null && !referenceRoots.contains(r)) {
+          closeQuietly(r);
+        }
+      }
+    }
+  }
+
+  /**
+   * A file new to the target, compared with the reference directories' files at its path, as rsync
+   * does: the first found with the same size, modification time and metadata decides (linked under
+   * --link-dest, left out under --compare-dest, copied without a line under --copy-dest); else the
+   * closest (same size and time; or any regular file) is what the copy's itemized line is measured
+   * against ({@code cf} for a local copy, {@code >f} for a transfer).
+   *
+   * @return whether the file is done
+   */
+  private boolean fromReference(Dir d, Entry e, byte[] srcCname) throws IOException {
+    List<TargetDirectory> refs = references(d);
+    int bestLevel = 0;
+    int bestBits = 0;
+    FileStat bestStat = null;
+    TargetDirectory bestDir = null;
+    int fd = e.followed ? openSource(d, e, srcCname) : -1;
+    try {
+      for (TargetDirectory ref : refs) {
+        FileStat st = ref == null ? null : ref.stat(e.name, e.rel);
+        if (st == null || !st.isRegular()) {
+          continue;
+        }
+        int bits = ref.metadata(e.name, source(d, e, srcCname, fd), st, false, e.rel);
+        boolean sameData = st.size() == e.src.size() && planner.sameMtime(e.src, st);
+        int level = sameData ? (bits == 0 ? 3 : 2) : 1;
+        if (level > bestLevel) {
+          bestLevel = level;
+          bestBits = bits;
+          bestStat = st;
+          bestDir = ref;
+        }
+        if (level == 3) {
+          break;
+        }
+      }
+    } finally {
+      Posix.close(fd);
+    }
+    switch (bestLevel) {
+      case 3 -> {
+        switch (options.referenceUse()) {
+          case LINK -> {
+            if (!dryRun) {
+              d.target.link(e.name, bestDir, e.name, false, e.rel);
+            }
+            counters.hardLinks.increment();
+            upToDate(e);
+            return true;
+          }
+          case COMPARE -> {
+            upToDate(e); // left out: the reference has it as it is
+            return true;
+          }
+          case COPY -> e.code = "";
+        }
+      }
+      case 2 -> e.code = Itemize.code('c', 'f', bestBits);
+      case 1 -> e.code = Itemize.code('>', 'f', planner.contentBits(e.src, bestStat) | bestBits);
+      default -> {}
+    }
+    return false;
+  }
+
+  /**
+   * The first reference directory holding the same symlink (the same target and metadata) at its
+   * path, or null.
+   */
+  private TargetDirectory referenceSymlink(Dir d, Entry e, SourceEntry source, byte[] linkTarget)
+      throws IOException {
+    if (referenceRoots.isEmpty()) {
+      return null;
+    }
+    for (TargetDirectory ref : references(d)) {
+      FileStat st = ref == null ? null : ref.stat(e.name, e.rel);
+      if (st != null
+          && st.isSymlink()
+          && Arrays.equals(ref.readSymlink(e.name, e.rel), linkTarget)
+          && ref.metadata(e.name, source, st, false, e.rel) == 0) {
+        return ref;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * A directory new to the target, measured against the first reference directory that has it (as
+   * rsync: no line when it is the same there); null: no line.
+   */
+  private String referenceDirCode(Dir d, Entry e, byte[] srcCname, Planner.Action a)
+      throws IOException {
+    boolean root = d.pseudo && e.rel.isEmpty(); // the transfer root: the reference root itself
+    for (TargetDirectory ref : references(d)) {
+      FileStat st = ref == null ? null : root ? ref.stat(".") : ref.stat(e.name, e.rel);
+      if (st != null && st.isDirectory()) {
+        int bits = ref.metadata(root ? null : e.name, source(d, e, srcCname, -1), st, false, e.rel);
+        return bits == 0 ? null : Itemize.code('c', 'd', bits);
+      }
+    }
+    return a.itemize();
   }
 
   // ---------------------------------------------------------------- backups

@@ -196,6 +196,11 @@ public final class Mirror implements AutoCloseable {
       throw new IllegalArgumentException(
           "no target given: name at least one directory to mirror to");
     }
+    if (!options.copy().referenceDirs().isEmpty()) {
+      throw new IllegalArgumentException(
+          "reference directories (--compare-dest, --copy-dest, --link-dest) are not supported by a"
+              + " mirror");
+    }
     if (options.copy().backup()) {
       throw new IllegalArgumentException(
           "backups (--backup, --backup-dir) are not supported by a mirror yet");
