@@ -49,6 +49,7 @@ public final class CopyOptions {
   private final boolean omitDirTimes;
   private final List<String> referenceDirs;
   private final ReferenceUse referenceUse;
+  private final Relative relative;
   private final ModeRules chmod;
 
   private CopyOptions(Builder b) {
@@ -86,6 +87,7 @@ public final class CopyOptions {
     this.omitDirTimes = b.omitDirTimes;
     this.referenceDirs = List.copyOf(b.referenceDirs);
     this.referenceUse = b.referenceUse;
+    this.relative = b.relative;
     this.chmod = b.chmod;
   }
 
@@ -133,6 +135,7 @@ public final class CopyOptions {
     b.omitDirTimes = omitDirTimes;
     b.referenceDirs = referenceDirs;
     b.referenceUse = referenceUse;
+    b.relative = relative;
     b.chmod = chmod;
     b.throttle = throttle;
     return b;
@@ -357,6 +360,29 @@ public final class CopyOptions {
     return referenceDirs;
   }
 
+  /** How sources name what they copy: see {@link Relative}. */
+  public Relative relative() {
+    return relative;
+  }
+
+  /**
+   * Sources named with their paths (rsync's {@code -R}, cp's {@code --parents}): {@code a/b/c} goes
+   * to {@code TARGET/a/b/c}, its parents {@code a} and {@code a/b} made with their own metadata and
+   * nothing else of them copied or deleted. The path below the transfer root starts after a {@code
+   * /./} in the source, else it is the path as given (an absolute one from {@code /}).
+   */
+  public enum Relative {
+    /** Each source goes into the target under its own name (the default). */
+    NONE,
+    /** Each source keeps its path; a directory with its contents, as recursion says. */
+    WITH_CONTENTS,
+    /**
+     * Each source keeps its path; a directory is made without its contents (rsync's {@code
+     * --files-from} without {@code -r}).
+     */
+    ENTRIES_ONLY
+  }
+
   /** What a file found unchanged in a {@link #referenceDirs() reference directory} gets. */
   public ReferenceUse referenceUse() {
     return referenceUse;
@@ -472,6 +498,8 @@ public final class CopyOptions {
         + referenceDirs
         + ", referenceUse="
         + referenceUse
+        + ", relative="
+        + relative
         + ", chmod="
         + chmod
         + ", throttle="
@@ -512,6 +540,7 @@ public final class CopyOptions {
     private boolean omitDirTimes;
     private List<String> referenceDirs = List.of();
     private ReferenceUse referenceUse = ReferenceUse.LINK;
+    private Relative relative = Relative.NONE;
     private ModeRules chmod = ModeRules.NONE;
     private boolean throttle;
 
@@ -704,6 +733,11 @@ public final class CopyOptions {
         }
       }
       this.referenceDirs = List.copyOf(dirs);
+      return this;
+    }
+
+    public Builder relative(Relative relative) {
+      this.relative = Objects.requireNonNull(relative, "relative");
       return this;
     }
 

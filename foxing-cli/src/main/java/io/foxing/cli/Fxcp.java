@@ -115,6 +115,10 @@ public final class Fxcp implements Callable<Integer> {
 
   boolean omitDirTimes;
 
+  boolean relative;
+
+  String filesFrom;
+
   /** --compare-dest, --copy-dest, --link-dest as given, and which of them: rsync takes one kind. */
   private final List<String> referenceDirs = new ArrayList<>();
 
@@ -163,6 +167,21 @@ public final class Fxcp implements Callable<Integer> {
         "-a",
         "--archive");
     flag(s, "Recurse into directories (implied by -a).", v -> recursive = v, "-r", "--recursive");
+    flag(
+        s,
+        "Keep each source's path below the target (a/b/c goes to DEST/a/b/c; /./ marks where it"
+            + " starts).",
+        v -> relative = v,
+        "-R",
+        "--relative",
+        "--parents");
+    value(
+        s,
+        "FILE",
+        "Copy the paths FILE lists (one per line, below the one SRC), as -R; a listed directory's"
+            + " contents only with -r.",
+        v -> filesFrom = v,
+        "--files-from");
     letter(
         s, "Copy symlinks as symlinks (else they are skipped).", "-l", "--links", Preserve.LINKS);
     letter(
@@ -713,6 +732,14 @@ public final class Fxcp implements Callable<Integer> {
     }
     List<String> sources = paths.subList(0, paths.size() - 1);
     String target = paths.get(paths.size() - 1);
+    if (filesFrom != null) {
+      try {
+        sources = listedSources(sources, filesFrom);
+      } catch (IllegalArgumentException e) {
+        err.println("fxcp: " + e.getMessage());
+        return ExitCode.NOTHING_DONE;
+      }
+    }
     for (String p : paths) {
       if (isRemoteShellPath(p)) {
         err.println(
@@ -903,6 +930,12 @@ public final class Fxcp implements Callable<Integer> {
         // directories only with -r
         b.preserve(kept).recursive(archive || recursive);
       }
+      b.relative(
+          filesFrom != null && !recursive
+              ? CopyOptions.Relative.ENTRIES_ONLY // as rsync: -a does not recurse the list
+              : relative || filesFrom != null
+                  ? CopyOptions.Relative.WITH_CONTENTS
+                  : CopyOptions.Relative.NONE);
       if (reflink != null) {
         copyMethod =
             switch (reflink) {
@@ -963,6 +996,42 @@ public final class Fxcp implements Callable<Integer> {
       err.println("fxcp: " + e.getMessage());
       return null;
     }
+  }
+
+  /**
+   * --files-from: each listed path below the one source directory, as {@code SRC/./PATH} (-R keeps
+   * the path from there). Blank lines are skipped; {@code -} reads standard input.
+   */
+  static List<String> listedSources(List<String> sources, String list) {
+    if (sources.size() != 1) {
+      throw new IllegalArgumentException(
+          "--files-from takes one source directory, which the listed paths are below; got "
+              + sources.size());
+    }
+    List<String> lines;
+    try {
+      lines =
+          list.equals("-")
+              ? new java.io.BufferedReader(
+                      new java.io.InputStreamReader(System.in, StandardCharsets.UTF_8))
+                  .lines()
+                  .toList()
+              : Files.readAllLines(Path.of(list), StandardCharsets.UTF_8);
+    } catch (IOException | java.io.UncheckedIOException | java.nio.file.InvalidPathException e) {
+      throw new IllegalArgumentException(
+          list + ": --files-from list cannot be read (" + e.getMessage() + "); check the path");
+    }
+    String base = sources.get(0).replaceAll("/+$", "");
+    List<String> out = new ArrayList<>();
+    for (String line : lines) {
+      if (!line.isEmpty()) {
+        out.add((base.isEmpty() ? "" : base) + "/./" + line.replaceAll("^/+", ""));
+      }
+    }
+    if (out.isEmpty()) {
+      throw new IllegalArgumentException(list + ": --files-from list names nothing to copy");
+    }
+    return out;
   }
 
   /** A {@code merge} rule's file, or null if there is none (the rule then says so). */

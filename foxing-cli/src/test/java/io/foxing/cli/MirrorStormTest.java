@@ -279,8 +279,7 @@ class MirrorStormTest {
             archive.toBuilder().backup(true).build(),
             "reference directories (--compare-dest",
             archive.toBuilder()
-                .referenceDirs(
-                    io.foxing.api.CopyOptions.ReferenceUse.LINK, List.of(tmp.toString()))
+                .referenceDirs(io.foxing.api.CopyOptions.ReferenceUse.LINK, List.of(tmp.toString()))
                 .build());
     try (EventStream events = Sources.require("inotify").open(src, EventOptions.defaults())) {
       for (var c : refused.entrySet()) {

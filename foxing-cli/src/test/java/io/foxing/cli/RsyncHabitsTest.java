@@ -587,8 +587,8 @@ class RsyncHabitsTest {
    * --link-dest, --compare-dest and --copy-dest beside rsync, with a snapshot as the reference: an
    * unchanged file and symlink are linked (or left out, or copied silently), a file whose contents
    * match but mode differs is copied locally ({@code cf...p.....}), a changed one is measured
-   * against the reference ({@code >f.s.......}), a new one is new. The same itemized lines, the same
-   * trees, and the same link counts; two kinds at once are refused, as rsync.
+   * against the reference ({@code >f.s.......}), a new one is new. The same itemized lines, the
+   * same trees, and the same link counts; two kinds at once are refused, as rsync.
    */
   @Test
   void referenceDirectoriesAsRsync() throws IOException {
@@ -610,8 +610,7 @@ class RsyncHabitsTest {
       Path theirs = Files.createDirectories(tmp.resolve("theirs" + opt));
       Path ours = Files.createDirectories(tmp.resolve("ours" + opt));
       Shell.Result rs = Shell.run("rsync", "-aHAXi", opt + "=../snap1", src + "/", theirs + "/");
-      FxcpCommandTest.Run r =
-          FxcpCommandTest.fxcp("-ai", opt + "=../snap1", src + "/", ours + "/");
+      FxcpCommandTest.Run r = FxcpCommandTest.fxcp("-ai", opt + "=../snap1", src + "/", ours + "/");
       assertEquals(0, rs.exitCode(), opt + ": " + rs.stderr());
       assertEquals(0, r.exit(), opt + ": " + r.err());
       assertEquals(sortedLines(rs.stdout()), sortedLines(r.out()), opt);
@@ -642,6 +641,71 @@ class RsyncHabitsTest {
             "fxcp: --link-dest, --compare-dest: give one kind of reference directory (rsync does"
                 + " not mix them either)"),
         mixed.errLines());
+  }
+
+  /**
+   * -R (and cp's --parents) and --files-from beside rsync: each path keeps its place below the
+   * target, its parents made with their metadata, nothing else of them copied or deleted; a listed
+   * directory gets its contents only with -r; --delete works inside what is named only.
+   */
+  @Test
+  void relativePathsAndFilesFromAsRsync() throws IOException {
+    Files.createDirectories(src.resolve("dir/sub"));
+    Files.writeString(src.resolve("dir/sub/g"), "g");
+    Files.writeString(src.resolve("dir/sub/h"), "h");
+    Files.writeString(src.resolve("dir/other"), "not named");
+    Path list = Files.writeString(tmp.resolve("list"), "dir/sub\nx\n\n");
+    String[][] cases = {
+      {"-R", src + "/./dir/sub/g", src + "/./x"},
+      {"-R", src + "/./dir/sub"},
+      {"-R", src.resolve("x").toString()},
+      {"--files-from=" + list, src + "/"},
+      {"-r", "--files-from=" + list, src.toString()},
+      {"-R", "--delete", src + "/./dir/sub"},
+    };
+    for (String[] c : cases) {
+      String what = String.join(" ", c).replace(tmp.toString(), "");
+      String tag = Integer.toHexString(what.hashCode());
+      Path theirs = Files.createDirectories(tmp.resolve("theirs" + tag));
+      Path ours = Files.createDirectories(tmp.resolve("ours" + tag));
+      for (Path t : List.of(theirs, ours)) {
+        Files.createDirectories(t.resolve("dir/sub"));
+        Files.writeString(t.resolve("dir/sub/stale"), "deleted by --delete only");
+        Files.writeString(t.resolve("dir/keep"), "in a parent: never deleted");
+      }
+      List<String> rsyncArgs = new java.util.ArrayList<>(List.of("rsync", "-aHAXi"));
+      rsyncArgs.addAll(List.of(c));
+      rsyncArgs.add(theirs + "/");
+      Shell.Result rs = Shell.run(rsyncArgs.toArray(new String[0]));
+      List<String> fxArgs = new java.util.ArrayList<>(List.of("-ai"));
+      fxArgs.addAll(List.of(c));
+      fxArgs.add(ours + "/");
+      FxcpCommandTest.Run r = FxcpCommandTest.fxcp(fxArgs.toArray(new String[0]));
+      assertEquals(0, rs.exitCode(), what + ": " + rs.stderr());
+      assertEquals(0, r.exit(), what + ": " + r.err());
+      // rsync itemizes a path taken from / with its leading slash; fxcp below the target
+      String theirLines = what.contains("/./") ? rs.stdout() : rs.stdout().replace(" /", " ");
+      assertEquals(sortedLines(theirLines), sortedLines(r.out()), what);
+      // the target itself is not copied (the base is not named): each tool's new entries gave it
+      // a time of its own
+      Shell.run("touch", "-r", theirs.toString(), ours.toString()).check();
+      assertEquals(List.of(), Oracles.rsyncDifferences(theirs, ours), what + ": the trees");
+    }
+    // cp's --parents is -R
+    Path parents = Files.createDirectories(tmp.resolve("parents"));
+    Path viaR = Files.createDirectories(tmp.resolve("viaR"));
+    assertEquals(
+        0, FxcpCommandTest.fxcp("-a", "--parents", src + "/./dir/sub/g", parents + "/").exit());
+    assertEquals(0, FxcpCommandTest.fxcp("-aR", src + "/./dir/sub/g", viaR + "/").exit());
+    assertEquals(List.of(), Oracles.rsyncDifferences(viaR, parents));
+    assertEquals("g", Files.readString(parents.resolve("dir/sub/g")));
+    FxcpCommandTest.Run up = FxcpCommandTest.fxcp("-aR", "../x", parents + "/");
+    assertEquals(2, up.exit());
+    assertTrue(up.err().contains("'..' in a relative path (-R) would leave its base"), up.err());
+    FxcpCommandTest.Run two =
+        FxcpCommandTest.fxcp("-a", "--files-from=" + list, src + "/", tmp + "/", parents + "/");
+    assertEquals(2, two.exit());
+    assertTrue(two.err().contains("--files-from takes one source directory"), two.err());
   }
 
   /**

@@ -310,7 +310,8 @@ public final class MirrorApply {
               target.display(),
               "",
               false,
-              false);
+              false,
+              null);
       return copy.run(List.of(r), List.of());
     }
   }

@@ -70,7 +70,8 @@ public final class ProgressScan implements Runnable {
         byte[] c = Posix.cstr(r.srcName());
         FileStat st = Posix.statIfExists(r.srcDirFd(), c, r.relPath());
         if (st != null) {
-          visit(r.srcDirFd(), c, r.relPath().isEmpty() ? "" : Names.raw(r.srcName()), st);
+          visit(
+              r.srcDirFd(), c, r.relPath().isEmpty() ? "" : Names.raw(r.srcName()), st, r.scope());
         }
       }
       if (!stopped) {
@@ -83,7 +84,11 @@ public final class ProgressScan implements Runnable {
     }
   }
 
-  private void visit(int dirfd, byte[] cname, String raw, FileStat st) throws Exception {
+  /**
+   * @param scope what -R names below the root (null: everything)
+   */
+  private void visit(int dirfd, byte[] cname, String raw, FileStat st, FilterRules scope)
+      throws Exception {
     if (!st.isDirectory()) {
       count(st);
       return;
@@ -103,7 +108,8 @@ public final class ProgressScan implements Runnable {
               String childRaw =
                   raw.isEmpty() ? Names.raw(e.path()) : raw + "/" + Names.raw(e.path());
               // (rules of dir-merge files are not read here: the totals are an estimate)
-              if (filters.isExcluded(childRaw, e.stat().isDirectory())) {
+              if (scope != null && scope.isExcluded(childRaw, e.stat().isDirectory())
+                  || filters.isExcluded(childRaw, e.stat().isDirectory())) {
                 return false;
               }
               count(e.stat());

@@ -72,6 +72,10 @@ public final class Roots implements AutoCloseable {
         intoDir = r.hold(target.openDirectory(make, report));
         intoDev = intoDir.stat(display).dev();
       }
+      if (options.relative() != CopyOptions.Relative.NONE) {
+        r.addRelative(sources, target, options, report);
+        return r;
+      }
       java.util.Set<String> seen = new java.util.HashSet<>();
       for (String s : sources) {
         // a source named twice is copied once, as rsync does (a/ and a are different sources)
@@ -80,7 +84,7 @@ public final class Roots implements AutoCloseable {
           continue;
         }
         try {
-          r.addSource(s, target, into, intoDir, intoDev, options, report);
+          r.addSource(s, target, into, intoDir, intoDev, options, report, false);
         } catch (IOException e) {
           r.failures.add(new CopyReport.Failure(s, e.getMessage()));
         }
@@ -99,7 +103,8 @@ public final class Roots implements AutoCloseable {
       TargetDirectory intoDir,
       long intoDev,
       CopyOptions options,
-      TargetReport report)
+      TargetReport report,
+      boolean relativeBase)
       throws IOException {
     boolean contents = s.endsWith("/") && s.length() > 1;
     Path p = Path.of(s).toAbsolutePath().normalize();
@@ -116,20 +121,25 @@ public final class Roots implements AutoCloseable {
       p = Path.of(s).toRealPath();
       contents = true;
     }
-    if (p.getParent() == null) {
+    if (p.getParent() == null && !relativeBase) {
       throw new IOException(
           s
               + ": copying the root directory itself is not supported; name the directories under it");
     }
+    // -R from /: the root directory is entry "." of itself
     int srcParent =
-        hold(Posix.openPath(p.getParent().toString(), LibC.O_RDONLY | LibC.O_DIRECTORY, s));
-    byte[] name = Names.bytes(p.getFileName().toString());
+        hold(
+            Posix.openPath(
+                p.getParent() == null ? "/" : p.getParent().toString(),
+                LibC.O_RDONLY | LibC.O_DIRECTORY,
+                s));
+    byte[] name = Names.bytes(p.getParent() == null ? "." : p.getFileName().toString());
     if (Posix.statIfExists(srcParent, Posix.cstr(name), s) == null) {
       throw new IOException(s + ": no such file or directory; check the source path");
     }
     String display = target.display();
-    if (target instanceof LocalTarget local) {
-      // only a local target can be the source itself, or inside it
+    if (target instanceof LocalTarget local && !relativeBase) {
+      // only a local target can be the source itself, or inside it (-R checks what it names)
       Path t = local.path();
       if (!contents && into) {
         t = t.resolve(p.getFileName()); // where the copy goes: DEST/NAME
@@ -160,6 +170,107 @@ public final class Roots implements AutoCloseable {
     roots.add(
         new TreeCopy.Root(
             srcParent, name, dstParent, dev, dstName, dir ? "" : Names.display(dstName), display));
+  }
+
+  /**
+   * rsync's {@code -R}: each source names a path below a base directory (before a {@code /./} in
+   * it, else the working directory, or {@code /} for an absolute path). Sources of one base make
+   * one root, the base's contents into the target, limited to a scope: the named paths, their
+   * parents (made with their own metadata), and below a named directory everything (or nothing, for
+   * {@link CopyOptions.Relative#ENTRIES_ONLY}).
+   */
+  private void addRelative(
+      List<String> sources, Target target, CopyOptions options, TargetReport report)
+      throws IOException {
+    java.util.Map<String, List<String>> byBase = new java.util.LinkedHashMap<>();
+    for (String s : sources) {
+      int mark = s.indexOf("/./");
+      String base = mark >= 0 ? s.substring(0, mark) : s.startsWith("/") ? "/" : ".";
+      String rel = mark >= 0 ? s.substring(mark + 3) : s;
+      try {
+        byBase
+            .computeIfAbsent(base.isEmpty() ? "/" : base, b -> new ArrayList<>())
+            .add(relativePart(s, rel));
+      } catch (IOException e) {
+        failures.add(new CopyReport.Failure(s, e.getMessage()));
+      }
+    }
+    boolean contents = options.relative() == CopyOptions.Relative.WITH_CONTENTS;
+    for (java.util.Map.Entry<String, List<String>> g : byBase.entrySet()) {
+      String base = g.getKey();
+      try {
+        Path real = Path.of(base).toRealPath();
+        if (target instanceof LocalTarget local) {
+          for (String rel : g.getValue()) {
+            refuseCopyIntoItself(
+                base + "/" + rel, real.resolve(rel), target.display(), local.path().resolve(rel));
+          }
+        }
+        int before = roots.size();
+        addSource(
+            base.endsWith("/") ? base : base + "/", target, false, null, -1, options, report, true);
+        if (roots.size() > before) {
+          roots.set(before, roots.get(before).withScope(scope(g.getValue(), contents)));
+        }
+      } catch (IOException e) {
+        failures.add(new CopyReport.Failure(base, e.getMessage()));
+      }
+    }
+  }
+
+  /** A source's path below its base, cleaned; {@code ..} would leave the base and is refused. */
+  private static String relativePart(String source, String rel) throws IOException {
+    List<String> parts = new ArrayList<>();
+    for (String c : rel.split("/")) {
+      if (c.equals("..")) {
+        throw new IOException(
+            source
+                + ": '..' in a relative path (-R) would leave its base; mark the base with /./,"
+                + " as in /dir/./sub/file");
+      }
+      if (!c.isEmpty() && !c.equals(".")) {
+        parts.add(c);
+      }
+    }
+    return String.join("/", parts);
+  }
+
+  /**
+   * What -R names below a base: each path (with everything below it if {@code contents}), its
+   * parents, nothing else. Null when a source names the whole base.
+   */
+  static io.foxing.api.FilterRules scope(List<String> rels, boolean contents) {
+    io.foxing.api.FilterRules.Builder b = io.foxing.api.FilterRules.builder();
+    java.util.Set<String> parents = new java.util.LinkedHashSet<>();
+    for (String rel : rels) {
+      if (rel.isEmpty()) {
+        return null;
+      }
+      String[] parts = rel.split("/");
+      StringBuilder p = new StringBuilder();
+      for (int i = 0; i < parts.length - 1; i++) {
+        p.append('/').append(escape(parts[i]));
+        parents.add(p + "/");
+      }
+    }
+    parents.forEach(b::include);
+    for (String rel : rels) {
+      String anchored =
+          "/"
+              + java.util.Arrays.stream(rel.split("/"))
+                  .map(Roots::escape)
+                  .collect(java.util.stream.Collectors.joining("/"));
+      b.include(anchored);
+      if (contents) {
+        b.include(anchored + "/***");
+      }
+    }
+    return b.exclude("*").build();
+  }
+
+  /** A name as a filter pattern that matches only itself. */
+  private static String escape(String name) {
+    return name.replaceAll("([*?\\[\\]\\\\])", "\\\\$1");
   }
 
   /**

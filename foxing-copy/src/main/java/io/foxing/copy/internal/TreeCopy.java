@@ -161,7 +161,8 @@ public final class TreeCopy {
       String targetDisplay,
       String rawDir,
       boolean mirrored,
-      boolean walk) {
+      boolean walk,
+      FilterRules scope) {
     /**
      * A root from the command line: named by the user, so never filtered, never deleted to make
      * room.
@@ -174,7 +175,26 @@ public final class TreeCopy {
         byte[] dstName,
         String relPath,
         String targetDisplay) {
-      this(srcDirFd, srcName, dst, dstDev, dstName, relPath, targetDisplay, "", false, true);
+      this(srcDirFd, srcName, dst, dstDev, dstName, relPath, targetDisplay, "", false, true, null);
+    }
+
+    /**
+     * The same root, copying only what {@code scope} includes (rsync's {@code -R}: the named paths
+     * and their parents); what it leaves out is neither copied nor deleted.
+     */
+    public Root withScope(FilterRules scope) {
+      return new Root(
+          srcDirFd,
+          srcName,
+          dst,
+          dstDev,
+          dstName,
+          relPath,
+          targetDisplay,
+          rawDir,
+          mirrored,
+          walk,
+          scope);
     }
 
     /**
@@ -192,7 +212,7 @@ public final class TreeCopy {
         boolean walk) {
       String display = Names.display(name);
       String rel = dirRel.isEmpty() ? display : dirRel + "/" + display;
-      return new Root(srcDirFd, name, dst, -1, name, rel, rel, rawDir, true, walk);
+      return new Root(srcDirFd, name, dst, -1, name, rel, rel, rawDir, true, walk, null);
     }
   }
 
@@ -332,6 +352,7 @@ public final class TreeCopy {
     int sfd = -1;
     TargetDirectory target; // null: not opened (or, in a dry run, not made)
     FilterRules filters; // for its entries: the run's, with the dir-merge files found down to here
+    FilterRules scope; // -R: what its root names (null: everything)
     long tdev = -1; // the target filesystem, for -x
     final AtomicInteger pending = new AtomicInteger(1);
     List<Entry> entries; // what was found in the source, kept for the directory record
@@ -371,6 +392,7 @@ public final class TreeCopy {
     static Dir forRoot(Root r, FilterRules filters) {
       Dir d = new Dir(null, null, null, "", "", null, null, true);
       d.filters = filters;
+      d.scope = r.scope;
       d.sfd = r.srcDirFd;
       d.target = r.dst;
       d.tdev = r.dstDev;
@@ -541,6 +563,10 @@ public final class TreeCopy {
           }
         }
         String raw = d.childRaw(Names.raw(de.name()));
+        if (d.scope != null && d.scope.isExcluded(raw, st.isDirectory())) {
+          keep.add(key); // not named by -R: neither copied nor deleted
+          continue;
+        }
         if (d.filters.isExcluded(raw, st.isDirectory())) {
           counters.excluded.increment();
           if (d.filters.isProtected(raw, st.isDirectory(), options.deleteExcluded())) {
@@ -723,6 +749,9 @@ public final class TreeCopy {
 
   /** Directory metadata goes on after its contents: creating entries moves its mtime. */
   private void finishDir(Dir d) throws IOException {
+    if (d.scope != null && d.parent.pseudo) {
+      return; // -R copies paths below its base, not the base itself: the target keeps its own
+    }
     String where = where(d) + "/";
     int bits = 0;
     if (d.target != null) {
@@ -755,10 +784,12 @@ public final class TreeCopy {
         || options.ignoreTimes()
         || options.removeSourceFiles()
         || filters.hasPerDirectoryFiles()
-        || options.followSymlinks() != CopyOptions.SymlinkFollowing.NONE) {
+        || options.followSymlinks() != CopyOptions.SymlinkFollowing.NONE
+        || d.scope != null) {
       // each asks for every file to be looked at again (the third, to be removed; the fourth,
       // because a rule file above can change what is copied here without a change here; the
-      // last, because what a symlink leads to can change without a change here)
+      // fifth, because what a symlink leads to can change without a change here; the last, as
+      // what -R names changes from run to run)
       return;
     }
     byte[] stored = targetNames == null ? null : d.target.readRecord(where(d));
@@ -979,6 +1010,7 @@ public final class TreeCopy {
     }
     Dir child = new Dir(d, srcCname, e.name, e.rel, rawOf(d, e), e.src, e.dst, false);
     child.followed = e.followed;
+    child.scope = d.scope;
     child.boundary =
         options.oneFileSystem() && !d.pseudo && e.src.dev() != d.src.dev()
             || d.pseudo
@@ -995,6 +1027,7 @@ public final class TreeCopy {
   private void walkForDeletions(Dir d, Entry e, byte[] srcCname) {
     Dir child = new Dir(d, srcCname, e.name, e.rel, rawOf(d, e), e.src, e.dst, false);
     child.followed = e.followed;
+    child.scope = d.scope;
     child.boundary =
         options.oneFileSystem() && !d.pseudo && e.src.dev() != d.src.dev()
             || d.pseudo && !d.walkRoot;
@@ -1615,6 +1648,7 @@ public final class TreeCopy {
         FileStat st = d.target.stat(name, rel);
         String raw = d.childRaw(Names.raw(name));
         if (st == null
+            || d.scope != null && d.scope.isExcluded(raw, st.isDirectory())
             || d.filters.isProtected(raw, st.isDirectory(), options.deleteExcluded())
             || keptBackup(d.target, new TargetDirectory.Entry(name, st.isDirectory()), rel)) {
           continue;
