@@ -50,6 +50,8 @@ public final class CopyOptions {
   private final List<String> referenceDirs;
   private final ReferenceUse referenceUse;
   private final Relative relative;
+  private final Sparse sparse;
+  private final boolean pruneEmptyDirs;
   private final ModeRules chmod;
 
   private CopyOptions(Builder b) {
@@ -88,6 +90,8 @@ public final class CopyOptions {
     this.referenceDirs = List.copyOf(b.referenceDirs);
     this.referenceUse = b.referenceUse;
     this.relative = b.relative;
+    this.sparse = b.sparse;
+    this.pruneEmptyDirs = b.pruneEmptyDirs;
     this.chmod = b.chmod;
   }
 
@@ -136,6 +140,8 @@ public final class CopyOptions {
     b.referenceDirs = referenceDirs;
     b.referenceUse = referenceUse;
     b.relative = relative;
+    b.sparse = sparse;
+    b.pruneEmptyDirs = pruneEmptyDirs;
     b.chmod = chmod;
     b.throttle = throttle;
     return b;
@@ -360,6 +366,33 @@ public final class CopyOptions {
     return referenceDirs;
   }
 
+  /**
+   * Make a directory new to the target only once something other than a directory goes into it
+   * (rsync's {@code --prune-empty-dirs}): chains of directories that the filters leave empty are
+   * not made. A directory the target already has is treated as without this option.
+   */
+  public boolean pruneEmptyDirs() {
+    return pruneEmptyDirs;
+  }
+
+  /** Holes in copied files: see {@link Sparse}. */
+  public Sparse sparse() {
+    return sparse;
+  }
+
+  /** Holes in copied files, as cp's {@code --sparse=WHEN}. */
+  public enum Sparse {
+    /** Where the source has them (found with SEEK_HOLE), and no others: the default. */
+    AUTO,
+    /**
+     * Also for every block of zeros in the source, written or not (cp's {@code always}): the bytes
+     * are read and written by the engine itself, never shared or copied by the kernel.
+     */
+    ALWAYS,
+    /** Never: a hole in the source is written as zeros (cp's {@code never}), by read and write. */
+    NEVER
+  }
+
   /** How sources name what they copy: see {@link Relative}. */
   public Relative relative() {
     return relative;
@@ -500,6 +533,10 @@ public final class CopyOptions {
         + referenceUse
         + ", relative="
         + relative
+        + ", sparse="
+        + sparse
+        + ", pruneEmptyDirs="
+        + pruneEmptyDirs
         + ", chmod="
         + chmod
         + ", throttle="
@@ -541,6 +578,8 @@ public final class CopyOptions {
     private List<String> referenceDirs = List.of();
     private ReferenceUse referenceUse = ReferenceUse.LINK;
     private Relative relative = Relative.NONE;
+    private Sparse sparse = Sparse.AUTO;
+    private boolean pruneEmptyDirs;
     private ModeRules chmod = ModeRules.NONE;
     private boolean throttle;
 
@@ -736,6 +775,16 @@ public final class CopyOptions {
       return this;
     }
 
+    public Builder pruneEmptyDirs(boolean prune) {
+      this.pruneEmptyDirs = prune;
+      return this;
+    }
+
+    public Builder sparse(Sparse sparse) {
+      this.sparse = Objects.requireNonNull(sparse, "sparse");
+      return this;
+    }
+
     public Builder relative(Relative relative) {
       this.relative = Objects.requireNonNull(relative, "relative");
       return this;
@@ -763,6 +812,16 @@ public final class CopyOptions {
       if (sizeOnly && ignoreTimes) {
         throw new IllegalArgumentException(
             "sizeOnly and ignoreTimes contradict each other: choose one");
+      }
+      if (sparse != Sparse.AUTO
+          && copyMethod != CopyMethod.AUTO
+          && copyMethod != CopyMethod.READ_WRITE) {
+        throw new IllegalArgumentException(
+            "sparse "
+                + sparse.name().toLowerCase(java.util.Locale.ROOT)
+                + " decides every block, so the bytes go by read and write: the copy method "
+                + copyMethod.cliName()
+                + " cannot be used with it (as cp's --reflink needs --sparse=auto)");
       }
       boolean backups = backup || backupDir != null;
       if (backups && backupDir == null && "".equals(backupSuffix)) {

@@ -107,6 +107,8 @@ public final class Fxcp implements Callable<Integer> {
 
   boolean safeLinks;
 
+  boolean pruneEmptyDirs;
+
   boolean backup;
 
   String backupDir;
@@ -213,6 +215,12 @@ public final class Fxcp implements Callable<Integer> {
         "Leave out symlinks that point outside the tree (absolute, or climbing above it with ..).",
         v -> safeLinks = v,
         "--safe-links");
+    flag(
+        s,
+        "Do not make new directories that nothing but directories would go into.",
+        v -> pruneEmptyDirs = v,
+        "-m",
+        "--prune-empty-dirs");
     flag(
         s,
         "Keep each file that is replaced or deleted, as NAME~ (see --suffix, --backup-dir).",
@@ -406,7 +414,8 @@ public final class Fxcp implements Callable<Integer> {
     value(
         s,
         "WHEN",
-        "As cp's auto, the only one: holes are kept where the source has them.",
+        "As cp: auto keeps the source's holes; always also makes one for each block of zeros;"
+            + " never writes holes as zeros.",
         v -> sparse = v,
         "--sparse");
     value(
@@ -887,6 +896,7 @@ public final class Fxcp implements Callable<Integer> {
         .oneFileSystem(oneFileSystem)
         .removeSourceFiles(removeSourceFiles)
         .safeLinks(safeLinks)
+        .pruneEmptyDirs(pruneEmptyDirs)
         .backup(backup)
         .backupDir(backupDir)
         .backupSuffix(backupSuffix)
@@ -952,12 +962,16 @@ public final class Fxcp implements Callable<Integer> {
         modes = modes.then(io.foxing.api.ModeRules.parse(rules, io.foxing.posix.Posix.umask()));
       }
       b.chmod(modes);
-      if (sparse != null && !sparse.equals("auto")) {
-        throw new IllegalArgumentException(
-            "--sparse="
-                + sparse
-                + ": only auto (holes are kept where the source has them; fxcp neither makes"
-                + " new holes nor fills them)");
+      if (sparse != null) {
+        b.sparse(
+            switch (sparse) {
+              case "auto" -> CopyOptions.Sparse.AUTO;
+              case "always" -> CopyOptions.Sparse.ALWAYS;
+              case "never" -> CopyOptions.Sparse.NEVER;
+              default ->
+                  throw new IllegalArgumentException(
+                      "--sparse=" + sparse + ": give auto, always or never (as cp)");
+            });
       }
       if (sizeOnly && ignoreTimes) {
         throw new IllegalArgumentException(

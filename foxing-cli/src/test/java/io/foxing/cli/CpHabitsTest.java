@@ -136,14 +136,59 @@ class CpHabitsTest {
     }
   }
 
+  /**
+   * --sparse as cp, beside cp on the same files: always makes a hole for each block of zeros
+   * (written or not), never writes holes as zeros, auto keeps the source's holes and no more. The
+   * contents are the same in every mode, and each file takes the space cp's copy takes.
+   */
   @Test
-  void sparseAutoIsTheOnlyOneAndSaysSo() {
-    assertEquals(0, FxcpCommandTest.fxcp("-a", "--sparse=auto", src + "/", tmp + "/s").exit());
-    FxcpCommandTest.Run always =
-        FxcpCommandTest.fxcp("-a", "--sparse=always", src + "/", tmp + "/t");
-    assertEquals(2, always.exit());
-    assertTrue(always.err().startsWith("fxcp: --sparse=always: only auto"), always.err());
+  void sparseAsCp() throws IOException {
+    Path zeros = src.resolve("zeros"); // zeros written around data: no hole in the source
+    Shell.run(
+            "sh",
+            "-c",
+            "head -c 1048576 /dev/zero >\"$1\"; printf data >>\"$1\"; head -c 1048576 /dev/zero"
+                + " >>\"$1\"",
+            "sh",
+            zeros.toString())
+        .check();
+    Path holes = src.resolve("holes"); // holes around data
+    Shell.run(
+            "sh",
+            "-c",
+            "truncate -s 1M \"$1\"; printf data >>\"$1\"; truncate -s 3M \"$1\"",
+            "sh",
+            holes.toString())
+        .check();
+    for (String when : List.of("auto", "always", "never")) {
+      Path theirs = tmp.resolve("cp-" + when);
+      Path ours = tmp.resolve("fx-" + when);
+      Shell.run("cp", "-a", "--sparse=" + when, src.toString(), theirs.toString()).check();
+      FxcpCommandTest.Run r = FxcpCommandTest.fxcp("-a", "--sparse=" + when, src + "/", ours + "");
+      assertEquals(0, r.exit(), when + ": " + r.err());
+      assertEquals(List.of(), Oracles.rsyncDifferences(theirs, ours), when);
+      for (String f : List.of("zeros", "holes")) {
+        assertEquals(allocated(theirs.resolve(f)), allocated(ours.resolve(f)), when + ": " + f);
+      }
+    }
+    assertTrue(allocated(tmp.resolve("fx-always/zeros")) < 64 << 10, "holes made for zeros");
+    assertTrue(allocated(tmp.resolve("fx-never/holes")) >= 3 << 20, "holes filled");
+    FxcpCommandTest.Run bad =
+        FxcpCommandTest.fxcp("-a", "--sparse=sometimes", src + "/", tmp + "/t");
+    assertEquals(2, bad.exit());
+    assertEquals(
+        List.of("fxcp: --sparse=sometimes: give auto, always or never (as cp)"), bad.errLines());
+    FxcpCommandTest.Run both =
+        FxcpCommandTest.fxcp("-a", "--sparse=never", "--reflink=always", src + "/", tmp + "/t");
+    assertEquals(2, both.exit());
+    assertTrue(both.err().contains("cannot be used with it"), both.err());
     assertFalse(Files.exists(tmp.resolve("t")));
+  }
+
+  /** Bytes a file takes on disk. */
+  private static long allocated(Path p) {
+    return 512
+        * Long.parseLong(Shell.run("stat", "-c", "%b", p.toString()).check().stdout().strip());
   }
 
   /** --reflink as cp: always shares extents, never copies bytes, on a filesystem that can share. */

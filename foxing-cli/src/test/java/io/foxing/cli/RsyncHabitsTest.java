@@ -709,6 +709,42 @@ class RsyncHabitsTest {
   }
 
   /**
+   * -m beside rsync: new directories that only directories (or only what the filters leave out)
+   * would go into are not made; a chain leading to a file is made, each directory itemized before
+   * what goes in; a dry run says the same.
+   */
+  @Test
+  void pruneEmptyDirsAsRsync() throws IOException {
+    Files.createDirectories(src.resolve("empty/deeper/still"));
+    Files.createDirectories(src.resolve("tmps/sub"));
+    Files.writeString(src.resolve("tmps/sub/a.tmp"), "left out by the filter");
+    Files.createDirectories(src.resolve("chain/to"));
+    Files.writeString(src.resolve("chain/to/file"), "kept");
+    String[][] cases = {{"-m"}, {"-m", "--exclude=*.tmp"}, {"-mn", "--exclude=*.tmp"}};
+    for (String[] opts : cases) {
+      String what = String.join(" ", opts);
+      Path theirs = Files.createDirectories(tmp.resolve("theirs" + opts.length + opts[0]));
+      Path ours = Files.createDirectories(tmp.resolve("ours" + opts.length + opts[0]));
+      List<String> rsyncArgs = new java.util.ArrayList<>(List.of("rsync", "-aHAXi"));
+      rsyncArgs.addAll(List.of(opts));
+      rsyncArgs.addAll(List.of(src + "/", theirs + "/"));
+      Shell.Result rs = Shell.run(rsyncArgs.toArray(new String[0]));
+      List<String> fxArgs = new java.util.ArrayList<>(List.of("-ai"));
+      fxArgs.addAll(List.of(opts));
+      fxArgs.addAll(List.of(src + "/", ours + "/"));
+      FxcpCommandTest.Run r = FxcpCommandTest.fxcp(fxArgs.toArray(new String[0]));
+      assertEquals(0, rs.exitCode(), what + ": " + rs.stderr());
+      assertEquals(0, r.exit(), what + ": " + r.err());
+      assertEquals(sortedLines(rs.stdout()), sortedLines(r.out()), what);
+      assertEquals(List.of(), Oracles.rsyncDifferences(theirs, ours), what + ": the trees");
+      assertFalse(Files.exists(ours.resolve("empty")), what);
+    }
+    assertTrue(Files.isRegularFile(tmp.resolve("ours1-m/chain/to/file")));
+    assertTrue(Files.exists(tmp.resolve("ours1-m/tmps/sub/a.tmp")));
+    assertFalse(Files.exists(tmp.resolve("ours2-m/tmps")), "only a filtered file: not made");
+  }
+
+  /**
    * rsync's comparison, with options that leave out what each tool gives its own way (directory
    * times: -O; directory modes: --chmod=D700 with ours made 0700).
    */
@@ -779,7 +815,14 @@ class RsyncHabitsTest {
   void optionsAnNfsTargetCannotHonourAreRefusedBeforeItIsReached() {
     for (String opt :
         new String[] {
-          "--fsync", "--checksum", "--generate-sigs", "--inplace", "--copy-method=reflink"
+          "--fsync",
+          "--checksum",
+          "--generate-sigs",
+          "--inplace",
+          "--copy-method=reflink",
+          "--sparse=never",
+          "--backup-dir=b",
+          "--link-dest=l"
         }) {
       FxcpCommandTest.Run r =
           FxcpCommandTest.fxcp("-a", opt, src + "/", "nfs://127.0.0.1:1/export/x");

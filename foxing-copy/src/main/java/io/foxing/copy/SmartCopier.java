@@ -111,6 +111,8 @@ public final class SmartCopier implements Copier {
             case IN_PLACE -> o.inplace();
             case COPY_METHODS -> o.copyMethod() != CopyMethod.AUTO;
             case FSYNC -> o.fsync();
+            case SPARSE_CONTROL -> o.sparse() != CopyOptions.Sparse.AUTO;
+            case SIDE_DIRECTORIES -> o.backupDir() != null || !o.referenceDirs().isEmpty();
           };
       if (wanted && !can.contains(c)) {
         throw new UnsupportedOptionException(target.display(), c.option());

@@ -44,7 +44,15 @@ public interface Target extends Closeable {
     /** Choosing how bytes move ({@code --copy-method}). */
     COPY_METHODS("--copy-method"),
     /** Flushing each file to stable storage before it is published ({@code --fsync}). */
-    FSYNC("--fsync");
+    FSYNC("--fsync"),
+    /** Making holes for zeros, or filling them ({@code --sparse=always|never}). */
+    SPARSE_CONTROL("--sparse"),
+    /**
+     * Directories beside the target on its filesystem: backups renamed into one, reference files
+     * linked from others ({@code --backup-dir}, {@code --compare-dest}, {@code --copy-dest}, {@code
+     * --link-dest}).
+     */
+    SIDE_DIRECTORIES("--backup-dir/--compare-dest/--copy-dest/--link-dest");
 
     private final String option;
 

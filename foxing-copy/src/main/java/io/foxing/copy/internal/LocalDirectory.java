@@ -376,6 +376,12 @@ final class LocalDirectory implements TargetDirectory {
     if (s.size() == 0) {
       return TierNames.EMPTY;
     }
+    if (run.options.sparse() != CopyOptions.Sparse.AUTO) {
+      // every block is decided here: no tier may share extents or keep the source's holes as is
+      ReadWriteTier.copyDecidingHoles(
+          sfd, tfd, s.size(), run.options.sparse() == CopyOptions.Sparse.ALWAYS, rel);
+      return TierNames.READ_WRITE;
+    }
     FileCopyRequest req = new FileCopyRequest(sfd, tfd, s.size(), s.isSparse(), s.dev(), dev, rel);
     CopyMethod forced = run.options.copyMethod();
     CopyTier previous = null;

@@ -67,4 +67,52 @@ public final class ReadWriteTier extends BuiltinTier {
     }
     return done;
   }
+
+  /** The granularity of holes made for zeros: the block of the filesystems fxcp writes to. */
+  private static final int BLOCK = 4096;
+
+  private static final byte[] ZEROS = new byte[BLOCK];
+
+  /**
+   * Copies a whole file deciding every block (cp's {@code --sparse=always} and {@code never}): the
+   * source's holes are read as zeros; with {@code makeHoles} each block of zeros is skipped, so the
+   * target has a hole there (the final size is set at the end), else every byte is written.
+   */
+  static void copyDecidingHoles(
+      int sourceFd, int targetFd, long size, boolean makeHoles, String path) throws IOException {
+    byte[] buf = new byte[Posix.RW_BUFFER];
+    long offset = 0;
+    while (offset < size) {
+      int n =
+          Posix.pread(sourceFd, buf, 0, (int) Math.min(buf.length, size - offset), offset, path);
+      if (n == 0) {
+        break; // it shrank: the change check after the copy says so
+      }
+      int start = 0;
+      while (start < n) {
+        // a run of blocks to write, ending before the next block of zeros (or at the end)
+        int end = start;
+        while (end < n) {
+          int len = Math.min(BLOCK, n - end);
+          if (makeHoles && java.util.Arrays.mismatch(buf, end, end + len, ZEROS, 0, len) < 0) {
+            break;
+          }
+          end += len;
+        }
+        if (end > start) {
+          Posix.pwriteFully(targetFd, buf, start, end - start, offset + start, path);
+        }
+        start = end;
+        while (makeHoles && start < n) { // skip the zeros
+          int len = Math.min(BLOCK, n - start);
+          if (java.util.Arrays.mismatch(buf, start, start + len, ZEROS, 0, len) >= 0) {
+            break;
+          }
+          start += len;
+        }
+      }
+      offset += n;
+    }
+    Posix.ftruncate(targetFd, size, path); // a hole at the end, or the size after skipped zeros
+  }
 }

@@ -353,6 +353,8 @@ public final class TreeCopy {
     TargetDirectory target; // null: not opened (or, in a dry run, not made)
     FilterRules filters; // for its entries: the run's, with the dir-merge files found down to here
     FilterRules scope; // -R: what its root names (null: everything)
+    boolean lazy; // --prune-empty-dirs: new, and made only when something not a directory goes in
+    boolean made; // a lazy one that was (or, in a dry run, would be) made
     long tdev = -1; // the target filesystem, for -x
     final AtomicInteger pending = new AtomicInteger(1);
     List<Entry> entries; // what was found in the source, kept for the directory record
@@ -752,6 +754,9 @@ public final class TreeCopy {
     if (d.scope != null && d.parent.pseudo) {
       return; // -R copies paths below its base, not the base itself: the target keeps its own
     }
+    if (d.lazy && !d.made) {
+      return; // --prune-empty-dirs: nothing went in, so it was never made
+    }
     String where = where(d) + "/";
     int bits = 0;
     if (d.target != null) {
@@ -944,6 +949,13 @@ public final class TreeCopy {
       makeWay(d, e, a.makeWay());
       e.dst = null;
     }
+    if (d.lazy
+        && a.step() != Planner.Step.DIRECTORY
+        && a.step() != Planner.Step.LEAVE
+        && a.step() != Planner.Step.SKIP
+        && a.step() != Planner.Step.REFUSE) {
+      ensureMade(d);
+    }
     switch (a.step()) {
       case DIRECTORY -> enterDir(d, e, srcCname, a);
       case COPY, MAYBE_UP_TO_DATE -> {
@@ -997,7 +1009,8 @@ public final class TreeCopy {
    * descriptors while they wait in the queue.
    */
   private void enterDir(Dir d, Entry e, byte[] srcCname, Planner.Action a) throws IOException {
-    if (e.dst == null) {
+    boolean lazy = e.dst == null && options.pruneEmptyDirs() && !d.pseudo;
+    if (e.dst == null && !lazy) {
       String code = referenceRoots.isEmpty() ? a.itemize() : referenceDirCode(d, e, srcCname, a);
       if (code != null) {
         changed(code, dirDisplay(e.rel), "");
@@ -1011,6 +1024,7 @@ public final class TreeCopy {
     Dir child = new Dir(d, srcCname, e.name, e.rel, rawOf(d, e), e.src, e.dst, false);
     child.followed = e.followed;
     child.scope = d.scope;
+    child.lazy = lazy;
     child.boundary =
         options.oneFileSystem() && !d.pseudo && e.src.dev() != d.src.dev()
             || d.pseudo
@@ -1073,8 +1087,8 @@ public final class TreeCopy {
             0,
             d.rel);
     d.tdev = d.parent.tdev; // a directory we create lives on its parent's filesystem
-    if (dryRun && d.fresh()) {
-      return; // nothing on the target yet
+    if ((dryRun || d.lazy) && d.fresh()) {
+      return; // nothing on the target yet (a lazy one is made with its first entry)
     }
     d.target = d.parent.target.open(d.dstName, d.rel);
     if (!d.fresh() && options.oneFileSystem()) {
@@ -1759,6 +1773,29 @@ public final class TreeCopy {
       deleteChange(rel, directory);
     }
     return true;
+  }
+
+  /**
+   * Makes a directory that --prune-empty-dirs left for later, and the ones above it, when the first
+   * entry that is not a directory goes in; itemized then, as rsync lists only what it keeps. Locks
+   * go from a directory to its parent, never down.
+   */
+  private void ensureMade(Dir d) throws IOException {
+    synchronized (d) {
+      if (!d.lazy || d.made) {
+        return;
+      }
+      if (d.parent.lazy) {
+        ensureMade(d.parent);
+      }
+      changed(Itemize.created('c', 'd'), dirDisplay(d.rel), "");
+      if (!dryRun) {
+        d.parent.target.makeDirectory(d.dstName, d.rel);
+        d.target = d.parent.target.open(d.dstName, d.rel);
+      }
+      counters.directories.increment();
+      d.made = true;
+    }
   }
 
   // ---------------------------------------------------------------- reference directories
