@@ -507,8 +507,8 @@ public final class Fxcp implements Callable<Integer> {
         "--human-readable");
     flag(
         s,
-        "Progress, and keep partial files resumable (rsync's -P): fxcp never shows a partial file under its "
-            + "final name, so this is --progress.",
+        "--progress (rsync's -P): fxcp never shows a partial file under its final name; an"
+            + " interrupted file is copied again whole by the next run.",
         v -> progress |= v,
         "-P");
     flag(
