@@ -249,14 +249,9 @@ class RsyncHabitsTest {
       Path ours = tmp.resolve("ours" + String.join("", opts).replace('=', '_').replace('*', 'x'));
       Shell.run("cp", "-a", base.toString(), theirs.toString()).check();
       Shell.run("cp", "-a", base.toString(), ours.toString()).check();
-      List<String> rsyncArgs = new java.util.ArrayList<>(List.of("rsync", "-aHAXi"));
-      rsyncArgs.addAll(List.of(opts));
-      rsyncArgs.addAll(List.of(src + "/", theirs + "/"));
-      Shell.Result rs = Shell.run(rsyncArgs.toArray(new String[0]));
-      List<String> fxArgs = new java.util.ArrayList<>(List.of("-ai"));
-      fxArgs.addAll(List.of(opts));
-      fxArgs.addAll(List.of(src + "/", ours + "/"));
-      FxcpCommandTest.Run r = FxcpCommandTest.fxcp(fxArgs.toArray(new String[0]));
+      Both both = Both.run(opts, src + "/", theirs, ours);
+      Shell.Result rs = both.rsync();
+      FxcpCommandTest.Run r = both.fxcp();
       String what = String.join(" ", opts);
       if (what.contains("--max-delete")) {
         assertEquals(25, rs.exitCode(), "rsync stops deleting with exit 25");
@@ -355,17 +350,7 @@ class RsyncHabitsTest {
       Path ours = tmp.resolve("ours" + tag);
       Shell.run("cp", "-a", base.toString(), theirs.toString()).check();
       Shell.run("cp", "-a", base.toString(), ours.toString()).check();
-      List<String> rsyncArgs = new java.util.ArrayList<>(List.of("rsync", "-aHAXi"));
-      rsyncArgs.addAll(List.of(opts));
-      rsyncArgs.addAll(List.of(src + "/", theirs + "/"));
-      Shell.Result rs = Shell.run(rsyncArgs.toArray(new String[0]));
-      List<String> fxArgs = new java.util.ArrayList<>(List.of("-ai"));
-      fxArgs.addAll(List.of(opts));
-      fxArgs.addAll(List.of(src + "/", ours + "/"));
-      FxcpCommandTest.Run r = FxcpCommandTest.fxcp(fxArgs.toArray(new String[0]));
-      assertEquals(0, rs.exitCode(), what + ": " + rs.stderr());
-      assertEquals(0, r.exit(), what + ": " + r.err());
-      assertEquals(sortedLines(rs.stdout()), sortedLines(r.out()), what);
+      Both.run(opts, src + "/", theirs, ours).sameChanges(what);
       if (Files.exists(theirs.resolve("olddir")) && Files.exists(ours.resolve("olddir"))) {
         // on the target only, each tool's deletions inside gave it a time of its own
         Shell.run("touch", "-r", theirs + "/olddir", ours + "/olddir").check();
@@ -463,11 +448,7 @@ class RsyncHabitsTest {
     for (String opt : List.of("-L", "--copy-links", "--copy-unsafe-links")) {
       Path theirs = tmp.resolve("theirs" + opt);
       Path ours = tmp.resolve("ours" + opt);
-      Shell.Result rs = Shell.run("rsync", "-aHAXi", opt, src + "/", theirs + "/");
-      FxcpCommandTest.Run r = FxcpCommandTest.fxcp("-ai", opt, src + "/", ours + "/");
-      assertEquals(0, rs.exitCode(), opt + ": " + rs.stderr());
-      assertEquals(0, r.exit(), opt + ": " + r.err());
-      assertEquals(sortedLines(rs.stdout()), sortedLines(r.out()), opt);
+      Both.run(new String[] {opt}, src + "/", theirs, ours).sameChanges(opt);
       assertEquals(List.of(), Oracles.rsyncDifferences(theirs, ours), opt + ": the trees");
       assertEquals(
           !opt.equals("--copy-unsafe-links"),
@@ -542,17 +523,7 @@ class RsyncHabitsTest {
       Files.createDirectories(ours.getParent());
       Shell.run("cp", "-a", base.toString(), theirs.toString()).check();
       Shell.run("cp", "-a", base.toString(), ours.toString()).check();
-      List<String> rsyncArgs = new java.util.ArrayList<>(List.of("rsync", "-aHAXi"));
-      rsyncArgs.addAll(List.of(opts));
-      rsyncArgs.addAll(List.of(src + "/", theirs + "/"));
-      Shell.Result rs = Shell.run(rsyncArgs.toArray(new String[0]));
-      List<String> fxArgs = new java.util.ArrayList<>(List.of("-ai"));
-      fxArgs.addAll(List.of(opts));
-      fxArgs.addAll(List.of(src + "/", ours + "/"));
-      FxcpCommandTest.Run r = FxcpCommandTest.fxcp(fxArgs.toArray(new String[0]));
-      assertEquals(0, rs.exitCode(), what + ": " + rs.stderr());
-      assertEquals(0, r.exit(), what + ": " + r.err());
-      assertEquals(sortedLines(rs.stdout()), sortedLines(r.out()), what);
+      FxcpCommandTest.Run r = Both.run(opts, src + "/", theirs, ours).sameChanges(what);
       assertEquals(List.of(), differences(theirs, ours, "-O"), what + ": the targets");
       if (what.contains("BK")) {
         assertEquals(
@@ -609,11 +580,7 @@ class RsyncHabitsTest {
     for (String opt : List.of("--link-dest", "--compare-dest", "--copy-dest")) {
       Path theirs = Files.createDirectories(tmp.resolve("theirs" + opt));
       Path ours = Files.createDirectories(tmp.resolve("ours" + opt));
-      Shell.Result rs = Shell.run("rsync", "-aHAXi", opt + "=../snap1", src + "/", theirs + "/");
-      FxcpCommandTest.Run r = FxcpCommandTest.fxcp("-ai", opt + "=../snap1", src + "/", ours + "/");
-      assertEquals(0, rs.exitCode(), opt + ": " + rs.stderr());
-      assertEquals(0, r.exit(), opt + ": " + r.err());
-      assertEquals(sortedLines(rs.stdout()), sortedLines(r.out()), opt);
+      Both.run(new String[] {opt + "=../snap1"}, src + "/", theirs, ours).sameChanges(opt);
       assertEquals(List.of(), Oracles.rsyncDifferences(theirs, ours), opt + ": the trees");
       for (String f : List.of("x", "link", "dir/f", "dir/f2", "c")) {
         Path t = theirs.resolve(f);
@@ -673,19 +640,13 @@ class RsyncHabitsTest {
         Files.writeString(t.resolve("dir/sub/stale"), "deleted by --delete only");
         Files.writeString(t.resolve("dir/keep"), "in a parent: never deleted");
       }
-      List<String> rsyncArgs = new java.util.ArrayList<>(List.of("rsync", "-aHAXi"));
-      rsyncArgs.addAll(List.of(c));
-      rsyncArgs.add(theirs + "/");
-      Shell.Result rs = Shell.run(rsyncArgs.toArray(new String[0]));
-      List<String> fxArgs = new java.util.ArrayList<>(List.of("-ai"));
-      fxArgs.addAll(List.of(c));
-      fxArgs.add(ours + "/");
-      FxcpCommandTest.Run r = FxcpCommandTest.fxcp(fxArgs.toArray(new String[0]));
-      assertEquals(0, rs.exitCode(), what + ": " + rs.stderr());
-      assertEquals(0, r.exit(), what + ": " + r.err());
+      Both both = Both.run(c, null, theirs, ours);
+      assertEquals(0, both.rsync().exitCode(), what + ": " + both.rsync().stderr());
+      assertEquals(0, both.fxcp().exit(), what + ": " + both.fxcp().err());
       // rsync itemizes a path taken from / with its leading slash; fxcp below the target
-      String theirLines = what.contains("/./") ? rs.stdout() : rs.stdout().replace(" /", " ");
-      assertEquals(sortedLines(theirLines), sortedLines(r.out()), what);
+      String theirs1 = both.rsync().stdout();
+      String theirLines = what.contains("/./") ? theirs1 : theirs1.replace(" /", " ");
+      assertEquals(sortedLines(theirLines), sortedLines(both.fxcp().out()), what);
       // the target itself is not copied (the base is not named): each tool's new entries gave it
       // a time of its own
       Shell.run("touch", "-r", theirs.toString(), ours.toString()).check();
@@ -725,17 +686,7 @@ class RsyncHabitsTest {
       String what = String.join(" ", opts);
       Path theirs = Files.createDirectories(tmp.resolve("theirs" + opts.length + opts[0]));
       Path ours = Files.createDirectories(tmp.resolve("ours" + opts.length + opts[0]));
-      List<String> rsyncArgs = new java.util.ArrayList<>(List.of("rsync", "-aHAXi"));
-      rsyncArgs.addAll(List.of(opts));
-      rsyncArgs.addAll(List.of(src + "/", theirs + "/"));
-      Shell.Result rs = Shell.run(rsyncArgs.toArray(new String[0]));
-      List<String> fxArgs = new java.util.ArrayList<>(List.of("-ai"));
-      fxArgs.addAll(List.of(opts));
-      fxArgs.addAll(List.of(src + "/", ours + "/"));
-      FxcpCommandTest.Run r = FxcpCommandTest.fxcp(fxArgs.toArray(new String[0]));
-      assertEquals(0, rs.exitCode(), what + ": " + rs.stderr());
-      assertEquals(0, r.exit(), what + ": " + r.err());
-      assertEquals(sortedLines(rs.stdout()), sortedLines(r.out()), what);
+      Both.run(opts, src + "/", theirs, ours).sameChanges(what);
       assertEquals(List.of(), Oracles.rsyncDifferences(theirs, ours), what + ": the trees");
       assertFalse(Files.exists(ours.resolve("empty")), what);
     }
@@ -754,6 +705,40 @@ class RsyncHabitsTest {
     cmd.addAll(List.of(a + "/", b + "/"));
     String out = Shell.run(cmd.toArray(new String[0])).check().stdout();
     return out.isBlank() ? List.of() : List.of(out.strip().split("\n"));
+  }
+
+  /** rsync -aHAXi and fxcp -ai with the same options and sources, each into its own target. */
+  private record Both(Shell.Result rsync, FxcpCommandTest.Run fxcp) {
+    /**
+     * @param source appended to {@code options} (null: the options name the sources)
+     */
+    static Both run(String[] options, String source, Path theirs, Path ours) {
+      List<String> args = new java.util.ArrayList<>(List.of(options));
+      if (source != null) {
+        args.add(source);
+      }
+      List<String> rsync = new java.util.ArrayList<>(List.of("rsync", "-aHAXi"));
+      rsync.addAll(args);
+      rsync.add(theirs + "/");
+      List<String> fxcp = new java.util.ArrayList<>(List.of("-ai"));
+      fxcp.addAll(args);
+      fxcp.add(ours + "/");
+      return new Both(
+          Shell.run(rsync.toArray(new String[0])),
+          FxcpCommandTest.fxcp(fxcp.toArray(new String[0])));
+    }
+
+    /**
+     * Both succeeded and itemized the same changes (directory times aside).
+     *
+     * @return fxcp's run
+     */
+    FxcpCommandTest.Run sameChanges(String what) {
+      assertEquals(0, rsync.exitCode(), what + ": " + rsync.stderr());
+      assertEquals(0, fxcp.exit(), what + ": " + fxcp.err());
+      assertEquals(sortedLines(rsync.stdout()), sortedLines(fxcp.out()), what);
+      return fxcp;
+    }
   }
 
   private static String sortedLines(String out) {
