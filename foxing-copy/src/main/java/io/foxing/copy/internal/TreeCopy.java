@@ -43,12 +43,14 @@ import org.slf4j.LoggerFactory;
  * One copy run: walks each source tree with descriptors and mirrors it into the target.
  *
  * <p>How the walk stays safe and parallel: every directory is opened relative to its parent's
- * descriptor with {@code O_NOFOLLOW}, so no symlink is ever followed inside the tree and paths of
- * any length work. A {@link Dir} keeps its two descriptors (source and target) open until
- * everything inside it is done, counted by {@link Dir#pending}; then its own metadata is applied
- * (directory times must be set after their contents) and it releases its parent. Directory listings
- * and batches of files are tasks on a fork-join pool whose LIFO local queues keep the walk mostly
- * depth-first, which bounds open descriptors by depth times threads in practice.
+ * descriptor with {@code O_NOFOLLOW}, so no symlink is followed inside the tree (unless -L or
+ * --copy-unsafe-links asks for it: then a followed one is checked against the directories being
+ * copied, so a loop is refused) and paths of any length work. A {@link Dir} keeps its two
+ * descriptors (source and target) open until everything inside it is done, counted by {@link
+ * Dir#pending}; then its own metadata is applied (directory times must be set after their contents)
+ * and it releases its parent. Directory listings and batches of files are tasks on a fork-join pool
+ * whose LIFO local queues keep the walk mostly depth-first, which bounds open descriptors by depth
+ * times threads in practice.
  *
  * <p>Hard links: the first path of an inode is copied; the others wait on its {@link LinkGroup} and
  * are linked to the finished file through an {@code O_PATH} descriptor, so no worker ever blocks
