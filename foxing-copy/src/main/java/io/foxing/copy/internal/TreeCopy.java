@@ -1002,7 +1002,8 @@ public final class TreeCopy {
       counters.deleted.increment(); // as rsync: not itemized, the new entry's line says enough
       return;
     }
-    removeTree(d.target, e.name, e.rel, e.dst.isDirectory(), false, null, null, true, pathOf(d));
+    removeTree(
+        d.target, e.name, e.rel, e.dst.isDirectory(), false, null, null, true, backupPath(d));
   }
 
   /**
@@ -1670,7 +1671,7 @@ public final class TreeCopy {
           continue;
         }
         if (removeTree(
-            d.target, name, rel, st.isDirectory(), true, d.filters, raw, false, pathOf(d))) {
+            d.target, name, rel, st.isDirectory(), true, d.filters, raw, false, backupPath(d))) {
           removed.add(t.getKey()); // kept by --max-delete: its signature stays too
         }
         any = true;
@@ -1716,7 +1717,7 @@ public final class TreeCopy {
    * @param quiet the entry makes way for the source's of another kind: as rsync, only what was
    *     inside it is itemized as deleted
    * @param path the target names from the transfer root down to {@code dir}, for backups (null:
-   *     none are made)
+   *     none are made; see {@link #backupPath})
    * @return whether it is gone
    */
   private boolean removeTree(
@@ -1748,7 +1749,7 @@ public final class TreeCopy {
               removeTree(
                   sub, c.name(), childRel, c.directory(), limited, rules, childRaw, false, inside);
           // backups beside the files stay in the directory, which then cannot go (as rsync)
-          keptInside |= !dryRun && !c.directory() && backingUp(inside) && backupRoot == null;
+          keptInside |= !dryRun && !c.directory() && inside != null && backupRoot == null;
         }
       }
       emptied &= !keptInside;
@@ -1763,7 +1764,7 @@ public final class TreeCopy {
       return false;
     }
     if (!dryRun) {
-      if (!directory && backingUp(path)) {
+      if (!directory && path != null) {
         backUp(dir, path, name, rel, false);
       } else {
         dir.remove(name, directory, rel);
@@ -1974,10 +1975,6 @@ public final class TreeCopy {
     this.backupRootStat = root.stat(options.backupDir());
   }
 
-  private boolean backingUp(List<byte[]> path) {
-    return path != null && options.backup();
-  }
-
   /**
    * Whether a target entry must outlive --delete as a backup: the backup directory itself, wherever
    * it is in the target, or (beside the files, unless --delete-excluded) a name with the backup
@@ -2083,6 +2080,11 @@ public final class TreeCopy {
       }
     }
     return List.copyOf(names);
+  }
+
+  /** Where a deletion in {@code d} keeps its backups: its path, or null without --backup. */
+  private List<byte[]> backupPath(Dir d) {
+    return options.backup() ? pathOf(d) : null;
   }
 
   private static List<byte[]> child(List<byte[]> path, byte[] name) {
