@@ -23,6 +23,7 @@ public final class CopyOptions {
   private final boolean dryRun;
   private final boolean checksum;
   private final boolean inplace;
+  private final boolean partial;
   private final CopyMethod copyMethod;
   private final FilterRules filters;
   private final int threads;
@@ -63,6 +64,7 @@ public final class CopyOptions {
     this.dryRun = b.dryRun;
     this.checksum = b.checksum;
     this.inplace = b.inplace;
+    this.partial = b.partial;
     this.copyMethod = b.copyMethod;
     this.filters = b.filters;
     this.threads = b.threads;
@@ -114,6 +116,7 @@ public final class CopyOptions {
     b.dryRun = dryRun;
     b.checksum = checksum;
     b.inplace = inplace;
+    b.partial = partial;
     b.copyMethod = copyMethod;
     b.filters = filters;
     b.threads = threads;
@@ -184,6 +187,18 @@ public final class CopyOptions {
    */
   public boolean inplace() {
     return inplace;
+  }
+
+  /**
+   * Resumable copies (rsync's {@code --partial}): a large file is written under a marked temporary
+   * name beside its own, and what of it is safely on disk is recorded in the mark as the copy goes
+   * on. A run that is interrupted (killed, out of space, a failing disk) leaves that temporary; the
+   * next run with this option continues it from the record when the source is unchanged, and drops
+   * it otherwise. The file never appears under its own name until it is complete. A run without
+   * this option removes such temporaries, as any other of ours.
+   */
+  public boolean partial() {
+    return partial;
   }
 
   /** The tier to force, or {@link CopyMethod#AUTO}. */
@@ -481,6 +496,8 @@ public final class CopyOptions {
         + checksum
         + ", inplace="
         + inplace
+        + ", partial="
+        + partial
         + ", copyMethod="
         + copyMethod
         + ", filters="
@@ -552,6 +569,7 @@ public final class CopyOptions {
     private boolean dryRun;
     private boolean checksum;
     private boolean inplace;
+    private boolean partial;
     private CopyMethod copyMethod = CopyMethod.AUTO;
     private FilterRules filters = FilterRules.NONE;
     private int threads;
@@ -613,6 +631,12 @@ public final class CopyOptions {
 
     public Builder inplace(boolean inplace) {
       this.inplace = inplace;
+      return this;
+    }
+
+    /** See {@link CopyOptions#partial()}. */
+    public Builder partial(boolean partial) {
+      this.partial = partial;
       return this;
     }
 

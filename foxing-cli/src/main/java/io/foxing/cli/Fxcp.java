@@ -82,6 +82,7 @@ public final class Fxcp implements Callable<Integer> {
   boolean itemize;
   boolean checksum;
   boolean inplace;
+  boolean partial;
   String copyMethod = "auto";
 
   /** cp's options by their long names (cp's -t and -T are rsync's --times and --temp-dir). */
@@ -120,6 +121,7 @@ public final class Fxcp implements Callable<Integer> {
   boolean relative;
 
   String filesFrom;
+  boolean from0;
 
   /** --compare-dest, --copy-dest, --link-dest as given, and which of them: rsync takes one kind. */
   private final List<String> referenceDirs = new ArrayList<>();
@@ -184,6 +186,13 @@ public final class Fxcp implements Callable<Integer> {
             + " contents only with -r.",
         v -> filesFrom = v,
         "--files-from");
+    flag(
+        s,
+        "Lists read with --files-from, --exclude-from, --include-from and merge rules end each"
+            + " entry with a NUL, not a newline (find -print0).",
+        v -> from0 = v,
+        "-0",
+        "--from0");
     letter(
         s, "Copy symlinks as symlinks (else they are skipped).", "-l", "--links", Preserve.LINKS);
     letter(
@@ -320,6 +329,12 @@ public final class Fxcp implements Callable<Integer> {
         "--checksum");
     flag(
         s, "Write changed files in place instead of temp + rename.", v -> inplace = v, "--inplace");
+    flag(
+        s,
+        "Make large copies resumable: an interrupted file is kept under a marked temporary name"
+            + " (never its own) and the next run with --partial continues it where it stopped.",
+        v -> partial = v,
+        "--partial");
     flag(s, "fsync each file before it appears under its name.", v -> fsync = v, "--fsync");
     flag(s, "Create the target's missing parent directories.", v -> mkpath = v, "--mkpath");
     value(
@@ -507,9 +522,11 @@ public final class Fxcp implements Callable<Integer> {
         "--human-readable");
     flag(
         s,
-        "--progress (rsync's -P): fxcp never shows a partial file under its final name; an"
-            + " interrupted file is copied again whole by the next run.",
-        v -> progress |= v,
+        "--partial --progress, as rsync's -P.",
+        v -> {
+          progress |= v;
+          partial |= v;
+        },
         "-P");
     flag(
         s,
@@ -743,7 +760,7 @@ public final class Fxcp implements Callable<Integer> {
     String target = paths.get(paths.size() - 1);
     if (filesFrom != null) {
       try {
-        sources = listedSources(sources, filesFrom);
+        sources = listedSources(sources, filesFrom, from0);
       } catch (IllegalArgumentException e) {
         err.println("fxcp: " + e.getMessage());
         return ExitCode.NOTHING_DONE;
@@ -884,6 +901,7 @@ public final class Fxcp implements Callable<Integer> {
         .dryRun(dryRun)
         .checksum(checksum)
         .inplace(inplace)
+        .partial(partial)
         .generateSignatures(generateSigs)
         .update(update)
         .ignoreExisting(ignoreExisting)
@@ -1015,8 +1033,10 @@ public final class Fxcp implements Callable<Integer> {
   /**
    * --files-from: each listed path below the one source directory, as {@code SRC/./PATH} (-R keeps
    * the path from there). Blank lines are skipped; {@code -} reads standard input.
+   *
+   * @param nul entries end with a NUL (-0), so they may hold newlines
    */
-  static List<String> listedSources(List<String> sources, String list) {
+  static List<String> listedSources(List<String> sources, String list, boolean nul) {
     if (sources.size() != 1) {
       throw new IllegalArgumentException(
           "--files-from takes one source directory, which the listed paths are below; got "
@@ -1024,13 +1044,11 @@ public final class Fxcp implements Callable<Integer> {
     }
     List<String> lines;
     try {
-      lines =
-          list.equals("-")
-              ? new java.io.BufferedReader(
-                      new java.io.InputStreamReader(System.in, StandardCharsets.UTF_8))
-                  .lines()
-                  .toList()
-              : Files.readAllLines(Path.of(list), StandardCharsets.UTF_8);
+      String text =
+          new String(
+              list.equals("-") ? System.in.readAllBytes() : Files.readAllBytes(Path.of(list)),
+              StandardCharsets.UTF_8);
+      lines = nul ? List.of(text.split("\0")) : text.lines().toList();
     } catch (IOException | java.io.UncheckedIOException | java.nio.file.InvalidPathException e) {
       throw new IllegalArgumentException(
           list + ": --files-from list cannot be read (" + e.getMessage() + "); check the path");
@@ -1049,9 +1067,9 @@ public final class Fxcp implements Callable<Integer> {
   }
 
   /** A {@code merge} rule's file, or null if there is none (the rule then says so). */
-  private static Reader ruleFile(String path) {
+  private Reader ruleFile(String path) {
     try {
-      return Files.newBufferedReader(Path.of(path), StandardCharsets.UTF_8);
+      return rules(Path.of(path));
     } catch (NoSuchFileException e) {
       return null;
     } catch (IOException | java.nio.file.InvalidPathException e) {
@@ -1060,15 +1078,27 @@ public final class Fxcp implements Callable<Integer> {
     }
   }
 
+  /**
+   * A file of rules, one per line; with -0 one per NUL-terminated entry (given to the parser as
+   * lines, so a pattern cannot hold a newline).
+   */
+  private Reader rules(Path file) throws IOException {
+    if (!from0) {
+      return Files.newBufferedReader(file, StandardCharsets.UTF_8);
+    }
+    String text = Files.readString(file, StandardCharsets.UTF_8);
+    return new java.io.StringReader(text.replace('\0', '\n'));
+  }
+
   private FilterRules filters() throws IOException {
     FilterRules.Builder fb = FilterRules.builder();
     for (String[] f : filterArgs) {
       switch (f[0]) {
         case "exclude" -> fb.exclude(f[1]);
         case "include" -> fb.include(f[1]);
-        case "filter" -> fb.filter(f[1], Fxcp::ruleFile);
+        case "filter" -> fb.filter(f[1], this::ruleFile);
         default -> {
-          try (Reader r = Files.newBufferedReader(Path.of(f[1]), StandardCharsets.UTF_8)) {
+          try (Reader r = rules(Path.of(f[1]))) {
             fb.addFrom(r, f[0].equals("include-from"));
           } catch (NoSuchFileException e) {
             throw new IllegalArgumentException(

@@ -69,6 +69,68 @@ class InterruptedCopyTest {
         "no temporaries left");
   }
 
+  /**
+   * With -P a large file killed mid-copy is kept under its marked temporary name, never its own,
+   * and the next run continues it from the last recorded step instead of copying it again.
+   */
+  @Test
+  void aKilledResumableCopyContinuesFromItsLastRecord() throws Exception {
+    Prerequisites.requireCommand("rsync");
+    Path src = java.nio.file.Files.createDirectories(tmp.resolve("src"));
+    Shell.bash("head -c 1G /dev/urandom > \"$1\"/big", src.toString()).check();
+    Path dst = tmp.resolve("dst");
+    Path temp = dst.resolve(io.foxing.posix.Temporaries.PARTIAL_PREFIX + "big");
+    long recorded = 0;
+    for (int attempt = 0; attempt < 3 && recorded == 0; attempt++) {
+      Shell.run("rm", "-rf", dst.toString()).check();
+      Process p =
+          new ProcessBuilder(
+                  javaBin(),
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  Fxcp.class.getName(),
+                  "-aP",
+                  src + "/",
+                  dst.toString())
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (p.isAlive() && System.nanoTime() < deadline && (recorded = done(temp)) == 0) {
+        Thread.sleep(1);
+      }
+      p.destroyForcibly(); // SIGKILL, right after the first record
+      assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+      recorded = done(temp); // the copy went on a little before the kill landed
+    }
+    assertTrue(recorded > 0, "a run was killed after recording progress");
+    assertTrue(
+        !java.nio.file.Files.exists(dst.resolve("big")), "never under its own name unfinished");
+    FxcpCommandTest.Run r = FxcpCommandTest.fxcp("-aP", "--json", src + "/", dst.toString());
+    assertEquals(0, r.exit(), r.err());
+    assertTrue(r.out().contains("\"resumed\":1"), r.out());
+    assertTrue(
+        r.out().contains("\"bytes_copied\":" + ((1L << 30) - recorded)),
+        "only what was not recorded moved: " + r.out());
+    Oracles.assertFaithful(src, dst);
+    assertTrue(!java.nio.file.Files.exists(temp));
+  }
+
+  /** The bytes a resumable temporary's record says are on disk; 0 if there is none (yet). */
+  private static long done(Path temp) {
+    try {
+      var v =
+          java.nio.file.Files.getFileAttributeView(
+              temp, java.nio.file.attribute.UserDefinedFileAttributeView.class);
+      java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(v.size("foxing.tmp"));
+      v.read("foxing.tmp", b);
+      io.foxing.posix.Temporaries.Resume r = io.foxing.posix.Temporaries.Resume.decode(b.array());
+      return r == null ? 0 : r.done();
+    } catch (java.io.IOException e) {
+      return 0; // not there yet
+    }
+  }
+
   private static long entries(Path dir) {
     try (java.util.stream.Stream<Path> s = java.nio.file.Files.walk(dir)) {
       return s.count();

@@ -430,6 +430,21 @@ class RsyncHabitsTest {
   }
 
   /**
+   * --partial beside rsync on a run nothing interrupts: the same itemized lines and trees, a file
+   * large enough to be copied resumably among them, and nothing left beside it. (Interrupted runs,
+   * where fxcp deliberately differs, are in InterruptedCopyTest.)
+   */
+  @Test
+  void partialAsRsync() throws IOException {
+    Shell.bash("head -c 70M /dev/urandom > \"$1\"/big", src.toString()).check();
+    Path theirs = tmp.resolve("theirs");
+    Path ours = tmp.resolve("ours");
+    Both.run(new String[] {"--partial"}, src + "/", theirs, ours).sameChanges("--partial");
+    assertEquals(List.of(), Oracles.rsyncDifferences(theirs, ours));
+    assertEquals(List.of(), Oracles.rsyncDifferences(src, ours));
+  }
+
+  /**
    * -L and --copy-unsafe-links beside rsync: symlinks to files and directories inside and outside
    * the tree, relative and absolute, copied as what they lead to (all of them, or the unsafe ones
    * only). A dangling symlink and a loop fail with one line each and the rest is copied; a followed
@@ -611,7 +626,7 @@ class RsyncHabitsTest {
   }
 
   /**
-   * -R (and cp's --parents) and --files-from beside rsync: each path keeps its place below the
+   * -R (and cp's --parents), --files-from and -0 beside rsync: each path keeps its place below the
    * target, its parents made with their metadata, nothing else of them copied or deleted; a listed
    * directory gets its contents only with -r; --delete works inside what is named only.
    */
@@ -622,7 +637,14 @@ class RsyncHabitsTest {
     Files.writeString(src.resolve("dir/sub/h"), "h");
     Files.writeString(src.resolve("dir/other"), "not named");
     Path list = Files.writeString(tmp.resolve("list"), "dir/sub\nx\n\n");
+    Files.writeString(src.resolve("new\nline"), "a name only -0 can list");
+    Path list0 = Files.writeString(tmp.resolve("list0"), "dir/sub\0new\nline\0");
+    Path rules0 = Files.writeString(tmp.resolve("rules0"), "g\0- h\0"); // patterns
+    Path merge0 = Files.writeString(tmp.resolve("merge0"), "- g\0+ h\0- *\0"); // rules
     String[][] cases = {
+      {"-0", "--files-from=" + list0, src + "/"},
+      {"-0", "--exclude-from=" + rules0, "-R", src + "/./dir/sub"},
+      {"--from0", "--filter=merge " + merge0, "-R", src + "/./dir/sub"},
       {"-R", src + "/./dir/sub/g", src + "/./x"},
       {"-R", src + "/./dir/sub"},
       {"-R", src.resolve("x").toString()},

@@ -108,6 +108,7 @@ public final class SmartCopier implements Copier {
             case SPECIALS -> o.preserves(Preserve.SPECIALS);
             case SIGNATURES -> o.generateSignatures();
             case CHECKSUM -> o.checksum();
+            case RESUME -> o.partial();
             case IN_PLACE -> o.inplace();
             case COPY_METHODS -> o.copyMethod() != CopyMethod.AUTO;
             case FSYNC -> o.fsync();

@@ -39,6 +39,11 @@ public interface Target extends Closeable {
     SIGNATURES("--generate-sigs"),
     /** Comparing contents by reading the target back ({@code --checksum}). */
     CHECKSUM("-c/--checksum"),
+    /**
+     * Keeping an interrupted file, with a record of what of it is on disk, to continue from ({@code
+     * --partial}).
+     */
+    RESUME("--partial"),
     /** Writing changed files in place ({@code --inplace}). */
     IN_PLACE("--inplace"),
     /** Choosing how bytes move ({@code --copy-method}). */

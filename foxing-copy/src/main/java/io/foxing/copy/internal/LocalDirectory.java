@@ -246,6 +246,16 @@ final class LocalDirectory implements TargetDirectory {
       }
     }
     int mode = options.preserves(Preserve.MODE) ? s.permissions() : 0600;
+    if (options.partial()
+        && s.size() > RESUME_STEP
+        && !(options.inplace() && existing != null)
+        && options.sparse() == CopyOptions.Sparse.AUTO
+        && options.copyMethod() == CopyMethod.AUTO) {
+      Written w = writeResumable(name, cname, source, existing, mode, beforePublish, where);
+      if (w != null) {
+        return w;
+      }
+    }
     try (AtomicFile out =
         AtomicFile.open(
             fd,
@@ -277,6 +287,93 @@ final class LocalDirectory implements TargetDirectory {
           options.generateSignatures() && signTarget(source.fd(), out.fd, cname, where);
       return new Written(tier, s.size(), signed);
     }
+  }
+
+  /**
+   * How much of a resumable copy (--partial) is written between two records of its progress: each
+   * costs an fdatasync, and an interrupted copy loses at most this much. Smaller files gain nothing
+   * and are copied as any other.
+   */
+  static final long RESUME_STEP = 64L << 20;
+
+  /**
+   * --partial: writes a large file under its resumable temporary, continuing the one an interrupted
+   * run left for the same unchanged source, and records its progress every {@link #RESUME_STEP}. On
+   * the source's filesystem a reflink is tried first: it is instant, so nothing to resume.
+   *
+   * @return null when the file cannot be copied resumably here (see {@link
+   *     AtomicFile#openResumable})
+   */
+  private Written writeResumable(
+      byte[] name,
+      byte[] cname,
+      SourceEntry source,
+      FileStat existing,
+      int mode,
+      PublishCheck beforePublish,
+      String where)
+      throws IOException {
+    FileStat s = source.stat();
+    try (AtomicFile out = AtomicFile.openResumable(fd, name, cname, s, mode, where)) {
+      if (out == null) {
+        return null;
+      }
+      long from = out.resumeAt();
+      String tier;
+      long moved;
+      if (from == 0 && reflinked(source.fd(), out.fd, s, where)) {
+        tier = TierNames.REFLINK;
+        moved = s.size();
+      } else {
+        moved =
+            DataSegments.copyFrom(
+                source.fd(),
+                out.fd,
+                s.size(),
+                s.isSparse(),
+                from,
+                RESUME_STEP,
+                out::checkpoint,
+                where);
+        tier = from > 0 ? TierNames.RESUMED : TierNames.READ_WRITE;
+      }
+      Metadata.Target t =
+          new Metadata.Target(
+              out.fd,
+              fd,
+              cname,
+              null,
+              out.createdMode(mode),
+              existing != null && existing.isRegular() ? existing.permissions() : -1);
+      run.metadata.applyAllButTimes(new Metadata.Source(source.fd(), -1, null, s), t, false, where);
+      run.metadata.applyTimes(s, t, null, false, where);
+      beforePublish.verify(); // if it throws, the temporary stays; its record no longer matches
+      if (run.options.fsync() && LibC.fsync(out.fd) != 0) {
+        throw Posix.error("fsync", where, Posix.lastError());
+      }
+      out.publish();
+      boolean signed =
+          run.options.generateSignatures() && signTarget(source.fd(), out.fd, cname, where);
+      return new Written(tier, moved, signed);
+    }
+  }
+
+  /** Whether a reflink tier shared the whole file (same filesystem, one that can). */
+  private boolean reflinked(int sfd, int tfd, FileStat s, String where) throws IOException {
+    if (s.dev() != dev) {
+      return false;
+    }
+    for (CopyTier tier : run.tiers) {
+      if (tier.method() == CopyMethod.REFLINK && tier.isAvailable()) {
+        try {
+          tier.copy(new FileCopyRequest(sfd, tfd, s.size(), s.isSparse(), s.dev(), dev, where));
+          return true;
+        } catch (TierUnavailableException ex) {
+          return false;
+        }
+      }
+    }
+    return false;
   }
 
   /**

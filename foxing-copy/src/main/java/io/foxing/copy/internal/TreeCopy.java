@@ -21,6 +21,7 @@ import io.foxing.posix.Metadata;
 import io.foxing.posix.Names;
 import io.foxing.posix.Posix;
 import io.foxing.posix.Privileges;
+import io.foxing.posix.Temporaries;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -1652,7 +1653,12 @@ public final class TreeCopy {
       String rel = d.childRel(Names.display(name));
       try {
         if (d.target.isLeftover(name, rel)) {
-          // a temporary of an interrupted run: recognisably ours, so never the user's
+          // a temporary of an interrupted run: recognisably ours, so never the user's; under
+          // --partial, one of a file still to copy is what that copy continues
+          byte[] resumes = options.partial() ? Temporaries.partialOf(name) : null;
+          if (resumes != null && keep.contains(new ByteKey(resumes))) {
+            continue;
+          }
           if (!dryRun) {
             d.target.remove(name, false, rel);
             any = true;
