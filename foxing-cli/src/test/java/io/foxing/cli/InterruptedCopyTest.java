@@ -8,6 +8,7 @@ import io.foxing.testkit.Oracles;
 import io.foxing.testkit.Prerequisites;
 import io.foxing.testkit.Shell;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -32,20 +33,7 @@ class InterruptedCopyTest {
     Path dst = tmp.resolve("dst");
     Random rnd = new Random(42);
     for (int attempt = 0; attempt < 3; attempt++) {
-      Process p =
-          new ProcessBuilder(
-                  javaBin(),
-                  "-cp",
-                  System.getProperty("java.class.path"),
-                  Fxcp.class.getName(),
-                  "-a",
-                  "--threads",
-                  "2",
-                  src + "/",
-                  dst.toString())
-              .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-              .start();
+      Process p = start("-a", "--threads", "2", src + "/", dst.toString());
       // wait until the copy is under way, then kill it a random few milliseconds later
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
       while (entries(dst) < 10 + attempt * 60 && p.isAlive() && System.nanoTime() < deadline) {
@@ -83,18 +71,7 @@ class InterruptedCopyTest {
     long recorded = 0;
     for (int attempt = 0; attempt < 3 && recorded == 0; attempt++) {
       Shell.run("rm", "-rf", dst.toString()).check();
-      Process p =
-          new ProcessBuilder(
-                  javaBin(),
-                  "-cp",
-                  System.getProperty("java.class.path"),
-                  Fxcp.class.getName(),
-                  "-aP",
-                  src + "/",
-                  dst.toString())
-              .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-              .start();
+      Process p = start("-aP", src + "/", dst.toString());
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       while (p.isAlive() && System.nanoTime() < deadline && (recorded = done(temp)) == 0) {
         Thread.sleep(1);
@@ -137,6 +114,18 @@ class InterruptedCopyTest {
     } catch (java.io.IOException | java.io.UncheckedIOException e) {
       return 0; // not there yet, or changing under us
     }
+  }
+
+  /** fxcp in a JVM of its own, to be killed. */
+  private static Process start(String... args) throws java.io.IOException {
+    List<String> cmd = new java.util.ArrayList<>();
+    cmd.addAll(List.of(javaBin(), "-cp", System.getProperty("java.class.path")));
+    cmd.add(Fxcp.class.getName());
+    cmd.addAll(List.of(args));
+    return new ProcessBuilder(cmd)
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .start();
   }
 
   private static String javaBin() {
