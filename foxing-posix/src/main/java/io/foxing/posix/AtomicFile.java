@@ -111,8 +111,7 @@ public final class AtomicFile implements AutoCloseable {
    *     filesystem keeps no mark, or a file of the user's has the temporary's name (left alone)
    */
   public static AtomicFile openResumable(
-      int dirfd, byte[] name, byte[] cname, FileStat source, int mode, String where)
-      throws IOException {
+      int dirfd, byte[] name, byte[] cname, FileStat source, String where) throws IOException {
     byte[] tmp = Temporaries.partialNameFor(name);
     if (tmp == null) {
       return null;
@@ -149,9 +148,10 @@ public final class AtomicFile implements AutoCloseable {
     } else if (Posix.lastError() != Posix.ENOENT) {
       return null; // a symlink, a directory, ...: not ours to touch
     }
+    // owner-writable whatever the source's mode, so the next run can open it to continue
     fd =
         Posix.openat(
-            dirfd, tmp, LibC.O_WRONLY | LibC.O_CREAT | LibC.O_EXCL | LibC.O_NOFOLLOW, mode, where);
+            dirfd, tmp, LibC.O_WRONLY | LibC.O_CREAT | LibC.O_EXCL | LibC.O_NOFOLLOW, 0600, where);
     Temporaries.Resume fresh = Temporaries.Resume.of(source, 0);
     if (!Temporaries.mark(fd, fresh)) {
       Posix.close(fd);
@@ -181,13 +181,14 @@ public final class AtomicFile implements AutoCloseable {
   }
 
   /**
-   * The permission bits the file has now, or -1 when it was rewritten in place. A new file is
-   * created with its final mode (less the umask), usually saving a chmod; that is safe because it
-   * cannot be opened by name before {@link #publish()}, or only as an unfinished temporary.
+   * The permission bits the file has now, or -1 when unknown (rewritten in place, or resumable). A
+   * new file is created with its final mode (less the umask), usually saving a chmod; that is safe
+   * because it cannot be opened by name before {@link #publish()}, or only as an unfinished
+   * temporary.
    */
   public int createdMode(int mode) {
-    // a resumed file was created by an earlier run, maybe before a chmod of the source
-    return inPlace || resumeAt() > 0 ? -1 : mode & ~Posix.umask() & 07777;
+    // a resumable file is made owner-writable (and may be an earlier run's): its mode is set last
+    return inPlace || resume != null ? -1 : mode & ~Posix.umask() & 07777;
   }
 
   /** Makes the complete file visible under its name. */

@@ -314,7 +314,7 @@ final class LocalDirectory implements TargetDirectory {
       String where)
       throws IOException {
     FileStat s = source.stat();
-    try (AtomicFile out = AtomicFile.openResumable(fd, name, cname, s, mode, where)) {
+    try (AtomicFile out = AtomicFile.openResumable(fd, name, cname, s, where)) {
       if (out == null) {
         return null;
       }
