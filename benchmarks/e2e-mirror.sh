@@ -12,8 +12,9 @@
 # from its end until `rsync -aniHAX --delete` finds nothing, or "never" within --converge seconds.
 # During the storm foxingd's Prometheus endpoint is scraped every 20 ms (time of each GET, p50/p99/max).
 # Last, create-4k again while stress-ng keeps 2 x cores + 2 CPU hogs busy: the live path under load.
-# Also: each daemon's CPU time idle (5 s) and over the storm, its peak memory (VmHWM); how much slower a
-# program creating 5,000 files of 4 KiB runs in the mirrored source than in an unwatched directory;
+# Also: each daemon's CPU time idle (30 s, from 10 s after its start) and over the storm, its peak
+# memory (VmHWM); how much slower a program creating 5,000 files of 4 KiB runs in the mirrored source
+# than with no daemon running (--rounds alternated rounds, medians);
 # and, first, hydration of --hydrate files (4 KiB each) by `foxingd sync` against `rsync -a`, page cache
 # dropped before each, checked by `rsync -aniHAX --delete`.
 # Source and target are directories under --workdir (one filesystem); each tool gets fresh ones.
@@ -23,7 +24,7 @@
 # kernel without an NFS client cannot give it. --latency-only measures the latency table alone.
 #
 # Needs root (bpf events), lsyncd, rsync, python3, stress-ng (and xfsprogs, nfs-ganesha-vfs for those).
-#   sudo benchmarks/e2e-mirror.sh [--samples N] [--workdir DIR] [--converge S] [--source bpf|fanotify|inotify] [--hydrate N]
+#   sudo benchmarks/e2e-mirror.sh [--samples N] [--workdir DIR] [--converge S] [--source bpf|fanotify|inotify] [--hydrate N] [--rounds N]
 #                                 [--src-fs dir|xfs|tmpfs] [--dst-fs dir|xfs|tmpfs|nfs] [--latency-only]
 set -eEuo pipefail
 trap 'echo "e2e-mirror: failed (status $?) at line $LINENO: $BASH_COMMAND" >&2' ERR
@@ -42,6 +43,7 @@ hydrate=100000
 src_fs=dir
 dst_fs=dir
 latency_only=0
+rounds=5
 while [ $# -gt 0 ]; do
   case "$1" in
     --samples) samples="$2"; shift 2 ;;
@@ -52,6 +54,7 @@ while [ $# -gt 0 ]; do
     --src-fs) src_fs="$2"; shift 2 ;;
     --dst-fs) dst_fs="$2"; shift 2 ;;
     --latency-only) latency_only=1; hydrate=0; shift ;;
+    --rounds) rounds="$2"; shift 2 ;;
     -h|--help) sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option $1 (see --help)" ;;
   esac
@@ -194,12 +197,10 @@ converged_after() {  # SRC DST -> ms until rsync finds nothing, or "never"
   done
 }
 
-run_tool() {  # NAME -> lines "kind p50 p99 n missed" and "storm ms"
-  local tool="$1" src="$workdir/src-fs/$1" dst="$workdir/dst-fs/$1"
-  local target="$dst"
-  mkdir -p "$src" "$dst"
-  [ -z "$nfs_url" ] || target="$nfs_url/$tool"
+start_daemon() {  # TOOL SRC DST TARGET: starts it (pid in $daemon) and waits until it is live
+  local tool="$1" src="$2" dst="$3" target="$4"
   if [ "$tool" = foxingd ]; then
+    : >"$workdir/$tool.err"
     "$repo/foxingd" sync --watch ${source:+--source "$source"} --journal-dir "$workdir/journal" --metrics 127.0.0.1:0 \
       "$src" "$target" 2>"$workdir/$tool.err" &
     daemon=$!
@@ -214,16 +215,44 @@ LUA
     daemon=$!
     sleep 2
   fi
+}
+stop_daemon() { kill "$daemon"; wait "$daemon" 2>/dev/null || true; daemon=""; }
+
+# A program creating 5,000 files of 4 KiB, timed by itself: in a directory no daemon watches with no
+# daemon running, then in the mirrored source with the daemon mirroring it, alternated --rounds
+# times (each round on a fresh daemon and fresh directories), medians. Prints "creates BASE WATCHED".
+creates_rounds() {  # TOOL SRC DST TARGET
+  local b="" w="" r
+  for r in $(seq "$rounds"); do
+    b="$b $(python3 "$workdir/creates.py" "$workdir/src-fs/unwatched" 5000)"
+    rm -rf "$workdir/src-fs/unwatched"
+    start_daemon "$@"
+    w="$w $(python3 "$workdir/creates.py" "$2/creates" 5000)"
+    stop_daemon
+    rm -rf "$2/creates" "$3/creates"
+  done
+  echo "creates $(median "$b") $(median "$w")"
+}
+
+run_tool() {  # NAME -> lines "kind p50 p99 n missed" and "storm ms"
+  local tool="$1" src="$workdir/src-fs/$1" dst="$workdir/dst-fs/$1"
+  local target="$dst"
+  mkdir -p "$src" "$dst"
+  [ -z "$nfs_url" ] || target="$nfs_url/$tool"
+  [ "$latency_only" = 1 ] || creates_rounds "$tool" "$src" "$dst" "$target"
+  start_daemon "$tool" "$src" "$dst" "$target"
   local c0
-  c0=$(cpu_ms "$daemon"); sleep 5; echo "idle-cpu $(( $(cpu_ms "$daemon") - c0 ))"
+  if [ "$latency_only" = 0 ]; then
+    # idle: once start-up is over (its compilations, the first probes), as it would sit for hours
+    sleep 10; c0=$(cpu_ms "$daemon"); sleep 30; echo "idle-cpu $(( $(cpu_ms "$daemon") - c0 ))"
+  fi
   for kind in create-4k create-64k rename batch-10; do
     echo "$kind $(python3 "$workdir/measure.py" "$src" "$dst" "$kind" "$samples")"
   done
   if [ "$latency_only" = 1 ]; then
-    kill "$daemon"; wait "$daemon" 2>/dev/null || true; daemon=""
+    stop_daemon
     return
   fi
-  echo "creates $(python3 "$workdir/creates.py" "$src/creates" 5000)"
   mkdir -p "$src/storm"
   local scraper="" url
   url="$(grep -o 'http://[^ ]*/metrics' "$workdir/$tool.err" || true)"
@@ -244,12 +273,10 @@ LUA
   sleep 2
   echo "create-4k-stressed $(python3 "$workdir/measure.py" "$src" "$dst" create-4k "$samples" stressed)"
   kill "$stress"; wait "$stress" 2>/dev/null || true; stress=""
-  kill "$daemon"; wait "$daemon" 2>/dev/null || true; daemon=""
+  stop_daemon
 }
 
 "$repo/foxingd" --version >/dev/null
-baseline="$(python3 "$workdir/creates.py" "$workdir/unwatched" 5000)"
-rm -rf "$workdir/unwatched"
 hydrated="" rsynced=""
 if [ "$hydrate" -gt 0 ]; then
   log "hydration of $hydrate files"
@@ -312,10 +339,10 @@ Storm of 1,200 operations plus shell tools, then quiet: converged after $(field 
 
 | | foxingd | lsyncd |
 |---|---:|---:|
-| CPU time over 5 s idle | $(field "$ours" idle-cpu 2) ms | $(field "$theirs" idle-cpu 2) ms |
+| CPU time over 30 s idle (from 10 s after start) | $(field "$ours" idle-cpu 2) ms | $(field "$theirs" idle-cpu 2) ms |
 | CPU time over the storm and until converged | $(field "$ours" storm-cpu 2) ms | $(field "$theirs" storm-cpu 2) ms |
 | peak resident memory | $(field "$ours" peak-mib 2) MiB | $(field "$theirs" peak-mib 2) MiB |
-| 5,000 new 4 KiB files by one program (unwatched: $baseline ms) | $(field "$ours" creates 2) ms ($(ratio "$(field "$ours" creates 2)" "$baseline")x) | $(field "$theirs" creates 2) ms ($(ratio "$(field "$theirs" creates 2)" "$baseline")x) |
+| 5,000 new 4 KiB files by one program, mirrored / no daemon running (medians of $rounds alternated rounds) | $(field "$ours" creates 3) / $(field "$ours" creates 2) ms ($(ratio "$(field "$ours" creates 3)" "$(field "$ours" creates 2)")x) | $(field "$theirs" creates 3) / $(field "$theirs" creates 2) ms ($(ratio "$(field "$theirs" creates 3)" "$(field "$theirs" creates 2)")x) |
 
 Hydration of $hydrate files of 4 KiB (page cache dropped first): foxingd sync ${hydrated:-not run} ms, rsync -a ${rsynced:-not run} ms.
 

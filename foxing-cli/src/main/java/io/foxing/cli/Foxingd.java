@@ -394,7 +394,10 @@ public final class Foxingd {
       err.println("ready");
       err.flush();
       systemd.ready(DaemonStatus.summary(mirrors));
-      while (!stop.await(200, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+      // once a second (or as often as systemd's watchdog needs): enough to notice a mirror that
+      // died, rare enough to leave an idle daemon asleep
+      long check = systemd.checkIntervalMillis(1000);
+      while (!stop.await(check, java.util.concurrent.TimeUnit.MILLISECONDS)) {
         // the watchdog is fed from the loop that would notice a dead mirror: a stuck daemon stops
         // feeding it
         systemd.watchdogIfDue();

@@ -61,6 +61,15 @@ final class SystemdNotify {
    * Sends {@code WATCHDOG=1} if a watchdog is set and half its interval has passed since the last
    * one.
    */
+  /**
+   * How often a loop that calls {@link #watchdogIfDue} must wake: {@code most}, or half the
+   * watchdog interval when that is shorter, so no ping comes late.
+   */
+  long checkIntervalMillis(long most) {
+    Duration every = watchdogInterval();
+    return every == null ? most : Math.max(1, Math.min(most, every.toMillis() / 2));
+  }
+
   void watchdogIfDue() {
     Duration every = watchdogInterval();
     long now = System.nanoTime();

@@ -114,6 +114,12 @@ public final class Mirror implements AutoCloseable {
    */
   private static final long RECHECK_WRITES_MILLIS = 60;
 
+  /**
+   * The longest the loop waits for an event when there is nothing to do. Foxing's event streams
+   * wake it at once when they end or fail; this bounds the wait for one that does not.
+   */
+  private static final long IDLE_WAIT_MILLIS = 1000;
+
   /** How long a batch with a rename waits for more (see {@link #gather}). */
   private static final long RENAME_SETTLE_NANOS = 5_000_000L;
 
@@ -336,10 +342,13 @@ public final class Mirror implements AutoCloseable {
           ready.countDown();
           guard(listener::ready);
         }
+        // idle, the loop sleeps in the event queue: an event, the stream's end or its failure
+        // wakes it at once, so a long wait costs no latency and keeps an idle daemon still
         long wait =
             recheckAt == Long.MAX_VALUE
-                ? 100
-                : Math.max(1, Math.min(100, (recheckAt - System.nanoTime()) / 1_000_000));
+                ? IDLE_WAIT_MILLIS
+                : Math.max(
+                    1, Math.min(IDLE_WAIT_MILLIS, (recheckAt - System.nanoTime()) / 1_000_000));
         FileEvent first = events.poll(live ? wait : Math.min(wait, 20), TimeUnit.MILLISECONDS);
         if (first != null) {
           add(pending, first);
