@@ -13,8 +13,9 @@
 # During the storm foxingd's Prometheus endpoint is scraped every 20 ms (time of each GET, p50/p99/max).
 # Last, create-4k again while stress-ng keeps 2 x cores + 2 CPU hogs busy: the live path under load.
 # Also: each daemon's CPU time idle (30 s, from 10 s after its start) and over the storm, its peak
-# memory (VmHWM); how much slower a program creating 5,000 files of 4 KiB runs in the mirrored source
-# than with no daemon running (--rounds alternated rounds, medians);
+# memory (VmHWM); how much slower a program creating 5,000 files of 4 KiB runs in the mirrored source,
+# just after the daemon started and once it has caught up, than with no daemon running (--rounds
+# alternated rounds, medians);
 # and, first, hydration of --hydrate files (4 KiB each) by `foxingd sync` against `rsync -a`, page cache
 # dropped before each, checked by `rsync -aniHAX --delete`.
 # Source and target are directories under --workdir (one filesystem); each tool gets fresh ones.
@@ -55,7 +56,7 @@ while [ $# -gt 0 ]; do
     --dst-fs) dst_fs="$2"; shift 2 ;;
     --latency-only) latency_only=1; hydrate=0; shift ;;
     --rounds) rounds="$2"; shift 2 ;;
-    -h|--help) sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option $1 (see --help)" ;;
   esac
 done
@@ -219,19 +220,26 @@ LUA
 stop_daemon() { kill "$daemon"; wait "$daemon" 2>/dev/null || true; daemon=""; }
 
 # A program creating 5,000 files of 4 KiB, timed by itself: in a directory no daemon watches with no
-# daemon running, then in the mirrored source with the daemon mirroring it, alternated --rounds
-# times (each round on a fresh daemon and fresh directories), medians. Prints "creates BASE WATCHED".
+# daemon running; then in the mirrored source just after the daemon started (its first work: a JVM
+# still compiling) and again once it has caught up (3 s later, as a daemon that has been running
+# for a while). --rounds rounds, each on a fresh daemon and fresh directories; medians.
+# Prints "creates BASE FIRST WARM".
 creates_rounds() {  # TOOL SRC DST TARGET
-  local b="" w="" r
+  local b="" f="" w="" r
   for r in $(seq "$rounds"); do
+    sync  # each run starts with no dirty pages of the one before: its writeback is not timed
     b="$b $(python3 "$workdir/creates.py" "$workdir/src-fs/unwatched" 5000)"
     rm -rf "$workdir/src-fs/unwatched"
     start_daemon "$@"
-    w="$w $(python3 "$workdir/creates.py" "$2/creates" 5000)"
+    sync
+    f="$f $(python3 "$workdir/creates.py" "$2/first" 5000)"
+    sleep 3
+    sync
+    w="$w $(python3 "$workdir/creates.py" "$2/warm" 5000)"
     stop_daemon
-    rm -rf "$2/creates" "$3/creates"
+    rm -rf "$2/first" "$2/warm" "$3/first" "$3/warm"
   done
-  echo "creates $(median "$b") $(median "$w")"
+  echo "creates $(median "$b") $(median "$f") $(median "$w")"
 }
 
 run_tool() {  # NAME -> lines "kind p50 p99 n missed" and "storm ms"
@@ -342,7 +350,8 @@ Storm of 1,200 operations plus shell tools, then quiet: converged after $(field 
 | CPU time over 30 s idle (from 10 s after start) | $(field "$ours" idle-cpu 2) ms | $(field "$theirs" idle-cpu 2) ms |
 | CPU time over the storm and until converged | $(field "$ours" storm-cpu 2) ms | $(field "$theirs" storm-cpu 2) ms |
 | peak resident memory | $(field "$ours" peak-mib 2) MiB | $(field "$theirs" peak-mib 2) MiB |
-| 5,000 new 4 KiB files by one program, mirrored / no daemon running (medians of $rounds alternated rounds) | $(field "$ours" creates 3) / $(field "$ours" creates 2) ms ($(ratio "$(field "$ours" creates 3)" "$(field "$ours" creates 2)")x) | $(field "$theirs" creates 3) / $(field "$theirs" creates 2) ms ($(ratio "$(field "$theirs" creates 3)" "$(field "$theirs" creates 2)")x) |
+| 5,000 new 4 KiB files by one program (no daemon running: $(field "$ours" creates 2) / $(field "$theirs" creates 2) ms), mirrored by a daemon that has run a while | $(field "$ours" creates 4) ms ($(ratio "$(field "$ours" creates 4)" "$(field "$ours" creates 2)")x) | $(field "$theirs" creates 4) ms ($(ratio "$(field "$theirs" creates 4)" "$(field "$theirs" creates 2)")x) |
+| the same, just after the daemon started | $(field "$ours" creates 3) ms ($(ratio "$(field "$ours" creates 3)" "$(field "$ours" creates 2)")x) | $(field "$theirs" creates 3) ms ($(ratio "$(field "$theirs" creates 3)" "$(field "$theirs" creates 2)")x) |
 
 Hydration of $hydrate files of 4 KiB (page cache dropped first): foxingd sync ${hydrated:-not run} ms, rsync -a ${rsynced:-not run} ms.
 
