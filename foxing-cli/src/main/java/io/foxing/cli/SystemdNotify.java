@@ -58,10 +58,6 @@ final class SystemdNotify {
   }
 
   /**
-   * Sends {@code WATCHDOG=1} if a watchdog is set and half its interval has passed since the last
-   * one.
-   */
-  /**
    * How often a loop that calls {@link #watchdogIfDue} must wake: {@code most}, or half the
    * watchdog interval when that is shorter, so no ping comes late.
    */
@@ -70,6 +66,10 @@ final class SystemdNotify {
     return every == null ? most : Math.max(1, Math.min(most, every.toMillis() / 2));
   }
 
+  /**
+   * Sends {@code WATCHDOG=1} if a watchdog is set and half its interval has passed since the last
+   * one.
+   */
   void watchdogIfDue() {
     Duration every = watchdogInterval();
     long now = System.nanoTime();
